@@ -1,0 +1,58 @@
+// Builds the Express app from the modules' route definitions, plus health and metrics.
+import express, { type Request, type Response } from 'express';
+import type { AppContext } from './platform/http/context.ts';
+import { AppError } from './platform/http/errors.ts';
+import { createMetrics, type Metrics } from './platform/http/metrics.ts';
+import { buildOpenApi } from './platform/http/openapi.ts';
+import { defineRoute, type RouteDef } from './platform/http/route.ts';
+import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
+import { USER_ROLES } from './platform/http/context.ts';
+import { accessRoutes } from './modules/access/routes.ts';
+import { moduleRoutes } from './modules/routes.ts';
+
+export const API_VERSION = '1.0.0';
+const BODY_LIMIT = '2mb';
+
+function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/metrics', tag: 'platform', roles: ['admin', 'auditor'],
+      summary: 'Prometheus metrics',
+      handler: async () => ({ raw: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/v1/openapi.json', tag: 'platform', roles: [...USER_ROLES, 'bank', 'lane', 'province'],
+      summary: 'This document',
+      handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
+    }),
+  ];
+}
+
+export function buildApp(app: AppContext): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
+  const metrics = createMetrics();
+  const routes: RouteDef[] = [];
+  routes.push(...platformRoutes(metrics, () => routes), ...accessRoutes, ...moduleRoutes());
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('trust proxy', 'loopback');
+  web.use(requestIdMiddleware);
+  // keep the exact bytes: machine signatures and idempotency hashes are over the raw body
+  web.use(express.json({ limit: BODY_LIMIT, strict: true, verify: (req, _res, buf) => { (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf); } }));
+
+  // health is the one unauthenticated endpoint: it says up/down, nothing else
+  web.get('/healthz', async (_req: Request, res: Response) => {
+    const [database, queue] = await Promise.all([
+      app.db.raw('select 1').then(() => true, () => false),
+      app.queue.healthy(),
+    ]);
+    const ok = database && queue;
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database: database ? 'up' : 'down', queue: queue ? 'up' : 'down', queueKind: app.queue.kind });
+  });
+
+  web.use(mountRoutes(app, routes, metrics));
+  web.use((req: Request, res: Response) => sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)));
+  // body-parser errors (malformed JSON, too large) arrive here
+  web.use((err: unknown, req: Request, res: Response, _next: () => void) => sendError(app, req, res, err));
+  return { express: web, routes, metrics };
+}

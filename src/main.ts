@@ -1,0 +1,137 @@
+// The one command line: etc serve | migrate | seed | users add | clients add | check-ledger | keys …
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { bootstrap, openDatabase, shutdown } from './bootstrap.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { buildApp } from './app.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './platform/http/context.ts';
+import { createClient, createUser } from './modules/access/service.ts';
+import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
+import { importKeys, initKeys, KeyImportError, listKeys } from './modules/keys/index.ts';
+import { seedDemo } from './seed.ts';
+
+const USAGE = `usage: etc <command>
+  serve                                   run the service (embedded database unless DATABASE_URL is set)
+  migrate                                 apply database migrations
+  seed                                    seed the demo province and demo users (idempotent)
+  users add --role ROLE --name NAME [--username U]   create a user; prints its password once
+  clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
+  check-ledger                            verify the ledger invariants (exit 1 on failure)
+  keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub] = argv;
+  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' } }, strict: true });
+  const config = loadConfig();
+
+  if (cmd === 'migrate') {
+    const db = openDatabase(config);
+    const applied = await migrate(db, out);
+    await ensureSystemAccounts(db);
+    out(applied.length ? `${applied.length} migrations applied` : 'schema is up to date');
+    await db.destroy();
+    return 0;
+  }
+  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys'].includes(cmd ?? '')) {
+    out(USAGE);
+    return cmd ? 2 : 0;
+  }
+  const app = await bootstrap(config);
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await serve(app);
+      case 'seed': {
+        const r = await seedDemo(app);
+        out(`demo network: ${JSON.stringify(r.network)}`);
+        printUsers(r.users);
+        return 0;
+      }
+      case 'users': {
+        if (sub !== 'add' || !values.role || !values.name) throw new UsageError('users add --role ROLE --name NAME');
+        if (!(USER_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+        const username = values.username ?? values.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '.').replace(/^[^a-z0-9]+/, '');
+        const { user, password } = await createUser(app.db, null, { username, displayName: values.name, role: values.role as UserRole });
+        out(`user ${user.username} (${user.role}) created; password (shown once): ${password}`);
+        return 0;
+      }
+      case 'clients': {
+        if (sub !== 'add' || !values.role || !values.id) throw new UsageError('clients add --role bank|lane|province --id ID');
+        if (!(CLIENT_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
+        const { client, secret } = await createClient(app.db, app.keys.hsm, null, { id: values.id, role: values.role as ClientRole });
+        out(`client ${client.id} (${client.role}) created; HMAC secret (shown once): ${secret}`);
+        return 0;
+      }
+      case 'check-ledger': {
+        const r = await checkLedger(app.db);
+        for (const f of r.failures) out(`FAIL ${f.check}: ${f.detail}`);
+        out(r.ok ? 'ledger invariants hold' : `${r.failures.length} invariant failures`);
+        return r.ok ? 0 : 1;
+      }
+      case 'keys':
+        return await keysCommand(app, sub, values.file);
+    }
+    return 2;
+  } finally {
+    if (cmd !== 'serve') await shutdown(app);
+  }
+}
+
+class UsageError extends Error {}
+
+function printUsers(users: Array<{ username: string; role: string; password: string }>): void {
+  if (!users.length) return;
+  out('demo users (passwords are shown once; keep them):');
+  for (const u of users) out(`  ${u.role.padEnd(10)} ${u.username.padEnd(12)} ${u.password}`);
+}
+
+async function keysCommand(app: Awaited<ReturnType<typeof bootstrap>>, sub: string | undefined, file: string | undefined): Promise<number> {
+  if (sub === 'init') {
+    const created = await initKeys(app.db, app.keys.hsm);
+    out(created.length ? `generated ${created.length} master keys` : 'every purpose already has a master key');
+  } else if (sub === 'import') {
+    if (!file) throw new UsageError('keys import --file F');
+    const created = await importKeys(app.db, app.keys.hsm, JSON.parse(readFileSync(file, 'utf8')));
+    out(`imported ${created.length} master keys`);
+  } else if (sub !== 'list') {
+    throw new UsageError('keys init | keys list | keys import --file F');
+  }
+  for (const k of await listKeys(app.db)) out(`${k.purpose.padEnd(16)} v${String(k.version).padEnd(4)} kcv ${k.kcv}`);
+  return 0;
+}
+
+async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number> {
+  if (!app.config.databaseUrl && !(await app.db('users').first())) {
+    // first start of the embedded mode: a demo province to try things on
+    const r = await seedDemo(app);
+    out(`seeded the demo province: ${JSON.stringify(r.network)}`);
+    printUsers(r.users);
+  }
+  const { express } = buildApp(app);
+  const server = express.listen(app.config.port, () => {
+    out(`ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`);
+    out(`log in: POST /api/v1/sessions {"username","password"}; API document: GET /api/v1/openapi.json`);
+  });
+  const stop = () => server.close(() => void shutdown(app).then(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return new Promise(() => {});
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { if (code !== undefined) process.exitCode = code; },
+  (err) => {
+    if (err instanceof ConfigError || err instanceof UsageError || err instanceof KeyImportError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`etc: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

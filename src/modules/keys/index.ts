@@ -1,0 +1,4 @@
+// Public face of the keys module.
+export { KeyService, KeyServiceError } from './key-service.ts';
+export { SoftwareHsm, type SealDomain } from './software-hsm.ts';
+export { initKeys, importKeys, listKeys, KeyImportError, KEY_PURPOSES, type KeyPurpose, type KeyListing } from './key-store.ts';

@@ -1,0 +1,71 @@
+// The key service: the only holder of key material in the process. Callers get operations
+// (MACs, verdicts, sealed blobs), never keys. Card keys are derived on demand:
+// Div(master, cardSerial8) — nothing per card is stored.
+import type { Knex } from 'knex';
+import { cardKey, kcv, mac16 } from '../../platform/crypto/pboc.ts';
+import { loadWrappedKeys, type KeyPurpose } from './key-store.ts';
+import { SoftwareHsm } from './software-hsm.ts';
+
+export class KeyServiceError extends Error {}
+
+export class KeyService {
+  readonly #hsm: SoftwareHsm;
+  readonly #masters = new Map<string, Buffer>();
+
+  constructor(hsm: SoftwareHsm) {
+    this.#hsm = hsm;
+  }
+
+  get hsm(): SoftwareHsm {
+    return this.#hsm;
+  }
+
+  // (Re)loads the master keys from the store, checking each against its stored KCV so that a
+  // wrong KEK or a corrupted row is found at start, not at the first card.
+  async load(db: Knex): Promise<number> {
+    const rows = await loadWrappedKeys(db);
+    for (const r of rows) {
+      const key = this.#hsm.open('master-key', r.wrapped);
+      if (kcv(key).toString('hex').toUpperCase() !== r.kcv) throw new KeyServiceError(`master key ${r.purpose} v${r.version} fails its check value`);
+      this.#masters.set(`${r.purpose}:${r.version}`, key);
+    }
+    return rows.length;
+  }
+
+  latestVersion(purpose: KeyPurpose): number {
+    let best = 0;
+    for (const id of this.#masters.keys()) {
+      const [p, v] = id.split(':');
+      if (p === purpose && Number(v) > best) best = Number(v);
+    }
+    if (best === 0) throw new KeyServiceError(`no ${purpose} master key is loaded`);
+    return best;
+  }
+
+  #master(purpose: KeyPurpose, version: number): Buffer {
+    const key = this.#masters.get(`${purpose}:${version}`);
+    if (!key) throw new KeyServiceError(`no ${purpose} master key version ${version}`);
+    return key;
+  }
+
+  // Derives a medium's key, runs fn with it and wipes it: the derived key never escapes.
+  #withDerived<T>(purpose: KeyPurpose, version: number, serial8: Buffer, fn: (k: Buffer) => T): T {
+    const k = cardKey(this.#master(purpose, version), serial8);
+    try {
+      return fn(k);
+    } finally {
+      k.fill(0);
+    }
+  }
+
+  // MAC for a secure-messaging write (04 D6 ... on a card, or an OBU ESAM file): MAC16 with the
+  // medium's diversified key and ICV = challenge(4) ‖ 00000000. The command header and data are
+  // what the card MACs: CLA INS P1 P2 Lc ‖ data.
+  macForFileWrite(purpose: 'maintenance' | 'obu-maintenance' | 'obu-vehicle', serial8: Buffer, command: Buffer, challenge4: Buffer, version?: number): { mac: string; keyVersion: number } {
+    if (challenge4.length !== 4) throw new KeyServiceError('challenge must be 4 bytes');
+    const v = version ?? this.latestVersion(purpose);
+    const icv = Buffer.concat([challenge4, Buffer.alloc(4)]);
+    const mac = this.#withDerived(purpose, v, serial8, (k) => mac16(k, command, icv));
+    return { mac: mac.toString('hex').toUpperCase(), keyVersion: v };
+  }
+}

@@ -1,0 +1,52 @@
+// The ledger's chart of accounts. System accounts are created at bootstrap; per-customer and
+// per-bank accounts are created on demand by the modules that own those parties.
+import type { Knex } from 'knex';
+
+export type AccountKind = 'asset' | 'liability' | 'revenue' | 'expense' | 'equity';
+
+export const SYSTEM_ACCOUNTS: ReadonlyArray<{ code: string; name: string; kind: AccountKind }> = [
+  { code: 'counter-cash', name: 'Service-hall counter cash', kind: 'asset' },
+  { code: 'counter-pos', name: 'Service-hall card terminal receipts', kind: 'asset' },
+  { code: 'purse-float', name: 'Money on stored-value card purses', kind: 'liability' },
+  { code: 'balance-carry', name: 'Purse balances carried to successor cards, not yet loaded', kind: 'liability' },
+  { code: 'refunds-payable', name: 'Refunds approved, to be paid by bank transfer', kind: 'liability' },
+  { code: 'fee-revenue', name: 'Card and OBU fees (list price)', kind: 'revenue' },
+  { code: 'discounts', name: 'Discounts granted on fees', kind: 'expense' },
+];
+
+export const customerFundsCode = (accountId: bigint | string) => `customer-funds:${accountId}`;
+export const bankSettlementCode = (bank: string) => `bank-settlement:${bank}`;
+
+export async function ensureAccounts(db: Knex, accounts: ReadonlyArray<{ code: string; name: string; kind: AccountKind }>): Promise<void> {
+  if (accounts.length === 0) return;
+  await db('ledger_accounts').insert(accounts.map((a) => ({ code: a.code, name: a.name, kind: a.kind }))).onConflict('code').ignore();
+}
+
+export async function ensureSystemAccounts(db: Knex): Promise<void> {
+  await ensureAccounts(db, SYSTEM_ACCOUNTS);
+}
+
+export async function accountIdsByCode(db: Knex, codes: string[]): Promise<Map<string, bigint>> {
+  const rows = await db('ledger_accounts').whereIn('code', [...new Set(codes)]).select('id', 'code');
+  return new Map(rows.map((r) => [r.code as string, r.id as bigint]));
+}
+
+// Balance = Σ postings (debit positive). Never stored: derived, so it cannot drift.
+export async function balanceOf(db: Knex, code: string): Promise<bigint> {
+  const row = await db('postings as p')
+    .join('ledger_accounts as a', 'a.id', 'p.account_id')
+    .where('a.code', code)
+    .sum({ s: 'p.amount' })
+    .first();
+  return row?.s == null ? 0n : BigInt(row.s as string | bigint);
+}
+
+export async function balancesByPrefix(db: Knex, prefix: string): Promise<Array<{ code: string; balance: bigint }>> {
+  const rows = await db('ledger_accounts as a')
+    .leftJoin('postings as p', 'p.account_id', 'a.id')
+    .where('a.code', 'like', `${prefix.replace(/[%_]/g, '\\$&')}%`)
+    .groupBy('a.code')
+    .select('a.code', db.raw('coalesce(sum(p.amount), 0)::bigint as balance'))
+    .orderBy('a.code');
+  return rows.map((r: { code: string; balance: bigint }) => ({ code: r.code, balance: BigInt(r.balance) }));
+}

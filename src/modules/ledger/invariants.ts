@@ -1,0 +1,54 @@
+// Ledger invariants (DESIGN §5), checked by `etc check-ledger` and by tests after every scenario.
+// Modules add their own checks with registerInvariant; each returns the offending items.
+import type { Knex } from 'knex';
+
+export type InvariantFailure = { check: string; detail: string };
+export type Invariant = { name: string; run: (db: Knex) => Promise<string[]> };
+
+const registry: Invariant[] = [];
+
+export function registerInvariant(inv: Invariant): void {
+  if (!registry.some((r) => r.name === inv.name)) registry.push(inv);
+}
+
+const core: Invariant[] = [
+  {
+    name: 'every journal entry sums to zero with at least two postings',
+    run: async (db) => {
+      const rows = await db.raw(`
+        select e.id, e.kind, e.reference, coalesce(sum(p.amount), 0) as s, count(p.id) as n
+        from journal_entries e left join postings p on p.entry_id = e.id
+        group by e.id having coalesce(sum(p.amount), 0) <> 0 or count(p.id) < 2`);
+      return rows.rows.map((r: { id: bigint; kind: string; reference: string; s: string; n: string }) => `entry ${r.id} (${r.kind} ${r.reference}): sum ${r.s}, ${r.n} postings`);
+    },
+  },
+  {
+    name: 'the whole journal sums to zero',
+    run: async (db) => {
+      const r = await db.raw('select coalesce(sum(amount), 0)::text as s from postings');
+      return r.rows[0].s === '0' ? [] : [`journal total is ${r.rows[0].s}`];
+    },
+  },
+  {
+    name: 'account balances equal the sum of their postings in every entry',
+    // balances are derived, so this checks the derivation path: per-account sums via entries
+    // must equal per-account sums over postings (catches orphaned postings)
+    run: async (db) => {
+      const rows = await db.raw(`
+        select a.code from ledger_accounts a
+        join postings p on p.account_id = a.id
+        left join journal_entries e on e.id = p.entry_id
+        group by a.code
+        having sum(p.amount) <> sum(case when e.id is null then 0 else p.amount end)`);
+      return rows.rows.map((r: { code: string }) => `account ${r.code} has postings outside any entry`);
+    },
+  },
+];
+
+export async function checkLedger(db: Knex): Promise<{ ok: boolean; failures: InvariantFailure[] }> {
+  const failures: InvariantFailure[] = [];
+  for (const inv of [...core, ...registry]) {
+    for (const detail of await inv.run(db)) failures.push({ check: inv.name, detail });
+  }
+  return { ok: failures.length === 0, failures };
+}

@@ -1,0 +1,58 @@
+// knex factory: real PostgreSQL through pg, or embedded PostgreSQL (PGlite) in the data dir.
+// Both parse int8 to bigint so that money never becomes a JS number, and dates stay strings
+// (a DATE is a calendar day, not an instant: converting it to a JS Date shifts it by time zone).
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import ClientPgLite from 'knex-pglite';
+import { join } from 'node:path';
+
+const INT8 = 20;
+const DATE = 1082;
+const INT8_ARRAY = 1016;
+
+let pgParsersInstalled = false;
+function installPgParsers(): void {
+  if (pgParsersInstalled) return;
+  pg.types.setTypeParser(INT8, (v: string) => BigInt(v));
+  pg.types.setTypeParser(DATE, (v: string) => v);
+  const parseArray = pg.types.getTypeParser(1007 as number); // int4[] parser handles the array syntax
+  pg.types.setTypeParser(INT8_ARRAY as 20, (v: string) => (parseArray(v) as unknown as Array<number | string | null>).map((x) => (x === null ? null : BigInt(x))));
+  pgParsersInstalled = true;
+}
+
+export type DbKind = 'postgres' | 'embedded';
+
+// pglite is kept for multi-statement scripts (migrations), which knex-pglite cannot send
+export type Db = Knex & { dbKind?: DbKind; pglite?: PGlite };
+
+export function createPostgresKnex(url: string, poolMax = 10): Db {
+  installPgParsers();
+  const db = knexFactory({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10000,
+  }) as Db;
+  db.dbKind = 'postgres';
+  return db;
+}
+
+export function createEmbeddedKnex(dataDir: string | null): Db {
+  // null → in-memory (smoke tests); otherwise a persistent directory under the data dir
+  const pglite = new PGlite({
+    ...(dataDir === null ? {} : { dataDir: join(dataDir, 'pgdata') }),
+    parsers: {
+      [pgliteTypes.INT8]: (v: string) => BigInt(v),
+      [pgliteTypes.DATE]: (v: string) => v,
+    },
+  });
+  const db = knexFactory({
+    client: ClientPgLite as unknown as typeof Knex.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+  } as Knex.Config) as Db;
+  db.dbKind = 'embedded';
+  db.pglite = pglite;
+  return db;
+}

@@ -1,0 +1,45 @@
+// Idempotent machine POSTs (ICD §0). The key is claimed by an insert in the same transaction as
+// the business change: a concurrent duplicate blocks on the unique key until the first commits,
+// then finds the stored answer. A different body under the same key is refused.
+import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
+import { inTransaction } from '../db/transaction.ts';
+import { AppError } from './errors.ts';
+import type { RouteResult } from './route.ts';
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+export function requestHash(method: string, path: string, body: Buffer): Buffer {
+  return createHash('sha256').update(`${method.toUpperCase()}\n${path}\n`).update(body).digest();
+}
+
+export type StoredAnswer = { status: number; body: unknown; replayed: boolean };
+
+export async function runIdempotent(
+  db: Knex,
+  clientId: string,
+  key: string,
+  hash: Buffer,
+  work: (trx: Knex.Transaction) => Promise<RouteResult>,
+  serialise: (body: unknown) => unknown,
+): Promise<StoredAnswer> {
+  return inTransaction(db, async (trx) => {
+    const claimed = await trx('idempotency_keys')
+      .insert({ client_id: clientId, idem_key: key, request_hash: hash, response_status: 0, response_body: '{}' })
+      .onConflict(['client_id', 'idem_key'])
+      .ignore()
+      .returning('client_id');
+    if (claimed.length === 0) {
+      const prior = await trx('idempotency_keys').where({ client_id: clientId, idem_key: key }).first();
+      if (!Buffer.from(prior.request_hash).equals(hash)) {
+        throw new AppError('idempotency-conflict', 'this Idempotency-Key was used with a different request');
+      }
+      return { status: prior.response_status, body: prior.response_body, replayed: true };
+    }
+    const result = await work(trx);
+    const status = result.status ?? 200;
+    const body = serialise(result.body ?? null);
+    await trx('idempotency_keys').where({ client_id: clientId, idem_key: key }).update({ response_status: status, response_body: JSON.stringify(body) });
+    return { status, body, replayed: false };
+  });
+}

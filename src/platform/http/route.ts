@@ -1,0 +1,35 @@
+// Route definitions. Every endpoint is declared once with its roles and its schemas; the same
+// declaration drives authentication, role checks, validation, idempotency and the OpenAPI document,
+// so an endpoint cannot exist without them.
+import type { z } from 'zod';
+import type { RequestContext, Role } from './context.ts';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+// body is sent as JSON; raw (with contentType) for text such as Prometheus metrics
+export type RouteResult = { status?: number; body?: unknown; raw?: string | Buffer; contentType?: string; headers?: Record<string, string> };
+
+export type RouteDef<P = any, Q = any, B = any> = {
+  method: HttpMethod;
+  path: string; // express syntax: /api/v1/customers/:customerId
+  summary: string;
+  tag: string;
+  // 'public' only for logging in: everything else is authenticated
+  roles: readonly Role[] | 'public';
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  // documented success status; the handler may still choose another 2xx
+  status?: number;
+  // machine POSTs are idempotent by default; set false only for read-only POSTs
+  idempotent?: boolean;
+  handler: (ctx: RequestContext, input: { params: P; query: Q; body: B }) => Promise<RouteResult>;
+};
+
+export function defineRoute<P, Q, B>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+  return def;
+}
+
+export function ok(body: unknown, status = 200): RouteResult {
+  return { status, body };
+}

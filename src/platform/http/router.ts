@@ -1,0 +1,98 @@
+// Mounts route definitions on an Express router with the one request pipeline:
+// authenticate (401) → role (403) → validate (400) → [idempotency for machine POSTs] → handler.
+import express, { type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { authenticate } from './auth.ts';
+import type { Actor, AppContext, RequestContext } from './context.ts';
+import { AppError, httpResponseFromError } from './errors.ts';
+import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent } from './idempotency.ts';
+import { toJsonText } from './json.ts';
+import type { Metrics } from './metrics.ts';
+import type { RouteDef, RouteResult } from './route.ts';
+
+type RawRequest = Request & { rawBody?: Buffer };
+
+const EMPTY = z.strictObject({});
+const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', role: null };
+
+function fieldName(path: ReadonlyArray<PropertyKey>, where: string): string {
+  return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : where;
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
+  const s = (schema ?? EMPTY) as z.ZodType<T>;
+  const r = s.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : fieldName(issue.path, where);
+  const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
+  throw new AppError('invalid-request', `${field}: ${message}`, field);
+}
+
+export function send(res: Response, result: RouteResult): void {
+  if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+  const status = result.status ?? 200;
+  if (result.raw !== undefined) {
+    res.status(status).type(result.contentType ?? 'text/plain').send(result.raw);
+  } else if (status === 204 || status === 304) {
+    res.status(status).end();
+  } else {
+    res.status(status).type('application/json').send(toJsonText(result.body ?? null));
+  }
+}
+
+export function sendError(app: AppContext, req: Request, res: Response, err: unknown): void {
+  const { status, body, internal } = httpResponseFromError(err);
+  if (internal) app.log.error({ err, requestId: res.locals.requestId, path: req.path }, 'request failed');
+  res.status(status).type('application/json').send(JSON.stringify(body));
+}
+
+export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metrics): express.Router {
+  const router = express.Router();
+  for (const def of routes) {
+    router[def.method](def.path, async (req: RawRequest, res: Response) => {
+      const started = process.hrtime.bigint();
+      const requestId = res.locals.requestId as string;
+      let actor: Actor | undefined;
+      try {
+        if (def.roles === 'public') actor = ANONYMOUS;
+        else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
+        if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role))) throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
+        const params = validate(def.params, req.params, 'params');
+        const query = validate(def.query, req.query, 'query');
+        const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
+        if (hasBody && !req.is('application/json')) throw new AppError('unsupported-media-type', 'request bodies must be application/json');
+        const body = validate(def.body, def.body || hasBody ? req.body : undefined, 'body');
+        const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+        const ctx: RequestContext = { app, db: app.db, actor, requestId, ip: req.ip ?? '', bearerToken: actor.kind === 'user' ? bearer : undefined };
+        const input = { params, query, body };
+        if (def.method === 'post' && actor.kind === 'client' && def.idempotent !== false) {
+          const key = req.get('idempotency-key');
+          if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw new AppError('idempotency-key-required', 'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)', 'Idempotency-Key');
+          const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
+          const answer = await runIdempotent(app.db, actor.id, key, hash, (trx) => def.handler({ ...ctx, db: trx }, input), (b) => JSON.parse(toJsonText(b)));
+          if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+          send(res, { status: answer.status, body: answer.body });
+        } else {
+          send(res, await def.handler(ctx, input));
+        }
+      } catch (err) {
+        sendError(app, req, res, err);
+      } finally {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.httpDuration.observe({ method: def.method, route: def.path, status: String(res.statusCode) }, seconds);
+        app.log.info({ requestId, method: req.method, route: def.path, status: res.statusCode, ms: Math.round(seconds * 1000), actor: actor?.id }, 'request');
+      }
+    });
+  }
+  return router;
+}
+
+export function requestIdMiddleware(req: Request, res: Response, next: () => void): void {
+  const given = req.get('x-request-id');
+  const id = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+}
