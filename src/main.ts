@@ -10,6 +10,8 @@ import { createClient, createUser } from './modules/access/service.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
 import { importKeys, initKeys, KeyImportError, listKeys } from './modules/keys/index.ts';
 import { seedDemo } from './seed.ts';
+import { startSchedules } from './platform/queue/schedules.ts';
+import { registerJobs } from './modules/jobs.ts';
 
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
@@ -112,12 +114,13 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
     out(`seeded the demo province: ${JSON.stringify(r.network)}`);
     printUsers(r.users);
   }
+  const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) => app.log.error({ err }, 'schedule failed'));
   const { express } = buildApp(app);
   const server = express.listen(app.config.port, () => {
     out(`ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`);
     out(`log in: POST /api/v1/sessions {"username","password"}; API document: GET /api/v1/openapi.json`);
   });
-  const stop = () => server.close(() => void shutdown(app).then(() => process.exit(0)));
+  const stop = () => { stopSchedules(); server.close(() => void shutdown(app).then(() => process.exit(0))); };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return new Promise(() => {});

@@ -1,2 +1,6 @@
 // Registers every module's ledger invariants with the ledger's checker.
-export function registerModuleInvariants(): void {}
+import { registerCarryInvariants } from './issuance/index.ts';
+
+export function registerModuleInvariants(): void {
+  registerCarryInvariants();
+}

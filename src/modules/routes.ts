@@ -1,6 +1,9 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
+import { customerRoutes } from './customers/routes.ts';
+import { cardRoutes, obuRoutes } from './issuance/index.ts';
+import { networkRoutes } from './lanes/routes.ts';
 
 export function moduleRoutes(): RouteDef[] {
-  return [];
+  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes];
 }

@@ -21,3 +21,17 @@ export class ManualClock implements Clock {
     this.t = new Date(at).getTime();
   }
 }
+
+// The centre's calendar day (China Standard Time, no daylight saving) as YYYY-MM-DD.
+// Business dates (card validity, fee schedules, clearing days) are local days, not UTC days.
+const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+export function localDate(at: Date): string {
+  return LOCAL_DAY.format(at);
+}
+
+export function addYears(isoDate: string, years: number): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  // 29 February rolls back to the 28th in a non-leap target year
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

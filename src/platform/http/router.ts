@@ -25,7 +25,7 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'p
   const r = s.safeParse(value ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : fieldName(issue.path, where);
+  const field = issue.code === 'unrecognized_keys' ? fieldName([...issue.path, issue.keys[0]], where) : fieldName(issue.path, where);
   const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   throw new AppError('invalid-request', `${field}: ${message}`, field);
 }

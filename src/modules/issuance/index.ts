@@ -1,0 +1,9 @@
+// Public face of the issuance module (cards and OBUs).
+export { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
+export { findCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
+export { findObu, OBU_STATUS, type ObuView } from './obu-service.ts';
+export { consumeLifecycle, type LifecycleEvent, type LifecycleEventName } from './outbox.ts';
+export { releaseDueCarries, carriesOf, registerCarryInvariants, type Carry } from './balance-carry.ts';
+export { registerIssuanceJobs } from './jobs.ts';
+export { cardRoutes } from './card-routes.ts';
+export { obuRoutes } from './obu-routes.ts';

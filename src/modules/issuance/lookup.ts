@@ -1,0 +1,18 @@
+// Small read functions other modules use (customer search by card number, vehicle removal).
+import type { Knex } from 'knex';
+
+export async function customerIdOfCard(db: Knex, cardNo: string): Promise<bigint | null> {
+  const row = await db('cards').where({ card_no: cardNo }).first('customer_id');
+  return row ? row.customer_id : null;
+}
+
+// Whether a vehicle has a card or an OBU in service (normal, suspended, reported lost): such a
+// vehicle cannot be removed. The same set as the one-in-service-per-vehicle indexes.
+export async function vehicleHasMediaInService(db: Knex, vehicleId: bigint): Promise<{ card: boolean; obu: boolean }> {
+  const r = await db.raw(
+    `select exists (select 1 from cards where vehicle_id = ? and status in (1,2,3,6)) as card,
+            exists (select 1 from obus where vehicle_id = ? and status in (1,2,3,6)) as obu`,
+    [String(vehicleId), String(vehicleId)],
+  );
+  return { card: r.rows[0].card, obu: r.rows[0].obu };
+}
