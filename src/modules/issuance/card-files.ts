@@ -6,6 +6,7 @@ import {
 } from './bcd-gbk.ts';
 
 export { bcd, fromBcd, gbk, fromGbk, toHex } from './bcd-gbk.ts';
+import { PLATE_COLOURS, VEHICLE_CATEGORIES as USER_TYPES, VEHICLE_CLASSES } from '../codes.ts';
 
 /**
  * Network id → the name whose GBK bytes form the 8-byte issuer id in 0015 and OBU EF01.
@@ -32,14 +33,8 @@ export function issuerId(network: string): Buffer {
   return gbk(name, 8);
 }
 
-/** Vehicle class (车型, JT/T 489-2019). */
-export const VEHICLE_CLASSES: ReadonlySet<number> = new Set([1, 2, 3, 4, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, 26]);
-
-/** Vehicle category / user type (车种). */
-export const USER_TYPES: ReadonlySet<number> = new Set([0, 6, 8, 10, 12, 14, 21, 22, 23, 24, 25, 26, 27, 28]);
-
-/** Plate colour: 0 blue … 6 blue-white, 9 undetermined. */
-export const PLATE_COLOURS: ReadonlySet<number> = new Set([0, 1, 2, 3, 4, 5, 6, 9]);
+// The code tables are the shared national ones; USER_TYPES is the card file's name for categories.
+export { VEHICLE_CLASSES, PLATE_COLOURS, VEHICLE_CATEGORIES as USER_TYPES } from '../codes.ts';
 
 export function checkCode(name: string, value: number, table: ReadonlySet<number>): number {
   if (!Number.isInteger(value) || !table.has(value)) {

@@ -5,8 +5,8 @@ import type { Knex } from 'knex';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 
 /** Vehicle classes of ETC-REFERENCE §5: passenger 1–4, truck 11–16, special-purpose 21–26. */
-export const VEHICLE_CLASSES = Object.freeze([1, 2, 3, 4, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24, 25, 26] as const);
-export type VehicleClass = (typeof VEHICLE_CLASSES)[number];
+import { VEHICLE_CLASS_LIST, isVehicleClass, type VehicleClass } from '../codes.ts';
+export { VEHICLE_CLASS_LIST as VEHICLE_CLASSES, isVehicleClass, type VehicleClass };
 
 export type StationKind = 'toll-station' | 'provincial-boundary';
 export type LaneDirection = 'entry' | 'exit';
@@ -48,9 +48,6 @@ function checkDate(field: string, value: string): string {
   return value;
 }
 
-export function isVehicleClass(value: unknown): value is VehicleClass {
-  return typeof value === 'number' && (VEHICLE_CLASSES as readonly number[]).includes(value);
-}
 
 export async function listOperators(db: Knex): Promise<Operator[]> {
   return db('operators').select('id', 'name').orderBy('id');

@@ -23,6 +23,9 @@ export function assertBalanced(postings: Posting[]): void {
 // Merges postings to the same account and drops those that net to zero, so callers can describe
 // an event naturally (e.g. a fee with a full discount) without producing zero postings.
 export function netPostings(postings: Posting[]): Posting[] {
+  for (const p of postings) {
+    if (typeof p.amount !== 'bigint') throw new LedgerError(`posting to ${p.account} is not an integer fen amount`);
+  }
   const by = new Map<string, bigint>();
   for (const p of postings) by.set(p.account, (by.get(p.account) ?? 0n) + p.amount);
   return [...by].filter(([, a]) => a !== 0n).map(([account, amount]) => ({ account, amount }));

@@ -17,7 +17,7 @@ export type StoredAnswer = { status: number; body: unknown; replayed: boolean };
 
 export async function runIdempotent(
   db: Knex,
-  clientId: string,
+  clientId: string, // the key's owner: a client id, or user:<id>
   key: string,
   hash: Buffer,
   work: (trx: Knex.Transaction) => Promise<RouteResult>,

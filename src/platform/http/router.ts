@@ -67,11 +67,14 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
         const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
         const ctx: RequestContext = { app, db: app.db, actor, requestId, ip: req.ip ?? '', bearerToken: actor.kind === 'user' ? bearer : undefined };
         const input = { params, query, body };
-        if (def.method === 'post' && actor.kind === 'client' && def.idempotent !== false) {
-          const key = req.get('idempotency-key');
+        const key = req.get('idempotency-key');
+        // machines must send a key with every POST; staff may (the console does for money movements)
+        const idempotent = def.method === 'post' && def.idempotent !== false && (actor.kind === 'client' || (actor.kind === 'user' && key !== undefined));
+        if (idempotent) {
           if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw new AppError('idempotency-key-required', 'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)', 'Idempotency-Key');
           const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
-          const answer = await runIdempotent(app.db, actor.id, key, hash, (trx) => def.handler({ ...ctx, db: trx }, input), (b) => JSON.parse(toJsonText(b)));
+          const owner = actor.kind === 'user' ? `user:${actor.id}` : actor.id;
+          const answer = await runIdempotent(app.db, owner, key, hash, (trx) => def.handler({ ...ctx, db: trx }, input), (b) => JSON.parse(toJsonText(b)));
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
           send(res, { status: answer.status, body: answer.body });
         } else {

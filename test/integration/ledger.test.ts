@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { harness, loginAs } from '../helpers/harness.ts';
+import { customerWithVehicle } from '../helpers/fixtures.ts';
+import { assertLedgerHolds } from '../helpers/ledger.ts';
+import { LedgerError, postEntry, balanceOf } from '../../src/modules/ledger/index.ts';
+
+describe('ledger', () => {
+  afterEach(assertLedgerHolds);
+
+  it('refuses in code an entry that does not balance, has one posting, a non-integer amount or an unknown account', async () => {
+    const h = await harness();
+    const bad: Array<Array<{ account: string; amount: bigint }>> = [
+      [{ account: 'counter-cash', amount: 100n }, { account: 'fee-revenue', amount: -99n }],
+      [{ account: 'counter-cash', amount: 100n }],
+    ];
+    for (const postings of bad) {
+      await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: `bad-${Math.random()}`, actor: 't', postings })), LedgerError);
+    }
+    await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: 'float', actor: 't', postings: [{ account: 'counter-cash', amount: 1.5 as unknown as bigint }, { account: 'fee-revenue', amount: -1.5 as unknown as bigint }] })), LedgerError);
+    await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: 'nowhere', actor: 't', postings: [{ account: 'no-such-account', amount: 1n }, { account: 'fee-revenue', amount: -1n }] })), /unknown ledger account/);
+  });
+
+  it('the database itself refuses an unbalanced entry at commit, and any change to the journal', async () => {
+    const h = await harness();
+    const ids = Object.fromEntries((await h.app.db('ledger_accounts').whereIn('code', ['counter-cash', 'fee-revenue']).select('code', 'id')).map((r) => [r.code, r.id]));
+    await assert.rejects(h.app.db.transaction(async (trx) => {
+      const [e] = await trx('journal_entries').insert({ kind: 'raw', reference: `raw-${Math.random()}`, actor: 't' }).returning('id');
+      await trx('postings').insert([{ entry_id: e.id, account_id: ids['counter-cash'], amount: 500 }, { account_id: ids['fee-revenue'], entry_id: e.id, amount: -400 }]);
+    }), (err: { code?: string }) => err.code === '23514');
+    await assert.rejects(h.app.db.transaction(async (trx) => {
+      await trx('journal_entries').insert({ kind: 'raw', reference: `empty-${Math.random()}`, actor: 't' });
+    }), (err: { code?: string }) => err.code === '23514');
+    const entry = await h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: `ok-${Math.random()}`, actor: 't', postings: [{ account: 'counter-cash', amount: 7n }, { account: 'fee-revenue', amount: -7n }] }));
+    await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).update({ amount: 8 }), /append-only/);
+    await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).del(), /append-only/);
+    await assert.rejects(h.app.db('journal_entries').where({ id: entry! }).del(), /append-only/);
+  });
+
+  it('posts one business event once: the same kind and reference cannot post twice', async () => {
+    const h = await harness();
+    const ref = `once-${Math.random()}`;
+    const post = () => h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: ref, actor: 't', postings: [{ account: 'counter-cash', amount: 3n }, { account: 'fee-revenue', amount: -3n }] }));
+    await post();
+    await assert.rejects(post(), /already posted/);
+  });
+
+  it('a staff deposit sent twice with the same Idempotency-Key posts once', async () => {
+    const h = await harness();
+    const clerk = (await loginAs('clerk')).auth;
+    const { accountId } = await customerWithVehicle(clerk);
+    const send = () => request(h.http).post(`/api/v1/accounts/${accountId}/deposits`).set('Authorization', clerk).set('Idempotency-Key', `dep-${accountId}`).send({ amount: 1234, method: 'cash' });
+    const [a, b] = await Promise.all([send(), send()]);
+    assert.deepEqual([a.status, b.status], [201, 201]);
+    assert.deepEqual(a.body, b.body);
+    assert.equal(await balanceOf(h.app.db, `customer-funds:${accountId}`), -1234n);
+  });
+});
