@@ -14,6 +14,9 @@ export type Config = {
   sessionTtlSeconds: number;
   logLevel: string;
   reissueWaitDays: number;
+  cardLimit: bigint; // highest purse balance a load may reach (fen)
+  loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
+  stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
 };
 
 export class ConfigError extends Error {}
@@ -70,5 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: int(env, 'ETC_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
     logLevel: env.LOG_LEVEL || 'info',
     reissueWaitDays: int(env, 'ETC_REISSUE_WAIT_DAYS', 7, 0, 365),
+    // the purse register is 4 bytes unsigned: no limit may exceed 2^32 - 1 fen
+    cardLimit: BigInt(int(env, 'ETC_CARD_LIMIT', 1_000_000, 1, 4_294_967_295)),
+    loadLimits: {
+      bank: BigInt(int(env, 'ETC_BANK_LOAD_LIMIT', 500_000, 1, 4_294_967_295)),
+      counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
+    },
+    stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
   };
 }

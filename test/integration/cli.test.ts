@@ -13,7 +13,7 @@ describe('etc command line', function () {
   const name = `etc_cli_${randomBytes(4).toString('hex')}`;
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const env = { ...process.env, DATABASE_URL: url.toString(), ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
   delete env.REDIS_URL;
   const etc = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
   const admin = async (sql: string) => {

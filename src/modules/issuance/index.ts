@@ -1,6 +1,7 @@
 // Public face of the issuance module (cards and OBUs).
 export { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
-export { findCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
+export { findCard, lockCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
+export { recordPurseState, reserveCarry, restoreCarry } from './purse.ts';
 export { findObu, OBU_STATUS, type ObuView } from './obu-service.ts';
 export { consumeLifecycle, type LifecycleEvent, type LifecycleEventName } from './outbox.ts';
 export { releaseDueCarries, carriesOf, registerCarryInvariants, type Carry } from './balance-carry.ts';

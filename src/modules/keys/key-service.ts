@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { cardKey, kcv, mac16 } from '../../platform/crypto/pboc.ts';
 import { loadWrappedKeys, type KeyPurpose } from './key-store.ts';
+import * as ops from './card-operations.ts';
 import { SoftwareHsm } from './software-hsm.ts';
 
 export class KeyServiceError extends Error {}
@@ -49,6 +50,8 @@ export class KeyService {
   }
 
   // Derives a medium's key, runs fn with it and wipes it: the derived key never escapes.
+  readonly #run: ops.DerivedKeyRunner = (purpose, version, serial8, fn) => this.#withDerived(purpose, version, serial8, fn);
+
   #withDerived<T>(purpose: KeyPurpose, version: number, serial8: Buffer, fn: (k: Buffer) => T): T {
     const k = cardKey(this.#master(purpose, version), serial8);
     try {
@@ -67,5 +70,32 @@ export class KeyService {
     const icv = Buffer.concat([challenge4, Buffer.alloc(4)]);
     const mac = this.#withDerived(purpose, v, serial8, (k) => mac16(k, command, icv));
     return { mac: mac.toString('hex').toUpperCase(), keyVersion: v };
+  }
+
+  // Online load (ETC-REFERENCE §2). The card's key version selects the load master; the TAC key of
+  // the same version is used for the TAC (one key set per version).
+  hasKeys(purpose: KeyPurpose, version: number): boolean {
+    return this.#masters.has(`${purpose}:${version}`);
+  }
+
+  verifyLoadMac1(s: ops.LoadSession & { balance: bigint; mac1: string }): boolean {
+    return ops.verifyLoadMac1(this.#run, s);
+  }
+
+  issueLoadMac2(s: ops.LoadSession & { hostDate: string; hostTime: string }): string {
+    return ops.issueLoadMac2(this.#run, s);
+  }
+
+  verifyLoadTac(t: ops.LoadTacInput & { tac: string }): boolean {
+    return ops.verifyLoadTac(this.#run, t);
+  }
+
+  // The TAC the card must have produced: kept with a load confirmed from evidence.
+  expectedLoadTac(t: ops.LoadTacInput): string {
+    return ops.loadTac(this.#run, t).toString('hex').toUpperCase();
+  }
+
+  verifyPurchaseTac(p: ops.PurchaseTacInput): boolean {
+    return ops.verifyPurchaseTac(this.#run, p);
   }
 }

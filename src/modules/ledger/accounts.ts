@@ -8,6 +8,7 @@ export const SYSTEM_ACCOUNTS: ReadonlyArray<{ code: string; name: string; kind: 
   { code: 'counter-cash', name: 'Service-hall counter cash', kind: 'asset' },
   { code: 'counter-pos', name: 'Service-hall card terminal receipts', kind: 'asset' },
   { code: 'purse-float', name: 'Money on stored-value card purses', kind: 'liability' },
+  { code: 'loads-in-flight', name: 'Online loads authorised, not yet confirmed or reversed', kind: 'liability' },
   { code: 'balance-carry', name: 'Purse balances carried to successor cards, not yet loaded', kind: 'liability' },
   { code: 'refunds-payable', name: 'Refunds approved, to be paid by bank transfer', kind: 'liability' },
   { code: 'fee-revenue', name: 'Card and OBU fees (list price)', kind: 'revenue' },

@@ -35,3 +35,14 @@ export function addYears(isoDate: string, years: number): string {
   const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
   return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
+
+// Host date and time as the card protocol wants them (local time, YYYYMMDD and hhmmss).
+const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+export function hostDateTime(at: Date): { hostDate: string; hostTime: string } {
+  return { hostDate: localDate(at).replaceAll('-', ''), hostTime: LOCAL_TIME.format(at).replaceAll(':', '') };
+}
+
+// The instant a local calendar day starts (China Standard Time is UTC+8 all year).
+export function localDayStart(isoDate: string): Date {
+  return new Date(`${isoDate}T00:00:00+08:00`);
+}

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   'card-not-found': 404,
   'obu-not-found': 404,
   'request-not-found': 404,
+  'load-not-found': 404,
+  'exception-not-found': 404,
   'conflict': 409,
   'idempotency-conflict': 409,
   'idempotency-key-required': 400,
@@ -31,6 +33,13 @@ export const ERROR_STATUS = {
   'request-state-conflict': 409,
   'four-eyes-required': 409,
   'customer-has-active-media': 409,
+  'card-not-loadable': 409,
+  'load-in-flight': 409,
+  'load-confirmed': 409,
+  'load-reversed': 409,
+  'card-credited': 409,
+  'carry-not-available': 409,
+  'exception-resolved': 409,
   'customer-closed': 409,
   'vehicle-in-use': 409,
   'vehicle-removed': 409,
@@ -40,6 +49,8 @@ export const ERROR_STATUS = {
   'unsupported-media-type': 415,
   'business-rule': 422,
   'amount-out-of-range': 422,
+  'mac1-invalid': 422,
+  'tac-invalid': 422,
   'rate-limited': 429,
   'internal': 500,
   'unavailable': 503,
@@ -50,6 +61,9 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  // A refusal that must still leave a trace (e.g. a load whose TAC failed is flagged for review):
+  // the request's transaction is rolled back as for any refusal, then this runs on its own.
+  afterRollback: ((db: import('knex').Knex) => Promise<void>) | undefined;
   constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'AppError';

@@ -81,6 +81,9 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
           send(res, await def.handler(ctx, input));
         }
       } catch (err) {
+        if (err instanceof AppError && err.afterRollback) {
+          await err.afterRollback(app.db).catch((e) => app.log.error({ err: e, requestId }, 'recording a refusal failed'));
+        }
         sendError(app, req, res, err);
       } finally {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,0 +1,3 @@
+// Public face of the finance module.
+export { raiseExceptions, listExceptions, resolveException, type ExceptionKind, type FinanceException } from './exceptions.ts';
+export { financeRoutes } from './routes.ts';

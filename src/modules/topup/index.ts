@@ -1,0 +1,9 @@
+// Public face of the topup module (online load of stored-value cards).
+export { authoriseLoad, type LoadRequest, type Authorised } from './authorise.ts';
+export { confirmLoad, reverseLoad } from './finish.ts';
+export { findLoad, publicLoad, type Load } from './load-repo.ts';
+export { stuckLoads, sweepStuckLoads } from './stuck.ts';
+export { registerTopupJobs } from './jobs.ts';
+export { registerLoadInvariants } from './invariants.ts';
+export { loadRoutes } from './routes.ts';
+export { loadsOfBankDay, type BankDayLoad } from './reports.ts';

@@ -1,0 +1,68 @@
+// The online-load protocol (ICD §1) for bank branches (signed, idempotent on the bank serial) and
+// for the service-hall counter (same endpoints and protocol; cash, card terminal or a carried balance).
+import { z } from 'zod';
+import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
+import { cardNo, hex, reason } from '../../platform/http/schemas.ts';
+import { authoriseLoad } from './authorise.ts';
+import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
+import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
+import { stuckLoads } from './stuck.ts';
+
+const LOADERS = ['bank', 'clerk', 'supervisor'] as const;
+// amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
+const anyFen = z.number().int('must be an integer number of fen').refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
+const uint = (max: number) => z.number().int().min(0).max(max);
+const loadParams = z.strictObject({ loadId: z.string().max(40) });
+
+const initBody = z.strictObject({
+  cardNo,
+  amount: anyFen,
+  terminalId: hex(6),
+  card: z.strictObject({
+    balance: uint(4_294_967_295).transform((v) => BigInt(v)),
+    onlineSeq: uint(65535),
+    keyVersion: uint(255),
+    algId: uint(255),
+    random: hex(4),
+    mac1: hex(4),
+  }),
+  payment: z.strictObject({ method: z.enum(['bank-account', 'cash', 'pos', 'carry-over']), reference: z.string().trim().min(1).max(64).optional() }),
+});
+
+export const loadRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post', path: '/api/v1/channel/loads', tag: 'loads', roles: LOADERS, status: 201,
+    summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
+    body: initBody,
+    handler: async (ctx, { body }) => ok(await authoriseLoad(ctx.db, ctx, body), 201),
+  }),
+  defineRoute({
+    method: 'post', path: '/api/v1/channel/loads/:loadId/confirm', tag: 'loads', roles: LOADERS,
+    summary: 'Confirm a load with the TAC the card returned',
+    params: loadParams,
+    body: z.strictObject({ tac: hex(4) }),
+    handler: async (ctx, { params, body }) => ok(await confirmLoad(ctx.db, ctx, params.loadId, body.tac)),
+  }),
+  defineRoute({
+    method: 'post', path: '/api/v1/channel/loads/:loadId/reverse', tag: 'loads', roles: LOADERS,
+    summary: 'Reverse (冲正) a load the card did not take, shown by its unchanged online sequence',
+    params: loadParams,
+    body: z.strictObject({ reason, card: z.strictObject({ balance: uint(4_294_967_295).transform((v) => BigInt(v)), onlineSeq: uint(65535) }) }),
+    handler: async (ctx, { params, body }) => ok(await reverseLoad(ctx.db, ctx, params.loadId, body)),
+  }),
+  defineRoute({
+    method: 'get', path: '/api/v1/channel/loads/:loadId', tag: 'loads', roles: [...LOADERS, 'finance', 'auditor'],
+    summary: 'A load with its status history',
+    params: loadParams,
+    handler: async (ctx, { params }) => {
+      const load = await findLoad(ctx.db, params.loadId);
+      assertMayAct(ctx, load);
+      return ok({ load: publicLoad(load), history: await loadHistory(ctx.db, load.id) });
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/v1/finance/stuck-loads', tag: 'finance', roles: ['finance', 'supervisor', 'auditor'],
+    summary: 'Loads authorised longer than the configured time (ETC_STUCK_LOAD_MINUTES), oldest first',
+    handler: async (ctx) => ok({ minutes: ctx.app.config.stuckLoadMinutes, loads: await stuckLoads(ctx.db, ctx.app.clock, ctx.app.config.stuckLoadMinutes) }),
+  }),
+];
