@@ -1,6 +1,6 @@
 // The shared test application: real PostgreSQL (the run's database) and real Redis (bull).
 // Built once per run; tests create their own data with unique names.
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
@@ -15,7 +15,7 @@ import { BullQueue } from '../../src/platform/queue/queue.ts';
 import { createClient, createUser } from '../../src/modules/access/service.ts';
 import { createHmac } from 'node:crypto';
 
-export type Harness = { app: AppContext; http: Express; clock: ManualClock; logLines: string[]; kek: Buffer };
+export type Harness = { app: AppContext; http: Express; clock: ManualClock; logLines: string[]; responses: string[]; kek: Buffer };
 
 let current: Promise<Harness> | null = null;
 
@@ -33,7 +33,19 @@ export function harness(): Promise<Harness> {
     const clock = new ManualClock(new Date());
     const queue = new BullQueue(process.env.TEST_REDIS_URL!, process.env.TEST_QUEUE_PREFIX);
     const app = await bootstrap(config, { clock, log: createLogger('info', sink), queue });
-    return { app, http: buildApp(app).express, clock, logLines, kek };
+    // every response body of the run is kept, so a test can prove no key material ever left
+    const responses: string[] = [];
+    const http = express();
+    http.use((_req, res, next) => {
+      const chunks: Buffer[] = [];
+      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+      const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+      res.write = ((chunk: unknown, ...rest: unknown[]) => { if (chunk) chunks.push(Buffer.from(chunk as string)); return write(chunk, ...rest); }) as typeof res.write;
+      res.end = ((chunk: unknown, ...rest: unknown[]) => { if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string)); responses.push(Buffer.concat(chunks).toString('utf8')); return end(chunk, ...rest); }) as typeof res.end;
+      next();
+    });
+    http.use(buildApp(app).express);
+    return { app, http, clock, logLines, responses, kek };
   })();
   return current;
 }

@@ -2,7 +2,7 @@
 // dir with the in-process queue, seeds the demo province on first start, and keeps data on restart.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,9 @@ describe('embedded mode (PGlite + in-process queue)', function () {
     const second = await start(dataDir, port);
     try {
       assert.doesNotMatch(second.output, /demo users/, 'no second seeding');
+      const kek = readFileSync(join(dataDir, 'kek.hex'), 'utf8').trim();
+      assert.match(kek, /^[0-9a-f]{64}$/, 'the KEK was generated into the data dir');
+      assert.ok(!(first.output + second.output).toLowerCase().includes(kek), 'the KEK is never printed');
       const login = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk', password }) });
       assert.equal(login.status, 201, 'the demo clerk survives a restart');
     } finally {
