@@ -31,26 +31,33 @@ export function netPostings(postings: Posting[]): Posting[] {
   return [...by].filter(([, a]) => a !== 0n).map(([account, amount]) => ({ account, amount }));
 }
 
-// Returns the entry id, or null when nothing moves (all postings net to zero).
+// Returns the entry id, or null when nothing moves (all postings net to zero). One statement: the
+// entry and its postings go in together (a load posts twice per card, so round trips matter).
 export async function postEntry(trx: Knex.Transaction, input: EntryInput): Promise<bigint | null> {
   const postings = netPostings(input.postings);
   if (postings.length === 0) return null;
   assertBalanced(postings);
-  const ids = await accountIdsByCode(trx, postings.map((p) => p.account));
-  const missing = postings.find((p) => !ids.has(p.account));
-  if (missing) throw new LedgerError(`unknown ledger account ${missing.account}`);
-  let entryId: bigint;
+  const values = postings.map(() => '(?::text, ?::bigint)').join(', ');
+  let rows: Array<{ id: bigint; n: string | number }>;
   try {
-    const [row] = await trx('journal_entries')
-      .insert({ kind: input.kind, reference: input.reference, memo: input.memo ?? null, actor: input.actor })
-      .returning('id');
-    entryId = row.id;
+    ({ rows } = await trx.raw(
+      `with e as (insert into journal_entries (kind, reference, memo, actor) values (?, ?, ?, ?) returning id),
+            v (code, amount) as (values ${values}),
+            p as (insert into postings (entry_id, account_id, amount)
+                  select e.id, a.id, v.amount from e cross join v join ledger_accounts a on a.code = v.code returning 1)
+       select e.id, (select count(*) from p) as n from e`,
+      [input.kind, input.reference, input.memo ?? null, input.actor, ...postings.flatMap((p) => [p.account, p.amount.toString()])],
+    ));
   } catch (err) {
     if (isUniqueViolation(err)) throw new LedgerError(`${input.kind} ${input.reference} was already posted`);
     throw err;
   }
-  await trx('postings').insert(postings.map((p) => ({ entry_id: entryId, account_id: ids.get(p.account), amount: p.amount })));
-  return entryId;
+  if (Number(rows[0].n) !== postings.length) {
+    const known = await accountIdsByCode(trx, postings.map((p) => p.account));
+    const missing = postings.find((p) => !known.has(p.account));
+    throw new LedgerError(`unknown ledger account ${missing?.account ?? '?'}`);
+  }
+  return rows[0].id;
 }
 
 export async function entriesFor(db: Knex, kind: string, reference: string): Promise<Array<{ account: string; amount: bigint }>> {

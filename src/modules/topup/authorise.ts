@@ -11,7 +11,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { raiseExceptions } from '../finance/index.ts';
 import { bankSettlementCode, postEntry } from '../ledger/index.ts';
 import { CARD_STATUS, lockCard, reserveCarry } from '../issuance/index.ts';
-import { inFlightLoad, recordLoadChange, type Load } from './load-repo.ts';
+import { inFlightLoad, insertLoad, type Load } from './load-repo.ts';
 import { settleTorn } from './torn.ts';
 
 export type LoadRequest = {
@@ -79,16 +79,17 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
     } else {
       payer = channel === 'bank' ? bankSettlementCode(ctx.actor.id) : req.payment.method === 'cash' ? 'counter-cash' : 'counter-pos';
     }
-    await trx('loads').insert({
+    await insertLoad(trx, {
       id, card_no: card.cardNo, channel, client_id: channel === 'bank' ? ctx.actor.id : null, actor,
       payment_method: fundedBy ? 'reauthorisation' : req.payment.method, payment_reference: req.payment.reference ?? null, payer_account: payer,
       amount: req.amount, terminal_id: req.terminalId, balance_before: req.card.balance, online_seq: req.card.onlineSeq,
       key_version: req.card.keyVersion, alg_id: req.card.algId, random: req.card.random, mac1: req.card.mac1,
       host_date: hostDate, host_time: hostTime, mac2, status: 'authorised', funded_by: fundedBy?.id ?? null, carry_id: carryId,
       created_at: now, updated_at: now,
-    });
-    await recordLoadChange(trx, now, id, null, 'requested', actor, 'MAC1 verified', { amount: req.amount, payment: req.payment.method });
-    await recordLoadChange(trx, now, id, 'requested', 'authorised', actor, fundedBy ? `re-authorised without a second payment (load ${fundedBy.id})` : 'MAC2 issued');
+    }, [
+      { from: null, to: 'requested', actor, reason: 'MAC1 verified', detail: { amount: req.amount, payment: req.payment.method } },
+      { from: 'requested', to: 'authorised', actor, reason: fundedBy ? `re-authorised without a second payment (load ${fundedBy.id})` : 'MAC2 issued', detail: {} },
+    ]);
     if (!fundedBy) {
       await postEntry(trx, { kind: 'load-authorise', reference: id, memo: `load onto ${card.cardNo}`, actor, postings: [
         { account: payer, amount: req.amount },

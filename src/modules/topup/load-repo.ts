@@ -53,6 +53,21 @@ export async function loadHistory(db: Knex, id: string) {
   return rows.map((r) => ({ at: r.at, from: r.from_status, to: r.to_status, actor: r.actor, reason: r.reason, detail: r.detail }));
 }
 
+type Change = { from: LoadStatus | 'requested' | null; to: LoadStatus | 'requested'; actor: string; reason: string | null; detail: Record<string, unknown> };
+const detailText = (d: Record<string, unknown>) => JSON.stringify(d, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+// A new load with its first state changes, in one statement.
+export async function insertLoad(trx: Knex.Transaction, row: Record<string, unknown>, changes: Change[]): Promise<void> {
+  const insert = trx('loads').insert(row).returning('id').toSQL();
+  const values = changes.map(() => '(?::text, ?::text, ?::text, ?::text, ?::jsonb)').join(', ');
+  await trx.raw(
+    `with l as (${insert.sql})
+     insert into load_state_changes (load_id, at, from_status, to_status, actor, reason, detail)
+     select l.id, ?::timestamptz, c.f, c.t, c.a, c.r, c.d from l cross join (values ${values}) as c (f, t, a, r, d)`,
+    [...insert.bindings, row.created_at as Date, ...changes.flatMap((c) => [c.from, c.to, c.actor, c.reason, detailText(c.detail)])],
+  );
+}
+
 export async function recordLoadChange(trx: Knex.Transaction, at: Date, loadId: string, from: LoadStatus | 'requested' | null, to: LoadStatus | 'requested', actor: string, reason: string | null, detail: Record<string, unknown> = {}): Promise<void> {
   await trx('load_state_changes').insert({ load_id: loadId, at, from_status: from, to_status: to, actor, reason, detail: JSON.stringify(detail, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) });
 }

@@ -44,6 +44,25 @@ const header = (h: Headers, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+// Client rows are read on every machine request; a short cache saves a round trip per request.
+// Disabling a client takes effect within CLIENT_CACHE_MS.
+const CLIENT_CACHE_MS = 5000;
+type ClientRow = { id: string; role: 'bank' | 'lane' | 'province'; secret_sealed: Buffer; disabled: boolean };
+const clientCache = new Map<string, { row: ClientRow | undefined; until: number }>();
+
+async function clientRow(db: Knex, clock: Clock, id: string): Promise<ClientRow | undefined> {
+  const now = clock.now().getTime();
+  const hit = clientCache.get(id);
+  if (hit && hit.until > now && hit.row) return hit.row;
+  const row = await db('api_clients').where({ id }).first('id', 'role', 'secret_sealed', 'disabled');
+  // unknown ids are not cached, so a client created a moment ago is found at once
+  if (row) {
+    if (clientCache.size > 10_000) clientCache.clear();
+    clientCache.set(id, { row, until: now + CLIENT_CACHE_MS });
+  }
+  return row;
+}
+
 export async function authenticate(
   db: Knex,
   hsm: SoftwareHsm,
@@ -77,7 +96,7 @@ async function authenticateClient(
   if (!ts || !sig) throw new AppError('bad-signature', 'X-Timestamp and X-Signature are required with X-Client-Id');
   if (!/^\d{1,16}$/.test(ts)) throw new AppError('stale-timestamp', 'X-Timestamp must be unix milliseconds');
   if (Math.abs(clock.now().getTime() - Number(ts)) > REPLAY_WINDOW_MS) throw new AppError('stale-timestamp', 'X-Timestamp is more than 300 s from the centre clock');
-  const client = await db('api_clients').where({ id: clientId }).first('id', 'role', 'secret_sealed', 'disabled');
+  const client = await clientRow(db, clock, clientId);
   if (!client || client.disabled) throw new AppError('unknown-client', 'unknown or disabled client');
   const message = stringToSign(req.method, req.originalUrl, ts, req.rawBody ?? Buffer.alloc(0));
   if (!hsm.verifyHmac(client.secret_sealed, message, sig)) throw new AppError('bad-signature', 'request signature does not verify');

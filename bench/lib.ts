@@ -1,0 +1,47 @@
+// Shared helpers for the benchmarks: a database of their own, the machine's description, results
+// written to bench/results/<name>.json and a row appended to bench/README.md.
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function machine(): string {
+  return `${cpus()[0]?.model.trim() ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+export async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    try { await c.query(sql); } finally { await c.end(); }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  try {
+    return await fn(u.toString());
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+export function percentile(sortedMs: number[], p: number): number {
+  if (sortedMs.length === 0) return 0;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)];
+}
+
+export function writeResults(name: string, metrics: Record<string, number>, note: string): void {
+  const date = new Date().toISOString();
+  writeFileSync(`${BENCH_DIR}results/${name}.json`, JSON.stringify({ date, machine: machine(), metrics }, null, 2) + '\n');
+  const readme = `${BENCH_DIR}README.md`;
+  if (!existsSync(readme)) {
+    writeFileSync(readme, '# Benchmarks\n\nEach script measures one target of DESIGN §10, writes `bench/results/<name>.json` ({date, machine, metrics}) and appends a row here. They are never part of `npm test`.\n\n| date | bench | machine | figures | note |\n|---|---|---|---|---|\n');
+  }
+  const figures = Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ');
+  appendFileSync(readme, `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`);
+}
