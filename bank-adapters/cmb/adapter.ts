@@ -3,7 +3,7 @@
 // the centre; everything the centre answers, including failures, becomes a CMB return code.
 import express, { type Request, type Response } from 'express';
 import { nativeCodeFor } from '../centre-codes.ts';
-import { CentreClient, type CentreClientOptions } from '../centre-client.ts';
+import { CentreClient, type CentreClientOptions, type ReconComparison } from '../centre-client.ts';
 import { perform, type ChannelRequest, type ChannelResult, type ReversalReason } from '../channel.ts';
 import { beijingStamp, isIsoDate, reconKey } from '../common.ts';
 import { CENTRE_TO_CMB, CMB_CODES, type CmbCode } from './codes.ts';
@@ -73,6 +73,24 @@ export async function handleCmbMessage(client: CentreClient, raw: Buffer, conten
   return response(now(), echo, SUCCESS, undefined, successBody(result));
 }
 
+export type ReconResult = { ok: true; comparison: ReconComparison } | { ok: false; status: number; code: CmbCode; message: string; centreCode?: string };
+
+/** Converts CMB's day file to the channel's lines and posts them; 400 for a refused file, 502 when the centre refuses or fails. */
+export async function reconcileCmbFile(client: CentreClient, date: string, file: Buffer): Promise<ReconResult> {
+  if (!isIsoDate(date)) return { ok: false, status: 400, code: 'E9006', message: 'the date must be YYYY-MM-DD' };
+  let lines;
+  try {
+    lines = parseDayFile(file);
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    return { ok: false, status: 400, code: 'E9006', message: e.message };
+  }
+  const r = await client.postReconciliation(reconKey('CMB', date, file), date, lines);
+  if (r.ok) return { ok: true, comparison: r.body };
+  const code = nativeCodeFor(CENTRE_TO_CMB, r);
+  return { ok: false, status: 502, code, message: CMB_CODES[code], centreCode: r.code };
+}
+
 export function createCmbAdapter(opts: CmbAdapterOptions): express.Express {
   const client = new CentreClient(opts);
   const now = opts.now ?? Date.now;
@@ -94,20 +112,9 @@ export function createCmbAdapter(opts: CmbAdapterOptions): express.Express {
   });
 
   app.post('/reconciliation/:date', raw(opts.maxFileBytes ?? 50 * 1024 * 1024), async (req: Request, res: Response) => {
-    const date = String(req.params.date);
-    const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!isIsoDate(date)) return void res.status(400).json({ error: { code: 'E9006', message: 'the date must be YYYY-MM-DD' } });
-    let lines;
-    try {
-      lines = parseDayFile(file);
-    } catch (e) {
-      if (!(e instanceof CsvError)) throw e;
-      return void res.status(400).json({ error: { code: 'E9006', message: e.message } });
-    }
-    const r = await client.postReconciliation(reconKey('CMB', date, file), date, lines);
-    if (r.ok) return void res.status(200).json(r.body);
-    const code = nativeCodeFor(CENTRE_TO_CMB, r);
-    res.status(502).json({ error: { code, message: CMB_CODES[code], centreCode: r.code } });
+    const r = await reconcileCmbFile(client, String(req.params.date), Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    if (r.ok) return void res.status(200).json(r.comparison);
+    res.status(r.status).json({ error: { code: r.code, message: r.message, ...(r.centreCode ? { centreCode: r.centreCode } : {}) } });
   });
 
   app.use((err: { type?: string }, req: Request, res: Response, _next: () => void) => {

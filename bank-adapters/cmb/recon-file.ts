@@ -20,6 +20,9 @@ export type DayEntry = {
   remark?: string;
 };
 
+// sticky: matched in place, so a large file is not copied once per field
+const UNQUOTED = /[^,\r\n]*/y;
+
 /** RFC 4180 records; CRLF or LF line ends; a final line end is optional. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
@@ -41,7 +44,8 @@ export function parseCsv(text: string): string[][] {
       }
       if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw new CsvError(`line ${line}: text after a closing quote`);
     } else {
-      const m = /^[^,\r\n]*/.exec(text.slice(i))![0];
+      UNQUOTED.lastIndex = i;
+      const m = UNQUOTED.exec(text)![0];
       if (m.includes('"')) throw new CsvError(`line ${line}: a quote inside an unquoted field`);
       field = m;
       i += m.length;
@@ -71,7 +75,7 @@ export function fenToYuan(fen: number): string {
 
 /** "123.45" → 12345; refuses anything but plain digits with exactly two decimals. */
 export function yuanToFen(s: string): number {
-  const m = /^(0|[1-9][0-9]{0,12})\.([0-9]{2})$/.exec(s);
+  const m = /^(0|[1-9][0-9]{0,13})\.([0-9]{2})$/.exec(s);
   if (!m) throw new CsvError('amount must be yuan with two decimals, e.g. 100.00');
   const fen = Number(m[1] + m[2]);
   if (!Number.isSafeInteger(fen)) throw new CsvError('amount is too large');

@@ -13,6 +13,7 @@ export class XmlError extends Error {
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9]{0,63}/;
+const NAME_AT = /[A-Za-z][A-Za-z0-9]{0,63}/y; // sticky: read in place, no copy of the rest of the text
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 // XML 1.0 Char minus the C0 controls other than tab, LF and CR
 const BAD_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
@@ -54,7 +55,8 @@ export function parseXml(text: string): XmlElement {
     const start = i;
     if (text[i] !== '<') throw new XmlError(`expected an element at ${i}`);
     if (text.startsWith('<!', i) || text.startsWith('<?', i)) throw new XmlError(`comments, CDATA, DTDs and processing instructions are not accepted (at ${i})`);
-    const name = NAME.exec(text.slice(i + 1))?.[0];
+    NAME_AT.lastIndex = i + 1;
+    const name = NAME_AT.exec(text)?.[0];
     if (!name) throw new XmlError(`bad element name at ${i}`);
     i += 1 + name.length;
     skipSpace();
@@ -72,9 +74,10 @@ export function parseXml(text: string): XmlElement {
       raw += text.slice(i, lt);
       i = lt;
       if (text.startsWith('</', i)) {
-        const close = new RegExp(`^</${name}\\s*>`).exec(text.slice(i));
-        if (!close) throw new XmlError(`expected </${name}> at ${i}`);
-        i += close[0].length;
+        const close = new RegExp(`</${name}\\s*>`, 'y');
+        close.lastIndex = i;
+        if (!close.test(text)) throw new XmlError(`expected </${name}> at ${i}`);
+        i = close.lastIndex;
         break;
       }
       children.push(element(depth + 1));

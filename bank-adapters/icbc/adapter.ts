@@ -3,7 +3,7 @@
 // the centre; everything the centre answers, including failures, becomes an ICBC response code.
 import express, { type Request, type Response } from 'express';
 import { nativeCodeFor } from '../centre-codes.ts';
-import { CentreClient, type CentreClientOptions } from '../centre-client.ts';
+import { CentreClient, type CentreClientOptions, type ReconComparison } from '../centre-client.ts';
 import { perform, REVERSAL_REASONS, type ChannelRequest, type ChannelResult } from '../channel.ts';
 import { beijingStamp, isIsoDate, reconKey } from '../common.ts';
 import { CENTRE_TO_ICBC, ICBC_CODES, type IcbcCode } from './codes.ts';
@@ -98,6 +98,24 @@ export async function handleIcbcMessage(client: CentreClient, raw: Buffer, conte
   return response(now(), echo, SUCCESS, undefined, successBody(result));
 }
 
+export type ReconResult = { ok: true; comparison: ReconComparison } | { ok: false; status: number; code: IcbcCode; message: string; centreCode?: string };
+
+/** Converts ICBC's day file to the channel's lines and posts them; 400 for a refused file, 502 when the centre refuses or fails. */
+export async function reconcileIcbcFile(client: CentreClient, date: string, file: Buffer): Promise<ReconResult> {
+  if (!isIsoDate(date)) return { ok: false, status: 400, code: '9005', message: 'the date must be YYYY-MM-DD' };
+  let lines;
+  try {
+    lines = parseDayFile(file, date);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return { ok: false, status: 400, code: '9005', message: e.message };
+  }
+  const r = await client.postReconciliation(reconKey('ICBC', date, file), date, lines);
+  if (r.ok) return { ok: true, comparison: r.body };
+  const code = nativeCodeFor(CENTRE_TO_ICBC, r);
+  return { ok: false, status: 502, code, message: ICBC_CODES[code], centreCode: r.code };
+}
+
 export function createIcbcAdapter(opts: IcbcAdapterOptions): express.Express {
   const client = new CentreClient(opts);
   const now = opts.now ?? Date.now;
@@ -119,20 +137,9 @@ export function createIcbcAdapter(opts: IcbcAdapterOptions): express.Express {
   });
 
   app.post('/reconciliation/:date', raw(opts.maxFileBytes ?? 50 * 1024 * 1024), async (req: Request, res: Response) => {
-    const date = String(req.params.date);
-    const file = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!isIsoDate(date)) return void res.status(400).json({ error: { code: '9005', message: 'the date must be YYYY-MM-DD' } });
-    let lines;
-    try {
-      lines = parseDayFile(file, date);
-    } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
-      return void res.status(400).json({ error: { code: '9005', message: e.message } });
-    }
-    const r = await client.postReconciliation(reconKey('ICBC', date, file), date, lines);
-    if (r.ok) return void res.status(200).json(r.body);
-    const code = nativeCodeFor(CENTRE_TO_ICBC, r);
-    res.status(502).json({ error: { code, message: ICBC_CODES[code], centreCode: r.code } });
+    const r = await reconcileIcbcFile(client, String(req.params.date), Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    if (r.ok) return void res.status(200).json(r.comparison);
+    res.status(r.status).json({ error: { code: r.code, message: r.message, ...(r.centreCode ? { centreCode: r.centreCode } : {}) } });
   });
 
   // body too large or a fault: on /trx still an ICBC answer

@@ -7,12 +7,12 @@ import { stringToSign } from '../../src/platform/http/auth.ts';
 import { CENTRE_ERROR_CODES, CHANNEL_ERROR_CODES, nativeCodeFor } from '../../bank-adapters/centre-codes.ts';
 import { CentreClient } from '../../bank-adapters/centre-client.ts';
 import { CENTRE_TO_ICBC, ICBC_CODES } from '../../bank-adapters/icbc/codes.ts';
-import { handleIcbcMessage } from '../../bank-adapters/icbc/adapter.ts';
+import { handleIcbcMessage, reconcileIcbcFile } from '../../bank-adapters/icbc/adapter.ts';
 import * as icbc from '../../bank-adapters/icbc/messages.ts';
 import { widthOf, FormatError } from '../../bank-adapters/icbc/fixed-width.ts';
 import * as icbcFile from '../../bank-adapters/icbc/recon-file.ts';
 import { CENTRE_TO_CMB, CMB_CODES } from '../../bank-adapters/cmb/codes.ts';
-import { handleCmbMessage } from '../../bank-adapters/cmb/adapter.ts';
+import { handleCmbMessage, reconcileCmbFile } from '../../bank-adapters/cmb/adapter.ts';
 import * as cmb from '../../bank-adapters/cmb/messages.ts';
 import * as cmbFile from '../../bank-adapters/cmb/recon-file.ts';
 
@@ -273,6 +273,22 @@ describe('centre error codes → native codes', () => {
       const c = cmb.decodeResponse(await handleCmbMessage(fakeCentre(answer).client, cmb.encodeRequest(cmbRequests[1]), XML, () => NOW));
       assert.equal(c.head.retCode, CENTRE_TO_CMB.table[code], `CMB ${code}`);
     }
+    // day files: the lines go to the centre under a key derived from the file; refusals are native codes
+    const icbcDay = icbcFile.encodeDayFile('2026-11-22', [{ serial: icbcHead.serial, cardNo: CARD, amount: 100, status: 'confirmed', trxDate: '20261122', trxTime: '093015', branchName: '芜湖分行' }]);
+    const ok = fakeCentre(() => ({ status: 200, body: { date: '2026-11-22', matched: 1, centreOnly: [], bankOnly: [], amountMismatch: [], statusMismatch: [], exceptions: 0 } }));
+    assert.deepEqual(await reconcileIcbcFile(ok.client, '2026-11-22', icbcDay), { ok: true, comparison: { date: '2026-11-22', matched: 1, centreOnly: [], bankOnly: [], amountMismatch: [], statusMismatch: [], exceptions: 0 } });
+    assert.equal(ok.calls[0].url, 'http://centre.test/api/v1/channel/reconciliation/2026-11-22');
+    assert.match(ok.calls[0].headers['Idempotency-Key'], /^ICBC-RECON-2026-11-22-[0-9a-f]{32}$/);
+    assert.deepEqual(JSON.parse(ok.calls[0].body), { lines: [{ bankReference: `ICBC-${icbcHead.serial}`, cardNo: CARD, amount: 100, status: 'confirmed', time: '2026-11-22T09:30:15+08:00' }] });
+    const refused = fakeCentre(() => ({ status: 401, body: { error: { code: 'bad-signature', message: 'x' } } }));
+    assert.deepEqual(await reconcileIcbcFile(refused.client, '2026-11-22', icbcDay), { ok: false, status: 502, code: '8002', message: ICBC_CODES['8002'], centreCode: 'bad-signature' });
+    const down = fakeCentre(() => 'network-error');
+    const unreachable = await reconcileCmbFile(down.client, '2026-11-22', cmbFile.encodeDayFile([]));
+    assert.ok(!unreachable.ok && unreachable.code === 'E9802' && unreachable.status === 502);
+    const { client, calls } = never();
+    assert.equal((await reconcileCmbFile(client, '2026-11-31', cmbFile.encodeDayFile([]))).ok, false);
+    assert.equal((await reconcileIcbcFile(client, '2026-11-22', icbcDay.subarray(1))).ok, false);
+    assert.equal(calls.length, 0);
     // a 201 whose body lacks MAC2 is not passed on as a success
     const missing = fakeCentre(() => ({ status: 201, body: { loadId: LOAD_ID, status: 'authorised' } }));
     assert.equal(icbc.decodeResponse(await handleIcbcMessage(missing.client, icbc.encodeRequest(icbcApply), GBK, () => NOW)).head.respCode, '9803');
