@@ -8,7 +8,7 @@ import { defineRoute, type RouteDef } from './platform/http/route.ts';
 import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
 import { USER_ROLES } from './platform/http/context.ts';
 import { accessRoutes } from './modules/access/routes.ts';
-import { moduleRoutes } from './modules/routes.ts';
+import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
 
 export const API_VERSION = '1.0.0';
 const BODY_LIMIT = '2mb';
@@ -30,6 +30,7 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
 
 export function buildApp(app: AppContext): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
   const metrics = createMetrics();
+  registerModuleMetrics(app, metrics.registry);
   const routes: RouteDef[] = [];
   routes.push(...platformRoutes(metrics, () => routes), ...accessRoutes, ...moduleRoutes());
 

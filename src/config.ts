@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import cron from 'node-cron';
 
 export type Config = {
   port: number;
@@ -17,7 +18,29 @@ export type Config = {
   cardLimit: bigint; // highest purse balance a load may reach (fen)
   loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
+  statusList: StatusListConfig;
+  lanes: LanesConfig;
 };
+
+export type LanesConfig = {
+  clockToleranceSeconds: number; // a lane transaction dated further ahead of the centre's clock is a lane clock error (code 16)
+  maxAgeDays: number; // a lane transaction older than this is refused as too old (code 5)
+  clearingCron: string; // when the daily clearing of the previous day is enqueued (node-cron, server time)
+};
+
+export type StatusListConfig = {
+  publishIntervalSeconds: number; // the publisher's tick; divides a minute or is whole minutes dividing an hour
+  deltaRetentionDays: number; // deltas older than this are pruned; a lane further behind gets a full list
+  lagThresholdSeconds: number; // a lane missing a version for longer is flagged behind
+  lowBalanceFen: bigint; // stored-value cards below this are listed (reason 7); 0 = rule off
+  snapshotDir: string; // where the daily full snapshot files are written
+  maxStreams: number; // concurrent list downloads per process (each holds a database connection)
+  deltaCacheMb: number; // signed small deltas kept in memory per process (every lane asks for the same one); 0 = off
+};
+
+// Intervals the publisher's cron can express with a fixed phase: 5–30 s dividing a minute, or
+// whole minutes dividing an hour.
+export const PUBLISH_INTERVALS = [5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 300, 360, 600, 720, 900, 1200, 1800, 3600];
 
 export class ConfigError extends Error {}
 
@@ -54,6 +77,30 @@ function loadKek(env: NodeJS.ProcessEnv, dataDir: string, embedded: boolean): Bu
   return kek;
 }
 
+function statusListConfig(env: NodeJS.ProcessEnv, dataDir: string): StatusListConfig {
+  const publishIntervalSeconds = int(env, 'ETC_LIST_PUBLISH_SECONDS', 60, 5, 3600);
+  if (!PUBLISH_INTERVALS.includes(publishIntervalSeconds)) fail('ETC_LIST_PUBLISH_SECONDS', `must be one of ${PUBLISH_INTERVALS.join(', ')}`);
+  return {
+    publishIntervalSeconds,
+    deltaRetentionDays: int(env, 'ETC_LIST_DELTA_RETENTION_DAYS', 7, 1, 365),
+    lagThresholdSeconds: int(env, 'ETC_LIST_LAG_THRESHOLD_SECONDS', 600, 10, 7 * 24 * 3600),
+    lowBalanceFen: BigInt(int(env, 'ETC_LIST_LOW_BALANCE_FEN', 0, 0, 4_294_967_295)),
+    snapshotDir: resolve(env.ETC_LIST_SNAPSHOT_DIR || join(dataDir, 'status-lists')),
+    maxStreams: int(env, 'ETC_LIST_MAX_STREAMS', 4, 1, 64),
+    deltaCacheMb: int(env, 'ETC_LIST_DELTA_CACHE_MB', 64, 0, 4096),
+  };
+}
+
+function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
+  const clearingCron = env.ETC_CLEARING_CRON || '30 0 * * *';
+  if (!cron.validate(clearingCron)) fail('ETC_CLEARING_CRON', `must be a cron expression, got "${clearingCron}"`);
+  return {
+    clockToleranceSeconds: int(env, 'ETC_LANE_CLOCK_TOLERANCE_SECONDS', 600, 1, 86_400),
+    maxAgeDays: int(env, 'ETC_LANE_MAX_AGE_DAYS', 30, 1, 365),
+    clearingCron,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.ETC_DATA_DIR || './var');
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -80,5 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
     },
     stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
+    statusList: statusListConfig(env, dataDir),
+    lanes: lanesConfig(env),
   };
 }

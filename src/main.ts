@@ -8,10 +8,11 @@ import { migrate } from './platform/db/migrate.ts';
 import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './platform/http/context.ts';
 import { createClient, createUser } from './modules/access/service.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
-import { importKeys, initKeys, KeyImportError, listKeys } from './modules/keys/index.ts';
+import { importKeys, initKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';
 import { seedDemo } from './seed.ts';
 import { startSchedules } from './platform/queue/schedules.ts';
 import { registerJobs } from './modules/jobs.ts';
+import { clearDay, daySummary } from './modules/clearing/index.ts';
 
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
@@ -20,6 +21,7 @@ const USAGE = `usage: etc <command>
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
+  clear --date YYYY-MM-DD                 run the clearing of a day that is over (seal, split to operators, payables); re-running changes nothing
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
 
 function out(line: string): void {
@@ -28,7 +30,7 @@ function out(line: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = argv;
-  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' }, date: { type: 'string' } }, strict: true });
   const config = loadConfig();
 
   if (cmd === 'migrate') {
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     await db.destroy();
     return 0;
   }
-  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys'].includes(cmd ?? '')) {
+  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear'].includes(cmd ?? '')) {
     out(USAGE);
     return cmd ? 2 : 0;
   }
@@ -77,6 +79,14 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'keys':
         return await keysCommand(app, sub, values.file);
+      case 'clear': {
+        if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('clear --date YYYY-MM-DD');
+        const done = await clearDay({ db: app.db, now: app.clock.now(), actor: 'cli:clear' }, values.date);
+        const day = await daySummary(app.db, values.date);
+        out(done.length ? `clearing day ${values.date}: ${done.join(', ')} done` : `clearing day ${values.date} was already cleared; nothing changed`);
+        for (const o of day.operators) out(`  ${o.operatorId.padEnd(12)} ${o.source.padEnd(9)} ${String(o.transactions).padStart(9)} transactions ${String(o.amount).padStart(14)} fen`);
+        return 0;
+      }
     }
     return 2;
   } finally {
@@ -96,6 +106,9 @@ async function keysCommand(app: Awaited<ReturnType<typeof bootstrap>>, sub: stri
   if (sub === 'init') {
     const created = await initKeys(app.db, app.keys.hsm);
     out(created.length ? `generated ${created.length} master keys` : 'every purpose already has a master key');
+    // the centre CA and the status-list signing certificate (otherwise made at first use)
+    const pki = await initPki(app.db, app.keys.hsm, { network: app.config.network, now: new Date() });
+    if (pki.length) out(`created ${pki.join(' and ')} key and certificate`);
   } else if (sub === 'import') {
     if (!file) throw new UsageError('keys import --file F');
     const created = await importKeys(app.db, app.keys.hsm, JSON.parse(readFileSync(file, 'utf8')));
@@ -104,6 +117,7 @@ async function keysCommand(app: Awaited<ReturnType<typeof bootstrap>>, sub: stri
     throw new UsageError('keys init | keys list | keys import --file F');
   }
   for (const k of await listKeys(app.db)) out(`${k.purpose.padEnd(16)} v${String(k.version).padEnd(4)} kcv ${k.kcv}`);
+  for (const c of await listPki(app.db)) out(`${`pki:${c.name}`.padEnd(16)} certificate sha256 ${c.fingerprint.slice(0, 16)}…`);
   return 0;
 }
 

@@ -1,8 +1,12 @@
 // Registers every module's ledger invariants with the ledger's checker.
 import { registerCarryInvariants } from './issuance/index.ts';
 import { registerLoadInvariants } from './topup/index.ts';
+import { registerLaneInvariants } from './lanes/index.ts';
+import { registerClearingInvariants } from './clearing/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
   registerLoadInvariants();
+  registerLaneInvariants();
+  registerClearingInvariants();
 }

@@ -2,11 +2,20 @@
 import type { RouteDef } from '../platform/http/route.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
-import { networkRoutes } from './lanes/routes.ts';
+import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
+import { clearingRoutes } from './clearing/index.ts';
 import { loadRoutes } from './topup/index.ts';
 import { bankRoutes } from './banks/index.ts';
 import { financeRoutes } from './finance/index.ts';
+import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
+import type { Registry } from 'prom-client';
+import type { AppContext } from '../platform/http/context.ts';
 
 export function moduleRoutes(): RouteDef[] {
-  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes, ...loadRoutes, ...bankRoutes, ...financeRoutes];
+  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes, ...loadRoutes, ...bankRoutes, ...financeRoutes, ...statuslistRoutes, ...laneRoutes, ...interchangeRoutes, ...laneTransactionRoutes, ...clearingRoutes];
+}
+
+// Modules' Prometheus gauges on the app's registry.
+export function registerModuleMetrics(app: AppContext, registry: Registry): void {
+  registerStatuslistMetrics(app, registry);
 }

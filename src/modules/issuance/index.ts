@@ -8,3 +8,4 @@ export { releaseDueCarries, carriesOf, registerCarryInvariants, type Carry } fro
 export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
+export { cardFactsAt, emitAccountOverdraft, recordLanePurses, type CardFactAt } from './lane-facts.ts';

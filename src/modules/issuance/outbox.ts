@@ -8,7 +8,9 @@ export type LifecycleEventName =
   | 'card-issued' | 'card-loss-reported' | 'card-loss-cancelled' | 'card-suspended' | 'card-resumed'
   | 'card-replaced' | 'card-reissued' | 'card-cancelled'
   | 'obu-issued' | 'obu-activated' | 'obu-loss-reported' | 'obu-loss-cancelled' | 'obu-suspended' | 'obu-resumed'
-  | 'obu-cancelled' | 'obu-replaced' | 'obu-tampered';
+  | 'obu-cancelled' | 'obu-replaced' | 'obu-tampered'
+  // raised by lane ingest for the cards of a debit-charged account (lane-facts.ts); status unchanged
+  | 'card-overdrawn' | 'card-overdraft-cleared';
 
 export type LifecycleEvent = {
   id: bigint;

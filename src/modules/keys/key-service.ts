@@ -5,13 +5,18 @@ import type { Knex } from 'knex';
 import { cardKey, kcv, mac16 } from '../../platform/crypto/pboc.ts';
 import { loadWrappedKeys, type KeyPurpose } from './key-store.ts';
 import * as ops from './card-operations.ts';
+import { verifyPurchaseTacs, type PurchaseTacCheck } from './purchase-tacs.ts';
+import { initPki, loadPki, type PkiHandles, type PkiSubject } from './pki.ts';
 import { SoftwareHsm } from './software-hsm.ts';
+import { sign } from 'node:crypto';
 
 export class KeyServiceError extends Error {}
 
 export class KeyService {
   readonly #hsm: SoftwareHsm;
   readonly #masters = new Map<string, Buffer>();
+  #pki: PkiHandles | undefined;
+  #pkiLoading: Promise<void> | undefined;
 
   constructor(hsm: SoftwareHsm) {
     this.#hsm = hsm;
@@ -97,5 +102,40 @@ export class KeyService {
 
   verifyPurchaseTac(p: ops.PurchaseTacInput): boolean {
     return ops.verifyPurchaseTac(this.#run, p);
+  }
+
+  // Lane uploads: one verdict per check, each card's TAC key derived once per batch (purchase-tacs.ts).
+  verifyPurchaseTacs(checks: PurchaseTacCheck[]): boolean[] {
+    const versions = [...this.#masters.keys()].filter((id) => id.startsWith('tac:')).map((id) => Number(id.slice(4))).sort((a, b) => b - a);
+    return verifyPurchaseTacs((v) => this.#masters.get(`tac:${v}`), versions, checks);
+  }
+
+  // The centre's PKI (pki.ts): created on first use, then the signing key is held here like the
+  // master keys. Call with the global handle, outside any transaction.
+  async ensurePki(db: Knex, subject: PkiSubject): Promise<void> {
+    if (this.#pki) return;
+    this.#pkiLoading ??= (async () => {
+      await initPki(db, this.#hsm, subject);
+      this.#pki = await loadPki(db, this.#hsm);
+    })().finally(() => { this.#pkiLoading = undefined; });
+    await this.#pkiLoading;
+  }
+
+  #loadedPki(): PkiHandles {
+    if (!this.#pki) throw new KeyServiceError('the PKI is not loaded (ensurePki first)');
+    return this.#pki;
+  }
+
+  // RSASSA-PKCS1-v1_5 with SHA-256 over the bytes given (ICD §2 trailer), base64.
+  signStatusList(data: Buffer | string): string {
+    return sign('sha256', typeof data === 'string' ? Buffer.from(data, 'utf8') : data, this.#loadedPki().signer).toString('base64');
+  }
+
+  statusListCertificatePem(): string {
+    return this.#loadedPki().certificatePem;
+  }
+
+  caCertificatePem(): string {
+    return this.#loadedPki().caCertificatePem;
   }
 }

@@ -3,6 +3,7 @@
 // takes the knex handle (or a transaction) first, so callers can read inside their own unit of work.
 import type { Knex } from 'knex';
 import { AppError, invalid } from '../../platform/http/errors.ts';
+import { shortestPath } from './graph.ts';
 
 /** Vehicle classes of ETC-REFERENCE §5: passenger 1–4, truck 11–16, special-purpose 21–26. */
 import { VEHICLE_CLASS_LIST, isVehicleClass, type VehicleClass } from '../codes.ts';
@@ -166,39 +167,7 @@ export async function findPath(db: Knex, fromStation: number, toStation: number)
     const known = await db('stations').where('id', fromStation).first('id');
     return known ? [] : null;
   }
-  const sections: Array<{ id: string; from_station: number; to_station: number }> =
+  const rows: Array<{ id: string; from_station: number; to_station: number }> =
     await db('sections').select('id', 'from_station', 'to_station').orderBy('id');
-  const adjacent = new Map<number, Array<{ section: string; next: number }>>();
-  const link = (a: number, b: number, section: string) => {
-    const list = adjacent.get(a) ?? [];
-    list.push({ section, next: b });
-    adjacent.set(a, list);
-  };
-  for (const s of sections) {
-    link(s.from_station, s.to_station, s.id);
-    link(s.to_station, s.from_station, s.id);
-  }
-  if (!adjacent.has(fromStation) || !adjacent.has(toStation)) return null;
-
-  // breadth-first search: the first time a station is reached is by the fewest sections
-  const via = new Map<number, { section: string; prev: number }>();
-  const seen = new Set<number>([fromStation]);
-  const queue: number[] = [fromStation];
-  for (let head = 0; head < queue.length && !seen.has(toStation); head++) {
-    const station = queue[head];
-    for (const { section, next } of adjacent.get(station) ?? []) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      via.set(next, { section, prev: station });
-      queue.push(next);
-    }
-  }
-  if (!seen.has(toStation)) return null;
-  const path: string[] = [];
-  for (let at = toStation; at !== fromStation; ) {
-    const step = via.get(at)!;
-    path.push(step.section);
-    at = step.prev;
-  }
-  return path.reverse();
+  return shortestPath(rows.map((r) => ({ id: r.id, fromStation: r.from_station, toStation: r.to_station })), fromStation, toStation);
 }

@@ -13,6 +13,9 @@ export const SYSTEM_ACCOUNTS: ReadonlyArray<{ code: string; name: string; kind: 
   { code: 'refunds-payable', name: 'Refunds approved, to be paid by bank transfer', kind: 'liability' },
   { code: 'fee-revenue', name: 'Card and OBU fees (list price)', kind: 'revenue' },
   { code: 'discounts', name: 'Discounts granted on fees', kind: 'expense' },
+  // tolls of accepted lane transactions, held until the clearing day moves them to operator payables
+  // (operator-payable:<operator id>, created per operator by clearing with ensureAccounts)
+  { code: 'toll-revenue-clearing', name: 'Tolls collected, not yet split to road operators', kind: 'liability' },
 ];
 
 export const customerFundsCode = (accountId: bigint | string) => `customer-funds:${accountId}`;
@@ -40,6 +43,18 @@ export async function balanceOf(db: Knex, code: string): Promise<bigint> {
     .sum({ s: 'p.amount' })
     .first();
   return row?.s == null ? 0n : BigInt(row.s as string | bigint);
+}
+
+// Balances of many accounts in one statement (lane ingest checks every debit account a batch
+// charged); an unknown code is absent, an account without postings is 0.
+export async function balancesOf(db: Knex, codes: string[]): Promise<Map<string, bigint>> {
+  if (codes.length === 0) return new Map();
+  const { rows } = await db.raw(
+    `select a.code, coalesce((select sum(p.amount) from postings p where p.account_id = a.id), 0)::bigint as balance
+       from ledger_accounts a where a.code = any(?::text[])`,
+    [[...new Set(codes)]],
+  );
+  return new Map(rows.map((r: { code: string; balance: bigint }) => [r.code, BigInt(r.balance)]));
 }
 
 export async function balancesByPrefix(db: Knex, prefix: string): Promise<Array<{ code: string; balance: bigint }>> {

@@ -7,3 +7,4 @@ export { registerTopupJobs } from './jobs.ts';
 export { registerLoadInvariants } from './invariants.ts';
 export { loadRoutes } from './routes.ts';
 export { loadsOfBankDay, type BankDayLoad } from './reports.ts';
+export { cardKeyVersions, loadsInWindows, loadedAfter, type LoadWindow, type LoadedInWindow } from './lane-facts.ts';

@@ -1,13 +1,17 @@
 // Route definitions. Every endpoint is declared once with its roles and its schemas; the same
 // declaration drives authentication, role checks, validation, idempotency and the OpenAPI document,
 // so an endpoint cannot exist without them.
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { RequestContext, Role } from './context.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-// body is sent as JSON; raw (with contentType) for text such as Prometheus metrics
-export type RouteResult = { status?: number; body?: unknown; raw?: string | Buffer; contentType?: string; headers?: Record<string, string> };
+// body is sent as JSON; raw (with contentType) for text such as Prometheus metrics; stream (with
+// contentType) for bodies too large to hold, piped as they are produced — gzipped when compress is
+// set and the client accepts it. A stream's producer must do its fallible set-up before the handler
+// returns: once the status line is sent, a failure can only cut the body short.
+export type RouteResult = { status?: number; body?: unknown; raw?: string | Buffer; stream?: Readable; compress?: boolean; contentType?: string; headers?: Record<string, string> };
 
 export type RouteDef<P = any, Q = any, B = any> = {
   method: HttpMethod;

@@ -2,6 +2,8 @@
 // authenticate (401) → role (403) → validate (400) → [idempotency for machine POSTs] → handler.
 import express, { type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { authenticate } from './auth.ts';
 import type { Actor, AppContext, RequestContext } from './context.ts';
@@ -30,10 +32,21 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'p
   throw new AppError('invalid-request', `${field}: ${message}`, field);
 }
 
-export function send(res: Response, result: RouteResult): void {
+export function send(res: Response, result: RouteResult, req?: Request, onStreamError?: (err: Error) => void): void {
   if (result.headers) for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
   const status = result.status ?? 200;
-  if (result.raw !== undefined) {
+  if (result.stream) {
+    res.status(status).type(result.contentType ?? 'application/octet-stream');
+    const done = (err: Error | null) => { if (err) onStreamError?.(err); };
+    if (result.compress) res.setHeader('Vary', 'Accept-Encoding');
+    if (result.compress && req?.acceptsEncodings('gzip') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      // fastest level: these bodies are large and repetitive, so level 1 already shrinks them well
+      pipeline(result.stream, createGzip({ level: 1 }), res, done);
+    } else {
+      pipeline(result.stream, res, done);
+    }
+  } else if (result.raw !== undefined) {
     res.status(status).type(result.contentType ?? 'text/plain').send(result.raw);
   } else if (status === 204 || status === 304) {
     res.status(status).end();
@@ -78,7 +91,7 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
           send(res, { status: answer.status, body: answer.body });
         } else {
-          send(res, await def.handler(ctx, input));
+          send(res, await def.handler(ctx, input), req, (err) => app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'));
         }
       } catch (err) {
         if (err instanceof AppError && err.afterRollback) {

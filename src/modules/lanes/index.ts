@@ -1,0 +1,17 @@
+// Public face of the lanes module: the road network and its tariffs, lane transaction ingest, and
+// what clearing may split.
+export {
+  listOperators, listStations, listSections, listLanes, getLane, tollFor, findPath, VEHICLE_CLASSES, isVehicleClass,
+  type Operator, type Station, type Lane, type Section, type SectionToll, type VehicleClass,
+} from './network.ts';
+export { seedDemoNetwork, demoToll } from './demo-network.ts';
+export { discountFen, ownCardAmount } from './discount.ts';
+export { ingestBatch, type IngestOutcome } from './ingest.ts';
+export { laneTransaction, uploadBody, MAX_BATCH, type LaneTransaction, type LaneResult, type Disposition } from './ingest-schema.ts';
+export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
+export { reviewOverdrafts } from './overdraft.ts';
+export { preparePartitions } from './partitions.ts';
+export { registerLaneInvariants } from './invariants.ts';
+export { registerLaneJobs } from './jobs.ts';
+export { networkRoutes } from './routes.ts';
+export { laneTransactionRoutes } from './lane-routes.ts';

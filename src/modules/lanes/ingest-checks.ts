@@ -1,0 +1,79 @@
+// The checks of a lane transaction that need no database: time against the centre's clock,
+// transaction and card type, the tariff, and the purse arithmetic of one purchase. Each failing
+// check adds its result code (ETC-REFERENCE §7); the disposition takes the first code in PRIORITY.
+import { hostDateTime, localDate } from '../../platform/clock/clock.ts';
+import { isVehicleClass } from '../codes.ts';
+import type { LaneTransaction } from './ingest-schema.ts';
+import { priceTrip, type Priced, type TariffBook } from './pricing.ts';
+
+// Which refusal wins when a transaction fails several checks: a duplicate is not judged again; a
+// lane clock or age problem makes every other field doubtful; then whether the card is ours and
+// genuine (unknown, wrong type, TAC); then the charge; then the card's state at the time.
+export const PRIORITY = [2, 16, 5, 4, 8, 15, 1, 6, 7, 9, 10, 14] as const;
+export const COMPOUND_PURCHASE = '09';
+export const SIMPLE_PURCHASE = '06';
+
+export type Work = {
+  index: number;
+  tx: LaneTransaction;
+  issuer: string;
+  own: boolean;
+  txDate: string; // the trip's local day: tariff and card validity are judged on it
+  codes: Set<number>;
+  priced: Priced | null;
+  resent: boolean; // same terminal key earlier in this batch or already stored: not stored again
+  cardSeqDuplicate: boolean; // (card, offline seq) already accepted under another terminal key
+  clearingDate?: string;
+  id?: bigint;
+  accountId?: bigint | null;
+};
+
+export type CheckSettings = { network: string; now: Date; clockToleranceMs: number; maxAgeMs: number };
+
+export function firstCode(codes: Set<number>): number | undefined {
+  return PRIORITY.find((c) => codes.has(c));
+}
+
+// Codes a later check cannot override: once one of these is set, the costly checks are skipped.
+export function decidedBefore(w: Work, code: number): boolean {
+  const rank = PRIORITY.indexOf(code as (typeof PRIORITY)[number]);
+  return [...w.codes].some((c) => PRIORITY.indexOf(c as (typeof PRIORITY)[number]) < rank);
+}
+
+export function prepare(txs: LaneTransaction[], s: CheckSettings): Work[] {
+  return txs.map((tx, index) => {
+    const issuer = tx.cardNo.slice(0, 4);
+    return { index, tx, issuer, own: issuer === s.network, txDate: localDate(tx.time), codes: new Set<number>(), priced: null, resent: false, cardSeqDuplicate: false };
+  });
+}
+
+export function checkWithoutDb(w: Work, s: CheckSettings, book: TariffBook | undefined): void {
+  const { tx, codes } = w;
+  const t = tx.time.getTime();
+  // the lane's clock: a time ahead of the centre's, or an entry after the exit, cannot be right
+  if (t > s.now.getTime() + s.clockToleranceMs) codes.add(16);
+  if (tx.entry && tx.exit && tx.entry.time.getTime() > tx.exit.time.getTime()) codes.add(16);
+  if (tx.entry && tx.entry.time.getTime() > t + s.clockToleranceMs) codes.add(16);
+  if (t < s.now.getTime() - s.maxAgeMs) codes.add(5);
+  if (tx.transType !== COMPOUND_PURCHASE && tx.transType !== SIMPLE_PURCHASE) codes.add(4);
+  if (tx.cardType !== 22 && tx.cardType !== 23) codes.add(15);
+  if (!isVehicleClass(tx.vehicleClass)) {
+    codes.add(6);
+  } else if (!book) {
+    codes.add(6);
+  } else {
+    w.priced = priceTrip(book, tx, w.own, s.network);
+    if (!w.priced.ok) codes.add(w.priced.code);
+  }
+  if (w.own && tx.cardType === 22) {
+    // a stored-value purchase carries the purse before and after it
+    if (tx.balanceBefore === undefined || tx.balanceAfter === undefined) codes.add(6);
+    else if (tx.balanceAfter !== tx.balanceBefore - tx.amount) codes.add(14);
+  }
+}
+
+/** The card's date and time as the PSAM wrote them into the TAC: the lane's local (CST) time. */
+export function tacDateTime(time: Date): { date: string; time: string } {
+  const { hostDate, hostTime } = hostDateTime(time);
+  return { date: hostDate, time: hostTime };
+}

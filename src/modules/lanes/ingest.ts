@@ -1,0 +1,151 @@
+// Lane transaction ingest (ICD §2, DESIGN §8): each transaction of a batch is checked once and
+// gets one disposition; accepted own-card transactions post to the ledger in the same database
+// transaction. Per batch: the pure checks, then one statement per step — clearing days, terminal
+// keys, card facts, key versions, TACs (inside the key service), sequences and the balance chain,
+// the rows, the journal entry, the overdrafts.
+import type { Knex } from 'knex';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
+import { assignClearingDates } from '../clearing/index.ts';
+import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
+import { customerFundsCode, postEntry, type Posting } from '../ledger/index.ts';
+import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
+import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
+import { checkWithoutDb, decidedBefore, firstCode, prepare, tacDateTime, type CheckSettings, type Work } from './ingest-checks.ts';
+import type { LaneResult, LaneTransaction } from './ingest-schema.ts';
+import { cardSeqKey, claimCardSeqs, claimTerminalKeys, dispositionOf, insertTransactions, insertUpload, storedCardSeqs, terminalKey } from './ingest-store.ts';
+import { raiseOverdrafts } from './overdraft.ts';
+import { ensureDayPartitions } from './partitions.ts';
+import { tariffBooks } from './pricing.ts';
+
+export type IngestOutcome = { uploadId: bigint; results: LaneResult[]; counts: { received: number; accepted: number; duplicate: number; rejected: number }; acceptedAmount: bigint };
+
+type TacCheck = Parameters<RequestContext['app']['keys']['verifyPurchaseTacs']>[0][number];
+
+// Card facts at the transaction time (8 unknown, 15 type, 9 status, 10 expired), then the TAC (1).
+async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored: Work[]): Promise<void> {
+  const own = stored.filter((w) => w.own && !decidedBefore(w, 8));
+  const facts = await cardFactsAt(trx, own.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })));
+  own.forEach((w, i) => {
+    const f = facts[i];
+    if (!f.known) { w.codes.add(8); return; }
+    w.accountId = f.accountId;
+    if (f.cardType !== w.tx.cardType) w.codes.add(15);
+    // only a card in normal status at the time may pay; listed after the trip does not reach back
+    if (f.statusAt !== 1) w.codes.add(9);
+    if (f.expiryDate !== null && w.txDate > f.expiryDate) w.codes.add(10);
+  });
+  const toVerify = own.filter((w) => !decidedBefore(w, 1));
+  if (toVerify.length === 0) return;
+  const versions = await cardKeyVersions(trx, toVerify.map((w) => w.tx.cardNo));
+  const checks: TacCheck[] = toVerify.map((w) => {
+    const { date, time } = tacDateTime(w.tx.time);
+    return {
+      serial8: Buffer.from(w.tx.cardNo.slice(4), 'hex'), keyVersion: versions.get(w.tx.cardNo), amount: w.tx.amount,
+      transType: parseInt(w.tx.transType, 16), terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, date, time, tac: w.tx.tac,
+    };
+  });
+  const verdicts = ctx.app.keys.verifyPurchaseTacs(checks);
+  toVerify.forEach((w, i) => { if (!verdicts[i]) w.codes.add(1); });
+}
+
+// (card, offline seq) already accepted → duplicate; the stored-value balance chain (14).
+async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<void> {
+  const open = stored.filter((w) => firstCode(w.codes) === undefined);
+  const chained = (w: Work) => w.own && w.tx.cardType === 22;
+  const keys = open.map((w) => ({ cardNo: w.tx.cardNo, lo: w.tx.offlineSeq - (chained(w) ? 1 : 0), hi: w.tx.offlineSeq + (chained(w) ? 1 : 0) }));
+  const neighbours = await storedCardSeqs(trx, keys);
+  const inBatch = new Set<string>();
+  for (const w of open) {
+    const k = cardSeqKey(w.tx.cardNo, w.tx.offlineSeq);
+    if (neighbours.has(k) || inBatch.has(k)) w.cardSeqDuplicate = true;
+    inBatch.add(k);
+  }
+  const cands: ChainTx[] = open.filter((w) => chained(w) && !w.cardSeqDuplicate).map((w) => ({
+    key: w.index, cardNo: w.tx.cardNo, seq: w.tx.offlineSeq, time: w.tx.time, before: w.tx.balanceBefore!, after: w.tx.balanceAfter!,
+  }));
+  if (cands.length === 0) return;
+  const windows = chainWindows(cands, neighbours);
+  const loaded = await loadsInWindows(trx, windows);
+  const loads = new Map(windows.map((w, i) => [windowKey(w), loaded[i]]));
+  const broken = brokenChain(cands, neighbours, loads);
+  for (const w of open) if (broken.has(w.index)) w.codes.add(14);
+}
+
+// The card's last known purse (issuance keeps it; a reissued card's carry is taken from it). Only
+// purchases that took money move it: an entry (0) shows the purse the previous purchase or a load
+// already recorded.
+async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<void> {
+  const purses = accepted.filter((w) => w.own && w.tx.cardType === 22 && w.tx.amount > 0n);
+  if (purses.length === 0) return;
+  const later = await loadedAfter(trx, purses.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })));
+  await recordLanePurses(trx, purses.filter((_, i) => !later[i]).map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })));
+}
+
+function ledgerPostings(accepted: Work[]): { postings: Posting[]; total: bigint } {
+  let purse = 0n;
+  const accounts = new Map<string, bigint>();
+  for (const w of accepted) {
+    if (!w.own || w.tx.amount === 0n) continue;
+    if (w.tx.cardType === 22) purse += w.tx.amount;
+    else {
+      const code = customerFundsCode(w.accountId!);
+      accounts.set(code, (accounts.get(code) ?? 0n) + w.tx.amount);
+    }
+  }
+  const total = purse + [...accounts.values()].reduce((a, b) => a + b, 0n);
+  const postings: Posting[] = [{ account: 'purse-float', amount: purse }, ...[...accounts].map(([account, amount]) => ({ account, amount })), { account: 'toll-revenue-clearing', amount: -total }];
+  return { postings: postings.filter((p) => p.amount !== 0n), total };
+}
+
+export async function ingestBatch(ctx: RequestContext, laneId: string, txs: LaneTransaction[]): Promise<IngestOutcome> {
+  const { app } = ctx;
+  const now = app.clock.now();
+  const s: CheckSettings = { network: app.config.network, now, clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000, maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000 };
+  const works = prepare(txs, s);
+  const seen = new Set<string>();
+  for (const w of works) {
+    const k = terminalKey(w.tx.terminalId, w.tx.terminalSeq);
+    if (seen.has(k)) w.resent = true;
+    seen.add(k);
+  }
+  return inTransaction(ctx.db, async (trx) => {
+    const books = await tariffBooks(trx, works.map((w) => w.txDate), now);
+    for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
+    const fresh = works.filter((w) => !w.resent);
+    await ensureDayPartitions(trx, 'lane_transactions', fresh.map((w) => w.txDate));
+    const dates = await assignClearingDates(trx, fresh.map((w) => w.txDate), now);
+    for (const w of fresh) w.clearingDate = dates.get(w.txDate)!;
+    await ensureDayPartitions(trx, 'lane_transactions', dates.values());
+    const ids = await claimTerminalKeys(trx, fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })));
+    const stored: Work[] = [];
+    for (const w of fresh) {
+      const id = ids.get(terminalKey(w.tx.terminalId, w.tx.terminalSeq));
+      if (id === undefined) w.resent = true;
+      else { w.id = id; stored.push(w); }
+    }
+    await checkOwnCards(trx, ctx, stored);
+    await checkSequences(trx, stored);
+    const candidates = stored.filter((w) => dispositionOf(w).disposition === 'accepted');
+    const claimed = await claimCardSeqs(trx, candidates);
+    for (const w of candidates) if (!claimed.has(cardSeqKey(w.tx.cardNo, w.tx.offlineSeq))) w.cardSeqDuplicate = true; // a concurrent batch won
+    const accepted = candidates.filter((w) => !w.cardSeqDuplicate);
+
+    const results: LaneResult[] = works.map((w) => {
+      const d = w.resent ? { disposition: 'duplicate' as const, code: 2 } : dispositionOf(w);
+      return { terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, ...d };
+    });
+    const counts = { received: works.length, accepted: 0, duplicate: 0, rejected: 0 };
+    for (const r of results) counts[r.disposition]++;
+    const { postings, total } = ledgerPostings(accepted);
+    const uploadId = BigInt((await trx.raw(`select nextval(pg_get_serial_sequence('lane_uploads', 'id')) as id`)).rows[0].id);
+    await insertUpload(trx, { id: uploadId, laneId, at: now, ...counts, acceptedAmount: total });
+    await insertTransactions(trx, stored, { id: uploadId, laneId, at: now });
+    if (total > 0n) {
+      await postEntry(trx, { kind: 'lane-purchase', reference: `upload:${uploadId}`, memo: `lane ${laneId}: ${accepted.length} accepted transactions`, actor: actorLabel(ctx.actor), postings });
+    }
+    await recordPurses(trx, accepted);
+    await raiseOverdrafts(trx, accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!), now);
+    return { uploadId, results, counts, acceptedAmount: total };
+  });
+}

@@ -1,0 +1,77 @@
+// Debit-charged accounts past their credit limit (DESIGN §7: the card enters the status list as
+// "overdrawn" and leaves once covered). Ingest finds accounts going over when it charges them; the
+// review job finds them covered again (a payment, a higher limit). Each change of state is written
+// once to account_overdrafts and raised once per card in service through issuance's outbox.
+import type { Knex } from 'knex';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { getAccount } from '../customers/index.ts';
+import { emitAccountOverdraft } from '../issuance/index.ts';
+import { balancesOf, customerFundsCode } from '../ledger/index.ts';
+
+// The customer's side: positive = money held, negative = owed (customer-funds is a liability).
+async function customerBalances(db: Knex, ids: bigint[]): Promise<Map<bigint, bigint>> {
+  const ledger = await balancesOf(db, ids.map(customerFundsCode));
+  return new Map(ids.map((id) => [id, -(ledger.get(customerFundsCode(id)) ?? 0n)]));
+}
+
+// Credit limits change rarely and only by a supervisor; ingest asks for the limits of every
+// account it charged into debt, batch after batch, so they are kept a few seconds. A limit raised
+// in those seconds can make one batch judge by the old one: the review job clears such an entry.
+const LIMIT_TTL_MS = 5000;
+const limits = new Map<bigint, { limit: bigint; until: number }>();
+async function creditLimit(db: Knex, id: bigint): Promise<bigint> {
+  const hit = limits.get(id);
+  if (hit && hit.until > Date.now()) return hit.limit;
+  const { creditLimit: limit } = await getAccount(db, id);
+  if (limits.size > 100_000) limits.clear();
+  limits.set(id, { limit, until: Date.now() + LIMIT_TTL_MS });
+  return limit;
+}
+
+async function change(trx: Knex.Transaction, accountId: bigint, overdrawn: boolean, balance: bigint, limit: bigint, at: Date): Promise<void> {
+  await trx('account_overdrafts').where({ account_id: accountId }).update({ overdrawn, balance, credit_limit: limit, changed_at: at });
+  await emitAccountOverdraft(trx, { accountId, overdrawn, at, balance, creditLimit: limit });
+}
+
+/** After charging these accounts in trx: those now past their limit and not yet known so are raised.
+ *  Their state rows are locked first, in id order, so that concurrent batches charging the same
+ *  account read its balance one after the other (a limit crossed by two batches together is seen). */
+export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterable<bigint>, at: Date): Promise<number> {
+  const ids = [...new Set(accountIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (ids.length === 0) return 0;
+  const list = ids.map(String);
+  await trx.raw(`insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
+                 select id, false, 0, 0, ? from unnest(?::bigint[]) as u(id) order by id on conflict do nothing`, [at.toISOString(), list]);
+  const { rows } = await trx.raw('select account_id, overdrawn from account_overdrafts where account_id = any(?::bigint[]) order by account_id for update', [list]);
+  const open = rows.filter((r: { overdrawn: boolean }) => !r.overdrawn).map((r: { account_id: bigint }) => BigInt(r.account_id));
+  const balances = await customerBalances(trx, open);
+  let raised = 0;
+  for (const id of open) {
+    const balance = balances.get(id)!;
+    if (balance >= 0n) continue; // within any limit
+    const limit = await creditLimit(trx, id);
+    if (balance < -limit) {
+      await change(trx, id, true, balance, limit, at);
+      raised++;
+    }
+  }
+  return raised;
+}
+
+/** Re-checks every account known overdrawn; those covered again are cleared. Returns how many. */
+export async function reviewOverdrafts(db: Knex, at: Date): Promise<number> {
+  const ids: bigint[] = await db('account_overdrafts').where({ overdrawn: true }).orderBy('account_id').pluck('account_id');
+  let cleared = 0;
+  for (const id of ids) {
+    cleared += await inTransaction(db, async (trx) => {
+      const row = await trx('account_overdrafts').where({ account_id: id }).forUpdate().first();
+      if (!row?.overdrawn) return 0;
+      const balance = (await customerBalances(trx, [id])).get(id)!;
+      const { creditLimit: limit } = await getAccount(trx, id); // fresh: the review is what corrects a stale limit
+      if (balance < -limit) return 0;
+      await change(trx, id, false, balance, limit, at);
+      return 1;
+    });
+  }
+  return cleared;
+}

@@ -1,0 +1,115 @@
+// Pricing a trip against the tariff in force on its day: the path (given or derived), the toll of
+// each section for the vehicle class, the fee, the amount the card should have paid, and each
+// operator's weight for the split. A day's tariff book is read once and cached: tolls and discount
+// rates for a day up to today never change (new versions must take effect after today), so those
+// books are kept; books for later days are re-read after a few seconds.
+import type { Knex } from 'knex';
+import { localDate } from '../../platform/clock/clock.ts';
+import { OWN_CARD, ownCardAmount } from './discount.ts';
+import { shortestPath, type GraphSection } from './graph.ts';
+
+export type TariffBook = {
+  date: string;
+  operatorOf: Map<string, string>; // section id → operator id
+  graph: GraphSection[];
+  tolls: Map<string, bigint>; // `${sectionId}|${vehicleClass}` → toll in fen
+  ownCardPercent: string; // the own-card discount in force, e.g. '5.00'
+  paths: Map<string, string[] | null>; // memo of derived paths, `${from}-${to}`
+};
+
+const cache = new Map<string, { book: TariffBook; until: number }>();
+const FUTURE_TTL_MS = 5000;
+const MAX_BOOKS = 400;
+
+export function invalidateTariffCache(): void {
+  cache.clear();
+}
+
+async function loadBook(db: Knex, date: string): Promise<TariffBook> {
+  // one after the other: db may be a transaction, which is one connection
+  const sections = await db('sections').select('id', 'from_station', 'to_station', 'operator_id').orderBy('id');
+  const tolls = await db('section_tolls').distinctOn('section_id', 'vehicle_class').select('section_id', 'vehicle_class', 'toll')
+    .where('effective_from', '<=', date).orderBy([{ column: 'section_id' }, { column: 'vehicle_class' }, { column: 'effective_from', order: 'desc' }]);
+  const rate = await db('discount_rates').where({ kind: OWN_CARD }).andWhere('effective_from', '<=', date).orderBy('effective_from', 'desc').first('percent');
+  return {
+    date,
+    operatorOf: new Map(sections.map((s: { id: string; operator_id: string }) => [s.id, s.operator_id])),
+    graph: sections.map((s: { id: string; from_station: number; to_station: number }) => ({ id: s.id, fromStation: s.from_station, toStation: s.to_station })),
+    tolls: new Map(tolls.map((t: { section_id: string; vehicle_class: number; toll: bigint }) => [`${t.section_id}|${t.vehicle_class}`, BigInt(t.toll)])),
+    // no rate in force means no discount
+    ownCardPercent: rate ? String(rate.percent) : '0',
+    paths: new Map(),
+  };
+}
+
+/** The tariff books of the given days (YYYY-MM-DD), from the cache where it may be trusted. */
+export async function tariffBooks(db: Knex, dates: Iterable<string>, now: Date): Promise<Map<string, TariffBook>> {
+  const today = localDate(now);
+  const out = new Map<string, TariffBook>();
+  for (const date of new Set(dates)) {
+    const hit = cache.get(date);
+    if (hit && hit.until > Date.now()) { out.set(date, hit.book); continue; }
+    const book = await loadBook(db, date);
+    // an empty network (not seeded yet) is never kept
+    if (book.graph.length > 0) {
+      if (cache.size >= MAX_BOOKS) cache.delete(cache.keys().next().value!);
+      cache.set(date, { book, until: date <= today ? Number.POSITIVE_INFINITY : Date.now() + FUTURE_TTL_MS });
+    }
+    out.set(date, book);
+  }
+  return out;
+}
+
+export type TripInput = {
+  vehicleClass: number;
+  fee: bigint;
+  amount: bigint;
+  sections?: string[];
+  entry?: { network: string; station: number };
+  exit?: { network: string; station: number };
+};
+
+export type Priced =
+  | { ok: true; sections: string[]; derived: boolean; operators: string[]; weights: bigint[] }
+  | { ok: false; code: 6 | 7; sections: string[]; derived: boolean; why: string };
+
+function derivedPath(book: TariffBook, from: number, to: number): string[] | null {
+  const key = `${from}-${to}`;
+  if (!book.paths.has(key)) book.paths.set(key, shortestPath(book.graph, from, to));
+  return book.paths.get(key)!;
+}
+
+// own: the card is this centre's, so the own-card discount applies (every section here is ours).
+export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network: string): Priced {
+  const fail = (code: 6 | 7, why: string, sections: string[] = t.sections ?? [], derived = false): Priced => ({ ok: false, code, sections, derived, why });
+  if (!t.exit) {
+    // an entry transaction writes the entry record with a compound purchase of 0: nothing to price
+    if (t.fee !== 0n || t.amount !== 0n || (t.sections?.length ?? 0) > 0) return fail(6, 'a transaction without an exit charges nothing');
+    return { ok: true, sections: [], derived: false, operators: [], weights: [] };
+  }
+  let sections = t.sections ?? [];
+  let derived = false;
+  if (sections.length === 0) {
+    if (!t.entry) return fail(6, 'no sections and no entry to derive the path from');
+    if (t.entry.network !== network || t.exit.network !== network) return fail(6, 'the path of a trip entering from another network must be sent');
+    const path = derivedPath(book, t.entry.station, t.exit.station);
+    if (!path) return fail(6, 'no path between the entry and exit stations');
+    sections = path;
+    derived = true;
+  }
+  const byOperator = new Map<string, bigint>();
+  let tolls = 0n;
+  for (const s of sections) {
+    const operator = book.operatorOf.get(s);
+    const toll = book.tolls.get(`${s}|${t.vehicleClass}`);
+    if (operator === undefined || toll === undefined) return fail(6, `no toll in force for class ${t.vehicleClass} on ${s}`, sections, derived);
+    tolls += toll;
+    byOperator.set(operator, (byOperator.get(operator) ?? 0n) + toll);
+  }
+  if (t.fee !== tolls) return fail(6, `fee ${t.fee} is not the tariff ${tolls}`, sections, derived);
+  const expected = own ? ownCardAmount(tolls, book.ownCardPercent) : tolls;
+  if (t.amount > expected) return fail(7, `amount ${t.amount} is above ${expected}`, sections, derived);
+  if (t.amount < expected) return fail(6, `amount ${t.amount} is not ${expected}`, sections, derived);
+  const operators = [...byOperator.keys()].sort();
+  return { ok: true, sections, derived, operators, weights: operators.map((o) => byOperator.get(o)!) };
+}

@@ -1,0 +1,67 @@
+// Facts about loads that lane-transaction ingest needs, read in bulk (one statement per batch):
+// which key version each card reported when it loaded, and what was loaded onto a card between two
+// of its purchases (the stored-value balance chain, ETC-REFERENCE §3).
+import type { Knex } from 'knex';
+
+// The key version each card reported in its latest INITIALIZE FOR LOAD (authenticated by MAC1).
+// Cards that never loaded are absent.
+export async function cardKeyVersions(db: Knex, cardNos: string[]): Promise<Map<string, number>> {
+  const distinct = [...new Set(cardNos)];
+  if (distinct.length === 0) return new Map();
+  const { rows } = await db.raw(
+    `select distinct on (card_no) card_no, key_version from loads where card_no = any(?::bpchar[]) order by card_no, created_at desc`,
+    [distinct],
+  );
+  return new Map(rows.map((r: { card_no: string; key_version: number }) => [r.card_no, Number(r.key_version)]));
+}
+
+export type LoadWindow = { cardNo: string; after: Date; before: Date };
+export type LoadedInWindow = { confirmed: bigint; inFlight: bigint };
+
+// Per window, in the order asked: the confirmed loads of the card authorised strictly between the
+// two times, and those still in flight (authorised: the card may have taken the credit — a torn load
+// the centre has not resolved yet). One index range per card (from its earliest window on), summed
+// here: most windows hold no load at all.
+export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<LoadedInWindow[]> {
+  if (windows.length === 0) return [];
+  const from = new Map<string, Date>();
+  for (const w of windows) {
+    const had = from.get(w.cardNo);
+    if (!had || w.after < had) from.set(w.cardNo, w.after);
+  }
+  const { rows } = await db.raw(
+    `select l.card_no, l.created_at, l.amount, l.status
+       from unnest(?::bpchar[], ?::timestamptz[]) as u(card_no, after)
+       join loads l on l.card_no = u.card_no and l.created_at > u.after and l.status in ('confirmed', 'authorised')`,
+    [[...from.keys()], [...from.values()].map((d) => d.toISOString())],
+  );
+  const byCard = new Map<string, Array<{ at: number; amount: bigint; confirmed: boolean }>>();
+  for (const r of rows as Array<{ card_no: string; created_at: Date; amount: bigint; status: string }>) {
+    const list = byCard.get(r.card_no) ?? [];
+    list.push({ at: r.created_at.getTime(), amount: BigInt(r.amount), confirmed: r.status === 'confirmed' });
+    byCard.set(r.card_no, list);
+  }
+  return windows.map((w) => {
+    let confirmed = 0n;
+    let inFlight = 0n;
+    for (const l of byCard.get(w.cardNo) ?? []) {
+      if (l.at <= w.after.getTime() || l.at >= w.before.getTime()) continue;
+      if (l.confirmed) confirmed += l.amount;
+      else inFlight += l.amount;
+    }
+    return { confirmed, inFlight };
+  });
+}
+
+// Per card and time, in the order asked: whether the card loaded after that time (confirmed or in
+// flight). A purchase older than a load says nothing new about the purse: the load's own reading
+// of the card already includes it.
+export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: Date }>): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  const { rows } = await db.raw(
+    `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status in ('authorised', 'confirmed')) as loaded
+       from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord) order by v.ord`,
+    [items.map((i) => i.cardNo), items.map((i) => i.at.toISOString())],
+  );
+  return rows.map((r: { loaded: boolean }) => r.loaded);
+}
