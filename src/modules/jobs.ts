@@ -1,12 +1,19 @@
 // Registers every module's queue processors and returns their schedules.
 import type { AppContext } from '../platform/http/context.ts';
-import type { Schedule } from '../platform/queue/schedules.ts';
+import { hourSlot, type Schedule } from '../platform/queue/schedules.ts';
+import { purgeIdempotencyKeys } from '../platform/http/idempotency.ts';
 import { registerIssuanceJobs } from './issuance/index.ts';
 import { registerTopupJobs } from './topup/index.ts';
 import { registerStatuslistJobs } from './statuslist/index.ts';
 import { registerLaneJobs } from './lanes/index.ts';
 import { registerClearingJobs } from './clearing/index.ts';
 
+const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
+
 export function registerJobs(app: AppContext): Schedule[] {
-  return [...registerIssuanceJobs(app), ...registerTopupJobs(app), ...registerStatuslistJobs(app), ...registerLaneJobs(app), ...registerClearingJobs(app)];
+  app.queue.process(PURGE_IDEMPOTENCY_KEYS, async () => {
+    const n = await purgeIdempotencyKeys(app.db, app.clock.now());
+    if (n) app.log.info({ removed: n }, 'old idempotency keys removed');
+  });
+  return [{ name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot }, ...registerIssuanceJobs(app), ...registerTopupJobs(app), ...registerStatuslistJobs(app), ...registerLaneJobs(app), ...registerClearingJobs(app)];
 }

@@ -4,6 +4,7 @@ import { harness, loginAs } from '../helpers/harness.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
 import { LedgerError, postEntry, balanceOf } from '../../src/modules/ledger/index.ts';
+import { purgeIdempotencyKeys } from '../../src/platform/http/idempotency.ts';
 
 describe('ledger', () => {
   afterEach(assertLedgerHolds);
@@ -43,6 +44,17 @@ describe('ledger', () => {
     const post = () => h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: ref, actor: 't', postings: [{ account: 'counter-cash', amount: 3n }, { account: 'fee-revenue', amount: -3n }] }));
     await post();
     await assert.rejects(post(), /already posted/);
+  });
+
+  it('idempotency keys are kept 7 days and then purged', async () => {
+    const h = await harness();
+    const now = h.clock.now();
+    await h.app.db('idempotency_keys').insert([
+      { client_id: 'user:purge-test', idem_key: 'old', request_hash: Buffer.alloc(32), response_status: 200, response_body: '{}', created_at: new Date(now.getTime() - 9 * 86_400_000) },
+      { client_id: 'user:purge-test', idem_key: 'week', request_hash: Buffer.alloc(32), response_status: 200, response_body: '{}', created_at: new Date(now.getTime() - 7 * 86_400_000) },
+    ]);
+    assert.ok((await purgeIdempotencyKeys(h.app.db, now)) >= 1);
+    assert.deepEqual(await h.app.db('idempotency_keys').where({ client_id: 'user:purge-test' }).pluck('idem_key'), ['week']);
   });
 
   it('a staff deposit sent twice with the same Idempotency-Key posts once', async () => {

@@ -43,3 +43,12 @@ export async function runIdempotent(
     return { status, body, replayed: false };
   });
 }
+
+// ICD §0 keeps keys at least 7 days; older ones are removed so the table does not grow without end
+// (lanes heartbeat every minute, each with a key).
+export const IDEMPOTENCY_RETENTION_DAYS = 8;
+
+export async function purgeIdempotencyKeys(db: Knex, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
+  return db('idempotency_keys').where('created_at', '<', cutoff).del();
+}
