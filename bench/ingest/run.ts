@@ -1,10 +1,11 @@
 // bench/ingest: lane uploads in batches of 1,000 over HTTP against real PostgreSQL, every own card's
 // TAC verified, card facts and balance chain checked, accepted transactions posted to the ledger —
 // transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s).
-// Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000]
+// Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { kcv } from '../../src/platform/crypto/pboc.ts';
@@ -23,6 +24,7 @@ const BATCH = Math.min(1000, Number(values.batch));
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
+const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
 
 function start(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -86,7 +88,10 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   const server = await start(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
-      const res = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body });
+      const attempt = () => fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body });
+      // a pooled connection the server closed while idle (keep-alive timeout) fails once: send again,
+      // which is safe — every POST carries its Idempotency-Key
+      const res = await attempt().catch(() => attempt());
       const json = (await res.json()) as any;
       if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
       return json;
@@ -139,7 +144,8 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
     const metrics = { transactionsPerSecond: Math.round(timedTx / seconds), peakRssMb };
     process.stdout.write(`${JSON.stringify({ ...metrics, timedTransactions: timedTx, seconds: Number(seconds.toFixed(2)), warmupBatches: warm, counts }, null, 2)}\n`);
-    writeResults('ingest', metrics, `${timedTx} transactions in batches of ${BATCH} from ${lanes.length} lanes at once (${CARDS} cards, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine`);
+    const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
+    writeResults('ingest', metrics, `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} when the bench started`);
   } finally {
     if (server.exitCode === null) await stop(server);
   }

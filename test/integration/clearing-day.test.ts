@@ -8,7 +8,7 @@ import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
-import { largestRemainder, registerClearingJobs } from '../../src/modules/clearing/index.ts';
+import { assignClearingDates, clearDay, largestRemainder, registerClearingJobs } from '../../src/modules/clearing/index.ts';
 import { balanceOf } from '../../src/modules/ledger/index.ts';
 
 const KV = 133;
@@ -125,6 +125,28 @@ describe('clearing days', () => {
     assert.equal(run.status, 200);
     const split = await h.app.db('clearing_splits').where({ clearing_date: D1, transaction_id: row.id });
     assert.equal(split.reduce((a, s) => a + BigInt(s.amount), 0n), BigInt(ex.amount));
+  });
+
+  it('seals a day only once the batches writing into it have committed; a batch after the seal takes the next day', async () => {
+    const h = await harness();
+    const day = plus(D, 5);
+    await clock(at(plus(D, 6), '01:00'));
+    const batch = await h.app.db.transaction();
+    assert.equal((await assignClearingDates(batch, [day], h.clock.now())).get(day), day);
+    let sealed = false;
+    const run = clearDay({ db: h.app.db, now: h.clock.now(), actor: 'test' }, day).then(() => { sealed = true; });
+    // the seal's FOR UPDATE waits on the batch's FOR SHARE
+    let waiting = false;
+    for (let i = 0; i < 100 && !waiting; i++) {
+      waiting = (await h.app.db.raw(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n > 0;
+      if (!waiting) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(waiting && !sealed, 'the seal waits for the batch in flight');
+    await batch.commit();
+    await run;
+    const after = await h.app.db.transaction();
+    assert.equal((await assignClearingDates(after, [day], h.clock.now())).get(day), plus(day, 1), 'a late arrival goes to the next day');
+    await after.commit();
   });
 
   it('runs the daily job once per date: node-cron names the previous day, the job id makes it one job', async () => {

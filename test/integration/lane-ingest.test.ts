@@ -7,6 +7,8 @@ import { mobile, plate, residentId } from '../helpers/fixtures.ts';
 import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, laneClient, testLanes, upload } from '../helpers/lanes.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import { reviewOverdrafts } from '../../src/modules/lanes/index.ts';
+import { postEntry } from '../../src/modules/ledger/index.ts';
 import type { LaneController, LaneSpec, Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 
@@ -224,6 +226,13 @@ describe('lane transaction ingest', () => {
     await setClock(d.at(210));
     await upload('L340102-02', [en2, ex2]);
     assert.equal((await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' })).length, 1, 'raised once, not per trip');
+    // the customer pays (money in at the counter, as a corporate transfer will post it): the review clears it once
+    const owed = BigInt(ex.amount + ex2.amount);
+    await h.app.db.transaction((trx) => postEntry(trx, { kind: 'test-payment', reference: card.cardNo, actor: 'test', postings: [{ account: 'counter-cash', amount: owed }, { account: `customer-funds:${c.body.account.id}`, amount: -owed }] }));
+    assert.ok((await reviewOverdrafts(h.app.db, h.clock.now())) >= 1);
+    assert.equal(await reviewOverdrafts(h.app.db, h.clock.now()), 0);
+    const cleared = await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdraft-cleared' });
+    assert.equal(cleared.length, 1);
   });
 
   it('stores other issuers’ cards for their issuer without charging anyone', async () => {

@@ -68,10 +68,11 @@ export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' 
   return { disposition: 'accepted' };
 }
 
-export async function insertUpload(trx: Knex.Transaction, u: { id: bigint; laneId: string; at: Date; received: number; accepted: number; duplicate: number; rejected: number; acceptedAmount: bigint }): Promise<void> {
-  await trx('lane_uploads').insert({
-    id: u.id, lane_id: u.laneId, received_at: u.at, received: u.received, accepted: u.accepted, duplicate: u.duplicate, rejected: u.rejected, accepted_amount: u.acceptedAmount,
-  });
+export async function insertUpload(trx: Knex.Transaction, u: { laneId: string; at: Date; received: number; accepted: number; duplicate: number; rejected: number; acceptedAmount: bigint }): Promise<bigint> {
+  const [row] = await trx('lane_uploads').insert({
+    lane_id: u.laneId, received_at: u.at, received: u.received, accepted: u.accepted, duplicate: u.duplicate, rejected: u.rejected, accepted_amount: u.acceptedAmount,
+  }).returning('id');
+  return BigInt(row.id);
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);

@@ -138,8 +138,7 @@ export async function ingestBatch(ctx: RequestContext, laneId: string, txs: Lane
     const counts = { received: works.length, accepted: 0, duplicate: 0, rejected: 0 };
     for (const r of results) counts[r.disposition]++;
     const { postings, total } = ledgerPostings(accepted);
-    const uploadId = BigInt((await trx.raw(`select nextval(pg_get_serial_sequence('lane_uploads', 'id')) as id`)).rows[0].id);
-    await insertUpload(trx, { id: uploadId, laneId, at: now, ...counts, acceptedAmount: total });
+    const uploadId = await insertUpload(trx, { laneId, at: now, ...counts, acceptedAmount: total });
     await insertTransactions(trx, stored, { id: uploadId, laneId, at: now });
     if (total > 0n) {
       await postEntry(trx, { kind: 'lane-purchase', reference: `upload:${uploadId}`, memo: `lane ${laneId}: ${accepted.length} accepted transactions`, actor: actorLabel(ctx.actor), postings });
