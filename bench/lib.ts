@@ -1,5 +1,6 @@
 // Shared helpers for the benchmarks: a database of their own, the machine's description, results
 // written to bench/results/<name>.json and a row appended to bench/README.md.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +45,32 @@ export function writeResults(name: string, metrics: Record<string, number>, note
   }
   const figures = Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ');
   appendFileSync(readme, `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`);
+}
+
+// Starts a script of this repo in a child process (tsx) and resolves once it prints `ready`.
+// BENCH_PROFILE=dir adds a CPU profile; BENCH_STDERR=1 passes its stderr through.
+export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { out += d; if (out.includes(ready)) resolve(child); });
+    child.stderr!.on('data', (d) => { out += d; if (process.env.BENCH_STDERR) process.stderr.write(d); });
+    child.on('exit', (code) => reject(new Error(`${script.join(' ')} exited ${code}: ${out}`)));
+  });
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGTERM'); });
+}
+
+// Runs one `etc` command to completion and returns what it printed.
+export function etcCommand(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...cmd], { cwd: ROOT, env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
+  });
 }

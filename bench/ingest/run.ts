@@ -2,7 +2,6 @@
 // TAC verified, card facts and balance chain checked, accepted transactions posted to the ledger —
 // transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,7 +12,7 @@ import { stringToSign } from '../../src/platform/http/auth.ts';
 import type { MasterKeys, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
-import { ROOT, withDatabase, writeResults } from '../lib.ts';
+import { etcCommand, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({ options: { cards: { type: 'string', default: '2000' }, trips: { type: 'string', default: '50' }, lanes: { type: 'string', default: '10' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string' } } });
@@ -26,28 +25,8 @@ const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
 
-function start(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { out += d; if (out.includes(ready)) resolve(child); });
-    child.stderr!.on('data', (d) => { out += d; if (process.env.BENCH_STDERR) process.stderr.write(d); });
-    child.on('exit', (code) => reject(new Error(`${script.join(' ')} exited ${code}: ${out}`)));
-  });
-}
 
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGTERM'); });
 
-function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...cmd], { cwd: ROOT, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
-  });
-}
 
 // a fixed pool of simultaneous tasks over a list
 async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -61,12 +40,12 @@ async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>
 
 await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
-  await run(['migrate'], env);
+  await etcCommand(['migrate'], env);
   const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
   const keyFile = `/tmp/etc-bench-ingest-keys-${process.pid}.json`;
   writeFileSync(keyFile, JSON.stringify({ keys: (['load', 'tac', 'purchase'] as const).map((p) => ({ purpose: p, version: KEY_VERSION, value: masters[p].toString('hex'), kcv: kcv(masters[p]).toString('hex') })) }), { mode: 0o600 });
-  try { await run(['keys', 'import', '--file', keyFile], env); } finally { rmSync(keyFile); }
-  const seeded = await run(['seed'], env);
+  try { await etcCommand(['keys', 'import', '--file', keyFile], env); } finally { rmSync(keyFile); }
+  const seeded = await etcCommand(['seed'], env);
   const password = (role: string) => new RegExp(`${role}\\s+\\S+\\s+(\\S+)`).exec(seeded)![1];
   // lanes beyond the demo's ten, at the same stations, so that more lanes upload side by side
   const db = new pg.Client({ connectionString: url });
@@ -80,12 +59,12 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   await db.end();
   const lanes: LaneSpec[] = laneRows.map((r) => ({ laneId: r.id, network: '3401', station: r.station_id, laneNo: r.lane_no, direction: r.direction }));
   const secrets = new Map<string, string>();
-  for (const l of lanes) secrets.set(l.laneId, /secret \(shown once\): (\S+)/.exec(await run(['clients', 'add', '--role', 'lane', '--id', l.laneId], env))![1]);
-  const bankSecret = /secret \(shown once\): (\S+)/.exec(await run(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env))![1];
+  for (const l of lanes) secrets.set(l.laneId, /secret \(shown once\): (\S+)/.exec(await etcCommand(['clients', 'add', '--role', 'lane', '--id', l.laneId], env))![1]);
+  const bankSecret = /secret \(shown once\): (\S+)/.exec(await etcCommand(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env))![1];
 
   const port = 18500 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await start(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
+  const server = await startProcess(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
       const attempt = () => fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body });
@@ -140,13 +119,13 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     if (refused.length) throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
-    const check = await run(['check-ledger'], env);
+    const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
     const metrics = { transactionsPerSecond: Math.round(timedTx / seconds), peakRssMb };
     process.stdout.write(`${JSON.stringify({ ...metrics, timedTransactions: timedTx, seconds: Number(seconds.toFixed(2)), warmupBatches: warm, counts }, null, 2)}\n`);
     const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
     writeResults('ingest', metrics, `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} when the bench started`);
   } finally {
-    if (server.exitCode === null) await stop(server);
+    if (server.exitCode === null) await stopProcess(server);
   }
 });

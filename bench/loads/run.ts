@@ -2,14 +2,13 @@
 // PostgreSQL, 32 concurrent, with every MAC verified and every ledger entry posted; and, in the same
 // run, the floor: a bare Express + pg endpoint pair doing two single-row transactions per "load".
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--cards 256] [--concurrency 32]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { kcv } from '../../src/platform/crypto/pboc.ts';
 import { stringToSign } from '../../src/platform/http/auth.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
-import { percentile, ROOT, withDatabase, writeResults } from '../lib.ts';
+import { etcCommand, percentile, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, cards: { type: 'string', default: '256' }, concurrency: { type: 'string', default: '32' } } });
 const SECONDS = Number(values.seconds);
@@ -18,30 +17,8 @@ const CONCURRENCY = Number(values.concurrency);
 const KEY_VERSION = 2;
 const TERMINAL = '0A1B2C3D4E5F';
 
-function start(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { out += d; if (out.includes(ready)) resolve(child); });
-    child.stderr!.on('data', (d) => { out += d; });
-    child.on('exit', (code) => reject(new Error(`${script.join(' ')} exited ${code}: ${out}`)));
-  });
-}
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGTERM'); });
-}
 
-function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...cmd], { cwd: ROOT, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
-  });
-}
 
 // Runs `worker` on CONCURRENCY lanes for SECONDS; returns completed count and per-item latencies.
 async function drive(worker: (lane: number, i: number) => Promise<void>): Promise<{ done: number; seconds: number; ms: number[] }> {
@@ -60,17 +37,17 @@ async function drive(worker: (lane: number, i: number) => Promise<void>): Promis
 
 await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
-  await run(['migrate'], env);
+  await etcCommand(['migrate'], env);
   const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
   const keyFile = `/tmp/etc-bench-keys-${process.pid}.json`;
   const { writeFileSync, rmSync } = await import('node:fs');
   writeFileSync(keyFile, JSON.stringify({ keys: (['load', 'tac', 'purchase'] as const).map((p) => ({ purpose: p, version: KEY_VERSION, value: masters[p].toString('hex'), kcv: kcv(masters[p]).toString('hex') })) }), { mode: 0o600 });
-  try { await run(['keys', 'import', '--file', keyFile], env); } finally { rmSync(keyFile); }
-  const clerkPassword = /password \(shown once\): (\S+)/.exec(await run(['users', 'add', '--role', 'clerk', '--name', 'bench clerk', '--username', 'bench'], env))![1];
-  const secret = /secret \(shown once\): (\S+)/.exec(await run(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env))![1];
+  try { await etcCommand(['keys', 'import', '--file', keyFile], env); } finally { rmSync(keyFile); }
+  const clerkPassword = /password \(shown once\): (\S+)/.exec(await etcCommand(['users', 'add', '--role', 'clerk', '--name', 'bench clerk', '--username', 'bench'], env))![1];
+  const secret = /secret \(shown once\): (\S+)/.exec(await etcCommand(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env))![1];
   const port = 18000 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await start(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
+  const server = await startProcess(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
   try {
     const post = (path: string, body: unknown, headers: Record<string, string>) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const token = ((await (await post('/api/v1/sessions', { username: 'bench', password: clerkPassword }, {})).json()) as { token: string }).token;
@@ -104,12 +81,12 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
     };
     for (let i = 0; i < 64; i++) await oneLoad(i % CONCURRENCY, i); // warm-up
     const loads = await drive(oneLoad);
-    const check = await run(['check-ledger'], env);
+    const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
 
-    await stop(server);
+    await stopProcess(server);
     const floorPort = port + 1;
-    const floor = await start(['bench/loads/floor-server.ts'], { DATABASE_URL: url, PORT: String(floorPort) }, 'floor listening');
+    const floor = await startProcess(['bench/loads/floor-server.ts'], { DATABASE_URL: url, PORT: String(floorPort) }, 'floor listening');
     try {
       const fl = async (id: number) => { const r = await fetch(`http://127.0.0.1:${floorPort}/floor/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }); await r.json(); };
       const floorRun = await drive(async (lane, i) => { await fl(lane * 100 + (i % 100) + 1); await fl(lane * 100 + (i % 100) + 1); });
@@ -123,9 +100,9 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
       writeResults('loads', metrics, `${CONCURRENCY} concurrent, ${CARDS} cards, ${SECONDS} s each; service, generator and PostgreSQL share the machine`);
     } finally {
-      await stop(floor);
+      await stopProcess(floor);
     }
   } finally {
-    if (server.exitCode === null) await stop(server);
+    if (server.exitCode === null) await stopProcess(server);
   }
 });
