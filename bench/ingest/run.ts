@@ -25,9 +25,6 @@ const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
 
-
-
-
 // a fixed pool of simultaneous tasks over a list
 async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

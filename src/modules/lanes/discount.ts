@@ -10,7 +10,7 @@ export const OWN_CARD = 'own-card';
 export function discountFen(fee: bigint, percent: string): bigint {
   if (fee < 0n) throw new RangeError('fee must not be negative');
   const d = new Decimal(fee.toString()).mul(new Decimal(percent)).div(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
-  return BigInt(d.toFixed(0));
+  return BigInt(d.toString()); // an integer Decimal far below 1e21 prints as plain digits
 }
 
 export function ownCardAmount(fee: bigint, percent: string): bigint {
