@@ -3,7 +3,7 @@ import request from 'supertest';
 import { harness, loginAs } from '../helpers/harness.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
-import { LedgerError, postEntry, balanceOf } from '../../src/modules/ledger/index.ts';
+import { LedgerError, postEntry, balanceOf, balanceInvariant } from '../../src/modules/ledger/index.ts';
 import { purgeIdempotencyKeys } from '../../src/platform/http/idempotency.ts';
 
 describe('ledger', () => {
@@ -44,6 +44,17 @@ describe('ledger', () => {
     const post = () => h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: ref, actor: 't', postings: [{ account: 'counter-cash', amount: 3n }, { account: 'fee-revenue', amount: -3n }] }));
     await post();
     await assert.rejects(post(), /already posted/);
+  });
+
+  it('a balance invariant names the account whose ledger balance differs from the module\'s sum', async () => {
+    const h = await harness();
+    const expected = `select coalesce(sum(-p.amount), 0) from postings p join ledger_accounts a on a.id = p.account_id where a.code = 'refunds-payable'`;
+    const holds = balanceInvariant({ name: 't', account: 'refunds-payable', expectedSql: expected, what: 'refunds' });
+    assert.deepEqual(await holds.run(h.app.db), []);
+    const off = balanceInvariant({ name: 't', account: 'refunds-payable', expectedSql: `${expected.replace('coalesce(sum(-p.amount), 0)', 'coalesce(sum(-p.amount), 0) + 1')}`, what: 'refunds' });
+    const failures = await off.run(h.app.db);
+    assert.equal(failures.length, 1);
+    assert.match(failures[0], /^refunds-payable ledger -?\d+ ≠ refunds -?\d+$/);
   });
 
   it('idempotency keys are kept 7 days and then purged', async () => {

@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock/clock.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
-import { postEntry, registerInvariant } from '../ledger/index.ts';
+import { postEntry, registerBalanceInvariant } from '../ledger/index.ts';
 import type { CardView } from './card-repo.ts';
 
 const DAY_MS = 86_400_000;
@@ -63,14 +63,10 @@ export async function carriesOf(db: Knex, cardNo: string): Promise<Carry[]> {
 }
 
 export function registerCarryInvariants(): void {
-  registerInvariant({
+  registerBalanceInvariant({
     name: 'balance-carry account equals the carried balances not yet loaded',
-    run: async (db) => {
-      const r = await db.raw(`
-        select (select coalesce(sum(-p.amount), 0) from postings p join ledger_accounts a on a.id = p.account_id where a.code = 'balance-carry')::text as ledger,
-               (select coalesce(sum(amount), 0) from balance_carries where status = 'available')::text as carries`);
-      const { ledger, carries } = r.rows[0];
-      return ledger === carries ? [] : [`balance-carry ledger ${ledger} ≠ available carries ${carries}`];
-    },
+    account: 'balance-carry',
+    expectedSql: `select coalesce(sum(amount), 0) from balance_carries where status = 'available'`,
+    what: 'available carries',
   });
 }

@@ -11,6 +11,30 @@ export function registerInvariant(inv: Invariant): void {
   if (!registry.some((r) => r.name === inv.name)) registry.push(inv);
 }
 
+// The common shape of a module invariant: a ledger account's credit balance must equal a sum the
+// module computes from its own tables (e.g. loads in flight = Σ authorised loads). `expectedSql`
+// returns one row with one column `total`.
+export type BalanceInvariant = { name: string; account: string; expectedSql: string; what: string };
+
+export function registerBalanceInvariant(inv: BalanceInvariant): void {
+  registerInvariant(balanceInvariant(inv));
+}
+
+export function balanceInvariant(inv: BalanceInvariant): Invariant {
+  return {
+    name: inv.name,
+    run: async (db) => {
+      const r = await db.raw(
+        `select (select coalesce(sum(-p.amount), 0) from postings p join ledger_accounts a on a.id = p.account_id where a.code = ?)::text as ledger,
+                (${inv.expectedSql})::text as expected`,
+        [inv.account],
+      );
+      const { ledger, expected } = r.rows[0];
+      return ledger === expected ? [] : [`${inv.account} ledger ${ledger} ≠ ${inv.what} ${expected}`];
+    },
+  };
+}
+
 const core: Invariant[] = [
   {
     name: 'every journal entry sums to zero with at least two postings',

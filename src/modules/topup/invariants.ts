@@ -1,16 +1,12 @@
 // Ledger invariants of the online load.
-import { registerInvariant } from '../ledger/index.ts';
+import { registerBalanceInvariant, registerInvariant } from '../ledger/index.ts';
 
 export function registerLoadInvariants(): void {
-  registerInvariant({
+  registerBalanceInvariant({
     name: 'loads-in-flight equals the authorised loads',
-    run: async (db) => {
-      const r = await db.raw(`
-        select (select coalesce(sum(-p.amount), 0) from postings p join ledger_accounts a on a.id = p.account_id where a.code = 'loads-in-flight')::text as ledger,
-               (select coalesce(sum(amount), 0) from loads where status = 'authorised')::text as loads`);
-      const { ledger, loads } = r.rows[0];
-      return ledger === loads ? [] : [`loads-in-flight ledger ${ledger} ≠ authorised loads ${loads}`];
-    },
+    account: 'loads-in-flight',
+    expectedSql: `select coalesce(sum(amount), 0) from loads where status = 'authorised'`,
+    what: 'authorised loads',
   });
   registerInvariant({
     name: 'every confirmed load posted authorise and confirm, every reversed one authorise and reverse',
