@@ -2,6 +2,7 @@
 // "overdrawn" and leaves once covered). Ingest finds accounts going over when it charges them; the
 // review job finds them covered again (a payment, a higher limit). Each change of state is written
 // once to account_overdrafts and raised once per card in service through issuance's outbox.
+import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { getAccount } from '../customers/index.ts';
@@ -18,8 +19,9 @@ async function customerBalances(db: Knex, ids: bigint[]): Promise<Map<bigint, bi
 // account it charged into debt, batch after batch, so they are kept a few seconds. A limit raised
 // in those seconds can make one batch judge by the old one: the review job clears such an entry.
 const LIMIT_TTL_MS = 5000;
-const limits = new Map<bigint, { limit: bigint; until: number }>();
+const limitMaps = perDatabase(() => new Map<bigint, { limit: bigint; until: number }>());
 async function creditLimit(db: Knex, id: bigint): Promise<bigint> {
+  const limits = limitMaps(db);
   const hit = limits.get(id);
   if (hit && hit.until > Date.now()) return hit.limit;
   const { creditLimit: limit } = await getAccount(db, id);

@@ -3,11 +3,13 @@
 // table (a miss costs one DDL statement per day and process). A day whose partition could not be
 // made keeps its rows in the default partition, which is still read through the parent.
 import type { Knex } from 'knex';
+import { perDatabase } from '../../platform/db/per-database.ts';
 
-const known = new Set<string>();
+const knownSets = perDatabase(() => new Set<string>());
 const MAX_KNOWN = 2000;
 
 export async function ensureDayPartitions(db: Knex, table: 'lane_transactions', dates: Iterable<string>): Promise<void> {
+  const known = knownSets(db);
   for (const date of [...new Set(dates)].sort()) {
     const id = `${table}:${date}`;
     if (known.has(id)) continue;

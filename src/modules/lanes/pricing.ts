@@ -3,6 +3,7 @@
 // operator's weight for the split. A day's tariff book is read once and cached: tolls and discount
 // rates for a day up to today never change (new versions must take effect after today), so those
 // books are kept; books for later days are re-read after a few seconds.
+import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
 import { localDate } from '../../platform/clock/clock.ts';
 import { OWN_CARD, ownCardAmount } from './discount.ts';
@@ -17,12 +18,12 @@ export type TariffBook = {
   paths: Map<string, string[] | null>; // memo of derived paths, `${from}-${to}`
 };
 
-const cache = new Map<string, { book: TariffBook; until: number }>();
+const caches = perDatabase(() => new Map<string, { book: TariffBook; until: number }>());
 const FUTURE_TTL_MS = 5000;
 const MAX_BOOKS = 400;
 
-export function invalidateTariffCache(): void {
-  cache.clear();
+export function invalidateTariffCache(db: Knex): void {
+  caches(db).clear();
 }
 
 async function loadBook(db: Knex, date: string): Promise<TariffBook> {
@@ -45,6 +46,7 @@ async function loadBook(db: Knex, date: string): Promise<TariffBook> {
 /** The tariff books of the given days (YYYY-MM-DD), from the cache where it may be trusted. */
 export async function tariffBooks(db: Knex, dates: Iterable<string>, now: Date): Promise<Map<string, TariffBook>> {
   const today = localDate(now);
+  const cache = caches(db);
   const out = new Map<string, TariffBook>();
   for (const date of new Set(dates)) {
     const hit = cache.get(date);

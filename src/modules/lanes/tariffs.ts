@@ -46,7 +46,7 @@ export async function addTariffVersion(db: Knex, ctx: RequestContext, input: New
     await audit(trx, ctx, { action: 'tariff.add-version', entity: 'tariff', entityId: input.effectiveFrom, detail: { tolls: input.tolls.length, reason: input.reason } });
     return { effectiveFrom: input.effectiveFrom, tolls: input.tolls.length, reason: input.reason, createdBy: actor, createdAt: at };
   });
-  invalidateTariffCache();
+  invalidateTariffCache(db);
   return version;
 }
 
@@ -71,7 +71,7 @@ export async function addDiscountRate(db: Knex, ctx: RequestContext, input: { ef
     await audit(trx, ctx, { action: 'tariff.add-discount', entity: 'discount', entityId: `${OWN_CARD}:${input.effectiveFrom}`, detail: { percent: input.percent, reason: input.reason } });
     return toRate(row);
   });
-  invalidateTariffCache();
+  invalidateTariffCache(db);
   return rate;
 }
 

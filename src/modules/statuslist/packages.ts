@@ -4,6 +4,7 @@
 // short statements and signed from memory; a full list or a large delta is streamed inside one
 // read-only repeatable-read transaction (pages of the primary key, or a cursor), so the header's
 // version and count and the lines describe the same instant whatever the publisher does meanwhile.
+import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -101,10 +102,10 @@ const SMALL_DELTA = 20_000;
 
 // Small deltas, signed, by (from, to, issuer): a published delta never changes, and after each
 // publish every lane asks for the same one — from the second lane on it costs no query.
-const deltaCache = new Map<string, Buffer>();
-let deltaCacheBytes = 0;
+const deltaCaches = perDatabase(() => ({ entries: new Map<string, Buffer>(), bytes: 0 }));
 
-function cached(key: string): Buffer | undefined {
+function cached(db: Knex, key: string): Buffer | undefined {
+  const deltaCache = deltaCaches(db).entries;
   const hit = deltaCache.get(key);
   if (hit) {
     deltaCache.delete(key); // most recently used last
@@ -113,14 +114,15 @@ function cached(key: string): Buffer | undefined {
   return hit;
 }
 
-function remember(key: string, bytes: Buffer, limit: number): void {
+function remember(db: Knex, key: string, bytes: Buffer, limit: number): void {
   if (bytes.length > limit / 8) return;
-  deltaCache.set(key, bytes);
-  deltaCacheBytes += bytes.length;
-  for (const [k, b] of deltaCache) {
-    if (deltaCacheBytes <= limit) break;
-    deltaCache.delete(k);
-    deltaCacheBytes -= b.length;
+  const c = deltaCaches(db);
+  c.entries.set(key, bytes);
+  c.bytes += bytes.length;
+  for (const [k, b] of c.entries) {
+    if (c.bytes <= limit) break;
+    c.entries.delete(k);
+    c.bytes -= b.length;
   }
 }
 
@@ -154,13 +156,13 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
     if (req.since === head.current) return { notModified: true, version: head.current };
     if (req.since < head.current && req.since >= head.prunedThrough) {
       const key = `${req.since}:${head.current}:${req.issuer ?? '*'}`;
-      const hit = opts.deltaCacheBytes > 0 ? cached(key) : undefined;
+      const hit = opts.deltaCacheBytes > 0 ? cached(db, key) : undefined;
       if (hit) return { notModified: false, header: JSON.parse(hit.subarray(0, hit.indexOf(10)).toString()), stream: Readable.from([hit]) };
       const q = await quickDelta(db, req.since, head.current, req.issuer);
       if (q.valid && q.n <= SMALL_DELTA) {
         const header: ListHeader = { kind: 'delta', from: req.since, version: head.current, publishedAt: head.publishedAt, count: q.n };
         const bytes = signedPackage(keys, header, q.text);
-        if (opts.deltaCacheBytes > 0) remember(key, bytes, opts.deltaCacheBytes);
+        if (opts.deltaCacheBytes > 0) remember(db, key, bytes, opts.deltaCacheBytes);
         return { notModified: false, header, stream: Readable.from([bytes]) };
       }
     }

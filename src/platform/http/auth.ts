@@ -1,5 +1,6 @@
 // Authentication. People: bearer sessions (token → SHA-256 → sessions row). Machines: HMAC-SHA256
 // over METHOD \n PATH_WITH_QUERY \n X-Timestamp \n hex(SHA256(body)), within ±300 s (ICD §0).
+import { perDatabase } from '../db/per-database.ts';
 import type { Knex } from 'knex';
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -48,10 +49,11 @@ const header = (h: Headers, name: string): string | undefined => {
 // Disabling a client takes effect within CLIENT_CACHE_MS.
 const CLIENT_CACHE_MS = 5000;
 type ClientRow = { id: string; role: 'bank' | 'lane' | 'province'; secret_sealed: Buffer; disabled: boolean };
-const clientCache = new Map<string, { row: ClientRow | undefined; until: number }>();
+const clientCaches = perDatabase(() => new Map<string, { row: ClientRow | undefined; until: number }>());
 
 async function clientRow(db: Knex, clock: Clock, id: string): Promise<ClientRow | undefined> {
   const now = clock.now().getTime();
+  const clientCache = clientCaches(db);
   const hit = clientCache.get(id);
   if (hit && hit.until > now && hit.row) return hit.row;
   const row = await db('api_clients').where({ id }).first('id', 'role', 'secret_sealed', 'disabled');
