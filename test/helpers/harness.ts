@@ -14,6 +14,7 @@ import { createLogger } from '../../src/platform/log/logger.ts';
 import { BullQueue } from '../../src/platform/queue/queue.ts';
 import { createClient, createUser } from '../../src/modules/access/service.ts';
 import { createHmac } from 'node:crypto';
+import { digest } from './digest.ts';
 
 export type Harness = { app: AppContext; http: Express; clock: ManualClock; logLines: string[]; responses: string[]; kek: Buffer };
 
@@ -92,12 +93,5 @@ export async function signed(client: TestClient, method: 'get' | 'post', path: s
 
 // A digest of every table's contents: equal before and after proves a refused request changed nothing.
 export async function fingerprint(): Promise<Record<string, string>> {
-  const h = await harness();
-  const tables = await h.app.db('information_schema.tables').where({ table_schema: 'public', table_type: 'BASE TABLE' }).pluck('table_name');
-  const out: Record<string, string> = {};
-  for (const t of tables.sort()) {
-    const r = await h.app.db.raw(`select count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as d from ?? x`, [t]);
-    out[t] = r.rows[0].d;
-  }
-  return out;
+  return digest((await harness()).app.db);
 }
