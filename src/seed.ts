@@ -2,7 +2,7 @@
 // lanes at 5 stations) and one user per staff role. Idempotent: running it again adds nothing.
 import type { AppContext } from './platform/http/context.ts';
 import { createUser } from './modules/access/service.ts';
-import { seedDemoNetwork } from './modules/lanes/demo-network.ts';
+import { DEMO_NETWORK_IDS, seedDemoNetwork } from './modules/lanes/demo-network.ts';
 
 export const DEMO_USERS = [
   { username: 'clerk', displayName: 'Demo service-hall clerk', role: 'clerk' },
@@ -12,7 +12,8 @@ export const DEMO_USERS = [
 ] as const;
 
 export async function seedDemo(app: AppContext): Promise<{ network: Awaited<ReturnType<typeof seedDemoNetwork>>; users: Array<{ username: string; role: string; password: string }> }> {
-  const network = await seedDemoNetwork(app.db);
+  // the demo roads of this centre's province (Anhui when there are none for it)
+  const network = await seedDemoNetwork(app.db, DEMO_NETWORK_IDS.includes(app.config.network) ? app.config.network : '3401');
   const users: Array<{ username: string; role: string; password: string }> = [];
   for (const u of DEMO_USERS) {
     if (await app.db('users').where({ username: u.username }).first()) continue;

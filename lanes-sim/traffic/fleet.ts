@@ -60,7 +60,7 @@ async function ownVehicle(centre: Centre, rng: Rng, n: number, o: FleetOptions, 
   // a debit-account card has no purse to speak of: its register is never the limit
   const virtual = new VirtualCard({ cardNo: card.cardNo, masters: o.masters, keyVersion: o.keyVersion, ...(debit ? { balance: 4_000_000_000 } : {}) });
   if (!debit) await bankLoad(centre, virtual, o.initialLoad, `SIM-${runId}-${n}-0`);
-  return { n, own: true, cardNo: card.cardNo, card: virtual, vehicle: { plate: v.plate, plateColor: v.plateColor, vehicleClass, obuId: `3401${rng.digits(12)}`, cardType } };
+  return { n, own: true, cardNo: card.cardNo, card: virtual, vehicle: { plate: v.plate, plateColor: v.plateColor, vehicleClass, obuId: `${card.cardNo.slice(0, 4)}${rng.digits(12)}`, cardType } };
 }
 
 // The lanes' PSAMs hold one purchase key for the simulation, so every card's purchase key is

@@ -1,13 +1,21 @@
-// The demo province: a small Anhui (3401) network so that a fresh embedded start, the lane
+// The demo provinces: a small Anhui (3401) network so that a fresh embedded start, the lane
 // simulator and the tests have real-looking operators, stations, sections, tolls and lanes.
 // Two roads cross at Hefei: G40 Hu-Shaan (from the Jiangsu boundary at Chahe west to Lu'an) and
-// G3 Jing-Tai (from Bengbu south to Tongling). Names of companies are invented.
+// G3 Jing-Tai (from Bengbu south to Tongling). And a smaller Jiangsu (3201) network, G42 from the
+// Anhui boundary east to Nanjing and on to Zhenjiang, so that two centres can clear with each other.
+// Names of companies are invented.
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { VEHICLE_CLASSES, type LaneDirection, type StationKind, type VehicleClass } from './network.ts';
 
-const NETWORK = '3401';
 const TARIFF_FROM = '2026-01-01';
+
+type DemoNetwork = {
+  operators: Array<{ id: string; name: string }>;
+  stations: Array<{ id: number; name: string; road: string; kind: StationKind }>;
+  sections: Array<{ id: string; road: string; from: number; to: number; operator: string; lengthM: number }>;
+  laneStations: number[];
+};
 
 const OPERATORS: Array<{ id: string; name: string }> = [
   { id: 'OP-AHGS', name: '安徽交控高速公路运营有限公司' },
@@ -59,6 +67,33 @@ export function demoToll(lengthM: number, vehicleClass: VehicleClass): bigint {
 // Two ETC lanes (one entry, one exit) at each of five stations.
 const LANE_STATIONS = [340102, 340104, 340106, 340201, 340204];
 
+const JIANGSU: DemoNetwork = {
+  operators: [
+    { id: 'OP-JSJT', name: '江苏交通控股高速公路运营有限公司' },
+    { id: 'OP-NJRB', name: '南京绕城高速公路投资有限公司' },
+  ],
+  stations: [
+    { id: 320101, name: '苏皖界', road: 'G42', kind: 'provincial-boundary' },
+    { id: 320102, name: '浦口', road: 'G42', kind: 'toll-station' },
+    { id: 320103, name: '南京东', road: 'G42', kind: 'toll-station' },
+    { id: 320104, name: '句容', road: 'G42', kind: 'toll-station' },
+    { id: 320105, name: '镇江', road: 'G42', kind: 'toll-station' },
+  ],
+  sections: [
+    { id: 'G42-01', road: 'G42', from: 320101, to: 320102, operator: 'OP-JSJT', lengthM: 27_300 },
+    { id: 'G42-02', road: 'G42', from: 320102, to: 320103, operator: 'OP-NJRB', lengthM: 33_100 },
+    { id: 'G42-03', road: 'G42', from: 320103, to: 320104, operator: 'OP-JSJT', lengthM: 41_800 },
+    { id: 'G42-04', road: 'G42', from: 320104, to: 320105, operator: 'OP-JSJT', lengthM: 36_900 },
+  ],
+  laneStations: [320102, 320103, 320105],
+};
+
+const DEMO_NETWORKS: Record<string, DemoNetwork> = {
+  '3401': { operators: OPERATORS, stations: STATIONS, sections: SECTIONS, laneStations: LANE_STATIONS },
+  '3201': JIANGSU,
+};
+export const DEMO_NETWORK_IDS = Object.keys(DEMO_NETWORKS);
+
 const laneId = (stationId: number, laneNo: number) => `L${stationId}-${String(laneNo).padStart(2, '0')}`;
 
 export type DemoNetworkCounts = { operators: number; stations: number; sections: number; lanes: number };
@@ -69,11 +104,14 @@ export type DemoNetworkCounts = { operators: number; stations: number; sections:
  * later tariff version added by hand survives a re-seed. Returns how many rows this call inserted
  * per table (all zero when the network was already seeded).
  */
-export async function seedDemoNetwork(db: Knex): Promise<DemoNetworkCounts> {
+export async function seedDemoNetwork(db: Knex, network = '3401'): Promise<DemoNetworkCounts> {
+  const demo = DEMO_NETWORKS[network];
+  if (!demo) throw new Error(`there is no demo network for ${network} (there is for ${DEMO_NETWORK_IDS.join(', ')})`);
+  const { operators: OPERATORS, stations: STATIONS, sections: SECTIONS, laneStations: LANE_STATIONS } = demo;
   return inTransaction(db, async (trx) => {
     const operators = await trx('operators').insert(OPERATORS).onConflict().ignore().returning('id');
     const stations = await trx('stations')
-      .insert(STATIONS.map((s) => ({ ...s, network: NETWORK })))
+      .insert(STATIONS.map((s) => ({ ...s, network })))
       .onConflict().ignore().returning('id');
     const sections = await trx('sections')
       .insert(SECTIONS.map((s) => ({
