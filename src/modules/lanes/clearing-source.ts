@@ -6,13 +6,14 @@ import type { Knex } from 'knex';
 
 export type SqlFragment = { sql: string; bindings: Knex.RawBinding[] };
 
-/** Columns: clearing_date, transaction_id, amount, operators text[], weights bigint[] (aligned,
+/** Received packages' rows (our cards on other roads) are not ours to split: only lane uploads.
+ *  Columns: clearing_date, transaction_id, amount, operators text[], weights bigint[] (aligned,
  *  operators sorted). One day's rows read one partition. */
 export function ownCardSplitSource(clearingDate?: string): SqlFragment {
   return {
     sql: `select clearing_date, id as transaction_id, amount, split_operators as operators, split_weights as weights
             from lane_transactions
-           where disposition = 'accepted' and own_card and amount > 0${clearingDate ? ' and clearing_date = ?::date' : ''}`,
+           where disposition = 'accepted' and own_card and upload_id is not null and amount > 0${clearingDate ? ' and clearing_date = ?::date' : ''}`,
     bindings: clearingDate ? [clearingDate] : [],
   };
 }

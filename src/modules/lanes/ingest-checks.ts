@@ -28,7 +28,9 @@ export type Work = {
   accountId?: bigint | null;
 };
 
-export type CheckSettings = { network: string; now: Date; clockToleranceMs: number; maxAgeMs: number };
+// ourRoad: a lane upload (our tariff prices the trip); false for a peer's package of our cards on
+// its roads, where only the card side can be judged and every card must be ours.
+export type CheckSettings = { network: string; now: Date; clockToleranceMs: number; maxAgeMs: number; ourRoad: boolean };
 
 export function firstCode(codes: Set<number>): number | undefined {
   return PRIORITY.find((c) => codes.has(c));
@@ -57,7 +59,11 @@ export function checkWithoutDb(w: Work, s: CheckSettings, book: TariffBook | und
   if (t < s.now.getTime() - s.maxAgeMs) codes.add(5);
   if (tx.transType !== COMPOUND_PURCHASE && tx.transType !== SIMPLE_PURCHASE) codes.add(4);
   if (tx.cardType !== 22 && tx.cardType !== 23) codes.add(15);
-  if (!isVehicleClass(tx.vehicleClass)) {
+  if (!s.ourRoad) {
+    if (!w.own) codes.add(8); // a peer may only send us our own cards
+    if (tx.amount > tx.fee) codes.add(7); // their discounts may lower the fee, never raise it
+    if (!isVehicleClass(tx.vehicleClass)) codes.add(6);
+  } else if (!isVehicleClass(tx.vehicleClass)) {
     codes.add(6);
   } else if (!book) {
     codes.add(6);

@@ -78,18 +78,19 @@ export async function insertUpload(trx: Knex.Transaction, u: { laneId: string; a
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
 /** The stored rows of a batch (every transaction that was not a re-send), one statement. */
-export async function insertTransactions(trx: Knex.Transaction, works: Work[], upload: { id: bigint; laneId: string; at: Date }): Promise<void> {
+export async function insertTransactions(trx: Knex.Transaction, works: Work[], from: { uploadId: bigint | null; laneId: string | null; packageId: bigint | null; at: Date }): Promise<void> {
   if (works.length === 0) return;
   const col = <T>(f: (w: Work) => T) => works.map(f);
   const d = works.map(dispositionOf);
   await trx.raw(
     `insert into lane_transactions (id, clearing_date, upload_id, lane_id, terminal_id, terminal_seq, trans_type, tx_time, card_no, card_type, issuer, own_card,
         obu_id, plate, plate_color, vehicle_class, entry_network, entry_station, entry_lane, entry_time, exit_network, exit_station, exit_lane, exit_time,
-        sections, path_derived, split_operators, split_weights, fee, amount, balance_before, balance_after, offline_seq, tac, account_id, disposition, code, received_at)
+        sections, path_derived, split_operators, split_weights, fee, amount, balance_before, balance_after, offline_seq, tac, account_id, disposition, code, received_at,
+        received_package_id)
      select v.id, v.cd, ?::bigint, ?::text, v.tid, v.tseq, v.tt, v.t, v.card, v.ctype, v.iss, v.own, v.obu, v.plate, v.pc, v.vc,
             v.en, v.es, v.el, v.et, v.xn, v.xs, v.xl, v.xt,
             string_to_array(v.secs, ','), v.derived, string_to_array(v.ops, ','), string_to_array(v.ws, ',')::bigint[],
-            v.fee, v.amount, v.bb, v.ba, v.oseq, v.tac, v.acct, v.disp, v.code, ?::timestamptz
+            v.fee, v.amount, v.bb, v.ba, v.oseq, v.tac, v.acct, v.disp, v.code, ?::timestamptz, ?::bigint
        from unnest(?::bigint[], ?::date[], ?::text[], ?::bigint[], ?::text[], ?::timestamptz[], ?::text[], ?::smallint[], ?::text[], ?::boolean[],
                    ?::text[], ?::text[], ?::smallint[], ?::smallint[],
                    ?::text[], ?::int[], ?::smallint[], ?::timestamptz[], ?::text[], ?::int[], ?::smallint[], ?::timestamptz[],
@@ -98,7 +99,7 @@ export async function insertTransactions(trx: Knex.Transaction, works: Work[], u
          as v(id, cd, tid, tseq, tt, t, card, ctype, iss, own, obu, plate, pc, vc, en, es, el, et, xn, xs, xl, xt,
               secs, derived, ops, ws, fee, amount, bb, ba, oseq, tac, acct, disp, code)`,
     b([
-      upload.id, upload.laneId, upload.at.toISOString(),
+      from.uploadId, from.laneId, from.at.toISOString(), from.packageId,
       col((w) => w.id!), col((w) => w.clearingDate!), col((w) => w.tx.terminalId), col((w) => w.tx.terminalSeq), col((w) => w.tx.transType),
       col((w) => w.tx.time.toISOString()), col((w) => w.tx.cardNo), col((w) => w.tx.cardType), col((w) => w.issuer), col((w) => w.own),
       col((w) => w.tx.obuId ?? null), col((w) => w.tx.plate ?? null), col((w) => w.tx.plateColor ?? null), col((w) => w.tx.vehicleClass),

@@ -2,13 +2,15 @@
 // gets one disposition; accepted own-card transactions post to the ledger in the same database
 // transaction. Per batch: the pure checks, then one statement per step — clearing days, terminal
 // keys, card facts, key versions, TACs (inside the key service), sequences and the balance chain,
-// the rows, the journal entry, the overdrafts.
+// the rows, the journal entry, the overdrafts. The same pipeline checks a package another province
+// sent of our cards on its roads (ICD §3): no tariff of ours applies, the clearing date is the
+// package's, and the money is owed to that province instead of our toll revenue.
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing/index.ts';
 import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
-import { customerFundsCode, postEntry, type Posting } from '../ledger/index.ts';
+import { customerFundsCode, ensureAccounts, postEntry, type Posting } from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
 import { checkWithoutDb, decidedBefore, firstCode, prepare, tacDateTime, type CheckSettings, type Work } from './ingest-checks.ts';
@@ -18,7 +20,14 @@ import { raiseOverdrafts } from './overdraft.ts';
 import { ensureDayPartitions } from './partitions.ts';
 import { tariffBooks } from './pricing.ts';
 
-export type IngestOutcome = { uploadId: bigint; results: LaneResult[]; counts: { received: number; accepted: number; duplicate: number; rejected: number }; acceptedAmount: bigint };
+export type IngestOutcome = { uploadId: bigint | null; results: LaneResult[]; counts: { received: number; accepted: number; duplicate: number; rejected: number }; acceptedAmount: bigint };
+
+/** Where a batch came from: a lane's upload, or a package a peer province sent (received_package_id). */
+export type IngestSource =
+  | { kind: 'lane'; laneId: string }
+  | { kind: 'package'; packageId: bigint; sender: string; clearingDate: string };
+
+export const provincePayableCode = (network: string) => `province-payable:${network}`;
 
 type TacCheck = Parameters<RequestContext['app']['keys']['verifyPurchaseTacs']>[0][number];
 
@@ -82,7 +91,7 @@ async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<vo
   await recordLanePurses(trx, purses.filter((_, i) => !later[i]).map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })));
 }
 
-function ledgerPostings(accepted: Work[]): { postings: Posting[]; total: bigint } {
+function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Posting[]; total: bigint } {
   let purse = 0n;
   const accounts = new Map<string, bigint>();
   for (const w of accepted) {
@@ -94,14 +103,25 @@ function ledgerPostings(accepted: Work[]): { postings: Posting[]; total: bigint 
     }
   }
   const total = purse + [...accounts.values()].reduce((a, b) => a + b, 0n);
-  const postings: Posting[] = [{ account: 'purse-float', amount: purse }, ...[...accounts].map(([account, amount]) => ({ account, amount })), { account: 'toll-revenue-clearing', amount: -total }];
+  const postings: Posting[] = [{ account: 'purse-float', amount: purse }, ...[...accounts].map(([account, amount]) => ({ account, amount })), { account: creditAccount, amount: -total }];
   return { postings: postings.filter((p) => p.amount !== 0n), total };
 }
 
 export async function ingestBatch(ctx: RequestContext, laneId: string, txs: LaneTransaction[]): Promise<IngestOutcome> {
+  return inTransaction(ctx.db, (trx) => ingestWithin(trx, ctx, { kind: 'lane', laneId }, txs));
+}
+
+/** A peer's package of our cards on its roads, checked like a lane upload inside the caller's
+ *  transaction (which stores the package row and its confirmation with it). */
+export async function ingestReceivedPackage(trx: Knex.Transaction, ctx: RequestContext, source: Extract<IngestSource, { kind: 'package' }>, txs: LaneTransaction[]): Promise<IngestOutcome> {
+  return ingestWithin(trx, ctx, source, txs);
+}
+
+async function ingestWithin(trx: Knex.Transaction, ctx: RequestContext, source: IngestSource, txs: LaneTransaction[]): Promise<IngestOutcome> {
   const { app } = ctx;
   const now = app.clock.now();
-  const s: CheckSettings = { network: app.config.network, now, clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000, maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000 };
+  const fromLane = source.kind === 'lane';
+  const s: CheckSettings = { network: app.config.network, now, clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000, maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000, ourRoad: fromLane };
   const works = prepare(txs, s);
   const seen = new Set<string>();
   for (const w of works) {
@@ -109,42 +129,55 @@ export async function ingestBatch(ctx: RequestContext, laneId: string, txs: Lane
     if (seen.has(k)) w.resent = true;
     seen.add(k);
   }
-  return inTransaction(ctx.db, async (trx) => {
-    const books = await tariffBooks(trx, works.map((w) => w.txDate), now);
-    for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
-    const fresh = works.filter((w) => !w.resent);
+  const books = fromLane ? await tariffBooks(trx, works.map((w) => w.txDate), now) : new Map();
+  for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
+  const fresh = works.filter((w) => !w.resent);
+  if (source.kind === 'lane') {
     await ensureDayPartitions(trx, 'lane_transactions', fresh.map((w) => w.txDate));
     const dates = await assignClearingDates(trx, fresh.map((w) => w.txDate), now);
     for (const w of fresh) w.clearingDate = dates.get(w.txDate)!;
-    await ensureDayPartitions(trx, 'lane_transactions', dates.values());
-    const ids = await claimTerminalKeys(trx, fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })));
-    const stored: Work[] = [];
-    for (const w of fresh) {
-      const id = ids.get(terminalKey(w.tx.terminalId, w.tx.terminalSeq));
-      if (id === undefined) w.resent = true;
-      else { w.id = id; stored.push(w); }
-    }
-    await checkOwnCards(trx, ctx, stored);
-    await checkSequences(trx, stored);
-    const candidates = stored.filter((w) => dispositionOf(w).disposition === 'accepted');
-    const claimed = await claimCardSeqs(trx, candidates);
-    for (const w of candidates) if (!claimed.has(cardSeqKey(w.tx.cardNo, w.tx.offlineSeq))) w.cardSeqDuplicate = true; // a concurrent batch won
-    const accepted = candidates.filter((w) => !w.cardSeqDuplicate);
+  } else {
+    // the sender chose the clearing date; these rows are never split here, so no day is locked
+    for (const w of fresh) w.clearingDate = source.clearingDate;
+  }
+  await ensureDayPartitions(trx, 'lane_transactions', fresh.map((w) => w.clearingDate!));
+  const ids = await claimTerminalKeys(trx, fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })));
+  const stored: Work[] = [];
+  for (const w of fresh) {
+    const id = ids.get(terminalKey(w.tx.terminalId, w.tx.terminalSeq));
+    if (id === undefined) w.resent = true;
+    else { w.id = id; stored.push(w); }
+  }
+  await checkOwnCards(trx, ctx, stored);
+  await checkSequences(trx, stored);
+  const candidates = stored.filter((w) => dispositionOf(w).disposition === 'accepted');
+  const claimed = await claimCardSeqs(trx, candidates);
+  for (const w of candidates) if (!claimed.has(cardSeqKey(w.tx.cardNo, w.tx.offlineSeq))) w.cardSeqDuplicate = true; // a concurrent batch won
+  const accepted = candidates.filter((w) => !w.cardSeqDuplicate);
 
-    const results: LaneResult[] = works.map((w) => {
-      const d = w.resent ? { disposition: 'duplicate' as const, code: 2 } : dispositionOf(w);
-      return { terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, ...d };
-    });
-    const counts = { received: works.length, accepted: 0, duplicate: 0, rejected: 0 };
-    for (const r of results) counts[r.disposition]++;
-    const { postings, total } = ledgerPostings(accepted);
-    const uploadId = await insertUpload(trx, { laneId, at: now, ...counts, acceptedAmount: total });
-    await insertTransactions(trx, stored, { id: uploadId, laneId, at: now });
-    if (total > 0n) {
-      await postEntry(trx, { kind: 'lane-purchase', reference: `upload:${uploadId}`, memo: `lane ${laneId}: ${accepted.length} accepted transactions`, actor: actorLabel(ctx.actor), postings });
-    }
-    await recordPurses(trx, accepted);
-    await raiseOverdrafts(trx, accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!), now);
-    return { uploadId, results, counts, acceptedAmount: total };
+  const results: LaneResult[] = works.map((w) => {
+    const d = w.resent ? { disposition: 'duplicate' as const, code: 2 } : dispositionOf(w);
+    return { terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, ...d };
   });
+  const counts = { received: works.length, accepted: 0, duplicate: 0, rejected: 0 };
+  for (const r of results) counts[r.disposition]++;
+  const credit = source.kind === 'lane' ? 'toll-revenue-clearing' : provincePayableCode(source.sender);
+  const { postings, total } = ledgerPostings(accepted, credit);
+  let uploadId: bigint | null = null;
+  if (source.kind === 'lane') {
+    uploadId = await insertUpload(trx, { laneId: source.laneId, at: now, ...counts, acceptedAmount: total });
+    await insertTransactions(trx, stored, { uploadId, laneId: source.laneId, packageId: null, at: now });
+    if (total > 0n) {
+      await postEntry(trx, { kind: 'lane-purchase', reference: `upload:${uploadId}`, memo: `lane ${source.laneId}: ${accepted.length} accepted transactions`, actor: actorLabel(ctx.actor), postings });
+    }
+  } else {
+    await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
+    if (total > 0n) {
+      await ensureAccounts(trx, [{ code: credit, name: `Payable to province ${source.sender}`, kind: 'liability' }]);
+      await postEntry(trx, { kind: 'interchange-purchase', reference: `package:${source.packageId}`, memo: `package from ${source.sender}: ${accepted.length} accepted transactions of our cards`, actor: actorLabel(ctx.actor), postings });
+    }
+  }
+  await recordPurses(trx, accepted);
+  await raiseOverdrafts(trx, accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!), now);
+  return { uploadId, results, counts, acceptedAmount: total };
 }
