@@ -8,7 +8,7 @@ import * as ops from './card-operations.ts';
 import { verifyPurchaseTacs, type PurchaseTacCheck } from './purchase-tacs.ts';
 import { initPki, loadPki, type PkiHandles, type PkiSubject } from './pki.ts';
 import { SoftwareHsm } from './software-hsm.ts';
-import { sign } from 'node:crypto';
+import { createHmac, sign } from 'node:crypto';
 
 export class KeyServiceError extends Error {}
 
@@ -129,6 +129,21 @@ export class KeyService {
   // RSASSA-PKCS1-v1_5 with SHA-256 over the bytes given (ICD §2 trailer), base64.
   signStatusList(data: Buffer | string): string {
     return sign('sha256', typeof data === 'string' ? Buffer.from(data, 'utf8') : data, this.#loadedPki().signer).toString('base64');
+  }
+
+  // Interchange documents (ICD §3) carry the centre's signature: the same key and certificate.
+  signDocument(data: Buffer): string {
+    return this.signStatusList(data);
+  }
+
+  // The HMAC secret another province issued to this centre: kept sealed; requests to that province
+  // are signed here, so the secret never leaves the key service.
+  sealPeerSecret(secret: string): Buffer {
+    return this.#hsm.seal('peer-secret', Buffer.from(secret, 'utf8'));
+  }
+
+  signPeerRequest(sealedSecret: Buffer, stringToSign: Buffer | string): string {
+    return createHmac('sha256', this.#hsm.open('peer-secret', sealedSecret)).update(stringToSign).digest('hex');
   }
 
   statusListCertificatePem(): string {

@@ -3,7 +3,7 @@
 // A PKCS#11 implementation of the same interface is the production plan (docs/ARCHITECTURE.md).
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type SealDomain = 'pii' | 'client-secret' | 'master-key';
+export type SealDomain = 'pii' | 'client-secret' | 'master-key' | 'peer-secret';
 
 const SEAL_VERSION = 1;
 
@@ -17,7 +17,7 @@ export class SoftwareHsm {
 
   constructor(kek: Buffer) {
     if (kek.length !== 32) throw new Error('KEK must be 32 bytes');
-    this.#seal = { pii: subkey(kek, 'seal-pii'), 'client-secret': subkey(kek, 'seal-client-secret'), 'master-key': subkey(kek, 'seal-master-key') };
+    this.#seal = { pii: subkey(kek, 'seal-pii'), 'client-secret': subkey(kek, 'seal-client-secret'), 'master-key': subkey(kek, 'seal-master-key'), 'peer-secret': subkey(kek, 'seal-peer-secret') };
     this.#piiIndex = subkey(kek, 'pii-index');
   }
 
