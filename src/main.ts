@@ -21,7 +21,7 @@ const USAGE = `usage: etc <command>
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
-  clear --date YYYY-MM-DD                 run the clearing of a day that is over (seal, split to operators, payables); re-running changes nothing
+  clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
 
 function out(line: string): void {
@@ -81,9 +81,12 @@ async function main(argv: string[]): Promise<number> {
         return await keysCommand(app, sub, values.file);
       case 'clear': {
         if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('clear --date YYYY-MM-DD');
-        const done = await clearDay({ db: app.db, now: app.clock.now(), actor: 'cli:clear' }, values.date);
+        out(`clearing day ${values.date}`);
+        const started = Date.now();
+        const { done, pending } = await clearDay({ app, now: app.clock.now(), actor: 'cli:clear', progress: (line) => out(`${line} (${((Date.now() - started) / 1000).toFixed(1)} s)`) }, values.date);
         const day = await daySummary(app.db, values.date);
-        out(done.length ? `clearing day ${values.date}: ${done.join(', ')} done` : `clearing day ${values.date} was already cleared; nothing changed`);
+        if (pending) out(`clearing day ${values.date}: waiting at ${pending.step} (${pending.reasons.length} reasons above); run again when the documents are in`);
+        else out(done.length ? `clearing day ${values.date}: ${done.join(', ')} done` : `clearing day ${values.date} was already cleared; nothing changed`);
         for (const o of day.operators) out(`  ${o.operatorId.padEnd(12)} ${o.source.padEnd(9)} ${String(o.transactions).padStart(9)} transactions ${String(o.amount).padStart(14)} fen`);
         return 0;
       }

@@ -3,10 +3,14 @@ import { registerCarryInvariants } from './issuance/index.ts';
 import { registerLoadInvariants } from './topup/index.ts';
 import { registerLaneInvariants } from './lanes/index.ts';
 import { registerClearingInvariants } from './clearing/index.ts';
+import { registerInterchangeInvariants } from './interchange/index.ts';
+import { registerSettlementInvariants } from './settlement/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
   registerLoadInvariants();
   registerLaneInvariants();
   registerClearingInvariants();
+  registerInterchangeInvariants();
+  registerSettlementInvariants();
 }

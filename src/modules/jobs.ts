@@ -7,6 +7,7 @@ import { registerTopupJobs } from './topup/index.ts';
 import { registerStatuslistJobs } from './statuslist/index.ts';
 import { registerLaneJobs } from './lanes/index.ts';
 import { registerClearingJobs } from './clearing/index.ts';
+import { registerInterchangeJobs } from './interchange/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -15,5 +16,5 @@ export function registerJobs(app: AppContext): Schedule[] {
     const n = await purgeIdempotencyKeys(app.db, app.clock.now());
     if (n) app.log.info({ removed: n }, 'old idempotency keys removed');
   });
-  return [{ name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot }, ...registerIssuanceJobs(app), ...registerTopupJobs(app), ...registerStatuslistJobs(app), ...registerLaneJobs(app), ...registerClearingJobs(app)];
+  return [{ name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot }, ...registerIssuanceJobs(app), ...registerTopupJobs(app), ...registerStatuslistJobs(app), ...registerLaneJobs(app), ...registerClearingJobs(app), ...registerInterchangeJobs(app)];
 }

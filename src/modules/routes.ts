@@ -4,15 +4,17 @@ import { customerRoutes } from './customers/routes.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
+import { interchangeDocumentRoutes, interchangeStaffRoutes } from './interchange/index.ts';
 import { loadRoutes } from './topup/index.ts';
 import { bankRoutes } from './banks/index.ts';
 import { financeRoutes } from './finance/index.ts';
+import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
 export function moduleRoutes(): RouteDef[] {
-  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes, ...loadRoutes, ...bankRoutes, ...financeRoutes, ...statuslistRoutes, ...laneRoutes, ...interchangeRoutes, ...laneTransactionRoutes, ...clearingRoutes];
+  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes, ...loadRoutes, ...bankRoutes, ...financeRoutes, ...statuslistRoutes, ...laneRoutes, ...interchangeRoutes, ...laneTransactionRoutes, ...clearingRoutes, ...interchangeDocumentRoutes, ...interchangeStaffRoutes, ...settlementRoutes, ...statementRoutes];
 }
 
 // Modules' Prometheus gauges on the app's registry.

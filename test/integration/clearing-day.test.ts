@@ -8,7 +8,8 @@ import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
-import { assignClearingDates, clearDay, largestRemainder, registerClearingJobs } from '../../src/modules/clearing/index.ts';
+import { assignClearingDates, clearDay, largestRemainder, registerClearingJobs, STEPS } from '../../src/modules/clearing/index.ts';
+import { deliverPending } from '../../src/modules/interchange/index.ts';
 import { balanceOf } from '../../src/modules/ledger/index.ts';
 
 const KV = 133;
@@ -77,7 +78,9 @@ describe('clearing days', () => {
     const clearingBefore = await balanceOf(h.app.db, 'toll-revenue-clearing');
     const run = await runDay(D);
     assert.equal(run.status, 200, JSON.stringify(run.body));
-    assert.deepEqual(run.body.done, ['seal', 'own-card-split', 'operator-payables']);
+    // the 3201 card's trip went into a package to its issuer: the day waits for the confirmation
+    assert.deepEqual(run.body.done, ['seal', 'own-card-split', 'operator-payables', 'packages', 'dispute-payments']);
+    assert.deepEqual(run.body.pending, { step: 'interchange-split', reasons: ['1 package(s) to 3201 not confirmed yet'] });
     assert.equal(run.body.day.state, 'sealed');
 
     // the reference: each own exit's amount by largest remainder over its operators' tolls, from the lane's own tariff
@@ -99,7 +102,12 @@ describe('clearing days', () => {
     assert.equal(entry['toll-revenue-clearing'], total);
     for (const [op, a] of expected) assert.equal(entry[`operator-payable:${op}`], -a);
 
-    // again: nothing to do, nothing changes
+    // no peer is configured for 3201: the package goes to the drop folder (the queued job, or here)
+    await deliverPending(h.app);
+    const [pkg] = await h.app.db('interchange_packages').where({ direction: 'outbound', clear_target_date: D });
+    assert.deepEqual([pkg.receiver, pkg.count, pkg.state], ['3201', 2, 'delivered']);
+
+    // again: still waiting, nothing changes
     const finance = await staff('finance');
     const before = await fingerprint();
     const again = await request(h.http).post(`/api/v1/clearing/days/${D}/run`).set('Authorization', finance);
@@ -107,7 +115,14 @@ describe('clearing days', () => {
     assert.deepEqual(again.body.done, []);
     assert.deepEqual(afterRun, before);
     const view = await request(h.http).get(`/api/v1/clearing/days/${D}`).set('Authorization', await staff('supervisor')).expect(200);
-    assert.deepEqual(view.body.day.steps.map((s: { step: string }) => s.step), ['seal', 'own-card-split', 'operator-payables']);
+    assert.deepEqual(view.body.day.steps.map((s: { step: string }) => s.step), STEPS.slice(0, 5));
+
+    // a day after the seal, still waiting: finance is told once, and the day goes on waiting
+    await clock(at(plus(D, 2), '02:00'));
+    for (let i = 0; i < 2; i++) assert.equal((await runDay(D)).body.pending.step, 'interchange-split');
+    const told = await h.app.db('finance_exceptions').where({ kind: 'clearing-day-waiting', reference: `${D}:interchange-split` });
+    assert.equal(told.length, 1);
+    assert.deepEqual(told[0].detail.reasons, ['1 package(s) to 3201 not confirmed yet']);
   });
 
   it('takes a transaction that arrives after its day was sealed into the next clearing date', async () => {
@@ -134,7 +149,7 @@ describe('clearing days', () => {
     const batch = await h.app.db.transaction();
     assert.equal((await assignClearingDates(batch, [day], h.clock.now())).get(day), day);
     let sealed = false;
-    const run = clearDay({ db: h.app.db, now: h.clock.now(), actor: 'test' }, day).then(() => { sealed = true; });
+    const run = clearDay({ app: h.app, now: h.clock.now(), actor: 'test' }, day).then(() => { sealed = true; });
     // the seal's FOR UPDATE waits on the batch's FOR SHARE
     let waiting = false;
     for (let i = 0; i < 100 && !waiting; i++) {
@@ -158,9 +173,9 @@ describe('clearing days', () => {
     assert.equal(schedule.slot(firing), D3);
     assert.deepEqual(schedule.data!(firing), { date: D3 });
     for (let i = 0; i < 3; i++) await h.app.queue.add(schedule.name, schedule.data!(firing), { jobId: `${schedule.name}:${schedule.slot(firing)}` });
-    for (let i = 0; i < 200 && (await h.app.db('clearing_day_steps').where({ clearing_date: D3 })).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (await h.app.db('clearing_day_steps').where({ clearing_date: D3 })).length < STEPS.length; i++) await new Promise((r) => setTimeout(r, 50));
     const steps = await h.app.db('clearing_day_steps').where({ clearing_date: D3 }).orderBy('done_at');
-    assert.deepEqual(steps.map((s) => [s.step, s.actor]).sort(), [['operator-payables', 'system:clearing'], ['own-card-split', 'system:clearing'], ['seal', 'system:clearing']]);
+    assert.deepEqual(steps.map((s) => [s.step, s.actor]).sort(), STEPS.map((s) => [s, 'system:clearing']).sort());
     assert.equal((await h.app.db('clearing_days').where({ clearing_date: D3 }).first()).state, 'sealed');
   });
 });

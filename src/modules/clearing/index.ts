@@ -1,8 +1,8 @@
-// Public face of the clearing module: clearing days, the intra-province split to road operators,
-// operator payables, the daily job.
+// Public face of the clearing module: clearing days, the split to road operators (own cards and
+// other provinces' confirmed money), operator payables and payouts, the daily job.
 export { assignClearingDates, nextDate, previousDate } from './days.ts';
 export { largestRemainder, type Share } from './split.ts';
-export { clearDay, daySummary, operatorPayableCode, STEPS, type Step, type DaySummary, type RunContext } from './run-day.ts';
-export { registerClearingJobs, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
+export { clearDay, daySummary, unfinishedDays, operatorPayableCode, STEPS, type Step, type DaySummary, type RunContext, type RunOutcome } from './run-day.ts';
+export { registerClearingJobs, runDayLater, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
 export { registerClearingInvariants } from './invariants.ts';
 export { clearingRoutes } from './routes.ts';

@@ -1,7 +1,8 @@
-// The intra-province split of a clearing day, set-based: every accepted own-card transaction's
-// amount shared between its operators in proportion to their tolls, largest remainder to the fen,
-// ties by operator id (byte order, as split.ts) — one INSERT … SELECT over the day's rows; then the
-// per-operator totals from the splits. Numeric arithmetic, so amount × weight cannot overflow.
+// The split of a clearing day, set-based: every transaction's amount shared between its operators
+// in proportion to their tolls, largest remainder to the fen, ties by operator id (byte order, as
+// split.ts) — one INSERT … SELECT over the day's rows; then the per-operator totals from the
+// splits. Numeric arithmetic, so amount × weight cannot overflow. Own-card money first; then, once
+// the issuers have confirmed, other provinces' money (source 'province:<network>').
 import type { Knex } from 'knex';
 import { ownCardSplitSource } from '../lanes/index.ts';
 
@@ -9,19 +10,27 @@ export type SplitSummary = { transactions: bigint; amount: bigint; operators: Ar
 
 export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitSummary> {
   const src = ownCardSplitSource(date);
+  await splitInto(trx, date, { sql: `select s.*, 'own-card' as source from (${src.sql}) s`, bindings: src.bindings });
+  await insertOperatorTotals(trx, date, `source = 'own-card'`);
+  return operatorTotals(trx, date, 'own-card');
+}
+
+/** Splits the rows of a relation (clearing_date, transaction_id, amount, operators, weights, source)
+ *  into the day's clearing_splits; one statement. */
+export async function splitInto(trx: Knex.Transaction, date: string, src: { sql: string; bindings: readonly Knex.RawBinding[] }): Promise<void> {
   await trx.raw(
     `insert into clearing_splits (clearing_date, transaction_id, operator_id, source, amount)
-     select ?::date, r.transaction_id, r.operator_id, 'own-card', (r.base + case when r.rank <= r.leftover then 1 else 0 end)::bigint
+     select ?::date, r.transaction_id, r.operator_id, r.source, (r.base + case when r.rank <= r.leftover then 1 else 0 end)::bigint
        from (
-         select f.transaction_id, f.operator_id, f.base,
+         select f.transaction_id, f.operator_id, f.source, f.base,
                 f.amount - sum(f.base) over (partition by f.transaction_id) as leftover,
                 row_number() over (partition by f.transaction_id order by f.rem desc, f.operator_id collate "C") as rank
            from (
-             select w.transaction_id, w.amount, w.operator_id,
+             select w.transaction_id, w.amount, w.operator_id, w.source,
                     div(w.amount::numeric * w.weight, w.total) as base,
                     mod(w.amount::numeric * w.weight, w.total) as rem
                from (
-                 select t.transaction_id, t.amount, u.operator_id, u.weight,
+                 select t.transaction_id, t.amount, t.source, u.operator_id, u.weight,
                         sum(u.weight) over (partition by t.transaction_id) as total
                    from (${src.sql}) t
                    cross join lateral unnest(t.operators, t.weights) as u(operator_id, weight)
@@ -30,13 +39,15 @@ export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Prom
        ) r`,
     [date, ...src.bindings],
   );
+}
+
+export async function insertOperatorTotals(trx: Knex.Transaction, date: string, sourceCondition: string): Promise<void> {
   await trx.raw(
     `insert into clearing_operator_totals (clearing_date, operator_id, source, transactions, amount)
      select clearing_date, operator_id, source, count(*), sum(amount) from clearing_splits
-      where clearing_date = ?::date and source = 'own-card' group by clearing_date, operator_id, source`,
+      where clearing_date = ?::date and ${sourceCondition} group by clearing_date, operator_id, source`,
     [date],
   );
-  return operatorTotals(trx, date, 'own-card');
 }
 
 export async function operatorTotals(db: Knex, date: string, source: string): Promise<SplitSummary> {

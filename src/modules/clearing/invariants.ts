@@ -55,4 +55,20 @@ export function registerClearingInvariants(): void {
       return ledger === unpaid ? [] : [`toll-revenue-clearing ${ledger} ≠ accepted own-card tolls not yet paid out ${unpaid}`];
     },
   });
+  registerInvariant({
+    name: 'each clearing day’s province money: splits, operator totals and the receivable entry agree',
+    run: async (db) => {
+      const { rows } = await db.raw(
+        `with s as (select clearing_date::text as d, sum(amount) as amount from clearing_splits where source like 'province:%' group by 1),
+              o as (select clearing_date::text as d, sum(amount) as amount from clearing_operator_totals where source like 'province:%' group by 1),
+              e as (select e.reference as d, sum(p.amount) as amount from journal_entries e join postings p on p.entry_id = e.id
+                      join ledger_accounts a on a.id = p.account_id where e.kind = 'interchange-receivable' and a.code like 'province-receivable:%' group by 1)
+         select coalesce(s.d, o.d, e.d) as d, s.amount::text as splits, o.amount::text as totals, e.amount::text as posted
+           from s full join o on o.d = s.d full join e on e.d = coalesce(s.d, o.d)
+          where coalesce(s.amount, 0) <> coalesce(o.amount, 0) or coalesce(s.amount, 0) <> coalesce(e.amount, 0)
+          limit 20`,
+      );
+      return rows.map((r: { d: string; splits: string | null; totals: string | null; posted: string | null }) => `day ${r.d}: province splits ${r.splits ?? 0}, operator totals ${r.totals ?? 0}, receivable entry ${r.posted ?? 'none'}`);
+    },
+  });
 }

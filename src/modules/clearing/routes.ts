@@ -17,11 +17,11 @@ export const clearingRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'post', path: '/api/v1/clearing/days/:date/run', tag: 'clearing', roles: ['finance', 'admin'],
-    summary: 'Run the clearing of a day that is over (seal, split to operators, operator payables); a day already done is left as it is (409 clearing-day-not-over for today or later)',
+    summary: 'Run the clearing of a day that is over (seal, own-card split and payables, packages to other provinces, their confirmed money split, settlement, payouts, mirror check); steps done are left as they are; `pending` names what the day waits for (409 clearing-day-not-over for today or later)',
     params: dayParams,
     handler: async (ctx, { params }) => {
-      const done = await clearDay({ db: ctx.db, now: ctx.app.clock.now(), actor: actorLabel(ctx.actor) }, params.date);
-      return ok({ done, day: await daySummary(ctx.db, params.date) });
+      const { done, pending } = await clearDay({ app: ctx.app, now: ctx.app.clock.now(), actor: actorLabel(ctx.actor) }, params.date);
+      return ok({ done, pending, day: await daySummary(ctx.db, params.date) });
     },
   }),
 ];

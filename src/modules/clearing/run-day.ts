@@ -1,72 +1,77 @@
-// The daily clearing run of one day: a list of steps, each done once in its own transaction
-// together with its record in clearing_day_steps, under the day's row lock. Re-running a day skips
-// every step already done and changes nothing; a run that failed half-way resumes at the step that
-// failed. Steps now: seal (close the day to new transactions), own-card-split (operators' shares),
-// operator-payables (one journal entry). The interchange issue adds its steps to the list.
-import type { Knex } from 'knex';
+// The daily clearing run of one day: the steps of steps.ts in order, each done once in its own
+// transaction together with its record in clearing_day_steps, under the day's row lock. Re-running
+// a day skips every step already done and changes nothing; a run that failed half-way resumes at
+// the step that failed. A step whose gate is not open (the interchange documents of the day are
+// not all in) stops the run there: the day is pending, and a later run — the resume schedule, or
+// the arrival of the missing document — carries on.
 import { localDate } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { ensureAccounts, postEntry } from '../ledger/index.ts';
-import { ownCardDayTotals } from '../lanes/index.ts';
-import { operatorTotals, splitOwnCardDay } from './intra-split.ts';
+import { raiseExceptions } from '../finance/index.ts';
+import type { Knex } from 'knex';
+import { STEP_WORK, STEPS, type RunContext, type Step } from './steps.ts';
 
-export const STEPS = ['seal', 'own-card-split', 'operator-payables'] as const;
-export type Step = (typeof STEPS)[number];
-export const operatorPayableCode = (operatorId: string) => `operator-payable:${operatorId}`;
-
-export type RunContext = { db: Knex; now: Date; actor: string };
-
-type StepResult = Record<string, unknown>;
+export { STEPS, type Step, type RunContext } from './steps.ts';
+export { operatorPayableCode } from '../ledger/index.ts';
 
 const text = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
 
-const stepWork: Record<Step, (trx: Knex.Transaction, date: string, r: RunContext) => Promise<StepResult>> = {
-  seal: async (trx, date, r) => {
-    await trx('clearing_days').where({ clearing_date: date }).update({ state: 'sealed', sealed_at: r.now, sealed_by: r.actor });
-    return ownCardDayTotals(trx, date);
-  },
-  'own-card-split': async (trx, date, r) => {
-    await trx.raw('select ensure_daily_partitions(?::regclass, ?::date, 1)', ['clearing_splits', date]);
-    const split = await splitOwnCardDay(trx, date);
-    const expected = await ownCardDayTotals(trx, date);
-    // the largest-remainder split adds up by construction; a difference means rows were missed
-    if (split.amount !== expected.amount || split.transactions !== expected.transactions) {
-      throw new Error(`clearing ${date}: splits ${split.transactions}/${split.amount} ≠ transactions ${expected.transactions}/${expected.amount}`);
-    }
-    return { transactions: split.transactions, amount: split.amount, operators: split.operators.length };
-  },
-  'operator-payables': async (trx, date, r) => {
-    const { amount, operators } = await operatorTotals(trx, date, 'own-card');
-    if (amount === 0n) return { amount, entry: null };
-    await ensureAccounts(trx, operators.map((o) => ({ code: operatorPayableCode(o.operatorId), name: `Payable to road operator ${o.operatorId}`, kind: 'liability' as const })));
-    const entry = await postEntry(trx, {
-      kind: 'operator-payables', reference: date, memo: `clearing day ${date}: own-card tolls split to ${operators.length} operators`, actor: r.actor,
-      postings: [{ account: 'toll-revenue-clearing', amount }, ...operators.filter((o) => o.amount > 0n).map((o) => ({ account: operatorPayableCode(o.operatorId), amount: -o.amount }))],
-    });
-    return { amount, entry };
-  },
-};
+async function isDone(db: Knex, date: string, step: Step): Promise<boolean> {
+  return !!(await db('clearing_day_steps').where({ clearing_date: date, step }).first('step'));
+}
 
-async function runStep(r: RunContext, date: string, step: Step): Promise<boolean> {
-  return inTransaction(r.db, async (trx) => {
+async function runStep(r: RunContext, date: string, step: Step, gateData: unknown): Promise<boolean> {
+  const def = STEP_WORK[step];
+  const did = await inTransaction(r.app.db, async (trx) => {
     await trx('clearing_days').insert({ clearing_date: date, opened_at: r.now }).onConflict('clearing_date').ignore();
     // FOR UPDATE waits for the batches still writing into the day (they hold it FOR SHARE)
     await trx('clearing_days').where({ clearing_date: date }).forUpdate().first();
-    if (await trx('clearing_day_steps').where({ clearing_date: date, step }).first()) return false;
-    const detail = await stepWork[step](trx, date, r);
+    if (await isDone(trx, date, step)) return false;
+    const detail = await def.work(trx, date, r, gateData);
     await trx('clearing_day_steps').insert({ clearing_date: date, step, done_at: r.now, actor: r.actor, detail: JSON.stringify(detail, text) });
     return true;
   });
+  if (did && def.after) await def.after(r, date);
+  return did;
 }
 
-/** Runs every step not yet done for the day; returns the steps this call did. A day is cleared only
- *  once it is over (before today on the centre's calendar). */
-export async function clearDay(r: RunContext, date: string): Promise<Step[]> {
+// A day still waiting a day after it was sealed needs a person (a peer down, a package lost): one
+// exception per day and step; the run goes on waiting and carries on when the documents come.
+const WAIT_BEFORE_EXCEPTION_MS = 24 * 3_600_000;
+async function raiseIfWaitingLong(r: RunContext, date: string, step: Step, reasons: string[]): Promise<void> {
+  const day = await r.app.db('clearing_days').where({ clearing_date: date }).first('sealed_at');
+  if (!day?.sealed_at || r.now.getTime() - new Date(day.sealed_at).getTime() < WAIT_BEFORE_EXCEPTION_MS) return;
+  await raiseExceptions(r.app.db, r.now, [{ kind: 'clearing-day-waiting', reference: `${date}:${step}`, source: 'clearing', detail: { date, step, reasons } }]);
+}
+
+export type RunOutcome = { done: Step[]; pending: { step: Step; reasons: string[] } | null };
+
+/** Runs every step not yet done for the day, until one must wait. A day is cleared only once it is
+ *  over (before today on the centre's calendar). */
+export async function clearDay(r: RunContext, date: string): Promise<RunOutcome> {
   if (date >= localDate(r.now)) throw new AppError('clearing-day-not-over', `clearing day ${date} is not over yet; only days before today can be cleared`);
   const done: Step[] = [];
-  for (const step of STEPS) if (await runStep(r, date, step)) done.push(step);
-  return done;
+  for (const step of STEPS) {
+    if (await isDone(r.app.db, date, step)) continue;
+    const gate = STEP_WORK[step].gate ? await STEP_WORK[step].gate!(r, date) : { pending: [] };
+    if (gate.pending.length) {
+      for (const why of gate.pending) r.progress?.(`  waiting at ${step}: ${why}`);
+      await raiseIfWaitingLong(r, date, step, gate.pending);
+      return { done, pending: { step, reasons: gate.pending } };
+    }
+    if (await runStep(r, date, step, gate.data)) {
+      done.push(step);
+      r.progress?.(`  ${step} done`);
+    }
+  }
+  return { done, pending: null };
+}
+
+/** Days sealed but not through every step: the resume schedule runs them again. */
+export async function unfinishedDays(db: Knex): Promise<string[]> {
+  return db('clearing_days as d').where('d.state', 'sealed')
+    .whereNotExists((q) => q.from('clearing_day_steps as s').whereRaw('s.clearing_date = d.clearing_date').where('s.step', STEPS[STEPS.length - 1]))
+    .orderBy('d.clearing_date').pluck('d.clearing_date');
 }
 
 export type DaySummary = {

@@ -7,7 +7,9 @@ import { AppError } from '../../platform/http/errors.ts';
 
 export type ExceptionKind =
   | 'reconciliation-centre-only' | 'reconciliation-bank-only' | 'reconciliation-amount-mismatch' | 'reconciliation-status-mismatch'
-  | 'load-stuck' | 'load-tac-invalid' | 'load-unexplained-online-seq';
+  | 'load-stuck' | 'load-tac-invalid' | 'load-unexplained-online-seq'
+  | 'reconciliation-statement-extra' | 'reconciliation-statement-missing' | 'reconciliation-statement-mismatch'
+  | 'interchange-package-refused' | 'interchange-document-refused' | 'interchange-resolution-late' | 'interchange-settlement-mismatch' | 'clearing-day-waiting';
 
 export type FinanceException = { id: bigint; kind: string; reference: string; source: string; amount: bigint | null; detail: Record<string, unknown>; status: 'open' | 'resolved'; owner: string; raisedAt: Date; resolvedBy: string | null; resolvedAt: Date | null; note: string | null };
 

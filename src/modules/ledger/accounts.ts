@@ -16,10 +16,19 @@ export const SYSTEM_ACCOUNTS: ReadonlyArray<{ code: string; name: string; kind: 
   // tolls of accepted lane transactions, held until the clearing day moves them to operator payables
   // (operator-payable:<operator id>, created per operator by clearing with ensureAccounts)
   { code: 'toll-revenue-clearing', name: 'Tolls collected, not yet split to road operators', kind: 'liability' },
+  // the centre's clearing bank account: provinces' net settlements in and out, road operators' payouts out
+  { code: 'clearing-bank', name: 'Clearing bank account (province settlements, operator payouts)', kind: 'asset' },
+  // disputed interchange transactions this centre, as issuer, decided to pay without a card account to charge
+  { code: 'interchange-dispute-cost', name: 'Disputed interchange transactions paid by the centre', kind: 'expense' },
 ];
 
 export const customerFundsCode = (accountId: bigint | string) => `customer-funds:${accountId}`;
 export const bankSettlementCode = (bank: string) => `bank-settlement:${bank}`;
+// clearing: what a road operator is owed, and what another province owes us / we owe it
+export const operatorPayableCode = (operatorId: string) => `operator-payable:${operatorId}`;
+export const provinceReceivableCode = (network: string) => `province-receivable:${network}`;
+export const provincePayableCode = (network: string) => `province-payable:${network}`;
+export const CLEARING_BANK = 'clearing-bank';
 
 export async function ensureAccounts(db: Knex, accounts: ReadonlyArray<{ code: string; name: string; kind: AccountKind }>): Promise<void> {
   if (accounts.length === 0) return;

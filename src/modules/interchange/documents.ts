@@ -1,0 +1,76 @@
+// Interchange documents (ICD §3): JSON with a header and the sending centre's RSA signature over
+// the canonical JSON of the document without its `signature` member (keys sorted at every level,
+// no spaces). Documents are verified as received — before any parsing that would change a value —
+// and then read with strict schemas: a header that does not parse is result 2, a body that does not
+// parse is result 3.
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/http/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { verifyPeerSignature } from '../keys/index.ts';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(typeof value === 'bigint' ? Number(value) : value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function signedBytes(doc: Record<string, unknown>): Buffer {
+  const { signature: _s, ...rest } = doc;
+  return Buffer.from(canonicalJson(rest), 'utf8');
+}
+
+export type SignedDocument = Record<string, unknown> & { signature: string };
+
+export async function signDocument(app: AppContext, doc: Record<string, unknown>): Promise<SignedDocument> {
+  await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
+  return { ...doc, signature: app.keys.signDocument(signedBytes(doc)) };
+}
+
+/** Refuses (422) a document whose signature is not the sender's; the sender is the client's network. */
+export async function assertSignedBy(db: Knex, network: string, doc: Record<string, unknown>): Promise<void> {
+  const signature = typeof doc.signature === 'string' ? doc.signature : '';
+  const verdict = await verifyPeerSignature(db, network, signedBytes(doc), signature);
+  if (verdict === null) throw new AppError('peer-certificate-missing', `no certificate is registered for network ${network}`);
+  if (!verdict) throw new AppError('document-signature-invalid', `the document's signature does not verify with the certificate of network ${network}`);
+}
+
+/** The calling province: a province client is named by its 4-digit network id. */
+export function callerNetwork(app: AppContext, actor: { kind: string; id: string }): string {
+  if (actor.kind !== 'client' || !/^\d{4}$/.test(actor.id)) throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
+  if (actor.id === app.config.network) throw new AppError('forbidden', 'this centre does not exchange documents with itself');
+  return actor.id;
+}
+
+// Package result codes (ETC-REFERENCE §7)
+export const RESULT = { ok: 1, header: 2, schema: 3, content: 4, duplicate: 5, notAccepted: 6, version: 7, statistics: 8 } as const;
+export type PackageResult = (typeof RESULT)[keyof typeof RESULT];
+export type Answer = { result: PackageResult; message?: string };
+
+export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
+export const messageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const count = z.number().int().min(0).max(10_000_000);
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).transform((v) => BigInt(v));
+export const transId = z.string().regex(/^[0-9A-Za-z]{1,40}$/, 'must be 1–40 letters or digits');
+
+export const packageHeader = z.strictObject({ messageId, sender: network, receiver: network, clearTargetDate: isoDate, count, amount: fen });
+export const confirmationHeader = z.strictObject({
+  messageId, originalMessageId: messageId, sender: network, receiver: network,
+  processedAt: z.string().min(1).max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a time'), count, amount: fen, disputedCount: count,
+});
+export const resolutionHeader = z.strictObject({ messageId, sender: network, receiver: network, clearTargetDate: isoDate, count });
+export const disputedItem = z.strictObject({ transId, result: z.number().int().min(1).max(100) });
+export const resolutionItem = z.strictObject({ transId, result: z.union([z.literal(0), z.literal(1)]) });
+
+/** The envelopes the document routes accept: values stay as sent until the signature is checked. */
+const header = z.record(z.string(), z.unknown());
+const signature = z.string().min(1).max(2048);
+const items = z.array(z.unknown()).max(100_000);
+export const packageEnvelope = z.strictObject({ header, transactions: items, signature });
+export const confirmationEnvelope = z.strictObject({ header, disputed: items, signature });
+export const resolutionEnvelope = z.strictObject({ header, items, signature });
+
+/** A transaction's id in packages and confirmations: its terminal key (PSAM id ‖ sequence, hex). */
+export const transIdOf = (terminalId: string, terminalSeq: number | bigint) => `${terminalId}${Number(terminalSeq).toString(16).toUpperCase().padStart(8, '0')}`;
