@@ -1,10 +1,12 @@
 // The lane controller simulator: `npm run lanes-sim -- <command> …`. Commands:
 //   status-list   many lanes pulling, verifying and applying the status list, with heartbeats
 //   traffic       a simulated day of lane transactions with fault injection (traffic/main.ts)
+//   interchange   a simulated day across two provinces, each with its own centre (traffic/interchange-main.ts)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatSummary, parseSecrets, runFleet } from './status-list/fleet.ts';
 import { TRAFFIC_USAGE, trafficCommand } from './traffic/main.ts';
+import { INTERCHANGE_USAGE, interchangeCommand } from './traffic/interchange-main.ts';
 
 const USAGE = `usage: lanes-sim <command> [options]
   status-list --centre URL --secrets-file F [--lanes N] [--interval S] [--rounds N | --duration S] [--ca-file F] [--no-entries] [--concurrency N]
@@ -13,7 +15,8 @@ const USAGE = `usage: lanes-sim <command> [options]
       signature, apply, and heartbeat; a summary of versions and errors after every round.
       The secrets file: JSON [{"id":"L340101-01","secret":"…"}] or lines "L340101-01 <secret>"
       (create lane clients with: npm run etc -- clients add --role lane --id L340101-01).
-${TRAFFIC_USAGE}`;
+${TRAFFIC_USAGE}
+${INTERCHANGE_USAGE}`;
 
 async function statusList(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -46,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'status-list') return statusList(rest);
   if (cmd === 'traffic') return trafficCommand(rest);
+  if (cmd === 'interchange') return interchangeCommand(rest);
   process.stdout.write(USAGE + '\n');
   return cmd ? 2 : 0;
 }

@@ -14,7 +14,7 @@ export type DayEvent =
   | { at: Date; kind: 'exit'; trip: Trip }
   | { at: Date; kind: 'upload'; final: boolean };
 
-const ORDER: Record<DayEvent['kind'], number> = { loss: 0, load: 1, entry: 2, exit: 2, upload: 3 };
+export const ORDER: Record<DayEvent['kind'], number> = { loss: 0, load: 1, entry: 2, exit: 2, upload: 3 };
 const MIN = 60_000;
 
 export const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);

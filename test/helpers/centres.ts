@@ -1,0 +1,54 @@
+// Two independent centres for the interchange tests: each its own PostgreSQL database (made here,
+// dropped at the end), its own KEK, master keys, queue prefix on the real Redis and data folder,
+// served over real HTTP (lanes-sim's sim centre) so that each reaches the other as a peer. Job
+// processors are not started: the tests deliver and clear explicitly, so every step is in order.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { bootstrap, shutdown } from '../../src/bootstrap.ts';
+import { loadConfig } from '../../src/config.ts';
+import { ManualClock } from '../../src/platform/clock/clock.ts';
+import { createLogger } from '../../src/platform/log/logger.ts';
+import { BullQueue } from '../../src/platform/queue/queue.ts';
+import type { MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import { startSimCentre, type SimCentre } from '../../lanes-sim/traffic/sim-centre.ts';
+
+export { pairSimCentres as pairCentres, asProvince } from '../../lanes-sim/traffic/sim-centre.ts';
+
+const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+export type TestCentre = SimCentre & { close: () => Promise<void> };
+
+export async function startCentre(network: string, masters: MasterKeys, keyVersion: number, start: Date): Promise<TestCentre> {
+  const dbName = `etc_test_${process.pid}_${network}_${randomBytes(3).toString('hex')}`;
+  await admin(`create database ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const config = loadConfig({ DATABASE_URL: url.toString(), ETC_KEK: randomBytes(32).toString('hex'), ETC_NETWORK: network, ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)), LOG_LEVEL: 'warn' });
+  const clock = new ManualClock(start);
+  const queue = new BullQueue(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', `${process.env.TEST_QUEUE_PREFIX ?? 'etc-test'}-${network}`);
+  const app = await bootstrap(config, { clock, log: createLogger('warn'), queue });
+  const sim = await startSimCentre(app, clock, { masters, keyVersion });
+  return {
+    ...sim,
+    close: async () => {
+      await sim.stop();
+      await queue.purge();
+      await shutdown(app);
+      await admin(`drop database if exists ${dbName} with (force)`);
+    },
+  };
+}
+
+export function sharedPurchaseMasters(): [MasterKeys, MasterKeys] {
+  const purchase = randomBytes(16);
+  return [{ load: randomBytes(16), tac: randomBytes(16), purchase }, { load: randomBytes(16), tac: randomBytes(16), purchase }];
+}

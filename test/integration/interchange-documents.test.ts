@@ -1,0 +1,170 @@
+// The interchange documents' refusals (ICD §3, ETC-REFERENCE §7), between two real centres: every
+// package result code, a bad signature, confirmations that do not add up, a province asking for
+// another's position, and delivery retried after the peer could not be reached.
+import assert from 'node:assert/strict';
+import { canonicalJson, deliverPending, registerInterchangeJobs, transIdOf } from '../../src/modules/interchange/index.ts';
+import { enqueueDelivery } from '../../src/modules/interchange/delivery.ts';
+import { signDocument } from '../../src/modules/interchange/documents.ts';
+import { digest } from '../helpers/digest.ts';
+import { asProvince, pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
+
+describe('interchange documents between two centres', function () {
+  this.timeout(120_000);
+  let A: TestCentre;
+  let B: TestCentre;
+  const today = '2027-03-10';
+  const D = '2027-03-09';
+  let serial = 0;
+
+  // a transaction of a 3201 card on 3401's roads, in the ICD §2 form with its transId
+  function tx(amount: number) {
+    const terminalId = 'A1B2C3D4E5F6';
+    const terminalSeq = ++serial;
+    return {
+      transId: transIdOf(terminalId, terminalSeq), terminalId, terminalSeq, transType: '09', time: `${D}T10:00:00+08:00`,
+      cardNo: '32010000000000000001', cardType: 22, vehicleClass: 1,
+      entry: { network: '3401', station: 340102, lane: 1, time: `${D}T09:00:00+08:00` }, exit: { network: '3401', station: 340104, lane: 2, time: `${D}T10:00:00+08:00` },
+      sections: ['G40-02', 'G40-03'], fee: amount, amount, balanceBefore: 50_000, balanceAfter: 50_000 - amount, offlineSeq: serial, tac: '0A0B0C0D',
+    };
+  }
+  async function pkg(txs: ReturnType<typeof tx>[], header: Record<string, unknown> = {}) {
+    return signDocument(A.app, {
+      header: { messageId: `T${++serial}`, sender: '3401', receiver: '3201', clearTargetDate: D, count: txs.length, amount: txs.reduce((s, t) => s + t.amount, 0), ...header },
+      transactions: txs,
+    });
+  }
+  const post = (path: string, doc: unknown, key = `K${++serial}`) => asProvince(B, 'POST', `/api/v1/interchange${path}`, doc, key);
+  // a refused document leaves B as it was (the answer itself is kept for replays)
+  async function unchanged(run: () => Promise<void>) {
+    const strip = (d: Record<string, string>) => { const { idempotency_keys: _i, ...rest } = d; return rest; };
+    const before = strip(await digest(B.app.db));
+    await run();
+    assert.deepEqual(strip(await digest(B.app.db)), before);
+  }
+
+  before(async () => {
+    const [ma, mb] = sharedPurchaseMasters();
+    A = await startCentre('3401', ma, 191, new Date(`${today}T09:00:00+08:00`));
+    B = await startCentre('3201', mb, 192, new Date(`${today}T09:00:00+08:00`));
+    await pairCentres(A, B);
+  });
+  after(async () => {
+    await A?.close();
+    await B?.close();
+  });
+
+  it('stores a sound package once: its replay gets the same answer, the same package under a new key is a duplicate (5)', async () => {
+    const doc = await pkg([tx(1200), tx(800)]);
+    const first = await post('/packages', doc, 'P-1');
+    assert.deepEqual([first.status, first.body], [200, { result: 1 }]);
+    const replay = await post('/packages', doc, 'P-1');
+    assert.deepEqual([replay.status, replay.body], [200, { result: 1 }]);
+    await unchanged(async () => {
+      const again = await post('/packages', doc, 'P-2');
+      assert.deepEqual([again.status, again.body.result], [200, 5]);
+    });
+    const stored = await B.app.db('interchange_packages').where({ direction: 'inbound', sender: '3401' });
+    assert.equal(stored.length, 1);
+    // the card is not one of 3201's: both transactions are disputed with 8, nothing is confirmed
+    const c = await B.app.db('interchange_confirmations').where({ package_id: stored[0].id }).first();
+    assert.deepEqual([c.count, c.amount, c.disputed_count, c.disputed_amount], [0, 0n, 2, 2000n]);
+    assert.deepEqual((await B.app.db('interchange_disputes').where({ package_id: stored[0].id })).map((d) => d.result), [8, 8]);
+  });
+
+  it('refuses a document whose signature is not the sender\'s (422), changing nothing', async () => {
+    const doc = await pkg([tx(500)]);
+    (doc.transactions as Array<{ amount: number }>)[0].amount = 400; // altered after signing
+    await unchanged(async () => {
+      const r = await post('/packages', doc);
+      assert.deepEqual([r.status, r.body.error.code], [422, 'document-signature-invalid']);
+      const unsigned = await post('/packages', { ...doc, signature: 'AAAA' });
+      assert.deepEqual([unsigned.status, unsigned.body.error.code], [422, 'document-signature-invalid']);
+    });
+  });
+
+  it('answers a header that does not hold 2, a transaction that does not parse 3, counts off 4, a day not over 6', async () => {
+    const cases: Array<[string, () => Promise<unknown>, number]> = [
+      ['count off by one', async () => pkg([tx(300), tx(300)], { count: 3 }), 4],
+      ['amount off by a fen', async () => pkg([tx(300)], { amount: 301 }), 4],
+      ['receiver not this centre', async () => pkg([tx(300)], { receiver: '3301' }), 2],
+      ['sender not the caller', async () => pkg([tx(300)], { sender: '3301' }), 2],
+      ['header without a message id', async () => { const d = await pkg([tx(300)]); const { messageId: _m, ...h } = d.header as Record<string, unknown>; return signDocument(A.app, { header: h, transactions: d.transactions }); }, 2],
+      ['a transaction without its TAC', async () => { const { tac: _t, ...t } = tx(300); return signDocument(A.app, { header: { messageId: `T${++serial}`, sender: '3401', receiver: '3201', clearTargetDate: D, count: 1, amount: 300 }, transactions: [t] }); }, 3],
+      ['a transId that is not the terminal key', async () => pkg([{ ...tx(300), transId: 'FFFF' }]), 4],
+      ['a clearing date not over yet', async () => pkg([tx(300)], { clearTargetDate: today }), 6],
+    ];
+    for (const [what, make, result] of cases) {
+      const doc = await make();
+      await unchanged(async () => {
+        const r = await post('/packages', doc);
+        assert.deepEqual([r.status, r.body.result], [200, result], `${what}: ${JSON.stringify(r.body)}`);
+      });
+    }
+  });
+
+  it('signs canonical JSON: keys sorted at every level, no spaces', () => {
+    assert.equal(canonicalJson({ b: [2, { d: 1, c: 'x' }], a: null }), '{"a":null,"b":[2,{"c":"x","d":1}]}');
+  });
+
+  it('answers confirmations: unknown package 404, amounts that do not reconcile 8, a second one 5', async () => {
+    // A's package to B, delivered for real: B confirms it back
+    const header = (over: Record<string, unknown>) => ({ messageId: `C${++serial}`, originalMessageId: 'none', sender: '3201', receiver: '3401', processedAt: new Date().toISOString(), count: 0, amount: 0, disputedCount: 0, ...over });
+    const unknown = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({}), disputed: [] }), `K${++serial}`);
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'package-not-found']);
+    const [row] = await A.app.db('interchange_packages').insert({
+      direction: 'outbound', message_id: `OUT${serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'delivered', created_at: new Date(),
+    }).returning('*');
+    const off = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id, amount: 5 }), disputed: [] }), `K${++serial}`);
+    assert.deepEqual([off.status, off.body.result], [200, 8]);
+    const ok = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }), `K${++serial}`);
+    assert.deepEqual([ok.status, ok.body.result], [200, 1]);
+    const twice = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }), `K${++serial}`);
+    assert.deepEqual([twice.status, twice.body.result], [200, 5]);
+  });
+
+  it('answers a resolution for a transaction not disputed with 4', async () => {
+    const doc = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 }, items: [{ transId: 'ABCDEF0123456789', result: 0 }] });
+    const r = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
+    assert.deepEqual([r.status, r.body.result], [200, 4]);
+  });
+
+  it('shows a province only its own position', async () => {
+    const own = await asProvince(A, 'GET', '/api/v1/interchange/settlements/2027-03-09?with=3201');
+    assert.deepEqual([own.status, own.body.with, own.body.state], [200, '3201', 'open']);
+    const other = await asProvince(A, 'GET', '/api/v1/interchange/settlements/2027-03-09?with=3301');
+    assert.deepEqual([other.status, other.body.error.code], [403, 'forbidden']);
+  });
+
+  it('keeps a package that could not be delivered and delivers it once the peer answers', async () => {
+    await B.app.db('interchange_confirmations').whereNull('delivered_at').update({ delivered_at: new Date() }); // not this test's concern
+    const [row] = await A.app.db('interchange_packages').insert({
+      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'built', created_at: new Date(),
+    }).returning('*');
+    await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', { url: 'http://127.0.0.1:9', clientId: '3401' });
+    assert.deepEqual(await deliverPending(A.app), { delivered: 0, failed: 1 });
+    const failed = await A.app.db('interchange_packages').where({ id: row.id }).first();
+    assert.deepEqual([failed.state, failed.attempts, /unreachable|ECONNREFUSED|fetch failed/.test(failed.last_error)], ['built', 1, true]);
+    await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', { url: B.base, clientId: '3401' });
+    assert.deepEqual(await deliverPending(A.app), { delivered: 1, failed: 0 });
+    const done = await A.app.db('interchange_packages').where({ id: row.id }).first();
+    // an empty package is no package: the issuer says so, and finance is told
+    assert.deepEqual([done.state, done.result], ['refused', 3]);
+    assert.equal((await A.app.db('finance_exceptions').where({ kind: 'interchange-package-refused' })).length, 1);
+  });
+
+  it('delivers through the queue: the job of a document delivers it once, however often it is queued', async () => {
+    registerInterchangeJobs(A.app);
+    const [row] = await A.app.db('interchange_packages').insert({
+      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'built', created_at: new Date(),
+    }).returning('*');
+    for (let i = 0; i < 3; i++) await enqueueDelivery(A.app, 'package', row.id);
+    let state = 'built';
+    for (let i = 0; i < 200 && state === 'built'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      state = (await A.app.db('interchange_packages').where({ id: row.id }).first()).state;
+    }
+    assert.equal(state, 'refused');
+    assert.equal((await A.app.db('interchange_packages').where({ id: row.id }).first()).attempts, 1);
+  });
+});
+
