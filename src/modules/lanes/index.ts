@@ -6,7 +6,7 @@ export {
 } from './network.ts';
 export { seedDemoNetwork, demoToll, DEMO_NETWORK_IDS } from './demo-network.ts';
 export { discountFen, ownCardAmount } from './discount.ts';
-export { ingestBatch, ingestReceivedPackage, provincePayableCode, type IngestOutcome, type IngestSource } from './ingest.ts';
+export { ingestBatch, ingestReceivedPackage, type IngestOutcome, type IngestSource } from './ingest.ts';
 export { laneTransaction, uploadBody, MAX_BATCH, type LaneTransaction, type LaneResult, type Disposition } from './ingest-schema.ts';
 export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
 export { reviewOverdrafts } from './overdraft.ts';

@@ -10,7 +10,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing/index.ts';
 import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
-import { customerFundsCode, ensureAccounts, postEntry, type Posting } from '../ledger/index.ts';
+import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
 import { checkWithoutDb, decidedBefore, firstCode, prepare, tacDateTime, type CheckSettings, type Work } from './ingest-checks.ts';
@@ -26,8 +26,6 @@ export type IngestOutcome = { uploadId: bigint | null; results: LaneResult[]; co
 export type IngestSource =
   | { kind: 'lane'; laneId: string }
   | { kind: 'package'; packageId: bigint; sender: string; clearingDate: string };
-
-export const provincePayableCode = (network: string) => `province-payable:${network}`;
 
 type TacCheck = Parameters<RequestContext['app']['keys']['verifyPurchaseTacs']>[0][number];
 
