@@ -13,6 +13,7 @@ import { seedDemo } from './seed.ts';
 import { startSchedules } from './platform/queue/schedules.ts';
 import { registerJobs } from './modules/jobs.ts';
 import { clearDay, daySummary } from './modules/clearing/index.ts';
+import { deliverPending, importDropFolder } from './modules/interchange/index.ts';
 
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
@@ -22,6 +23,7 @@ const USAGE = `usage: etc <command>
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
   clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
+  interchange deliver | interchange import            deliver pending documents to peers now | read the files peers left in the drop folder
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
 
 function out(line: string): void {
@@ -30,7 +32,7 @@ function out(line: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = argv;
-  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' }, date: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' || cmd === 'interchange' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' }, date: { type: 'string' } }, strict: true });
   const config = loadConfig();
 
   if (cmd === 'migrate') {
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     await db.destroy();
     return 0;
   }
-  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear'].includes(cmd ?? '')) {
+  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear', 'interchange'].includes(cmd ?? '')) {
     out(USAGE);
     return cmd ? 2 : 0;
   }
@@ -79,6 +81,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'keys':
         return await keysCommand(app, sub, values.file);
+      case 'interchange': {
+        if (sub === 'deliver') {
+          const r = await deliverPending(app);
+          out(`${r.delivered} documents delivered, ${r.failed} could not be (they stay pending)`);
+          return r.failed ? 1 : 0;
+        }
+        if (sub !== 'import') throw new UsageError('interchange deliver | interchange import');
+        const files = await importDropFolder(app);
+        for (const f of files) out(`${f.network}/${f.file}: ${f.outcome} ${JSON.stringify(f.answer)}`);
+        out(`${files.length} files read from the drop folder`);
+        return 0;
+      }
       case 'clear': {
         if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('clear --date YYYY-MM-DD');
         out(`clearing day ${values.date}`);

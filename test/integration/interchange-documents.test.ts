@@ -2,7 +2,9 @@
 // package result code, a bad signature, confirmations that do not add up, a province asking for
 // another's position, and delivery retried after the peer could not be reached.
 import assert from 'node:assert/strict';
-import { canonicalJson, deliverPending, registerInterchangeJobs, transIdOf } from '../../src/modules/interchange/index.ts';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson, deliverPending, importDropFolder, registerInterchangeJobs, transIdOf } from '../../src/modules/interchange/index.ts';
 import { enqueueDelivery } from '../../src/modules/interchange/delivery.ts';
 import { signDocument } from '../../src/modules/interchange/documents.ts';
 import { digest } from '../helpers/digest.ts';
@@ -150,6 +152,28 @@ describe('interchange documents between two centres', function () {
     // an empty package is no package: the issuer says so, and finance is told
     assert.deepEqual([done.state, done.result], ['refused', 3]);
     assert.equal((await A.app.db('finance_exceptions').where({ kind: 'interchange-package-refused' })).length, 1);
+  });
+
+  it('reads documents a peer left in the drop folder: answers each, files it under done or refused', async () => {
+    const inbox = join(B.app.config.dataDir, 'interchange', 'in', '3401');
+    mkdirSync(inbox, { recursive: true });
+    const good = await pkg([tx(700)]);
+    const bad = await pkg([tx(700)]);
+    (bad.header as { amount: number }).amount = 1; // altered after signing
+    writeFileSync(join(inbox, '01-good.json'), JSON.stringify(good));
+    writeFileSync(join(inbox, '02-bad.json'), JSON.stringify(bad));
+    writeFileSync(join(inbox, '03-torn.json'), '{"header": ');
+    const read = await importDropFolder(B.app);
+    assert.deepEqual(read.map((f) => [f.file, f.outcome]), [['01-good.json', 'answered'], ['02-bad.json', 'refused'], ['03-torn.json', 'refused']]);
+    assert.deepEqual(read[0].answer, { result: 1 });
+    assert.equal((read[1].answer as { error: { code: string } }).error.code, 'document-signature-invalid');
+    assert.deepEqual(readdirSync(join(inbox, 'done')), ['01-good.json']);
+    assert.deepEqual(readdirSync(join(inbox, 'refused')).sort(), ['02-bad.json', '03-torn.json']);
+    const answer = JSON.parse(readFileSync(join(B.app.config.dataDir, 'interchange', 'out', '3401', 'answer-01-good.json'), 'utf8'));
+    assert.deepEqual(answer, { result: 1 });
+    const header = good.header as { messageId: string };
+    assert.equal((await B.app.db('interchange_packages').where({ direction: 'inbound', message_id: header.messageId })).length, 1);
+    assert.deepEqual(await importDropFolder(B.app), [], 'each file is read once');
   });
 
   it('delivers through the queue: the job of a document delivers it once, however often it is queued', async () => {

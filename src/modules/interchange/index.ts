@@ -7,5 +7,6 @@ export { postIssuerDisputePayments, listDisputes, type Dispute } from './dispute
 export { deliverPending, deliver, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf } from './documents.ts';
 export { registerInterchangeJobs } from './jobs.ts';
+export { importDropFolder, type DropImport } from './drop-folder.ts';
 export { registerInterchangeInvariants } from './invariants.ts';
 export { interchangeDocumentRoutes, interchangeStaffRoutes } from './routes.ts';

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
+import { afterCommit } from '../../platform/db/transaction.ts';
 import { runDayLater } from '../clearing/index.ts';
 import { receiveConfirmation } from './confirmations.ts';
 import { deliverPending, enqueueDelivery } from './delivery.ts';
@@ -19,6 +20,9 @@ import { peerView } from './positions.ts';
 const STAFF_READ = ['finance', 'supervisor', 'admin', 'auditor'] as const;
 const page = { limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) };
 
+// the document is stored; a job that could not be queued is picked up by the redelivery schedule
+const failed = (ctx: RequestContext) => (err: unknown) => ctx.app.log.error({ err, requestId: ctx.requestId }, 'queueing after a document failed');
+
 function assertViewAllowed(ctx: RequestContext, other: string): void {
   if (ctx.actor.kind === 'client' && ctx.actor.id !== other) throw new AppError('forbidden', `province ${ctx.actor.id} may only see its own position`);
 }
@@ -30,7 +34,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     body: packageEnvelope,
     handler: async (ctx, { body }) => {
       const answer = await receivePackage(ctx, body);
-      if (answer.packageId) await enqueueDelivery(ctx.app, 'confirmation', answer.packageId);
+      if (answer.packageId) await afterCommit(ctx.db, () => enqueueDelivery(ctx.app, 'confirmation', answer.packageId!), failed(ctx));
       return ok({ result: answer.result, ...(answer.message ? { message: answer.message } : {}) });
     },
   }),
@@ -40,7 +44,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     body: confirmationEnvelope,
     handler: async (ctx, { body }) => {
       const answer = await receiveConfirmation(ctx, body);
-      if (answer.date) await runDayLater(ctx.app, answer.date, `confirmation:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`);
+      if (answer.date) await afterCommit(ctx.db, () => runDayLater(ctx.app, answer.date!, `confirmation:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`), failed(ctx));
       return ok({ result: answer.result, ...(answer.message ? { message: answer.message } : {}) });
     },
   }),
@@ -50,7 +54,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     body: resolutionEnvelope,
     handler: async (ctx, { body }) => {
       const answer = await receiveResolution(ctx, body);
-      if (answer.date) await runDayLater(ctx.app, answer.date, `resolution:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`);
+      if (answer.date) await afterCommit(ctx.db, () => runDayLater(ctx.app, answer.date!, `resolution:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`), failed(ctx));
       return ok({ result: answer.result, ...(answer.message ? { message: answer.message } : {}) });
     },
   }),
@@ -102,7 +106,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
     body: z.strictObject({ items: z.array(z.strictObject({ id: z.coerce.bigint().positive(), resolution: z.union([z.literal(0), z.literal(1)]) })).min(1).max(10_000), note: z.string().min(3).max(500) }),
     handler: async (ctx, { body }) => {
       const out = await decideDisputes(ctx, body.items, body.note);
-      for (const r of out.resolutions) await enqueueDelivery(ctx.app, 'resolution', r.id);
+      await afterCommit(ctx.db, async () => { for (const r of out.resolutions) await enqueueDelivery(ctx.app, 'resolution', r.id); }, failed(ctx));
       return ok(out);
     },
   }),

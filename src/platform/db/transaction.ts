@@ -31,3 +31,13 @@ export async function inTransaction<T>(db: Knex, work: (trx: Knex.Transaction) =
     }
   }
 }
+
+/** Runs work once the transaction db belongs to has committed (at once when db is no transaction):
+ *  a job queued from inside a transaction must not run before what it needs is visible. A rolled
+ *  back transaction runs nothing; a failure of the work goes to onError. */
+export function afterCommit(db: Knex, work: () => Promise<void>, onError: (err: unknown) => void): Promise<void> {
+  const trx = db as Knex.Transaction;
+  if (!trx.isTransaction) return work().catch(onError);
+  trx.executionPromise.then(() => work().catch(onError), () => {});
+  return Promise.resolve();
+}
