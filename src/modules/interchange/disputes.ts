@@ -59,11 +59,13 @@ export async function decideDisputes(ctx: RequestContext, items: Array<{ id: big
     }
     const resolutions = [];
     for (const [network, list] of [...byNetwork].sort(([a], [b]) => a.localeCompare(b))) {
-      const seq = await trx('interchange_resolutions').where({ direction: 'outbound' }).count({ n: '*' }).first();
-      const messageId = `RS${app.config.network}${network}${date.replaceAll('-', '')}${String(Number(seq?.n ?? 0) + 1).padStart(6, '0')}`;
-      const [res] = await trx('interchange_resolutions').insert({ direction: 'outbound', message_id: messageId, sender: app.config.network, receiver: network, clear_target_date: date, count: list.length, created_at: now }).returning('id');
-      for (const i of list) {
-        await trx('interchange_disputes').where({ id: i.id }).update({ resolution: i.resolution, resolved_on: date, resolved_at: now, resolved_by: actorLabel(ctx.actor), resolution_id: res.id, note });
+      // the row's own id numbers the message, so concurrent decisions never draw the same one
+      const { rows: [{ id }] } = await trx.raw(`select nextval('interchange_resolutions_id_seq') as id`);
+      const messageId = `RS${app.config.network}${network}${date.replaceAll('-', '')}${String(id).padStart(8, '0')}`;
+      const [res] = await trx('interchange_resolutions').insert({ id, direction: 'outbound', message_id: messageId, sender: app.config.network, receiver: network, clear_target_date: date, count: list.length, created_at: now }).returning('id');
+      for (const resolution of [0, 1] as const) {
+        const ids = list.filter((i) => i.resolution === resolution).map((i) => String(i.id));
+        if (ids.length) await trx('interchange_disputes').whereIn('id', ids).update({ resolution, resolved_on: date, resolved_at: now, resolved_by: actorLabel(ctx.actor), resolution_id: res.id, note });
       }
       resolutions.push({ id: String(res.id), network, messageId, count: list.length });
     }
@@ -100,6 +102,7 @@ export async function receiveResolution(ctx: RequestContext, doc: Record<string,
   if (!parsed.success) return { result: RESULT.schema, message: `items.${issue(parsed.error)}` };
   const items = parsed.data;
   if (items.length !== header.count) return { result: RESULT.content, message: `header.count ${header.count} but ${items.length} items` };
+  if (new Set(items.map((i) => i.transId)).size !== items.length) return { result: RESULT.content, message: 'a transId appears twice' };
   const now = app.clock.now();
   return inTransaction(ctx.db, async (trx) => {
     if (await trx('interchange_resolutions').where({ sender: issuer, message_id: header.messageId }).first('id')) return { result: RESULT.duplicate, message: `resolution ${header.messageId} was received before` };
@@ -113,8 +116,9 @@ export async function receiveResolution(ctx: RequestContext, doc: Record<string,
     }
     const date = await firstUnsplitDate(trx, header.clearTargetDate);
     const [res] = await trx('interchange_resolutions').insert({ direction: 'inbound', message_id: header.messageId, sender: issuer, receiver: app.config.network, clear_target_date: header.clearTargetDate, count: items.length, created_at: now, delivered_at: now }).returning('id');
-    for (const i of items) {
-      await trx('interchange_disputes').where({ id: byTrans.get(i.transId)!.id }).update({ resolution: i.result, resolved_on: date, resolved_at: now, resolved_by: `province:${issuer}`, resolution_id: res.id });
+    for (const resolution of [0, 1] as const) {
+      const ids = items.filter((i) => i.result === resolution).map((i) => String(byTrans.get(i.transId)!.id));
+      if (ids.length) await trx('interchange_disputes').whereIn('id', ids).update({ resolution, resolved_on: date, resolved_at: now, resolved_by: `province:${issuer}`, resolution_id: res.id });
     }
     if (date !== header.clearTargetDate) {
       await raiseExceptions(trx, now, [{ kind: 'interchange-resolution-late', reference: `${issuer}:${header.messageId}`, source: `province:${issuer}`, amount: items.filter((i) => i.result === 0).reduce((a, i) => a + BigInt(byTrans.get(i.transId)!.amount), 0n), detail: { decidedOn: header.clearTargetDate, recordedOn: date } }]);

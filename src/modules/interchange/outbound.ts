@@ -15,7 +15,7 @@ export const FOREIGN_ROWS = `select * from lane_transactions
 /** Builds the day's packages (none twice: the message id is made from issuer, date and number). */
 export async function buildPackages(trx: Knex.Transaction, date: string, sender: string, at: Date, size = PACKAGE_SIZE): Promise<{ packages: number; transactions: bigint; amount: bigint }> {
   const compact = date.replaceAll('-', '');
-  const r = await trx.raw(
+  await trx.raw(
     `insert into interchange_packages (direction, message_id, sender, receiver, clear_target_date, count, amount, first_transaction_id, last_transaction_id, state, created_at)
      select 'outbound', ?::text || g.issuer || ?::text || lpad((g.n + 1)::text, 5, '0'), ?, g.issuer, ?::date, count(*), sum(g.amount), min(g.id), max(g.id), 'built', ?
        from (select t.issuer, t.id, t.amount, (row_number() over (partition by t.issuer order by t.id) - 1) / ? as n
@@ -26,7 +26,6 @@ export async function buildPackages(trx: Knex.Transaction, date: string, sender:
   );
   const totals = await trx('interchange_packages').where({ direction: 'outbound', clear_target_date: date })
     .select(trx.raw('count(*)::int as packages, coalesce(sum(count), 0)::bigint as transactions, coalesce(sum(amount), 0)::bigint as amount')).first();
-  void r;
   return { packages: totals.packages, transactions: BigInt(totals.transactions), amount: BigInt(totals.amount) };
 }
 
