@@ -73,6 +73,23 @@ describe('interchange documents between two centres', function () {
     assert.deepEqual((await B.app.db('interchange_disputes').where({ package_id: stored[0].id })).map((d) => d.result), [8, 8]);
   });
 
+  it('lets finance decide a dispute it raised once: a second decision 409, an unknown one 404, changing nothing', async () => {
+    const [d] = await B.app.db('interchange_disputes').where({ side: 'issuer' }).orderBy('id').limit(1);
+    const first = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 1 }], note: 'card unknown to us' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.decided, first.body.resolutions.length, first.body.resolutions[0].network], [1, 1, '3401']);
+    await unchanged(async () => {
+      const again = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 0 }], note: 'changed my mind' });
+      assert.deepEqual([again.status, again.body.error.code], [409, 'dispute-resolved']);
+      const unknown = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: 999999, resolution: 0 }], note: 'no such dispute' });
+      assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'dispute-not-found']);
+      const twice = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: 999999, resolution: 0 }, { id: 999999, resolution: 1 }], note: 'listed twice' });
+      assert.deepEqual([twice.status, twice.body.error.code], [400, 'invalid-request']);
+    });
+    const resolved = await B.request('finance', 'get', '/api/v1/interchange/disputes?side=issuer&status=resolved');
+    assert.ok(resolved.body.disputes.some((x: { id: number; resolution: number }) => x.id === Number(d.id) && x.resolution === 1));
+  });
+
   it('refuses a document whose signature is not the sender\'s (422), changing nothing', async () => {
     const doc = await pkg([tx(500)]);
     (doc.transactions as Array<{ amount: number }>)[0].amount = 400; // altered after signing
