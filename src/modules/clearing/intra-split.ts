@@ -6,13 +6,17 @@
 import type { Knex } from 'knex';
 import { ownCardSplitSource } from '../lanes/index.ts';
 
-export type SplitSummary = { transactions: bigint; amount: bigint; operators: Array<{ operatorId: string; transactions: bigint; amount: bigint }> };
+export type SplitSummary = { amount: bigint; operators: Array<{ operatorId: string; transactions: bigint; amount: bigint }> };
+export type SplitRows = { parts: bigint; amount: bigint };
 
-export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitSummary> {
+export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitRows> {
   const src = ownCardSplitSource(date);
   await splitInto(trx, date, { sql: `select s.*, 'own-card' as source from (${src.sql}) s`, bindings: src.bindings });
   await insertOperatorTotals(trx, date, `source = 'own-card'`);
-  return operatorTotals(trx, date, 'own-card');
+  // parts and amount of what was written, from the totals just summed (no second pass over the splits)
+  const t = await trx('clearing_operator_totals').where({ clearing_date: date, source: 'own-card' })
+    .select(trx.raw('coalesce(sum(transactions), 0)::bigint as parts, coalesce(sum(amount), 0)::bigint as amount')).first();
+  return { parts: BigInt(t.parts), amount: BigInt(t.amount) };
 }
 
 /** Splits the rows of a relation (clearing_date, transaction_id, amount, operators, weights, source)
@@ -52,9 +56,7 @@ export async function insertOperatorTotals(trx: Knex.Transaction, date: string, 
 
 export async function operatorTotals(db: Knex, date: string, source: string): Promise<SplitSummary> {
   const rows = await db('clearing_operator_totals').where({ clearing_date: date, source }).orderBy('operator_id').select('operator_id', 'transactions', 'amount');
-  const n = await db('clearing_splits').where({ clearing_date: date, source }).countDistinct({ n: 'transaction_id' }).first();
   return {
-    transactions: BigInt(n?.n ?? 0),
     amount: rows.reduce((a: bigint, r: { amount: bigint }) => a + BigInt(r.amount), 0n),
     operators: rows.map((r: { operator_id: string; transactions: bigint; amount: bigint }) => ({ operatorId: r.operator_id, transactions: BigInt(r.transactions), amount: BigInt(r.amount) })),
   };

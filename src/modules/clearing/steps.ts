@@ -47,10 +47,10 @@ export const STEP_WORK: Record<Step, StepDef> = {
       const split = await splitOwnCardDay(trx, date);
       const expected = await ownCardDayTotals(trx, date);
       // the largest-remainder split adds up by construction; a difference means rows were missed
-      if (split.amount !== expected.amount || split.transactions !== expected.transactions) {
-        throw new Error(`clearing ${date}: splits ${split.transactions}/${split.amount} ≠ transactions ${expected.transactions}/${expected.amount}`);
+      if (split.amount !== expected.amount || split.parts !== expected.parts) {
+        throw new Error(`clearing ${date}: ${split.parts} parts of ${split.amount} ≠ ${expected.parts} parts of ${expected.transactions} transactions of ${expected.amount}`);
       }
-      return { transactions: split.transactions, amount: split.amount, operators: split.operators.length };
+      return { transactions: expected.transactions, parts: split.parts, amount: split.amount };
     },
   },
   'operator-payables': {
