@@ -20,15 +20,21 @@ export function openDatabase(config: Config): Db {
 export async function bootstrap(config: Config, opts: BootOptions = {}): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = opts.db ?? openDatabase(config);
-  if (opts.migrate !== false) {
-    await migrate(db, (m) => log.info({ migration: m }, 'migrated'));
-    await ensureSystemAccounts(db);
-  }
   const keys = new KeyService(new SoftwareHsm(config.kek));
-  // the key store is created at first start: every purpose gets a random version-1 master key
-  const created = await initKeys(db, keys.hsm);
-  if (created.length) log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
-  await keys.load(db);
+  try {
+    if (opts.migrate !== false) {
+      await migrate(db, (m) => log.info({ migration: m }, 'migrated'));
+      await ensureSystemAccounts(db);
+    }
+    // the key store is created at first start: every purpose gets a random version-1 master key
+    const created = await initKeys(db, keys.hsm);
+    if (created.length) log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
+    await keys.load(db);
+  } catch (err) {
+    // a start that fails (a migration, a wrong KEK) must not leave the pool holding the process open
+    if (!opts.db) await db.destroy().catch(() => {});
+    throw err;
+  }
   registerModuleInvariants();
   const queue = opts.queue ?? createQueue(config.redisUrl);
   return { db, config, keys, clock: opts.clock ?? systemClock, log, queue };

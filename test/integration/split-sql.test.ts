@@ -24,6 +24,7 @@ describe('the set-based split', () => {
     try {
       await trx('operators').insert(OPERATORS.filter((o) => o.startsWith('OP-T')).map((id) => ({ id, name: `test operator ${id}` }))).onConflict().ignore();
       const date = '2031-01-07';
+      await trx('clearing_days').insert({ clearing_date: date, opened_at: new Date() });
       await trx.raw('select ensure_daily_partitions(?::regclass, ?::date, 1)', ['clearing_splits', date]);
       await splitInto(trx, date, {
         sql: `select ?::date as clearing_date, x.id as transaction_id, x.amount, string_to_array(x.ops, ',') as operators, string_to_array(x.ws, ',')::bigint[] as weights, 'province:9999' as source
@@ -38,6 +39,13 @@ describe('the set-based split', () => {
         got.set(String(r.transaction_id), m);
       }
       assert.equal(got.size, txs.length);
+      // and the totals written with them are their sums per operator
+      const totals = await trx('clearing_operator_totals').where({ clearing_date: date });
+      for (const op of OPERATORS) {
+        const mine = rows.filter((r) => r.operator_id === op);
+        const t = totals.find((x) => x.operator_id === op);
+        assert.deepEqual(t ? [BigInt(t.transactions), BigInt(t.amount)] : [0n, 0n], [BigInt(mine.length), mine.reduce((a, r) => a + BigInt(r.amount), 0n)], op);
+      }
       for (const t of txs) {
         const want = largestRemainder(t.amount, t.ops.map((key, i) => ({ key, weight: t.ws[i] })));
         assert.deepEqual(got.get(String(t.id)), want, `transaction ${t.id}: ${t.amount} by ${t.ops.map((o, i) => `${o}=${t.ws[i]}`).join(' ')}`);

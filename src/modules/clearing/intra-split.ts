@@ -12,7 +12,6 @@ export type SplitRows = { parts: bigint; amount: bigint };
 export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitRows> {
   const src = ownCardSplitSource(date);
   await splitInto(trx, date, { sql: `select s.*, 'own-card' as source from (${src.sql}) s`, bindings: src.bindings });
-  await insertOperatorTotals(trx, date, `source = 'own-card'`);
   // parts and amount of what was written, from the totals just summed (no second pass over the splits)
   const t = await trx('clearing_operator_totals').where({ clearing_date: date, source: 'own-card' })
     .select(trx.raw('coalesce(sum(transactions), 0)::bigint as parts, coalesce(sum(amount), 0)::bigint as amount')).first();
@@ -20,37 +19,27 @@ export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Prom
 }
 
 /** Splits the rows of a relation (clearing_date, transaction_id, amount, operators, weights, source)
- *  into the day's clearing_splits; one statement. */
+ *  into the day's clearing_splits and sums what it wrote into clearing_operator_totals — one
+ *  statement, so the new splits are never read back. Each transaction is split on its own in a
+ *  lateral subquery over its few operators: no sort of the whole day's parts. */
 export async function splitInto(trx: Knex.Transaction, date: string, src: { sql: string; bindings: readonly Knex.RawBinding[] }): Promise<void> {
   await trx.raw(
-    `insert into clearing_splits (clearing_date, transaction_id, operator_id, source, amount)
-     select ?::date, r.transaction_id, r.operator_id, r.source, (r.base + case when r.rank <= r.leftover then 1 else 0 end)::bigint
-       from (
-         select f.transaction_id, f.operator_id, f.source, f.base,
-                f.amount - sum(f.base) over (partition by f.transaction_id) as leftover,
-                row_number() over (partition by f.transaction_id order by f.rem desc, f.operator_id collate "C") as rank
-           from (
-             select w.transaction_id, w.amount, w.operator_id, w.source,
-                    div(w.amount::numeric * w.weight, w.total) as base,
-                    mod(w.amount::numeric * w.weight, w.total) as rem
-               from (
-                 select t.transaction_id, t.amount, t.source, u.operator_id, u.weight,
-                        sum(u.weight) over (partition by t.transaction_id) as total
-                   from (${src.sql}) t
-                   cross join lateral unnest(t.operators, t.weights) as u(operator_id, weight)
-               ) w
-           ) f
-       ) r`,
-    [date, ...src.bindings],
-  );
-}
-
-export async function insertOperatorTotals(trx: Knex.Transaction, date: string, sourceCondition: string): Promise<void> {
-  await trx.raw(
-    `insert into clearing_operator_totals (clearing_date, operator_id, source, transactions, amount)
-     select clearing_date, operator_id, source, count(*), sum(amount) from clearing_splits
-      where clearing_date = ?::date and ${sourceCondition} group by clearing_date, operator_id, source`,
-    [date],
+    `with written as (
+       insert into clearing_splits (clearing_date, transaction_id, operator_id, source, amount)
+       select ?::date, t.transaction_id, p.operator_id, t.source, p.amount
+         from (select s.*, (select sum(w) from unnest(s.weights) w) as total from (${src.sql}) s) t
+         cross join lateral (
+           select x.operator_id, (x.base + case when x.rank <= t.amount - x.based then 1 else 0 end)::bigint as amount
+             from (select y.operator_id, y.base, sum(y.base) over () as based,
+                          row_number() over (order by y.rem desc, y.operator_id collate "C") as rank
+                     from (select u.operator_id, div(t.amount::numeric * u.weight, t.total) as base, mod(t.amount::numeric * u.weight, t.total) as rem
+                             from unnest(t.operators, t.weights) as u(operator_id, weight)) y) x
+         ) p
+       returning operator_id, source, amount
+     )
+     insert into clearing_operator_totals (clearing_date, operator_id, source, transactions, amount)
+     select ?::date, operator_id, source, count(*), sum(amount) from written group by operator_id, source`,
+    [date, ...src.bindings, date],
   );
 }
 

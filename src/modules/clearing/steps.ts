@@ -7,10 +7,10 @@ import type { AppContext } from '../../platform/http/context.ts';
 import { ensureAccounts, operatorPayableCode, postEntry, provinceReceivableCode, type Posting } from '../ledger/index.ts';
 import { ownCardDayTotals } from '../lanes/index.ts';
 import {
-  buildPackages, enqueuePackageDeliveries, interchangeReadiness, interchangeSplitSource, mirrorReadiness, postIssuerDisputePayments,
+  allPackagesConfirmed, buildPackages, enqueuePackageDeliveries, interchangeReadiness, interchangeSplitSource, mirrorReadiness, postIssuerDisputePayments,
   raiseMirrorMismatches, writeSettlements, type MirrorComparison,
 } from '../interchange/index.ts';
-import { insertOperatorTotals, operatorTotals, splitInto, splitOwnCardDay } from './intra-split.ts';
+import { operatorTotals, splitInto, splitOwnCardDay } from './intra-split.ts';
 import { writePayouts } from './payouts.ts';
 
 export const STEPS = ['seal', 'own-card-split', 'operator-payables', 'packages', 'dispute-payments', 'interchange-split', 'settlement', 'payouts', 'mirror-check'] as const;
@@ -70,10 +70,12 @@ export const STEP_WORK: Record<Step, StepDef> = {
     gate: async (r, date) => ({ pending: await interchangeReadiness(r.app, date) }),
     work: async (trx, date, r) => {
       await trx.raw('select ensure_daily_partitions(?::regclass, ?::date, 1)', ['clearing_splits', date]);
+      // the gate saw every package confirmed; the split's source counts on it, so it is asserted here
+      if (!(await allPackagesConfirmed(trx, date))) throw new Error(`clearing ${date}: a package not refused has no confirmation`);
       await splitInto(trx, date, interchangeSplitSource(date));
-      await insertOperatorTotals(trx, date, `source like 'province:%'`);
+      // the day's province money by province and by operator, from the totals just written
       const { rows } = await trx.raw(
-        `select source, operator_id, sum(amount)::bigint as amount from clearing_splits where clearing_date = ?::date and source like 'province:%' group by rollup (source, operator_id)`, [date]);
+        `select source, operator_id, sum(amount)::bigint as amount from clearing_operator_totals where clearing_date = ?::date and source like 'province:%' group by rollup (source, operator_id)`, [date]);
       const byProvince = rows.filter((x: Record<string, any>) => x.source !== null && x.operator_id === null);
       const byOperator = new Map<string, bigint>();
       for (const x of rows.filter((y: Record<string, any>) => y.operator_id !== null)) byOperator.set(x.operator_id, (byOperator.get(x.operator_id) ?? 0n) + BigInt(x.amount));

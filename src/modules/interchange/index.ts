@@ -2,7 +2,7 @@
 // disputes and resolutions, their delivery, and the net positions clearing settles.
 export { buildPackages, PACKAGE_SIZE } from './outbound.ts';
 export { interchangeReadiness, mirrorReadiness, raiseMirrorMismatches, enqueuePackageDeliveries, type MirrorComparison } from './readiness.ts';
-export { interchangeSplitSource, writeSettlements, positionsOf, peerView, type Position, type PeerView } from './positions.ts';
+export { interchangeSplitSource, allPackagesConfirmed, writeSettlements, positionsOf, peerView, type Position, type PeerView } from './positions.ts';
 export { postIssuerDisputePayments, listDisputes, type Dispute } from './disputes.ts';
 export { deliverPending, deliver, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf } from './documents.ts';

@@ -58,22 +58,33 @@ export async function writeSettlements(trx: Knex.Transaction, date: string, at: 
 
 /** What clearing splits to our operators as province money for a date: the transactions of our
  *  confirmed packages for the date that were not disputed, and our disputed ones the issuer decided
- *  on that date to pay. Same columns as lanes' ownCardSplitSource, plus the source label. */
+ *  on that date to pay. Same columns as lanes' ownCardSplitSource, plus the source label. Once every
+ *  package of the date is confirmed (the gate of the split, asserted by allPackagesConfirmed), the
+ *  confirmed rows are all the day's other-issuer rows but those of refused packages: no range join
+ *  of rows to packages is needed. */
 export function interchangeSplitSource(date: string): { sql: string; bindings: Knex.RawBinding[] } {
   return {
     sql: `select ?::date as clearing_date, t.id as transaction_id, t.amount, t.split_operators as operators, t.split_weights as weights, 'province:' || t.issuer as source
-            from interchange_packages p
-            join interchange_confirmations c on c.package_id = p.id
-            join (${FOREIGN_ROWS}) t on t.clearing_date = p.clear_target_date and t.issuer = p.receiver and t.id between p.first_transaction_id and p.last_transaction_id
-           where p.direction = 'outbound' and p.clear_target_date = ?::date and t.amount > 0
-             and not exists (select 1 from interchange_disputes d where d.package_id = p.id and d.transaction_id = t.id)
+            from (${FOREIGN_ROWS}) t
+           where t.clearing_date = ?::date and t.amount > 0
+             and not exists (select 1 from interchange_packages r
+                              where r.direction = 'outbound' and r.clear_target_date = ?::date and r.state = 'refused' and r.receiver = t.issuer
+                                and t.id between r.first_transaction_id and r.last_transaction_id)
+             and not exists (select 1 from interchange_disputes d where d.side = 'provider' and d.clearing_date = ?::date and d.transaction_id = t.id)
           union all
           select ?::date, t.id, t.amount, t.split_operators, t.split_weights, 'province:' || t.issuer
             from interchange_disputes d
             join (${FOREIGN_ROWS}) t on t.clearing_date = d.clearing_date and t.id = d.transaction_id
            where d.side = 'provider' and d.resolution = 0 and d.resolved_on = ?::date and t.amount > 0`,
-    bindings: [date, date, date, date],
+    bindings: [date, date, date, date, date, date],
   };
+}
+
+/** Every package of the date that was not refused has its confirmation. */
+export async function allPackagesConfirmed(db: Knex, date: string): Promise<boolean> {
+  const open = await db('interchange_packages as p').leftJoin('interchange_confirmations as c', 'c.package_id', 'p.id')
+    .where({ 'p.direction': 'outbound', 'p.clear_target_date': date }).whereNot('p.state', 'refused').whereNull('c.package_id').first('p.id');
+  return !open;
 }
 
 export type PeerView = {
