@@ -64,12 +64,14 @@ export async function writeSettlements(trx: Knex.Transaction, date: string, at: 
  *  of rows to packages is needed. */
 export function interchangeSplitSource(date: string): { sql: string; bindings: Knex.RawBinding[] } {
   return {
-    sql: `select ?::date as clearing_date, t.id as transaction_id, t.amount, t.split_operators as operators, t.split_weights as weights, 'province:' || t.issuer as source
+    // the refused packages (almost always none) are read once, not once per row
+    sql: `with refused as materialized (
+            select receiver, first_transaction_id, last_transaction_id from interchange_packages
+             where direction = 'outbound' and clear_target_date = ?::date and state = 'refused')
+          select ?::date as clearing_date, t.id as transaction_id, t.amount, t.split_operators as operators, t.split_weights as weights, 'province:' || t.issuer as source
             from (${FOREIGN_ROWS}) t
            where t.clearing_date = ?::date and t.amount > 0
-             and not exists (select 1 from interchange_packages r
-                              where r.direction = 'outbound' and r.clear_target_date = ?::date and r.state = 'refused' and r.receiver = t.issuer
-                                and t.id between r.first_transaction_id and r.last_transaction_id)
+             and not exists (select 1 from refused r where r.receiver = t.issuer and t.id between r.first_transaction_id and r.last_transaction_id)
              and not exists (select 1 from interchange_disputes d where d.side = 'provider' and d.clearing_date = ?::date and d.transaction_id = t.id)
           union all
           select ?::date, t.id, t.amount, t.split_operators, t.split_weights, 'province:' || t.issuer
