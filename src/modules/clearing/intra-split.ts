@@ -21,8 +21,8 @@ export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Prom
 /** Splits the rows of a relation (clearing_date, transaction_id, amount, operators, weights, source)
  *  into the day's clearing_splits and sums what it wrote into clearing_operator_totals — one
  *  statement, so the new splits are never read back. Each transaction is split on its own in a
- *  lateral subquery over its few operators (a single operator's trip without any arithmetic): no
- *  sort of the whole day's parts. */
+ *  lateral subquery over its few operators: no sort of the whole day's parts. (A shortcut for
+ *  one-operator trips, a UNION ALL inside the lateral, measured slower: bench/README.md.) */
 export async function splitInto(trx: Knex.Transaction, date: string, src: { sql: string; bindings: readonly Knex.RawBinding[] }): Promise<void> {
   await trx.raw(
     `with written as (
@@ -30,15 +30,11 @@ export async function splitInto(trx: Knex.Transaction, date: string, src: { sql:
        select ?::date, t.transaction_id, p.operator_id, t.source, p.amount
          from (select s.*, (select sum(w) from unnest(s.weights) w) as total from (${src.sql}) s) t
          cross join lateral (
-           -- one operator takes it all; only a trip over several operators' sections is computed
-           select t.operators[1] as operator_id, t.amount::bigint as amount where cardinality(t.operators) = 1
-           union all
-           select x.operator_id, (x.base + case when x.rank <= t.amount - x.based then 1 else 0 end)::bigint
+           select x.operator_id, (x.base + case when x.rank <= t.amount - x.based then 1 else 0 end)::bigint as amount
              from (select y.operator_id, y.base, sum(y.base) over () as based,
                           row_number() over (order by y.rem desc, y.operator_id collate "C") as rank
                      from (select u.operator_id, div(t.amount::numeric * u.weight, t.total) as base, mod(t.amount::numeric * u.weight, t.total) as rem
                              from unnest(t.operators, t.weights) as u(operator_id, weight)) y) x
-            where cardinality(t.operators) > 1
          ) p
        returning operator_id, source, amount
      )
