@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
         if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('clear --date YYYY-MM-DD');
         out(`clearing day ${values.date}`);
         const started = Date.now();
-        const { done, pending } = await clearDay({ app, now: app.clock.now(), actor: 'cli:clear', progress: (line) => out(`${line} (${((Date.now() - started) / 1000).toFixed(1)} s)`) }, values.date);
+        const { done, pending } = await clearDay({ app, now: app.clock.now(), actor: 'cli:clear', progress: (line) => out(`${line} (${Date.now() - started} ms)`) }, values.date);
         const day = await daySummary(app.db, values.date);
         if (pending) out(`clearing day ${values.date}: waiting at ${pending.step} (${pending.reasons.length} reasons above); run again when the documents are in`);
         else out(done.length ? `clearing day ${values.date}: ${done.join(', ')} done` : `clearing day ${values.date} was already cleared; nothing changed`);
