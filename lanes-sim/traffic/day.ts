@@ -10,7 +10,7 @@ import { VirtualPsam, type MasterKeys } from '../card/virtual-card.ts';
 import type { Centre } from './centre.ts';
 import { bankLoad, issueFleet, type SimVehicle } from './fleet.ts';
 import { LaneController, type LaneSpec, type Point, type WireTransaction } from './lane.ts';
-import { planDay } from './plan.ts';
+import { passageTransaction, planDay } from './plan.ts';
 import { Rng } from './rng.ts';
 import { LaneTariff, type DiscountDoc, type NetworkDoc } from './tariff.ts';
 import { expectedSplit, sendBatches, type Expect, type Item, type Outbox, type Sent } from './uploads.ts';
@@ -92,15 +92,7 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
     } else if (ev.kind === 'entry' || ev.kind === 'exit') {
       const { trip } = ev;
       const v = trip.vehicle;
-      let tx: WireTransaction;
-      if (ev.kind === 'entry') {
-        const r = trip.entryLane.entry(v.card, v.vehicle, ev.at);
-        entries.set(v, r.point);
-        tx = r.tx;
-      } else {
-        const charge = tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, v.own);
-        tx = trip.exitLane.exit(v.card, v.vehicle, ev.at, entries.get(v)!, { ...charge, sendSections: rng.chance(0.5) });
-      }
+      const tx = passageTransaction(ev, tariff, v.own, entries, rng);
       const lane = ev.kind === 'entry' ? trip.entryLane : trip.exitLane;
       // the faults this transaction carries, and the refusal they imply (ETC-REFERENCE §7)
       const faults: Array<{ fault: Fault; code: number }> = [];

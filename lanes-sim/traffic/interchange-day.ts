@@ -10,7 +10,7 @@ import { VirtualPsam, type MasterKeys } from '../card/virtual-card.ts';
 import type { Centre } from './centre.ts';
 import { bankLoad, issueFleet, type SimVehicle } from './fleet.ts';
 import { LaneController, type Point, type WireTransaction } from './lane.ts';
-import { ORDER, planDay, type DayEvent } from './plan.ts';
+import { ORDER, passageTransaction, planDay, type DayEvent } from './plan.ts';
 import { Rng } from './rng.ts';
 import { LaneTariff, type DiscountDoc, type NetworkDoc } from './tariff.ts';
 import { sendBatches, type Expect, type Item, type Outbox, type Sent } from './uploads.ts';
@@ -96,15 +96,7 @@ export async function simulateInterchangeDay(o: InterchangeDayOptions): Promise<
       const { trip } = ev;
       const v = trip.vehicle;
       const own = v.cardNo.startsWith(l.side.network);
-      let tx: WireTransaction;
-      if (ev.kind === 'entry') {
-        const r = trip.entryLane.entry(v.card, v.vehicle, ev.at);
-        entries.set(v, r.point);
-        tx = r.tx;
-      } else {
-        const charge = l.tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, own);
-        tx = trip.exitLane.exit(v.card, v.vehicle, ev.at, entries.get(v)!, { ...charge, sendSections: rng.chance(0.5) });
-      }
+      const tx = passageTransaction(ev, l.tariff, own, entries, rng);
       let fault = 'none';
       let code: number | undefined;
       const plannedLoss = lost.get(l);

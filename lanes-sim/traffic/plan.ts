@@ -2,7 +2,8 @@
 // times), mid-day loads between trips, the card reported lost between two of its trips, and the
 // upload ticks. Events are processed in time order; at the same second a loss report and a load
 // come before lane passages, and passages before uploads.
-import type { LaneController } from './lane.ts';
+import type { LaneController, Point, WireTransaction } from './lane.ts';
+import type { LaneTariff } from './tariff.ts';
 import type { SimVehicle } from './fleet.ts';
 import type { Rng } from './rng.ts';
 
@@ -57,4 +58,18 @@ export function planDay(rng: Rng, date: string, vehicles: SimVehicle[], entryLan
   events.push({ at: new Date(start + 24 * 60 * MIN + 10 * MIN), kind: 'upload', final: true });
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || ORDER[a.kind] - ORDER[b.kind]);
   return { events, trips, lost };
+}
+
+/** The lane transaction of a passage: an entry records where the vehicle came on (kept in
+ *  `entries` for its exit), an exit charges the tariff from there, the card's own discount if own. */
+export function passageTransaction(ev: Extract<DayEvent, { kind: 'entry' | 'exit' }>, tariff: LaneTariff, own: boolean, entries: Map<SimVehicle, Point>, rng: Rng): WireTransaction {
+  const { trip } = ev;
+  const v = trip.vehicle;
+  if (ev.kind === 'entry') {
+    const r = trip.entryLane.entry(v.card, v.vehicle, ev.at);
+    entries.set(v, r.point);
+    return r.tx;
+  }
+  const charge = tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, own);
+  return trip.exitLane.exit(v.card, v.vehicle, ev.at, entries.get(v)!, { ...charge, sendSections: rng.chance(0.5) });
 }
