@@ -123,6 +123,16 @@ describe('clearing days', () => {
     const told = await h.app.db('finance_exceptions').where({ kind: 'clearing-day-waiting', reference: `${D}:interchange-split` });
     assert.equal(told.length, 1);
     assert.deepEqual(told[0].detail.reasons, ['1 package(s) to 3201 not confirmed yet']);
+
+    // the issuer refuses the package (as delivery records a refusal): the day goes on without its money
+    await h.app.db('interchange_packages').where({ id: pkg.id }).update({ state: 'refused', result: 4 });
+    const finished = await runDay(D);
+    assert.deepEqual([finished.body.pending, finished.body.done], [null, STEPS.slice(5)]);
+    assert.equal((await h.app.db('clearing_splits').where({ clearing_date: D }).andWhere('source', 'like', 'province:%')).length, 0);
+    assert.equal((await h.app.db('settlements').where({ clearing_date: D })).length, 0, 'a refused package is left out of settlement');
+    const payouts = await h.app.db('operator_payouts').where({ clearing_date: D });
+    assert.deepEqual(new Map(payouts.map((p) => [p.operator_id, p.amount])), expected);
+    assert.ok(payouts.every((p) => p.interchange_amount === 0n));
   });
 
   it('takes a transaction that arrives after its day was sealed into the next clearing date', async () => {
