@@ -25,7 +25,11 @@ const TABLE: Record<DocumentKind, { table: string; key: string; pending: (q: Kne
   resolution: { table: 'interchange_resolutions', key: 'id', pending: (q) => q.where({ direction: 'outbound' }).whereNull('delivered_at') },
 };
 
-const answerOf = (sent: Sent): number | null => (sent.via === 'http' ? Number((sent.body as { result?: unknown } | null)?.result ?? NaN) : null);
+// the peer's result code; an answer without one (not ICD §3) counts as a refusal with no code
+const answerOf = (sent: Sent): number | null => {
+  const r = sent.via === 'http' ? (sent.body as { result?: unknown } | null)?.result : undefined;
+  return Number.isInteger(r) && (r as number) >= 0 && (r as number) < 100 ? (r as number) : null;
+};
 
 /** Delivers one document if it is still pending; returns false if another worker had done it. */
 export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): Promise<boolean> {
