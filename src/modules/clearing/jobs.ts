@@ -4,7 +4,7 @@
 // and at once when a confirmation or resolution for it arrives (runDayLater).
 import { localDate } from '../../platform/clock/clock.ts';
 import type { AppContext } from '../../platform/http/context.ts';
-import type { Schedule } from '../../platform/queue/schedules.ts';
+import { intervalSlot, type Schedule } from '../../platform/queue/schedules.ts';
 import { openDaysBefore, previousDate } from './days.ts';
 import { clearDay, unfinishedDays } from './run-day.ts';
 
@@ -13,7 +13,7 @@ export const RESUME_DAYS = 'clearing.resume-days';
 export const SYSTEM_ACTOR = 'system:clearing';
 
 const yesterday = (at: Date) => previousDate(localDate(at));
-const tenMinuteSlot = (at: Date) => String(Math.floor(at.getTime() / 600_000));
+const tenMinuteSlot = intervalSlot(600);
 
 /** Queues a run of a day that is over (a no-op for a day not over yet: its own job will come). */
 export async function runDayLater(app: AppContext, date: string, reason: string): Promise<void> {

@@ -9,12 +9,10 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { assertSignedBy, callerNetwork, confirmationHeader, disputedItem, RESULT, signDocument, type Answer, type SignedDocument } from './documents.ts';
+import { assertSignedBy, callerNetwork, confirmationHeader, disputedItem, firstIssue, RESULT, signDocument, transIdOf, type Answer, type SignedDocument } from './documents.ts';
 import { packageRows, toOutbound } from './outbound.ts';
-import { transIdOf } from './documents.ts';
 
 const disputedList = z.array(disputedItem).max(100_000);
-const issue = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)[0];
 
 export type ConfirmationAnswer = Answer & { date?: string };
 
@@ -23,11 +21,11 @@ export async function receiveConfirmation(ctx: RequestContext, doc: Record<strin
   const issuer = callerNetwork(app, ctx.actor);
   await assertSignedBy(ctx.db, issuer, doc);
   const h = confirmationHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${issue(h.error)}` };
+  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
   const header = h.data;
   if (header.sender !== issuer || header.receiver !== app.config.network) return { result: RESULT.header, message: 'header.sender must be the calling province and header.receiver this centre' };
   const d = disputedList.safeParse(doc.disputed);
-  if (!d.success) return { result: RESULT.schema, message: `disputed.${issue(d.error)}` };
+  if (!d.success) return { result: RESULT.schema, message: `disputed.${firstIssue(d.error)}` };
   const disputed = d.data;
   if (disputed.length !== header.disputedCount) return { result: RESULT.content, message: `header.disputedCount ${header.disputedCount} but ${disputed.length} listed` };
 

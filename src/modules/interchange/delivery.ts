@@ -9,7 +9,7 @@ import type { AppContext } from '../../platform/http/context.ts';
 import { raiseExceptions } from '../finance/index.ts';
 import { confirmationDocument } from './confirmations.ts';
 import { resolutionDocument } from './disputes.ts';
-import { RESULT } from './documents.ts';
+import { documentSha256, RESULT } from './documents.ts';
 import { packageDocument, toOutbound } from './outbound.ts';
 import { DeliveryError, peerEndpoint, sendDocument, type Sent } from './peers.ts';
 
@@ -55,7 +55,7 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
     const result = answerOf(sent);
     const acknowledged = sent.via === 'file' || result === RESULT.ok || result === RESULT.duplicate;
     if (kind === 'package') {
-      await trx(t.table).where({ id }).update({ state: acknowledged ? 'delivered' : 'refused', result, delivered_at: now, attempts: row.attempts + 1, last_error: acknowledged ? null : JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500) });
+      await trx(t.table).where({ id }).update({ state: acknowledged ? 'delivered' : 'refused', result, document_sha256: documentSha256(doc), delivered_at: now, attempts: row.attempts + 1, last_error: acknowledged ? null : JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500) });
       if (!acknowledged) {
         await raiseExceptions(trx, now, [{ kind: 'interchange-package-refused', reference: `${receiver}:${messageId}`, source: `province:${receiver}`, amount: BigInt(row.amount), detail: { result, answer: sent.via === 'http' ? sent.body : null } }]);
       }
@@ -101,4 +101,10 @@ export async function deliverPending(app: AppContext): Promise<{ delivered: numb
 
 export async function enqueueDelivery(app: AppContext, kind: DocumentKind, id: bigint | string): Promise<void> {
   await app.queue.add(DELIVER, { kind, id: String(id) }, { jobId: `${DELIVER}:${kind}:${id}`, attempts: 8 });
+}
+
+/** One delivery job for each package of a date still to be sent (after the packages step commits). */
+export async function enqueuePackageDeliveries(app: AppContext, date: string): Promise<void> {
+  const ids = await app.db('interchange_packages').where({ direction: 'outbound', clear_target_date: date, state: 'built' }).orderBy('id').pluck('id');
+  for (const id of ids) await enqueueDelivery(app, 'package', id);
 }

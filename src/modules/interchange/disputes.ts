@@ -13,7 +13,7 @@ import { actorLabel, type AppContext, type RequestContext } from '../../platform
 import { AppError } from '../../platform/http/errors.ts';
 import { raiseExceptions } from '../finance/index.ts';
 import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
-import { assertSignedBy, callerNetwork, resolutionHeader, resolutionItem, RESULT, signDocument, type Answer, type SignedDocument } from './documents.ts';
+import { assertSignedBy, callerNetwork, firstIssue, resolutionHeader, resolutionItem, RESULT, signDocument, type Answer, type SignedDocument } from './documents.ts';
 
 export type Dispute = {
   id: bigint; side: 'provider' | 'issuer'; network: string; packageMessageId: string; date: string; transId: string; cardNo: string; amount: bigint;
@@ -21,7 +21,7 @@ export type Dispute = {
 };
 
 const toDispute = (r: Record<string, any>): Dispute => ({
-  id: BigInt(r.id), side: r.side, network: r.side === 'issuer' ? r.sender : r.receiver, packageMessageId: r.message_id, date: String(r.clear_target_date).slice(0, 10),
+  id: BigInt(r.id), side: r.side, network: r.side === 'issuer' ? r.sender : r.receiver, packageMessageId: r.message_id, date: r.clear_target_date,
   transId: r.trans_id, cardNo: r.card_no, amount: BigInt(r.amount), result: r.result, resolution: r.resolution, resolvedOn: r.resolved_on, resolvedBy: r.resolved_by,
 });
 
@@ -78,14 +78,13 @@ export async function resolutionDocument(app: AppContext, db: Knex, id: bigint):
   const r = await db('interchange_resolutions').where({ id, direction: 'outbound' }).first();
   const items = await db('interchange_disputes').where({ resolution_id: id }).orderBy('id').select('trans_id', 'resolution');
   const doc = await signDocument(app, {
-    header: { messageId: r.message_id, sender: app.config.network, receiver: r.receiver, clearTargetDate: String(r.clear_target_date).slice(0, 10), count: r.count },
+    header: { messageId: r.message_id, sender: app.config.network, receiver: r.receiver, clearTargetDate: r.clear_target_date, count: r.count },
     items: items.map((i) => ({ transId: i.trans_id, result: i.resolution })),
   });
   return { doc, messageId: r.message_id, receiver: r.receiver };
 }
 
 const itemList = z.array(resolutionItem).min(1).max(100_000);
-const issue = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)[0];
 
 /** A resolution from the issuer of our disputed transactions (ICD §3 POST /dispute-resolutions).
  *  Recorded against its date; if our run has already split that date, against the next day not yet
@@ -95,11 +94,11 @@ export async function receiveResolution(ctx: RequestContext, doc: Record<string,
   const issuer = callerNetwork(app, ctx.actor);
   await assertSignedBy(ctx.db, issuer, doc);
   const h = resolutionHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${issue(h.error)}` };
+  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
   const header = h.data;
   if (header.sender !== issuer || header.receiver !== app.config.network) return { result: RESULT.header, message: 'header.sender must be the calling province and header.receiver this centre' };
   const parsed = itemList.safeParse(doc.items);
-  if (!parsed.success) return { result: RESULT.schema, message: `items.${issue(parsed.error)}` };
+  if (!parsed.success) return { result: RESULT.schema, message: `items.${firstIssue(parsed.error)}` };
   const items = parsed.data;
   if (items.length !== header.count) return { result: RESULT.content, message: `header.count ${header.count} but ${items.length} items` };
   if (new Set(items.map((i) => i.transId)).size !== items.length) return { result: RESULT.content, message: 'a transId appears twice' };
@@ -132,7 +131,7 @@ export async function receiveResolution(ctx: RequestContext, doc: Record<string,
 async function firstUnsplitDate(trx: Knex.Transaction, date: string): Promise<string> {
   const done = await trx('clearing_day_steps').where({ step: 'interchange-split' }).andWhere('clearing_date', '>=', date).orderBy('clearing_date').pluck('clearing_date');
   let d = date;
-  for (const x of done.map((v: string | Date) => String(v).slice(0, 10))) {
+  for (const x of done as string[]) {
     if (x === d) d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   }
   return d;

@@ -4,9 +4,11 @@
 // and then read with strict schemas: a header that does not parse is result 2, a body that does not
 // parse is result 3.
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { isoDate, network } from '../../platform/http/schemas.ts';
 import { verifyPeerSignature } from '../keys/index.ts';
 
 export function canonicalJson(value: unknown): string {
@@ -15,6 +17,10 @@ export function canonicalJson(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
+
+/** The document's fingerprint as signed (canonical JSON without the signature), kept with the
+ *  package so that finance can tell which exact document was sent or accepted. */
+export const documentSha256 = (doc: Record<string, unknown>) => createHash('sha256').update(signedBytes(doc)).digest('hex');
 
 function signedBytes(doc: Record<string, unknown>): Buffer {
   const { signature: _s, ...rest } = doc;
@@ -36,21 +42,23 @@ export async function assertSignedBy(db: Knex, network: string, doc: Record<stri
   if (!verdict) throw new AppError('document-signature-invalid', `the document's signature does not verify with the certificate of network ${network}`);
 }
 
-/** The calling province: a province client is named by its 4-digit network id. */
+/** The calling province: a province client is named by its 4-digit network id, and is never this
+ *  centre (documents and lists travel between centres). */
 export function callerNetwork(app: AppContext, actor: { kind: string; id: string }): string {
   if (actor.kind !== 'client' || !/^\d{4}$/.test(actor.id)) throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
-  if (actor.id === app.config.network) throw new AppError('forbidden', 'this centre does not exchange documents with itself');
+  if (actor.id === app.config.network) throw new AppError('forbidden', 'this centre exchanges nothing with itself');
   return actor.id;
 }
+
+/** The first problem of a failed parse, as `path: message` (the package answers name it). */
+export const firstIssue = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)[0];
 
 // Package result codes (ETC-REFERENCE §7)
 export const RESULT = { ok: 1, header: 2, schema: 3, content: 4, duplicate: 5, notAccepted: 6, version: 7, statistics: 8 } as const;
 export type PackageResult = (typeof RESULT)[keyof typeof RESULT];
 export type Answer = { result: PackageResult; message?: string };
 
-export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
 export const messageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
 const count = z.number().int().min(0).max(10_000_000);
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).transform((v) => BigInt(v));
 export const transId = z.string().regex(/^[0-9A-Za-z]{1,40}$/, 'must be 1–40 letters or digits');

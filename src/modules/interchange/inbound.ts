@@ -12,7 +12,7 @@ import { localDate } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { ingestReceivedPackage, laneTransaction, type LaneTransaction } from '../lanes/index.ts';
-import { assertSignedBy, callerNetwork, packageHeader, RESULT, transId, transIdOf, type Answer } from './documents.ts';
+import { assertSignedBy, callerNetwork, documentSha256, firstIssue, packageHeader, RESULT, transId, transIdOf, type Answer } from './documents.ts';
 
 export const MAX_PACKAGE = 4000;
 // built on first use: lanes and interchange import each other (through clearing), so lanes'
@@ -20,7 +20,6 @@ export const MAX_PACKAGE = 4000;
 let packageSchema: z.ZodType<Array<LaneTransaction & { transId: string }>> | undefined;
 const packageTransactions = () => (packageSchema ??= z.array(laneTransaction.extend({ transId })).min(1).max(MAX_PACKAGE) as unknown as z.ZodType<Array<LaneTransaction & { transId: string }>>);
 
-const issue = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)[0];
 
 export type ReceivedPackage = Answer & { packageId?: string; disputed?: number };
 
@@ -29,12 +28,12 @@ export async function receivePackage(ctx: RequestContext, doc: Record<string, un
   const sender = callerNetwork(app, ctx.actor);
   await assertSignedBy(ctx.db, sender, doc);
   const h = packageHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${issue(h.error)}` };
+  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
   const header = h.data;
   if (header.sender !== sender) return { result: RESULT.header, message: `header.sender ${header.sender} is not the calling province ${sender}` };
   if (header.receiver !== app.config.network) return { result: RESULT.header, message: `header.receiver ${header.receiver} is not this centre (${app.config.network})` };
   const t = packageTransactions().safeParse(doc.transactions);
-  if (!t.success) return { result: RESULT.schema, message: `transactions.${issue(t.error)}` };
+  if (!t.success) return { result: RESULT.schema, message: `transactions.${firstIssue(t.error)}` };
   const txs = t.data;
   const total = txs.reduce((a, x) => a + x.amount, 0n);
   if (txs.length !== header.count || total !== header.amount) {
@@ -52,7 +51,7 @@ export async function receivePackage(ctx: RequestContext, doc: Record<string, un
     return await inTransaction(ctx.db, async (trx) => {
       const [row] = await trx('interchange_packages').insert({
         direction: 'inbound', message_id: header.messageId, sender, receiver: app.config.network, clear_target_date: header.clearTargetDate,
-        count: header.count, amount: header.amount, state: 'received', result: RESULT.ok, created_at: now,
+        count: header.count, amount: header.amount, document_sha256: documentSha256(doc), state: 'received', result: RESULT.ok, created_at: now,
       }).returning('id');
       const packageId = BigInt(row.id);
       const outcome = await ingestReceivedPackage(trx, ctx, { kind: 'package', packageId, sender, clearingDate: header.clearTargetDate }, txs);

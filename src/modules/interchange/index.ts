@@ -1,11 +1,11 @@
 // Public face of the interchange module: packages to and from other provinces, confirmations,
 // disputes and resolutions, their delivery, and the net positions clearing settles.
 export { buildPackages, PACKAGE_SIZE } from './outbound.ts';
-export { interchangeReadiness, mirrorReadiness, raiseMirrorMismatches, enqueuePackageDeliveries, type MirrorComparison } from './readiness.ts';
+export { interchangeReadiness, mirrorReadiness, raiseMirrorMismatches, type MirrorComparison } from './readiness.ts';
 export { interchangeSplitSource, allPackagesConfirmed, writeSettlements, positionsOf, peerView, type Position, type PeerView } from './positions.ts';
 export { postIssuerDisputePayments, listDisputes, type Dispute } from './disputes.ts';
-export { deliverPending, deliver, type DocumentKind } from './delivery.ts';
-export { canonicalJson, transIdOf } from './documents.ts';
+export { deliverPending, deliver, enqueuePackageDeliveries, type DocumentKind } from './delivery.ts';
+export { canonicalJson, transIdOf, callerNetwork } from './documents.ts';
 export { registerInterchangeJobs } from './jobs.ts';
 export { importDropFolder, type DropImport } from './drop-folder.ts';
 export { registerInterchangeInvariants } from './invariants.ts';

@@ -2,14 +2,14 @@
 // queue's back-off; the redelivery schedule picks up whatever is still pending every 10 minutes.
 // Files peers left in the drop folder are read every 5 minutes.
 import type { AppContext } from '../../platform/http/context.ts';
-import type { Schedule } from '../../platform/queue/schedules.ts';
+import { intervalSlot, type Schedule } from '../../platform/queue/schedules.ts';
 import { deliver, deliverPending, DELIVER, type DocumentKind } from './delivery.ts';
 import { importDropFolder } from './drop-folder.ts';
 
 export const REDELIVER = 'interchange.redeliver';
 export const IMPORT_DROP_FOLDER = 'interchange.import-drop-folder';
-const fiveMinuteSlot = (at: Date) => String(Math.floor(at.getTime() / 300_000));
-const tenMinuteSlot = (at: Date) => String(Math.floor(at.getTime() / 600_000));
+const fiveMinuteSlot = intervalSlot(300);
+const tenMinuteSlot = intervalSlot(600);
 
 export function registerInterchangeJobs(app: AppContext): Schedule[] {
   app.queue.process(DELIVER, async (data) => {

@@ -32,11 +32,9 @@ export async function buildPackages(trx: Knex.Transaction, date: string, sender:
 export type OutboundPackage = { id: bigint; messageId: string; receiver: string; date: string; count: number; amount: bigint; firstId: bigint; lastId: bigint; state: string };
 
 export const toOutbound = (r: Record<string, any>): OutboundPackage => ({
-  id: BigInt(r.id), messageId: r.message_id, receiver: r.receiver, date: isoDay(r.clear_target_date), count: r.count, amount: BigInt(r.amount),
+  id: BigInt(r.id), messageId: r.message_id, receiver: r.receiver, date: r.clear_target_date, count: r.count, amount: BigInt(r.amount),
   firstId: BigInt(r.first_transaction_id), lastId: BigInt(r.last_transaction_id), state: r.state,
 });
-
-export const isoDay = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
 
 /** The rows of an outbound package, in id order. */
 export async function packageRows(db: Knex, p: OutboundPackage): Promise<Array<Record<string, any>>> {

@@ -3,7 +3,6 @@
 // one gets files in the drop folder `<data dir>/interchange/out/<network>/`. The secret that
 // province issued to us is sealed by the key service and used only through it.
 import type { Knex } from 'knex';
-import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { audit } from '../../platform/audit/audit.ts';
@@ -97,4 +96,3 @@ async function request(app: AppContext, peer: PeerEndpoint, method: 'GET' | 'POS
   return { via: 'http', status: res.status, body: parsed };
 }
 
-export const sha256Hex = (doc: unknown) => createHash('sha256').update(JSON.stringify(doc)).digest('hex');

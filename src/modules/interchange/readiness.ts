@@ -6,7 +6,6 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.ts';
 import { raiseExceptions } from '../finance/index.ts';
-import { enqueueDelivery } from './delivery.ts';
 import { getFromPeer, peerEndpoint, peerNetworks, DeliveryError } from './peers.ts';
 
 const money = z.number().int().nullable();
@@ -80,9 +79,4 @@ export async function raiseMirrorMismatches(trx: Knex.Transaction, date: string,
     detail: { date, ours: d.ours, theirs: d.theirs },
   })));
   return { compared: data.filter((d) => d.mirrors !== null).length, mismatches: bad.length, notAsked: data.filter((d) => d.mirrors === null).map((d) => d.network) };
-}
-
-export async function enqueuePackageDeliveries(app: AppContext, date: string): Promise<void> {
-  const ids = await app.db('interchange_packages').where({ direction: 'outbound', clear_target_date: date, state: 'built' }).orderBy('id').pluck('id');
-  for (const id of ids) await enqueueDelivery(app, 'package', id);
 }

@@ -3,6 +3,7 @@
 // another format. Values of the right shape that are wrong for the business (an unknown section,
 // an unknown transaction type, an amount off the tariff) are per-transaction dispositions instead.
 import { z } from 'zod';
+import { network } from '../../platform/http/schemas.ts';
 
 const U32 = 0xffff_ffff;
 const uint = (max: number) => z.number().int().min(0).max(max);
@@ -18,7 +19,7 @@ const isoTime = z.string()
 const hexOf = (bytes: number) => z.string().regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`).transform((s) => s.toUpperCase());
 
 const point = z.strictObject({
-  network: z.string().regex(/^\d{4}$/, 'must be a 4-digit network id'),
+  network,
   station: uint(2_147_483_647),
   lane: uint(255),
   time: isoTime,

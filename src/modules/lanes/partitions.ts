@@ -4,6 +4,7 @@
 // made keeps its rows in the default partition, which is still read through the parent.
 import type { Knex } from 'knex';
 import { perDatabase } from '../../platform/db/per-database.ts';
+import { afterCommit } from '../../platform/db/transaction.ts';
 
 const knownSets = perDatabase(() => new Set<string>());
 const MAX_KNOWN = 2000;
@@ -15,8 +16,7 @@ export async function ensureDayPartitions(db: Knex, table: 'lane_transactions', 
     if (known.has(id)) continue;
     await db.raw('select ensure_daily_partitions(?::regclass, ?::date, 1)', [table, date]);
     // inside a transaction the partition exists for others only once it commits
-    const done = (db as Knex.Transaction).isTransaction ? (db as Knex.Transaction).executionPromise : Promise.resolve();
-    done.then(() => {
+    void afterCommit(db, async () => {
       if (known.size >= MAX_KNOWN) known.clear();
       known.add(id);
     }, () => {});

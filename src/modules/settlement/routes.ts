@@ -3,7 +3,7 @@
 // declared before /{date}/{key} so that "export" is never taken for a network or an operator id.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { isoDate } from '../../platform/http/schemas.ts';
+import { isoDate, network } from '../../platform/http/schemas.ts';
 import { payoutStatement, settlementStatement } from './exports.ts';
 import { approvePayout, getPayout, listPayouts, payPayout } from './payouts.ts';
 import { approveSettlement, getSettlement, listSettlements, settleSettlement, type DateRange } from './settlements.ts';
@@ -13,7 +13,6 @@ const READERS = ['finance', 'admin', 'auditor'] as const;
 const DECIDERS = ['finance', 'admin'] as const;
 const MAX_RANGE_DAYS = 366;
 
-const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
 const operatorId = z.string().regex(/^OP-[A-Z0-9]{2,16}$/, 'must be a road operator id (OP-…)');
 const bankReference = z.string().trim().min(1, 'the bank reference of the transfer is required').max(64).regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
 

@@ -4,10 +4,10 @@
 // carries it unchanged; the request body limit (2 MB, about 20,000 lines) bounds one package.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
+import { network } from '../../platform/http/schemas.ts';
 import { exportOwnList, importPeerList, listPeers, registerPeer } from './interchange.ts';
 import { sinceQuery } from './lane-routes.ts';
 
-const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
 
 export const interchangeRoutes: RouteDef[] = [
   defineRoute({

@@ -9,17 +9,12 @@ import { actorLabel, type RequestContext } from '../../platform/http/context.ts'
 import { AppError } from '../../platform/http/errors.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 import { certificateInfo, registerPeerCertificate, verifyPeerSignature, PkiError, type CertificateInfo } from '../keys/index.ts';
+import { callerNetwork } from '../interchange/index.ts';
 import { listResult } from './lane-api.ts';
 import { parsePackage, type PackageLine } from './list-format.ts';
 
 export type ImportResult = { result: 1; network: string; kind: 'full' | 'delta'; version: number; entries: number; changes: number };
 
-function peerNetwork(ctx: RequestContext): string {
-  const id = ctx.actor.id;
-  if (!/^\d{4}$/.test(id)) throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
-  if (id === ctx.app.config.network) throw new AppError('forbidden', 'this centre does not import its own list');
-  return id;
-}
 
 const nextNetwork = (n: string) => String(Number(n) + 1).padStart(4, '0');
 const INSERT = `insert into status_list_changes (medium, medium_id, issuer, action, reason, whole, source, state, created_at, created_by, note)`;
@@ -50,7 +45,7 @@ async function applyDelta(trx: Knex.Transaction, network: string, lines: Package
 }
 
 export async function importPeerList(db: Knex, ctx: RequestContext, text: string): Promise<ImportResult> {
-  const network = peerNetwork(ctx);
+  const network = callerNetwork(ctx.app, ctx.actor);
   const p = parsePackage(text);
   const strangers = p.lines.filter((l) => l.issuer !== network);
   if (strangers.length) throw new AppError('invalid-request', `list: line for ${strangers[0].medium} ${strangers[0].id} is not of network ${network}`, 'list');

@@ -2,7 +2,7 @@
 // ETC_LIST_PUBLISH_SECONDS, and the daily run that prunes old deltas and builds a full snapshot.
 // node-cron only enqueues; the job id per time slot makes several processes publish once.
 import type { AppContext } from '../../platform/http/context.ts';
-import type { Schedule } from '../../platform/queue/schedules.ts';
+import { intervalSlot, type Schedule } from '../../platform/queue/schedules.ts';
 import { publishNow, type Published } from './publisher.ts';
 import { buildSnapshot, pruneDeltas } from './snapshots.ts';
 
@@ -17,7 +17,7 @@ export function publishCron(seconds: number): string {
   return minutes === 60 ? '0 0 * * * *' : `0 */${minutes} * * * *`;
 }
 
-export const publishSlot = (seconds: number) => (at: Date) => String(Math.floor(at.getTime() / (seconds * 1000)));
+export const publishSlot = intervalSlot;
 
 // What one tick does; exported so a test can run exactly the tick.
 export async function publisherTick(app: AppContext): Promise<Published | null> {

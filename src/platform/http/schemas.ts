@@ -9,6 +9,7 @@ export const idBody = z.union([z.number().int().positive().refine(Number.isSafeI
 export const fen = z.number().int('must be an integer number of fen').refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
 export const positiveFen = z.number().int('must be an integer number of fen').positive().refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
 
+export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
 export const cardNo = z.string().regex(/^\d{20}$/, 'must be a 20-digit card number');
 export const obuNo = z.string().regex(/^\d{16}$/, 'must be a 16-digit OBU number');
 export const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`).transform((s) => s.toUpperCase());

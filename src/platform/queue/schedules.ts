@@ -7,6 +7,8 @@ export type Schedule = { name: string; cron: string; slot: (at: Date) => string;
 
 export const hourSlot = (at: Date) => at.toISOString().slice(0, 13);
 export const minuteSlot = (at: Date) => at.toISOString().slice(0, 16);
+/** The slot of a schedule firing every `seconds`: one job id per interval. */
+export const intervalSlot = (seconds: number) => (at: Date) => String(Math.floor(at.getTime() / (seconds * 1000)));
 
 export function startSchedules(queue: Queue, schedules: Schedule[], onError: (err: unknown) => void): () => void {
   const tasks = schedules.map((s) =>
