@@ -6,7 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { bootstrap, shutdown } from '../../src/bootstrap.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/platform/clock/clock.ts';
@@ -14,25 +13,17 @@ import { createLogger } from '../../src/platform/log/logger.ts';
 import { BullQueue } from '../../src/platform/queue/queue.ts';
 import type { MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import { startSimCentre, type SimCentre } from '../../lanes-sim/traffic/sim-centre.ts';
+import { adminSql, databaseUrl } from './admin-db.ts';
 
 export { pairSimCentres as pairCentres, asProvince } from '../../lanes-sim/traffic/sim-centre.ts';
 
-const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 export type TestCentre = SimCentre & { close: () => Promise<void> };
 
 export async function startCentre(network: string, masters: MasterKeys, keyVersion: number, start: Date): Promise<TestCentre> {
   const dbName = `etc_test_${process.pid}_${network}_${randomBytes(3).toString('hex')}`;
-  await admin(`create database ${dbName}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
-  const config = loadConfig({ DATABASE_URL: url.toString(), ETC_KEK: randomBytes(32).toString('hex'), ETC_NETWORK: network, ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)), LOG_LEVEL: 'warn' });
+  await adminSql(`create database ${dbName}`);
+  const config = loadConfig({ DATABASE_URL: databaseUrl(dbName), ETC_KEK: randomBytes(32).toString('hex'), ETC_NETWORK: network, ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)), LOG_LEVEL: 'warn' });
   const clock = new ManualClock(start);
   const queue = new BullQueue(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', `${process.env.TEST_QUEUE_PREFIX ?? 'etc-test'}-${network}`);
   const app = await bootstrap(config, { clock, log: createLogger('warn'), queue });
@@ -43,7 +34,7 @@ export async function startCentre(network: string, masters: MasterKeys, keyVersi
       await sim.stop();
       await queue.purge();
       await shutdown(app);
-      await admin(`drop database if exists ${dbName} with (force)`);
+      await adminSql(`drop database if exists ${dbName} with (force)`);
     },
   };
 }

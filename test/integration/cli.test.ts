@@ -4,25 +4,19 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { adminSql, databaseUrl } from '../helpers/admin-db.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 describe('etc command line', function () {
   this.timeout(120000);
   const name = `etc_cli_${randomBytes(4).toString('hex')}`;
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
+  const url = databaseUrl(name);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
   delete env.REDIS_URL;
   const etc = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
-  };
-  before(() => admin(`create database ${name}`));
-  after(() => admin(`drop database if exists ${name} with (force)`));
+  before(() => adminSql(`create database ${name}`));
+  after(() => adminSql(`drop database if exists ${name} with (force)`));
 
   it('migrates, then reports the schema up to date', () => {
     const first = etc('migrate');
@@ -60,7 +54,7 @@ describe('etc command line', function () {
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /ledger invariants hold/);
     // corrupt the journal the only way possible: with the balance triggers switched off
-    const c = new pg.Client({ connectionString: url.toString() });
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     try {
       await c.query(`set session_replication_role = replica`);

@@ -1,6 +1,7 @@
 // Road network reference data: the demo seed, tariff versions by date, and trip paths.
 // Runs on a throw-away PostgreSQL database of its own, and once on embedded PGlite.
 import assert from 'node:assert/strict';
+import { ADMIN_URL, databaseUrl } from '../helpers/admin-db.ts';
 import { randomBytes } from 'node:crypto';
 import { createEmbeddedKnex, createPostgresKnex, type Db } from '../../src/platform/db/knex.ts';
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
@@ -9,7 +10,6 @@ import {
   findPath, getLane, listLanes, listOperators, listSections, listStations, tollFor, VEHICLE_CLASSES,
 } from '../../src/modules/lanes/network.ts';
 
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const TABLES = ['operators', 'stations', 'lanes', 'sections', 'section_tolls'];
 const GROUPS = [[1, 2, 3, 4], [11, 12, 13, 14, 15, 16], [21, 22, 23, 24, 25, 26]];
 
@@ -46,7 +46,7 @@ describe('road network (PostgreSQL)', () => {
   before(async () => {
     admin = createPostgresKnex(ADMIN_URL, 1);
     await admin.raw('create database ??', [dbName]);
-    db = createPostgresKnex(ADMIN_URL.replace(/\/postgres$/, `/${dbName}`), 4);
+    db = createPostgresKnex(databaseUrl(dbName), 4);
     await migrate(db);
   });
 
