@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, deliverPending, importDropFolder, registerInterchangeJobs, transIdOf } from '../../src/modules/interchange/index.ts';
 import { enqueueDelivery } from '../../src/modules/interchange/delivery.ts';
-import { signDocument } from '../../src/modules/interchange/documents.ts';
+import { documentSha256, signDocument } from '../../src/modules/interchange/documents.ts';
 import { digest } from '../helpers/digest.ts';
 import { asProvince, pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
 
@@ -67,6 +67,7 @@ describe('interchange documents between two centres', function () {
     });
     const stored = await B.app.db('interchange_packages').where({ direction: 'inbound', sender: '3401' });
     assert.equal(stored.length, 1);
+    assert.equal(stored[0].document_sha256, documentSha256(doc), 'the exact document accepted is on record');
     // the card is not one of 3201's: both transactions are disputed with 8, nothing is confirmed
     const c = await B.app.db('interchange_confirmations').where({ package_id: stored[0].id }).first();
     assert.deepEqual([c.count, c.amount, c.disputed_count, c.disputed_amount], [0, 0n, 2, 2000n]);
@@ -139,6 +140,57 @@ describe('interchange documents between two centres', function () {
     assert.deepEqual([ok.status, ok.body.result], [200, 1]);
     const twice = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }), `K${++serial}`);
     assert.deepEqual([twice.status, twice.body.result], [200, 5]);
+  });
+
+  it('answers a confirmation whose header is not for us 2, and a disputed item that does not parse 3', async () => {
+    const header = { messageId: `C${++serial}`, originalMessageId: 'none', sender: '3201', receiver: '3301', processedAt: new Date().toISOString(), count: 0, amount: 0, disputedCount: 0 };
+    const wrongReceiver = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header, disputed: [] }), `K${++serial}`);
+    assert.deepEqual([wrongReceiver.status, wrongReceiver.body.result], [200, 2]);
+    const badItem = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: { ...header, receiver: '3401', disputedCount: 1 }, disputed: [{ transId: 'AB', result: 0 }] }), `K${++serial}`);
+    assert.deepEqual([badItem.status, badItem.body.result], [200, 3]);
+  });
+
+  it('records a resolution its run has already passed on the next day, telling finance; a second copy is a duplicate (5), a count off 4', async () => {
+    // one of A's packages to B with a disputed transaction, on a day whose province split A has done
+    const [p] = await A.app.db('interchange_packages').insert({
+      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 1, amount: 900, first_transaction_id: 1, last_transaction_id: 1, state: 'delivered', created_at: new Date(),
+    }).returning('id');
+    await A.app.db('interchange_disputes').insert({ side: 'provider', package_id: p.id, trans_id: 'LATE0000000000000001', transaction_id: 1, clearing_date: D, card_no: '32010000000000000001', card_type: 22, amount: 900, result: 1 });
+    await A.app.db('clearing_days').insert({ clearing_date: D, opened_at: new Date(), state: 'sealed', sealed_at: new Date(), sealed_by: 'test' }).onConflict('clearing_date').ignore();
+    await A.app.db('clearing_day_steps').insert({ clearing_date: D, step: 'interchange-split', done_at: new Date(), actor: 'test' });
+    const doc = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 }, items: [{ transId: 'LATE0000000000000001', result: 0 }] });
+    const r = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
+    assert.deepEqual([r.status, r.body.result], [200, 1]);
+    const d = await A.app.db('interchange_disputes').where({ trans_id: 'LATE0000000000000001' }).first();
+    assert.deepEqual([d.resolution, d.resolved_on], [0, today], 'its date was split already: it goes to the next one');
+    const told = await A.app.db('finance_exceptions').where({ kind: 'interchange-resolution-late' });
+    assert.deepEqual([told.length, told[0].amount], [1, 900n]);
+    const again = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
+    assert.deepEqual([again.status, again.body.result], [200, 5]);
+    const off = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 2 }, items: [{ transId: 'LATE0000000000000001', result: 1 }] });
+    const counted = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', off, `K${++serial}`);
+    assert.deepEqual([counted.status, counted.body.result], [200, 4]);
+
+    // the issuer decides its disputes; the provider cannot (409), and a refused decision changes nothing
+    const listed = await A.request('finance', 'get', '/api/v1/interchange/disputes?side=provider&status=resolved'); // logs in first
+    assert.ok(listed.body.disputes.some((x: { transId: string }) => x.transId === 'LATE0000000000000001'));
+    const before = await digest(A.app.db);
+    const mine = await A.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 1 }], note: 'not ours to decide' });
+    assert.deepEqual([mine.status, mine.body.error.code], [409, 'dispute-not-ours']);
+    const { audit_log: _a, ...rest } = await digest(A.app.db);
+    const { audit_log: _b, ...was } = before;
+    assert.deepEqual(rest, was);
+  });
+
+  it('refuses a peer endpoint reached over HTTP without a secret, and one for this centre itself (400), changing nothing', async () => {
+    const before = await digest(A.app.db);
+    const noSecret = await A.request('admin', 'put', '/api/v1/interchange/peers/3301/endpoint', { url: 'https://peer.example', clientId: '3401' });
+    assert.deepEqual([noSecret.status, noSecret.body.error.code, noSecret.body.error.field], [400, 'invalid-request', 'secret']);
+    const self = await A.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', { url: null, clientId: '3401' });
+    assert.deepEqual([self.status, self.body.error.code], [400, 'invalid-request']);
+    assert.deepEqual(await digest(A.app.db), before);
+    const listed = await A.request('admin', 'get', '/api/v1/interchange/peer-endpoints');
+    assert.ok(listed.body.peers.every((p: Record<string, unknown>) => !('secret' in p) && !('secretSealed' in p)), 'a secret is never shown');
   });
 
   it('answers a resolution for a transaction not disputed with 4', async () => {
