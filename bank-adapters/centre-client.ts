@@ -28,14 +28,29 @@ export type LoadConfirmed = { loadId: string; status: string; balance: number };
 export type LoadReversed = { loadId: string; status: string };
 export type ReverseRequest = { reason: string; card: { balance: number; onlineSeq: number } };
 export type LoadView = { load: Record<string, unknown>; history: unknown[] };
-export type ReconLine = { bankReference: string; loadId?: string; cardNo: string; amount: number; status: 'confirmed' | 'reversed'; time: string };
+export type ReconLine = {
+  bankReference: string;
+  loadId?: string;
+  cardNo: string;
+  amount: number;
+  status: 'confirmed' | 'reversed';
+  time: string;
+};
 export type ReconComparison = Record<string, unknown> & { date: string; matched: unknown };
 
 export const CHANNEL = '/api/v1/channel';
 
-export function signature(secret: string, method: string, pathWithQuery: string, timestamp: string, body: Buffer): string {
+export function signature(
+  secret: string,
+  method: string,
+  pathWithQuery: string,
+  timestamp: string,
+  body: Buffer,
+): string {
   const bodyHash = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update(`${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodyHash}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodyHash}`)
+    .digest('hex');
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +65,8 @@ export class CentreClient {
 
   constructor(opts: CentreClientOptions) {
     this.#base = new URL(opts.centreUrl);
-    if (this.#base.protocol !== 'http:' && this.#base.protocol !== 'https:') throw new Error('centreUrl must be http(s)');
+    if (this.#base.protocol !== 'http:' && this.#base.protocol !== 'https:')
+      throw new Error('centreUrl must be http(s)');
     this.#clientId = opts.clientId;
     this.#secret = opts.secret;
     this.#now = opts.now ?? Date.now;
@@ -58,7 +74,12 @@ export class CentreClient {
     this.#fetch = opts.fetch ?? fetch;
   }
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<CentreResult<T>> {
+  async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<CentreResult<T>> {
     const url = new URL(path, this.#base);
     const raw = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body), 'utf8');
     const ts = String(Math.trunc(this.#now()));
@@ -73,7 +94,12 @@ export class CentreClient {
     let res: Response;
     let text: string;
     try {
-      res = await this.#fetch(url, { method, headers, body: body === undefined ? undefined : raw, signal: AbortSignal.timeout(this.#timeoutMs) });
+      res = await this.#fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : raw,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
       text = await res.text();
     } catch (err) {
       return { ok: false, status: 0, code: 'network-error', message: `centre unreachable: ${(err as Error).name}` };
@@ -85,7 +111,8 @@ export class CentreClient {
       parsed = undefined;
     }
     if (res.ok) {
-      if (!isObject(parsed)) return { ok: false, status: res.status, code: 'bad-response', message: 'centre answer is not a JSON object' };
+      if (!isObject(parsed))
+        return { ok: false, status: res.status, code: 'bad-response', message: 'centre answer is not a JSON object' };
       return { ok: true, status: res.status, body: parsed as T };
     }
     const error = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;

@@ -7,15 +7,24 @@ import type { CentreClient, CentreResult } from './centre-client.ts';
 export type CardEvidence = { balance: number; onlineSeq: number };
 
 export type ReversalReason = 'card-write-failed' | 'customer-cancelled' | 'terminal-timeout';
-export const REVERSAL_REASONS: readonly ReversalReason[] = ['card-write-failed', 'customer-cancelled', 'terminal-timeout'];
+export const REVERSAL_REASONS: readonly ReversalReason[] = [
+  'card-write-failed',
+  'customer-cancelled',
+  'terminal-timeout',
+];
 
 export type LoadStatus = 'authorised' | 'confirmed' | 'reversed' | 'unknown';
 
 export type ChannelRequest =
   | {
-    op: 'apply'; serial: string; reference: string; cardNo: string; amount: number; terminalId: string;
-    card: CardEvidence & { keyVersion: number; algId: number; random: string; mac1: string };
-  }
+      op: 'apply';
+      serial: string;
+      reference: string;
+      cardNo: string;
+      amount: number;
+      terminalId: string;
+      card: CardEvidence & { keyVersion: number; algId: number; random: string; mac1: string };
+    }
   | { op: 'confirm'; serial: string; loadId: string; tac: string }
   | { op: 'reverse'; serial: string; loadId: string; reason: ReversalReason; card: CardEvidence }
   | { op: 'query'; serial: string; loadId: string };
@@ -24,8 +33,14 @@ export type Applied = { op: 'apply'; loadId: string; mac2: string; hostDate: str
 export type Confirmed = { op: 'confirm'; loadId: string; balance: number };
 export type Reversed = { op: 'reverse'; loadId: string };
 export type Queried = {
-  op: 'query'; loadId: string; status: LoadStatus; cardNo: string; amount: number;
-  hostDate: string; hostTime: string; bankReference: string | undefined;
+  op: 'query';
+  loadId: string;
+  status: LoadStatus;
+  cardNo: string;
+  amount: number;
+  hostDate: string;
+  hostTime: string;
+  bankReference: string | undefined;
 };
 export type ChannelAnswer = Applied | Confirmed | Reversed | Queried;
 export type ChannelResult = ({ ok: true } & ChannelAnswer) | CentreFailure;
@@ -51,7 +66,14 @@ export async function perform(client: CentreClient, req: ChannelRequest): Promis
         cardNo: req.cardNo,
         amount: req.amount,
         terminalId: req.terminalId,
-        card: { balance: req.card.balance, onlineSeq: req.card.onlineSeq, keyVersion: req.card.keyVersion, algId: req.card.algId, random: req.card.random, mac1: req.card.mac1 },
+        card: {
+          balance: req.card.balance,
+          onlineSeq: req.card.onlineSeq,
+          keyVersion: req.card.keyVersion,
+          algId: req.card.algId,
+          random: req.card.random,
+          mac1: req.card.mac1,
+        },
         payment: { method: 'bank-account', reference: req.reference },
       });
       if (!r.ok) return r;
@@ -60,7 +82,8 @@ export async function perform(client: CentreClient, req: ChannelRequest): Promis
       const mac2 = str(b.mac2, /^[0-9A-F]{8}$/);
       const hostDate = str(b.hostDate, /^[0-9]{8}$/);
       const hostTime = str(b.hostTime, /^[0-9]{6}$/);
-      if (!loadId || !mac2 || !hostDate || !hostTime || b.status !== 'authorised') return badResponse(r.status, 'load authorisation');
+      if (!loadId || !mac2 || !hostDate || !hostTime || b.status !== 'authorised')
+        return badResponse(r.status, 'load authorisation');
       return { ok: true, op: 'apply', loadId, mac2, hostDate, hostTime };
     }
     case 'confirm': {
@@ -71,7 +94,10 @@ export async function perform(client: CentreClient, req: ChannelRequest): Promis
       return { ok: true, op: 'confirm', loadId: req.loadId, balance };
     }
     case 'reverse': {
-      const r = await client.reverseLoad(req.serial, req.loadId, { reason: req.reason, card: { balance: req.card.balance, onlineSeq: req.card.onlineSeq } });
+      const r = await client.reverseLoad(req.serial, req.loadId, {
+        reason: req.reason,
+        card: { balance: req.card.balance, onlineSeq: req.card.onlineSeq },
+      });
       if (!r.ok) return r;
       if (r.body.status !== 'reversed') return badResponse(r.status, 'reversal');
       return { ok: true, op: 'reverse', loadId: req.loadId };

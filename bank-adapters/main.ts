@@ -17,7 +17,8 @@ function fail(message: string): never {
 
 function required(name: string): string {
   const v = process.env[name];
-  if (v === undefined || v.trim() === '') fail(`${name} is not set (needed: CENTRE_URL, BANK_CLIENT_ID, BANK_CLIENT_SECRET; optional: PORT)`);
+  if (v === undefined || v.trim() === '')
+    fail(`${name} is not set (needed: CENTRE_URL, BANK_CLIENT_ID, BANK_CLIENT_SECRET; optional: PORT)`);
   return v.trim();
 }
 
@@ -41,7 +42,9 @@ const server = factory({ centreUrl, clientId, secret }).listen(Number(portText),
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : portText;
   // the secret is never printed; the client id is what an operator needs to check the set-up
-  process.stdout.write(`${bank.toUpperCase()} adapter for client ${clientId} listening on port ${port}, centre ${centreUrl}\n`);
+  process.stdout.write(
+    `${bank.toUpperCase()} adapter for client ${clientId} listening on port ${port}, centre ${centreUrl}\n`,
+  );
 });
 server.on('error', (err) => fail(`cannot listen on port ${portText}: ${err.message}`));
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => server.close(() => process.exit(0)));

@@ -3,7 +3,15 @@
 // adapter in the bank's own format. Tears can be injected at each step, and a native reversal sent
 // with the card's evidence read afterwards, so that tests and benchmarks can exercise torn loads.
 import { CardError, CardRemovedError, type LoadInit, type VirtualCard } from '../lanes-sim/card/virtual-card.ts';
-import { DIALECTS, type BankName, type BranchIdentity, type BranchRequest, type Dialect, type JournalEntry, type NativeAnswer } from './branch-dialects.ts';
+import {
+  DIALECTS,
+  type BankName,
+  type BranchIdentity,
+  type BranchRequest,
+  type Dialect,
+  type JournalEntry,
+  type NativeAnswer,
+} from './branch-dialects.ts';
 import type { ReversalReason } from './channel.ts';
 import { beijingStamp } from './common.ts';
 
@@ -51,8 +59,22 @@ export type TopUpResult = {
 };
 
 const DEFAULT_IDENTITY: Record<BankName, BranchIdentity> = {
-  icbc: { branchNo: '340101', branchName: '合肥长江中路支行', tellerNo: '000123', tellerName: '王小明', payAccount: '6222021302000123456', payerName: '张三' },
-  cmb: { branchNo: '0551001', branchName: '合肥分行营业部', tellerNo: '000456', tellerName: '李明', payAccount: '6225880212345678', payerName: '张三' },
+  icbc: {
+    branchNo: '340101',
+    branchName: '合肥长江中路支行',
+    tellerNo: '000123',
+    tellerName: '王小明',
+    payAccount: '6222021302000123456',
+    payerName: '张三',
+  },
+  cmb: {
+    branchNo: '0551001',
+    branchName: '合肥分行营业部',
+    tellerNo: '000456',
+    tellerName: '李明',
+    payAccount: '6225880212345678',
+    payerName: '张三',
+  },
 };
 
 export class VirtualBranch {
@@ -86,16 +108,31 @@ export class VirtualBranch {
   }
 
   async sendRaw(body: Buffer, contentType = this.#dialect.contentType): Promise<Buffer> {
-    const res = await this.#fetch(`${this.#base}/trx`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+    const res = await this.#fetch(`${this.#base}/trx`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType },
+      body,
+    });
     return Buffer.from(await res.arrayBuffer());
   }
 
   /** Card INITIALIZE FOR LOAD, then the native init. */
-  async init(card: VirtualCard, amount: number, tamper?: (init: LoadInit) => LoadInit): Promise<{ cardInit: LoadInit; answer: NativeAnswer; serial: string }> {
+  async init(
+    card: VirtualCard,
+    amount: number,
+    tamper?: (init: LoadInit) => LoadInit,
+  ): Promise<{ cardInit: LoadInit; answer: NativeAnswer; serial: string }> {
     const cardInit = card.initializeForLoad(amount, this.terminalId);
     const sent = tamper ? tamper({ ...cardInit }) : cardInit;
     const serial = this.newSerial();
-    const answer = await this.send({ op: 'apply', serial, cardNo: card.cardNo, amount, terminalId: this.terminalId, init: sent });
+    const answer = await this.send({
+      op: 'apply',
+      serial,
+      cardNo: card.cardNo,
+      amount,
+      terminalId: this.terminalId,
+      init: sent,
+    });
     return { cardInit, answer, serial };
   }
 
@@ -105,7 +142,13 @@ export class VirtualBranch {
 
   /** A native reversal (冲正) with the card's current balance and online sequence as evidence. */
   reverse(loadId: string, card: VirtualCard, reason: ReversalReason = 'card-write-failed'): Promise<NativeAnswer> {
-    return this.send({ op: 'reverse', serial: this.newSerial(), loadId, reason, card: { balance: card.balance, onlineSeq: card.onlineSeq } });
+    return this.send({
+      op: 'reverse',
+      serial: this.newSerial(),
+      loadId,
+      reason,
+      card: { balance: card.balance, onlineSeq: card.onlineSeq },
+    });
   }
 
   query(loadId: string): Promise<NativeAnswer> {
@@ -118,22 +161,34 @@ export class VirtualBranch {
     try {
       started = await this.init(card, amount, opts.tamper);
     } catch (e) {
-      if (e instanceof CardError || e instanceof CardRemovedError) return { outcome: 'card-refused', cardError: e.message };
+      if (e instanceof CardError || e instanceof CardRemovedError)
+        return { outcome: 'card-refused', cardError: e.message };
       throw e;
     }
     const { cardInit, answer: init, serial } = started;
     const stamp = beijingStamp(this.#now());
-    const record = (loadId: string, status: JournalEntry['status']) => this.journal.push({ serial, loadId, cardNo: card.cardNo, amount, status, date: stamp.date, time: stamp.time });
+    const record = (loadId: string, status: JournalEntry['status']) =>
+      this.journal.push({ serial, loadId, cardNo: card.cardNo, amount, status, date: stamp.date, time: stamp.time });
     const b = init.body;
     if (!init.ok || !b.loadId || !b.mac2 || !b.hostDate || !b.hostTime) return { outcome: 'refused', init, cardInit };
     const loadId = b.loadId;
     const base = { loadId, init, cardInit };
 
     const reverseNow = async (cardError?: string): Promise<TopUpResult> => {
-      if (!opts.reverse) return { ...base, outcome: cardError && !opts.tear ? 'card-refused' : 'torn', ...(cardError ? { cardError } : {}) };
+      if (!opts.reverse)
+        return {
+          ...base,
+          outcome: cardError && !opts.tear ? 'card-refused' : 'torn',
+          ...(cardError ? { cardError } : {}),
+        };
       const reversal = await this.reverse(loadId, card, opts.reason);
       if (reversal.ok) record(loadId, 'reversed');
-      return { ...base, outcome: reversal.ok ? 'reversed' : 'reversal-refused', reversal, ...(cardError ? { cardError } : {}) };
+      return {
+        ...base,
+        outcome: reversal.ok ? 'reversed' : 'reversal-refused',
+        reversal,
+        ...(cardError ? { cardError } : {}),
+      };
     };
 
     if (opts.tear === 'after-init') return reverseNow();
@@ -159,7 +214,11 @@ export class VirtualBranch {
 
   /** Posts a day file to the adapter; answers the adapter's JSON (the centre's comparison, or an error). */
   async reconcile(date: string, file: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await this.#fetch(`${this.#base}/reconciliation/${date}`, { method: 'POST', headers: { 'Content-Type': this.#dialect.fileContentType }, body: file });
+    const res = await this.#fetch(`${this.#base}/reconciliation/${date}`, {
+      method: 'POST',
+      headers: { 'Content-Type': this.#dialect.fileContentType },
+      body: file,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 }

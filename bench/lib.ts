@@ -18,7 +18,11 @@ export async function withDatabase<T>(name: string, fn: (url: string) => Promise
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: ADMIN_URL });
     await c.connect();
-    try { await c.query(sql); } finally { await c.end(); }
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
   };
   await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
@@ -38,39 +42,71 @@ export function percentile(sortedMs: number[], p: number): number {
 
 export function writeResults(name: string, metrics: Record<string, number>, note: string): void {
   const date = new Date().toISOString();
-  writeFileSync(`${BENCH_DIR}results/${name}.json`, JSON.stringify({ date, machine: machine(), metrics }, null, 2) + '\n');
+  writeFileSync(
+    `${BENCH_DIR}results/${name}.json`,
+    JSON.stringify({ date, machine: machine(), metrics }, null, 2) + '\n',
+  );
   const readme = `${BENCH_DIR}README.md`;
   if (!existsSync(readme)) {
-    writeFileSync(readme, '# Benchmarks\n\nEach script measures one target of DESIGN §10, writes `bench/results/<name>.json` ({date, machine, metrics}) and appends a row here. They are never part of `npm test`.\n\n| date | bench | machine | figures | note |\n|---|---|---|---|---|\n');
+    writeFileSync(
+      readme,
+      '# Benchmarks\n\nEach script measures one target of DESIGN §10, writes `bench/results/<name>.json` ({date, machine, metrics}) and appends a row here. They are never part of `npm test`.\n\n| date | bench | machine | figures | note |\n|---|---|---|---|---|\n',
+    );
   }
-  const figures = Object.entries(metrics).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`).join(', ');
-  appendFileSync(readme, `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`);
+  const figures = Object.entries(metrics)
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`)
+    .join(', ');
+  appendFileSync(
+    readme,
+    `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`,
+  );
 }
 
 // Starts a script of this repo in a child process (tsx) and resolves once it prints `ready`.
 // BENCH_PROFILE=dir adds a CPU profile; BENCH_STDERR=1 passes its stderr through.
 export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { out += d; if (out.includes(ready)) resolve(child); });
-    child.stderr!.on('data', (d) => { out += d; if (process.env.BENCH_STDERR) process.stderr.write(d); });
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes(ready)) resolve(child);
+    });
+    child.stderr!.on('data', (d) => {
+      out += d;
+      if (process.env.BENCH_STDERR) process.stderr.write(d);
+    });
     child.on('exit', (code) => reject(new Error(`${script.join(' ')} exited ${code}: ${out}`)));
   });
 }
 
 export function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGTERM'); });
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }
 
 // Runs one `etc` command to completion and returns what it printed.
 export function etcCommand(cmd: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...cmd], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...cmd], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
   });
 }

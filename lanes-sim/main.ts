@@ -20,11 +20,18 @@ ${INTERCHANGE_USAGE}`;
 
 async function statusList(args: string[]): Promise<number> {
   const { values } = parseArgs({
-    args, strict: true,
+    args,
+    strict: true,
     options: {
-      centre: { type: 'string', default: 'http://localhost:8080' }, 'secrets-file': { type: 'string' }, lanes: { type: 'string' },
-      interval: { type: 'string', default: '60' }, rounds: { type: 'string' }, duration: { type: 'string' }, 'ca-file': { type: 'string' },
-      'no-entries': { type: 'boolean', default: false }, concurrency: { type: 'string', default: '64' },
+      centre: { type: 'string', default: 'http://localhost:8080' },
+      'secrets-file': { type: 'string' },
+      lanes: { type: 'string' },
+      interval: { type: 'string', default: '60' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      'ca-file': { type: 'string' },
+      'no-entries': { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '64' },
     },
   });
   if (!values['secrets-file']) throw new Error('--secrets-file is required');
@@ -36,10 +43,16 @@ async function statusList(args: string[]): Promise<number> {
     return n;
   };
   const summary = await runFleet({
-    centre: values.centre!, lanes, count: positive(values.lanes, 'lanes') ?? lanes.length, intervalSeconds: positive(values.interval, 'interval')!,
-    rounds: positive(values.rounds, 'rounds'), durationSeconds: positive(values.duration, 'duration'),
-    caPem: values['ca-file'] ? readFileSync(values['ca-file'], 'utf8') : undefined, keepEntries: !values['no-entries'],
-    concurrency: positive(values.concurrency, 'concurrency'), log: (l) => process.stdout.write(`${new Date().toISOString()} ${l}\n`),
+    centre: values.centre!,
+    lanes,
+    count: positive(values.lanes, 'lanes') ?? lanes.length,
+    intervalSeconds: positive(values.interval, 'interval')!,
+    rounds: positive(values.rounds, 'rounds'),
+    durationSeconds: positive(values.duration, 'duration'),
+    caPem: values['ca-file'] ? readFileSync(values['ca-file'], 'utf8') : undefined,
+    keepEntries: !values['no-entries'],
+    concurrency: positive(values.concurrency, 'concurrency'),
+    log: (l) => process.stdout.write(`${new Date().toISOString()} ${l}\n`),
   });
   process.stdout.write(`final: ${formatSummary(summary)}\n`);
   return summary.errors + summary.rejected > 0 ? 1 : 0;
@@ -55,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`lanes-sim: ${err instanceof Error ? err.message : String(err)}\n`); process.exitCode = 2; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`lanes-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
 );

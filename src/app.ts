@@ -16,12 +16,18 @@ const BODY_LIMIT = '2mb';
 function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
   return [
     defineRoute({
-      method: 'get', path: '/metrics', tag: 'platform', roles: ['admin', 'auditor'],
+      method: 'get',
+      path: '/metrics',
+      tag: 'platform',
+      roles: ['admin', 'auditor'],
       summary: 'Prometheus metrics',
       handler: async () => ({ raw: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     }),
     defineRoute({
-      method: 'get', path: '/api/v1/openapi.json', tag: 'platform', roles: [...USER_ROLES, 'bank', 'lane', 'province'],
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      tag: 'platform',
+      roles: [...USER_ROLES, 'bank', 'lane', 'province'],
       summary: 'This document',
       handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
     }),
@@ -39,20 +45,40 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
   web.set('trust proxy', 'loopback');
   web.use(requestIdMiddleware);
   // keep the exact bytes: machine signatures and idempotency hashes are over the raw body
-  web.use(express.json({ limit: BODY_LIMIT, strict: true, verify: (req, _res, buf) => { (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf); } }));
+  web.use(
+    express.json({
+      limit: BODY_LIMIT,
+      strict: true,
+      verify: (req, _res, buf) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
+      },
+    }),
+  );
 
   // health is the one unauthenticated endpoint: it says up/down, nothing else
   web.get('/healthz', async (_req: Request, res: Response) => {
     const [database, queue] = await Promise.all([
-      app.db.raw('select 1').then(() => true, () => false),
+      app.db.raw('select 1').then(
+        () => true,
+        () => false,
+      ),
       app.queue.healthy(),
     ]);
     const ok = database && queue;
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database: database ? 'up' : 'down', queue: queue ? 'up' : 'down', queueKind: app.queue.kind });
+    res
+      .status(ok ? 200 : 503)
+      .json({
+        status: ok ? 'ok' : 'degraded',
+        database: database ? 'up' : 'down',
+        queue: queue ? 'up' : 'down',
+        queueKind: app.queue.kind,
+      });
   });
 
   web.use(mountRoutes(app, routes, metrics));
-  web.use((req: Request, res: Response) => sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)));
+  web.use((req: Request, res: Response) =>
+    sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)),
+  );
   // body-parser errors (malformed JSON, too large) arrive here
   web.use((err: unknown, req: Request, res: Response, _next: () => void) => sendError(app, req, res, err));
   return { express: web, routes, metrics };

@@ -28,7 +28,8 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
     }
     // the key store is created at first start: every purpose gets a random version-1 master key
     const created = await initKeys(db, keys.hsm);
-    if (created.length) log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
+    if (created.length)
+      log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
     await keys.load(db);
   } catch (err) {
     // a start that fails (a migration, a wrong KEK) must not leave the pool holding the process open

@@ -40,7 +40,9 @@ export type StatusListConfig = {
 
 // Intervals the publisher's cron can express with a fixed phase: 5–30 s dividing a minute, or
 // whole minutes dividing an hour.
-export const PUBLISH_INTERVALS = [5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 300, 360, 600, 720, 900, 1200, 1800, 3600];
+export const PUBLISH_INTERVALS = [
+  5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 300, 360, 600, 720, 900, 1200, 1800, 3600,
+];
 
 export class ConfigError extends Error {}
 
@@ -79,7 +81,8 @@ function loadKek(env: NodeJS.ProcessEnv, dataDir: string, embedded: boolean): Bu
 
 function statusListConfig(env: NodeJS.ProcessEnv, dataDir: string): StatusListConfig {
   const publishIntervalSeconds = int(env, 'ETC_LIST_PUBLISH_SECONDS', 60, 5, 3600);
-  if (!PUBLISH_INTERVALS.includes(publishIntervalSeconds)) fail('ETC_LIST_PUBLISH_SECONDS', `must be one of ${PUBLISH_INTERVALS.join(', ')}`);
+  if (!PUBLISH_INTERVALS.includes(publishIntervalSeconds))
+    fail('ETC_LIST_PUBLISH_SECONDS', `must be one of ${PUBLISH_INTERVALS.join(', ')}`);
   return {
     publishIntervalSeconds,
     deltaRetentionDays: int(env, 'ETC_LIST_DELTA_RETENTION_DAYS', 7, 1, 365),

@@ -32,7 +32,18 @@ function out(line: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = argv;
-  const { values } = parseArgs({ args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' || cmd === 'interchange' ? 2 : 1), options: { role: { type: 'string' }, name: { type: 'string' }, username: { type: 'string' }, id: { type: 'string' }, file: { type: 'string' }, date: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' || cmd === 'interchange' ? 2 : 1),
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      username: { type: 'string' },
+      id: { type: 'string' },
+      file: { type: 'string' },
+      date: { type: 'string' },
+    },
+    strict: true,
+  });
   const config = loadConfig();
 
   if (cmd === 'migrate') {
@@ -60,16 +71,31 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'users': {
         if (sub !== 'add' || !values.role || !values.name) throw new UsageError('users add --role ROLE --name NAME');
-        if (!(USER_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
-        const username = values.username ?? values.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '.').replace(/^[^a-z0-9]+/, '');
-        const { user, password } = await createUser(app.db, null, { username, displayName: values.name, role: values.role as UserRole });
+        if (!(USER_ROLES as readonly string[]).includes(values.role))
+          throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+        const username =
+          values.username ??
+          values.name
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]+/g, '.')
+            .replace(/^[^a-z0-9]+/, '');
+        const { user, password } = await createUser(app.db, null, {
+          username,
+          displayName: values.name,
+          role: values.role as UserRole,
+        });
         out(`user ${user.username} (${user.role}) created; password (shown once): ${password}`);
         return 0;
       }
       case 'clients': {
-        if (sub !== 'add' || !values.role || !values.id) throw new UsageError('clients add --role bank|lane|province --id ID');
-        if (!(CLIENT_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
-        const { client, secret } = await createClient(app.db, app.keys.hsm, null, { id: values.id, role: values.role as ClientRole });
+        if (sub !== 'add' || !values.role || !values.id)
+          throw new UsageError('clients add --role bank|lane|province --id ID');
+        if (!(CLIENT_ROLES as readonly string[]).includes(values.role))
+          throw new UsageError(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
+        const { client, secret } = await createClient(app.db, app.keys.hsm, null, {
+          id: values.id,
+          role: values.role as ClientRole,
+        });
         out(`client ${client.id} (${client.role}) created; HMAC secret (shown once): ${secret}`);
         return 0;
       }
@@ -97,11 +123,30 @@ async function main(argv: string[]): Promise<number> {
         if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new UsageError('clear --date YYYY-MM-DD');
         out(`clearing day ${values.date}`);
         const started = Date.now();
-        const { done, pending } = await clearDay({ app, now: app.clock.now(), actor: 'cli:clear', progress: (line) => out(`${line} (${Date.now() - started} ms)`) }, values.date);
+        const { done, pending } = await clearDay(
+          {
+            app,
+            now: app.clock.now(),
+            actor: 'cli:clear',
+            progress: (line) => out(`${line} (${Date.now() - started} ms)`),
+          },
+          values.date,
+        );
         const day = await daySummary(app.db, values.date);
-        if (pending) out(`clearing day ${values.date}: waiting at ${pending.step} (${pending.reasons.length} reasons above); run again when the documents are in`);
-        else out(done.length ? `clearing day ${values.date}: ${done.join(', ')} done` : `clearing day ${values.date} was already cleared; nothing changed`);
-        for (const o of day.operators) out(`  ${o.operatorId.padEnd(12)} ${o.source.padEnd(9)} ${String(o.transactions).padStart(9)} transactions ${String(o.amount).padStart(14)} fen`);
+        if (pending)
+          out(
+            `clearing day ${values.date}: waiting at ${pending.step} (${pending.reasons.length} reasons above); run again when the documents are in`,
+          );
+        else
+          out(
+            done.length
+              ? `clearing day ${values.date}: ${done.join(', ')} done`
+              : `clearing day ${values.date} was already cleared; nothing changed`,
+          );
+        for (const o of day.operators)
+          out(
+            `  ${o.operatorId.padEnd(12)} ${o.source.padEnd(9)} ${String(o.transactions).padStart(9)} transactions ${String(o.amount).padStart(14)} fen`,
+          );
         return 0;
       }
     }
@@ -119,7 +164,11 @@ function printUsers(users: Array<{ username: string; role: string; password: str
   for (const u of users) out(`  ${u.role.padEnd(10)} ${u.username.padEnd(12)} ${u.password}`);
 }
 
-async function keysCommand(app: Awaited<ReturnType<typeof bootstrap>>, sub: string | undefined, file: string | undefined): Promise<number> {
+async function keysCommand(
+  app: Awaited<ReturnType<typeof bootstrap>>,
+  sub: string | undefined,
+  file: string | undefined,
+): Promise<number> {
   if (sub === 'init') {
     const created = await initKeys(app.db, app.keys.hsm);
     out(created.length ? `generated ${created.length} master keys` : 'every purpose already has a master key');
@@ -134,7 +183,8 @@ async function keysCommand(app: Awaited<ReturnType<typeof bootstrap>>, sub: stri
     throw new UsageError('keys init | keys list | keys import --file F');
   }
   for (const k of await listKeys(app.db)) out(`${k.purpose.padEnd(16)} v${String(k.version).padEnd(4)} kcv ${k.kcv}`);
-  for (const c of await listPki(app.db)) out(`${`pki:${c.name}`.padEnd(16)} certificate sha256 ${c.fingerprint.slice(0, 16)}…`);
+  for (const c of await listPki(app.db))
+    out(`${`pki:${c.name}`.padEnd(16)} certificate sha256 ${c.fingerprint.slice(0, 16)}…`);
   return 0;
 }
 
@@ -145,20 +195,29 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
     out(`seeded the demo province: ${JSON.stringify(r.network)}`);
     printUsers(r.users);
   }
-  const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) => app.log.error({ err }, 'schedule failed'));
+  const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) =>
+    app.log.error({ err }, 'schedule failed'),
+  );
   const { express } = buildApp(app);
   const server = express.listen(app.config.port, () => {
-    out(`ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`);
+    out(
+      `ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`,
+    );
     out(`log in: POST /api/v1/sessions {"username","password"}; API document: GET /api/v1/openapi.json`);
   });
-  const stop = () => { stopSchedules(); server.close(() => void shutdown(app).then(() => process.exit(0))); };
+  const stop = () => {
+    stopSchedules();
+    server.close(() => void shutdown(app).then(() => process.exit(0)));
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   return new Promise(() => {});
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { if (code !== undefined) process.exitCode = code; },
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
   (err) => {
     if (err instanceof ConfigError || err instanceof UsageError || err instanceof KeyImportError) {
       process.stderr.write(`${err.message}\n`);

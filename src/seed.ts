@@ -11,9 +11,17 @@ export const DEMO_USERS = [
   { username: 'admin', displayName: 'Demo administrator', role: 'admin' },
 ] as const;
 
-export async function seedDemo(app: AppContext): Promise<{ network: Awaited<ReturnType<typeof seedDemoNetwork>>; users: Array<{ username: string; role: string; password: string }> }> {
+export async function seedDemo(
+  app: AppContext,
+): Promise<{
+  network: Awaited<ReturnType<typeof seedDemoNetwork>>;
+  users: Array<{ username: string; role: string; password: string }>;
+}> {
   // the demo roads of this centre's province (Anhui when there are none for it)
-  const network = await seedDemoNetwork(app.db, DEMO_NETWORK_IDS.includes(app.config.network) ? app.config.network : '3401');
+  const network = await seedDemoNetwork(
+    app.db,
+    DEMO_NETWORK_IDS.includes(app.config.network) ? app.config.network : '3401',
+  );
   const users: Array<{ username: string; role: string; password: string }> = [];
   for (const u of DEMO_USERS) {
     if (await app.db('users').where({ username: u.username }).first()) continue;

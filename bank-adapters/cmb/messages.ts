@@ -23,7 +23,11 @@ export class CmbFormatError extends Error {
 type Spec = { tag: string; key: string; re: RegExp; max?: number; optional?: boolean };
 
 const uint = (digits: number) => new RegExp(`^(0|[1-9][0-9]{0,${digits - 1}})$`);
-const TEXT = (max: number) => new RegExp(`^[^\\s\\u0000-\\u001f\\u007f](?:[^\\u0000-\\u001f\\u007f]{0,${max - 2}}[^\\s\\u0000-\\u001f\\u007f])?$`, 'u');
+const TEXT = (max: number) =>
+  new RegExp(
+    `^[^\\s\\u0000-\\u001f\\u007f](?:[^\\u0000-\\u001f\\u007f]{0,${max - 2}}[^\\s\\u0000-\\u001f\\u007f])?$`,
+    'u',
+  );
 const DATE = /^(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])$/;
 const TIME = /^([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]$/;
 const HEX8 = /^[0-9A-F]{8}$/;
@@ -49,13 +53,25 @@ const hostTime: Spec = { tag: 'HostTime', key: 'hostTime', re: TIME };
 
 export const REQUEST_BODY: Record<TrxCode, readonly Spec[]> = {
   ETCLoadApply: [
-    cardNo, amount, { tag: 'TerminalId', key: 'terminalId', re: /^[0-9A-F]{12}$/ }, cardBalance, onlineSeq,
-    { tag: 'KeyVersion', key: 'keyVersion', re: uint(3), max: 0xff }, { tag: 'AlgId', key: 'algId', re: uint(3), max: 0xff },
-    { tag: 'Random', key: 'random', re: HEX8 }, { tag: 'Mac1', key: 'mac1', re: HEX8 },
-    { tag: 'PayAccount', key: 'payAccount', re: /^[0-9]{12,19}$/ }, { tag: 'PayerName', key: 'payerName', re: TEXT(30) },
+    cardNo,
+    amount,
+    { tag: 'TerminalId', key: 'terminalId', re: /^[0-9A-F]{12}$/ },
+    cardBalance,
+    onlineSeq,
+    { tag: 'KeyVersion', key: 'keyVersion', re: uint(3), max: 0xff },
+    { tag: 'AlgId', key: 'algId', re: uint(3), max: 0xff },
+    { tag: 'Random', key: 'random', re: HEX8 },
+    { tag: 'Mac1', key: 'mac1', re: HEX8 },
+    { tag: 'PayAccount', key: 'payAccount', re: /^[0-9]{12,19}$/ },
+    { tag: 'PayerName', key: 'payerName', re: TEXT(30) },
   ],
   ETCLoadConfirm: [loadId, { tag: 'Tac', key: 'tac', re: HEX8 }],
-  ETCLoadReverse: [loadId, { tag: 'Reason', key: 'reason', re: /^(CARD_WRITE_FAILED|CUSTOMER_CANCELLED|TERMINAL_TIMEOUT)$/ }, cardBalance, onlineSeq],
+  ETCLoadReverse: [
+    loadId,
+    { tag: 'Reason', key: 'reason', re: /^(CARD_WRITE_FAILED|CUSTOMER_CANCELLED|TERMINAL_TIMEOUT)$/ },
+    cardBalance,
+    onlineSeq,
+  ],
   ETCLoadQuery: [loadId],
 };
 
@@ -72,15 +88,31 @@ export const RESPONSE_BODY: Record<TrxCode, readonly Spec[]> = {
   ETCLoadApply: [loadId, { tag: 'Mac2', key: 'mac2', re: HEX8 }, hostDate, hostTime],
   ETCLoadConfirm: [loadId, { tag: 'Balance', key: 'balance', re: uint(10), max: 0xffff_ffff }],
   ETCLoadReverse: [loadId, { tag: 'Status', key: 'status', re: /^REVERSED$/ }],
-  ETCLoadQuery: [loadId, { tag: 'Status', key: 'status', re: /^(AUTHORISED|CONFIRMED|REVERSED|UNKNOWN)$/ }, cardNo, amount, hostDate, hostTime],
+  ETCLoadQuery: [
+    loadId,
+    { tag: 'Status', key: 'status', re: /^(AUTHORISED|CONFIRMED|REVERSED|UNKNOWN)$/ },
+    cardNo,
+    amount,
+    hostDate,
+    hostTime,
+  ],
 };
 
 export type RequestHead = { serial: string; trxDate: string; trxTime: string; branchNo: string; operator: string };
 export type ReverseReason = 'CARD_WRITE_FAILED' | 'CUSTOMER_CANCELLED' | 'TERMINAL_TIMEOUT';
 export type RequestBody = {
   ETCLoadApply: {
-    cardNo: string; amount: number; terminalId: string; cardBalance: number; onlineSeq: number; keyVersion: number;
-    algId: number; random: string; mac1: string; payAccount: string; payerName: string;
+    cardNo: string;
+    amount: number;
+    terminalId: string;
+    cardBalance: number;
+    onlineSeq: number;
+    keyVersion: number;
+    algId: number;
+    random: string;
+    mac1: string;
+    payAccount: string;
+    payerName: string;
   };
   ETCLoadConfirm: { loadId: string; tac: string };
   ETCLoadReverse: { loadId: string; reason: ReverseReason; cardBalance: number; onlineSeq: number };
@@ -88,13 +120,27 @@ export type RequestBody = {
 };
 export type CmbRequest = { [K in TrxCode]: { trxCode: K; head: RequestHead; body: RequestBody[K] } }[TrxCode];
 
-export type ResponseHead = { trxCode?: string; serial?: string; retCode: string; retMsg: string; respDate: string; respTime: string };
+export type ResponseHead = {
+  trxCode?: string;
+  serial?: string;
+  retCode: string;
+  retMsg: string;
+  respDate: string;
+  respTime: string;
+};
 export type QueryStatus = 'AUTHORISED' | 'CONFIRMED' | 'REVERSED' | 'UNKNOWN';
 export type ResponseBody = {
   ETCLoadApply: { loadId: string; mac2: string; hostDate: string; hostTime: string };
   ETCLoadConfirm: { loadId: string; balance: number };
   ETCLoadReverse: { loadId: string; status: 'REVERSED' };
-  ETCLoadQuery: { loadId: string; status: QueryStatus; cardNo: string; amount: number; hostDate: string; hostTime: string };
+  ETCLoadQuery: {
+    loadId: string;
+    status: QueryStatus;
+    cardNo: string;
+    amount: number;
+    hostDate: string;
+    hostTime: string;
+  };
 };
 export type CmbResponse = { head: ResponseHead; body?: ResponseBody[TrxCode] };
 
@@ -151,8 +197,18 @@ function envelope(xml: Buffer | string): { head: XmlElement; body: XmlElement } 
   }
   if (root.name !== 'CMBMsg') throw new CmbFormatError('unknown-element', 'the root element must be CMBMsg', root.name);
   const [head, body, ...rest] = root.children;
-  if (head?.name !== 'Head') throw new CmbFormatError(head ? 'unknown-element' : 'missing-element', 'CMBMsg must start with Head', head?.name ?? 'Head');
-  if (body?.name !== 'Body') throw new CmbFormatError(body ? 'unknown-element' : 'missing-element', 'Head must be followed by Body', body?.name ?? 'Body');
+  if (head?.name !== 'Head')
+    throw new CmbFormatError(
+      head ? 'unknown-element' : 'missing-element',
+      'CMBMsg must start with Head',
+      head?.name ?? 'Head',
+    );
+  if (body?.name !== 'Body')
+    throw new CmbFormatError(
+      body ? 'unknown-element' : 'missing-element',
+      'Head must be followed by Body',
+      body?.name ?? 'Body',
+    );
   if (rest.length) throw new CmbFormatError('unknown-element', 'nothing may follow Body', rest[0].name);
   return { head, body };
 }
@@ -176,7 +232,11 @@ export function decodeRequest(xml: Buffer | string): CmbRequest {
   const code = String(h.trxCode);
   if (!isTrxCode(code)) throw new CmbFormatError('trx-code', `unknown transaction code ${code}`, 'TrxCode');
   const { trxCode: _c, ...rest } = h;
-  return { trxCode: code, head: rest as RequestHead, body: readSection(body, REQUEST_BODY[code]) } as unknown as CmbRequest;
+  return {
+    trxCode: code,
+    head: rest as RequestHead,
+    body: readSection(body, REQUEST_BODY[code]),
+  } as unknown as CmbRequest;
 }
 
 export function encodeRequest(req: CmbRequest): Buffer {
@@ -190,7 +250,8 @@ export function encodeResponse(res: CmbResponse): Buffer {
   let body: XmlNode = { name: 'Body', value: [] };
   if (res.head.retCode === SUCCESS) {
     const code = res.head.trxCode;
-    if (!code || !isTrxCode(code) || !res.body) throw new CmbFormatError('missing-element', 'a successful response needs a known TrxCode and a body', 'Body');
+    if (!code || !isTrxCode(code) || !res.body)
+      throw new CmbFormatError('missing-element', 'a successful response needs a known TrxCode and a body', 'Body');
     body = writeSection('Body', RESPONSE_BODY[code], res.body);
   }
   return Buffer.from(writeXml({ name: 'CMBMsg', value: [head, body] }), 'utf8');
@@ -200,7 +261,8 @@ export function decodeResponse(xml: Buffer | string): CmbResponse {
   const { head, body } = envelope(xml);
   const h = readSection(head, RESPONSE_HEAD) as unknown as ResponseHead;
   if (h.retCode !== SUCCESS) {
-    if (body.children.length || body.text) throw new CmbFormatError('unknown-element', 'a refusal carries an empty Body', 'Body');
+    if (body.children.length || body.text)
+      throw new CmbFormatError('unknown-element', 'a refusal carries an empty Body', 'Body');
     return { head: h };
   }
   const code = h.trxCode;

@@ -15,7 +15,11 @@ export class CsvError extends Error {
 }
 
 export type DayEntry = {
-  serial: string; loadId?: string; cardNo: string; amount: number; status: 'confirmed' | 'reversed';
+  serial: string;
+  loadId?: string;
+  cardNo: string;
+  amount: number;
+  status: 'confirmed' | 'reversed';
   tradeTime: string; // YYYY-MM-DD HH:mm:ss, Beijing time
   remark?: string;
 };
@@ -39,10 +43,15 @@ export function parseCsv(text: string): string[][] {
         field += text.slice(i, q);
         line += (text.slice(i, q).match(/\n/g) ?? []).length;
         i = q + 1;
-        if (text[i] === '"') { field += '"'; i++; continue; }
+        if (text[i] === '"') {
+          field += '"';
+          i++;
+          continue;
+        }
         break;
       }
-      if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') throw new CsvError(`line ${line}: text after a closing quote`);
+      if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r')
+        throw new CsvError(`line ${line}: text after a closing quote`);
     } else {
       UNQUOTED.lastIndex = i;
       const m = UNQUOTED.exec(text)![0];
@@ -51,7 +60,10 @@ export function parseCsv(text: string): string[][] {
       i += m.length;
     }
     row.push(field);
-    if (text[i] === ',') { i++; continue; }
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
     if (text[i] === '\r') {
       if (text[i + 1] !== '\n') throw new CsvError(`line ${line}: a bare carriage return`);
       i++;
@@ -85,7 +97,11 @@ export function yuanToFen(s: string): number {
 export function encodeDayFile(entries: DayEntry[]): Buffer {
   const rows = [COLUMNS.join(',')];
   for (const e of entries) {
-    rows.push([e.serial, e.loadId ?? '', e.cardNo, fenToYuan(e.amount), e.status.toUpperCase(), e.tradeTime, e.remark ?? ''].map(csvField).join(','));
+    rows.push(
+      [e.serial, e.loadId ?? '', e.cardNo, fenToYuan(e.amount), e.status.toUpperCase(), e.tradeTime, e.remark ?? '']
+        .map(csvField)
+        .join(','),
+    );
   }
   return Buffer.from(`${rows.join('\r\n')}\r\n`, 'utf8');
 }
@@ -95,7 +111,15 @@ const TRADE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 function tradeTime(s: string): string {
   const m = TRADE_TIME.exec(s);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !d || d.getUTCDate() !== Number(m[3]) || d.getUTCMonth() !== Number(m[2]) - 1 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) {
+  if (
+    !m ||
+    !d ||
+    d.getUTCDate() !== Number(m[3]) ||
+    d.getUTCMonth() !== Number(m[2]) - 1 ||
+    Number(m[4]) > 23 ||
+    Number(m[5]) > 59 ||
+    Number(m[6]) > 59
+  ) {
     throw new CsvError('trade_time must be YYYY-MM-DD HH:mm:ss');
   }
   return beijingIso(`${m[1]}${m[2]}${m[3]}`, `${m[4]}${m[5]}${m[6]}`);
@@ -104,12 +128,14 @@ function tradeTime(s: string): string {
 function line(cells: string[]): ReconLine {
   const [serial, loadId, cardNo, amount, status, time, remark] = cells;
   if (!/^[0-9A-Za-z]{1,32}$/.test(serial)) throw new CsvError('serial must be 1-32 letters or digits');
-  if (loadId !== '' && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(loadId)) throw new CsvError('load_id must be empty or a load id');
+  if (loadId !== '' && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(loadId))
+    throw new CsvError('load_id must be empty or a load id');
   if (!/^[0-9]{20}$/.test(cardNo)) throw new CsvError('card_no must be 20 digits');
   const fen = yuanToFen(amount);
   if (fen <= 0) throw new CsvError('amount must be positive');
   if (status !== 'CONFIRMED' && status !== 'REVERSED') throw new CsvError('status must be CONFIRMED or REVERSED');
-  if ([...remark].length > 60 || /[\u0000-\u001f\u007f]/.test(remark)) throw new CsvError('remark must be at most 60 characters without control characters');
+  if ([...remark].length > 60 || /[\u0000-\u001f\u007f]/.test(remark))
+    throw new CsvError('remark must be at most 60 characters without control characters');
   return {
     bankReference: BANK_REFERENCE_PREFIX + serial,
     ...(loadId ? { loadId: loadId.toLowerCase() } : {}),
@@ -132,7 +158,8 @@ export function parseDayFile(file: Buffer): ReconLine[] {
   const rows = parseCsv(text);
   if (rows[0].join(',') !== COLUMNS.join(',')) throw new CsvError(`line 1: the header must be ${COLUMNS.join(',')}`);
   return rows.slice(1).map((cells, n) => {
-    if (cells.length !== COLUMNS.length) throw new CsvError(`line ${n + 2}: ${cells.length} fields, expected ${COLUMNS.length}`);
+    if (cells.length !== COLUMNS.length)
+      throw new CsvError(`line ${n + 2}: ${cells.length} fields, expected ${COLUMNS.length}`);
     try {
       return line(cells);
     } catch (e) {

@@ -39,22 +39,29 @@ export function parseXml(text: string): XmlElement {
   if (text.length > LIMITS.length) throw new XmlError('document too large');
   if (BAD_CHAR.test(text)) throw new XmlError('document contains a forbidden control character');
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const decl = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]\1(?:\s+encoding\s*=\s*(["'])([A-Za-z0-9._-]+)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>/.exec(text.slice(i));
+  const decl =
+    /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]\1(?:\s+encoding\s*=\s*(["'])([A-Za-z0-9._-]+)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>/.exec(
+      text.slice(i),
+    );
   if (decl) {
-    if (decl[3] !== undefined && decl[3].toUpperCase() !== 'UTF-8') throw new XmlError(`encoding ${decl[3]} is not supported: send UTF-8`);
+    if (decl[3] !== undefined && decl[3].toUpperCase() !== 'UTF-8')
+      throw new XmlError(`encoding ${decl[3]} is not supported: send UTF-8`);
     i += decl[0].length;
   } else if (text.startsWith('<?', i)) {
     throw new XmlError('malformed XML declaration');
   }
   let count = 0;
-  const skipSpace = () => { while (i < text.length && /\s/.test(text[i])) i++; };
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
 
   function element(depth: number): XmlElement {
     if (depth > LIMITS.depth) throw new XmlError('elements nested too deeply');
     if (++count > LIMITS.elements) throw new XmlError('too many elements');
     const start = i;
     if (text[i] !== '<') throw new XmlError(`expected an element at ${i}`);
-    if (text.startsWith('<!', i) || text.startsWith('<?', i)) throw new XmlError(`comments, CDATA, DTDs and processing instructions are not accepted (at ${i})`);
+    if (text.startsWith('<!', i) || text.startsWith('<?', i))
+      throw new XmlError(`comments, CDATA, DTDs and processing instructions are not accepted (at ${i})`);
     NAME_AT.lastIndex = i + 1;
     const name = NAME_AT.exec(text)?.[0];
     if (!name) throw new XmlError(`bad element name at ${i}`);
@@ -99,7 +106,13 @@ export function parseXml(text: string): XmlElement {
 /** Escapes text content; characters XML cannot carry at all are refused, not dropped. */
 export function escapeXml(s: string): string {
   if (BAD_CHAR.test(s)) throw new XmlError('text contains a character XML cannot carry');
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\r/g, '&#13;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;');
 }
 
 export type XmlNode = { name: string; value: string | XmlNode[] };

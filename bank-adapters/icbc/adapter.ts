@@ -8,15 +8,32 @@ import { perform, REVERSAL_REASONS, type ChannelRequest, type ChannelResult } fr
 import { beijingStamp, isIsoDate, reconKey } from '../common.ts';
 import { CENTRE_TO_ICBC, ICBC_CODES, type IcbcCode } from './codes.ts';
 import { FormatError, type FormatProblem } from './fixed-width.ts';
-import { decodeRequest, encodeResponse, fitGbk, SUCCESS, type IcbcRequest, type IcbcResponse, type QueryStatus, type ResponseBody } from './messages.ts';
+import {
+  decodeRequest,
+  encodeResponse,
+  fitGbk,
+  SUCCESS,
+  type IcbcRequest,
+  type IcbcResponse,
+  type QueryStatus,
+  type ResponseBody,
+} from './messages.ts';
 import { BANK_REFERENCE_PREFIX, parseDayFile } from './recon-file.ts';
 
 export type IcbcAdapterOptions = CentreClientOptions & { maxMessageBytes?: number; maxFileBytes?: number };
 
 export const CONTENT_TYPE = 'text/plain; charset=GBK';
 
-const PROBLEM_CODE: Record<FormatProblem, IcbcCode> = { length: '9001', 'trx-code': '9002', field: '9003', encoding: '9004' };
-const QUERY_STATUS = { authorised: '01', confirmed: '02', reversed: '03', unknown: '99' } as const satisfies Record<string, QueryStatus>;
+const PROBLEM_CODE: Record<FormatProblem, IcbcCode> = {
+  length: '9001',
+  'trx-code': '9002',
+  field: '9003',
+  encoding: '9004',
+};
+const QUERY_STATUS = { authorised: '01', confirmed: '02', reversed: '03', unknown: '99' } as const satisfies Record<
+  string,
+  QueryStatus
+>;
 const REASONS = { '01': REVERSAL_REASONS[0], '02': REVERSAL_REASONS[1], '03': REVERSAL_REASONS[2] } as const;
 const MAX = { balance: 0xffff_ffff, seq: 0xffff, byte: 0xff };
 
@@ -48,22 +65,54 @@ export function toChannel(req: IcbcRequest): ChannelRequest {
     case '1001': {
       const b = req.body;
       return {
-        op: 'apply', serial, reference: BANK_REFERENCE_PREFIX + serial, cardNo: b.cardNo, amount: b.amount, terminalId: b.terminalId,
-        card: { balance: b.cardBalance, onlineSeq: b.onlineSeq, keyVersion: b.keyVersion, algId: b.algId, random: b.random, mac1: b.mac1 },
+        op: 'apply',
+        serial,
+        reference: BANK_REFERENCE_PREFIX + serial,
+        cardNo: b.cardNo,
+        amount: b.amount,
+        terminalId: b.terminalId,
+        card: {
+          balance: b.cardBalance,
+          onlineSeq: b.onlineSeq,
+          keyVersion: b.keyVersion,
+          algId: b.algId,
+          random: b.random,
+          mac1: b.mac1,
+        },
       };
     }
-    case '1002': return { op: 'confirm', serial, loadId: req.body.loadId.toLowerCase(), tac: req.body.tac };
-    case '1003': return { op: 'reverse', serial, loadId: req.body.loadId.toLowerCase(), reason: REASONS[req.body.reasonCode], card: { balance: req.body.cardBalance, onlineSeq: req.body.onlineSeq } };
-    case '1004': return { op: 'query', serial, loadId: req.body.loadId.toLowerCase() };
+    case '1002':
+      return { op: 'confirm', serial, loadId: req.body.loadId.toLowerCase(), tac: req.body.tac };
+    case '1003':
+      return {
+        op: 'reverse',
+        serial,
+        loadId: req.body.loadId.toLowerCase(),
+        reason: REASONS[req.body.reasonCode],
+        card: { balance: req.body.cardBalance, onlineSeq: req.body.onlineSeq },
+      };
+    case '1004':
+      return { op: 'query', serial, loadId: req.body.loadId.toLowerCase() };
   }
 }
 
 function successBody(r: ChannelResult & { ok: true }): ResponseBody[keyof ResponseBody] {
   switch (r.op) {
-    case 'apply': return { loadId: r.loadId, mac2: r.mac2, hostDate: r.hostDate, hostTime: r.hostTime };
-    case 'confirm': return { loadId: r.loadId, balance: r.balance };
-    case 'reverse': return { loadId: r.loadId, status: '03' };
-    case 'query': return { loadId: r.loadId, status: QUERY_STATUS[r.status], cardNo: r.cardNo, amount: r.amount, hostDate: r.hostDate, hostTime: r.hostTime };
+    case 'apply':
+      return { loadId: r.loadId, mac2: r.mac2, hostDate: r.hostDate, hostTime: r.hostTime };
+    case 'confirm':
+      return { loadId: r.loadId, balance: r.balance };
+    case 'reverse':
+      return { loadId: r.loadId, status: '03' };
+    case 'query':
+      return {
+        loadId: r.loadId,
+        status: QUERY_STATUS[r.status],
+        cardNo: r.cardNo,
+        amount: r.amount,
+        hostDate: r.hostDate,
+        hostTime: r.hostTime,
+      };
   }
 }
 
@@ -71,17 +120,34 @@ function successBody(r: ChannelResult & { ok: true }): ResponseBody[keyof Respon
 function echoOf(buf: Buffer): { trxCode?: string; serial?: string } {
   const code = buf.subarray(0, 4).toString('latin1');
   const serial = buf.subarray(4, 24).toString('latin1');
-  return { ...(/^[0-9]{4}$/.test(code) ? { trxCode: code } : {}), ...(/^[0-9A-Za-z]{20}$/.test(serial) ? { serial } : {}) };
+  return {
+    ...(/^[0-9]{4}$/.test(code) ? { trxCode: code } : {}),
+    ...(/^[0-9A-Za-z]{20}$/.test(serial) ? { serial } : {}),
+  };
 }
 
-function response(now: number, echo: { trxCode?: string; serial?: string }, code: IcbcCode, detail?: string, body?: IcbcResponse['body']): Buffer {
+function response(
+  now: number,
+  echo: { trxCode?: string; serial?: string },
+  code: IcbcCode,
+  detail?: string,
+  body?: IcbcResponse['body'],
+): Buffer {
   const { date, time } = beijingStamp(now);
   const respMsg = fitGbk(detail ? `${ICBC_CODES[code]}:${detail}` : ICBC_CODES[code], 40);
-  return encodeResponse({ head: { ...echo, respCode: code, respMsg, respDate: date, respTime: time }, ...(body ? { body } : {}) });
+  return encodeResponse({
+    head: { ...echo, respCode: code, respMsg, respDate: date, respTime: time },
+    ...(body ? { body } : {}),
+  });
 }
 
 /** One native message in, one native message out. Exported for tests that bypass HTTP. */
-export async function handleIcbcMessage(client: CentreClient, raw: Buffer, contentType: string | undefined, now: () => number): Promise<Buffer> {
+export async function handleIcbcMessage(
+  client: CentreClient,
+  raw: Buffer,
+  contentType: string | undefined,
+  now: () => number,
+): Promise<Buffer> {
   if (!isGbkText(contentType)) return response(now(), echoOf(raw), '9004', 'Content-Type');
   let req: IcbcRequest;
   try {
@@ -98,7 +164,9 @@ export async function handleIcbcMessage(client: CentreClient, raw: Buffer, conte
   return response(now(), echo, SUCCESS, undefined, successBody(result));
 }
 
-export type ReconResult = { ok: true; comparison: ReconComparison } | { ok: false; status: number; code: IcbcCode; message: string; centreCode?: string };
+export type ReconResult =
+  | { ok: true; comparison: ReconComparison }
+  | { ok: false; status: number; code: IcbcCode; message: string; centreCode?: string };
 
 /** Converts ICBC's day file to the channel's lines and posts them; 400 for a refused file, 502 when the centre refuses or fails. */
 export async function reconcileIcbcFile(client: CentreClient, date: string, file: Buffer): Promise<ReconResult> {
@@ -123,7 +191,9 @@ export function createIcbcAdapter(opts: IcbcAdapterOptions): express.Express {
   app.disable('x-powered-by');
   const raw = (limit: number) => express.raw({ type: () => true, limit });
 
-  app.get('/health', (_req: Request, res: Response) => { res.json({ status: 'ok', bank: 'ICBC' }); });
+  app.get('/health', (_req: Request, res: Response) => {
+    res.json({ status: 'ok', bank: 'ICBC' });
+  });
 
   app.post('/trx', raw(opts.maxMessageBytes ?? 4096), async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -137,15 +207,26 @@ export function createIcbcAdapter(opts: IcbcAdapterOptions): express.Express {
   });
 
   app.post('/reconciliation/:date', raw(opts.maxFileBytes ?? 50 * 1024 * 1024), async (req: Request, res: Response) => {
-    const r = await reconcileIcbcFile(client, String(req.params.date), Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    const r = await reconcileIcbcFile(
+      client,
+      String(req.params.date),
+      Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    );
     if (r.ok) return void res.status(200).json(r.comparison);
-    res.status(r.status).json({ error: { code: r.code, message: r.message, ...(r.centreCode ? { centreCode: r.centreCode } : {}) } });
+    res
+      .status(r.status)
+      .json({ error: { code: r.code, message: r.message, ...(r.centreCode ? { centreCode: r.centreCode } : {}) } });
   });
 
   // body too large or a fault: on /trx still an ICBC answer
   app.use((err: { type?: string }, req: Request, res: Response, _next: () => void) => {
-    if (req.path === '/trx') return void res.status(200).type(CONTENT_TYPE).send(response(now(), {}, err?.type === 'entity.too.large' ? '9001' : '9004'));
-    if (err?.type === 'entity.too.large') return void res.status(413).json({ error: { code: '9005', message: 'file too large' } });
+    if (req.path === '/trx')
+      return void res
+        .status(200)
+        .type(CONTENT_TYPE)
+        .send(response(now(), {}, err?.type === 'entity.too.large' ? '9001' : '9004'));
+    if (err?.type === 'entity.too.large')
+      return void res.status(413).json({ error: { code: '9005', message: 'file too large' } });
     res.status(500).json({ error: { code: '9801', message: ICBC_CODES['9801'] } });
   });
   return app;

@@ -50,14 +50,16 @@ function validTime(s: string): boolean {
 /** GBK bytes of text, refusing characters GBK cannot hold (iconv-lite would quietly write '?'). */
 export function gbkBytes(text: string, field?: string): Buffer {
   const bytes = iconv.encode(text, 'gbk');
-  if (iconv.decode(bytes, 'gbk') !== text) throw new FormatError('encoding', 'contains a character GBK cannot encode', field);
+  if (iconv.decode(bytes, 'gbk') !== text)
+    throw new FormatError('encoding', 'contains a character GBK cannot encode', field);
   return bytes;
 }
 
 /** Decodes GBK strictly: bytes that do not survive a round trip (invalid or cut characters) are refused. */
 export function gbkText(bytes: Buffer, field?: string): string {
   const text = iconv.decode(bytes, 'gbk');
-  if (text.includes('\uFFFD') || !iconv.encode(text, 'gbk').equals(bytes)) throw new FormatError('encoding', 'is not valid GBK', field);
+  if (text.includes('\uFFFD') || !iconv.encode(text, 'gbk').equals(bytes))
+    throw new FormatError('encoding', 'is not valid GBK', field);
   return text;
 }
 
@@ -68,7 +70,8 @@ function encodeField(f: Field, value: string | number | undefined): Buffer {
     return out;
   }
   if (f.kind === 'num') {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new FormatError('field', 'must be a non-negative integer', f.name);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new FormatError('field', 'must be a non-negative integer', f.name);
     const digits = String(value);
     if (digits.length > f.width) throw new FormatError('field', `does not fit ${f.width} digits`, f.name);
     out.write(digits.padStart(f.width, '0'), 'latin1');
@@ -77,19 +80,23 @@ function encodeField(f: Field, value: string | number | undefined): Buffer {
   if (typeof value !== 'string') throw new FormatError('field', 'must be text', f.name);
   checkText(f, value);
   const bytes = f.kind === 'text' ? gbkBytes(value, f.name) : Buffer.from(value, 'latin1');
-  if (bytes.length > f.width) throw new FormatError('field', `is ${bytes.length} bytes, the field holds ${f.width}`, f.name);
+  if (bytes.length > f.width)
+    throw new FormatError('field', `is ${bytes.length} bytes, the field holds ${f.width}`, f.name);
   bytes.copy(out);
   return out;
 }
 
 function checkText(f: Field, value: string): void {
   const fixed = f.kind === 'hex' || f.kind === 'date' || f.kind === 'time';
-  if (fixed && value.length !== f.width) throw new FormatError('field', `must be exactly ${f.width} characters`, f.name);
+  if (fixed && value.length !== f.width)
+    throw new FormatError('field', `must be exactly ${f.width} characters`, f.name);
   if (f.kind === 'hex' && !/^[0-9A-F]*$/.test(value)) throw new FormatError('field', 'must be upper-case hex', f.name);
   if (f.kind === 'date' && !validDate(value)) throw new FormatError('field', 'must be a valid YYYYMMDD date', f.name);
   if (f.kind === 'time' && !validTime(value)) throw new FormatError('field', 'must be a valid hhmmss time', f.name);
-  if (f.kind === 'ascii' && !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(value)) throw new FormatError('field', 'must be printable ASCII without surrounding spaces', f.name);
-  if (f.kind === 'text' && (CONTROL.test(value) || value !== value.trim())) throw new FormatError('field', 'must not contain control characters or surrounding spaces', f.name);
+  if (f.kind === 'ascii' && !/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(value))
+    throw new FormatError('field', 'must be printable ASCII without surrounding spaces', f.name);
+  if (f.kind === 'text' && (CONTROL.test(value) || value !== value.trim()))
+    throw new FormatError('field', 'must not contain control characters or surrounding spaces', f.name);
   if (f.pattern && !f.pattern.test(value)) throw new FormatError('field', 'has the wrong format', f.name);
 }
 

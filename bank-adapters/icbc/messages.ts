@@ -58,7 +58,12 @@ export const RESPONSE_HEAD: readonly Field[] = [
 ];
 
 export const RESPONSE_BODY: Record<TrxCode, readonly Field[]> = {
-  '1001': [loadId, { name: 'mac2', width: 8, kind: 'hex' }, { name: 'hostDate', width: 8, kind: 'date' }, { name: 'hostTime', width: 6, kind: 'time' }],
+  '1001': [
+    loadId,
+    { name: 'mac2', width: 8, kind: 'hex' },
+    { name: 'hostDate', width: 8, kind: 'date' },
+    { name: 'hostTime', width: 6, kind: 'time' },
+  ],
   '1002': [loadId, { name: 'balance', width: 12, kind: 'num' }],
   '1003': [loadId, { name: 'status', width: 2, kind: 'ascii', pattern: /^03$/ }],
   '1004': [
@@ -71,10 +76,27 @@ export const RESPONSE_BODY: Record<TrxCode, readonly Field[]> = {
   ],
 };
 
-export type RequestHead = { serial: string; trxDate: string; trxTime: string; branchNo: string; branchName: string; tellerNo: string; tellerName: string };
+export type RequestHead = {
+  serial: string;
+  trxDate: string;
+  trxTime: string;
+  branchNo: string;
+  branchName: string;
+  tellerNo: string;
+  tellerName: string;
+};
 export type LoadInitBody = {
-  cardNo: string; amount: number; terminalId: string; cardBalance: number; onlineSeq: number; keyVersion: number;
-  algId: number; random: string; mac1: string; payAccount: string; payerName: string;
+  cardNo: string;
+  amount: number;
+  terminalId: string;
+  cardBalance: number;
+  onlineSeq: number;
+  keyVersion: number;
+  algId: number;
+  random: string;
+  mac1: string;
+  payAccount: string;
+  payerName: string;
 };
 export type ConfirmBody = { loadId: string; tac: string };
 export type ReversalBody = { loadId: string; reasonCode: '01' | '02' | '03'; cardBalance: number; onlineSeq: number };
@@ -86,7 +108,14 @@ export type IcbcRequest =
   | { trxCode: '1003'; head: RequestHead; body: ReversalBody }
   | { trxCode: '1004'; head: RequestHead; body: QueryBody };
 
-export type ResponseHead = { trxCode?: string; serial?: string; respCode: string; respMsg: string; respDate: string; respTime: string };
+export type ResponseHead = {
+  trxCode?: string;
+  serial?: string;
+  respCode: string;
+  respMsg: string;
+  respDate: string;
+  respTime: string;
+};
 export type QueryStatus = '01' | '02' | '03' | '99';
 export type ResponseBody = {
   '1001': { loadId: string; mac2: string; hostDate: string; hostTime: string };
@@ -100,17 +129,23 @@ export type IcbcResponse = { head: ResponseHead; body?: ResponseBody[TrxCode] };
 export const SUCCESS = '0000';
 
 export function encodeRequest(req: IcbcRequest): Buffer {
-  return Buffer.concat([encodeRecord(REQUEST_HEAD, { trxCode: req.trxCode, ...req.head }), encodeRecord(REQUEST_BODY[req.trxCode], req.body as Values)]);
+  return Buffer.concat([
+    encodeRecord(REQUEST_HEAD, { trxCode: req.trxCode, ...req.head }),
+    encodeRecord(REQUEST_BODY[req.trxCode], req.body as Values),
+  ]);
 }
 
 /** Throws FormatError; an unknown transaction code is its own problem ('trx-code'). */
 export function decodeRequest(buf: Buffer): IcbcRequest {
   const headWidth = widthOf(REQUEST_HEAD);
   const code = buf.subarray(0, 4).toString('latin1');
-  if (buf.length >= 4 && /^[0-9]{4}$/.test(code) && !isTrxCode(code)) throw new FormatError('trx-code', `unknown transaction code ${code}`, 'trxCode');
-  if (!isTrxCode(code)) throw new FormatError(buf.length < headWidth ? 'length' : 'field', 'transaction code must be 4 digits', 'trxCode');
+  if (buf.length >= 4 && /^[0-9]{4}$/.test(code) && !isTrxCode(code))
+    throw new FormatError('trx-code', `unknown transaction code ${code}`, 'trxCode');
+  if (!isTrxCode(code))
+    throw new FormatError(buf.length < headWidth ? 'length' : 'field', 'transaction code must be 4 digits', 'trxCode');
   const layout = REQUEST_BODY[code];
-  if (buf.length !== headWidth + widthOf(layout)) throw new FormatError('length', `a ${code} message is ${headWidth + widthOf(layout)} bytes, got ${buf.length}`);
+  if (buf.length !== headWidth + widthOf(layout))
+    throw new FormatError('length', `a ${code} message is ${headWidth + widthOf(layout)} bytes, got ${buf.length}`);
   const { trxCode: _code, ...head } = decodeRecord(REQUEST_HEAD, buf.subarray(0, headWidth));
   const body = decodeRecord(layout, buf.subarray(headWidth));
   return { trxCode: code, head: head as RequestHead, body } as unknown as IcbcRequest;
@@ -120,13 +155,15 @@ export function encodeResponse(res: IcbcResponse): Buffer {
   const head = encodeRecord(RESPONSE_HEAD, res.head as Values);
   if (res.head.respCode !== SUCCESS) return head;
   const code = res.head.trxCode;
-  if (!code || !isTrxCode(code) || !res.body) throw new FormatError('field', 'a successful response needs a known trxCode and a body', 'body');
+  if (!code || !isTrxCode(code) || !res.body)
+    throw new FormatError('field', 'a successful response needs a known trxCode and a body', 'body');
   return Buffer.concat([head, encodeRecord(RESPONSE_BODY[code], res.body as Values)]);
 }
 
 export function decodeResponse(buf: Buffer): IcbcResponse {
   const headWidth = widthOf(RESPONSE_HEAD);
-  if (buf.length < headWidth) throw new FormatError('length', `a response is at least ${headWidth} bytes, got ${buf.length}`);
+  if (buf.length < headWidth)
+    throw new FormatError('length', `a response is at least ${headWidth} bytes, got ${buf.length}`);
   const head = decodeRecord(RESPONSE_HEAD, buf.subarray(0, headWidth)) as unknown as ResponseHead;
   if (head.respCode !== SUCCESS) {
     if (buf.length !== headWidth) throw new FormatError('length', 'a refusal carries no body');

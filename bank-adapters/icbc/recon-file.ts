@@ -17,7 +17,13 @@ export const HEADER: readonly Field[] = [
 export const DETAIL: readonly Field[] = [
   { name: 'recType', width: 1, kind: 'ascii', pattern: /^D$/ },
   { name: 'serial', width: 20, kind: 'ascii', pattern: /^[0-9A-Za-z]{20}$/ },
-  { name: 'loadId', width: 36, kind: 'ascii', pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, optional: true },
+  {
+    name: 'loadId',
+    width: 36,
+    kind: 'ascii',
+    pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    optional: true,
+  },
   { name: 'cardNo', width: 20, kind: 'ascii', pattern: /^[0-9]{20}$/ },
   { name: 'amount', width: 12, kind: 'num' },
   { name: 'status', width: 1, kind: 'ascii', pattern: /^[12]$/ },
@@ -27,8 +33,14 @@ export const DETAIL: readonly Field[] = [
 ];
 
 export type DayEntry = {
-  serial: string; loadId?: string; cardNo: string; amount: number; status: 'confirmed' | 'reversed';
-  trxDate: string; trxTime: string; branchName: string;
+  serial: string;
+  loadId?: string;
+  cardNo: string;
+  amount: number;
+  status: 'confirmed' | 'reversed';
+  trxDate: string;
+  trxTime: string;
+  branchName: string;
 };
 
 const STATUS_CODE = { confirmed: '1', reversed: '2' } as const;
@@ -36,7 +48,15 @@ const STATUS_CODE = { confirmed: '1', reversed: '2' } as const;
 /** The file for a day (date as YYYY-MM-DD), CRLF line ends as ICBC's host writes them. */
 export function encodeDayFile(date: string, entries: DayEntry[]): Buffer {
   const total = entries.reduce((s, e) => s + BigInt(e.amount), 0n);
-  const lines = [encodeRecord(HEADER, { recType: 'H', bankCode: 'ICBC', fileDate: date.replace(/-/g, ''), count: entries.length, totalAmount: Number(total) })];
+  const lines = [
+    encodeRecord(HEADER, {
+      recType: 'H',
+      bankCode: 'ICBC',
+      fileDate: date.replace(/-/g, ''),
+      count: entries.length,
+      totalAmount: Number(total),
+    }),
+  ];
   for (const e of entries) lines.push(encodeRecord(DETAIL, { recType: 'D', ...e, status: STATUS_CODE[e.status] }));
   return Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')]));
 }
@@ -70,8 +90,11 @@ function atLine(n: number, fn: () => void): void {
 export function parseDayFile(file: Buffer, date: string): ReconLine[] {
   const lines = splitLines(file);
   let header: Record<string, unknown> = {};
-  atLine(1, () => { header = decodeRecord(HEADER, lines[0]); });
-  if (header.fileDate !== date.replace(/-/g, '')) throw new FormatError('field', `line 1: the file is for ${String(header.fileDate)}, not ${date}`, 'fileDate');
+  atLine(1, () => {
+    header = decodeRecord(HEADER, lines[0]);
+  });
+  if (header.fileDate !== date.replace(/-/g, ''))
+    throw new FormatError('field', `line 1: the file is for ${String(header.fileDate)}, not ${date}`, 'fileDate');
   const out: ReconLine[] = [];
   let total = 0n;
   for (let i = 1; i < lines.length; i++) {
@@ -89,7 +112,13 @@ export function parseDayFile(file: Buffer, date: string): ReconLine[] {
       });
     });
   }
-  if (header.count !== out.length) throw new FormatError('field', `header count ${String(header.count)} but ${out.length} detail lines`, 'count');
-  if (BigInt(header.totalAmount as number) !== total) throw new FormatError('field', `header total ${String(header.totalAmount)} but the details add up to ${total}`, 'totalAmount');
+  if (header.count !== out.length)
+    throw new FormatError('field', `header count ${String(header.count)} but ${out.length} detail lines`, 'count');
+  if (BigInt(header.totalAmount as number) !== total)
+    throw new FormatError(
+      'field',
+      `header total ${String(header.totalAmount)} but the details add up to ${total}`,
+      'totalAmount',
+    );
   return out;
 }

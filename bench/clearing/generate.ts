@@ -8,12 +8,35 @@ export const BATCH = 1000; // transactions per lane upload
 // The mix. Vehicle classes: one slot per percent (passenger cars dominate). Other issuers' cards:
 // 20 % of the trips, their network by the percentages below; their plates by province.
 export const CLASS_SLOTS = [
-  ...Array<number>(72).fill(1), ...Array<number>(6).fill(2), ...Array<number>(3).fill(3), ...Array<number>(3).fill(4),
-  11, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15, 16, 16, 21, 22, 23,
+  ...Array<number>(72).fill(1),
+  ...Array<number>(6).fill(2),
+  ...Array<number>(3).fill(3),
+  ...Array<number>(3).fill(4),
+  11,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+  14,
+  14,
+  15,
+  15,
+  16,
+  16,
+  21,
+  22,
+  23,
 ];
 if (CLASS_SLOTS.length !== 100) throw new Error('class slots must be 100');
 const OWN_PERCENT = 80;
-const FOREIGN = [{ issuer: '3201', upTo: 40 }, { issuer: '3301', upTo: 65 }, { issuer: '3101', upTo: 85 }, { issuer: '4401', upTo: 100 }];
+const FOREIGN = [
+  { issuer: '3201', upTo: 40 },
+  { issuer: '3301', upTo: 65 },
+  { issuer: '3101', upTo: 85 },
+  { issuer: '4401', upTo: 100 },
+];
 const PLATE_PROVINCE: Record<string, string> = { '3401': '皖', '3201': '苏', '3301': '浙', '3101': '沪', '4401': '粤' };
 const OWN_CARDS = 2_000_000;
 const FOREIGN_CARDS = 500_000;
@@ -27,11 +50,23 @@ const FOREIGN_CARDS = 500_000;
 // discount in force); others' cards pay the fee.
 export type Generated = { longest: number }; // the most sections of a trip
 
-export async function generate(db: pg.Client, D: string, N: number, chunk: number, log: (m: string) => void): Promise<Generated> {
+export async function generate(
+  db: pg.Client,
+  D: string,
+  N: number,
+  chunk: number,
+  log: (m: string) => void,
+): Promise<Generated> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(D)) throw new Error(`not a date: ${D}`);
   const q = (sql: string, params: unknown[] = []) => db.query(sql, params);
-  await q(`select ensure_daily_partitions('lane_transactions'::regclass, $1::date, 1), ensure_daily_partitions('clearing_splits'::regclass, $1::date, 1)`, [D]);
-  await q(`insert into clearing_days (clearing_date, state, opened_at) values ($1::date, 'open', ($1::date)::timestamp at time zone '+08:00')`, [D]);
+  await q(
+    `select ensure_daily_partitions('lane_transactions'::regclass, $1::date, 1), ensure_daily_partitions('clearing_splits'::regclass, $1::date, 1)`,
+    [D],
+  );
+  await q(
+    `insert into clearing_days (clearing_date, state, opened_at) values ($1::date, 'open', ($1::date)::timestamp at time zone '+08:00')`,
+    [D],
+  );
   // the exit lanes, each with its PSAM's terminal id, and the trips ending at their stations: every
   // simple path of at most 6 sections from any station of the network
   await q(`create temp table bench_lanes as
@@ -69,29 +104,41 @@ export async function generate(db: pg.Client, D: string, N: number, chunk: numbe
            t.fee - round(t.fee * (select percent from rate) / 100)::bigint as own_amount -- numeric round: half away from zero = half up here
       from per_trip t join bench_lanes l on l.station = t.exit
      where t.priced = cardinality(t.secs)`); // a section without a toll for the class: no such trip. D is inlined: DDL takes no parameters
-  const shape = (await q(`select (select count(*) from bench_lanes)::int as lanes, (select count(*) from bench_paths)::int as paths,
+  const shape = (
+    await q(`select (select count(*) from bench_lanes)::int as lanes, (select count(*) from bench_paths)::int as paths,
       (select count(*) from bench_trips)::int as trips, (select sum(trips) * 16 from bench_lanes)::int as expected,
-      (select max(cardinality(secs)) from bench_paths)::int as longest`)).rows[0];
-  if (shape.lanes === 0 || shape.trips !== shape.expected) throw new Error(`demo network not as expected: ${JSON.stringify(shape)}`);
-  log(`network: ${shape.lanes} exit lanes, ${shape.paths} paths of 1–${shape.longest} sections, ${shape.trips} (path, exit lane, class) fares`);
+      (select max(cardinality(secs)) from bench_paths)::int as longest`)
+  ).rows[0];
+  if (shape.lanes === 0 || shape.trips !== shape.expected)
+    throw new Error(`demo network not as expected: ${JSON.stringify(shape)}`);
+  log(
+    `network: ${shape.lanes} exit lanes, ${shape.paths} paths of 1–${shape.longest} sections, ${shape.trips} (path, exit lane, class) fares`,
+  );
   await q(`create index on bench_trips (lane_idx, vc, slot)`);
   await q('analyze bench_lanes; analyze bench_trips');
 
   const uploads = Math.ceil(N / BATCH);
   // an upload arrives 90 s after its last transaction; transactions are spread evenly over the day
-  const atMs = (i: string) => `(($1::date)::timestamp at time zone '+08:00') + interval '1 millisecond' * ((${i} - 1) * 86400000 / $2::bigint)`;
-  await q(`insert into lane_uploads (id, lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount)
+  const atMs = (i: string) =>
+    `(($1::date)::timestamp at time zone '+08:00') + interval '1 millisecond' * ((${i} - 1) * 86400000 / $2::bigint)`;
+  await q(
+    `insert into lane_uploads (id, lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount)
     select b + 1, l.lane_id, ${atMs(`least((b + 1) * ${BATCH}, $2::bigint)`)} + interval '90 seconds',
            least((b + 1) * ${BATCH}, $2::bigint) - b * ${BATCH}, least((b + 1) * ${BATCH}, $2::bigint) - b * ${BATCH}, 0, 0, 0
-      from generate_series(0::bigint, $3::bigint - 1) b join bench_lanes l on l.idx = b % (select count(*) from bench_lanes)`, [D, N, uploads]);
+      from generate_series(0::bigint, $3::bigint - 1) b join bench_lanes l on l.idx = b % (select count(*) from bench_lanes)`,
+    [D, N, uploads],
+  );
   await q(`select setval('lane_uploads_id_seq', $1)`, [uploads]);
 
   const issuerOf = `case ${FOREIGN.map((f) => `when (h1 / 100) % 100 < ${f.upTo} then '${f.issuer}'`).join(' ')} end`;
-  const plateOf = `case c.issuer ${Object.entries(PLATE_PROVINCE).map(([k, v]) => `when '${k}' then '${v}'`).join(' ')} end`;
+  const plateOf = `case c.issuer ${Object.entries(PLATE_PROVINCE)
+    .map(([k, v]) => `when '${k}' then '${v}'`)
+    .join(' ')} end`;
   const t0 = performance.now();
   for (let lo = 1; lo <= N; lo += chunk) {
     const hi = Math.min(N, lo + chunk - 1);
-    const r = await q(`insert into lane_transactions (id, clearing_date, upload_id, lane_id, terminal_id, terminal_seq, trans_type, tx_time,
+    const r = await q(
+      `insert into lane_transactions (id, clearing_date, upload_id, lane_id, terminal_id, terminal_seq, trans_type, tx_time,
         card_no, card_type, issuer, own_card, obu_id, plate, plate_color, vehicle_class,
         entry_network, entry_station, entry_lane, entry_time, exit_network, exit_station, exit_lane, exit_time,
         sections, path_derived, split_operators, split_weights, fee, amount, balance_before, balance_after, offline_seq, tac, account_id,
@@ -118,16 +165,23 @@ export async function generate(db: pg.Client, D: string, N: number, chunk: numbe
         ) c
         join bench_lanes l on l.idx = c.b % ${shape.lanes}
         join bench_trips t on t.lane_idx = l.idx and t.vc = (array[${CLASS_SLOTS.join(',')}]::smallint[])[1 + c.h2 % 100] and t.slot = (c.h2 / 100) % l.trips
-        cross join lateral (select case when c.own then t.own_amount else t.fee end as amount) a`, [D, N, lo, hi]);
+        cross join lateral (select case when c.own then t.own_amount else t.fee end as amount) a`,
+      [D, N, lo, hi],
+    );
     if (r.rowCount !== hi - lo + 1) throw new Error(`generated ${r.rowCount} rows for ${lo}…${hi}`);
     const s = (performance.now() - t0) / 1000;
-    log(`generated ${hi.toLocaleString('en')} of ${N.toLocaleString('en')} transactions (${Math.round(hi / s).toLocaleString('en')}/s)`);
+    log(
+      `generated ${hi.toLocaleString('en')} of ${N.toLocaleString('en')} transactions (${Math.round(hi / s).toLocaleString('en')}/s)`,
+    );
   }
   await q(`select setval('lane_transactions_id_seq', $1)`, [N]);
   // what each upload's own-card transactions posted (lane_uploads.accepted_amount)
-  await q(`update lane_uploads u set accepted_amount = s.amount
+  await q(
+    `update lane_uploads u set accepted_amount = s.amount
              from (select upload_id, sum(amount) as amount from lane_transactions where clearing_date = $1::date and own_card group by upload_id) s
-            where u.id = s.upload_id`, [D]);
+            where u.id = s.upload_id`,
+    [D],
+  );
   // a day of ingest has been vacuumed (hint bits set, visibility map) and checkpointed by the time it
   // is cleared; without this the run's first scan would pay for setting hint bits on every page
   log('vacuum analyze, checkpoint');
@@ -136,4 +190,3 @@ export async function generate(db: pg.Client, D: string, N: number, chunk: numbe
   await q('checkpoint');
   return { longest: shape.longest };
 }
-

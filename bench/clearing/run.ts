@@ -19,14 +19,19 @@ import pg from 'pg';
 import { etcCommand, ROOT, withDatabase, writeResults } from '../lib.ts';
 import { BATCH, CLASS_SLOTS, generate } from './generate.ts';
 
-const { values } = parseArgs({ options: {
-  transactions: { type: 'string', default: '10000000' }, date: { type: 'string', default: '2026-10-01' }, chunk: { type: 'string', default: '1000000' },
-} });
+const { values } = parseArgs({
+  options: {
+    transactions: { type: 'string', default: '10000000' },
+    date: { type: 'string', default: '2026-10-01' },
+    chunk: { type: 'string', default: '1000000' },
+  },
+});
 const N = Number(values.transactions);
 const D = values.date!;
 const CHUNK = Number(values.chunk);
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
-if (!Number.isInteger(N) || N < BATCH || !/^\d{4}-\d{2}-\d{2}$/.test(D) || !(CHUNK > 0)) throw new Error('usage: --transactions N (≥ 1000) --date YYYY-MM-DD --chunk N');
+if (!Number.isInteger(N) || N < BATCH || !/^\d{4}-\d{2}-\d{2}$/.test(D) || !(CHUNK > 0))
+  throw new Error('usage: --transactions N (≥ 1000) --date YYYY-MM-DD --chunk N');
 
 const log = (m: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 const secondsSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
@@ -45,34 +50,60 @@ type Statement = { query: string; seconds: number };
 function runClear(env: NodeJS.ProcessEnv, monitor: pg.Client, benchPid: number): Promise<RunResult> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'clear', '--date', D], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'clear', '--date', D], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let out = '';
     let hwm = 0;
-    const echo = (d: Buffer) => { out += d; for (const line of String(d).split('\n')) if (line.trim()) log(`  | ${line}`); };
+    const echo = (d: Buffer) => {
+      out += d;
+      for (const line of String(d).split('\n')) if (line.trim()) log(`  | ${line}`);
+    };
     child.stdout.on('data', echo);
     child.stderr.on('data', echo);
     const rss = setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) hwm = Math.max(hwm, Number(m[1]));
-      } catch { /* exited between two readings */ }
+      } catch {
+        /* exited between two readings */
+      }
     }, 100);
     const seen = new Map<string, Statement>();
     let sampling = false;
     const sample = setInterval(() => {
       if (sampling) return;
       sampling = true;
-      monitor.query(`select pid, query_start::text as qs, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query,
+      monitor
+        .query(
+          `select pid, query_start::text as qs, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query,
                             extract(epoch from (case when state = 'active' then clock_timestamp() else state_change end) - query_start)::float8 as seconds
-                       from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid not in (pg_backend_pid(), $1) and query_start is not null`, [benchPid])
-        .then(({ rows }) => { for (const r of rows) { const k = `${r.pid}|${r.qs}`; if ((seen.get(k)?.seconds ?? -1) < r.seconds) seen.set(k, { query: r.query, seconds: r.seconds }); } })
-        .catch(() => {}).finally(() => { sampling = false; });
+                       from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid not in (pg_backend_pid(), $1) and query_start is not null`,
+          [benchPid],
+        )
+        .then(({ rows }) => {
+          for (const r of rows) {
+            const k = `${r.pid}|${r.qs}`;
+            if ((seen.get(k)?.seconds ?? -1) < r.seconds) seen.set(k, { query: r.query, seconds: r.seconds });
+          }
+        })
+        .catch(() => {})
+        .finally(() => {
+          sampling = false;
+        });
     }, 250);
     child.on('exit', (code) => {
       const seconds = secondsSince(started);
       clearInterval(rss);
       clearInterval(sample);
-      resolve({ code, out, seconds, peakRssKb: hwm, statements: [...seen.values()].filter((s) => s.seconds >= 1).sort((a, b) => b.seconds - a.seconds) });
+      resolve({
+        code,
+        out,
+        seconds,
+        peakRssKb: hwm,
+        statements: [...seen.values()].filter((s) => s.seconds >= 1).sort((a, b) => b.seconds - a.seconds),
+      });
     });
   });
 }
@@ -127,7 +158,14 @@ const groupedSql = (withProvinces: boolean) => `
 
 await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'etc-bench-clearing-')); // drop folder, keys: nothing under the repo
-  const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), ETC_NETWORK: '3401', ETC_DATA_DIR: dataDir, LOG_LEVEL: 'warn', REDIS_URL: '' };
+  const env = {
+    DATABASE_URL: url,
+    ETC_KEK: randomBytes(32).toString('hex'),
+    ETC_NETWORK: '3401',
+    ETC_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    REDIS_URL: '',
+  };
   const db = new pg.Client({ connectionString: url });
   const monitor = new pg.Client({ connectionString: url });
   try {
@@ -139,18 +177,35 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
     const g0 = process.hrtime.bigint();
     const { longest } = await generate(db, D, N, CHUNK, log);
     const generateSeconds = secondsSince(g0);
-    const mix = (await db.query(`select own_card, issuer, count(*)::int as n, sum(amount)::bigint as amount from lane_transactions where clearing_date = $1::date group by 1, 2 order by 1 desc, 2`, [D])).rows;
-    const size = (await db.query(`select pg_total_relation_size($1)::bigint as b`, [`lane_transactions_${D.replaceAll('-', '')}`])).rows[0].b;
-    log(`generated ${N.toLocaleString('en')} transactions of ${D} in ${generateSeconds.toFixed(0)} s (${Math.round(size / 2 ** 20)} MB with index): ${mix.map((m) => `${m.own_card ? 'own' : m.issuer} ${m.n}`).join(', ')}`);
+    const mix = (
+      await db.query(
+        `select own_card, issuer, count(*)::int as n, sum(amount)::bigint as amount from lane_transactions where clearing_date = $1::date group by 1, 2 order by 1 desc, 2`,
+        [D],
+      )
+    ).rows;
+    const size = (
+      await db.query(`select pg_total_relation_size($1)::bigint as b`, [`lane_transactions_${D.replaceAll('-', '')}`])
+    ).rows[0].b;
+    log(
+      `generated ${N.toLocaleString('en')} transactions of ${D} in ${generateSeconds.toFixed(0)} s (${Math.round(size / 2 ** 20)} MB with index): ${mix.map((m) => `${m.own_card ? 'own' : m.issuer} ${m.n}`).join(', ')}`,
+    );
 
     // the measured run: one `etc clear`, or two around the peers' confirmations
     log(`etc clear --date ${D}`);
     const benchPid: number = (await db.query('select pg_backend_pid() as pid')).rows[0].pid; // the bench's own statements are not the run's
     const first = await runClear(env, monitor, benchPid);
-    log(`first run: exit ${first.code} in ${first.seconds.toFixed(1)} s, peak RSS ${Math.round(first.peakRssKb / 1024)} MB`);
-    const hasInterchange = (await db.query(`select to_regclass('interchange_packages') is not null as yes`)).rows[0].yes;
+    log(
+      `first run: exit ${first.code} in ${first.seconds.toFixed(1)} s, peak RSS ${Math.round(first.peakRssKb / 1024)} MB`,
+    );
+    const hasInterchange = (await db.query(`select to_regclass('interchange_packages') is not null as yes`)).rows[0]
+      .yes;
     const outbound = hasInterchange
-      ? (await db.query(`select count(*)::int as n, coalesce(sum(count), 0)::bigint as tx from interchange_packages where direction = 'outbound' and clear_target_date = $1::date`, [D])).rows[0]
+      ? (
+          await db.query(
+            `select count(*)::int as n, coalesce(sum(count), 0)::bigint as tx from interchange_packages where direction = 'outbound' and clear_target_date = $1::date`,
+            [D],
+          )
+        ).rows[0]
       : { n: 0, tx: 0 };
     if (first.code !== 0) throw new Error(`etc clear failed: ${first.out}`);
     let second: RunResult | undefined;
@@ -158,29 +213,50 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
     if (outbound.n > 0) {
       // the peers answer: every package confirmed in full (not timed as part of the run)
       const c0 = process.hrtime.bigint();
-      const confirmed = await db.query(`insert into interchange_confirmations (package_id, message_id, sender, processed_at, count, amount, disputed_count, disputed_amount, received_at)
+      const confirmed = await db.query(
+        `insert into interchange_confirmations (package_id, message_id, sender, processed_at, count, amount, disputed_count, disputed_amount, received_at)
         select p.id, 'C' || p.message_id, p.receiver, now(), p.count, p.amount, 0, 0, now() from interchange_packages p
-         where p.direction = 'outbound' and p.clear_target_date = $1::date and not exists (select 1 from interchange_confirmations c where c.package_id = p.id)`, [D]);
+         where p.direction = 'outbound' and p.clear_target_date = $1::date and not exists (select 1 from interchange_confirmations c where c.package_id = p.id)`,
+        [D],
+      );
       confirmSeconds = secondsSince(c0);
-      log(`${outbound.n} outbound packages (${outbound.tx} transactions); ${confirmed.rowCount} confirmations inserted in ${confirmSeconds.toFixed(2)} s; etc clear --date ${D} again`);
+      log(
+        `${outbound.n} outbound packages (${outbound.tx} transactions); ${confirmed.rowCount} confirmations inserted in ${confirmSeconds.toFixed(2)} s; etc clear --date ${D} again`,
+      );
       second = await runClear(env, monitor, benchPid);
-      log(`second run: exit ${second.code} in ${second.seconds.toFixed(1)} s, peak RSS ${Math.round(second.peakRssKb / 1024)} MB`);
+      log(
+        `second run: exit ${second.code} in ${second.seconds.toFixed(1)} s, peak RSS ${Math.round(second.peakRssKb / 1024)} MB`,
+      );
       if (second.code !== 0) throw new Error(`etc clear (second run) failed: ${second.out}`);
     } else {
       log('no outbound interchange package for the day: one run only');
     }
     const seconds = first.seconds + (second?.seconds ?? 0);
     const peakRssKb = Math.max(first.peakRssKb, second?.peakRssKb ?? 0);
-    const steps = (await db.query(`select step, detail from clearing_day_steps where clearing_date = $1::date order by done_at, step`, [D])).rows;
+    const steps = (
+      await db.query(
+        `select step, detail from clearing_day_steps where clearing_date = $1::date order by done_at, step`,
+        [D],
+      )
+    ).rows;
     const loadAfterRun = loadavg()[0].toFixed(1);
-    log(`steps done: ${steps.map((s) => s.step).join(', ')}; load average ${loadAfterRun}; statements of the run over 1 s:`);
-    for (const s of [...first.statements, ...(second?.statements ?? [])]) log(`  ${s.seconds.toFixed(1).padStart(7)} s  ${s.query}`);
+    log(
+      `steps done: ${steps.map((s) => s.step).join(', ')}; load average ${loadAfterRun}; statements of the run over 1 s:`,
+    );
+    for (const s of [...first.statements, ...(second?.statements ?? [])])
+      log(`  ${s.seconds.toFixed(1).padStart(7)} s  ${s.query}`);
 
     // The bare SQL, after the run: the run's first scans read the day partition as it was left by
     // generation, vacuum and checkpoint (in the OS cache: this machine has RAM for it all), and the
     // bare query then finds the same pages at least as warm — if anything, in its favour. Afterwards
     // also means its numbers can be held against what the run wrote. Timed twice; the faster counts.
-    const provincesSplit = (await db.query(`select count(*)::int as n from clearing_operator_totals where clearing_date = $1::date and source <> 'own-card'`, [D])).rows[0].n > 0;
+    const provincesSplit =
+      (
+        await db.query(
+          `select count(*)::int as n from clearing_operator_totals where clearing_date = $1::date and source <> 'own-card'`,
+          [D],
+        )
+      ).rows[0].n > 0;
     const bareTimes: number[] = [];
     let bare: Array<Record<string, any>> = [];
     for (let k = 0; k < 2; k++) {
@@ -195,37 +271,75 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
     const groupedSqlSeconds = secondsSince(q0);
     log(`grouped by fare: ${groupedSqlSeconds.toFixed(1)} s`);
     const sameRows = (a: Array<Record<string, any>>, b: Array<Record<string, any>>) => {
-      const line = (r: Record<string, any>) => `${r.src}|${r.op}|${r.parts}|${r.amount}|${r.transactions}|${r.transactions_amount}`;
+      const line = (r: Record<string, any>) =>
+        `${r.src}|${r.op}|${r.parts}|${r.amount}|${r.transactions}|${r.transactions_amount}`;
       return JSON.stringify(a.map(line).sort()) === JSON.stringify(b.map(line).sort());
     };
-    if (!sameRows(bare, grouped)) throw new Error(`grouped sums differ: ${JSON.stringify(grouped)} vs ${JSON.stringify(bare)}`);
+    if (!sameRows(bare, grouped))
+      throw new Error(`grouped sums differ: ${JSON.stringify(grouped)} vs ${JSON.stringify(bare)}`);
     // the bare numbers must be the run's: per source and operator, and per source
-    const totals = (await db.query(`select source, operator_id, transactions::text, amount::text from clearing_operator_totals where clearing_date = $1::date order by 1, 2`, [D])).rows;
+    const totals = (
+      await db.query(
+        `select source, operator_id, transactions::text, amount::text from clearing_operator_totals where clearing_date = $1::date order by 1, 2`,
+        [D],
+      )
+    ).rows;
     const key = (src: string, op: string | null) => `${src}|${op ?? ''}`;
     const bareBy = new Map(bare.map((r) => [key(r.src, r.op), r]));
-    const mismatches = totals.filter((t) => { const r = bareBy.get(key(t.source, t.operator_id)); return !r || r.parts !== t.transactions || r.amount !== t.amount; });
+    const mismatches = totals.filter((t) => {
+      const r = bareBy.get(key(t.source, t.operator_id));
+      return !r || r.parts !== t.transactions || r.amount !== t.amount;
+    });
     if (mismatches.length || totals.length !== bare.filter((r) => r.op !== null).length) {
       throw new Error(`the bare SQL and the run disagree: run ${JSON.stringify(totals)} bare ${JSON.stringify(bare)}`);
     }
     if (hasInterchange && outbound.n > 0) {
-      const packages = (await db.query(`select 'province:' || receiver as src, sum(count)::text as n, sum(amount)::text as amount from interchange_packages where direction = 'outbound' and clear_target_date = $1::date group by receiver`, [D])).rows;
+      const packages = (
+        await db.query(
+          `select 'province:' || receiver as src, sum(count)::text as n, sum(amount)::text as amount from interchange_packages where direction = 'outbound' and clear_target_date = $1::date group by receiver`,
+          [D],
+        )
+      ).rows;
       for (const p of packages) {
         const r = bareBy.get(key(p.src, null));
-        if (provincesSplit && (!r || r.transactions !== p.n || r.transactions_amount !== p.amount)) throw new Error(`packages of ${p.src} ${p.n}/${p.amount} ≠ bare ${JSON.stringify(r)}`);
+        if (provincesSplit && (!r || r.transactions !== p.n || r.transactions_amount !== p.amount))
+          throw new Error(`packages of ${p.src} ${p.n}/${p.amount} ≠ bare ${JSON.stringify(r)}`);
       }
     }
-    const splitsRows = Number((await db.query(`select count(*)::bigint as n from clearing_splits where clearing_date = $1::date`, [D])).rows[0].n);
+    const splitsRows = Number(
+      (await db.query(`select count(*)::bigint as n from clearing_splits where clearing_date = $1::date`, [D])).rows[0]
+        .n,
+    );
 
     const ratio = seconds / bareSqlSeconds;
-    log(`clearing ${seconds.toFixed(1)} s (first run ${first.seconds.toFixed(1)} s${second ? `, second ${second.seconds.toFixed(1)} s` : ''}), bare SQL ${bareSqlSeconds.toFixed(1)} s: ratio ${ratio.toFixed(2)}; peak RSS ${Math.round(peakRssKb / 1024)} MB; ${splitsRows} split rows`);
+    log(
+      `clearing ${seconds.toFixed(1)} s (first run ${first.seconds.toFixed(1)} s${second ? `, second ${second.seconds.toFixed(1)} s` : ''}), bare SQL ${bareSqlSeconds.toFixed(1)} s: ratio ${ratio.toFixed(2)}; peak RSS ${Math.round(peakRssKb / 1024)} MB; ${splitsRows} split rows`,
+    );
     const metrics: Record<string, number> = {
-      seconds: Number(seconds.toFixed(2)), bareSqlSeconds: Number(bareSqlSeconds.toFixed(2)), ratioToBareSql: Number(ratio.toFixed(2)), peakRssMb: Math.round(peakRssKb / 1024),
-      transactions: N, splitsRows, groupedSqlSeconds: Number(groupedSqlSeconds.toFixed(2)), generateSeconds: Math.round(generateSeconds), firstRunSeconds: Number(first.seconds.toFixed(2)),
-      ...(second ? { secondRunSeconds: Number(second.seconds.toFixed(2)), confirmSeconds: Number(confirmSeconds.toFixed(2)), packages: outbound.n } : {}),
+      seconds: Number(seconds.toFixed(2)),
+      bareSqlSeconds: Number(bareSqlSeconds.toFixed(2)),
+      ratioToBareSql: Number(ratio.toFixed(2)),
+      peakRssMb: Math.round(peakRssKb / 1024),
+      transactions: N,
+      splitsRows,
+      groupedSqlSeconds: Number(groupedSqlSeconds.toFixed(2)),
+      generateSeconds: Math.round(generateSeconds),
+      firstRunSeconds: Number(first.seconds.toFixed(2)),
+      ...(second
+        ? {
+            secondRunSeconds: Number(second.seconds.toFixed(2)),
+            confirmSeconds: Number(confirmSeconds.toFixed(2)),
+            packages: outbound.n,
+          }
+        : {}),
     };
     process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
     const own = mix.filter((m) => m.own_card).reduce((a, m) => a + m.n, 0);
-    writeResults('clearing', metrics, `${N.toLocaleString('en')} accepted transactions of one day (${Math.round((100 * own) / N)} % own cards, the rest of 4 other provinces; 1–${longest} sections on the demo network, ${CLASS_SLOTS.filter((c) => c === 1).length} % class 1), generated in SQL in ${Math.round(generateSeconds)} s; ${second ? `two \`etc clear\` runs around ${outbound.n} outbound packages confirmed in SQL (${confirmSeconds.toFixed(2)} s, not counted)` : 'one `etc clear` run (no interchange steps yet)'}; bare SQL: one SELECT of the same per-transaction largest-remainder splits summed per source and operator${provincesSplit ? ', and per-province sums' : ''}, warm, best of two (grouped by fare first: groupedSqlSeconds); peak RSS of the clearing process; PostgreSQL on the same 2 cores; load average ${LOAD_AT_START} when the bench started, ${loadAfterRun} after the run`);
+    writeResults(
+      'clearing',
+      metrics,
+      `${N.toLocaleString('en')} accepted transactions of one day (${Math.round((100 * own) / N)} % own cards, the rest of 4 other provinces; 1–${longest} sections on the demo network, ${CLASS_SLOTS.filter((c) => c === 1).length} % class 1), generated in SQL in ${Math.round(generateSeconds)} s; ${second ? `two \`etc clear\` runs around ${outbound.n} outbound packages confirmed in SQL (${confirmSeconds.toFixed(2)} s, not counted)` : 'one `etc clear` run (no interchange steps yet)'}; bare SQL: one SELECT of the same per-transaction largest-remainder splits summed per source and operator${provincesSplit ? ', and per-province sums' : ''}, warm, best of two (grouped by fare first: groupedSqlSeconds); peak RSS of the clearing process; PostgreSQL on the same 2 cores; load average ${LOAD_AT_START} when the bench started, ${loadAfterRun} after the run`,
+    );
   } finally {
     await monitor.end().catch(() => {});
     await db.end().catch(() => {});

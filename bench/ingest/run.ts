@@ -15,7 +15,15 @@ import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import { etcCommand, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
-const { values } = parseArgs({ options: { cards: { type: 'string', default: '2000' }, trips: { type: 'string', default: '50' }, lanes: { type: 'string', default: '10' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    cards: { type: 'string', default: '2000' },
+    trips: { type: 'string', default: '50' },
+    lanes: { type: 'string', default: '10' },
+    batch: { type: 'string', default: '1000' },
+    concurrency: { type: 'string' },
+  },
+});
 const CARDS = Number(values.cards);
 const TRIPS = Number(values.trips);
 const LANES = Math.max(10, Number(values.lanes));
@@ -29,9 +37,14 @@ const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say
 async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }
 
@@ -40,8 +53,23 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   await etcCommand(['migrate'], env);
   const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
   const keyFile = `/tmp/etc-bench-ingest-keys-${process.pid}.json`;
-  writeFileSync(keyFile, JSON.stringify({ keys: (['load', 'tac', 'purchase'] as const).map((p) => ({ purpose: p, version: KEY_VERSION, value: masters[p].toString('hex'), kcv: kcv(masters[p]).toString('hex') })) }), { mode: 0o600 });
-  try { await etcCommand(['keys', 'import', '--file', keyFile], env); } finally { rmSync(keyFile); }
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      keys: (['load', 'tac', 'purchase'] as const).map((p) => ({
+        purpose: p,
+        version: KEY_VERSION,
+        value: masters[p].toString('hex'),
+        kcv: kcv(masters[p]).toString('hex'),
+      })),
+    }),
+    { mode: 0o600 },
+  );
+  try {
+    await etcCommand(['keys', 'import', '--file', keyFile], env);
+  } finally {
+    rmSync(keyFile);
+  }
   const seeded = await etcCommand(['seed'], env);
   const password = (role: string) => new RegExp(`${role}\\s+\\S+\\s+(\\S+)`).exec(seeded)![1];
   // lanes beyond the demo's ten, at the same stations, so that more lanes upload side by side
@@ -50,21 +78,43 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   for (let i = 10; i < LANES; i++) {
     const station = STATIONS[Math.floor(i / 2) % STATIONS.length];
     const laneNo = 3 + Math.floor(i / 10) * 2 + (i % 2);
-    await db.query(`insert into lanes (id, station_id, lane_no, direction) values ($1, $2, $3, $4) on conflict do nothing`, [`L${station}-${String(laneNo).padStart(2, '0')}`, station, laneNo, i % 2 === 0 ? 'entry' : 'exit']);
+    await db.query(
+      `insert into lanes (id, station_id, lane_no, direction) values ($1, $2, $3, $4) on conflict do nothing`,
+      [`L${station}-${String(laneNo).padStart(2, '0')}`, station, laneNo, i % 2 === 0 ? 'entry' : 'exit'],
+    );
   }
   const laneRows = (await db.query('select id, station_id, lane_no, direction from lanes order by id')).rows;
   await db.end();
-  const lanes: LaneSpec[] = laneRows.map((r) => ({ laneId: r.id, network: '3401', station: r.station_id, laneNo: r.lane_no, direction: r.direction }));
+  const lanes: LaneSpec[] = laneRows.map((r) => ({
+    laneId: r.id,
+    network: '3401',
+    station: r.station_id,
+    laneNo: r.lane_no,
+    direction: r.direction,
+  }));
   const secrets = new Map<string, string>();
-  for (const l of lanes) secrets.set(l.laneId, /secret \(shown once\): (\S+)/.exec(await etcCommand(['clients', 'add', '--role', 'lane', '--id', l.laneId], env))![1]);
-  const bankSecret = /secret \(shown once\): (\S+)/.exec(await etcCommand(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env))![1];
+  for (const l of lanes)
+    secrets.set(
+      l.laneId,
+      /secret \(shown once\): (\S+)/.exec(
+        await etcCommand(['clients', 'add', '--role', 'lane', '--id', l.laneId], env),
+      )![1],
+    );
+  const bankSecret = /secret \(shown once\): (\S+)/.exec(
+    await etcCommand(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env),
+  )![1];
 
   const port = 18500 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
   const server = await startProcess(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
-      const attempt = () => fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers }, body });
+      const attempt = () =>
+        fetch(base + path, {
+          method,
+          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+          body,
+        });
       // a pooled connection the server closed while idle (keep-alive timeout) fails once: send again,
       // which is safe — every POST carries its Idempotency-Key
       const res = await attempt().catch(() => attempt());
@@ -72,56 +122,115 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
       return json;
     };
-    const login = async (role: string) => ({ authorization: `Bearer ${(await call('POST', '/api/v1/sessions', JSON.stringify({ username: role, password: password(role) }), {})).token}` });
+    const login = async (role: string) => ({
+      authorization: `Bearer ${(await call('POST', '/api/v1/sessions', JSON.stringify({ username: role, password: password(role) }), {})).token}`,
+    });
     const staff = { clerk: await login('clerk'), supervisor: await login('supervisor') };
-    const api = (path: string, body: unknown, auth: Record<string, string>) => call('POST', path, JSON.stringify(body), auth);
+    const api = (path: string, body: unknown, auth: Record<string, string>) =>
+      call('POST', path, JSON.stringify(body), auth);
     let serial = 0;
     const signedPost = (clientId: string, secret: string, path: string, raw: string) => {
       const ts = String(Date.now());
-      const sig = createHmac('sha256', secret).update(stringToSign('POST', path, ts, Buffer.from(raw))).digest('hex');
-      return call('POST', path, raw, { 'x-client-id': clientId, 'x-timestamp': ts, 'x-signature': sig, 'idempotency-key': `B${process.pid}-${++serial}` });
+      const sig = createHmac('sha256', secret)
+        .update(stringToSign('POST', path, ts, Buffer.from(raw)))
+        .digest('hex');
+      return call('POST', path, raw, {
+        'x-client-id': clientId,
+        'x-timestamp': ts,
+        'x-signature': sig,
+        'idempotency-key': `B${process.pid}-${++serial}`,
+      });
     };
     const bankLoad = async (card: VirtualCard) => {
       const init = card.initializeForLoad(500_000, '0A1B2C3D4E5F');
-      const a = await signedPost('BENCH', bankSecret, '/api/v1/channel/loads', JSON.stringify({ cardNo: card.cardNo, amount: 500_000, terminalId: '0A1B2C3D4E5F', card: init, payment: { method: 'bank-account', reference: `R${serial}` } }));
+      const a = await signedPost(
+        'BENCH',
+        bankSecret,
+        '/api/v1/channel/loads',
+        JSON.stringify({
+          cardNo: card.cardNo,
+          amount: 500_000,
+          terminalId: '0A1B2C3D4E5F',
+          card: init,
+          payment: { method: 'bank-account', reference: `R${serial}` },
+        }),
+      );
       const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
       await signedPost('BENCH', bankSecret, `/api/v1/channel/loads/${a.loadId}/confirm`, JSON.stringify({ tac }));
     };
     const t0 = Date.now();
-    const own = await pool(Array.from({ length: Math.round(CARDS * 0.9) }, (_, i) => i), 16, (i) => issueCard(api, staff, bankLoad, masters, KEY_VERSION, i % 9 === 0));
-    const cards: BenchCard[] = [...own, ...Array.from({ length: CARDS - own.length }, () => foreignCard(masters.purchase))];
-    process.stdout.write(`issued ${own.length} own cards (${own.filter((c) => c.vehicle.cardType === 23).length} debit-account) and ${cards.length - own.length} other provinces' cards in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    const own = await pool(
+      Array.from({ length: Math.round(CARDS * 0.9) }, (_, i) => i),
+      16,
+      (i) => issueCard(api, staff, bankLoad, masters, KEY_VERSION, i % 9 === 0),
+    );
+    const cards: BenchCard[] = [
+      ...own,
+      ...Array.from({ length: CARDS - own.length }, () => foreignCard(masters.purchase)),
+    ];
+    process.stdout.write(
+      `issued ${own.length} own cards (${own.filter((c) => c.vehicle.cardType === 23).length} debit-account) and ${cards.length - own.length} other provinces' cards in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+    );
     const date = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const network = await (await fetch(`${base}/api/v1/network?date=${date}`, { headers: staff.clerk })).json();
     const discounts = await (await fetch(`${base}/api/v1/network/discounts`, { headers: staff.clerk })).json();
     const g0 = Date.now();
-    const { batches, transactions } = makeBatches(cards, lanes, masters.purchase, new LaneTariff(network as never, discounts as never), TRIPS, new Date(Date.now() + 2000), BATCH);
-    process.stdout.write(`made ${transactions} transactions in ${[...batches.values()].reduce((a, b) => a + b.length, 0)} batches on ${lanes.length} lanes in ${((Date.now() - g0) / 1000).toFixed(0)} s\n`);
+    const { batches, transactions } = makeBatches(
+      cards,
+      lanes,
+      masters.purchase,
+      new LaneTariff(network as never, discounts as never),
+      TRIPS,
+      new Date(Date.now() + 2000),
+      BATCH,
+    );
+    process.stdout.write(
+      `made ${transactions} transactions in ${[...batches.values()].reduce((a, b) => a + b.length, 0)} batches on ${lanes.length} lanes in ${((Date.now() - g0) / 1000).toFixed(0)} s\n`,
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, g0 + 2500 - Date.now()))); // every transaction time has passed
 
     const counts: Record<string, number> = { accepted: 0, duplicate: 0, rejected: 0 };
     const refused: unknown[] = [];
     const send = async (laneId: string, raw: string) => {
       const r = await signedPost(laneId, secrets.get(laneId)!, `/api/v1/lanes/${laneId}/transactions`, raw);
-      for (const x of r.results) { counts[x.disposition]++; if (x.disposition !== 'accepted' && refused.length < 5) refused.push(x); }
+      for (const x of r.results) {
+        counts[x.disposition]++;
+        if (x.disposition !== 'accepted' && refused.length < 5) refused.push(x);
+      }
     };
     // warm-up: each lane's first batch, untimed
     let warm = 0;
-    await Promise.all([...batches].map(async ([laneId, list]) => { if (list.length) { await send(laneId, list.shift()!); warm++; } }));
+    await Promise.all(
+      [...batches].map(async ([laneId, list]) => {
+        if (list.length) {
+          await send(laneId, list.shift()!);
+          warm++;
+        }
+      }),
+    );
     const timedTx = transactions - Object.values(counts).reduce((a, b) => a + b, 0);
     const started = process.hrtime.bigint();
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
-    await pool([...batches], CONCURRENCY ?? batches.size, async ([laneId, list]) => { for (const raw of list) await send(laneId, raw); });
+    await pool([...batches], CONCURRENCY ?? batches.size, async ([laneId, list]) => {
+      for (const raw of list) await send(laneId, raw);
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (refused.length) throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
+    if (refused.length)
+      throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
     const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
     const metrics = { transactionsPerSecond: Math.round(timedTx / seconds), peakRssMb };
-    process.stdout.write(`${JSON.stringify({ ...metrics, timedTransactions: timedTx, seconds: Number(seconds.toFixed(2)), warmupBatches: warm, counts }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...metrics, timedTransactions: timedTx, seconds: Number(seconds.toFixed(2)), warmupBatches: warm, counts }, null, 2)}\n`,
+    );
     const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
-    writeResults('ingest', metrics, `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} when the bench started`);
+    writeResults(
+      'ingest',
+      metrics,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} when the bench started`,
+    );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
   }

@@ -11,7 +11,8 @@ export type Api = (path: string, body: unknown, auth: Record<string, string>) =>
 export type BenchCard = { card: VirtualCard; vehicle: Vehicle; own: boolean };
 
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const plate = () => `皖${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${String(randomInt(1000)).padStart(3, '0')}`;
+const plate = () =>
+  `皖${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${String(randomInt(1000)).padStart(3, '0')}`;
 function residentId(): string {
   const body = `340104${1960 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -19,28 +20,94 @@ function residentId(): string {
 }
 
 /** One own card: customer, vehicle, card (debit ones on a debit account), and a load for stored-value. */
-export async function issueCard(api: Api, staff: { clerk: Record<string, string>; supervisor: Record<string, string> }, bankLoad: (card: VirtualCard) => Promise<void>, masters: MasterKeys, keyVersion: number, debit: boolean): Promise<BenchCard> {
-  const c = await api('/api/v1/customers', { kind: 'personal', name: '压测', idType: 1, idNumber: residentId(), phone: `139${String(randomInt(1e8)).padStart(8, '0')}`, ...(debit ? { account: { kind: 'debit', creditLimit: 100_000_000 } } : {}) }, debit ? staff.supervisor : staff.clerk);
+export async function issueCard(
+  api: Api,
+  staff: { clerk: Record<string, string>; supervisor: Record<string, string> },
+  bankLoad: (card: VirtualCard) => Promise<void>,
+  masters: MasterKeys,
+  keyVersion: number,
+  debit: boolean,
+): Promise<BenchCard> {
+  const c = await api(
+    '/api/v1/customers',
+    {
+      kind: 'personal',
+      name: '压测',
+      idType: 1,
+      idNumber: residentId(),
+      phone: `139${String(randomInt(1e8)).padStart(8, '0')}`,
+      ...(debit ? { account: { kind: 'debit', creditLimit: 100_000_000 } } : {}),
+    },
+    debit ? staff.supervisor : staff.clerk,
+  );
   let v: any;
   for (let i = 0; !v; i++) {
-    v = (await api(`/api/v1/customers/${c.customer.id}/vehicles`, { plate: plate(), plateColor: 0, vehicleClass: 1, seats: 5 }, staff.clerk).catch((e) => { if (i > 5) throw e; return null; }))?.vehicle;
+    v = (
+      await api(
+        `/api/v1/customers/${c.customer.id}/vehicles`,
+        { plate: plate(), plateColor: 0, vehicleClass: 1, seats: 5 },
+        staff.clerk,
+      ).catch((e) => {
+        if (i > 5) throw e;
+        return null;
+      })
+    )?.vehicle;
   }
   const cardType = debit ? 23 : 22;
-  const issued = await api('/api/v1/cards', { customerId: c.customer.id, vehicleId: v.id, cardType, payment: { method: 'cash' } }, staff.clerk);
+  const issued = await api(
+    '/api/v1/cards',
+    { customerId: c.customer.id, vehicleId: v.id, cardType, payment: { method: 'cash' } },
+    staff.clerk,
+  );
   const card = new VirtualCard({ cardNo: issued.card.cardNo, masters, keyVersion, balance: debit ? 4_000_000_000 : 0 });
   if (!debit) await bankLoad(card);
-  return { card, own: true, vehicle: { plate: v.plate, plateColor: 0, vehicleClass: 1, obuId: `3401${randomInt(1e12).toString().padStart(12, '0')}`, cardType } };
+  return {
+    card,
+    own: true,
+    vehicle: {
+      plate: v.plate,
+      plateColor: 0,
+      vehicleClass: 1,
+      obuId: `3401${randomInt(1e12).toString().padStart(12, '0')}`,
+      cardType,
+    },
+  };
 }
 
 export function foreignCard(purchase: Buffer): BenchCard {
   const cardNo = `3201${randomInt(1e8).toString().padStart(8, '0')}${randomInt(1e8).toString().padStart(8, '0')}`;
-  const card = new VirtualCard({ cardNo, masters: { load: randomBytes(16), tac: randomBytes(16), purchase }, balance: 4_000_000_000 });
-  return { card, own: false, vehicle: { plate: plate(), plateColor: 0, vehicleClass: 1, obuId: `3201${randomInt(1e12).toString().padStart(12, '0')}`, cardType: 22 } };
+  const card = new VirtualCard({
+    cardNo,
+    masters: { load: randomBytes(16), tac: randomBytes(16), purchase },
+    balance: 4_000_000_000,
+  });
+  return {
+    card,
+    own: false,
+    vehicle: {
+      plate: plate(),
+      plateColor: 0,
+      vehicleClass: 1,
+      obuId: `3201${randomInt(1e12).toString().padStart(12, '0')}`,
+      cardType: 22,
+    },
+  };
 }
 
 /** Every card's trips, round by round, spread over the lanes; returns each lane's batches as JSON text. */
-export function makeBatches(cards: BenchCard[], lanes: LaneSpec[], purchase: Buffer, tariff: LaneTariff, trips: number, start: Date, batchSize: number): { batches: Map<string, string[]>; transactions: number } {
-  const controllers = lanes.map((spec) => new LaneController(spec, new VirtualPsam(purchase, { terminalId: randomBytes(6).toString('hex').toUpperCase() })));
+export function makeBatches(
+  cards: BenchCard[],
+  lanes: LaneSpec[],
+  purchase: Buffer,
+  tariff: LaneTariff,
+  trips: number,
+  start: Date,
+  batchSize: number,
+): { batches: Map<string, string[]>; transactions: number } {
+  const controllers = lanes.map(
+    (spec) =>
+      new LaneController(spec, new VirtualPsam(purchase, { terminalId: randomBytes(6).toString('hex').toUpperCase() })),
+  );
   const entries = controllers.filter((c) => c.spec.direction === 'entry');
   const exits = controllers.filter((c) => c.spec.direction === 'exit');
   const queues = new Map<string, WireTransaction[]>(controllers.map((c) => [c.laneId, []]));
@@ -51,10 +118,15 @@ export function makeBatches(cards: BenchCard[], lanes: LaneSpec[], purchase: Buf
   for (let round = 0; round < trips; round++) {
     for (const [i, bc] of cards.entries()) {
       const entry = entries[(i + round) % entries.length];
-      const exit = exits.filter((x) => x.spec.station !== entry.spec.station)[(i * 7 + round) % (exits.length - 1 || 1)] ?? exits[0];
+      const exit =
+        exits.filter((x) => x.spec.station !== entry.spec.station)[(i * 7 + round) % (exits.length - 1 || 1)] ??
+        exits[0];
       const e = entry.entry(bc.card, bc.vehicle, new Date(t));
       const charge = tariff.charge(entry.spec.station, exit.spec.station, 1, bc.own);
-      const x = exit.exit(bc.card, bc.vehicle, new Date(t + 1000), e.point, { ...charge, sendSections: (i + round) % 2 === 0 });
+      const x = exit.exit(bc.card, bc.vehicle, new Date(t + 1000), e.point, {
+        ...charge,
+        sendSections: (i + round) % 2 === 0,
+      });
       queues.get(entry.laneId)!.push(e.tx);
       queues.get(exit.laneId)!.push(x);
       n += 2;
@@ -64,7 +136,8 @@ export function makeBatches(cards: BenchCard[], lanes: LaneSpec[], purchase: Buf
   const batches = new Map<string, string[]>();
   for (const [laneId, txs] of queues) {
     const list: string[] = [];
-    for (let i = 0; i < txs.length; i += batchSize) list.push(JSON.stringify({ transactions: txs.slice(i, i + batchSize) }));
+    for (let i = 0; i < txs.length; i += batchSize)
+      list.push(JSON.stringify({ transactions: txs.slice(i, i + batchSize) }));
     batches.set(laneId, list);
   }
   return { batches, transactions: n };

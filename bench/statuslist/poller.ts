@@ -23,8 +23,15 @@ async function cache(on: boolean): Promise<void> {
 }
 
 function get(lane: { id: string; secret: string }, path: string, gzip: boolean): Promise<IncomingMessage> {
-  const headers = { ...signatureHeaders({ clientId: lane.id, secret: lane.secret }, 'GET', path, '', Date.now()), 'accept-encoding': gzip ? 'gzip' : 'identity' };
-  return new Promise((resolve, reject) => request(centre + path, { method: 'GET', headers, agent }, resolve).on('error', reject).end());
+  const headers = {
+    ...signatureHeaders({ clientId: lane.id, secret: lane.secret }, 'GET', path, '', Date.now()),
+    'accept-encoding': gzip ? 'gzip' : 'identity',
+  };
+  return new Promise((resolve, reject) =>
+    request(centre + path, { method: 'GET', headers, agent }, resolve)
+      .on('error', reject)
+      .end(),
+  );
 }
 
 async function drain(r: IncomingMessage): Promise<Buffer> {
@@ -38,7 +45,8 @@ async function certificate() {
   return new X509Certificate((await drain(r)).toString()).publicKey;
 }
 
-const body = (r: IncomingMessage): AsyncIterable<Uint8Array> => (r.headers['content-encoding'] === 'gzip' ? r.pipe(createGunzip()) : r);
+const body = (r: IncomingMessage): AsyncIterable<Uint8Array> =>
+  r.headers['content-encoding'] === 'gzip' ? r.pipe(createGunzip()) : r;
 
 async function main() {
   const key = await certificate();
@@ -48,7 +56,13 @@ async function main() {
   const full = await get(lanes[0], `/api/v1/lanes/${lanes[0].id}/status-list`, true);
   const gz = full.headers['content-encoding'] === 'gzip';
   const read = await readPackage(body(full), key);
-  emit({ event: 'full-end', seconds: (performance.now() - t) / 1000, entries: read.entries, version: read.header.version, gzip: gz });
+  emit({
+    event: 'full-end',
+    seconds: (performance.now() - t) / 1000,
+    entries: read.entries,
+    version: read.header.version,
+    gzip: gz,
+  });
 
   // 2. the 1,000-change delta (ten versions), then a one-version delta: one lane after another
   const deltas = async (since: number, event: string) => {
@@ -65,7 +79,16 @@ async function main() {
       if (i >= 50) samples.push(performance.now() - t0); // the first 50 warm the connection and caches
     }
     samples.sort((a, b) => a - b);
-    emit({ event, lines: d.entries, kind: d.header.kind, from: d.header.from, version: d.header.version, p50: samples[Math.floor(samples.length * 0.5)], p99: samples[Math.ceil(samples.length * 0.99) - 1], max: samples.at(-1) });
+    emit({
+      event,
+      lines: d.entries,
+      kind: d.header.kind,
+      from: d.header.from,
+      version: d.header.version,
+      p50: samples[Math.floor(samples.length * 0.5)],
+      p99: samples[Math.ceil(samples.length * 0.99) - 1],
+      max: samples.at(-1),
+    });
   };
   // from the database every time (the figure reported), then as lanes really get it: the same
   // delta for every lane after a publish, from the cache
@@ -96,9 +119,19 @@ async function main() {
   await Promise.all(Array.from({ length: Number(concurrency) }, worker));
   const elapsed = (performance.now() - t) / 1000;
   lat.sort((a, b) => a - b);
-  emit({ event: 'not-modified', perSecond: done / elapsed, requests: done, errors, lanesCovered: Math.min(next, lanes.length), p99: lat[Math.ceil(lat.length * 0.99) - 1] });
+  emit({
+    event: 'not-modified',
+    perSecond: done / elapsed,
+    requests: done,
+    errors,
+    lanesCovered: Math.min(next, lanes.length),
+    p99: lat[Math.ceil(lat.length * 0.99) - 1],
+  });
   agent.destroy();
   process.stdin.destroy();
 }
 
-main().catch((err) => { emit({ event: 'error', message: String(err?.stack ?? err) }); process.exitCode = 1; });
+main().catch((err) => {
+  emit({ event: 'error', message: String(err?.stack ?? err) });
+  process.exitCode = 1;
+});

@@ -16,7 +16,15 @@ import {
   purchaseTacInput,
   tacKey,
 } from '../../src/platform/crypto/pboc.ts';
-import { MAX_BALANCE, MAX_SEQ, TRANS_TYPE_CAPP_PURCHASE, TRANS_TYPE_LOAD, TRANS_TYPE_PURCHASE, cardSerial8, upperHex as hex } from './card-basics.ts';
+import {
+  MAX_BALANCE,
+  MAX_SEQ,
+  TRANS_TYPE_CAPP_PURCHASE,
+  TRANS_TYPE_LOAD,
+  TRANS_TYPE_PURCHASE,
+  cardSerial8,
+  upperHex as hex,
+} from './card-basics.ts';
 
 export { TRANS_TYPE_CAPP_PURCHASE, TRANS_TYPE_LOAD, TRANS_TYPE_PURCHASE, cardSerial8 } from './card-basics.ts';
 export { VirtualPsam, type PurchaseMac1Request } from './virtual-psam.ts';
@@ -56,8 +64,22 @@ export type VirtualCardOptions = {
   random?: () => Buffer;
 };
 
-export type LoadInit = { balance: number; onlineSeq: number; keyVersion: number; algId: number; random: string; mac1: string };
-export type PurchaseInit = { balance: number; offlineSeq: number; overdraftLimit: number; keyVersion: number; algId: number; random: string };
+export type LoadInit = {
+  balance: number;
+  onlineSeq: number;
+  keyVersion: number;
+  algId: number;
+  random: string;
+  mac1: string;
+};
+export type PurchaseInit = {
+  balance: number;
+  offlineSeq: number;
+  overdraftLimit: number;
+  keyVersion: number;
+  algId: number;
+  random: string;
+};
 
 type LoadSession = { amount: number; terminalId: string; balance: number; onlineSeq: number; random: Buffer };
 type PurchaseSession = { amount: number; terminalId: string; transType: number; offlineSeq: number; random: Buffer };
@@ -68,7 +90,8 @@ function terminalIdOf(terminalId: string): string {
 }
 
 function amountOf(amount: number): number {
-  if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_BALANCE) throw new CardError('6A80', 'amount must fit 4 bytes unsigned');
+  if (!Number.isSafeInteger(amount) || amount < 0 || amount > MAX_BALANCE)
+    throw new CardError('6A80', 'amount must fit 4 bytes unsigned');
   return amount;
 }
 
@@ -107,11 +130,19 @@ export class VirtualCard {
     this.#offlineSeq = register(opts.offlineSeq ?? 0, MAX_SEQ, 'offlineSeq');
   }
 
-  get balance(): number { return this.#balance; }
-  get onlineSeq(): number { return this.#onlineSeq; }
-  get offlineSeq(): number { return this.#offlineSeq; }
+  get balance(): number {
+    return this.#balance;
+  }
+  get onlineSeq(): number {
+    return this.#onlineSeq;
+  }
+  get offlineSeq(): number {
+    return this.#offlineSeq;
+  }
   /** The last entry/exit record written by UPDATE CAPP DATA CACHE (file 0019), if any. */
-  get cappRecord(): Buffer | null { return this.#cappRecord ? Buffer.from(this.#cappRecord) : null; }
+  get cappRecord(): Buffer | null {
+    return this.#cappRecord ? Buffer.from(this.#cappRecord) : null;
+  }
 
   /** Arms one fault for the next matching command; it fires once. */
   failNext(step: FaultStep): void {
@@ -148,10 +179,20 @@ export class VirtualCard {
     if (this.#onlineSeq >= MAX_SEQ) throw new CardError('9402', 'online sequence at its maximum');
     const random = this.#challenge();
     const seslk = loadSessionKey(this.#dlk, random, encodeUint(this.#onlineSeq, 2, 'onlineSeq'));
-    const mac1 = mac8(seslk, loadMac1Input({ balance: this.#balance, amount: amt, transType: TRANS_TYPE_LOAD, terminalId: term }));
+    const mac1 = mac8(
+      seslk,
+      loadMac1Input({ balance: this.#balance, amount: amt, transType: TRANS_TYPE_LOAD, terminalId: term }),
+    );
     seslk.fill(0);
     this.#load = { amount: amt, terminalId: term, balance: this.#balance, onlineSeq: this.#onlineSeq, random };
-    return { balance: this.#balance, onlineSeq: this.#onlineSeq, keyVersion: this.keyVersion, algId: 0, random: hex(random), mac1: hex(mac1) };
+    return {
+      balance: this.#balance,
+      onlineSeq: this.#onlineSeq,
+      keyVersion: this.keyVersion,
+      algId: 0,
+      random: hex(random),
+      mac1: hex(mac1),
+    };
   }
 
   /** CREDIT FOR LOAD (80 52): checks MAC2, credits the purse, returns the TAC. */
@@ -164,7 +205,10 @@ export class VirtualCard {
     const seslk = loadSessionKey(this.#dlk, s.random, encodeUint(s.onlineSeq, 2, 'onlineSeq'));
     let expected: Buffer;
     try {
-      expected = mac8(seslk, loadMac2Input({ amount: s.amount, transType: TRANS_TYPE_LOAD, terminalId: s.terminalId, hostDate, hostTime }));
+      expected = mac8(
+        seslk,
+        loadMac2Input({ amount: s.amount, transType: TRANS_TYPE_LOAD, terminalId: s.terminalId, hostDate, hostTime }),
+      );
     } catch {
       throw new CardError('6A80', 'host date or time is not valid BCD');
     } finally {
@@ -173,7 +217,17 @@ export class VirtualCard {
     if (!expected.equals(given)) throw new CardError('9302', 'MAC2 does not verify');
     const newBalance = s.balance + s.amount;
     if (newBalance > MAX_BALANCE) throw new CardError('6A80', 'balance would overflow the purse');
-    const tac = this.#tac(loadTacInput({ newBalance, onlineSeq: s.onlineSeq, amount: s.amount, transType: TRANS_TYPE_LOAD, terminalId: s.terminalId, hostDate, hostTime }));
+    const tac = this.#tac(
+      loadTacInput({
+        newBalance,
+        onlineSeq: s.onlineSeq,
+        amount: s.amount,
+        transType: TRANS_TYPE_LOAD,
+        terminalId: s.terminalId,
+        hostDate,
+        hostTime,
+      }),
+    );
     this.#balance = newBalance;
     this.#onlineSeq = s.onlineSeq + 1;
     if (this.#takeFault('credit-after-write')) throw new CardRemovedError('credit-after-write');
@@ -192,7 +246,14 @@ export class VirtualCard {
     const random = this.#challenge();
     const transType = compound ? TRANS_TYPE_CAPP_PURCHASE : TRANS_TYPE_PURCHASE;
     this.#purchase = { amount: amt, terminalId: term, transType, offlineSeq: this.#offlineSeq, random };
-    return { balance: this.#balance, offlineSeq: this.#offlineSeq, overdraftLimit: 0, keyVersion: this.keyVersion, algId: 0, random: hex(random) };
+    return {
+      balance: this.#balance,
+      offlineSeq: this.#offlineSeq,
+      overdraftLimit: 0,
+      keyVersion: this.keyVersion,
+      algId: 0,
+      random: hex(random),
+    };
   }
 
   /** UPDATE CAPP DATA CACHE (80 DC): compound purchases only, inside the purchase session. */
@@ -202,7 +263,8 @@ export class VirtualCard {
       this.#endSessions();
       throw new CardError('6985', 'no compound purchase session');
     }
-    if (!Buffer.isBuffer(record) || record.length !== 43) throw new CardError('6700', 'the cache record is 43 bytes (AA 29 00 + 40)');
+    if (!Buffer.isBuffer(record) || record.length !== 43)
+      throw new CardError('6700', 'the cache record is 43 bytes (AA 29 00 + 40)');
     this.#cappRecord = Buffer.from(record);
   }
 
@@ -222,12 +284,24 @@ export class VirtualCard {
     try {
       let expected: Buffer;
       try {
-        expected = mac8(sespk, purchaseMac1Input({ amount: s.amount, transType: s.transType, terminalId: s.terminalId, date, time }));
+        expected = mac8(
+          sespk,
+          purchaseMac1Input({ amount: s.amount, transType: s.transType, terminalId: s.terminalId, date, time }),
+        );
       } catch {
         throw new CardError('6A80', 'date or time is not valid BCD');
       }
       if (!expected.equals(given)) throw new CardError('9302', 'MAC1 does not verify');
-      const tac = this.#tac(purchaseTacInput({ amount: s.amount, transType: s.transType, terminalId: s.terminalId, terminalSeq, date, time }));
+      const tac = this.#tac(
+        purchaseTacInput({
+          amount: s.amount,
+          transType: s.transType,
+          terminalId: s.terminalId,
+          terminalSeq,
+          date,
+          time,
+        }),
+      );
       const mac2 = hex(mac8(sespk, purchaseMac2Input({ amount: s.amount })));
       this.#balance -= s.amount;
       this.#offlineSeq = s.offlineSeq + 1;

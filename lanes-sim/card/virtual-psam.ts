@@ -2,7 +2,14 @@
 // derives each card's DPK on the spot, computes MAC1 and checks the card's MAC2. It owns the
 // terminal id and the terminal sequence, which is what makes (terminalId, terminalSeq) unique.
 import { timingSafeEqual } from 'node:crypto';
-import { cardKey, encodeUint, mac8, purchaseMac1Input, purchaseMac2Input, purchaseSessionKey } from '../../src/platform/crypto/pboc.ts';
+import {
+  cardKey,
+  encodeUint,
+  mac8,
+  purchaseMac1Input,
+  purchaseMac2Input,
+  purchaseSessionKey,
+} from '../../src/platform/crypto/pboc.ts';
 import { TRANS_TYPE_CAPP_PURCHASE, TRANS_TYPE_PURCHASE, cardSerial8, upperHex } from './card-basics.ts';
 
 export type PurchaseMac1Request = {
@@ -18,7 +25,14 @@ export type PurchaseMac1Request = {
   terminalSeq?: number;
 };
 
-export type PurchaseMac2Check = { cardNo: string; random: string; offlineSeq: number; terminalSeq: number; amount: number; mac2: string };
+export type PurchaseMac2Check = {
+  cardNo: string;
+  random: string;
+  offlineSeq: number;
+  terminalSeq: number;
+  amount: number;
+  mac2: string;
+};
 
 function challenge(random: string): Buffer {
   if (!/^[0-9A-Fa-f]{8}$/.test(random)) throw new Error('card random must be 8 hex digits');
@@ -31,10 +45,12 @@ export class VirtualPsam {
   #terminalSeq: number;
 
   constructor(purchaseMaster: Buffer, opts: { terminalId: string; terminalSeq?: number }) {
-    if (!Buffer.isBuffer(purchaseMaster) || purchaseMaster.length !== 16) throw new Error('purchase master must be 16 bytes');
+    if (!Buffer.isBuffer(purchaseMaster) || purchaseMaster.length !== 16)
+      throw new Error('purchase master must be 16 bytes');
     if (!/^[0-9A-Fa-f]{12}$/.test(opts.terminalId)) throw new Error('terminal id must be 12 hex digits');
     const seq = opts.terminalSeq ?? 1;
-    if (!Number.isSafeInteger(seq) || seq < 0 || seq > 0xffff_ffff) throw new Error('terminal sequence must fit 4 bytes');
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > 0xffff_ffff)
+      throw new Error('terminal sequence must fit 4 bytes');
     this.#master = Buffer.from(purchaseMaster);
     this.terminalId = opts.terminalId.toUpperCase();
     this.#terminalSeq = seq;
@@ -47,7 +63,12 @@ export class VirtualPsam {
   #sessionKey(cardNo: string, random: string, offlineSeq: number, terminalSeq: number): Buffer {
     const dpk = cardKey(this.#master, cardSerial8(cardNo));
     try {
-      return purchaseSessionKey(dpk, challenge(random), encodeUint(offlineSeq, 2, 'offlineSeq'), encodeUint(terminalSeq, 4, 'terminalSeq'));
+      return purchaseSessionKey(
+        dpk,
+        challenge(random),
+        encodeUint(offlineSeq, 2, 'offlineSeq'),
+        encodeUint(terminalSeq, 4, 'terminalSeq'),
+      );
     } finally {
       dpk.fill(0);
     }
@@ -59,7 +80,16 @@ export class VirtualPsam {
     const transType = req.compound === false ? TRANS_TYPE_PURCHASE : TRANS_TYPE_CAPP_PURCHASE;
     const k = this.#sessionKey(req.cardNo, req.random, req.offlineSeq, terminalSeq);
     try {
-      const mac1 = mac8(k, purchaseMac1Input({ amount: req.amount, transType, terminalId: this.terminalId, date: req.date, time: req.time }));
+      const mac1 = mac8(
+        k,
+        purchaseMac1Input({
+          amount: req.amount,
+          transType,
+          terminalId: this.terminalId,
+          date: req.date,
+          time: req.time,
+        }),
+      );
       if (req.terminalSeq === undefined) this.#terminalSeq = (this.#terminalSeq + 1) % 0x1_0000_0000;
       return { terminalSeq, mac1: upperHex(mac1) };
     } finally {

@@ -17,7 +17,12 @@ export type LaneListClientOptions = {
   keepEntries?: boolean; // false: verify and count only (benchmarks of huge lists)
 };
 
-export type PullOutcome = { kind: 'not-modified' | 'delta' | 'full'; version: number | null; entries: number; gzip: boolean };
+export type PullOutcome = {
+  kind: 'not-modified' | 'delta' | 'full';
+  version: number | null;
+  entries: number;
+  gzip: boolean;
+};
 
 export class HttpError extends Error {
   readonly status: number;
@@ -55,16 +60,28 @@ export class LaneListClient {
     return this.#o.now ? this.#o.now() : Date.now();
   }
 
-  async #request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async #request(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const h = { ...signatureHeaders({ clientId: this.laneId, secret: this.#o.secret }, method, path, text, this.#now()), ...headers };
+    const h = {
+      ...signatureHeaders({ clientId: this.laneId, secret: this.#o.secret }, method, path, text, this.#now()),
+      ...headers,
+    };
     if (text) h['Content-Type'] = 'application/json';
     return this.#fetch(this.#o.centre.replace(/\/$/, '') + path, { method, headers: h, body: text || undefined });
   }
 
   async #fail(res: Response): Promise<never> {
     const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    throw new HttpError(res.status, body?.error?.code, `${res.status} ${body?.error?.code ?? ''}: ${body?.error?.message ?? res.statusText}`);
+    throw new HttpError(
+      res.status,
+      body?.error?.code,
+      `${res.status} ${body?.error?.code ?? ''}: ${body?.error?.message ?? res.statusText}`,
+    );
   }
 
   listed(medium: 'card' | 'obu', id: string): number | undefined {
@@ -77,7 +94,8 @@ export class LaneListClient {
     const blocks = (await res.text()).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
     if (blocks.length === 0) throw new ListRejected('no certificate served');
     const leaf = new X509Certificate(blocks[0]!);
-    if (this.#o.caPem && !leaf.verify(new X509Certificate(this.#o.caPem).publicKey)) throw new ListRejected('the signing certificate is not issued by the pinned CA');
+    if (this.#o.caPem && !leaf.verify(new X509Certificate(this.#o.caPem).publicKey))
+      throw new ListRejected('the signing certificate is not issued by the pinned CA');
     this.#key = leaf.publicKey;
   }
 
@@ -96,7 +114,11 @@ export class LaneListClient {
     const keep = this.#o.keepEntries !== false;
     const staged: ListLine[] = [];
     try {
-      const { header } = await readPackage(res.body as unknown as AsyncIterable<Uint8Array>, this.#key!, keep ? (l) => staged.push(l) : undefined);
+      const { header } = await readPackage(
+        res.body as unknown as AsyncIterable<Uint8Array>,
+        this.#key!,
+        keep ? (l) => staged.push(l) : undefined,
+      );
       if (header.kind === 'delta' && header.from !== this.version) {
         const held = this.version;
         this.version = null; // out of step: start again from a full list
@@ -123,9 +145,17 @@ export class LaneListClient {
   async heartbeat(): Promise<void> {
     if (this.version === null) return; // nothing applied yet: nothing to report
     const key = `${this.laneId}.hb.${this.#now().toString(36)}.${++this.#seq}`;
-    const res = await this.#request('POST', `/api/v1/lanes/${encodeURIComponent(this.laneId)}/heartbeat`,
-      { listVersion: this.version, appliedAt: new Date(this.#now()).toISOString(), pendingUploads: 0, software: this.#o.software ?? 'lanes-sim 1.0' },
-      { 'Idempotency-Key': key });
+    const res = await this.#request(
+      'POST',
+      `/api/v1/lanes/${encodeURIComponent(this.laneId)}/heartbeat`,
+      {
+        listVersion: this.version,
+        appliedAt: new Date(this.#now()).toISOString(),
+        pendingUploads: 0,
+        software: this.#o.software ?? 'lanes-sim 1.0',
+      },
+      { 'Idempotency-Key': key },
+    );
     if (res.status !== 204) await this.#fail(res);
     this.stats.heartbeats++;
   }

@@ -6,14 +6,30 @@ import { LaneListClient, type LaneListClientOptions } from './client.ts';
 export type LaneSecret = { id: string; secret: string };
 
 export type FleetOptions = {
-  centre: string; lanes: LaneSecret[]; count: number; intervalSeconds: number; rounds?: number; durationSeconds?: number;
-  caPem?: string; keepEntries?: boolean; concurrency?: number; log?: (line: string) => void;
+  centre: string;
+  lanes: LaneSecret[];
+  count: number;
+  intervalSeconds: number;
+  rounds?: number;
+  durationSeconds?: number;
+  caPem?: string;
+  keepEntries?: boolean;
+  concurrency?: number;
+  log?: (line: string) => void;
   client?: Partial<LaneListClientOptions>;
 };
 
 export type FleetSummary = {
-  lanes: number; rounds: number; versions: Record<string, number>;
-  pulls: number; notModified: number; deltas: number; fulls: number; rejected: number; errors: number; heartbeats: number;
+  lanes: number;
+  rounds: number;
+  versions: Record<string, number>;
+  pulls: number;
+  notModified: number;
+  deltas: number;
+  fulls: number;
+  rejected: number;
+  errors: number;
+  heartbeats: number;
   failing: Array<{ laneId: string; error: string }>;
 };
 
@@ -24,10 +40,14 @@ export function parseSecrets(text: string): LaneSecret[] {
     const doc = JSON.parse(t) as LaneSecret[] | { lanes: LaneSecret[] };
     return Array.isArray(doc) ? doc : doc.lanes;
   }
-  return t.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => {
-    const [id, secret] = l.split(/\s+/);
-    return { id, secret };
-  });
+  return t
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [id, secret] = l.split(/\s+/);
+      return { id, secret };
+    });
 }
 
 export function summarise(clients: LaneListClient[], rounds: number): FleetSummary {
@@ -38,12 +58,18 @@ export function summarise(clients: LaneListClient[], rounds: number): FleetSumma
     versions[v] = (versions[v] ?? 0) + 1;
     for (const k of Object.keys(s) as Array<keyof typeof s>) s[k] += c.stats[k];
   }
-  const failing = clients.filter((c) => c.lastError).slice(0, 5).map((c) => ({ laneId: c.laneId, error: c.lastError! }));
+  const failing = clients
+    .filter((c) => c.lastError)
+    .slice(0, 5)
+    .map((c) => ({ laneId: c.laneId, error: c.lastError! }));
   return { lanes: clients.length, rounds, versions, ...s, failing };
 }
 
 export function formatSummary(f: FleetSummary): string {
-  const versions = Object.entries(f.versions).sort((a, b) => b[1] - a[1]).map(([v, n]) => `v${v}×${n}`).join(' ');
+  const versions = Object.entries(f.versions)
+    .sort((a, b) => b[1] - a[1])
+    .map(([v, n]) => `v${v}×${n}`)
+    .join(' ');
   const fail = f.failing.length ? `; e.g. ${f.failing.map((x) => `${x.laneId}: ${x.error}`).join(' | ')}` : '';
   return `round ${f.rounds}: ${f.lanes} lanes at ${versions}; pulls ${f.pulls} (304 ${f.notModified}, delta ${f.deltas}, full ${f.fulls}), heartbeats ${f.heartbeats}, rejected ${f.rejected}, errors ${f.errors}${fail}`;
 }
@@ -51,14 +77,23 @@ export function formatSummary(f: FleetSummary): string {
 export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
   if (o.lanes.length === 0) throw new Error('no lane secrets');
   // more simulated lanes than secrets: several controllers act as the same lane (load only)
-  const clients = Array.from({ length: o.count }, (_, i) => new LaneListClient({
-    ...o.client, centre: o.centre, laneId: o.lanes[i % o.lanes.length].id, secret: o.lanes[i % o.lanes.length].secret, caPem: o.caPem, keepEntries: o.keepEntries,
-  }));
+  const clients = Array.from(
+    { length: o.count },
+    (_, i) =>
+      new LaneListClient({
+        ...o.client,
+        centre: o.centre,
+        laneId: o.lanes[i % o.lanes.length].id,
+        secret: o.lanes[i % o.lanes.length].secret,
+        caPem: o.caPem,
+        keepEntries: o.keepEntries,
+      }),
+  );
   const limit = o.concurrency ?? 64;
   const intervalMs = o.intervalSeconds * 1000;
   const deadline = o.durationSeconds ? Date.now() + o.durationSeconds * 1000 : Infinity;
   let round = 0;
-  for (; (o.rounds === undefined || round < o.rounds) && Date.now() < deadline; ) {
+  for (; (o.rounds === undefined || round < o.rounds) && Date.now() < deadline;) {
     const start = Date.now();
     let next = 0;
     // each lane at its own offset within the interval, never more than `limit` in flight
@@ -73,7 +108,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetSummary> {
     round++;
     o.log?.(formatSummary(summarise(clients, round)));
     const rest = start + intervalMs - Date.now();
-    if ((o.rounds === undefined || round < o.rounds) && rest > 0 && Date.now() + rest < deadline) await new Promise((r) => setTimeout(r, rest));
+    if ((o.rounds === undefined || round < o.rounds) && rest > 0 && Date.now() + rest < deadline)
+      await new Promise((r) => setTimeout(r, rest));
   }
   return summarise(clients, round);
 }

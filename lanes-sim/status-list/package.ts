@@ -3,8 +3,20 @@
 // checked at the end; nothing read is to be applied before readPackage resolves.
 import { createHash, verify, type KeyObject } from 'node:crypto';
 
-export type ListHeader = { kind: 'full' | 'delta'; from: number; version: number; publishedAt: string | null; count: number };
-export type ListLine = { medium: 'card' | 'obu'; id: string; issuer: string; reason: number; action: 'enter' | 'leave' };
+export type ListHeader = {
+  kind: 'full' | 'delta';
+  from: number;
+  version: number;
+  publishedAt: string | null;
+  count: number;
+};
+export type ListLine = {
+  medium: 'card' | 'obu';
+  id: string;
+  issuer: string;
+  reason: number;
+  action: 'enter' | 'leave';
+};
 export type ReadResult = { header: ListHeader; entries: number; sha256: string };
 
 export class ListRejected extends Error {
@@ -24,18 +36,29 @@ function parse<T>(line: Buffer, what: string): T {
 
 function checkHeader(h: ListHeader): ListHeader {
   const int = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-  if ((h.kind !== 'full' && h.kind !== 'delta') || !int(h.from) || !int(h.version) || !int(h.count)) throw new ListRejected('malformed header');
+  if ((h.kind !== 'full' && h.kind !== 'delta') || !int(h.from) || !int(h.version) || !int(h.count))
+    throw new ListRejected('malformed header');
   return h;
 }
 
 function checkLine(l: ListLine, kind: ListHeader['kind']): ListLine {
   const idOk = (l.medium === 'card' && /^\d{20}$/.test(l.id)) || (l.medium === 'obu' && /^\d{16}$/.test(l.id));
-  if (!idOk || typeof l.reason !== 'number' || (l.action !== 'enter' && l.action !== 'leave') || (kind === 'full' && l.action !== 'enter')) throw new ListRejected(`malformed entry ${JSON.stringify(l)}`);
+  if (
+    !idOk ||
+    typeof l.reason !== 'number' ||
+    (l.action !== 'enter' && l.action !== 'leave') ||
+    (kind === 'full' && l.action !== 'enter')
+  )
+    throw new ListRejected(`malformed entry ${JSON.stringify(l)}`);
   return l;
 }
 
 // onEntry gets each entry as it is read (for a lane: into a staging set, applied after success).
-export async function readPackage(body: AsyncIterable<Uint8Array>, key: KeyObject, onEntry?: (l: ListLine) => void): Promise<ReadResult> {
+export async function readPackage(
+  body: AsyncIterable<Uint8Array>,
+  key: KeyObject,
+  onEntry?: (l: ListLine) => void,
+): Promise<ReadResult> {
   const digest = createHash('sha256');
   let header: ListHeader | undefined;
   let headerLine: Buffer | undefined;
@@ -44,7 +67,9 @@ export async function readPackage(body: AsyncIterable<Uint8Array>, key: KeyObjec
   let entries = 0;
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of body) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = carry.length
+      ? Buffer.concat([carry, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let pos = 0;
     let run = -1; // start of the entry lines of this buffer not yet digested: hashed in one piece
     for (;;) {
@@ -79,6 +104,7 @@ export async function readPackage(body: AsyncIterable<Uint8Array>, key: KeyObjec
   const sha256 = digest.digest('hex');
   if (t.sha256 !== sha256) throw new ListRejected('the entry lines do not match the sha256 of the trailer');
   const signed = Buffer.concat([headerLine, Buffer.from(`\n${sha256}`, 'utf8')]);
-  if (typeof t.signature !== 'string' || !verify('sha256', signed, key, Buffer.from(t.signature, 'base64'))) throw new ListRejected('the signature does not verify with the centre certificate');
+  if (typeof t.signature !== 'string' || !verify('sha256', signed, key, Buffer.from(t.signature, 'base64')))
+    throw new ListRejected('the signature does not verify with the centre certificate');
   return { header, entries, sha256 };
 }

@@ -5,9 +5,17 @@ import { createHash, createHmac } from 'node:crypto';
 
 export type Credentials = { clientId: string; secret: string };
 
-export function signatureHeaders(c: Credentials, method: string, pathWithQuery: string, body: string, timestampMs: number): Record<string, string> {
+export function signatureHeaders(
+  c: Credentials,
+  method: string,
+  pathWithQuery: string,
+  body: string,
+  timestampMs: number,
+): Record<string, string> {
   const ts = String(timestampMs);
   const digest = createHash('sha256').update(body, 'utf8').digest('hex');
-  const signature = createHmac('sha256', c.secret).update(`${method.toUpperCase()}\n${pathWithQuery}\n${ts}\n${digest}`).digest('hex');
+  const signature = createHmac('sha256', c.secret)
+    .update(`${method.toUpperCase()}\n${pathWithQuery}\n${ts}\n${digest}`)
+    .digest('hex');
   return { 'X-Client-Id': c.clientId, 'X-Timestamp': ts, 'X-Signature': signature };
 }

@@ -16,10 +16,19 @@ export interface Centre {
   bank(path: string, body: unknown, idempotencyKey: string): Promise<Reply>;
 }
 
-export function signatureHeaders(clientId: string, secret: string, method: string, path: string, body: string, timestampMs: number): Record<string, string> {
+export function signatureHeaders(
+  clientId: string,
+  secret: string,
+  method: string,
+  path: string,
+  body: string,
+  timestampMs: number,
+): Record<string, string> {
   const ts = String(timestampMs);
   const digest = createHash('sha256').update(body, 'utf8').digest('hex');
-  const signature = createHmac('sha256', secret).update(`${method.toUpperCase()}\n${path}\n${ts}\n${digest}`).digest('hex');
+  const signature = createHmac('sha256', secret)
+    .update(`${method.toUpperCase()}\n${path}\n${ts}\n${digest}`)
+    .digest('hex');
   return { 'X-Client-Id': clientId, 'X-Timestamp': ts, 'X-Signature': signature };
 }
 
@@ -39,14 +48,26 @@ export class HttpCentre implements Centre {
     this.#o = o;
   }
 
-  setTime(at: Date): void { this.#o.clock.set(at); }
-  now(): Date { return this.#o.clock.now(); }
+  setTime(at: Date): void {
+    this.#o.clock.set(at);
+  }
+  now(): Date {
+    return this.#o.clock.now();
+  }
 
   async #send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Reply> {
     const raw = body === undefined ? undefined : JSON.stringify(body);
-    const res = await fetch(this.#o.base + path, { method: method.toUpperCase(), headers: { ...(raw ? { 'content-type': 'application/json' } : {}), ...headers }, body: raw });
+    const res = await fetch(this.#o.base + path, {
+      method: method.toUpperCase(),
+      headers: { ...(raw ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: raw,
+    });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: Object.fromEntries(res.headers.entries()) };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : null,
+      headers: Object.fromEntries(res.headers.entries()),
+    };
   }
 
   async staff(role: StaffRole, method: 'get' | 'post', path: string, body?: unknown): Promise<Reply> {
@@ -58,7 +79,9 @@ export class HttpCentre implements Centre {
         token = r.body.token as string;
         this.#tokens.set(role, token);
       }
-      const reply = await this.#send(method, path, method === 'post' ? (body ?? {}) : undefined, { authorization: `Bearer ${token}` });
+      const reply = await this.#send(method, path, method === 'post' ? (body ?? {}) : undefined, {
+        authorization: `Bearer ${token}`,
+      });
       // a simulated day outlives a session: log in again
       if (reply.status !== 401 || attempt > 0) return reply;
       this.#tokens.delete(role);
@@ -67,7 +90,10 @@ export class HttpCentre implements Centre {
 
   #signed(clientId: string, secret: string, path: string, body: unknown, key: string): Promise<Reply> {
     const raw = JSON.stringify(body);
-    return this.#send('post', path, body, { ...signatureHeaders(clientId, secret, 'POST', path, raw, this.now().getTime()), 'Idempotency-Key': key });
+    return this.#send('post', path, body, {
+      ...signatureHeaders(clientId, secret, 'POST', path, raw, this.now().getTime()),
+      'Idempotency-Key': key,
+    });
   }
 
   lane(laneId: string, path: string, body: unknown, key: string): Promise<Reply> {

@@ -19,22 +19,51 @@ export const FAULTS = ['duplicate', 'reorder', 'tac', 'lost', 'skew', 'late', 'b
 export type Fault = (typeof FAULTS)[number];
 
 export type DayOptions = {
-  centre: Centre; date: string; vehicles: number; seed: number; faults: ReadonlySet<Fault>;
-  masters: MasterKeys; keyVersion: number; network?: string;
+  centre: Centre;
+  date: string;
+  vehicles: number;
+  seed: number;
+  faults: ReadonlySet<Fault>;
+  masters: MasterKeys;
+  keyVersion: number;
+  network?: string;
   laneIds?: string[]; // default: every ETC lane of the network
-  uploadMinutes?: number; batchSize?: number; foreignShare?: number; debitShare?: number;
+  uploadMinutes?: number;
+  batchSize?: number;
+  foreignShare?: number;
+  debitShare?: number;
   log?: (line: string) => void;
 };
 
-export type Mismatch = { laneId: string; terminalId: string; terminalSeq: number; fault: string; expected: Expect; got: unknown };
+export type Mismatch = {
+  laneId: string;
+  terminalId: string;
+  terminalSeq: number;
+  fault: string;
+  expected: Expect;
+  got: unknown;
+};
 
 export type DayReport = {
-  date: string; vehicles: number; trips: number; transactions: number;
-  uploads: number; received: number; accepted: number; duplicate: number; rejected: number; replays: number;
+  date: string;
+  vehicles: number;
+  trips: number;
+  transactions: number;
+  uploads: number;
+  received: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  replays: number;
   byFault: Record<string, { transactions: number; asExpected: number }>;
   mismatches: Mismatch[];
   lateTransactions: Array<{ terminalId: string; terminalSeq: number }>;
-  clearing: { date: string; operators: Array<{ operatorId: string; amount: number }>; expected: Record<string, number>; steps: string[] };
+  clearing: {
+    date: string;
+    operators: Array<{ operatorId: string; amount: number }>;
+    expected: Record<string, number>;
+    steps: string[];
+  };
   debitCards: string[];
 };
 
@@ -56,28 +85,77 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
   // the day before: issue the fleet and load it
   centre.setTime(new Date(day0.getTime() - 14 * HOUR));
   const net: NetworkDoc = must('network', await centre.staff('clerk', 'get', `/api/v1/network?date=${o.date}`));
-  const tariff = new LaneTariff(net, must('discounts', await centre.staff('clerk', 'get', '/api/v1/network/discounts')) as DiscountDoc);
-  const vehicles = await issueFleet(centre, rng, { count: o.vehicles, masters: o.masters, keyVersion: o.keyVersion, foreignShare: o.foreignShare ?? 0.1, debitShare: o.debitShare ?? 0.15, initialLoad: 200_000, debitCreditLimit: 3000 }, runId);
-  log(`issued ${vehicles.filter((v) => v.own).length} own cards and ${vehicles.filter((v) => !v.own).length} other provinces' cards`);
+  const tariff = new LaneTariff(
+    net,
+    must('discounts', await centre.staff('clerk', 'get', '/api/v1/network/discounts')) as DiscountDoc,
+  );
+  const vehicles = await issueFleet(
+    centre,
+    rng,
+    {
+      count: o.vehicles,
+      masters: o.masters,
+      keyVersion: o.keyVersion,
+      foreignShare: o.foreignShare ?? 0.1,
+      debitShare: o.debitShare ?? 0.15,
+      initialLoad: 200_000,
+      debitCreditLimit: 3000,
+    },
+    runId,
+  );
+  log(
+    `issued ${vehicles.filter((v) => v.own).length} own cards and ${vehicles.filter((v) => !v.own).length} other provinces' cards`,
+  );
 
-  const specs: LaneSpec[] = net.lanes.filter((l) => l.etcEnabled && (!o.laneIds || o.laneIds.includes(l.id)))
+  const specs: LaneSpec[] = net.lanes
+    .filter((l) => l.etcEnabled && (!o.laneIds || o.laneIds.includes(l.id)))
     .map((l) => ({ laneId: l.id, network, station: l.stationId, laneNo: l.laneNo, direction: l.direction }));
-  const lanes = specs.map((s) => new LaneController(s, new VirtualPsam(o.masters.purchase, { terminalId: randomBytes(6).toString('hex').toUpperCase(), terminalSeq: 1 })));
+  const lanes = specs.map(
+    (s) =>
+      new LaneController(
+        s,
+        new VirtualPsam(o.masters.purchase, {
+          terminalId: randomBytes(6).toString('hex').toUpperCase(),
+          terminalSeq: 1,
+        }),
+      ),
+  );
   const entryLanes = lanes.filter((l) => l.spec.direction === 'entry');
   const exitLanes = lanes.filter((l) => l.spec.direction === 'exit');
-  const plan = planDay(rng, o.date, vehicles, entryLanes, exitLanes, { uploadMinutes: o.uploadMinutes ?? 60, lossReport: o.faults.has('lost') });
+  const plan = planDay(rng, o.date, vehicles, entryLanes, exitLanes, {
+    uploadMinutes: o.uploadMinutes ?? 60,
+    lossReport: o.faults.has('lost'),
+  });
   // the faulty lanes are chosen from the plan, so that each fault meets traffic: the skewed clock at
   // the busiest exit lane, the late uploads at the lane busiest in the evening (from 18:00 on)
   const evening = day0.getTime() + 18 * HOUR;
-  const busiest = (pool: LaneController[], count: (l: LaneController) => number) => [...pool].sort((a, b) => count(b) - count(a) || (a.laneId < b.laneId ? -1 : 1))[0];
-  const passages = (l: LaneController, from = 0) => plan.trips.filter((t) => (t.entryLane === l && t.entryAt.getTime() >= from) || (t.exitLane === l && t.exitAt.getTime() >= from)).length;
+  const busiest = (pool: LaneController[], count: (l: LaneController) => number) =>
+    [...pool].sort((a, b) => count(b) - count(a) || (a.laneId < b.laneId ? -1 : 1))[0];
+  const passages = (l: LaneController, from = 0) =>
+    plan.trips.filter(
+      (t) => (t.entryLane === l && t.entryAt.getTime() >= from) || (t.exitLane === l && t.exitAt.getTime() >= from),
+    ).length;
   const skewed = o.faults.has('skew') ? busiest(exitLanes, (l) => passages(l)) : undefined;
   if (skewed) skewed.skewMs = 2 * HOUR;
-  const late = o.faults.has('late') ? busiest(lanes.filter((l) => l !== skewed), (l) => passages(l, evening)) : undefined;
+  const late = o.faults.has('late')
+    ? busiest(
+        lanes.filter((l) => l !== skewed),
+        (l) => passages(l, evening),
+      )
+    : undefined;
 
   const outbox: Outbox = new Map(lanes.map((l) => [l.laneId, []]));
   const entries = new Map<SimVehicle, Point>();
-  const sent: Sent = { keys: new Set(), results: [], uploads: 0, replays: 0, copies: 0, resent: 0, received: 0, counts: { accepted: 0, duplicate: 0, rejected: 0 } };
+  const sent: Sent = {
+    keys: new Set(),
+    results: [],
+    uploads: 0,
+    replays: 0,
+    copies: 0,
+    resent: 0,
+    received: 0,
+    counts: { accepted: 0, duplicate: 0, rejected: 0 },
+  };
   const held: Array<{ laneId: string; items: Item[] }> = [];
   const injected = new Set<Fault>();
   const cardFaults = { tac: o.faults.has('tac'), balance: o.faults.has('balance') };
@@ -86,7 +164,12 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
   for (const ev of plan.events) {
     centre.setTime(ev.at);
     if (ev.kind === 'loss') {
-      must('loss report', await centre.staff('clerk', 'post', `/api/v1/cards/${ev.vehicle.cardNo}/loss-report`, { reason: 'simulated loss' }));
+      must(
+        'loss report',
+        await centre.staff('clerk', 'post', `/api/v1/cards/${ev.vehicle.cardNo}/loss-report`, {
+          reason: 'simulated loss',
+        }),
+      );
     } else if (ev.kind === 'load') {
       await bankLoad(centre, ev.vehicle.card, ev.amount, `SIM-${runId}-${ev.vehicle.n}-${ev.at.getTime()}`);
     } else if (ev.kind === 'entry' || ev.kind === 'exit') {
@@ -112,7 +195,20 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
       }
       const code = [16, 1, 9, 14].find((c) => faults.some((f) => f.code === c));
       const fault = faults.find((f) => f.code === code)?.fault ?? 'none';
-      outbox.get(lane.laneId)!.push({ tx, fault, expect: code === undefined ? { disposition: 'accepted' } : { disposition: 'rejected', code }, own: v.own, charge: ev.kind === 'exit' && v.own ? tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, true).operators : undefined, late: false });
+      outbox
+        .get(lane.laneId)!
+        .push({
+          tx,
+          fault,
+          expect: code === undefined ? { disposition: 'accepted' } : { disposition: 'rejected', code },
+          own: v.own,
+          charge:
+            ev.kind === 'exit' && v.own
+              ? tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, true)
+                  .operators
+              : undefined,
+          late: false,
+        });
     } else {
       for (const lane of lanes) {
         const items = outbox.get(lane.laneId)!.splice(0);
@@ -142,13 +238,25 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
   }
   const debitCards = vehicles.filter((v) => v.own && v.vehicle.cardType === 23).map((v) => v.cardNo);
   return {
-    date: o.date, vehicles: vehicles.length, trips: plan.trips.length, transactions: sent.results.filter((r) => r.first).length,
-    uploads: sent.uploads, received: sent.received, ...sent.counts, replays: sent.replays, byFault,
+    date: o.date,
+    vehicles: vehicles.length,
+    trips: plan.trips.length,
+    transactions: sent.results.filter((r) => r.first).length,
+    uploads: sent.uploads,
+    received: sent.received,
+    ...sent.counts,
+    replays: sent.replays,
+    byFault,
     mismatches: sent.results.filter((r) => !r.ok).map((r) => r.mismatch!),
-    lateTransactions: held.flatMap((h) => h.items.map((i) => ({ terminalId: i.tx.terminalId, terminalSeq: i.tx.terminalSeq }))),
+    lateTransactions: held.flatMap((h) =>
+      h.items.map((i) => ({ terminalId: i.tx.terminalId, terminalSeq: i.tx.terminalSeq })),
+    ),
     clearing: {
-      date: o.date, steps: run.done,
-      operators: run.day.operators.filter((x: { source: string }) => x.source === 'own-card').map((x: { operatorId: string; amount: number }) => ({ operatorId: x.operatorId, amount: x.amount })),
+      date: o.date,
+      steps: run.done,
+      operators: run.day.operators
+        .filter((x: { source: string }) => x.source === 'own-card')
+        .map((x: { operatorId: string; amount: number }) => ({ operatorId: x.operatorId, amount: x.amount })),
       expected: expectedSplit(sent.results),
     },
     debitCards,

@@ -10,10 +10,19 @@ import type { Rng } from './rng.ts';
 
 export type SimVehicle = { n: number; vehicle: Vehicle; card: VirtualCard; own: boolean; cardNo: string };
 
-export type FleetOptions = { count: number; masters: MasterKeys; keyVersion: number; foreignShare: number; debitShare: number; initialLoad: number; debitCreditLimit: number };
+export type FleetOptions = {
+  count: number;
+  masters: MasterKeys;
+  keyVersion: number;
+  foreignShare: number;
+  debitShare: number;
+  initialLoad: number;
+  debitCreditLimit: number;
+};
 
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const plate = () => `皖${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${String(randomInt(1000)).padStart(3, '0')}`;
+const plate = () =>
+  `皖${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${String(randomInt(1000)).padStart(3, '0')}`;
 function residentId(): string {
   const body = `340104${1960 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`;
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -37,30 +46,94 @@ function vehicleClassOf(rng: Rng): number {
 export async function bankLoad(centre: Centre, card: VirtualCard, amount: number, reference: string): Promise<void> {
   const terminalId = '0A1B2C3D4E5F';
   const init = card.initializeForLoad(amount, terminalId);
-  const a = expect('load init', await centre.bank('/api/v1/channel/loads', { cardNo: card.cardNo, amount, terminalId, card: init, payment: { method: 'bank-account', reference } }, `${reference}-i`), 201);
+  const a = expect(
+    'load init',
+    await centre.bank(
+      '/api/v1/channel/loads',
+      { cardNo: card.cardNo, amount, terminalId, card: init, payment: { method: 'bank-account', reference } },
+      `${reference}-i`,
+    ),
+    201,
+  );
   const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-  expect('load confirm', await centre.bank(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac }, `${reference}-c`), 200);
+  expect(
+    'load confirm',
+    await centre.bank(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac }, `${reference}-c`),
+    200,
+  );
 }
 
-async function ownVehicle(centre: Centre, rng: Rng, n: number, o: FleetOptions, debit: boolean, runId: string): Promise<SimVehicle> {
+async function ownVehicle(
+  centre: Centre,
+  rng: Rng,
+  n: number,
+  o: FleetOptions,
+  debit: boolean,
+  runId: string,
+): Promise<SimVehicle> {
   const role = debit ? 'supervisor' : 'clerk';
   const account = debit ? { account: { kind: 'debit', creditLimit: o.debitCreditLimit } } : {};
-  const c = expect('customer', await centre.staff(role, 'post', '/api/v1/customers', { kind: 'personal', name: '模拟车主', idType: 1, idNumber: residentId(), phone: `139${String(randomInt(1e8)).padStart(8, '0')}`, ...account }), 201);
+  const c = expect(
+    'customer',
+    await centre.staff(role, 'post', '/api/v1/customers', {
+      kind: 'personal',
+      name: '模拟车主',
+      idType: 1,
+      idNumber: residentId(),
+      phone: `139${String(randomInt(1e8)).padStart(8, '0')}`,
+      ...account,
+    }),
+    201,
+  );
   const vehicleClass = vehicleClassOf(rng);
   const truck = vehicleClass >= 11;
   let v: any;
   for (let attempt = 0; ; attempt++) {
-    const body = { plate: plate(), plateColor: truck ? 1 : 0, vehicleClass, ...(truck ? { vin: vin(), axles: 2 + (vehicleClass - 11), loadKg: 10000 } : { seats: 5 }) };
+    const body = {
+      plate: plate(),
+      plateColor: truck ? 1 : 0,
+      vehicleClass,
+      ...(truck ? { vin: vin(), axles: 2 + (vehicleClass - 11), loadKg: 10000 } : { seats: 5 }),
+    };
     const r = await centre.staff('clerk', 'post', `/api/v1/customers/${c.customer.id}/vehicles`, body);
-    if (r.status === 201) { v = r.body.vehicle; break; }
+    if (r.status === 201) {
+      v = r.body.vehicle;
+      break;
+    }
     if (r.status !== 409 || attempt > 5) expect('vehicle', r, 201); // a plate already taken: draw another
   }
   const cardType = debit ? 23 : 22;
-  const card = expect('card', await centre.staff('clerk', 'post', '/api/v1/cards', { customerId: c.customer.id, vehicleId: v.id, cardType, payment: { method: 'cash' } }), 201).card;
+  const card = expect(
+    'card',
+    await centre.staff('clerk', 'post', '/api/v1/cards', {
+      customerId: c.customer.id,
+      vehicleId: v.id,
+      cardType,
+      payment: { method: 'cash' },
+    }),
+    201,
+  ).card;
   // a debit-account card has no purse to speak of: its register is never the limit
-  const virtual = new VirtualCard({ cardNo: card.cardNo, masters: o.masters, keyVersion: o.keyVersion, ...(debit ? { balance: 4_000_000_000 } : {}) });
+  const virtual = new VirtualCard({
+    cardNo: card.cardNo,
+    masters: o.masters,
+    keyVersion: o.keyVersion,
+    ...(debit ? { balance: 4_000_000_000 } : {}),
+  });
   if (!debit) await bankLoad(centre, virtual, o.initialLoad, `SIM-${runId}-${n}-0`);
-  return { n, own: true, cardNo: card.cardNo, card: virtual, vehicle: { plate: v.plate, plateColor: v.plateColor, vehicleClass, obuId: `${card.cardNo.slice(0, 4)}${rng.digits(12)}`, cardType } };
+  return {
+    n,
+    own: true,
+    cardNo: card.cardNo,
+    card: virtual,
+    vehicle: {
+      plate: v.plate,
+      plateColor: v.plateColor,
+      vehicleClass,
+      obuId: `${card.cardNo.slice(0, 4)}${rng.digits(12)}`,
+      cardType,
+    },
+  };
 }
 
 // The lanes' PSAMs hold one purchase key for the simulation, so every card's purchase key is
@@ -72,7 +145,19 @@ function foreignVehicle(rng: Rng, n: number, purchase: Buffer): SimVehicle {
   const masters = { load: randomBytes(16), tac: randomBytes(16), purchase };
   const vehicleClass = vehicleClassOf(rng);
   const card = new VirtualCard({ cardNo, masters, balance: 500_000 });
-  return { n, own: false, cardNo, card, vehicle: { plate: plate(), plateColor: vehicleClass >= 11 ? 1 : 0, vehicleClass, obuId: `${network}${rng.digits(12)}`, cardType: 22 } };
+  return {
+    n,
+    own: false,
+    cardNo,
+    card,
+    vehicle: {
+      plate: plate(),
+      plateColor: vehicleClass >= 11 ? 1 : 0,
+      vehicleClass,
+      obuId: `${network}${rng.digits(12)}`,
+      cardType: 22,
+    },
+  };
 }
 
 export async function issueFleet(centre: Centre, rng: Rng, o: FleetOptions, runId: string): Promise<SimVehicle[]> {

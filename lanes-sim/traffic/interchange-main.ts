@@ -30,7 +30,16 @@ export const INTERCHANGE_USAGE = `  interchange [--vehicles N] [--visit-share F]
 const HOUR = 3_600_000;
 
 export async function interchangeCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: { vehicles: { type: 'string', default: '20' }, 'visit-share': { type: 'string', default: '0.3' }, seed: { type: 'string', default: '1' }, date: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      vehicles: { type: 'string', default: '20' },
+      'visit-share': { type: 'string', default: '0.3' },
+      seed: { type: 'string', default: '1' },
+      date: { type: 'string' },
+    },
+  });
   const vehicles = Number(values.vehicles);
   const visitShare = Number(values['visit-share']);
   const seed = Number(values.seed);
@@ -47,40 +56,90 @@ export async function interchangeCommand(args: string[]): Promise<number> {
     for (const network of ['3401', '3201']) {
       const dir = mkdtempSync(join(tmpdir(), `lanes-sim-${network}-`));
       dirs.push(dir);
-      const config = loadConfig({ ETC_DATA_DIR: dir, ETC_NETWORK: network, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+      const config = loadConfig({
+        ETC_DATA_DIR: dir,
+        ETC_NETWORK: network,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      });
       const clock = new ManualClock(new Date(`${date}T00:00:00+08:00`));
       const app = await bootstrap(config, { clock, log: createLogger(config.logLevel), queue: new InProcessQueue() });
       apps.push(app);
-      sims.push(await startSimCentre(app, clock, { masters: { load: randomBytes(16), tac: randomBytes(16), purchase } }));
+      sims.push(
+        await startSimCentre(app, clock, { masters: { load: randomBytes(16), tac: randomBytes(16), purchase } }),
+      );
     }
     const [A, B] = sims;
     await pairSimCentres(A, B);
     const started = Date.now();
     const report = await simulateInterchangeDay({
-      sides: [A, B].map((s) => ({ centre: s.centre, network: s.network, masters: s.masters, keyVersion: s.keyVersion })) as [never, never],
-      date, vehicles, visitShare, seed, faults: { tac: true, lost: true, duplicate: true }, batchSize: 50, log: out,
+      sides: [A, B].map((s) => ({
+        centre: s.centre,
+        network: s.network,
+        masters: s.masters,
+        keyVersion: s.keyVersion,
+      })) as [never, never],
+      date,
+      vehicles,
+      visitShare,
+      seed,
+      faults: { tac: true, lost: true, duplicate: true },
+      batchSize: 50,
+      log: out,
     });
     for (const s of sims) s.clock.set(new Date(new Date(`${date}T00:00:00+08:00`).getTime() + 24 * HOUR + 40 * 60_000));
     const outcomes = await clearTogether(sims, date);
     let ok = report.mismatches.length === 0 && outcomes.every((o) => o.pending === null);
-    out(`day ${date}: ${report.crossings.length} cross-province transactions (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    for (const [provider, issuer] of [[A, B], [B, A]]) {
+    out(
+      `day ${date}: ${report.crossings.length} cross-province transactions (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    for (const [provider, issuer] of [
+      [A, B],
+      [B, A],
+    ]) {
       const expected = report.crossings.filter((c) => c.laneNetwork === provider.network);
-      const disputed = new Map((await issuer.app.db('interchange_disputes').where({ side: 'issuer' })).map((d) => [d.trans_id as string, d.result as number]));
-      const accepted = new Set((await issuer.app.db('lane_transactions').whereNotNull('received_package_id').where({ disposition: 'accepted' }).select('terminal_id', 'terminal_seq')).map((r) => transIdOf(r.terminal_id, r.terminal_seq)));
-      const wrong = expected.filter((c) => (c.issuer_expects.result === 'accepted' ? !accepted.has(c.transId) || disputed.has(c.transId) : disputed.get(c.transId) !== c.issuer_expects.code));
+      const disputed = new Map(
+        (await issuer.app.db('interchange_disputes').where({ side: 'issuer' })).map((d) => [
+          d.trans_id as string,
+          d.result as number,
+        ]),
+      );
+      const accepted = new Set(
+        (
+          await issuer.app
+            .db('lane_transactions')
+            .whereNotNull('received_package_id')
+            .where({ disposition: 'accepted' })
+            .select('terminal_id', 'terminal_seq')
+        ).map((r) => transIdOf(r.terminal_id, r.terminal_seq)),
+      );
+      const wrong = expected.filter((c) =>
+        c.issuer_expects.result === 'accepted'
+          ? !accepted.has(c.transId) || disputed.has(c.transId)
+          : disputed.get(c.transId) !== c.issuer_expects.code,
+      );
       ok &&= wrong.length === 0;
-      out(`  ${provider.network} roads, ${issuer.network} cards: ${expected.length} transactions, ${accepted.size} confirmed, ${disputed.size} disputed (${[...new Set(disputed.values())].sort().map((c) => `code ${c}`).join(', ') || 'none'})${wrong.length ? `; ${wrong.length} NOT AS EXPECTED` : ''}`);
+      out(
+        `  ${provider.network} roads, ${issuer.network} cards: ${expected.length} transactions, ${accepted.size} confirmed, ${disputed.size} disputed (${
+          [...new Set(disputed.values())]
+            .sort()
+            .map((c) => `code ${c}`)
+            .join(', ') || 'none'
+        })${wrong.length ? `; ${wrong.length} NOT AS EXPECTED` : ''}`,
+      );
     }
     const sa = await A.app.db('settlements').where({ clearing_date: date, network: B.network }).first();
     const sb = await B.app.db('settlements').where({ clearing_date: date, network: A.network }).first();
     const mirrors = !!sa && !!sb && BigInt(sa.net) === -BigInt(sb.net);
     ok &&= mirrors;
-    out(`settlement: ${A.network} with ${B.network} net ${sa?.net ?? 'none'} fen, ${B.network} with ${A.network} net ${sb?.net ?? 'none'} fen — ${mirrors ? 'mirror images' : 'DO NOT MIRROR'}`);
+    out(
+      `settlement: ${A.network} with ${B.network} net ${sa?.net ?? 'none'} fen, ${B.network} with ${A.network} net ${sb?.net ?? 'none'} fen — ${mirrors ? 'mirror images' : 'DO NOT MIRROR'}`,
+    );
     for (const s of sims) {
       const ledger = await checkLedger(s.app.db);
       ok &&= ledger.ok;
-      out(`${s.network}: ${ledger.ok ? 'ledger invariants hold' : `LEDGER INVARIANTS FAILED: ${ledger.failures.map((f) => `${f.check}: ${f.detail}`).join('; ')}`}`);
+      out(
+        `${s.network}: ${ledger.ok ? 'ledger invariants hold' : `LEDGER INVARIANTS FAILED: ${ledger.failures.map((f) => `${f.check}: ${f.detail}`).join('; ')}`}`,
+      );
     }
     if (report.mismatches.length) out(`MISMATCHES at the lanes: ${JSON.stringify(report.mismatches.slice(0, 10))}`);
     return ok ? 0 : 1;

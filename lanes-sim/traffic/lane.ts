@@ -9,10 +9,25 @@ import type { VirtualCard, VirtualPsam } from '../card/virtual-card.ts';
 export type Point = { network: string; station: number; lane: number; time: string };
 // ICD §2, as JSON: amounts are integer fen, times ISO 8601 with +08:00
 export type WireTransaction = {
-  terminalId: string; terminalSeq: number; transType: string; time: string;
-  cardNo: string; cardType: number; obuId?: string; plate?: string; plateColor?: number; vehicleClass: number;
-  entry?: Point; exit?: Point; sections?: string[]; fee: number; amount: number;
-  balanceBefore?: number; balanceAfter?: number; offlineSeq: number; tac: string;
+  terminalId: string;
+  terminalSeq: number;
+  transType: string;
+  time: string;
+  cardNo: string;
+  cardType: number;
+  obuId?: string;
+  plate?: string;
+  plateColor?: number;
+  vehicleClass: number;
+  entry?: Point;
+  exit?: Point;
+  sections?: string[];
+  fee: number;
+  amount: number;
+  balanceBefore?: number;
+  balanceAfter?: number;
+  offlineSeq: number;
+  tac: string;
 };
 
 export type Vehicle = { plate: string; plateColor: number; vehicleClass: number; obuId: string; cardType: 22 | 23 };
@@ -46,7 +61,13 @@ function cappRecord(network: string, station: number, lane: number, at: Date, ve
   return r;
 }
 
-export type LaneSpec = { laneId: string; network: string; station: number; laneNo: number; direction: 'entry' | 'exit' };
+export type LaneSpec = {
+  laneId: string;
+  network: string;
+  station: number;
+  laneNo: number;
+  direction: 'entry' | 'exit';
+};
 
 export class LaneController {
   readonly spec: LaneSpec;
@@ -58,7 +79,9 @@ export class LaneController {
     this.psam = psam;
   }
 
-  get laneId(): string { return this.spec.laneId; }
+  get laneId(): string {
+    return this.spec.laneId;
+  }
 
   #point(at: Date): Point {
     return { network: this.spec.network, station: this.spec.station, lane: this.spec.laneNo, time: cstIso(at) };
@@ -68,20 +91,52 @@ export class LaneController {
   #purchase(card: VirtualCard, vehicle: Vehicle, amount: number, at: Date, exit: boolean) {
     const { date, time } = cardDateTime(at);
     const init = card.initializeForPurchase(amount, this.psam.terminalId, true);
-    const { terminalSeq, mac1 } = this.psam.computeMac1({ cardNo: card.cardNo, random: init.random, offlineSeq: init.offlineSeq, amount, date, time });
+    const { terminalSeq, mac1 } = this.psam.computeMac1({
+      cardNo: card.cardNo,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      amount,
+      date,
+      time,
+    });
     card.updateCappDataCache(cappRecord(this.spec.network, this.spec.station, this.spec.laneNo, at, vehicle, exit));
     const { tac, mac2 } = card.debitForPurchase(terminalSeq, date, time, mac1);
-    if (!this.psam.verifyMac2({ cardNo: card.cardNo, random: init.random, offlineSeq: init.offlineSeq, terminalSeq, amount, mac2 })) throw new Error('the card MAC2 does not verify');
+    if (
+      !this.psam.verifyMac2({
+        cardNo: card.cardNo,
+        random: init.random,
+        offlineSeq: init.offlineSeq,
+        terminalSeq,
+        amount,
+        mac2,
+      })
+    )
+      throw new Error('the card MAC2 does not verify');
     return { terminalSeq, tac, offlineSeq: init.offlineSeq, balanceBefore: init.balance };
   }
 
-  #base(card: VirtualCard, vehicle: Vehicle, at: Date, p: { terminalSeq: number; tac: string; offlineSeq: number; balanceBefore: number }, amount: number) {
+  #base(
+    card: VirtualCard,
+    vehicle: Vehicle,
+    at: Date,
+    p: { terminalSeq: number; tac: string; offlineSeq: number; balanceBefore: number },
+    amount: number,
+  ) {
     const stored = vehicle.cardType === 22;
     return {
-      terminalId: this.psam.terminalId, terminalSeq: p.terminalSeq, transType: '09', time: cstIso(at),
-      cardNo: card.cardNo, cardType: vehicle.cardType, obuId: vehicle.obuId, plate: vehicle.plate, plateColor: vehicle.plateColor, vehicleClass: vehicle.vehicleClass,
+      terminalId: this.psam.terminalId,
+      terminalSeq: p.terminalSeq,
+      transType: '09',
+      time: cstIso(at),
+      cardNo: card.cardNo,
+      cardType: vehicle.cardType,
+      obuId: vehicle.obuId,
+      plate: vehicle.plate,
+      plateColor: vehicle.plateColor,
+      vehicleClass: vehicle.vehicleClass,
       ...(stored ? { balanceBefore: p.balanceBefore, balanceAfter: p.balanceBefore - amount } : {}),
-      offlineSeq: p.offlineSeq, tac: p.tac,
+      offlineSeq: p.offlineSeq,
+      tac: p.tac,
     };
   }
 
@@ -94,12 +149,22 @@ export class LaneController {
   }
 
   /** Exit: the fee of the path, less the discount the card is due; sections sent or left for the centre to derive. */
-  exit(card: VirtualCard, vehicle: Vehicle, trueTime: Date, entry: Point, charge: { sections: string[]; fee: number; amount: number; sendSections: boolean }): WireTransaction {
+  exit(
+    card: VirtualCard,
+    vehicle: Vehicle,
+    trueTime: Date,
+    entry: Point,
+    charge: { sections: string[]; fee: number; amount: number; sendSections: boolean },
+  ): WireTransaction {
     const at = new Date(trueTime.getTime() + this.skewMs);
     const p = this.#purchase(card, vehicle, charge.amount, at, true);
     return {
-      ...this.#base(card, vehicle, at, p, charge.amount), entry, exit: this.#point(at),
-      ...(charge.sendSections ? { sections: charge.sections } : {}), fee: charge.fee, amount: charge.amount,
+      ...this.#base(card, vehicle, at, p, charge.amount),
+      entry,
+      exit: this.#point(at),
+      ...(charge.sendSections ? { sections: charge.sections } : {}),
+      fee: charge.fee,
+      amount: charge.amount,
     };
   }
 }

@@ -29,7 +29,9 @@ function parseFaults(v: string): Set<Fault> {
   if (v === 'all') return new Set(FAULTS);
   if (v === 'none') return new Set();
   const list = v.split(',').map((s) => s.trim());
-  for (const f of list) if (!(FAULTS as readonly string[]).includes(f)) throw new Error(`--faults: unknown fault ${f} (known: ${FAULTS.join(', ')})`);
+  for (const f of list)
+    if (!(FAULTS as readonly string[]).includes(f))
+      throw new Error(`--faults: unknown fault ${f} (known: ${FAULTS.join(', ')})`);
   return new Set(list as Fault[]);
 }
 
@@ -41,10 +43,16 @@ const positive = (v: string, name: string) => {
 
 export async function trafficCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
-    args, strict: true,
+    args,
+    strict: true,
     options: {
-      vehicles: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' }, faults: { type: 'string', default: 'all' },
-      date: { type: 'string' }, 'upload-minutes': { type: 'string', default: '60' }, batch: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false },
+      vehicles: { type: 'string', default: '40' },
+      seed: { type: 'string', default: '1' },
+      faults: { type: 'string', default: 'all' },
+      date: { type: 'string' },
+      'upload-minutes': { type: 'string', default: '60' },
+      batch: { type: 'string', default: '1000' },
+      json: { type: 'boolean', default: false },
     },
   });
   const vehicles = positive(values.vehicles!, 'vehicles');
@@ -54,7 +62,12 @@ export async function trafficCommand(args: string[]): Promise<number> {
   const out = (l: string) => process.stdout.write(l + '\n');
 
   const embeddedDir = process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'lanes-sim-'));
-  const config = loadConfig({ ...process.env, ...(embeddedDir ? { ETC_DATA_DIR: embeddedDir, ETC_KEK: '' } : {}), REDIS_URL: '', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({
+    ...process.env,
+    ...(embeddedDir ? { ETC_DATA_DIR: embeddedDir, ETC_KEK: '' } : {}),
+    REDIS_URL: '',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
   const clock = new ManualClock(new Date());
   const app = await bootstrap(config, { clock, log: createLogger(config.logLevel), queue: new InProcessQueue() });
   const sim = await startSimCentre(app, clock);
@@ -63,13 +76,24 @@ export async function trafficCommand(args: string[]): Promise<number> {
     const { centre, masters, keyVersion: version } = sim;
     const started = Date.now();
     const report: DayReport = await simulateDay({
-      centre, date, vehicles, seed, faults, masters, keyVersion: version, network: config.network,
-      uploadMinutes: positive(values['upload-minutes']!, 'upload-minutes'), batchSize: Math.min(1000, positive(values.batch!, 'batch')), log: out,
+      centre,
+      date,
+      vehicles,
+      seed,
+      faults,
+      masters,
+      keyVersion: version,
+      network: config.network,
+      uploadMinutes: positive(values['upload-minutes']!, 'upload-minutes'),
+      batchSize: Math.min(1000, positive(values.batch!, 'batch')),
+      log: out,
     });
     const ledger = await checkLedger(app.db);
     if (values.json) out(JSON.stringify({ ...report, ledger: ledger.failures }, null, 2));
     else out(formatReport(report, ledger.failures, (Date.now() - started) / 1000));
-    const splitOk = JSON.stringify(Object.fromEntries(report.clearing.operators.map((o) => [o.operatorId, o.amount]))) === JSON.stringify(report.clearing.expected);
+    const splitOk =
+      JSON.stringify(Object.fromEntries(report.clearing.operators.map((o) => [o.operatorId, o.amount]))) ===
+      JSON.stringify(report.clearing.expected);
     return report.mismatches.length === 0 && ledger.ok && splitOk ? 0 : 1;
   } finally {
     await sim.stop();

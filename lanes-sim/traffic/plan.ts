@@ -7,7 +7,13 @@ import type { LaneTariff } from './tariff.ts';
 import type { SimVehicle } from './fleet.ts';
 import type { Rng } from './rng.ts';
 
-export type Trip = { vehicle: SimVehicle; entryLane: LaneController; exitLane: LaneController; entryAt: Date; exitAt: Date };
+export type Trip = {
+  vehicle: SimVehicle;
+  entryLane: LaneController;
+  exitLane: LaneController;
+  entryAt: Date;
+  exitAt: Date;
+};
 export type DayEvent =
   | { at: Date; kind: 'loss'; vehicle: SimVehicle }
   | { at: Date; kind: 'load'; vehicle: SimVehicle; amount: number }
@@ -22,7 +28,14 @@ export const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
 export type DayPlan = { events: DayEvent[]; trips: Trip[]; lost?: { vehicle: SimVehicle; at: Date } };
 
-export function planDay(rng: Rng, date: string, vehicles: SimVehicle[], entryLanes: LaneController[], exitLanes: LaneController[], o: { uploadMinutes: number; lossReport: boolean }): DayPlan {
+export function planDay(
+  rng: Rng,
+  date: string,
+  vehicles: SimVehicle[],
+  entryLanes: LaneController[],
+  exitLanes: LaneController[],
+  o: { uploadMinutes: number; lossReport: boolean },
+): DayPlan {
   const start = dayStart(date).getTime();
   const events: DayEvent[] = [];
   const trips: Trip[] = [];
@@ -40,7 +53,8 @@ export function planDay(rng: Rng, date: string, vehicles: SimVehicle[], entryLan
       t = exitAt.getTime() + rng.int(30, 120) * MIN;
     }
     trips.push(...mine);
-    for (const trip of mine) events.push({ at: trip.entryAt, kind: 'entry', trip }, { at: trip.exitAt, kind: 'exit', trip });
+    for (const trip of mine)
+      events.push({ at: trip.entryAt, kind: 'entry', trip }, { at: trip.exitAt, kind: 'exit', trip });
     const gaps = mine.slice(1).map((next, i) => ({ after: mine[i].exitAt.getTime(), before: next.entryAt.getTime() }));
     if (vehicle.own && vehicle.vehicle.cardType === 22 && gaps.length > 0) {
       const gap = gaps[0];
@@ -54,7 +68,8 @@ export function planDay(rng: Rng, date: string, vehicles: SimVehicle[], entryLan
       }
     }
   }
-  for (let t = start + 6 * 60 * MIN; t < start + 24 * 60 * MIN; t += o.uploadMinutes * MIN) events.push({ at: new Date(t), kind: 'upload', final: false });
+  for (let t = start + 6 * 60 * MIN; t < start + 24 * 60 * MIN; t += o.uploadMinutes * MIN)
+    events.push({ at: new Date(t), kind: 'upload', final: false });
   events.push({ at: new Date(start + 24 * 60 * MIN + 10 * MIN), kind: 'upload', final: true });
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || ORDER[a.kind] - ORDER[b.kind]);
   return { events, trips, lost };
@@ -62,7 +77,13 @@ export function planDay(rng: Rng, date: string, vehicles: SimVehicle[], entryLan
 
 /** The lane transaction of a passage: an entry records where the vehicle came on (kept in
  *  `entries` for its exit), an exit charges the tariff from there, the card's own discount if own. */
-export function passageTransaction(ev: Extract<DayEvent, { kind: 'entry' | 'exit' }>, tariff: LaneTariff, own: boolean, entries: Map<SimVehicle, Point>, rng: Rng): WireTransaction {
+export function passageTransaction(
+  ev: Extract<DayEvent, { kind: 'entry' | 'exit' }>,
+  tariff: LaneTariff,
+  own: boolean,
+  entries: Map<SimVehicle, Point>,
+  rng: Rng,
+): WireTransaction {
   const { trip } = ev;
   const v = trip.vehicle;
   if (ev.kind === 'entry') {

@@ -18,22 +18,44 @@ import { HttpCentre, signatureHeaders, type StaffRole } from './centre.ts';
 
 export type SimRole = StaffRole | 'admin';
 export type SimCentre = {
-  network: string; app: AppContext; clock: ManualClock; base: string; masters: MasterKeys; keyVersion: number;
-  staff: Record<SimRole, { username: string; password: string }>; centre: HttpCentre;
+  network: string;
+  app: AppContext;
+  clock: ManualClock;
+  base: string;
+  masters: MasterKeys;
+  keyVersion: number;
+  staff: Record<SimRole, { username: string; password: string }>;
+  centre: HttpCentre;
   /** the province client a paired centre uses here, and its secret */
   peerClient?: { id: string; secret: string };
-  request: (role: SimRole, method: 'get' | 'post' | 'put', path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+  request: (
+    role: SimRole,
+    method: 'get' | 'post' | 'put',
+    path: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: any }>;
   stop: () => Promise<void>;
 };
 
-export async function startSimCentre(app: AppContext, clock: ManualClock, o: { masters?: MasterKeys; keyVersion?: number } = {}): Promise<SimCentre> {
+export async function startSimCentre(
+  app: AppContext,
+  clock: ManualClock,
+  o: { masters?: MasterKeys; keyVersion?: number } = {},
+): Promise<SimCentre> {
   const network = app.config.network;
   const run = randomBytes(3).toString('hex');
   await seedDemoNetwork(app.db, DEMO_NETWORK_IDS.includes(network) ? network : '3401');
   const keyVersion = o.keyVersion ?? Math.max(0, ...(await listKeys(app.db)).map((k) => k.version)) + 1;
   if (keyVersion > 255) throw new Error('no key version left for the simulation (255 used)');
   const masters = o.masters ?? { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
-  await importKeys(app.db, app.keys.hsm, { keys: (['load', 'tac', 'purchase'] as const).map((purpose) => ({ purpose, version: keyVersion, value: masters[purpose].toString('hex'), kcv: kcv(masters[purpose]).toString('hex') })) });
+  await importKeys(app.db, app.keys.hsm, {
+    keys: (['load', 'tac', 'purchase'] as const).map((purpose) => ({
+      purpose,
+      version: keyVersion,
+      value: masters[purpose].toString('hex'),
+      kcv: kcv(masters[purpose]).toString('hex'),
+    })),
+  });
   await app.keys.load(app.db);
   await app.keys.ensurePki(app.db, { network, now: clock.now() });
   const staff = {} as SimCentre['staff'];
@@ -47,7 +69,12 @@ export async function startSimCentre(app: AppContext, clock: ManualClock, o: { m
   const lanes = new Map<string, string>();
   for (const id of await app.db('lanes').where({ etc_enabled: true }).orderBy('id').pluck('id')) {
     const row = await app.db('api_clients').where({ id }).first();
-    lanes.set(id, row ? app.keys.hsm.open('client-secret', row.secret_sealed).toString('utf8') : (await createClient(app.db, app.keys.hsm, null, { id, role: 'lane' })).secret);
+    lanes.set(
+      id,
+      row
+        ? app.keys.hsm.open('client-secret', row.secret_sealed).toString('utf8')
+        : (await createClient(app.db, app.keys.hsm, null, { id, role: 'lane' })).secret,
+    );
   }
   const server: Server = createServer(buildApp(app).express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,18 +83,39 @@ export async function startSimCentre(app: AppContext, clock: ManualClock, o: { m
   const request: SimCentre['request'] = async (role, method, path, body) => {
     for (let attempt = 0; ; attempt++) {
       if (!tokens.has(role)) {
-        const r = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(staff[role]) });
+        const r = await fetch(`${base}/api/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(staff[role]),
+        });
         tokens.set(role, ((await r.json()) as { token: string }).token);
       }
-      const r = await fetch(`${base}${path}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${tokens.get(role)}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(`${base}${path}`, {
+        method: method.toUpperCase(),
+        headers: {
+          authorization: `Bearer ${tokens.get(role)}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await r.text();
       // the simulated clock outran the session: log in again
-      if (r.status === 401 && attempt === 0) { tokens.delete(role); continue; }
+      if (r.status === 401 && attempt === 0) {
+        tokens.delete(role);
+        continue;
+      }
       return { status: r.status, body: text ? JSON.parse(text) : null };
     }
   };
   return {
-    network, app, clock, base, masters, keyVersion, staff, request,
+    network,
+    app,
+    clock,
+    base,
+    masters,
+    keyVersion,
+    staff,
+    request,
     centre: new HttpCentre({ base, clock, staff, lanes, bank }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -76,24 +124,51 @@ export async function startSimCentre(app: AppContext, clock: ManualClock, o: { m
 /** Each centre registers the other's signing certificate, issues it a province client and points
  *  its peer endpoint at the other's URL with the secret the other issued. */
 export async function pairSimCentres(a: SimCentre, b: SimCentre): Promise<void> {
-  for (const [here, there] of [[a, b], [b, a]] as const) {
-    here.peerClient = { id: there.network, secret: (await createClient(here.app.db, here.app.keys.hsm, null, { id: there.network, role: 'province' })).secret };
+  for (const [here, there] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    here.peerClient = {
+      id: there.network,
+      secret: (await createClient(here.app.db, here.app.keys.hsm, null, { id: there.network, role: 'province' }))
+        .secret,
+    };
   }
-  for (const [here, there] of [[a, b], [b, a]] as const) {
-    const cert = await here.request('admin', 'put', `/api/v1/interchange/peers/${there.network}/certificate`, { certificatePem: there.app.keys.statusListCertificatePem() });
+  for (const [here, there] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const cert = await here.request('admin', 'put', `/api/v1/interchange/peers/${there.network}/certificate`, {
+      certificatePem: there.app.keys.statusListCertificatePem(),
+    });
     if (cert.status !== 200) throw new Error(`certificate: ${cert.status} ${JSON.stringify(cert.body)}`);
-    const ep = await here.request('admin', 'put', `/api/v1/interchange/peers/${there.network}/endpoint`, { url: there.base, clientId: here.network, secret: there.peerClient!.secret });
+    const ep = await here.request('admin', 'put', `/api/v1/interchange/peers/${there.network}/endpoint`, {
+      url: there.base,
+      clientId: here.network,
+      secret: there.peerClient!.secret,
+    });
     if (ep.status !== 200) throw new Error(`endpoint: ${ep.status} ${JSON.stringify(ep.body)}`);
   }
 }
 
 /** A request to `to` signed as the province `to` issued a client to (ICD §0). */
-export async function asProvince(to: SimCentre, method: 'GET' | 'POST', path: string, doc?: unknown, idempotencyKey?: string): Promise<{ status: number; body: any }> {
+export async function asProvince(
+  to: SimCentre,
+  method: 'GET' | 'POST',
+  path: string,
+  doc?: unknown,
+  idempotencyKey?: string,
+): Promise<{ status: number; body: any }> {
   const client = to.peerClient!;
   const raw = doc === undefined ? '' : JSON.stringify(doc);
   const r = await fetch(`${to.base}${path}`, {
-    method, body: doc === undefined ? undefined : raw,
-    headers: { ...(doc !== undefined ? { 'content-type': 'application/json' } : {}), ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}), ...signatureHeaders(client.id, client.secret, method, path, raw, to.clock.now().getTime()) },
+    method,
+    body: doc === undefined ? undefined : raw,
+    headers: {
+      ...(doc !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+      ...signatureHeaders(client.id, client.secret, method, path, raw, to.clock.now().getTime()),
+    },
   });
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };

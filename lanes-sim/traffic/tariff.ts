@@ -6,7 +6,13 @@ import { shortestPath, type GraphSection } from '../../src/modules/lanes/graph.t
 
 export type NetworkDoc = {
   date: string;
-  sections: Array<{ id: string; fromStation: number; toStation: number; operator: { id: string }; tolls: Array<{ vehicleClass: number; toll: number }> }>;
+  sections: Array<{
+    id: string;
+    fromStation: number;
+    toStation: number;
+    operator: { id: string };
+    tolls: Array<{ vehicleClass: number; toll: number }>;
+  }>;
   lanes: Array<{ id: string; stationId: number; laneNo: number; direction: 'entry' | 'exit'; etcEnabled: boolean }>;
 };
 export type DiscountDoc = { discounts: Array<{ kind: string; effectiveFrom: string; percent: string }> };
@@ -27,7 +33,9 @@ export class LaneTariff {
       this.#operator.set(s.id, s.operator.id);
       for (const t of s.tolls) this.#tolls.set(`${s.id}|${t.vehicleClass}`, t.toll);
     }
-    const inForce = discounts.discounts.filter((d) => d.kind === 'own-card' && d.effectiveFrom <= network.date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
+    const inForce = discounts.discounts
+      .filter((d) => d.kind === 'own-card' && d.effectiveFrom <= network.date)
+      .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1));
     this.#percent = inForce[0]?.percent ?? '0';
   }
 

@@ -16,5 +16,13 @@ export function registerJobs(app: AppContext): Schedule[] {
     const n = await purgeIdempotencyKeys(app.db, app.clock.now());
     if (n) app.log.info({ removed: n }, 'old idempotency keys removed');
   });
-  return [{ name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot }, ...registerIssuanceJobs(app), ...registerTopupJobs(app), ...registerStatuslistJobs(app), ...registerLaneJobs(app), ...registerClearingJobs(app), ...registerInterchangeJobs(app)];
+  return [
+    { name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot },
+    ...registerIssuanceJobs(app),
+    ...registerTopupJobs(app),
+    ...registerStatuslistJobs(app),
+    ...registerLaneJobs(app),
+    ...registerClearingJobs(app),
+    ...registerInterchangeJobs(app),
+  ];
 }

@@ -14,7 +14,24 @@ import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
 export function moduleRoutes(): RouteDef[] {
-  return [...customerRoutes, ...cardRoutes, ...obuRoutes, ...networkRoutes, ...loadRoutes, ...bankRoutes, ...financeRoutes, ...statuslistRoutes, ...laneRoutes, ...interchangeRoutes, ...laneTransactionRoutes, ...clearingRoutes, ...interchangeDocumentRoutes, ...interchangeStaffRoutes, ...settlementRoutes, ...statementRoutes];
+  return [
+    ...customerRoutes,
+    ...cardRoutes,
+    ...obuRoutes,
+    ...networkRoutes,
+    ...loadRoutes,
+    ...bankRoutes,
+    ...financeRoutes,
+    ...statuslistRoutes,
+    ...laneRoutes,
+    ...interchangeRoutes,
+    ...laneTransactionRoutes,
+    ...clearingRoutes,
+    ...interchangeDocumentRoutes,
+    ...interchangeStaffRoutes,
+    ...settlementRoutes,
+    ...statementRoutes,
+  ];
 }
 
 // Modules' Prometheus gauges on the app's registry.

@@ -17,15 +17,28 @@ import { adminSql, databaseUrl } from './admin-db.ts';
 
 export { pairSimCentres as pairCentres, asProvince } from '../../lanes-sim/traffic/sim-centre.ts';
 
-
 export type TestCentre = SimCentre & { close: () => Promise<void> };
 
-export async function startCentre(network: string, masters: MasterKeys, keyVersion: number, start: Date): Promise<TestCentre> {
+export async function startCentre(
+  network: string,
+  masters: MasterKeys,
+  keyVersion: number,
+  start: Date,
+): Promise<TestCentre> {
   const dbName = `etc_test_${process.pid}_${network}_${randomBytes(3).toString('hex')}`;
   await adminSql(`create database ${dbName}`);
-  const config = loadConfig({ DATABASE_URL: databaseUrl(dbName), ETC_KEK: randomBytes(32).toString('hex'), ETC_NETWORK: network, ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)), LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl(dbName),
+    ETC_KEK: randomBytes(32).toString('hex'),
+    ETC_NETWORK: network,
+    ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)),
+    LOG_LEVEL: 'warn',
+  });
   const clock = new ManualClock(start);
-  const queue = new BullQueue(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', `${process.env.TEST_QUEUE_PREFIX ?? 'etc-test'}-${network}`);
+  const queue = new BullQueue(
+    process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    `${process.env.TEST_QUEUE_PREFIX ?? 'etc-test'}-${network}`,
+  );
   const app = await bootstrap(config, { clock, log: createLogger('warn'), queue });
   const sim = await startSimCentre(app, clock, { masters, keyVersion });
   return {
@@ -41,5 +54,8 @@ export async function startCentre(network: string, masters: MasterKeys, keyVersi
 
 export function sharedPurchaseMasters(): [MasterKeys, MasterKeys] {
   const purchase = randomBytes(16);
-  return [{ load: randomBytes(16), tac: randomBytes(16), purchase }, { load: randomBytes(16), tac: randomBytes(16), purchase }];
+  return [
+    { load: randomBytes(16), tac: randomBytes(16), purchase },
+    { load: randomBytes(16), tac: randomBytes(16), purchase },
+  ];
 }

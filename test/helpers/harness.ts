@@ -16,7 +16,14 @@ import { createClient, createUser } from '../../src/modules/access/service.ts';
 import { createHmac } from 'node:crypto';
 import { digest } from './digest.ts';
 
-export type Harness = { app: AppContext; http: Express; clock: ManualClock; logLines: string[]; responses: string[]; kek: Buffer };
+export type Harness = {
+  app: AppContext;
+  http: Express;
+  clock: ManualClock;
+  logLines: string[];
+  responses: string[];
+  kek: Buffer;
+};
 
 let current: Promise<Harness> | null = null;
 
@@ -24,7 +31,12 @@ export function harness(): Promise<Harness> {
   current ??= (async () => {
     const kek = randomBytes(32);
     const logLines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
     const config = loadConfig({
       DATABASE_URL: process.env.TEST_DATABASE_URL,
       ETC_KEK: kek.toString('hex'),
@@ -41,8 +53,15 @@ export function harness(): Promise<Harness> {
       const chunks: Buffer[] = [];
       const write = res.write.bind(res) as (...a: unknown[]) => boolean;
       const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
-      res.write = ((chunk: unknown, ...rest: unknown[]) => { if (chunk) chunks.push(Buffer.from(chunk as string)); return write(chunk, ...rest); }) as typeof res.write;
-      res.end = ((chunk: unknown, ...rest: unknown[]) => { if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string)); responses.push(Buffer.concat(chunks).toString('utf8')); return end(chunk, ...rest); }) as typeof res.end;
+      res.write = ((chunk: unknown, ...rest: unknown[]) => {
+        if (chunk) chunks.push(Buffer.from(chunk as string));
+        return write(chunk, ...rest);
+      }) as typeof res.write;
+      res.end = ((chunk: unknown, ...rest: unknown[]) => {
+        if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+        responses.push(Buffer.concat(chunks).toString('utf8'));
+        return end(chunk, ...rest);
+      }) as typeof res.end;
       next();
     });
     http.use(buildApp(app).express);
@@ -80,11 +99,19 @@ export async function newClient(role: ClientRole, id = unique(role)): Promise<Te
 }
 
 // A request signed as ICD §0 says. Options let a test break the signature on purpose.
-export async function signed(client: TestClient, method: 'get' | 'post', path: string, body?: unknown, opts: { idempotencyKey?: string; timestamp?: number; secret?: string } = {}) {
+export async function signed(
+  client: TestClient,
+  method: 'get' | 'post',
+  path: string,
+  body?: unknown,
+  opts: { idempotencyKey?: string; timestamp?: number; secret?: string } = {},
+) {
   const h = await harness();
   const raw = body === undefined ? '' : JSON.stringify(body);
   const ts = String(opts.timestamp ?? h.clock.now().getTime());
-  const sig = createHmac('sha256', opts.secret ?? client.secret).update(stringToSign(method, path, ts, Buffer.from(raw))).digest('hex');
+  const sig = createHmac('sha256', opts.secret ?? client.secret)
+    .update(stringToSign(method, path, ts, Buffer.from(raw)))
+    .digest('hex');
   let r = request(h.http)[method](path).set('X-Client-Id', client.id).set('X-Timestamp', ts).set('X-Signature', sig);
   if (opts.idempotencyKey) r = r.set('Idempotency-Key', opts.idempotencyKey);
   if (raw) r = r.set('Content-Type', 'application/json').send(raw);

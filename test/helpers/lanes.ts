@@ -17,7 +17,13 @@ export async function testLanes(): Promise<LaneSpec[]> {
   const h = await harness();
   await seedDemoNetwork(h.app.db);
   const rows = await h.app.db('lanes').where({ etc_enabled: true }).orderBy('id');
-  const specs: LaneSpec[] = rows.map((r) => ({ laneId: r.id, network: '3401', station: r.station_id, laneNo: r.lane_no, direction: r.direction }));
+  const specs: LaneSpec[] = rows.map((r) => ({
+    laneId: r.id,
+    network: '3401',
+    station: r.station_id,
+    laneNo: r.lane_no,
+    direction: r.direction,
+  }));
   for (const s of specs) await laneClient(s.laneId);
   return specs;
 }
@@ -31,11 +37,20 @@ export function laneClient(laneId: string): Promise<TestClient> {
 
 /** A lane controller with a fresh PSAM (random terminal id) holding the test's purchase master. */
 export function controller(spec: LaneSpec, masters: MasterKeys): LaneController {
-  return new LaneController(spec, new VirtualPsam(masters.purchase, { terminalId: randomBytes(6).toString('hex').toUpperCase() }));
+  return new LaneController(
+    spec,
+    new VirtualPsam(masters.purchase, { terminalId: randomBytes(6).toString('hex').toUpperCase() }),
+  );
 }
 
 export async function upload(laneId: string, transactions: unknown[], key = `up-${randomBytes(6).toString('hex')}`) {
-  return signed(await laneClient(laneId), 'post', `/api/v1/lanes/${laneId}/transactions`, { transactions }, { idempotencyKey: key });
+  return signed(
+    await laneClient(laneId),
+    'post',
+    `/api/v1/lanes/${laneId}/transactions`,
+    { transactions },
+    { idempotencyKey: key },
+  );
 }
 
 /** The traffic generator's view of the centre, over supertest and the harness's manual clock. */
@@ -63,9 +78,19 @@ export class HarnessCentre implements Centre {
   async staff(role: StaffRole, method: 'get' | 'post', path: string, body?: unknown): Promise<Reply> {
     const h = await harness();
     for (let attempt = 0; ; attempt++) {
-      if (!this.#staff.has(role)) this.#staff.set(role, loginAs(role).then((u) => u.auth));
+      if (!this.#staff.has(role))
+        this.#staff.set(
+          role,
+          loginAs(role).then((u) => u.auth),
+        );
       const auth = await this.#staff.get(role)!;
-      const r = method === 'get' ? await request(h.http).get(path).set('Authorization', auth) : await request(h.http).post(path).set('Authorization', auth).send((body ?? {}) as object);
+      const r =
+        method === 'get'
+          ? await request(h.http).get(path).set('Authorization', auth)
+          : await request(h.http)
+              .post(path)
+              .set('Authorization', auth)
+              .send((body ?? {}) as object);
       // a simulated day outlives a session: log in again
       if (r.status !== 401 || attempt > 0) return this.#reply(r);
       this.#staff.delete(role);
@@ -85,14 +110,31 @@ export class HarnessCentre implements Centre {
 /** The tariff lanes charge by on a day, read as a lane operator would from the network API. */
 export async function dayTariff(staffAuth: string, date: string): Promise<LaneTariff> {
   const h = await harness();
-  const network = (await request(h.http).get(`/api/v1/network?date=${date}`).set('Authorization', staffAuth).expect(200)).body;
-  const discounts = (await request(h.http).get('/api/v1/network/discounts').set('Authorization', staffAuth).expect(200)).body;
+  const network = (
+    await request(h.http).get(`/api/v1/network?date=${date}`).set('Authorization', staffAuth).expect(200)
+  ).body;
+  const discounts = (await request(h.http).get('/api/v1/network/discounts').set('Authorization', staffAuth).expect(200))
+    .body;
   return new LaneTariff(network, discounts);
 }
 
 /** One trip: the entry transaction (0) and the exit transaction charged by the tariff. */
-export function tripTxs(card: VirtualCard, entry: LaneController, exit: LaneController, tariff: LaneTariff, entryAt: Date, exitAt: Date, o: { own?: boolean; cardType?: 22 | 23; vehicleClass?: number; sendSections?: boolean } = {}): [WireTransaction, WireTransaction] {
-  const v: Vehicle = { plate: '皖A12345', plateColor: 0, vehicleClass: o.vehicleClass ?? 1, obuId: '3401190220052902', cardType: o.cardType ?? 22 };
+export function tripTxs(
+  card: VirtualCard,
+  entry: LaneController,
+  exit: LaneController,
+  tariff: LaneTariff,
+  entryAt: Date,
+  exitAt: Date,
+  o: { own?: boolean; cardType?: 22 | 23; vehicleClass?: number; sendSections?: boolean } = {},
+): [WireTransaction, WireTransaction] {
+  const v: Vehicle = {
+    plate: '皖A12345',
+    plateColor: 0,
+    vehicleClass: o.vehicleClass ?? 1,
+    obuId: '3401190220052902',
+    cardType: o.cardType ?? 22,
+  };
   const e = entry.entry(card, v, entryAt);
   const charge = tariff.charge(entry.spec.station, exit.spec.station, v.vehicleClass, o.own ?? true);
   return [e.tx, exit.exit(card, v, exitAt, e.point, { ...charge, sendSections: o.sendSections ?? false })];

@@ -16,7 +16,14 @@ export async function testMasters(version: number): Promise<MasterKeys> {
   if (have) return have;
   const h = await harness();
   const masters = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
-  await importKeys(h.app.db, h.app.keys.hsm, { keys: (['load', 'tac', 'purchase'] as const).map((purpose) => ({ purpose, version, value: masters[purpose].toString('hex'), kcv: kcv(masters[purpose]).toString('hex') })) });
+  await importKeys(h.app.db, h.app.keys.hsm, {
+    keys: (['load', 'tac', 'purchase'] as const).map((purpose) => ({
+      purpose,
+      version,
+      value: masters[purpose].toString('hex'),
+      kcv: kcv(masters[purpose]).toString('hex'),
+    })),
+  });
   await h.app.keys.load(h.app.db);
   keySets.set(version, masters);
   return masters;
@@ -25,7 +32,11 @@ export async function testMasters(version: number): Promise<MasterKeys> {
 export async function storedValueCard(clerk: string, keyVersion: number): Promise<VirtualCard> {
   const h = await harness();
   const f = await customerWithVehicle(clerk);
-  const res = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType: 22, payment: { method: 'cash' } }).expect(201);
+  const res = await request(h.http)
+    .post('/api/v1/cards')
+    .set('Authorization', clerk)
+    .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType: 22, payment: { method: 'cash' } })
+    .expect(201);
   return new VirtualCard({ cardNo: res.body.card.cardNo, masters: await testMasters(keyVersion), keyVersion });
 }
 
@@ -35,11 +46,19 @@ export const nextSerial = (bank: TestClient) => `${bank.id}-${Date.now()}-${++se
 
 export function initBody(card: VirtualCard, amount: number, method = 'bank-account', reference?: string) {
   const init = card.initializeForLoad(amount, TERMINAL);
-  return { cardNo: card.cardNo, amount, terminalId: TERMINAL, card: init, payment: { method, ...(reference ? { reference } : {}) } };
+  return {
+    cardNo: card.cardNo,
+    amount,
+    terminalId: TERMINAL,
+    card: init,
+    payment: { method, ...(reference ? { reference } : {}) },
+  };
 }
 
 export async function bankInit(bank: TestClient, card: VirtualCard, amount: number, reference?: string) {
-  return signed(bank, 'post', '/api/v1/channel/loads', initBody(card, amount, 'bank-account', reference), { idempotencyKey: nextSerial(bank) });
+  return signed(bank, 'post', '/api/v1/channel/loads', initBody(card, amount, 'bank-account', reference), {
+    idempotencyKey: nextSerial(bank),
+  });
 }
 
 export async function bankConfirm(bank: TestClient, loadId: string, tac: string) {
@@ -47,7 +66,12 @@ export async function bankConfirm(bank: TestClient, loadId: string, tac: string)
 }
 
 // A complete, successful load through the bank channel; returns the load id.
-export async function bankLoad(bank: TestClient, card: VirtualCard, amount: number, reference?: string): Promise<string> {
+export async function bankLoad(
+  bank: TestClient,
+  card: VirtualCard,
+  amount: number,
+  reference?: string,
+): Promise<string> {
   const init = await bankInit(bank, card, amount, reference);
   if (init.status !== 201) throw new Error(`init ${init.status} ${JSON.stringify(init.body)}`);
   const { tac } = card.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2);
@@ -56,7 +80,15 @@ export async function bankLoad(bank: TestClient, card: VirtualCard, amount: numb
   return init.body.loadId;
 }
 
-export async function counterInit(clerk: string, card: VirtualCard, amount: number, method: 'cash' | 'pos' | 'carry-over' = 'cash') {
+export async function counterInit(
+  clerk: string,
+  card: VirtualCard,
+  amount: number,
+  method: 'cash' | 'pos' | 'carry-over' = 'cash',
+) {
   const h = await harness();
-  return request(h.http).post('/api/v1/channel/loads').set('Authorization', clerk).send(initBody(card, amount, method));
+  return request(h.http)
+    .post('/api/v1/channel/loads')
+    .set('Authorization', clerk)
+    .send(initBody(card, amount, method));
 }

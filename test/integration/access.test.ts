@@ -26,7 +26,10 @@ describe('authentication and roles', () => {
     const username = unique('u');
     await createUser(h.app.db, null, { username, displayName: 'x', role: 'clerk', password: 'right-password-123' });
     const before = await h.app.db('sessions').count({ n: '*' }).first();
-    for (const body of [{ username, password: 'wrong' }, { username: unique('nobody'), password: 'x' }]) {
+    for (const body of [
+      { username, password: 'wrong' },
+      { username: unique('nobody'), password: 'x' },
+    ]) {
       const res = await request(h.http).post('/api/v1/sessions').send(body).expect(401);
       assert.equal(res.body.error.code, 'bad-credentials');
     }
@@ -49,11 +52,18 @@ describe('authentication and roles', () => {
   it('refuses unauthenticated calls (401) and the wrong role (403) without changing anything', async () => {
     const h = await harness();
     const before = await fingerprint();
-    const anon = await request(h.http).post('/api/v1/users').send({ username: 'x1', displayName: 'x', role: 'clerk' }).expect(401);
+    const anon = await request(h.http)
+      .post('/api/v1/users')
+      .send({ username: 'x1', displayName: 'x', role: 'clerk' })
+      .expect(401);
     assert.equal(anon.body.error.code, 'unauthenticated');
     const clerk = await loginAs('clerk');
     const mid = await fingerprint();
-    const res = await request(h.http).post('/api/v1/users').set('Authorization', clerk.auth).send({ username: 'x2', displayName: 'x', role: 'clerk' }).expect(403);
+    const res = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', clerk.auth)
+      .send({ username: 'x2', displayName: 'x', role: 'clerk' })
+      .expect(403);
     assert.equal(res.body.error.code, 'forbidden');
     assert.deepEqual(await fingerprint(), mid);
     assert.notDeepEqual(before, mid); // the login itself did write a session: the fingerprint sees changes
@@ -63,12 +73,25 @@ describe('authentication and roles', () => {
     const h = await harness();
     const admin = await loginAs('admin');
     const before = await fingerprint();
-    const extra = await request(h.http).post('/api/v1/users').set('Authorization', admin.auth).send({ username: 'abc', displayName: 'x', role: 'clerk', isRoot: true }).expect(400);
+    const extra = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .send({ username: 'abc', displayName: 'x', role: 'clerk', isRoot: true })
+      .expect(400);
     assert.equal(extra.body.error.code, 'invalid-request');
     assert.equal(extra.body.error.field, 'isRoot');
-    const bad = await request(h.http).post('/api/v1/users').set('Authorization', admin.auth).send({ username: 'abc', displayName: 'x', role: 'king' }).expect(400);
+    const bad = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .send({ username: 'abc', displayName: 'x', role: 'king' })
+      .expect(400);
     assert.equal(bad.body.error.field, 'role');
-    const malformed = await request(h.http).post('/api/v1/users').set('Authorization', admin.auth).set('Content-Type', 'application/json').send('{"username":').expect(400);
+    const malformed = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .set('Content-Type', 'application/json')
+      .send('{"username":')
+      .expect(400);
     assert.equal(malformed.body.error.code, 'invalid-request');
     const query = await request(h.http).get('/api/v1/users?debug=1').set('Authorization', admin.auth).expect(400);
     assert.equal(query.body.error.field, 'debug');
@@ -79,11 +102,18 @@ describe('authentication and roles', () => {
     const h = await harness();
     const admin = await loginAs('admin');
     const username = unique('fin');
-    const res = await request(h.http).post('/api/v1/users').set('Authorization', admin.auth).send({ username, displayName: 'Finance', role: 'finance' }).expect(201);
+    const res = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .send({ username, displayName: 'Finance', role: 'finance' })
+      .expect(201);
     assert.ok(res.body.password.length >= 20);
     assert.equal(res.body.user.passwordHash, undefined);
     await request(h.http).post('/api/v1/sessions').send({ username, password: res.body.password }).expect(201);
-    const audit = await h.app.db('audit_log').where({ action: 'user.create', entity_id: String(res.body.user.id) }).first();
+    const audit = await h.app
+      .db('audit_log')
+      .where({ action: 'user.create', entity_id: String(res.body.user.id) })
+      .first();
     assert.equal(audit.actor_id, String(admin.userId));
   });
 });
@@ -116,7 +146,11 @@ describe('machine request signing (ICD §0)', () => {
     const ok = await signed(c, 'get', '/api/v1/me');
     const sig = ok.request.getHeader('X-Signature') as string;
     const ts = ok.request.getHeader('X-Timestamp') as string;
-    const res = await request(h.http).get('/api/v1/openapi.json').set('X-Client-Id', c.id).set('X-Timestamp', ts).set('X-Signature', sig);
+    const res = await request(h.http)
+      .get('/api/v1/openapi.json')
+      .set('X-Client-Id', c.id)
+      .set('X-Timestamp', ts)
+      .set('X-Signature', sig);
     assert.equal(res.status, 401);
   });
 

@@ -53,8 +53,11 @@ describe('bank adapters against the centre', function () {
   async function card(name: BankName): Promise<VirtualCard> {
     const h = await harness();
     const f = await customerWithVehicle(clerk);
-    const res = await request(h.http).post('/api/v1/cards').set('Authorization', clerk)
-      .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType: 22, payment: { method: 'cash' } }).expect(201);
+    const res = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType: 22, payment: { method: 'cash' } })
+      .expect(201);
     const version = KEY_VERSION[name];
     return new VirtualCard({ cardNo: res.body.card.cardNo, masters: masters.get(version)!, keyVersion: version });
   }
@@ -70,13 +73,26 @@ describe('bank adapters against the centre', function () {
     centreUrl = await listen(h.http);
     clerk = (await loginAs('clerk')).auth;
     // the centre's channel API is another team's module: without it there is nothing to test against
-    const probe = await signed(await newClient('bank'), 'post', '/api/v1/channel/loads', {}, { idempotencyKey: `probe-${randomBytes(4).toString('hex')}` });
+    const probe = await signed(
+      await newClient('bank'),
+      'post',
+      '/api/v1/channel/loads',
+      {},
+      { idempotencyKey: `probe-${randomBytes(4).toString('hex')}` },
+    );
     channelPresent = probe.status !== 404;
     if (!channelPresent) return;
     for (const version of Object.values(KEY_VERSION)) {
       // random per run and never in a fixture; the purchase master only builds the card
       const m = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
-      await importKeys(h.app.db, h.app.keys.hsm, { keys: (['load', 'tac'] as const).map((purpose) => ({ purpose, version, value: m[purpose].toString('hex'), kcv: kcv(m[purpose]).toString('hex') })) });
+      await importKeys(h.app.db, h.app.keys.hsm, {
+        keys: (['load', 'tac'] as const).map((purpose) => ({
+          purpose,
+          version,
+          value: m[purpose].toString('hex'),
+          kcv: kcv(m[purpose]).toString('hex'),
+        })),
+      });
       masters.set(version, m);
     }
     await h.app.keys.load(h.app.db);
@@ -116,7 +132,10 @@ describe('bank adapters against the centre', function () {
         assert.match(String(load.bankReference), name === 'icbc' ? /^ICBC-\d{20}$/ : /^CMB-CMB\d{24}$/);
         assert.ok(history.length >= 1);
         const q = await b.branch.query(second.loadId!);
-        assert.deepEqual([q.code, q.body.status, q.body.amount, q.body.cardNo], [NATIVE[name].ok, 'confirmed', 2_550, c.cardNo]);
+        assert.deepEqual(
+          [q.code, q.body.status, q.body.amount, q.body.cardNo],
+          [NATIVE[name].ok, 'confirmed', 2_550, c.cardNo],
+        );
       });
 
       it('answers a tampered MAC1 with the native code for mac1-invalid and leaves the card alone', async () => {
@@ -165,14 +184,32 @@ describe('bank adapters against the centre', function () {
         assert.equal((await b.branch.topUp(c, 300)).outcome, 'confirmed');
         const stamp = beijingStamp(h.clock.now().getTime());
         const date = `${stamp.date.slice(0, 4)}-${stamp.date.slice(4, 6)}-${stamp.date.slice(6)}`;
-        const ghost: JournalEntry = { serial: b.branch.newSerial(), cardNo: c.cardNo, amount: 777, status: 'confirmed', date: stamp.date, time: stamp.time };
+        const ghost: JournalEntry = {
+          serial: b.branch.newSerial(),
+          cardNo: c.cardNo,
+          amount: 777,
+          status: 'confirmed',
+          date: stamp.date,
+          time: stamp.time,
+        };
         const file = b.branch.dayFile(date, [ghost]);
         const res = await b.branch.reconcile(date, file);
         assert.equal(res.status, 200, JSON.stringify(res.body));
-        const cmp = res.body as { date: string; matched: number; bankOnly: Array<{ bankReference: string; amount: unknown }>; centreOnly: unknown[]; amountMismatch: unknown[]; statusMismatch: unknown[]; exceptions: number };
+        const cmp = res.body as {
+          date: string;
+          matched: number;
+          bankOnly: Array<{ bankReference: string; amount: unknown }>;
+          centreOnly: unknown[];
+          amountMismatch: unknown[];
+          statusMismatch: unknown[];
+          exceptions: number;
+        };
         assert.equal(cmp.date, date);
         assert.equal(cmp.matched, 3);
-        assert.deepEqual(cmp.bankOnly.map((l) => [l.bankReference, Number(l.amount)]), [[`${name === 'icbc' ? 'ICBC-' : 'CMB-'}${ghost.serial}`, 777]]);
+        assert.deepEqual(
+          cmp.bankOnly.map((l) => [l.bankReference, Number(l.amount)]),
+          [[`${name === 'icbc' ? 'ICBC-' : 'CMB-'}${ghost.serial}`, 777]],
+        );
         assert.deepEqual([cmp.centreOnly.length, cmp.amountMismatch.length, cmp.statusMismatch.length], [0, 0, 0]);
         assert.ok(cmp.exceptions >= 1);
         // the same file again gets the same comparison; a broken file is refused by the adapter
@@ -198,7 +235,14 @@ describe('bank adapters against the centre', function () {
     const c = await card('icbc');
     const init = c.initializeForLoad(1_500, b.branch.terminalId);
     const serial = b.branch.newSerial();
-    const req = { op: 'apply' as const, serial, cardNo: c.cardNo, amount: 1_500, terminalId: b.branch.terminalId, init };
+    const req = {
+      op: 'apply' as const,
+      serial,
+      cardNo: c.cardNo,
+      amount: 1_500,
+      terminalId: b.branch.terminalId,
+      init,
+    };
     const first = await b.branch.send(req);
     const again = await b.branch.send(req);
     assert.equal(first.code, '0000');

@@ -20,8 +20,11 @@ describe('card issuance and life cycle', () => {
   async function issue(cardType: 22 | 23, extra: Record<string, unknown> = {}) {
     const h = await harness();
     const f = await customerWithVehicle(clerk);
-    const res = await request(h.http).post('/api/v1/cards').set('Authorization', clerk)
-      .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType, payment: { method: 'cash' }, ...extra }).expect(201);
+    const res = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType, payment: { method: 'cash' }, ...extra })
+      .expect(201);
     return { ...f, card: res.body.card, res };
   }
 
@@ -47,23 +50,34 @@ describe('card issuance and life cycle', () => {
     assert.equal(iconv.decode(holder.subarray(2, 22), 'gbk').replace(/\0+$/, ''), '张三');
   });
 
-  it('returns the 0015 write MAC computed with the card\'s diversified maintenance key', async () => {
+  it("returns the 0015 write MAC computed with the card's diversified maintenance key", async () => {
     const h = await harness();
     // a maintenance key known to this test only (generated now, never stored in a fixture)
     const mk = randomBytes(16);
-    await importKeys(h.app.db, h.app.keys.hsm, { keys: [{ purpose: 'maintenance', version: 200, value: mk.toString('hex'), kcv: kcv(mk).toString('hex') }] });
+    await importKeys(h.app.db, h.app.keys.hsm, {
+      keys: [{ purpose: 'maintenance', version: 200, value: mk.toString('hex'), kcv: kcv(mk).toString('hex') }],
+    });
     await h.app.keys.load(h.app.db);
     const challenge = randomBytes(4);
     const { card, res } = await issue(22, { challenge: challenge.toString('hex') });
     const [write] = res.body.personalisation.writes;
     assert.equal(write.keyVersion, 200);
-    const command = Buffer.concat([Buffer.from('04D695002F', 'hex'), Buffer.from(res.body.personalisation.file0015, 'hex')]);
-    const expected = mac16(diversify(mk, Buffer.from(card.cardNo.slice(4), 'hex')), command, Buffer.concat([challenge, Buffer.alloc(4)]));
+    const command = Buffer.concat([
+      Buffer.from('04D695002F', 'hex'),
+      Buffer.from(res.body.personalisation.file0015, 'hex'),
+    ]);
+    const expected = mac16(
+      diversify(mk, Buffer.from(card.cardNo.slice(4), 'hex')),
+      command,
+      Buffer.concat([challenge, Buffer.alloc(4)]),
+    );
     assert.equal(write.mac, expected.toString('hex').toUpperCase());
     assert.equal(write.command, command.toString('hex').toUpperCase() + write.mac);
     assert.doesNotMatch(JSON.stringify(res.body), new RegExp(mk.toString('hex'), 'i'));
     // the cardholder file needed the ID number in full: that view is audited
-    const views = await h.app.db('audit_log').where({ action: 'customer.pii-view', entity_id: String(card.customerId) });
+    const views = await h.app
+      .db('audit_log')
+      .where({ action: 'customer.pii-view', entity_id: String(card.customerId) });
     assert.ok(views.length >= 1);
   });
 
@@ -71,7 +85,11 @@ describe('card issuance and life cycle', () => {
     const h = await harness();
     const { customerId, vehicleId } = await issue(22);
     const before = await fingerprint();
-    const res = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ customerId, vehicleId, cardType: 23, payment: { method: 'cash' } }).expect(409);
+    const res = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ customerId, vehicleId, cardType: 23, payment: { method: 'cash' } })
+      .expect(409);
     assert.equal(res.body.error.code, 'vehicle-has-active-card');
     assert.deepEqual(await fingerprint(), before);
   });
@@ -82,19 +100,39 @@ describe('card issuance and life cycle', () => {
     const finance = (await loginAs('finance')).auth;
     const before = await fingerprint();
     const body = { customerId: f.customerId, vehicleId: f.vehicleId, cardType: 22, payment: { method: 'cash' } };
-    const bad = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ ...body, cardType: 24 }).expect(400);
+    const bad = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ ...body, cardType: 24 })
+      .expect(400);
     assert.equal(bad.body.error.field, 'cardType');
-    const badPay = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ ...body, payment: { method: 'bank' } }).expect(400);
+    const badPay = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ ...body, payment: { method: 'bank' } })
+      .expect(400);
     assert.equal(badPay.body.error.field, 'payment.method');
-    const chal = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ ...body, challenge: 'XYZ' }).expect(400);
+    const chal = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ ...body, challenge: 'XYZ' })
+      .expect(400);
     assert.equal(chal.body.error.field, 'challenge');
     await request(h.http).post('/api/v1/cards').set('Authorization', finance).send(body).expect(403);
     await request(h.http).post('/api/v1/cards').send(body).expect(401);
     const other = await customerWithVehicle(clerk);
     const mid = await fingerprint();
-    const foreign = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ ...body, vehicleId: other.vehicleId }).expect(400);
+    const foreign = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ ...body, vehicleId: other.vehicleId })
+      .expect(400);
     assert.equal(foreign.body.error.field, 'vehicleId');
-    await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ ...body, customerId: 999999999 }).expect(404);
+    await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ ...body, customerId: 999999999 })
+      .expect(404);
     assert.deepEqual(await fingerprint(), mid);
     assert.notDeepEqual(before, mid);
   });
@@ -104,10 +142,20 @@ describe('card issuance and life cycle', () => {
     const { card } = await issue(23);
     const path = `/api/v1/cards/${card.cardNo}`;
     const step = async (what: string, body: Record<string, unknown>, status: number) =>
-      (await request(h.http).post(`${path}/${what}`).set('Authorization', clerk).send({ reason: 'customer request', ...body }).expect(200)).body.card.status === status;
+      (
+        await request(h.http)
+          .post(`${path}/${what}`)
+          .set('Authorization', clerk)
+          .send({ reason: 'customer request', ...body })
+          .expect(200)
+      ).body.card.status === status;
     assert.ok(await step('loss-report', {}, 6));
     const before = await fingerprint();
-    const refused = await request(h.http).post(`${path}/suspension`).set('Authorization', clerk).send({ reason: 'x-y', withCard: true }).expect(409);
+    const refused = await request(h.http)
+      .post(`${path}/suspension`)
+      .set('Authorization', clerk)
+      .send({ reason: 'x-y', withCard: true })
+      .expect(409);
     assert.equal(refused.body.error.code, 'card-state-conflict');
     await request(h.http).post(`${path}/resumption`).set('Authorization', clerk).send({ reason: 'x-y' }).expect(409);
     assert.deepEqual(await fingerprint(), before);
@@ -115,19 +163,36 @@ describe('card issuance and life cycle', () => {
     assert.ok(await step('suspension', { withCard: false }, 3));
     assert.ok(await step('resumption', {}, 1));
     const got = await request(h.http).get(path).set('Authorization', clerk).expect(200);
-    assert.deepEqual(got.body.events.map((e: { action: string }) => e.action), ['issue', 'report-loss', 'cancel-loss', 'suspend', 'resume']);
-    assert.deepEqual(got.body.events.map((e: { toStatus: number }) => e.toStatus), [1, 6, 1, 3, 1]);
+    assert.deepEqual(
+      got.body.events.map((e: { action: string }) => e.action),
+      ['issue', 'report-loss', 'cancel-loss', 'suspend', 'resume'],
+    );
+    assert.deepEqual(
+      got.body.events.map((e: { toStatus: number }) => e.toStatus),
+      [1, 6, 1, 3, 1],
+    );
     const outbox = await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo }).orderBy('id');
-    assert.deepEqual(outbox.map((o) => o.event), ['card-issued', 'card-loss-reported', 'card-loss-cancelled', 'card-suspended', 'card-resumed']);
+    assert.deepEqual(
+      outbox.map((o) => o.event),
+      ['card-issued', 'card-loss-reported', 'card-loss-cancelled', 'card-suspended', 'card-resumed'],
+    );
     assert.equal(outbox[1].payload.reason, 'customer request');
-    const missingReason = await request(h.http).post(`${path}/loss-report`).set('Authorization', clerk).send({}).expect(400);
+    const missingReason = await request(h.http)
+      .post(`${path}/loss-report`)
+      .set('Authorization', clerk)
+      .send({})
+      .expect(400);
     assert.equal(missingReason.body.error.field, 'reason');
   });
 
   it('two concurrent loss reports: one succeeds, the other is refused', async () => {
     const h = await harness();
     const { card } = await issue(22);
-    const send = () => request(h.http).post(`/api/v1/cards/${card.cardNo}/loss-report`).set('Authorization', clerk).send({ reason: 'lost twice' });
+    const send = () =>
+      request(h.http)
+        .post(`/api/v1/cards/${card.cardNo}/loss-report`)
+        .set('Authorization', clerk)
+        .send({ reason: 'lost twice' });
     const statuses = (await Promise.all([send(), send()])).map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 409]);
     assert.equal((await h.app.db('card_events').where({ card_no: card.cardNo, action: 'report-loss' })).length, 1);

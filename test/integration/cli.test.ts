@@ -12,9 +12,15 @@ describe('etc command line', function () {
   this.timeout(120000);
   const name = `etc_cli_${randomBytes(4).toString('hex')}`;
   const url = databaseUrl(name);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    ETC_KEK: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+  };
   delete env.REDIS_URL;
-  const etc = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  const etc = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
   before(() => adminSql(`create database ${name}`));
   after(() => adminSql(`drop database if exists ${name} with (force)`));
 
@@ -39,12 +45,17 @@ describe('etc command line', function () {
   it('lists keys by purpose, version and check value only', () => {
     const r = etc('keys', 'list');
     assert.equal(r.status, 0, r.stderr);
-    for (const purpose of ['load', 'tac', 'purchase', 'maintenance', 'obu-maintenance', 'obu-vehicle']) assert.match(r.stdout, new RegExp(`${purpose}\\s+v1\\s+kcv [0-9A-F]{6}`));
+    for (const purpose of ['load', 'tac', 'purchase', 'maintenance', 'obu-maintenance', 'obu-vehicle'])
+      assert.match(r.stdout, new RegExp(`${purpose}\\s+v1\\s+kcv [0-9A-F]{6}`));
     assert.doesNotMatch(r.stdout, /[0-9A-Fa-f]{32}/, 'no key value');
   });
 
   it('refuses a configuration without ETC_KEK for an external database, naming the variable', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], { cwd: ROOT, env: { ...env, ETC_KEK: '' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
+      cwd: ROOT,
+      env: { ...env, ETC_KEK: '' },
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /ETC_KEK/);
   });
@@ -58,8 +69,13 @@ describe('etc command line', function () {
     await c.connect();
     try {
       await c.query(`set session_replication_role = replica`);
-      const e = await c.query(`insert into journal_entries (kind, reference, actor) values ('corrupt', 'x1', 'test') returning id`);
-      await c.query(`insert into postings (entry_id, account_id, amount) select $1, id, 100 from ledger_accounts where code = 'counter-cash'`, [e.rows[0].id]);
+      const e = await c.query(
+        `insert into journal_entries (kind, reference, actor) values ('corrupt', 'x1', 'test') returning id`,
+      );
+      await c.query(
+        `insert into postings (entry_id, account_id, amount) select $1, id, 100 from ledger_accounts where code = 'counter-cash'`,
+        [e.rows[0].id],
+      );
     } finally {
       await c.end();
     }

@@ -13,20 +13,43 @@ describe('every endpoint is authenticated and role-checked', () => {
     const h = await harness();
     const routes = buildApp(h.app).routes.filter((r) => r.roles !== 'public');
     assert.ok(routes.length >= 40, `routes declared: ${routes.length}`);
-    const users = Object.fromEntries(await Promise.all(USER_ROLES.map(async (r) => [r, (await loginAs(r)).auth] as const)));
-    const clients: Record<string, TestClient> = Object.fromEntries(await Promise.all(CLIENT_ROLES.map(async (r) => [r, await newClient(r)] as const)));
+    const users = Object.fromEntries(
+      await Promise.all(USER_ROLES.map(async (r) => [r, (await loginAs(r)).auth] as const)),
+    );
+    const clients: Record<string, TestClient> = Object.fromEntries(
+      await Promise.all(CLIENT_ROLES.map(async (r) => [r, await newClient(r)] as const)),
+    );
     const before = await fingerprint();
     for (const r of routes) {
-      const path = r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'cardNo' ? '34010000000000000001' : name === 'obuNo' ? '3401000000000001' : name === 'date' ? '2026-11-22' : '1'));
-      const anon = await request(h.http)[r.method](path).send(r.method === 'get' ? undefined : {});
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+        name === 'cardNo'
+          ? '34010000000000000001'
+          : name === 'obuNo'
+            ? '3401000000000001'
+            : name === 'date'
+              ? '2026-11-22'
+              : '1',
+      );
+      const anon = await request(h.http)
+        [r.method](path)
+        .send(r.method === 'get' ? undefined : {});
       assert.equal(anon.status, 401, `${r.method} ${r.path} without credentials`);
       assert.equal(anon.body.error.code, 'unauthenticated');
       const roles = r.roles as readonly Role[];
       const outsider = [...USER_ROLES, ...CLIENT_ROLES].find((role) => !roles.includes(role));
       if (!outsider) continue;
       const res = (USER_ROLES as readonly string[]).includes(outsider)
-        ? await request(h.http)[r.method](path).set('Authorization', users[outsider]).send(r.method === 'get' ? undefined : {})
-        : await signed(clients[outsider], r.method === 'get' ? 'get' : 'post', path, r.method === 'get' ? undefined : {}, { idempotencyKey: 'every-endpoint' });
+        ? await request(h.http)
+            [r.method](path)
+            .set('Authorization', users[outsider])
+            .send(r.method === 'get' ? undefined : {})
+        : await signed(
+            clients[outsider],
+            r.method === 'get' ? 'get' : 'post',
+            path,
+            r.method === 'get' ? undefined : {},
+            { idempotencyKey: 'every-endpoint' },
+          );
       if (r.method !== 'get' && r.method !== 'post' && !(USER_ROLES as readonly string[]).includes(outsider)) continue;
       assert.equal(res.status, 403, `${r.method} ${r.path} as ${outsider}`);
       assert.equal(res.body.error.code, 'forbidden');

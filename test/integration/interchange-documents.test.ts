@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, deliverPending, importDropFolder, registerInterchangeJobs, transIdOf } from '../../src/modules/interchange/index.ts';
+import {
+  canonicalJson,
+  deliverPending,
+  importDropFolder,
+  registerInterchangeJobs,
+  transIdOf,
+} from '../../src/modules/interchange/index.ts';
 import { enqueueDelivery } from '../../src/modules/interchange/delivery.ts';
 import { documentSha256, signDocument } from '../../src/modules/interchange/documents.ts';
 import { digest } from '../helpers/digest.ts';
@@ -23,22 +29,47 @@ describe('interchange documents between two centres', function () {
     const terminalId = 'A1B2C3D4E5F6';
     const terminalSeq = ++serial;
     return {
-      transId: transIdOf(terminalId, terminalSeq), terminalId, terminalSeq, transType: '09', time: `${D}T10:00:00+08:00`,
-      cardNo: '32010000000000000001', cardType: 22, vehicleClass: 1,
-      entry: { network: '3401', station: 340102, lane: 1, time: `${D}T09:00:00+08:00` }, exit: { network: '3401', station: 340104, lane: 2, time: `${D}T10:00:00+08:00` },
-      sections: ['G40-02', 'G40-03'], fee: amount, amount, balanceBefore: 50_000, balanceAfter: 50_000 - amount, offlineSeq: serial, tac: '0A0B0C0D',
+      transId: transIdOf(terminalId, terminalSeq),
+      terminalId,
+      terminalSeq,
+      transType: '09',
+      time: `${D}T10:00:00+08:00`,
+      cardNo: '32010000000000000001',
+      cardType: 22,
+      vehicleClass: 1,
+      entry: { network: '3401', station: 340102, lane: 1, time: `${D}T09:00:00+08:00` },
+      exit: { network: '3401', station: 340104, lane: 2, time: `${D}T10:00:00+08:00` },
+      sections: ['G40-02', 'G40-03'],
+      fee: amount,
+      amount,
+      balanceBefore: 50_000,
+      balanceAfter: 50_000 - amount,
+      offlineSeq: serial,
+      tac: '0A0B0C0D',
     };
   }
   async function pkg(txs: ReturnType<typeof tx>[], header: Record<string, unknown> = {}) {
     return signDocument(A.app, {
-      header: { messageId: `T${++serial}`, sender: '3401', receiver: '3201', clearTargetDate: D, count: txs.length, amount: txs.reduce((s, t) => s + t.amount, 0), ...header },
+      header: {
+        messageId: `T${++serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clearTargetDate: D,
+        count: txs.length,
+        amount: txs.reduce((s, t) => s + t.amount, 0),
+        ...header,
+      },
       transactions: txs,
     });
   }
-  const post = (path: string, doc: unknown, key = `K${++serial}`) => asProvince(B, 'POST', `/api/v1/interchange${path}`, doc, key);
+  const post = (path: string, doc: unknown, key = `K${++serial}`) =>
+    asProvince(B, 'POST', `/api/v1/interchange${path}`, doc, key);
   // a refused document leaves B as it was (the answer itself is kept for replays)
   async function unchanged(run: () => Promise<void>) {
-    const strip = (d: Record<string, string>) => { const { idempotency_keys: _i, ...rest } = d; return rest; };
+    const strip = (d: Record<string, string>) => {
+      const { idempotency_keys: _i, ...rest } = d;
+      return rest;
+    };
     const before = strip(await digest(B.app.db));
     await run();
     assert.deepEqual(strip(await digest(B.app.db)), before);
@@ -71,27 +102,52 @@ describe('interchange documents between two centres', function () {
     // the card is not one of 3201's: both transactions are disputed with 8, nothing is confirmed
     const c = await B.app.db('interchange_confirmations').where({ package_id: stored[0].id }).first();
     assert.deepEqual([c.count, c.amount, c.disputed_count, c.disputed_amount], [0, 0n, 2, 2000n]);
-    assert.deepEqual((await B.app.db('interchange_disputes').where({ package_id: stored[0].id })).map((d) => d.result), [8, 8]);
+    assert.deepEqual(
+      (await B.app.db('interchange_disputes').where({ package_id: stored[0].id })).map((d) => d.result),
+      [8, 8],
+    );
   });
 
   it('lets finance decide a dispute it raised once: a second decision 409, an unknown one 404, changing nothing', async () => {
     const [d] = await B.app.db('interchange_disputes').where({ side: 'issuer' }).orderBy('id').limit(1);
-    const first = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 1 }], note: 'card unknown to us' });
+    const first = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', {
+      items: [{ id: Number(d.id), resolution: 1 }],
+      note: 'card unknown to us',
+    });
     assert.equal(first.status, 200, JSON.stringify(first.body));
-    assert.deepEqual([first.body.decided, first.body.resolutions.length, first.body.resolutions[0].network], [1, 1, '3401']);
+    assert.deepEqual(
+      [first.body.decided, first.body.resolutions.length, first.body.resolutions[0].network],
+      [1, 1, '3401'],
+    );
     await unchanged(async () => {
-      const again = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 0 }], note: 'changed my mind' });
+      const again = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', {
+        items: [{ id: Number(d.id), resolution: 0 }],
+        note: 'changed my mind',
+      });
       assert.deepEqual([again.status, again.body.error.code], [409, 'dispute-resolved']);
-      const unknown = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: 999999, resolution: 0 }], note: 'no such dispute' });
+      const unknown = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', {
+        items: [{ id: 999999, resolution: 0 }],
+        note: 'no such dispute',
+      });
       assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'dispute-not-found']);
-      const twice = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: 999999, resolution: 0 }, { id: 999999, resolution: 1 }], note: 'listed twice' });
+      const twice = await B.request('finance', 'post', '/api/v1/interchange/disputes/decisions', {
+        items: [
+          { id: 999999, resolution: 0 },
+          { id: 999999, resolution: 1 },
+        ],
+        note: 'listed twice',
+      });
       assert.deepEqual([twice.status, twice.body.error.code], [400, 'invalid-request']);
     });
     const resolved = await B.request('finance', 'get', '/api/v1/interchange/disputes?side=issuer&status=resolved');
-    assert.ok(resolved.body.disputes.some((x: { id: number; resolution: number }) => x.id === Number(d.id) && x.resolution === 1));
+    assert.ok(
+      resolved.body.disputes.some(
+        (x: { id: number; resolution: number }) => x.id === Number(d.id) && x.resolution === 1,
+      ),
+    );
   });
 
-  it('refuses a document whose signature is not the sender\'s (422), changing nothing', async () => {
+  it("refuses a document whose signature is not the sender's (422), changing nothing", async () => {
     const doc = await pkg([tx(500)]);
     (doc.transactions as Array<{ amount: number }>)[0].amount = 400; // altered after signing
     await unchanged(async () => {
@@ -108,8 +164,33 @@ describe('interchange documents between two centres', function () {
       ['amount off by a fen', async () => pkg([tx(300)], { amount: 301 }), 4],
       ['receiver not this centre', async () => pkg([tx(300)], { receiver: '3301' }), 2],
       ['sender not the caller', async () => pkg([tx(300)], { sender: '3301' }), 2],
-      ['header without a message id', async () => { const d = await pkg([tx(300)]); const { messageId: _m, ...h } = d.header as Record<string, unknown>; return signDocument(A.app, { header: h, transactions: d.transactions }); }, 2],
-      ['a transaction without its TAC', async () => { const { tac: _t, ...t } = tx(300); return signDocument(A.app, { header: { messageId: `T${++serial}`, sender: '3401', receiver: '3201', clearTargetDate: D, count: 1, amount: 300 }, transactions: [t] }); }, 3],
+      [
+        'header without a message id',
+        async () => {
+          const d = await pkg([tx(300)]);
+          const { messageId: _m, ...h } = d.header as Record<string, unknown>;
+          return signDocument(A.app, { header: h, transactions: d.transactions });
+        },
+        2,
+      ],
+      [
+        'a transaction without its TAC',
+        async () => {
+          const { tac: _t, ...t } = tx(300);
+          return signDocument(A.app, {
+            header: {
+              messageId: `T${++serial}`,
+              sender: '3401',
+              receiver: '3201',
+              clearTargetDate: D,
+              count: 1,
+              amount: 300,
+            },
+            transactions: [t],
+          });
+        },
+        3,
+      ],
       ['a transId that is not the terminal key', async () => pkg([{ ...tx(300), transId: 'FFFF' }]), 4],
       ['a clearing date not over yet', async () => pkg([tx(300)], { clearTargetDate: today }), 6],
     ];
@@ -128,37 +209,142 @@ describe('interchange documents between two centres', function () {
 
   it('answers confirmations: unknown package 404, amounts that do not reconcile 8, a second one 5', async () => {
     // A's package to B, delivered for real: B confirms it back
-    const header = (over: Record<string, unknown>) => ({ messageId: `C${++serial}`, originalMessageId: 'none', sender: '3201', receiver: '3401', processedAt: new Date().toISOString(), count: 0, amount: 0, disputedCount: 0, ...over });
-    const unknown = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({}), disputed: [] }), `K${++serial}`);
+    const header = (over: Record<string, unknown>) => ({
+      messageId: `C${++serial}`,
+      originalMessageId: 'none',
+      sender: '3201',
+      receiver: '3401',
+      processedAt: new Date().toISOString(),
+      count: 0,
+      amount: 0,
+      disputedCount: 0,
+      ...over,
+    });
+    const unknown = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, { header: header({}), disputed: [] }),
+      `K${++serial}`,
+    );
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'package-not-found']);
-    const [row] = await A.app.db('interchange_packages').insert({
-      direction: 'outbound', message_id: `OUT${serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'delivered', created_at: new Date(),
-    }).returning('*');
-    const off = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id, amount: 5 }), disputed: [] }), `K${++serial}`);
+    const [row] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clear_target_date: D,
+        count: 0,
+        amount: 0,
+        first_transaction_id: 1,
+        last_transaction_id: 0,
+        state: 'delivered',
+        created_at: new Date(),
+      })
+      .returning('*');
+    const off = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, { header: header({ originalMessageId: row.message_id, amount: 5 }), disputed: [] }),
+      `K${++serial}`,
+    );
     assert.deepEqual([off.status, off.body.result], [200, 8]);
-    const ok = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }), `K${++serial}`);
+    const ok = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }),
+      `K${++serial}`,
+    );
     assert.deepEqual([ok.status, ok.body.result], [200, 1]);
-    const twice = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }), `K${++serial}`);
+    const twice = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, { header: header({ originalMessageId: row.message_id }), disputed: [] }),
+      `K${++serial}`,
+    );
     assert.deepEqual([twice.status, twice.body.result], [200, 5]);
   });
 
   it('answers a confirmation whose header is not for us 2, and a disputed item that does not parse 3', async () => {
-    const header = { messageId: `C${++serial}`, originalMessageId: 'none', sender: '3201', receiver: '3301', processedAt: new Date().toISOString(), count: 0, amount: 0, disputedCount: 0 };
-    const wrongReceiver = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header, disputed: [] }), `K${++serial}`);
+    const header = {
+      messageId: `C${++serial}`,
+      originalMessageId: 'none',
+      sender: '3201',
+      receiver: '3301',
+      processedAt: new Date().toISOString(),
+      count: 0,
+      amount: 0,
+      disputedCount: 0,
+    };
+    const wrongReceiver = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, { header, disputed: [] }),
+      `K${++serial}`,
+    );
     assert.deepEqual([wrongReceiver.status, wrongReceiver.body.result], [200, 2]);
-    const badItem = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', await signDocument(B.app, { header: { ...header, receiver: '3401', disputedCount: 1 }, disputed: [{ transId: 'AB', result: 0 }] }), `K${++serial}`);
+    const badItem = await asProvince(
+      A,
+      'POST',
+      '/api/v1/interchange/confirmations',
+      await signDocument(B.app, {
+        header: { ...header, receiver: '3401', disputedCount: 1 },
+        disputed: [{ transId: 'AB', result: 0 }],
+      }),
+      `K${++serial}`,
+    );
     assert.deepEqual([badItem.status, badItem.body.result], [200, 3]);
   });
 
   it('records a resolution its run has already passed on the next day, telling finance; a second copy is a duplicate (5), a count off 4', async () => {
     // one of A's packages to B with a disputed transaction, on a day whose province split A has done
-    const [p] = await A.app.db('interchange_packages').insert({
-      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 1, amount: 900, first_transaction_id: 1, last_transaction_id: 1, state: 'delivered', created_at: new Date(),
-    }).returning('id');
-    await A.app.db('interchange_disputes').insert({ side: 'provider', package_id: p.id, trans_id: 'LATE0000000000000001', transaction_id: 1, clearing_date: D, card_no: '32010000000000000001', card_type: 22, amount: 900, result: 1 });
-    await A.app.db('clearing_days').insert({ clearing_date: D, opened_at: new Date(), state: 'sealed', sealed_at: new Date(), sealed_by: 'test' }).onConflict('clearing_date').ignore();
-    await A.app.db('clearing_day_steps').insert({ clearing_date: D, step: 'interchange-split', done_at: new Date(), actor: 'test' });
-    const doc = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 }, items: [{ transId: 'LATE0000000000000001', result: 0 }] });
+    const [p] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${++serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clear_target_date: D,
+        count: 1,
+        amount: 900,
+        first_transaction_id: 1,
+        last_transaction_id: 1,
+        state: 'delivered',
+        created_at: new Date(),
+      })
+      .returning('id');
+    await A.app
+      .db('interchange_disputes')
+      .insert({
+        side: 'provider',
+        package_id: p.id,
+        trans_id: 'LATE0000000000000001',
+        transaction_id: 1,
+        clearing_date: D,
+        card_no: '32010000000000000001',
+        card_type: 22,
+        amount: 900,
+        result: 1,
+      });
+    await A.app
+      .db('clearing_days')
+      .insert({ clearing_date: D, opened_at: new Date(), state: 'sealed', sealed_at: new Date(), sealed_by: 'test' })
+      .onConflict('clearing_date')
+      .ignore();
+    await A.app
+      .db('clearing_day_steps')
+      .insert({ clearing_date: D, step: 'interchange-split', done_at: new Date(), actor: 'test' });
+    const doc = await signDocument(B.app, {
+      header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 },
+      items: [{ transId: 'LATE0000000000000001', result: 0 }],
+    });
     const r = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
     assert.deepEqual([r.status, r.body.result], [200, 1]);
     const d = await A.app.db('interchange_disputes').where({ trans_id: 'LATE0000000000000001' }).first();
@@ -167,7 +353,10 @@ describe('interchange documents between two centres', function () {
     assert.deepEqual([told.length, told[0].amount], [1, 900n]);
     const again = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
     assert.deepEqual([again.status, again.body.result], [200, 5]);
-    const off = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 2 }, items: [{ transId: 'LATE0000000000000001', result: 1 }] });
+    const off = await signDocument(B.app, {
+      header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 2 },
+      items: [{ transId: 'LATE0000000000000001', result: 1 }],
+    });
     const counted = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', off, `K${++serial}`);
     assert.deepEqual([counted.status, counted.body.result], [200, 4]);
 
@@ -175,7 +364,10 @@ describe('interchange documents between two centres', function () {
     const listed = await A.request('finance', 'get', '/api/v1/interchange/disputes?side=provider&status=resolved'); // logs in first
     assert.ok(listed.body.disputes.some((x: { transId: string }) => x.transId === 'LATE0000000000000001'));
     const before = await digest(A.app.db);
-    const mine = await A.request('finance', 'post', '/api/v1/interchange/disputes/decisions', { items: [{ id: Number(d.id), resolution: 1 }], note: 'not ours to decide' });
+    const mine = await A.request('finance', 'post', '/api/v1/interchange/disputes/decisions', {
+      items: [{ id: Number(d.id), resolution: 1 }],
+      note: 'not ours to decide',
+    });
     assert.deepEqual([mine.status, mine.body.error.code], [409, 'dispute-not-ours']);
     const { audit_log: _a, ...rest } = await digest(A.app.db);
     const { audit_log: _b, ...was } = before;
@@ -184,17 +376,32 @@ describe('interchange documents between two centres', function () {
 
   it('refuses a peer endpoint reached over HTTP without a secret, and one for this centre itself (400), changing nothing', async () => {
     const before = await digest(A.app.db);
-    const noSecret = await A.request('admin', 'put', '/api/v1/interchange/peers/3301/endpoint', { url: 'https://peer.example', clientId: '3401' });
-    assert.deepEqual([noSecret.status, noSecret.body.error.code, noSecret.body.error.field], [400, 'invalid-request', 'secret']);
-    const self = await A.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', { url: null, clientId: '3401' });
+    const noSecret = await A.request('admin', 'put', '/api/v1/interchange/peers/3301/endpoint', {
+      url: 'https://peer.example',
+      clientId: '3401',
+    });
+    assert.deepEqual(
+      [noSecret.status, noSecret.body.error.code, noSecret.body.error.field],
+      [400, 'invalid-request', 'secret'],
+    );
+    const self = await A.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', {
+      url: null,
+      clientId: '3401',
+    });
     assert.deepEqual([self.status, self.body.error.code], [400, 'invalid-request']);
     assert.deepEqual(await digest(A.app.db), before);
     const listed = await A.request('admin', 'get', '/api/v1/interchange/peer-endpoints');
-    assert.ok(listed.body.peers.every((p: Record<string, unknown>) => !('secret' in p) && !('secretSealed' in p)), 'a secret is never shown');
+    assert.ok(
+      listed.body.peers.every((p: Record<string, unknown>) => !('secret' in p) && !('secretSealed' in p)),
+      'a secret is never shown',
+    );
   });
 
   it('answers a resolution for a transaction not disputed with 4', async () => {
-    const doc = await signDocument(B.app, { header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 }, items: [{ transId: 'ABCDEF0123456789', result: 0 }] });
+    const doc = await signDocument(B.app, {
+      header: { messageId: `R${++serial}`, sender: '3201', receiver: '3401', clearTargetDate: D, count: 1 },
+      items: [{ transId: 'ABCDEF0123456789', result: 0 }],
+    });
     const r = await asProvince(A, 'POST', '/api/v1/interchange/dispute-resolutions', doc, `K${++serial}`);
     assert.deepEqual([r.status, r.body.result], [200, 4]);
   });
@@ -208,13 +415,32 @@ describe('interchange documents between two centres', function () {
 
   it('keeps a package that could not be delivered and delivers it once the peer answers', async () => {
     await B.app.db('interchange_confirmations').whereNull('delivered_at').update({ delivered_at: new Date() }); // not this test's concern
-    const [row] = await A.app.db('interchange_packages').insert({
-      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'built', created_at: new Date(),
-    }).returning('*');
-    await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', { url: 'http://127.0.0.1:9', clientId: '3401' });
+    const [row] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${++serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clear_target_date: D,
+        count: 0,
+        amount: 0,
+        first_transaction_id: 1,
+        last_transaction_id: 0,
+        state: 'built',
+        created_at: new Date(),
+      })
+      .returning('*');
+    await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', {
+      url: 'http://127.0.0.1:9',
+      clientId: '3401',
+    });
     assert.deepEqual(await deliverPending(A.app), { delivered: 0, failed: 1 });
     const failed = await A.app.db('interchange_packages').where({ id: row.id }).first();
-    assert.deepEqual([failed.state, failed.attempts, /unreachable|ECONNREFUSED|fetch failed/.test(failed.last_error)], ['built', 1, true]);
+    assert.deepEqual(
+      [failed.state, failed.attempts, /unreachable|ECONNREFUSED|fetch failed/.test(failed.last_error)],
+      ['built', 1, true],
+    );
     await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', { url: B.base, clientId: '3401' });
     assert.deepEqual(await deliverPending(A.app), { delivered: 1, failed: 0 });
     const done = await A.app.db('interchange_packages').where({ id: row.id }).first();
@@ -233,23 +459,48 @@ describe('interchange documents between two centres', function () {
     writeFileSync(join(inbox, '02-bad.json'), JSON.stringify(bad));
     writeFileSync(join(inbox, '03-torn.json'), '{"header": ');
     const read = await importDropFolder(B.app);
-    assert.deepEqual(read.map((f) => [f.file, f.outcome]), [['01-good.json', 'answered'], ['02-bad.json', 'refused'], ['03-torn.json', 'refused']]);
+    assert.deepEqual(
+      read.map((f) => [f.file, f.outcome]),
+      [
+        ['01-good.json', 'answered'],
+        ['02-bad.json', 'refused'],
+        ['03-torn.json', 'refused'],
+      ],
+    );
     assert.deepEqual(read[0].answer, { result: 1 });
     assert.equal((read[1].answer as { error: { code: string } }).error.code, 'document-signature-invalid');
     assert.deepEqual(readdirSync(join(inbox, 'done')), ['01-good.json']);
     assert.deepEqual(readdirSync(join(inbox, 'refused')).sort(), ['02-bad.json', '03-torn.json']);
-    const answer = JSON.parse(readFileSync(join(B.app.config.dataDir, 'interchange', 'out', '3401', 'answer-01-good.json'), 'utf8'));
+    const answer = JSON.parse(
+      readFileSync(join(B.app.config.dataDir, 'interchange', 'out', '3401', 'answer-01-good.json'), 'utf8'),
+    );
     assert.deepEqual(answer, { result: 1 });
     const header = good.header as { messageId: string };
-    assert.equal((await B.app.db('interchange_packages').where({ direction: 'inbound', message_id: header.messageId })).length, 1);
+    assert.equal(
+      (await B.app.db('interchange_packages').where({ direction: 'inbound', message_id: header.messageId })).length,
+      1,
+    );
     assert.deepEqual(await importDropFolder(B.app), [], 'each file is read once');
   });
 
   it('delivers through the queue: the job of a document delivers it once, however often it is queued', async () => {
     registerInterchangeJobs(A.app);
-    const [row] = await A.app.db('interchange_packages').insert({
-      direction: 'outbound', message_id: `OUT${++serial}`, sender: '3401', receiver: '3201', clear_target_date: D, count: 0, amount: 0, first_transaction_id: 1, last_transaction_id: 0, state: 'built', created_at: new Date(),
-    }).returning('*');
+    const [row] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${++serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clear_target_date: D,
+        count: 0,
+        amount: 0,
+        first_transaction_id: 1,
+        last_transaction_id: 0,
+        state: 'built',
+        created_at: new Date(),
+      })
+      .returning('*');
     for (let i = 0; i < 3; i++) await enqueueDelivery(A.app, 'package', row.id);
     let state = 'built';
     for (let i = 0; i < 200 && state === 'built'; i++) {
@@ -260,4 +511,3 @@ describe('interchange documents between two centres', function () {
     assert.equal((await A.app.db('interchange_packages').where({ id: row.id }).first()).attempts, 1);
   });
 });
-

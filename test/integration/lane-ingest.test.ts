@@ -38,17 +38,31 @@ describe('lane transaction ingest', () => {
   // Each test on a day of its own, from 08:00 local time.
   async function newDay(): Promise<{ at: (minutes: number) => Date; date: string; tariff: LaneTariff }> {
     const h = await harness();
-    const start = new Date(`${new Date(realNow.getTime() + day++ * DAY + 8 * HOUR).toISOString().slice(0, 10)}T08:00:00+08:00`);
+    const start = new Date(
+      `${new Date(realNow.getTime() + day++ * DAY + 8 * HOUR).toISOString().slice(0, 10)}T08:00:00+08:00`,
+    );
     h.clock.set(start);
     clerk = (await loginAs('clerk')).auth; // sessions expire: log in on the day
     const date = new Date(start.getTime() + 8 * HOUR).toISOString().slice(0, 10);
-    const network = (await request(h.http).get(`/api/v1/network?date=${date}`).set('Authorization', clerk).expect(200)).body;
-    const discounts = (await request(h.http).get('/api/v1/network/discounts').set('Authorization', clerk).expect(200)).body;
+    const network = (await request(h.http).get(`/api/v1/network?date=${date}`).set('Authorization', clerk).expect(200))
+      .body;
+    const discounts = (await request(h.http).get('/api/v1/network/discounts').set('Authorization', clerk).expect(200))
+      .body;
     return { at: (m) => new Date(start.getTime() + m * 60_000), date, tariff: new LaneTariff(network, discounts) };
   }
 
-  const lane = (station: number, direction: 'entry' | 'exit') => controller(lanes.find((l) => l.station === station && l.direction === direction)!, masters);
-  const vehicleOf = (card: VirtualCard, cardType: 22 | 23 = 22): Vehicle => ({ plate: '皖A12345', plateColor: 0, vehicleClass: 1, obuId: '3401190220052902', cardType });
+  const lane = (station: number, direction: 'entry' | 'exit') =>
+    controller(
+      lanes.find((l) => l.station === station && l.direction === direction)!,
+      masters,
+    );
+  const vehicleOf = (card: VirtualCard, cardType: 22 | 23 = 22): Vehicle => ({
+    plate: '皖A12345',
+    plateColor: 0,
+    vehicleClass: 1,
+    obuId: '3401190220052902',
+    cardType,
+  });
 
   async function svCard(amount = 50_000): Promise<VirtualCard> {
     const card = await storedValueCard(clerk, KV);
@@ -56,7 +70,15 @@ describe('lane transaction ingest', () => {
     return card;
   }
 
-  function trip(card: VirtualCard, entry: LaneController, exit: LaneController, t: LaneTariff, entryAt: Date, exitAt: Date, o: { own?: boolean; cardType?: 22 | 23; sendSections?: boolean } = {}): [WireTransaction, WireTransaction] {
+  function trip(
+    card: VirtualCard,
+    entry: LaneController,
+    exit: LaneController,
+    t: LaneTariff,
+    entryAt: Date,
+    exitAt: Date,
+    o: { own?: boolean; cardType?: 22 | 23; sendSections?: boolean } = {},
+  ): [WireTransaction, WireTransaction] {
     const v = vehicleOf(card, o.cardType);
     const e = entry.entry(card, v, entryAt);
     const charge = t.charge(entry.spec.station, exit.spec.station, v.vehicleClass, o.own ?? true);
@@ -72,21 +94,49 @@ describe('lane transaction ingest', () => {
     const d = await newDay();
     const card = await svCard();
     const [en, ex] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(10), d.at(55));
-    const [en2, ex2] = trip(card, lane(340104, 'entry'), lane(340201, 'exit'), d.tariff, d.at(90), d.at(150), { sendSections: true });
-    assert.equal(ex.amount, ex.fee - Math.floor((ex.fee * 5 + 50) / 100), 'own cards pay the fee less 5 %, rounded half up');
+    const [en2, ex2] = trip(card, lane(340104, 'entry'), lane(340201, 'exit'), d.tariff, d.at(90), d.at(150), {
+      sendSections: true,
+    });
+    assert.equal(
+      ex.amount,
+      ex.fee - Math.floor((ex.fee * 5 + 50) / 100),
+      'own cards pay the fee less 5 %, rounded half up',
+    );
     await setClock(d.at(180));
     const res = await upload('L340104-02', [en, ex, en2, ex2]);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.results, [en, ex, en2, ex2].map((t) => ({ terminalId: t.terminalId, terminalSeq: t.terminalSeq, disposition: 'accepted' })));
-    const rows = await h.app.db('lane_transactions').whereIn('terminal_id', [en.terminalId, ex.terminalId, en2.terminalId, ex2.terminalId]).orderBy('tx_time');
-    assert.deepEqual(rows.map((r) => [r.disposition, r.path_derived, r.sections]), [
-      ['accepted', false, []], ['accepted', true, ['G40-02', 'G40-03']], ['accepted', false, []], ['accepted', false, ex2.sections],
-    ]);
+    assert.deepEqual(
+      res.body.results,
+      [en, ex, en2, ex2].map((t) => ({
+        terminalId: t.terminalId,
+        terminalSeq: t.terminalSeq,
+        disposition: 'accepted',
+      })),
+    );
+    const rows = await h.app
+      .db('lane_transactions')
+      .whereIn('terminal_id', [en.terminalId, ex.terminalId, en2.terminalId, ex2.terminalId])
+      .orderBy('tx_time');
+    assert.deepEqual(
+      rows.map((r) => [r.disposition, r.path_derived, r.sections]),
+      [
+        ['accepted', false, []],
+        ['accepted', true, ['G40-02', 'G40-03']],
+        ['accepted', false, []],
+        ['accepted', false, ex2.sections],
+      ],
+    );
     assert.deepEqual(rows[1].split_operators, ['OP-AHGS', 'OP-HFCE']);
     assert.equal(rows[1].clearing_date, d.date);
     const up = await h.app.db('lane_uploads').where({ id: rows[1].upload_id }).first();
-    assert.deepEqual([up.received, up.accepted, up.duplicate, up.rejected, up.accepted_amount], [4, 4, 0, 0, BigInt(ex.amount + ex2.amount)]);
-    assert.deepEqual(await journal('lane-purchase', `upload:${up.id}`), { 'purse-float': BigInt(ex.amount + ex2.amount), 'toll-revenue-clearing': -BigInt(ex.amount + ex2.amount) });
+    assert.deepEqual(
+      [up.received, up.accepted, up.duplicate, up.rejected, up.accepted_amount],
+      [4, 4, 0, 0, BigInt(ex.amount + ex2.amount)],
+    );
+    assert.deepEqual(await journal('lane-purchase', `upload:${up.id}`), {
+      'purse-float': BigInt(ex.amount + ex2.amount),
+      'toll-revenue-clearing': -BigInt(ex.amount + ex2.amount),
+    });
     const c = await h.app.db('cards').where({ card_no: card.cardNo }).first();
     assert.deepEqual([c.last_balance, c.last_offline_seq], [BigInt(card.balance), card.offlineSeq - 1]);
   });
@@ -98,22 +148,58 @@ describe('lane transaction ingest', () => {
     const [en, ex] = trip(card, lane(340201, 'entry'), lane(340106, 'exit'), d.tariff, d.at(5), d.at(100));
     await setClock(d.at(120));
     const first = await upload('L340106-02', [en, en, ex], 'dup-first');
-    assert.deepEqual(first.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]), [['accepted', undefined], ['duplicate', 2], ['accepted', undefined]]);
+    assert.deepEqual(
+      first.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]),
+      [
+        ['accepted', undefined],
+        ['duplicate', 2],
+        ['accepted', undefined],
+      ],
+    );
     const replay = await upload('L340106-02', [en, en, ex], 'dup-first');
     assert.equal(replay.headers['idempotent-replayed'], 'true');
     assert.deepEqual(replay.body, first.body);
     const again = await upload('L340106-02', [ex, en], 'dup-again');
-    assert.deepEqual(again.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]), [['duplicate', 2], ['duplicate', 2]]);
+    assert.deepEqual(
+      again.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]),
+      [
+        ['duplicate', 2],
+        ['duplicate', 2],
+      ],
+    );
     // another province's card: same card and offline sequence under another terminal key
-    const foreign = new VirtualCard({ cardNo: '32011234567890123456', masters: { ...masters, tac: Buffer.alloc(16, 7) }, balance: 90_000 });
-    const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), { own: false });
+    const foreign = new VirtualCard({
+      cardNo: '32011234567890123456',
+      masters: { ...masters, tac: Buffer.alloc(16, 7) },
+      balance: 90_000,
+    });
+    const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), {
+      own: false,
+    });
     const twin = { ...fex, terminalSeq: fex.terminalSeq + 1000 };
     const f = await upload('L340106-02', [fen, fex, twin]);
-    assert.deepEqual(f.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]), [['accepted', undefined], ['accepted', undefined], ['duplicate', 2]]);
-    const stored = await h.app.db('lane_transactions').where({ terminal_id: twin.terminalId, terminal_seq: twin.terminalSeq }).first();
+    assert.deepEqual(
+      f.body.results.map((r: { disposition: string; code?: number }) => [r.disposition, r.code]),
+      [
+        ['accepted', undefined],
+        ['accepted', undefined],
+        ['duplicate', 2],
+      ],
+    );
+    const stored = await h.app
+      .db('lane_transactions')
+      .where({ terminal_id: twin.terminalId, terminal_seq: twin.terminalSeq })
+      .first();
     assert.deepEqual([stored.disposition, stored.code, stored.own_card], ['duplicate', 2, false]);
     const ups = await h.app.db('lane_uploads').where('lane_id', 'L340106-02').orderBy('id', 'desc').limit(3);
-    assert.deepEqual(ups.map((u) => [u.received, u.accepted, u.duplicate, u.rejected]), [[3, 2, 1, 0], [2, 0, 2, 0], [3, 2, 1, 0]]);
+    assert.deepEqual(
+      ups.map((u) => [u.received, u.accepted, u.duplicate, u.rejected]),
+      [
+        [3, 2, 1, 0],
+        [2, 0, 2, 0],
+        [3, 2, 1, 0],
+      ],
+    );
   });
 
   it('refuses with the issuer result code: TAC (1), type (4), fee (6), amount (7), unknown card (8), card type (15), lane clock (16), too old (5), purse arithmetic (14)', async () => {
@@ -123,7 +209,10 @@ describe('lane transaction ingest', () => {
     const [en, ex] = trip(card, lane(340102, 'entry'), lane(340204, 'exit'), d.tariff, d.at(10), d.at(200));
     const entry = lane(340104, 'entry');
     const exit = lane(340106, 'exit');
-    const txs: Array<[WireTransaction, number | undefined]> = [[en, undefined], [ex, undefined]];
+    const txs: Array<[WireTransaction, number | undefined]> = [
+      [en, undefined],
+      [ex, undefined],
+    ];
     const make = (m: number) => trip(card, entry, exit, d.tariff, d.at(m), d.at(m + 30))[1];
     txs.push([{ ...make(240), tac: 'DEADBEEF' }, 1]);
     txs.push([{ ...make(300), transType: 'AA' }, 4]);
@@ -142,9 +231,15 @@ describe('lane transaction ingest', () => {
     const arith = make(780);
     txs.push([{ ...arith, balanceAfter: arith.balanceAfter! - 1 }, 14]);
     await setClock(d.at(815));
-    const res = await upload('L340106-02', txs.map(([t]) => t));
+    const res = await upload(
+      'L340106-02',
+      txs.map(([t]) => t),
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.results.map((r: { code?: number }) => r.code), txs.map(([, c]) => c));
+    assert.deepEqual(
+      res.body.results.map((r: { code?: number }) => r.code),
+      txs.map(([, c]) => c),
+    );
     const up = await h.app.db('lane_uploads').orderBy('id', 'desc').first();
     assert.deepEqual([up.received, up.accepted, up.duplicate, up.rejected], [txs.length, 2, 0, txs.length - 2]);
     assert.equal(up.accepted_amount, BigInt(ex.amount), 'only the accepted trip was charged');
@@ -163,7 +258,10 @@ describe('lane transaction ingest', () => {
     const below = exit.exit(card, v, d.at(150), e2.point, { ...charge, amount: charge.amount - 1, sendSections: true });
     await setClock(d.at(200));
     const res = await upload('L340104-02', [e1.tx, above, e2.tx, below]);
-    assert.deepEqual(res.body.results.map((r: { code?: number }) => r.code), [undefined, 7, undefined, 6]);
+    assert.deepEqual(
+      res.body.results.map((r: { code?: number }) => r.code),
+      [undefined, 7, undefined, 6],
+    );
   });
 
   it('judges the card status at the transaction time: lost before → 9, lost after → accepted; expired → 10', async () => {
@@ -172,14 +270,24 @@ describe('lane transaction ingest', () => {
     const card = await svCard();
     const [en, ex] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(10), d.at(50));
     await setClock(d.at(60));
-    await request(h.http).post(`/api/v1/cards/${card.cardNo}/loss-report`).set('Authorization', clerk).send({ reason: 'lost at a service area' }).expect(200);
+    await request(h.http)
+      .post(`/api/v1/cards/${card.cardNo}/loss-report`)
+      .set('Authorization', clerk)
+      .send({ reason: 'lost at a service area' })
+      .expect(200);
     const [en2, ex2] = trip(card, lane(340104, 'entry'), lane(340106, 'exit'), d.tariff, d.at(70), d.at(100));
     const expired = await svCard();
-    await h.app.db('cards').where({ card_no: expired.cardNo }).update({ expiry_date: new Date(d.at(0).getTime() - DAY).toISOString().slice(0, 10) });
+    await h.app
+      .db('cards')
+      .where({ card_no: expired.cardNo })
+      .update({ expiry_date: new Date(d.at(0).getTime() - DAY).toISOString().slice(0, 10) });
     const [en3, ex3] = trip(expired, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(75), d.at(110));
     await setClock(d.at(130));
     const res = await upload('L340106-02', [en, ex, en2, ex2, en3, ex3]);
-    assert.deepEqual(res.body.results.map((r: { code?: number }) => r.code), [undefined, undefined, 9, 9, 10, 10]);
+    assert.deepEqual(
+      res.body.results.map((r: { code?: number }) => r.code),
+      [undefined, undefined, 9, 9, 10, 10],
+    );
   });
 
   it('checks the balance chain across batches and loads in either order, and refuses a jump no load explains (14)', async () => {
@@ -193,58 +301,126 @@ describe('lane transaction ingest', () => {
     await setClock(d.at(240));
     // the later trips first, then the earlier one: each link is checked when its second end arrives
     const late = await upload('L340102-02', [c2, c1, b2, b1]);
-    assert.deepEqual(late.body.results.map((r: { disposition: string }) => r.disposition), ['accepted', 'accepted', 'accepted', 'accepted']);
+    assert.deepEqual(
+      late.body.results.map((r: { disposition: string }) => r.disposition),
+      ['accepted', 'accepted', 'accepted', 'accepted'],
+    );
     const early = await upload('L340104-02', [a2, a1]);
-    assert.deepEqual(early.body.results.map((r: { disposition: string }) => r.disposition), ['accepted', 'accepted']);
+    assert.deepEqual(
+      early.body.results.map((r: { disposition: string }) => r.disposition),
+      ['accepted', 'accepted'],
+    );
     // a purse that grew with no load behind it
     const [d1, d2] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(250), d.at(280));
     await setClock(d.at(290));
-    const res = await upload('L340104-02', [{ ...d1, balanceBefore: d1.balanceBefore! + 100, balanceAfter: d1.balanceAfter! + 100 }, d2]);
-    assert.deepEqual(res.body.results.map((r: { code?: number }) => r.code), [14, undefined]);
+    const res = await upload('L340104-02', [
+      { ...d1, balanceBefore: d1.balanceBefore! + 100, balanceAfter: d1.balanceAfter! + 100 },
+      d2,
+    ]);
+    assert.deepEqual(
+      res.body.results.map((r: { code?: number }) => r.code),
+      [14, undefined],
+    );
   });
 
   it('charges a debit-account card to its account and raises card-overdrawn once past the credit limit', async () => {
     const h = await harness();
     const d = await newDay();
     const supervisor = (await loginAs('supervisor')).auth;
-    const c = await request(h.http).post('/api/v1/customers').set('Authorization', supervisor)
-      .send({ kind: 'personal', name: '李四', idType: 1, idNumber: residentId(), phone: mobile(), account: { kind: 'debit', creditLimit: 500 } }).expect(201);
-    const v = await request(h.http).post(`/api/v1/customers/${c.body.customer.id}/vehicles`).set('Authorization', clerk).send({ plate: plate(), plateColor: 0, vehicleClass: 1 }).expect(201);
-    const issued = await request(h.http).post('/api/v1/cards').set('Authorization', clerk).send({ customerId: c.body.customer.id, vehicleId: v.body.vehicle.id, cardType: 23, payment: { method: 'cash' } }).expect(201);
+    const c = await request(h.http)
+      .post('/api/v1/customers')
+      .set('Authorization', supervisor)
+      .send({
+        kind: 'personal',
+        name: '李四',
+        idType: 1,
+        idNumber: residentId(),
+        phone: mobile(),
+        account: { kind: 'debit', creditLimit: 500 },
+      })
+      .expect(201);
+    const v = await request(h.http)
+      .post(`/api/v1/customers/${c.body.customer.id}/vehicles`)
+      .set('Authorization', clerk)
+      .send({ plate: plate(), plateColor: 0, vehicleClass: 1 })
+      .expect(201);
+    const issued = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk)
+      .send({ customerId: c.body.customer.id, vehicleId: v.body.vehicle.id, cardType: 23, payment: { method: 'cash' } })
+      .expect(201);
     const card = new VirtualCard({ cardNo: issued.body.card.cardNo, masters, keyVersion: KV, balance: 4_000_000_000 });
-    const [en, ex] = trip(card, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(100), { cardType: 23 });
+    const [en, ex] = trip(card, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(100), {
+      cardType: 23,
+    });
     assert.equal(ex.balanceBefore, undefined, 'a debit-account card carries no balances');
     await setClock(d.at(110));
     const res = await upload('L340106-02', [en, ex]);
-    assert.deepEqual(res.body.results.map((r: { disposition: string }) => r.disposition), ['accepted', 'accepted']);
-    const account = await request(h.http).get(`/api/v1/accounts/${c.body.account.id}`).set('Authorization', clerk).expect(200);
+    assert.deepEqual(
+      res.body.results.map((r: { disposition: string }) => r.disposition),
+      ['accepted', 'accepted'],
+    );
+    const account = await request(h.http)
+      .get(`/api/v1/accounts/${c.body.account.id}`)
+      .set('Authorization', clerk)
+      .expect(200);
     assert.equal(account.body.account.balance, -ex.amount);
     const events = await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' });
     assert.equal(events.length, 1);
     assert.equal(events[0].payload.accountId, String(c.body.account.id));
-    const [en2, ex2] = trip(card, lane(340106, 'entry'), lane(340102, 'exit'), d.tariff, d.at(120), d.at(200), { cardType: 23 });
+    const [en2, ex2] = trip(card, lane(340106, 'entry'), lane(340102, 'exit'), d.tariff, d.at(120), d.at(200), {
+      cardType: 23,
+    });
     await setClock(d.at(210));
     await upload('L340102-02', [en2, ex2]);
-    assert.equal((await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' })).length, 1, 'raised once, not per trip');
+    assert.equal(
+      (await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' })).length,
+      1,
+      'raised once, not per trip',
+    );
     // the customer pays (money in at the counter, as a corporate transfer will post it): the review clears it once
     const owed = BigInt(ex.amount + ex2.amount);
-    await h.app.db.transaction((trx) => postEntry(trx, { kind: 'test-payment', reference: card.cardNo, actor: 'test', postings: [{ account: 'counter-cash', amount: owed }, { account: `customer-funds:${c.body.account.id}`, amount: -owed }] }));
+    await h.app.db.transaction((trx) =>
+      postEntry(trx, {
+        kind: 'test-payment',
+        reference: card.cardNo,
+        actor: 'test',
+        postings: [
+          { account: 'counter-cash', amount: owed },
+          { account: `customer-funds:${c.body.account.id}`, amount: -owed },
+        ],
+      }),
+    );
     assert.ok((await reviewOverdrafts(h.app.db, h.clock.now())) >= 1);
     assert.equal(await reviewOverdrafts(h.app.db, h.clock.now()), 0);
-    const cleared = await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdraft-cleared' });
+    const cleared = await h.app
+      .db('lifecycle_outbox')
+      .where({ medium_id: card.cardNo, event: 'card-overdraft-cleared' });
     assert.equal(cleared.length, 1);
   });
 
   it('stores other issuers’ cards for their issuer without charging anyone', async () => {
     const h = await harness();
     const d = await newDay();
-    const foreign = new VirtualCard({ cardNo: '33010000123412341234', masters: { ...masters, tac: Buffer.alloc(16, 9) }, balance: 90_000 });
-    const [en, ex] = trip(foreign, lane(340201, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(130), { own: false });
+    const foreign = new VirtualCard({
+      cardNo: '33010000123412341234',
+      masters: { ...masters, tac: Buffer.alloc(16, 9) },
+      balance: 90_000,
+    });
+    const [en, ex] = trip(foreign, lane(340201, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(130), {
+      own: false,
+    });
     assert.equal(ex.amount, ex.fee, 'no own-card discount');
     await setClock(d.at(140));
     const res = await upload('L340106-02', [en, ex]);
-    assert.deepEqual(res.body.results.map((r: { disposition: string }) => r.disposition), ['accepted', 'accepted']);
-    const row = await h.app.db('lane_transactions').where({ terminal_id: ex.terminalId, terminal_seq: ex.terminalSeq }).first();
+    assert.deepEqual(
+      res.body.results.map((r: { disposition: string }) => r.disposition),
+      ['accepted', 'accepted'],
+    );
+    const row = await h.app
+      .db('lane_transactions')
+      .where({ terminal_id: ex.terminalId, terminal_seq: ex.terminalSeq })
+      .first();
     assert.deepEqual([row.issuer, row.own_card, row.disposition], ['3301', false, 'accepted']);
     const up = await h.app.db('lane_uploads').where({ id: row.upload_id }).first();
     assert.equal(up.accepted_amount, 0n);
@@ -257,17 +433,38 @@ describe('lane transaction ingest', () => {
     const [en] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(5), d.at(40));
     await setClock(d.at(50));
     const other = await laneClient('L340104-02');
-    const as = await signed(other, 'post', '/api/v1/lanes/L340102-01/transactions', { transactions: [en] }, { idempotencyKey: 'as-another' });
+    const as = await signed(
+      other,
+      'post',
+      '/api/v1/lanes/L340102-01/transactions',
+      { transactions: [en] },
+      { idempotencyKey: 'as-another' },
+    );
     assert.deepEqual([as.status, as.body.error.code], [403, 'forbidden']);
     const ghost = await laneClient('L340102-99');
-    const unknown = await signed(ghost, 'post', '/api/v1/lanes/L340102-99/transactions', { transactions: [en] }, { idempotencyKey: 'ghost' });
+    const unknown = await signed(
+      ghost,
+      'post',
+      '/api/v1/lanes/L340102-99/transactions',
+      { transactions: [en] },
+      { idempotencyKey: 'ghost' },
+    );
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'lane-not-found']);
     const extra = await upload('L340102-01', [{ ...en, extra: 1 }]);
     assert.deepEqual([extra.status, extra.body.error.field], [400, 'transactions[0].extra']);
-    const many = await upload('L340102-01', Array.from({ length: 1001 }, () => en));
+    const many = await upload(
+      'L340102-01',
+      Array.from({ length: 1001 }, () => en),
+    );
     assert.equal(many.status, 400);
-    const noKey = await signed(await laneClient('L340102-01'), 'post', '/api/v1/lanes/L340102-01/transactions', { transactions: [en] });
+    const noKey = await signed(await laneClient('L340102-01'), 'post', '/api/v1/lanes/L340102-01/transactions', {
+      transactions: [en],
+    });
     assert.equal(noKey.status, 400);
-    assert.equal(await h.app.db('lane_transactions').where({ terminal_id: en.terminalId }).first(), undefined, 'nothing was stored');
+    assert.equal(
+      await h.app.db('lane_transactions').where({ terminal_id: en.terminalId }).first(),
+      undefined,
+      'nothing was stored',
+    );
   });
 });

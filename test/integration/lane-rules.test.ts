@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { discountFen, ownCardAmount } from '../../src/modules/lanes/discount.ts';
 import { priceTrip, type TariffBook } from '../../src/modules/lanes/pricing.ts';
-import { brokenChain, chainWindows, windowKey, type ChainNeighbour, type ChainTx } from '../../src/modules/lanes/chain.ts';
+import {
+  brokenChain,
+  chainWindows,
+  windowKey,
+  type ChainNeighbour,
+  type ChainTx,
+} from '../../src/modules/lanes/chain.ts';
 
 describe('lane rules', () => {
   it('discounts own cards by round-half-up(fee × percent / 100)', () => {
@@ -21,17 +27,54 @@ describe('lane rules', () => {
 
   const book: TariffBook = {
     date: '2026-11-22',
-    operatorOf: new Map([['G40-01', 'OP-AHGS'], ['G40-02', 'OP-AHGS'], ['G40-03', 'OP-HFCE']]),
-    graph: [{ id: 'G40-01', fromStation: 1, toStation: 2 }, { id: 'G40-02', fromStation: 2, toStation: 3 }, { id: 'G40-03', fromStation: 3, toStation: 4 }],
-    tolls: new Map([['G40-01|1', 1000n], ['G40-02|1', 2000n], ['G40-03|1', 1500n]]),
+    operatorOf: new Map([
+      ['G40-01', 'OP-AHGS'],
+      ['G40-02', 'OP-AHGS'],
+      ['G40-03', 'OP-HFCE'],
+    ]),
+    graph: [
+      { id: 'G40-01', fromStation: 1, toStation: 2 },
+      { id: 'G40-02', fromStation: 2, toStation: 3 },
+      { id: 'G40-03', fromStation: 3, toStation: 4 },
+    ],
+    tolls: new Map([
+      ['G40-01|1', 1000n],
+      ['G40-02|1', 2000n],
+      ['G40-03|1', 1500n],
+    ]),
     ownCardPercent: '5.00',
     paths: new Map(),
   };
-  const pt = (o: Partial<Parameters<typeof priceTrip>[1]>, own = true) => priceTrip(book, { vehicleClass: 1, fee: 4500n, amount: 4275n, entry: { network: '3401', station: 1 }, exit: { network: '3401', station: 4 }, ...o }, own, '3401');
+  const pt = (o: Partial<Parameters<typeof priceTrip>[1]>, own = true) =>
+    priceTrip(
+      book,
+      {
+        vehicleClass: 1,
+        fee: 4500n,
+        amount: 4275n,
+        entry: { network: '3401', station: 1 },
+        exit: { network: '3401', station: 4 },
+        ...o,
+      },
+      own,
+      '3401',
+    );
 
   it('prices a trip: the path given or derived, the fee, the discounted amount and the operators’ weights', () => {
-    assert.deepEqual(pt({}), { ok: true, sections: ['G40-01', 'G40-02', 'G40-03'], derived: true, operators: ['OP-AHGS', 'OP-HFCE'], weights: [3000n, 1500n] });
-    assert.deepEqual(pt({ sections: ['G40-02', 'G40-03'], fee: 3500n, amount: 3325n }), { ok: true, sections: ['G40-02', 'G40-03'], derived: false, operators: ['OP-AHGS', 'OP-HFCE'], weights: [2000n, 1500n] });
+    assert.deepEqual(pt({}), {
+      ok: true,
+      sections: ['G40-01', 'G40-02', 'G40-03'],
+      derived: true,
+      operators: ['OP-AHGS', 'OP-HFCE'],
+      weights: [3000n, 1500n],
+    });
+    assert.deepEqual(pt({ sections: ['G40-02', 'G40-03'], fee: 3500n, amount: 3325n }), {
+      ok: true,
+      sections: ['G40-02', 'G40-03'],
+      derived: false,
+      operators: ['OP-AHGS', 'OP-HFCE'],
+      weights: [2000n, 1500n],
+    });
     assert.equal(pt({ amount: 4500n }, false).ok, true, 'other cards pay the full fee');
     assert.equal(pt({ exit: undefined, fee: 0n, amount: 0n }).ok, true, 'an entry charges nothing');
     const code = (p: ReturnType<typeof pt>) => (p.ok ? null : p.code);
@@ -40,26 +83,74 @@ describe('lane rules', () => {
     assert.equal(code(pt({ amount: 4276n })), 7);
     assert.equal(code(pt({ amount: 4274n })), 6);
     assert.equal(code(pt({ sections: ['G40-09'] })), 6);
-    assert.equal(code(pt({ entry: { network: '3201', station: 1 } })), 6, 'a trip from another network must send its sections');
+    assert.equal(
+      code(pt({ entry: { network: '3201', station: 1 } })),
+      6,
+      'a trip from another network must send its sections',
+    );
     assert.equal(code(pt({ entry: { network: '3401', station: 99 } })), 6);
     assert.equal(code(pt({ vehicleClass: 2 })), 6, 'no toll for the class');
   });
 
   it('checks the balance chain against the loads between two purchases, from either end', () => {
     const t = (h: number) => new Date(Date.UTC(2026, 10, 22, h));
-    const tx = (key: number, seq: number, before: number, after: number, h: number): ChainTx => ({ key, cardNo: 'C', seq, time: t(h), before: BigInt(before), after: BigInt(after) });
-    const stored = new Map<string, ChainNeighbour>([['C|4', { cardNo: 'C', seq: 4, time: t(1), before: 1000n, after: 800n }]]);
+    const tx = (key: number, seq: number, before: number, after: number, h: number): ChainTx => ({
+      key,
+      cardNo: 'C',
+      seq,
+      time: t(h),
+      before: BigInt(before),
+      after: BigInt(after),
+    });
+    const stored = new Map<string, ChainNeighbour>([
+      ['C|4', { cardNo: 'C', seq: 4, time: t(1), before: 1000n, after: 800n }],
+    ]);
     const cands = [tx(1, 5, 1300, 1000, 3), tx(2, 6, 1000, 900, 4), tx(3, 8, 500, 400, 6)];
     const windows = chainWindows(cands, stored);
-    assert.deepEqual(windows.map((w) => [w.after.getUTCHours(), w.before.getUTCHours()]), [[1, 3], [3, 4]]);
-    const loads = (confirmed: number, inFlight = 0) => new Map(windows.map((w) => [windowKey(w), { confirmed: w.after.getUTCHours() === 1 ? BigInt(confirmed) : 0n, inFlight: w.after.getUTCHours() === 1 ? BigInt(inFlight) : 0n }]));
+    assert.deepEqual(
+      windows.map((w) => [w.after.getUTCHours(), w.before.getUTCHours()]),
+      [
+        [1, 3],
+        [3, 4],
+      ],
+    );
+    const loads = (confirmed: number, inFlight = 0) =>
+      new Map(
+        windows.map((w) => [
+          windowKey(w),
+          {
+            confirmed: w.after.getUTCHours() === 1 ? BigInt(confirmed) : 0n,
+            inFlight: w.after.getUTCHours() === 1 ? BigInt(inFlight) : 0n,
+          },
+        ]),
+      );
     assert.deepEqual([...brokenChain(cands, stored, loads(500))], [], 'a load of 500 explains 800 → 1300');
     assert.deepEqual([...brokenChain(cands, stored, loads(0, 500))], [], 'so does a load still in flight (torn)');
     assert.deepEqual([...brokenChain(cands, stored, loads(400))], [1], 'nothing explains 100 fen');
     // from the other end: the later purchase stored first
-    const later = new Map<string, ChainNeighbour>([['C|6', { cardNo: 'C', seq: 6, time: t(4), before: 1000n, after: 900n }]]);
+    const later = new Map<string, ChainNeighbour>([
+      ['C|6', { cardNo: 'C', seq: 6, time: t(4), before: 1000n, after: 900n }],
+    ]);
     const w2 = chainWindows([tx(1, 5, 1300, 1000, 3)], later);
-    assert.deepEqual([...brokenChain([tx(1, 5, 1300, 1000, 3)], later, new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])))], []);
-    assert.deepEqual([...brokenChain([tx(1, 5, 1300, 1001, 3)], later, new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])))], [1]);
+    assert.deepEqual(
+      [
+        ...brokenChain(
+          [tx(1, 5, 1300, 1000, 3)],
+          later,
+          new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])),
+        ),
+      ],
+      [],
+    );
+    assert.deepEqual(
+      [
+        ...brokenChain(
+          [tx(1, 5, 1300, 1001, 3)],
+          later,
+          new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])),
+        ),
+      ],
+      [1],
+    );
   });
 });

@@ -10,10 +10,27 @@ const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
 
 function purchase(card: VirtualCard, psam: VirtualPsam, amount: number, date: string, time: string) {
   const init = card.initializeForPurchase(amount, psam.terminalId, true);
-  const { terminalSeq, mac1 } = psam.computeMac1({ cardNo: card.cardNo, random: init.random, offlineSeq: init.offlineSeq, amount, date, time });
+  const { terminalSeq, mac1 } = psam.computeMac1({
+    cardNo: card.cardNo,
+    random: init.random,
+    offlineSeq: init.offlineSeq,
+    amount,
+    date,
+    time,
+  });
   card.updateCappDataCache(Buffer.concat([hex('AA2900'), Buffer.alloc(40)]));
   const { tac, mac2 } = card.debitForPurchase(terminalSeq, date, time, mac1);
-  assert.ok(psam.verifyMac2({ cardNo: card.cardNo, random: init.random, offlineSeq: init.offlineSeq, terminalSeq, amount, mac2 }), 'the PSAM accepts the card MAC2');
+  assert.ok(
+    psam.verifyMac2({
+      cardNo: card.cardNo,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      terminalSeq,
+      amount,
+      mac2,
+    }),
+    'the PSAM accepts the card MAC2',
+  );
   return { tac, terminalSeq };
 }
 
@@ -21,7 +38,12 @@ describe('purchase TAC', () => {
   it('is MAC8(DTK_L ⊕ DTK_R, amount ‖ type ‖ terminalId ‖ terminalSeq ‖ date ‖ time) for a known key', () => {
     const tacMaster = hex('0123456789ABCDEF FEDCBA9876543210');
     const masters = { load: hex('11'.repeat(16)), tac: tacMaster, purchase: hex('22'.repeat(16)) };
-    const card = new VirtualCard({ cardNo: '34011901220111000001', masters, balance: 12_500, random: () => hex('1A2B3C4D') });
+    const card = new VirtualCard({
+      cardNo: '34011901220111000001',
+      masters,
+      balance: 12_500,
+      random: () => hex('1A2B3C4D'),
+    });
     const psam = new VirtualPsam(masters.purchase, { terminalId: '010203040506', terminalSeq: 5001 });
     const { tac, terminalSeq } = purchase(card, psam, 4275, '20261122', '081500');
     assert.equal(terminalSeq, 5001);
@@ -38,18 +60,40 @@ describe('purchase TAC', () => {
   it('verifies in batches through the key service: right TACs pass, altered fields and TACs fail, with or without a known key version', async () => {
     const h = await harness();
     const masters = await testMasters(134);
-    const cards = ['34011901220111000011', '34011901220111000012', '34011901220111000013'].map((cardNo) => new VirtualCard({ cardNo, masters, keyVersion: 134, balance: 50_000 }));
+    const cards = ['34011901220111000011', '34011901220111000012', '34011901220111000013'].map(
+      (cardNo) => new VirtualCard({ cardNo, masters, keyVersion: 134, balance: 50_000 }),
+    );
     const psam = new VirtualPsam(masters.purchase, { terminalId: 'A1A2A3A4A5A6' });
     const checks = cards.map((card, i) => {
       const { tac, terminalSeq } = purchase(card, psam, 1000 + i, '20261123', '101500');
-      return { serial8: Buffer.from(card.cardNo.slice(4), 'hex'), amount: BigInt(1000 + i), transType: 9, terminalId: psam.terminalId, terminalSeq, date: '20261123', time: '101500', tac };
+      return {
+        serial8: Buffer.from(card.cardNo.slice(4), 'hex'),
+        amount: BigInt(1000 + i),
+        transType: 9,
+        terminalId: psam.terminalId,
+        terminalSeq,
+        date: '20261123',
+        time: '101500',
+        tac,
+      };
     });
     const keys = h.app.keys;
     assert.deepEqual(keys.verifyPurchaseTacs(checks.map((c) => ({ ...c, keyVersion: 134 }))), [true, true, true]);
-    assert.deepEqual(keys.verifyPurchaseTacs(checks), [true, true, true], 'an unknown version: every TAC master is tried');
-    assert.deepEqual(keys.verifyPurchaseTacs([
-      { ...checks[0], amount: 999n }, { ...checks[1], tac: '00000000' }, { ...checks[2], terminalSeq: checks[2].terminalSeq + 1 }, { ...checks[0], keyVersion: 1 }, { ...checks[1], time: '101501' },
-    ]), [false, false, false, false, false]);
+    assert.deepEqual(
+      keys.verifyPurchaseTacs(checks),
+      [true, true, true],
+      'an unknown version: every TAC master is tried',
+    );
+    assert.deepEqual(
+      keys.verifyPurchaseTacs([
+        { ...checks[0], amount: 999n },
+        { ...checks[1], tac: '00000000' },
+        { ...checks[2], terminalSeq: checks[2].terminalSeq + 1 },
+        { ...checks[0], keyVersion: 1 },
+        { ...checks[1], time: '101501' },
+      ]),
+      [false, false, false, false, false],
+    );
     assert.equal(keys.verifyPurchaseTac({ ...checks[2], keyVersion: 134 }), true, 'the single verification agrees');
   });
 });

@@ -12,27 +12,86 @@ describe('ledger', () => {
   it('refuses in code an entry that does not balance, has one posting, a non-integer amount or an unknown account', async () => {
     const h = await harness();
     const bad: Array<Array<{ account: string; amount: bigint }>> = [
-      [{ account: 'counter-cash', amount: 100n }, { account: 'fee-revenue', amount: -99n }],
+      [
+        { account: 'counter-cash', amount: 100n },
+        { account: 'fee-revenue', amount: -99n },
+      ],
       [{ account: 'counter-cash', amount: 100n }],
     ];
     for (const postings of bad) {
-      await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: `bad-${Math.random()}`, actor: 't', postings })), LedgerError);
+      await assert.rejects(
+        h.app.db.transaction((trx) =>
+          postEntry(trx, { kind: 'test', reference: `bad-${Math.random()}`, actor: 't', postings }),
+        ),
+        LedgerError,
+      );
     }
-    await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: 'float', actor: 't', postings: [{ account: 'counter-cash', amount: 1.5 as unknown as bigint }, { account: 'fee-revenue', amount: -1.5 as unknown as bigint }] })), LedgerError);
-    await assert.rejects(h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: 'nowhere', actor: 't', postings: [{ account: 'no-such-account', amount: 1n }, { account: 'fee-revenue', amount: -1n }] })), /unknown ledger account/);
+    await assert.rejects(
+      h.app.db.transaction((trx) =>
+        postEntry(trx, {
+          kind: 'test',
+          reference: 'float',
+          actor: 't',
+          postings: [
+            { account: 'counter-cash', amount: 1.5 as unknown as bigint },
+            { account: 'fee-revenue', amount: -1.5 as unknown as bigint },
+          ],
+        }),
+      ),
+      LedgerError,
+    );
+    await assert.rejects(
+      h.app.db.transaction((trx) =>
+        postEntry(trx, {
+          kind: 'test',
+          reference: 'nowhere',
+          actor: 't',
+          postings: [
+            { account: 'no-such-account', amount: 1n },
+            { account: 'fee-revenue', amount: -1n },
+          ],
+        }),
+      ),
+      /unknown ledger account/,
+    );
   });
 
   it('the database itself refuses an unbalanced entry at commit, and any change to the journal', async () => {
     const h = await harness();
-    const ids = Object.fromEntries((await h.app.db('ledger_accounts').whereIn('code', ['counter-cash', 'fee-revenue']).select('code', 'id')).map((r) => [r.code, r.id]));
-    await assert.rejects(h.app.db.transaction(async (trx) => {
-      const [e] = await trx('journal_entries').insert({ kind: 'raw', reference: `raw-${Math.random()}`, actor: 't' }).returning('id');
-      await trx('postings').insert([{ entry_id: e.id, account_id: ids['counter-cash'], amount: 500 }, { account_id: ids['fee-revenue'], entry_id: e.id, amount: -400 }]);
-    }), (err: { code?: string }) => err.code === '23514');
-    await assert.rejects(h.app.db.transaction(async (trx) => {
-      await trx('journal_entries').insert({ kind: 'raw', reference: `empty-${Math.random()}`, actor: 't' });
-    }), (err: { code?: string }) => err.code === '23514');
-    const entry = await h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: `ok-${Math.random()}`, actor: 't', postings: [{ account: 'counter-cash', amount: 7n }, { account: 'fee-revenue', amount: -7n }] }));
+    const ids = Object.fromEntries(
+      (await h.app.db('ledger_accounts').whereIn('code', ['counter-cash', 'fee-revenue']).select('code', 'id')).map(
+        (r) => [r.code, r.id],
+      ),
+    );
+    await assert.rejects(
+      h.app.db.transaction(async (trx) => {
+        const [e] = await trx('journal_entries')
+          .insert({ kind: 'raw', reference: `raw-${Math.random()}`, actor: 't' })
+          .returning('id');
+        await trx('postings').insert([
+          { entry_id: e.id, account_id: ids['counter-cash'], amount: 500 },
+          { account_id: ids['fee-revenue'], entry_id: e.id, amount: -400 },
+        ]);
+      }),
+      (err: { code?: string }) => err.code === '23514',
+    );
+    await assert.rejects(
+      h.app.db.transaction(async (trx) => {
+        await trx('journal_entries').insert({ kind: 'raw', reference: `empty-${Math.random()}`, actor: 't' });
+      }),
+      (err: { code?: string }) => err.code === '23514',
+    );
+    const entry = await h.app.db.transaction((trx) =>
+      postEntry(trx, {
+        kind: 'test',
+        reference: `ok-${Math.random()}`,
+        actor: 't',
+        postings: [
+          { account: 'counter-cash', amount: 7n },
+          { account: 'fee-revenue', amount: -7n },
+        ],
+      }),
+    );
     await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).update({ amount: 8 }), /append-only/);
     await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).del(), /append-only/);
     await assert.rejects(h.app.db('journal_entries').where({ id: entry! }).del(), /append-only/);
@@ -41,17 +100,33 @@ describe('ledger', () => {
   it('posts one business event once: the same kind and reference cannot post twice', async () => {
     const h = await harness();
     const ref = `once-${Math.random()}`;
-    const post = () => h.app.db.transaction((trx) => postEntry(trx, { kind: 'test', reference: ref, actor: 't', postings: [{ account: 'counter-cash', amount: 3n }, { account: 'fee-revenue', amount: -3n }] }));
+    const post = () =>
+      h.app.db.transaction((trx) =>
+        postEntry(trx, {
+          kind: 'test',
+          reference: ref,
+          actor: 't',
+          postings: [
+            { account: 'counter-cash', amount: 3n },
+            { account: 'fee-revenue', amount: -3n },
+          ],
+        }),
+      );
     await post();
     await assert.rejects(post(), /already posted/);
   });
 
-  it('a balance invariant names the account whose ledger balance differs from the module\'s sum', async () => {
+  it("a balance invariant names the account whose ledger balance differs from the module's sum", async () => {
     const h = await harness();
     const expected = `select coalesce(sum(-p.amount), 0) from postings p join ledger_accounts a on a.id = p.account_id where a.code = 'refunds-payable'`;
     const holds = balanceInvariant({ name: 't', account: 'refunds-payable', expectedSql: expected, what: 'refunds' });
     assert.deepEqual(await holds.run(h.app.db), []);
-    const off = balanceInvariant({ name: 't', account: 'refunds-payable', expectedSql: `${expected.replace('coalesce(sum(-p.amount), 0)', 'coalesce(sum(-p.amount), 0) + 1')}`, what: 'refunds' });
+    const off = balanceInvariant({
+      name: 't',
+      account: 'refunds-payable',
+      expectedSql: `${expected.replace('coalesce(sum(-p.amount), 0)', 'coalesce(sum(-p.amount), 0) + 1')}`,
+      what: 'refunds',
+    });
     const failures = await off.run(h.app.db);
     assert.equal(failures.length, 1);
     assert.match(failures[0], /^refunds-payable ledger -?\d+ ≠ refunds -?\d+$/);
@@ -61,18 +136,39 @@ describe('ledger', () => {
     const h = await harness();
     const now = h.clock.now();
     await h.app.db('idempotency_keys').insert([
-      { client_id: 'user:purge-test', idem_key: 'old', request_hash: Buffer.alloc(32), response_status: 200, response_body: '{}', created_at: new Date(now.getTime() - 9 * 86_400_000) },
-      { client_id: 'user:purge-test', idem_key: 'week', request_hash: Buffer.alloc(32), response_status: 200, response_body: '{}', created_at: new Date(now.getTime() - 7 * 86_400_000) },
+      {
+        client_id: 'user:purge-test',
+        idem_key: 'old',
+        request_hash: Buffer.alloc(32),
+        response_status: 200,
+        response_body: '{}',
+        created_at: new Date(now.getTime() - 9 * 86_400_000),
+      },
+      {
+        client_id: 'user:purge-test',
+        idem_key: 'week',
+        request_hash: Buffer.alloc(32),
+        response_status: 200,
+        response_body: '{}',
+        created_at: new Date(now.getTime() - 7 * 86_400_000),
+      },
     ]);
     assert.ok((await purgeIdempotencyKeys(h.app.db, now)) >= 1);
-    assert.deepEqual(await h.app.db('idempotency_keys').where({ client_id: 'user:purge-test' }).pluck('idem_key'), ['week']);
+    assert.deepEqual(await h.app.db('idempotency_keys').where({ client_id: 'user:purge-test' }).pluck('idem_key'), [
+      'week',
+    ]);
   });
 
   it('a staff deposit sent twice with the same Idempotency-Key posts once', async () => {
     const h = await harness();
     const clerk = (await loginAs('clerk')).auth;
     const { accountId } = await customerWithVehicle(clerk);
-    const send = () => request(h.http).post(`/api/v1/accounts/${accountId}/deposits`).set('Authorization', clerk).set('Idempotency-Key', `dep-${accountId}`).send({ amount: 1234, method: 'cash' });
+    const send = () =>
+      request(h.http)
+        .post(`/api/v1/accounts/${accountId}/deposits`)
+        .set('Authorization', clerk)
+        .set('Idempotency-Key', `dep-${accountId}`)
+        .send({ amount: 1234, method: 'cash' });
     const [a, b] = await Promise.all([send(), send()]);
     assert.deepEqual([a.status, b.status], [201, 201]);
     assert.deepEqual(a.body, b.body);

@@ -7,11 +7,22 @@ import { createEmbeddedKnex, createPostgresKnex, type Db } from '../../src/platf
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
 import { demoToll, seedDemoNetwork } from '../../src/modules/lanes/demo-network.ts';
 import {
-  findPath, getLane, listLanes, listOperators, listSections, listStations, tollFor, VEHICLE_CLASSES,
+  findPath,
+  getLane,
+  listLanes,
+  listOperators,
+  listSections,
+  listStations,
+  tollFor,
+  VEHICLE_CLASSES,
 } from '../../src/modules/lanes/network.ts';
 
 const TABLES = ['operators', 'stations', 'lanes', 'sections', 'section_tolls'];
-const GROUPS = [[1, 2, 3, 4], [11, 12, 13, 14, 15, 16], [21, 22, 23, 24, 25, 26]];
+const GROUPS = [
+  [1, 2, 3, 4],
+  [11, 12, 13, 14, 15, 16],
+  [21, 22, 23, 24, 25, 26],
+];
 
 async function rowCounts(db: Db): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -86,7 +97,11 @@ describe('road network (PostgreSQL)', () => {
     const operatorIds = new Set((await listOperators(db)).map((o) => o.id));
     for (const s of sections) {
       assert.ok(operatorIds.has(s.operator.id), `${s.id} has a known operator`);
-      assert.deepEqual(s.tolls.map((t) => t.vehicleClass), [...VEHICLE_CLASSES], `${s.id} has all 16 classes`);
+      assert.deepEqual(
+        s.tolls.map((t) => t.vehicleClass),
+        [...VEHICLE_CLASSES],
+        `${s.id} has all 16 classes`,
+      );
       const toll = new Map(s.tolls.map((t) => [t.vehicleClass, t.toll]));
       for (const t of s.tolls) {
         assert.equal(typeof t.toll, 'bigint');
@@ -94,7 +109,8 @@ describe('road network (PostgreSQL)', () => {
         assert.equal(t.effectiveFrom, '2026-01-01');
       }
       for (const group of GROUPS) {
-        for (let i = 1; i < group.length; i++) assert.ok(toll.get(group[i])! > toll.get(group[i - 1])!, `${s.id} class ${group[i]}`);
+        for (let i = 1; i < group.length; i++)
+          assert.ok(toll.get(group[i])! > toll.get(group[i - 1])!, `${s.id} class ${group[i]}`);
       }
     }
     // nothing is in force before the first tariff version
@@ -109,13 +125,25 @@ describe('road network (PostgreSQL)', () => {
 
   it('finds a lane by id', async () => {
     const lane = await getLane(db, 'L340104-01');
-    assert.deepEqual(lane, { id: 'L340104-01', stationId: 340104, stationName: '合肥', laneNo: 1, direction: 'entry', etcEnabled: true });
+    assert.deepEqual(lane, {
+      id: 'L340104-01',
+      stationId: 340104,
+      stationName: '合肥',
+      laneNo: 1,
+      direction: 'entry',
+      etcEnabled: true,
+    });
     assert.equal(await getLane(db, 'L340104-99'), null);
   });
 
   it('prices sections with the tariff version in force on the day', async () => {
     const first = demoToll(24_600, 1);
-    await db('section_tolls').insert({ section_id: 'G40-03', vehicle_class: 1, effective_from: '2027-01-01', toll: (first + 100n).toString() });
+    await db('section_tolls').insert({
+      section_id: 'G40-03',
+      vehicle_class: 1,
+      effective_from: '2027-01-01',
+      toll: (first + 100n).toString(),
+    });
 
     const old = await tollFor(db, ['G40-03', 'G40-04'], 1, '2026-12-31');
     assert.deepEqual([...old.keys()], ['G40-03', 'G40-04']);

@@ -16,9 +16,19 @@ function verifyPackage(text: string, certificatePem: string) {
   const trailer = JSON.parse(lines[lines.length - 1]);
   const entries = lines.slice(1, -1);
   assert.equal(entries.length, header.count);
-  const sha = createHash('sha256').update(entries.map((l) => l + '\n').join('')).digest('hex');
+  const sha = createHash('sha256')
+    .update(entries.map((l) => l + '\n').join(''))
+    .digest('hex');
   assert.equal(trailer.sha256, sha);
-  assert.ok(verify('sha256', Buffer.from(`${lines[0]}\n${sha}`), new X509Certificate(certificatePem).publicKey, Buffer.from(trailer.signature, 'base64')), 'signature verifies');
+  assert.ok(
+    verify(
+      'sha256',
+      Buffer.from(`${lines[0]}\n${sha}`),
+      new X509Certificate(certificatePem).publicKey,
+      Buffer.from(trailer.signature, 'base64'),
+    ),
+    'signature verifies',
+  );
   return { header, entries: entries.map((l) => JSON.parse(l)) };
 }
 
@@ -34,7 +44,11 @@ describe('status list: the lane API', () => {
   async function listCard(reason = 5): Promise<string> {
     const h = await harness();
     const { cardNo } = await issueCard(clerk, 23);
-    await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send({ medium: 'card', id: cardNo, reason, note: 'listed for a lane test' }).expect(201);
+    await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send({ medium: 'card', id: cardNo, reason, note: 'listed for a lane test' })
+      .expect(201);
     await tick();
     return cardNo;
   }
@@ -56,7 +70,12 @@ describe('status list: the lane API', () => {
     const f = verifyPackage(full.text, leafPem);
     assert.equal(f.header.kind, 'full');
     assert.equal(f.header.from, 0);
-    assert.ok(f.entries.some((e: { id: string; reason: number; action: string }) => e.id === cardNo && e.reason === 5 && e.action === 'enter'));
+    assert.ok(
+      f.entries.some(
+        (e: { id: string; reason: number; action: string }) =>
+          e.id === cardNo && e.reason === 5 && e.action === 'enter',
+      ),
+    );
     const ids = f.entries.map((e: { medium: string; id: string }) => `${e.medium}:${e.id}`);
     assert.deepEqual(ids, [...ids].sort(), 'ordered by medium and id');
     const current = f.header.version as number;
@@ -86,17 +105,41 @@ describe('status list: the lane API', () => {
     const pull = await signedText(x, '/api/v1/lanes/L340201-02/status-list');
     assert.equal(pull.status, 403);
     assert.equal(JSON.parse(pull.text).error.code, 'forbidden');
-    const hb = await signed(x, 'post', '/api/v1/lanes/L340201-02/heartbeat', { listVersion: 1, appliedAt: new Date().toISOString() }, { idempotencyKey: 'hb-as-other-lane' });
+    const hb = await signed(
+      x,
+      'post',
+      '/api/v1/lanes/L340201-02/heartbeat',
+      { listVersion: 1, appliedAt: new Date().toISOString() },
+      { idempotencyKey: 'hb-as-other-lane' },
+    );
     assert.equal(hb.status, 403);
-    const wrongSecret = await signed(x, 'post', '/api/v1/lanes/L340201-01/heartbeat', { listVersion: 1, appliedAt: new Date().toISOString() }, { idempotencyKey: 'hb-bad-sig', secret: 'f'.repeat(64) });
+    const wrongSecret = await signed(
+      x,
+      'post',
+      '/api/v1/lanes/L340201-01/heartbeat',
+      { listVersion: 1, appliedAt: new Date().toISOString() },
+      { idempotencyKey: 'hb-bad-sig', secret: 'f'.repeat(64) },
+    );
     assert.equal(wrongSecret.status, 401);
     await request(h.http).get('/api/v1/lanes/L340201-01/status-list').expect(401);
     await request(h.http).get('/api/v1/lanes/L340201-01/status-list').set('Authorization', clerk).expect(403);
     assert.equal((await signedText(stranger, '/api/v1/lanes/L999999-01/status-list')).status, 404);
-    const future = await signed(x, 'post', '/api/v1/lanes/L340201-01/heartbeat', { listVersion: 2_000_000_000, appliedAt: new Date().toISOString() }, { idempotencyKey: 'hb-future' });
+    const future = await signed(
+      x,
+      'post',
+      '/api/v1/lanes/L340201-01/heartbeat',
+      { listVersion: 2_000_000_000, appliedAt: new Date().toISOString() },
+      { idempotencyKey: 'hb-future' },
+    );
     assert.equal(future.status, 400);
     assert.equal(future.body.error.field, 'listVersion');
-    const unknownField = await signed(x, 'post', '/api/v1/lanes/L340201-01/heartbeat', { listVersion: 1, appliedAt: new Date().toISOString(), extra: 1 }, { idempotencyKey: 'hb-extra' });
+    const unknownField = await signed(
+      x,
+      'post',
+      '/api/v1/lanes/L340201-01/heartbeat',
+      { listVersion: 1, appliedAt: new Date().toISOString(), extra: 1 },
+      { idempotencyKey: 'hb-extra' },
+    );
     assert.equal(unknownField.status, 400);
     assert.deepEqual(await fingerprint(), before);
   });
@@ -117,11 +160,21 @@ describe('status list: the lane API', () => {
     const size = lane.entries.size;
     const cardNo = await listCard(5);
     const edits: Array<[string, (t: string) => string]> = [
-      ['a line', (t) => t.replace(`"id":"${cardNo}","issuer":"3401","reason":5`, `"id":"${cardNo}","issuer":"3401","reason":1`)],
+      [
+        'a line',
+        (t) => t.replace(`"id":"${cardNo}","issuer":"3401","reason":5`, `"id":"${cardNo}","issuer":"3401","reason":1`),
+      ],
       ['the header', (t) => t.replace(/"version":(\d+)/, (_m, v) => `"version":${Number(v) + 1}`)],
       ['the signature', (t) => t.replace(/"signature":"(.)/, (_m, c) => `"signature":"${c === 'A' ? 'B' : 'A'}`)],
       ['the digest', (t) => t.replace(/"sha256":"(.)/, (_m, c) => `"sha256":"${c === 'a' ? 'b' : 'a'}`)],
-      ['a dropped line', (t) => t.split('\n').filter((l) => !l.includes(cardNo)).join('\n')],
+      [
+        'a dropped line',
+        (t) =>
+          t
+            .split('\n')
+            .filter((l) => !l.includes(cardNo))
+            .join('\n'),
+      ],
     ];
     for (const [what, edit] of edits) {
       tamper = edit;
@@ -147,7 +200,9 @@ describe('status list: the lane API', () => {
     await steady.sync();
     h.clock.advance(11 * 60_000);
     await steady.sync();
-    const d = (await request(h.http).get('/api/v1/status-list/distribution').set('Authorization', supervisor).expect(200)).body;
+    const d = (
+      await request(h.http).get('/api/v1/status-list/distribution').set('Authorization', supervisor).expect(200)
+    ).body;
     const s = d.lanes.find((l: { laneId: string }) => l.laneId === 'L340201-01');
     const t = d.lanes.find((l: { laneId: string }) => l.laneId === 'L340201-02');
     assert.deepEqual([s.versionsBehind, s.secondsBehind, s.behind], [0, 0, false]);
@@ -172,7 +227,9 @@ describe('status list: the lane API', () => {
     await listCard();
     const kept = old + 1;
     h.clock.advance(8 * 86_400_000);
-    await loginAs('clerk').then((c) => { clerk = c.auth; });
+    await loginAs('clerk').then((c) => {
+      clerk = c.auth;
+    });
     supervisor = (await loginAs('supervisor')).auth;
     await listCard();
     await dailyRun(h.app);
@@ -183,13 +240,20 @@ describe('status list: the lane API', () => {
     assert.equal(JSON.parse(tooOld.text.split('\n')[0]).kind, 'full');
     const within = await signedText(lane, `/api/v1/lanes/L340204-02/status-list?since=${state.pruned_through}`);
     assert.equal(JSON.parse(within.text.split('\n')[0]).kind, 'delta');
-    const snap = (await request(h.http).get('/api/v1/status-list/snapshots').set('Authorization', supervisor).expect(200)).body.snapshots[0];
+    const snap = (
+      await request(h.http).get('/api/v1/status-list/snapshots').set('Authorization', supervisor).expect(200)
+    ).body.snapshots[0];
     assert.equal(snap.version, state.pruned_through + 1);
     assert.ok(existsSync(snap.file));
     const chain = await signedText(lane, '/api/v1/status-list/certificate');
     const full = verifyPackage((await signedText(lane, '/api/v1/lanes/L340204-02/status-list')).text, chain.text);
     assert.equal(full.header.version, snap.version);
     assert.equal(snap.entries, full.header.count);
-    assert.equal(snap.sha256, createHash('sha256').update(full.entries.map((e: unknown) => JSON.stringify(e) + '\n').join('')).digest('hex'));
+    assert.equal(
+      snap.sha256,
+      createHash('sha256')
+        .update(full.entries.map((e: unknown) => JSON.stringify(e) + '\n').join(''))
+        .digest('hex'),
+    );
   });
 });

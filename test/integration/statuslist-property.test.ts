@@ -23,7 +23,10 @@ function prng(seed: number): () => number {
   };
 }
 
-const PRIORITY: Record<string, Record<number, number>> = { card: { 3: 10, 1: 20, 2: 30, 4: 40 }, obu: { 3: 10, 1: 20, 5: 25, 2: 30 } };
+const PRIORITY: Record<string, Record<number, number>> = {
+  card: { 3: 10, 1: 20, 2: 30, 4: 40 },
+  obu: { 3: 10, 1: 20, 5: 25, 2: 30 },
+};
 
 async function snapshot(): Promise<{ version: number; entries: Snapshot }> {
   const h = await harness();
@@ -32,7 +35,11 @@ async function snapshot(): Promise<{ version: number; entries: Snapshot }> {
   assert.ok(!pkg.notModified);
   let text = '';
   for await (const chunk of pkg.stream) text += chunk.toString();
-  const lines = text.trimEnd().split('\n').slice(1, -1).map((l) => JSON.parse(l) as Line);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .slice(1, -1)
+    .map((l) => JSON.parse(l) as Line);
   return { version: pkg.header.version, entries: new Map(lines.map((l) => [`${l.medium}:${l.id}`, l.reason])) };
 }
 
@@ -46,7 +53,12 @@ async function delta(from: number, to: number): Promise<Line[]> {
   });
   const quick = await quickDelta(h.app.db, from, to, undefined);
   assert.equal(quick.text, cursor, `${from}→${to}: both readings agree`);
-  return cursor === '' ? [] : cursor.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+  return cursor === ''
+    ? []
+    : cursor
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
 }
 
 describe('status list: deltas are the net effect of the versions between (property, seeded)', function () {
@@ -60,8 +72,16 @@ describe('status list: deltas are the net effect of the versions between (proper
       const run = String(seed % 10000).padStart(4, '0');
       // ids of this run only: serial year 99, never issued by the counter
       const ids = [
-        ...Array.from({ length: 14 }, (_, i) => ({ medium: 'card' as const, id: `340199${run}${String(i).padStart(10, '0')}`, reasons: [1, 2, 3, 4] })),
-        ...Array.from({ length: 8 }, (_, i) => ({ medium: 'obu' as const, id: `340199${run}${String(i).padStart(6, '0')}`, reasons: [1, 2, 3, 5] })),
+        ...Array.from({ length: 14 }, (_, i) => ({
+          medium: 'card' as const,
+          id: `340199${run}${String(i).padStart(10, '0')}`,
+          reasons: [1, 2, 3, 4],
+        })),
+        ...Array.from({ length: 8 }, (_, i) => ({
+          medium: 'obu' as const,
+          id: `340199${run}${String(i).padStart(6, '0')}`,
+          reasons: [1, 2, 3, 5],
+        })),
       ];
       const causes = new Map<string, Set<number>>(ids.map((m) => [`${m.medium}:${m.id}`, new Set<number>()]));
       const modelOf = (key: string): number | undefined => {
@@ -79,11 +99,30 @@ describe('status list: deltas are the net effect of the versions between (proper
           const key = `${m.medium}:${m.id}`;
           const reason = pick(m.reasons);
           const op = pick(['enter', 'enter', 'leave', 'leave', 'clear', 'set'] as const);
-          const base = { medium: m.medium, mediumId: m.id, source: 'manual' as const, state: 'pending' as const, at, by: 'test:property' };
-          if (op === 'enter') { await insertChange(h.app.db, { ...base, action: 'enter', reason }); causes.get(key)!.add(reason); }
-          if (op === 'leave') { await insertChange(h.app.db, { ...base, action: 'leave', reason }); causes.get(key)!.delete(reason); }
-          if (op === 'clear') { await insertChange(h.app.db, { ...base, action: 'leave', reason: null, whole: true }); causes.get(key)!.clear(); }
-          if (op === 'set') { await insertChange(h.app.db, { ...base, action: 'enter', reason, whole: true }); causes.set(key, new Set([reason])); }
+          const base = {
+            medium: m.medium,
+            mediumId: m.id,
+            source: 'manual' as const,
+            state: 'pending' as const,
+            at,
+            by: 'test:property',
+          };
+          if (op === 'enter') {
+            await insertChange(h.app.db, { ...base, action: 'enter', reason });
+            causes.get(key)!.add(reason);
+          }
+          if (op === 'leave') {
+            await insertChange(h.app.db, { ...base, action: 'leave', reason });
+            causes.get(key)!.delete(reason);
+          }
+          if (op === 'clear') {
+            await insertChange(h.app.db, { ...base, action: 'leave', reason: null, whole: true });
+            causes.get(key)!.clear();
+          }
+          if (op === 'set') {
+            await insertChange(h.app.db, { ...base, action: 'enter', reason, whole: true });
+            causes.set(key, new Set([reason]));
+          }
         }
         const published = await seal(h.app.db, at, 'test:property', '3401');
         assert.ok(published);

@@ -13,7 +13,18 @@ import { LaneListClient, type LaneListClientOptions } from '../../lanes-sim/stat
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { harness, type TestClient } from '../helpers/harness.ts';
 
-export const DEMO_LANES = ['L340102-01', 'L340102-02', 'L340104-01', 'L340104-02', 'L340106-01', 'L340106-02', 'L340201-01', 'L340201-02', 'L340204-01', 'L340204-02'];
+export const DEMO_LANES = [
+  'L340102-01',
+  'L340102-02',
+  'L340104-01',
+  'L340104-02',
+  'L340106-01',
+  'L340106-02',
+  'L340201-01',
+  'L340201-02',
+  'L340204-01',
+  'L340204-02',
+];
 
 let base: Promise<string> | undefined;
 const clients = new Map<string, Promise<TestClient>>();
@@ -57,22 +68,49 @@ export const tick = async () => publisherTick((await harness()).app);
 export async function issueCard(clerk: string, cardType: 22 | 23 = 22) {
   const h = await harness();
   const f = await customerWithVehicle(clerk);
-  const res = await request(h.http).post('/api/v1/cards').set('Authorization', clerk)
-    .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType, payment: { method: 'cash' } }).expect(201);
+  const res = await request(h.http)
+    .post('/api/v1/cards')
+    .set('Authorization', clerk)
+    .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType, payment: { method: 'cash' } })
+    .expect(201);
   return { ...f, cardNo: res.body.card.cardNo as string };
 }
 
-export async function cardStep(clerk: string, cardNo: string, step: 'loss-report' | 'loss-cancellation' | 'suspension' | 'resumption', body: Record<string, unknown> = {}) {
+export async function cardStep(
+  clerk: string,
+  cardNo: string,
+  step: 'loss-report' | 'loss-cancellation' | 'suspension' | 'resumption',
+  body: Record<string, unknown> = {},
+) {
   const h = await harness();
-  await request(h.http).post(`/api/v1/cards/${cardNo}/${step}`).set('Authorization', clerk).send({ reason: 'customer request', ...body }).expect(200);
+  await request(h.http)
+    .post(`/api/v1/cards/${cardNo}/${step}`)
+    .set('Authorization', clerk)
+    .send({ reason: 'customer request', ...body })
+    .expect(200);
 }
 
 export type Line = { medium: 'card' | 'obu'; id: string; issuer: string; reason: number; action: 'enter' | 'leave' };
 
 // A package as ICD §2 specifies, signed with the given key.
-export function buildPackage(key: KeyObject, header: { kind: 'full' | 'delta'; from: number; version: number; publishedAt?: string | null }, lines: Line[]): string {
-  const headerLine = JSON.stringify({ kind: header.kind, from: header.from, version: header.version, publishedAt: header.publishedAt ?? new Date().toISOString(), count: lines.length });
-  const body = lines.map((l) => JSON.stringify({ medium: l.medium, id: l.id, issuer: l.issuer, reason: l.reason, action: l.action }) + '\n').join('');
+export function buildPackage(
+  key: KeyObject,
+  header: { kind: 'full' | 'delta'; from: number; version: number; publishedAt?: string | null },
+  lines: Line[],
+): string {
+  const headerLine = JSON.stringify({
+    kind: header.kind,
+    from: header.from,
+    version: header.version,
+    publishedAt: header.publishedAt ?? new Date().toISOString(),
+    count: lines.length,
+  });
+  const body = lines
+    .map(
+      (l) =>
+        JSON.stringify({ medium: l.medium, id: l.id, issuer: l.issuer, reason: l.reason, action: l.action }) + '\n',
+    )
+    .join('');
   const sha256 = createHash('sha256').update(body).digest('hex');
   const signature = sign('sha256', Buffer.from(`${headerLine}\n${sha256}`), key).toString('base64');
   return `${headerLine}\n${body}${JSON.stringify({ sha256, signature })}\n`;
@@ -89,7 +127,12 @@ export function peerProvince(network: string): { network: string; key: KeyObject
   const subject = [{ name: 'commonName', value: `ETC ${network} status-list signing` }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(
+    forge.pki.privateKeyFromPem(
+      privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey,
+    forge.md.sha256.create(),
+  );
   return { network, key: privateKey, certificatePem: forge.pki.certificateToPem(cert) };
 }
 
@@ -101,12 +144,34 @@ export function foreignCard(network: string): string {
 }
 
 // A signed GET whose body is kept as text whatever its type (NDJSON, PEM), gzip when asked.
-export async function signedText(client: TestClient, path: string, opts: { gzip?: boolean } = {}): Promise<{ status: number; text: string; headers: Record<string, string> }> {
+export async function signedText(
+  client: TestClient,
+  path: string,
+  opts: { gzip?: boolean } = {},
+): Promise<{ status: number; text: string; headers: Record<string, string> }> {
   const h = await harness();
   const ts = String(h.clock.now().getTime());
-  const sig = createHmac('sha256', client.secret).update(stringToSign('get', path, ts, Buffer.alloc(0))).digest('hex');
-  const res = await request(h.http).get(path).set('X-Client-Id', client.id).set('X-Timestamp', ts).set('X-Signature', sig)
+  const sig = createHmac('sha256', client.secret)
+    .update(stringToSign('get', path, ts, Buffer.alloc(0)))
+    .digest('hex');
+  const res = await request(h.http)
+    .get(path)
+    .set('X-Client-Id', client.id)
+    .set('X-Timestamp', ts)
+    .set('X-Signature', sig)
     .set('Accept-Encoding', opts.gzip ? 'gzip' : 'identity')
-    .buffer(true).parse((r, cb) => { let d = ''; r.setEncoding('utf8'); r.on('data', (c: string) => { d += c; }); r.on('end', () => cb(null, d)); });
-  return { status: res.status, text: typeof res.body === 'string' ? res.body : '', headers: res.headers as Record<string, string> };
+    .buffer(true)
+    .parse((r, cb) => {
+      let d = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => {
+        d += c;
+      });
+      r.on('end', () => cb(null, d));
+    });
+  return {
+    status: res.status,
+    text: typeof res.body === 'string' ? res.body : '',
+    headers: res.headers as Record<string, string>,
+  };
 }

@@ -36,9 +36,15 @@ describe('status list: rules and holds', () => {
     const second = await lane.pull();
     assert.equal(second.kind, 'delta');
     assert.equal(lane.listed('card', cardNo), undefined, 'left the list');
-    const entry = await request(h.http).get(`/api/v1/status-list/entries/card/${cardNo}`).set('Authorization', clerk).expect(200);
+    const entry = await request(h.http)
+      .get(`/api/v1/status-list/entries/card/${cardNo}`)
+      .set('Authorization', clerk)
+      .expect(200);
     assert.equal(entry.body.entry.listed, false);
-    assert.deepEqual(entry.body.entry.changes.map((c: { action: string; state: string }) => `${c.action}:${c.state}`), ['leave:published', 'enter:published']);
+    assert.deepEqual(
+      entry.body.entry.changes.map((c: { action: string; state: string }) => `${c.action}:${c.state}`),
+      ['leave:published', 'enter:published'],
+    );
   });
 
   it('keeps the reason of highest priority while several hold: a suspended card reported lost stays listed when the loss is cancelled', async () => {
@@ -62,7 +68,16 @@ describe('status list: rules and holds', () => {
     await lane.sync();
     const { cardNo } = await issueCard(clerk, 23);
     const card = await h.app.db('cards').where({ card_no: cardNo }).first('account_id');
-    const emit = (overdrawn: boolean) => h.app.db.transaction((trx) => emitAccountOverdraft(trx, { accountId: card.account_id, overdrawn, at: h.clock.now(), balance: overdrawn ? -5000n : 0n, creditLimit: 0n }));
+    const emit = (overdrawn: boolean) =>
+      h.app.db.transaction((trx) =>
+        emitAccountOverdraft(trx, {
+          accountId: card.account_id,
+          overdrawn,
+          at: h.clock.now(),
+          balance: overdrawn ? -5000n : 0n,
+          creditLimit: 0n,
+        }),
+      );
     await emit(true);
     await tick();
     await lane.pull();
@@ -80,51 +95,105 @@ describe('status list: rules and holds', () => {
     const a = await issueCard(clerk);
     const b = await issueCard(clerk);
     for (const c of [a, b]) {
-      await request(h.http).post(`/api/v1/customers/${c.customerId}/hold`).set('Authorization', supervisor).send({ holdAutoList: true, reason: 'fleet of the provincial government' }).expect(200);
+      await request(h.http)
+        .post(`/api/v1/customers/${c.customerId}/hold`)
+        .set('Authorization', supervisor)
+        .send({ holdAutoList: true, reason: 'fleet of the provincial government' })
+        .expect(200);
       await cardStep(clerk, c.cardNo, 'loss-report');
     }
     await tick();
     await lane.sync();
     assert.equal(lane.listed('card', a.cardNo), undefined);
     assert.equal(lane.listed('card', b.cardNo), undefined);
-    const heldOf = async (customerId: number) => (await request(h.http).get(`/api/v1/status-list/changes?state=held&customerId=${customerId}`).set('Authorization', supervisor).expect(200)).body.changes;
+    const heldOf = async (customerId: number) =>
+      (
+        await request(h.http)
+          .get(`/api/v1/status-list/changes?state=held&customerId=${customerId}`)
+          .set('Authorization', supervisor)
+          .expect(200)
+      ).body.changes;
     const [heldA] = await heldOf(a.customerId);
     const [heldB] = await heldOf(b.customerId);
     assert.equal(heldA.mediumId, a.cardNo);
     assert.equal(heldB.reason, 1);
-    const holdAudit = await h.app.db('audit_log').where({ action: 'status-list.hold', entity_id: String(heldA.id) }).first();
+    const holdAudit = await h.app
+      .db('audit_log')
+      .where({ action: 'status-list.hold', entity_id: String(heldA.id) })
+      .first();
     assert.equal(holdAudit.actor_kind, 'system');
 
     // a clerk may not decide; a refusal changes nothing
     const before = await fingerprint();
-    await request(h.http).post(`/api/v1/status-list/changes/${heldA.id}/confirm`).set('Authorization', clerk).send({}).expect(403);
-    await request(h.http).post(`/api/v1/status-list/changes/${heldA.id}/discard`).set('Authorization', supervisor).send({}).expect(400);
-    await request(h.http).post('/api/v1/status-list/changes/999999999/confirm').set('Authorization', supervisor).send({}).expect(404);
+    await request(h.http)
+      .post(`/api/v1/status-list/changes/${heldA.id}/confirm`)
+      .set('Authorization', clerk)
+      .send({})
+      .expect(403);
+    await request(h.http)
+      .post(`/api/v1/status-list/changes/${heldA.id}/discard`)
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(400);
+    await request(h.http)
+      .post('/api/v1/status-list/changes/999999999/confirm')
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(404);
     assert.deepEqual(await fingerprint(), before);
 
-    await request(h.http).post(`/api/v1/status-list/changes/${heldA.id}/confirm`).set('Authorization', supervisor).send({ note: 'confirmed with the fleet manager' }).expect(200);
-    const discarded = await request(h.http).post(`/api/v1/status-list/changes/${heldB.id}/discard`).set('Authorization', supervisor).send({ note: 'card found in the office' }).expect(200);
+    await request(h.http)
+      .post(`/api/v1/status-list/changes/${heldA.id}/confirm`)
+      .set('Authorization', supervisor)
+      .send({ note: 'confirmed with the fleet manager' })
+      .expect(200);
+    const discarded = await request(h.http)
+      .post(`/api/v1/status-list/changes/${heldB.id}/discard`)
+      .set('Authorization', supervisor)
+      .send({ note: 'card found in the office' })
+      .expect(200);
     assert.equal(discarded.body.change.state, 'discarded');
-    const again = await request(h.http).post(`/api/v1/status-list/changes/${heldB.id}/confirm`).set('Authorization', supervisor).send({}).expect(409);
+    const again = await request(h.http)
+      .post(`/api/v1/status-list/changes/${heldB.id}/confirm`)
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(409);
     assert.equal(again.body.error.code, 'list-change-decided');
     await tick();
     await tick();
     await lane.sync();
     assert.equal(lane.listed('card', a.cardNo), 1, 'confirmed: published');
     assert.equal(lane.listed('card', b.cardNo), undefined, 'discarded: never published');
-    const actions = await h.app.db('audit_log').whereIn('entity_id', [String(heldA.id), String(heldB.id)]).where({ entity: 'status-list-change' }).orderBy('id').pluck('action');
+    const actions = await h.app
+      .db('audit_log')
+      .whereIn('entity_id', [String(heldA.id), String(heldB.id)])
+      .where({ entity: 'status-list-change' })
+      .orderBy('id')
+      .pluck('action');
     assert.deepEqual(actions, ['status-list.hold', 'status-list.hold', 'status-list.confirm', 'status-list.discard']);
   });
 
   it('a loss cancelled before a supervisor decided discards the held entry by itself', async () => {
     const h = await harness();
     const c = await issueCard(clerk);
-    await request(h.http).post(`/api/v1/customers/${c.customerId}/hold`).set('Authorization', supervisor).send({ holdAutoList: true, reason: 'important customer' }).expect(200);
+    await request(h.http)
+      .post(`/api/v1/customers/${c.customerId}/hold`)
+      .set('Authorization', supervisor)
+      .send({ holdAutoList: true, reason: 'important customer' })
+      .expect(200);
     await cardStep(clerk, c.cardNo, 'loss-report');
     await cardStep(clerk, c.cardNo, 'loss-cancellation');
     await tick();
-    const changes = (await request(h.http).get(`/api/v1/status-list/changes?customerId=${c.customerId}`).set('Authorization', supervisor).expect(200)).body.changes;
-    assert.deepEqual(changes.map((x: { state: string; decidedBy: string }) => `${x.state}:${x.decidedBy}`), ['discarded:system']);
+    const changes = (
+      await request(h.http)
+        .get(`/api/v1/status-list/changes?customerId=${c.customerId}`)
+        .set('Authorization', supervisor)
+        .expect(200)
+    ).body.changes;
+    assert.deepEqual(
+      changes.map((x: { state: string; decidedBy: string }) => `${x.state}:${x.decidedBy}`),
+      ['discarded:system'],
+    );
   });
 });
 
@@ -145,35 +214,86 @@ describe('status list: supervisors by hand', () => {
     const before = await fingerprint();
     await request(h.http).post('/api/v1/status-list/entries').set('Authorization', clerk).send(body).expect(403);
     await request(h.http).post('/api/v1/status-list/entries').send(body).expect(401);
-    const bad = await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send({ ...body, reason: 104 }).expect(400);
+    const bad = await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send({ ...body, reason: 104 })
+      .expect(400);
     assert.equal(bad.body.error.field, 'reason');
-    const short = await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send({ ...body, id: cardNo.slice(4) }).expect(400);
+    const short = await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send({ ...body, id: cardNo.slice(4) })
+      .expect(400);
     assert.equal(short.body.error.field, 'id');
-    const foreign = await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send({ ...body, id: '3201' + cardNo.slice(4) }).expect(400);
+    const foreign = await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send({ ...body, id: '3201' + cardNo.slice(4) })
+      .expect(400);
     assert.equal(foreign.body.error.field, 'id');
-    await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send({ ...body, id: '3401' + '9'.repeat(16) }).expect(404);
+    await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send({ ...body, id: '3401' + '9'.repeat(16) })
+      .expect(404);
     await request(h.http).post('/api/v1/status-list/publications').set('Authorization', clerk).send({}).expect(403);
-    await request(h.http).post('/api/v1/status-list/lanes/L340104-02/full-list').set('Authorization', clerk).send({ note: 'resend' }).expect(403);
-    await request(h.http).post(`/api/v1/status-list/entries/card/${cardNo}/removal`).set('Authorization', supervisor).send({ note: 'not listed yet' }).expect(409);
+    await request(h.http)
+      .post('/api/v1/status-list/lanes/L340104-02/full-list')
+      .set('Authorization', clerk)
+      .send({ note: 'resend' })
+      .expect(403);
+    await request(h.http)
+      .post(`/api/v1/status-list/entries/card/${cardNo}/removal`)
+      .set('Authorization', supervisor)
+      .send({ note: 'not listed yet' })
+      .expect(409);
     assert.deepEqual(await fingerprint(), before);
 
-    const added = await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send(body).expect(201);
+    const added = await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send(body)
+      .expect(201);
     assert.equal(added.body.change.state, 'pending');
-    const dup = await request(h.http).post('/api/v1/status-list/entries').set('Authorization', supervisor).send(body).expect(409);
+    const dup = await request(h.http)
+      .post('/api/v1/status-list/entries')
+      .set('Authorization', supervisor)
+      .send(body)
+      .expect(409);
     assert.equal(dup.body.error.code, 'list-state-conflict');
-    const pub = await request(h.http).post('/api/v1/status-list/publications').set('Authorization', supervisor).send({}).expect(201);
+    const pub = await request(h.http)
+      .post('/api/v1/status-list/publications')
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(201);
     assert.ok(pub.body.published.version >= 1);
     await lane.sync();
     assert.equal(lane.listed('card', cardNo), 5);
-    await request(h.http).post(`/api/v1/status-list/entries/card/${cardNo}/removal`).set('Authorization', supervisor).send({ note: 'partner lifted it' }).expect(201);
-    await request(h.http).post('/api/v1/status-list/publications').set('Authorization', supervisor).send({}).expect(201);
+    await request(h.http)
+      .post(`/api/v1/status-list/entries/card/${cardNo}/removal`)
+      .set('Authorization', supervisor)
+      .send({ note: 'partner lifted it' })
+      .expect(201);
+    await request(h.http)
+      .post('/api/v1/status-list/publications')
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(201);
     await lane.sync();
     assert.equal(lane.listed('card', cardNo), undefined);
     // nothing pending: no empty version
     await tick();
-    const none = await request(h.http).post('/api/v1/status-list/publications').set('Authorization', supervisor).send({}).expect(200);
+    const none = await request(h.http)
+      .post('/api/v1/status-list/publications')
+      .set('Authorization', supervisor)
+      .send({})
+      .expect(200);
     assert.equal(none.body.published, null);
-    const audited = await h.app.db('audit_log').where({ action: 'status-list.manual-add', entity_id: String(added.body.change.id) }).first();
+    const audited = await h.app
+      .db('audit_log')
+      .where({ action: 'status-list.manual-add', entity_id: String(added.body.change.id) })
+      .first();
     assert.equal(audited.detail.note, 'blacklisted by the partner bank');
   });
 
@@ -182,13 +302,25 @@ describe('status list: supervisors by hand', () => {
     const lane = await simLane('L340106-01');
     await lane.sync();
     assert.equal((await lane.pull()).kind, 'not-modified');
-    await request(h.http).post('/api/v1/status-list/lanes/L340106-01/full-list').set('Authorization', supervisor).send({ note: 'lane controller replaced' }).expect(200);
-    await request(h.http).post('/api/v1/status-list/lanes/L999999-01/full-list').set('Authorization', supervisor).send({ note: 'x-y' }).expect(404);
+    await request(h.http)
+      .post('/api/v1/status-list/lanes/L340106-01/full-list')
+      .set('Authorization', supervisor)
+      .send({ note: 'lane controller replaced' })
+      .expect(200);
+    await request(h.http)
+      .post('/api/v1/status-list/lanes/L999999-01/full-list')
+      .set('Authorization', supervisor)
+      .send({ note: 'x-y' })
+      .expect(404);
     assert.equal((await lane.pull()).kind, 'full');
     assert.equal((await lane.pull()).kind, 'full', 'still forced until the lane reports the version');
     await lane.heartbeat();
     assert.equal((await lane.pull()).kind, 'not-modified');
-    const audit = await h.app.db('audit_log').where({ entity: 'lane', entity_id: 'L340106-01' }).orderBy('id').pluck('action');
+    const audit = await h.app
+      .db('audit_log')
+      .where({ entity: 'lane', entity_id: 'L340106-01' })
+      .orderBy('id')
+      .pluck('action');
     assert.deepEqual(audit.slice(-2), ['status-list.force-full', 'status-list.full-applied']);
   });
 });
@@ -203,7 +335,8 @@ describe('status list: the signing keys stay in the key service', () => {
     for (const r of rows) {
       const pem = hsm.open('master-key', r.wrapped_private_key).toString('utf8');
       const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-      for (let i = 0; i + 48 <= body.length; i += 200) assert.ok(!haystack.includes(body.slice(i, i + 48)), `a piece of the ${r.name} private key leaked`);
+      for (let i = 0; i + 48 <= body.length; i += 200)
+        assert.ok(!haystack.includes(body.slice(i, i + 48)), `a piece of the ${r.name} private key leaked`);
       const d = createPrivateKey(pem).export({ format: 'jwk' }).d!;
       assert.ok(!haystack.includes(d.slice(0, 40)), `the ${r.name} private exponent leaked`);
     }

@@ -11,14 +11,20 @@ describe('key material never leaves the key service', () => {
     // the test re-derives what the key service holds, from the KEK it gave the service
     const hsm = new SoftwareHsm(h.kek);
     const masters = new Map<string, Buffer>();
-    for (const r of await h.app.db('master_keys').select('purpose', 'version', 'wrapped')) masters.set(`${r.purpose}:${r.version}`, hsm.open('master-key', r.wrapped));
+    for (const r of await h.app.db('master_keys').select('purpose', 'version', 'wrapped'))
+      masters.set(`${r.purpose}:${r.version}`, hsm.open('master-key', r.wrapped));
     const secrets: Buffer[] = [h.kek, ...masters.values()];
     const loads = await h.app.db('loads').select('card_no', 'key_version', 'random', 'online_seq');
     for (const l of loads) {
       const serial = Buffer.from(l.card_no.slice(4), 'hex');
       const dlk = cardKey(masters.get(`load:${l.key_version}`)!, serial);
       const dtk = cardKey(masters.get(`tac:${l.key_version}`)!, serial);
-      secrets.push(dlk, dtk, tacKey(dtk), loadSessionKey(dlk, Buffer.from(l.random, 'hex'), encodeUint(l.online_seq, 2, 'seq')));
+      secrets.push(
+        dlk,
+        dtk,
+        tacKey(dtk),
+        loadSessionKey(dlk, Buffer.from(l.random, 'hex'), encodeUint(l.online_seq, 2, 'seq')),
+      );
     }
     const cards = await h.app.db('cards').pluck('card_no');
     for (const no of cards) {

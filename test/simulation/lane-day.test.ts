@@ -25,8 +25,15 @@ describe('a simulated day of lane traffic with every fault', function () {
     await testLanes();
     date = new Date(realNow.getTime() + 40 * DAY).toISOString().slice(0, 10);
     report = await simulateDay({
-      centre: new HarnessCentre(h.clock), date, vehicles: 40, seed: 20261122, faults: new Set(FAULTS),
-      masters: await testMasters(KV), keyVersion: KV, uploadMinutes: 60, batchSize: 12,
+      centre: new HarnessCentre(h.clock),
+      date,
+      vehicles: 40,
+      seed: 20261122,
+      faults: new Set(FAULTS),
+      masters: await testMasters(KV),
+      keyVersion: KV,
+      uploadMinutes: 60,
+      batchSize: 12,
     });
   });
   after(async () => (await harness()).clock.set(realNow));
@@ -49,12 +56,26 @@ describe('a simulated day of lane traffic with every fault', function () {
     const h = await harness();
     assert.equal(report.received, report.accepted + report.duplicate + report.rejected);
     const from = new Date(`${date}T00:00:00+08:00`).getTime() - DAY;
-    const ups = await h.app.db('lane_uploads').where('received_at', '>=', new Date(from)).andWhere('received_at', '<', new Date(from + 3 * DAY));
+    const ups = await h.app
+      .db('lane_uploads')
+      .where('received_at', '>=', new Date(from))
+      .andWhere('received_at', '<', new Date(from + 3 * DAY));
     assert.equal(ups.length, report.uploads);
     const sum = (k: string) => ups.reduce((a, u) => a + Number(u[k]), 0);
-    assert.deepEqual([sum('received'), sum('accepted'), sum('duplicate'), sum('rejected')], [report.received, report.accepted, report.duplicate, report.rejected]);
+    assert.deepEqual(
+      [sum('received'), sum('accepted'), sum('duplicate'), sum('rejected')],
+      [report.received, report.accepted, report.duplicate, report.rejected],
+    );
     for (const u of ups) assert.equal(u.received, u.accepted + u.duplicate + u.rejected);
-    const stored = await h.app.db('lane_transactions').whereIn('upload_id', ups.map((u) => u.id)).groupBy('disposition').select('disposition').count({ n: '*' });
+    const stored = await h.app
+      .db('lane_transactions')
+      .whereIn(
+        'upload_id',
+        ups.map((u) => u.id),
+      )
+      .groupBy('disposition')
+      .select('disposition')
+      .count({ n: '*' });
     const byDisposition = Object.fromEntries(stored.map((r: Record<string, unknown>) => [r.disposition, Number(r.n)]));
     assert.equal(byDisposition.accepted, report.accepted);
     assert.equal(byDisposition.rejected, report.rejected);
@@ -64,7 +85,10 @@ describe('a simulated day of lane traffic with every fault', function () {
     const h = await harness();
     const next = new Date(new Date(`${date}T00:00:00Z`).getTime() + DAY).toISOString().slice(0, 10);
     for (const t of report.lateTransactions) {
-      const row = await h.app.db('lane_transactions').where({ terminal_id: t.terminalId, terminal_seq: t.terminalSeq }).first();
+      const row = await h.app
+        .db('lane_transactions')
+        .where({ terminal_id: t.terminalId, terminal_seq: t.terminalSeq })
+        .first();
       assert.equal(row.clearing_date, next, `${t.terminalId}/${t.terminalSeq}`);
     }
   });
@@ -72,9 +96,21 @@ describe('a simulated day of lane traffic with every fault', function () {
   it('splits the day to the operators exactly: per transaction, per operator and per day, as the reference split does', async () => {
     const h = await harness();
     // other provinces' cards were packaged; the day waits for their issuers' confirmations
-    assert.deepEqual(report.clearing.steps, ['seal', 'own-card-split', 'operator-payables', 'packages', 'dispute-payments']);
-    assert.deepEqual(Object.fromEntries(report.clearing.operators.map((o) => [o.operatorId, o.amount])), report.clearing.expected);
-    const txs = await h.app.db('lane_transactions').where({ clearing_date: date, disposition: 'accepted', own_card: true }).andWhere('amount', '>', 0);
+    assert.deepEqual(report.clearing.steps, [
+      'seal',
+      'own-card-split',
+      'operator-payables',
+      'packages',
+      'dispute-payments',
+    ]);
+    assert.deepEqual(
+      Object.fromEntries(report.clearing.operators.map((o) => [o.operatorId, o.amount])),
+      report.clearing.expected,
+    );
+    const txs = await h.app
+      .db('lane_transactions')
+      .where({ clearing_date: date, disposition: 'accepted', own_card: true })
+      .andWhere('amount', '>', 0);
     assert.ok(txs.length > 20);
     const splits = await h.app.db('clearing_splits').where({ clearing_date: date });
     const byTx = new Map<string, Map<string, bigint>>();
@@ -85,12 +121,18 @@ describe('a simulated day of lane traffic with every fault', function () {
     }
     let total = 0n;
     for (const t of txs) {
-      const reference = largestRemainder(BigInt(t.amount), t.split_operators.map((op: string, i: number) => ({ key: op, weight: BigInt(t.split_weights[i]) })));
+      const reference = largestRemainder(
+        BigInt(t.amount),
+        t.split_operators.map((op: string, i: number) => ({ key: op, weight: BigInt(t.split_weights[i]) })),
+      );
       assert.deepEqual(byTx.get(String(t.id)), reference, `transaction ${t.id}`);
       total += BigInt(t.amount);
     }
     assert.equal(byTx.size, txs.length);
-    assert.equal(splits.reduce((a, s) => a + BigInt(s.amount), 0n), total);
+    assert.equal(
+      splits.reduce((a, s) => a + BigInt(s.amount), 0n),
+      total,
+    );
     const payable = await h.app.db('journal_entries').where({ kind: 'operator-payables', reference: date }).first();
     assert.ok(payable);
   });
@@ -100,10 +142,17 @@ describe('a simulated day of lane traffic with every fault', function () {
     const clerk = (await loginAs('clerk')).auth;
     let over = 0;
     for (const cardNo of report.debitCards) {
-      const card = (await request(h.http).get(`/api/v1/cards/${cardNo}`).set('Authorization', clerk).expect(200)).body.card;
-      const account = (await request(h.http).get(`/api/v1/accounts/${card.accountId}`).set('Authorization', clerk).expect(200)).body.account;
+      const card = (await request(h.http).get(`/api/v1/cards/${cardNo}`).set('Authorization', clerk).expect(200)).body
+        .card;
+      const account = (
+        await request(h.http).get(`/api/v1/accounts/${card.accountId}`).set('Authorization', clerk).expect(200)
+      ).body.account;
       const events = await h.app.db('lifecycle_outbox').where({ medium_id: cardNo, event: 'card-overdrawn' });
-      assert.equal(events.length, account.balance < -account.creditLimit ? 1 : 0, `card ${cardNo}: balance ${account.balance}`);
+      assert.equal(
+        events.length,
+        account.balance < -account.creditLimit ? 1 : 0,
+        `card ${cardNo}: balance ${account.balance}`,
+      );
       if (events.length) over++;
     }
     assert.ok(report.debitCards.length > 0);
@@ -114,7 +163,10 @@ describe('a simulated day of lane traffic with every fault', function () {
     const h = await harness();
     const finance = (await loginAs('finance')).auth;
     const before = await fingerprint();
-    const again = await request(h.http).post(`/api/v1/clearing/days/${date}/run`).set('Authorization', finance).expect(200);
+    const again = await request(h.http)
+      .post(`/api/v1/clearing/days/${date}/run`)
+      .set('Authorization', finance)
+      .expect(200);
     assert.deepEqual(again.body.done, []);
     assert.deepEqual(await fingerprint(), before);
     await assertLedgerHolds();

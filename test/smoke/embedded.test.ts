@@ -27,14 +27,20 @@ function start(dataDir: string, port: number): Promise<Running> {
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.ETC_KEK;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const run: Running = { child, output: '' };
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       run.output += String(d);
       if (run.output.includes('listening on')) resolve(run);
     });
-    child.stderr!.on('data', (d) => { run.output += String(d); });
+    child.stderr!.on('data', (d) => {
+      run.output += String(d);
+    });
     child.on('exit', (code) => reject(new Error(`service exited with ${code}: ${run.output}`)));
   });
 }
@@ -64,10 +70,16 @@ describe('embedded mode (PGlite + in-process queue)', function () {
       password = m[1];
       const health = await fetch(`${base}/healthz`).then((r) => r.json());
       assert.deepEqual(health, { status: 'ok', database: 'up', queue: 'up', queueKind: 'in-process' });
-      const login = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk', password }) });
+      const login = await fetch(`${base}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'clerk', password }),
+      });
       assert.equal(login.status, 201);
       const { token } = (await login.json()) as { token: string };
-      const network = (await fetch(`${base}/api/v1/network`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json())) as { operators: unknown[]; lanes: Array<{ stationId: number }> };
+      const network = (await fetch(`${base}/api/v1/network`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.json(),
+      )) as { operators: unknown[]; lanes: Array<{ stationId: number }> };
       assert.ok(network.operators.length >= 3);
       assert.equal(network.lanes.length, 10);
       assert.equal(new Set(network.lanes.map((l) => l.stationId)).size, 5);
@@ -82,7 +94,11 @@ describe('embedded mode (PGlite + in-process queue)', function () {
       const kek = readFileSync(join(dataDir, 'kek.hex'), 'utf8').trim();
       assert.match(kek, /^[0-9a-f]{64}$/, 'the KEK was generated into the data dir');
       assert.ok(!(first.output + second.output).toLowerCase().includes(kek), 'the KEK is never printed');
-      const login = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk', password }) });
+      const login = await fetch(`${base}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'clerk', password }),
+      });
       assert.equal(login.status, 201, 'the demo clerk survives a restart');
     } finally {
       await stop(second);

@@ -1,12 +1,27 @@
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import {
-  bcd, decodeCardholder, decodeCardIssuance, encodeCardholder, encodeCardIssuance, fromBcd, fromGbk, gbk,
-  ISSUER_IDS, issuerId, toHex, type CardIssuanceInput,
+  bcd,
+  decodeCardholder,
+  decodeCardIssuance,
+  encodeCardholder,
+  encodeCardIssuance,
+  fromBcd,
+  fromGbk,
+  gbk,
+  ISSUER_IDS,
+  issuerId,
+  toHex,
+  type CardIssuanceInput,
 } from '../../src/modules/issuance/card-files.ts';
 import {
-  decodeObuSystemInfo, decodeObuVehicleInfo, encodeObuSystemInfo, encodeObuVehicleInfo, OBU_TAMPER_FLAG,
-  type ObuSystemInfoInput, type ObuVehicleInfo,
+  decodeObuSystemInfo,
+  decodeObuVehicleInfo,
+  encodeObuSystemInfo,
+  encodeObuVehicleInfo,
+  OBU_TAMPER_FLAG,
+  type ObuSystemInfoInput,
+  type ObuVehicleInfo,
 } from '../../src/modules/issuance/obu-files.ts';
 
 const issuance: CardIssuanceInput = {
@@ -92,7 +107,12 @@ describe('file 0015 (card issuance)', () => {
 
   it('writes type 23 as 0x17, a given version, and the last three codes', () => {
     const b = encodeCardIssuance({
-      ...issuance, cardType: 23, cardVersion: 0x41, userType: 21, plateColor: 4, vehicleClass: 26,
+      ...issuance,
+      cardType: 23,
+      cardVersion: 0x41,
+      userType: 21,
+      plateColor: 4,
+      vehicleClass: 26,
     });
     assert.equal(b[8], 0x17);
     assert.equal(b[9], 0x41);
@@ -102,21 +122,31 @@ describe('file 0015 (card issuance)', () => {
   it('round-trips', () => {
     const b = encodeCardIssuance(issuance);
     assert.deepEqual(decodeCardIssuance(b), {
-      ...issuance, cardVersion: 0x40, issuerIdHex: 'B0B2BBD5B0B2BBD5',
+      ...issuance,
+      cardVersion: 0x40,
+      issuerIdHex: 'B0B2BBD5B0B2BBD5',
     });
     const sh = { ...issuance, network: '3101', plate: '沪AD12345', plateColor: 4, cardType: 23 as const };
     assert.deepEqual(decodeCardIssuance(encodeCardIssuance(sh)), {
-      ...sh, cardVersion: 0x40, issuerIdHex: 'C9CFBAA3B9ABC2B7',
+      ...sh,
+      cardVersion: 0x40,
+      issuerIdHex: 'C9CFBAA3B9ABC2B7',
     });
   });
 
   it('refuses bad input, naming the field', () => {
     assert.throws(() => encodeCardIssuance({ ...issuance, serial: '230100001234567' }), /^Error: serial:/);
     assert.throws(() => encodeCardIssuance({ ...issuance, serial: '23010000123456789' }), /^Error: serial:/);
-    assert.throws(() => encodeCardIssuance({ ...issuance, startDate: '20261340' }), /startDate: "20261340" is not a calendar date/);
+    assert.throws(
+      () => encodeCardIssuance({ ...issuance, startDate: '20261340' }),
+      /startDate: "20261340" is not a calendar date/,
+    );
     assert.throws(() => encodeCardIssuance({ ...issuance, expiryDate: '20270229' }), /expiryDate:/);
     assert.throws(() => encodeCardIssuance({ ...issuance, expiryDate: '20240101' }), /expiryDate: .* before startDate/);
-    assert.throws(() => encodeCardIssuance({ ...issuance, plate: '皖A1234567890' }), /plate: .*13 bytes in GBK, field holds 12/);
+    assert.throws(
+      () => encodeCardIssuance({ ...issuance, plate: '皖A1234567890' }),
+      /plate: .*13 bytes in GBK, field holds 12/,
+    );
     assert.throws(() => encodeCardIssuance({ ...issuance, plate: '' }), /plate: must not be empty/);
     assert.throws(() => encodeCardIssuance({ ...issuance, plate: '皖A1234😀' }), /plate: .*no GBK encoding/);
     assert.throws(() => encodeCardIssuance({ ...issuance, network: '9901' }), /network: unknown/);
@@ -154,8 +184,13 @@ describe('file 0016 (cardholder)', () => {
 
 describe('OBU system information (MF EF01)', () => {
   const sys: ObuSystemInfoInput = {
-    network: '3401', contractType: 1, contractVersion: 0x50, contractSerial: '3401230100000042',
-    signedDate: '20250301', expiryDate: '20350228', activated: true,
+    network: '3401',
+    contractType: 1,
+    contractVersion: 0x50,
+    contractSerial: '3401230100000042',
+    signedDate: '20250301',
+    expiryDate: '20350228',
+    activated: true,
   };
 
   it('is 99 bytes, first 27 used, tamper flag at 26, and round-trips', () => {
@@ -185,9 +220,19 @@ describe('OBU system information (MF EF01)', () => {
 
 describe('OBU vehicle information (DF01 EF01)', () => {
   const veh: ObuVehicleInfo = {
-    plate: '皖A12345', plateColor: 1, vehicleClass: 12, userType: 0,
-    lengthMm: 7800, widthMm: 2400, heightMm: 3100, wheels: 6, axles: 2, wheelbaseMm: 4500,
-    ratedLoadKgOrSeats: 9950, description: '厢式货车', engineNumber: 'YC4S150-50',
+    plate: '皖A12345',
+    plateColor: 1,
+    vehicleClass: 12,
+    userType: 0,
+    lengthMm: 7800,
+    widthMm: 2400,
+    heightMm: 3100,
+    wheels: 6,
+    axles: 2,
+    wheelbaseMm: 4500,
+    ratedLoadKgOrSeats: 9950,
+    description: '厢式货车',
+    engineNumber: 'YC4S150-50',
   };
 
   it('is 79 bytes with the assumed offsets, and round-trips', () => {

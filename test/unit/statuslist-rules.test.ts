@@ -15,7 +15,8 @@ describe('status-list rules (ETC-REFERENCE §6)', () => {
     assert.deepEqual(card('card-loss-cancelled'), { action: 'leave', reason: 1 });
     assert.deepEqual(card('card-suspended'), { action: 'enter', reason: 2 });
     assert.deepEqual(card('card-resumed'), { action: 'leave', reason: 2 });
-    for (const e of ['card-replaced', 'card-reissued', 'card-cancelled']) assert.deepEqual(card(e), { action: 'enter', reason: 3 }, e);
+    for (const e of ['card-replaced', 'card-reissued', 'card-cancelled'])
+      assert.deepEqual(card(e), { action: 'enter', reason: 3 }, e);
     assert.deepEqual(card('card-overdrawn'), { action: 'enter', reason: 4 });
     assert.deepEqual(card('card-overdraft-cleared'), { action: 'leave', reason: 4 });
     assert.deepEqual(card('account-overdrawn'), { action: 'enter', reason: 4 });
@@ -40,12 +41,24 @@ describe('status-list rules (ETC-REFERENCE §6)', () => {
 });
 
 describe('status-list settings and schedule', () => {
-  const base = { ETC_KEK: '00'.repeat(32), DATABASE_URL: 'postgres://x@127.0.0.1/x', ETC_DATA_DIR: '/tmp/etc-unit-config' };
+  const base = {
+    ETC_KEK: '00'.repeat(32),
+    DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    ETC_DATA_DIR: '/tmp/etc-unit-config',
+  };
   it('defaults to a one-minute publisher, 7 days of deltas and a 10-minute lag threshold; bad values fail fast', () => {
     const c = loadConfig(base).statusList;
-    assert.deepEqual([c.publishIntervalSeconds, c.deltaRetentionDays, c.lagThresholdSeconds, c.lowBalanceFen], [60, 7, 600, 0n]);
+    assert.deepEqual(
+      [c.publishIntervalSeconds, c.deltaRetentionDays, c.lagThresholdSeconds, c.lowBalanceFen],
+      [60, 7, 600, 0n],
+    );
     assert.equal(loadConfig({ ...base, ETC_LIST_PUBLISH_SECONDS: '300' }).statusList.publishIntervalSeconds, 300);
-    for (const bad of [{ ETC_LIST_PUBLISH_SECONDS: '7' }, { ETC_LIST_PUBLISH_SECONDS: 'x' }, { ETC_LIST_DELTA_RETENTION_DAYS: '0' }, { ETC_LIST_LAG_THRESHOLD_SECONDS: '-5' }]) {
+    for (const bad of [
+      { ETC_LIST_PUBLISH_SECONDS: '7' },
+      { ETC_LIST_PUBLISH_SECONDS: 'x' },
+      { ETC_LIST_DELTA_RETENTION_DAYS: '0' },
+      { ETC_LIST_LAG_THRESHOLD_SECONDS: '-5' },
+    ]) {
       assert.throws(() => loadConfig({ ...base, ...bad }), ConfigError, JSON.stringify(bad));
     }
   });
@@ -59,16 +72,27 @@ describe('status-list settings and schedule', () => {
   });
 });
 
-describe('reading a peer\'s package (ICD §2 lines)', () => {
+describe("reading a peer's package (ICD §2 lines)", () => {
   const key = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey;
   function pkg(lines: object[], header: object = {}): string {
-    const h = JSON.stringify({ kind: 'delta', from: 1, version: 2, publishedAt: '2026-11-22T08:00:00+08:00', count: lines.length, ...header });
+    const h = JSON.stringify({
+      kind: 'delta',
+      from: 1,
+      version: 2,
+      publishedAt: '2026-11-22T08:00:00+08:00',
+      count: lines.length,
+      ...header,
+    });
     const body = lines.map((l) => JSON.stringify(l) + '\n').join('');
     const sha256 = createHash('sha256').update(body).digest('hex');
     return `${h}\n${body}${JSON.stringify({ sha256, signature: sign('sha256', Buffer.from(`${h}\n${sha256}`), key).toString('base64') })}\n`;
   }
   const line = { medium: 'card', id: '32011901220111000001', issuer: '3201', reason: 1, action: 'enter' };
-  const refused = (text: string, pattern: RegExp) => assert.throws(() => parsePackage(text), (e: unknown) => e instanceof AppError && e.code === 'invalid-request' && pattern.test(e.message));
+  const refused = (text: string, pattern: RegExp) =>
+    assert.throws(
+      () => parsePackage(text),
+      (e: unknown) => e instanceof AppError && e.code === 'invalid-request' && pattern.test(e.message),
+    );
 
   it('reads a well-formed package and checks its digest', () => {
     const p = parsePackage(pkg([line, { ...line, id: '32011901220111000002', action: 'leave' }]));

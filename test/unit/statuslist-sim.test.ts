@@ -9,7 +9,17 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 10
 
 function pkg(n: number): string {
   const header = JSON.stringify({ kind: 'full', from: 0, version: 42, publishedAt: null, count: n });
-  const body = Array.from({ length: n }, (_, i) => JSON.stringify({ medium: 'card', id: `3401${String(i).padStart(16, '0')}`, issuer: '3401', reason: 1, action: 'enter' }) + '\n').join('');
+  const body = Array.from(
+    { length: n },
+    (_, i) =>
+      JSON.stringify({
+        medium: 'card',
+        id: `3401${String(i).padStart(16, '0')}`,
+        issuer: '3401',
+        reason: 1,
+        action: 'enter',
+      }) + '\n',
+  ).join('');
   const sha256 = createHash('sha256').update(body).digest('hex');
   return `${header}\n${body}${JSON.stringify({ sha256, signature: sign('sha256', Buffer.from(`${header}\n${sha256}`), privateKey).toString('base64') })}\n`;
 }
@@ -47,6 +57,9 @@ describe('lanes-sim: reading a signed package', () => {
   it('reads lane secrets as JSON or as lines', () => {
     assert.deepEqual(parseSecrets('[{"id":"L340101-01","secret":"ab"}]'), [{ id: 'L340101-01', secret: 'ab' }]);
     assert.deepEqual(parseSecrets('{"lanes":[{"id":"L1-01","secret":"x"}]}'), [{ id: 'L1-01', secret: 'x' }]);
-    assert.deepEqual(parseSecrets('# lanes\nL340101-01 ab\n\nL340101-02  cd\n'), [{ id: 'L340101-01', secret: 'ab' }, { id: 'L340101-02', secret: 'cd' }]);
+    assert.deepEqual(parseSecrets('# lanes\nL340101-01 ab\n\nL340101-02  cd\n'), [
+      { id: 'L340101-01', secret: 'ab' },
+      { id: 'L340101-02', secret: 'cd' },
+    ]);
   });
 });

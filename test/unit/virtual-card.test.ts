@@ -34,7 +34,16 @@ const TERMINAL = '001122334455';
 const RANDOM = '1A2B3C4D';
 
 function card(extra: Partial<ConstructorParameters<typeof VirtualCard>[0]> = {}): VirtualCard {
-  return new VirtualCard({ cardNo: CARD_NO, masters: MASTERS, keyVersion: 3, balance: 2500, onlineSeq: 7, offlineSeq: 40, random: () => hex(RANDOM), ...extra });
+  return new VirtualCard({
+    cardNo: CARD_NO,
+    masters: MASTERS,
+    keyVersion: 3,
+    balance: 2500,
+    onlineSeq: 7,
+    offlineSeq: 40,
+    random: () => hex(RANDOM),
+    ...extra,
+  });
 }
 
 // What the key service would answer: MAC2 under the session key of this init.
@@ -51,9 +60,15 @@ describe('virtual card: online load', () => {
   it('answers INITIALIZE FOR LOAD with its state and the MAC1 of ETC-REFERENCE §2', () => {
     const c = card();
     const init = c.initializeForLoad(10_000, TERMINAL);
-    assert.deepEqual({ ...init, mac1: undefined }, { balance: 2500, onlineSeq: 7, keyVersion: 3, algId: 0, random: RANDOM, mac1: undefined });
+    assert.deepEqual(
+      { ...init, mac1: undefined },
+      { balance: 2500, onlineSeq: 7, keyVersion: 3, algId: 0, random: RANDOM, mac1: undefined },
+    );
     const seslk = loadSessionKey(DLK, hex(RANDOM), hex('0007'));
-    assert.equal(init.mac1, up(mac8(seslk, loadMac1Input({ balance: 2500, amount: 10_000, transType: 2, terminalId: TERMINAL }))));
+    assert.equal(
+      init.mac1,
+      up(mac8(seslk, loadMac1Input({ balance: 2500, amount: 10_000, transType: 2, terminalId: TERMINAL }))),
+    );
   });
 
   it('draws a fresh random for every initialisation', () => {
@@ -73,7 +88,18 @@ describe('virtual card: online load', () => {
     assert.equal(c.onlineSeq, 8);
     assert.equal(c.offlineSeq, 40);
     // the TAC carries the online sequence returned by the init, not the incremented one
-    const expected = mac8(tacKey(DTK), loadTacInput({ newBalance: 12_500, onlineSeq: 7, amount: 10_000, transType: 2, terminalId: TERMINAL, hostDate: '20261122', hostTime: '093015' }));
+    const expected = mac8(
+      tacKey(DTK),
+      loadTacInput({
+        newBalance: 12_500,
+        onlineSeq: 7,
+        amount: 10_000,
+        transType: 2,
+        terminalId: TERMINAL,
+        hostDate: '20261122',
+        hostTime: '093015',
+      }),
+    );
     assert.equal(tac, up(expected));
     // the same MAC2 cannot be used twice: the session is over
     assert.throws(() => c.creditForLoad('20261122', '093015', mac2), assertSw('6985'));
@@ -89,7 +115,10 @@ describe('virtual card: online load', () => {
     // a MAC2 for another date or amount is just as wrong
     const c2 = card();
     const i2 = c2.initializeForLoad(10_000, TERMINAL);
-    assert.throws(() => c2.creditForLoad('20261122', '093016', issuerMac2(i2.random, i2.onlineSeq, 10_000, '20261122', '093015')), assertSw('9302'));
+    assert.throws(
+      () => c2.creditForLoad('20261122', '093016', issuerMac2(i2.random, i2.onlineSeq, 10_000, '20261122', '093015')),
+      assertSw('9302'),
+    );
     for (const x of [c, c2]) {
       assert.equal(x.balance, 2500);
       assert.equal(x.onlineSeq, 7);
@@ -114,7 +143,10 @@ describe('virtual card: faults', () => {
   it("'init' throws on the next initialisation only, leaving no session", () => {
     const c = card();
     c.failNext('init');
-    assert.throws(() => c.initializeForLoad(100, TERMINAL), (e: unknown) => e instanceof CardRemovedError && e.step === 'init');
+    assert.throws(
+      () => c.initializeForLoad(100, TERMINAL),
+      (e: unknown) => e instanceof CardRemovedError && e.step === 'init',
+    );
     assert.throws(() => c.creditForLoad('20261122', '093015', '00000000'), assertSw('6985'));
     assert.doesNotThrow(() => c.initializeForLoad(100, TERMINAL));
   });
@@ -124,7 +156,10 @@ describe('virtual card: faults', () => {
     const init = c.initializeForLoad(10_000, TERMINAL);
     c.failNext('credit-before-write');
     const mac2 = issuerMac2(init.random, init.onlineSeq, 10_000, '20261122', '093015');
-    assert.throws(() => c.creditForLoad('20261122', '093015', mac2), (e: unknown) => e instanceof CardRemovedError && e.step === 'credit-before-write');
+    assert.throws(
+      () => c.creditForLoad('20261122', '093015', mac2),
+      (e: unknown) => e instanceof CardRemovedError && e.step === 'credit-before-write',
+    );
     assert.equal(c.balance, 2500);
     assert.equal(c.onlineSeq, 7);
   });
@@ -134,13 +169,18 @@ describe('virtual card: faults', () => {
     const init = c.initializeForLoad(10_000, TERMINAL);
     c.failNext('credit-after-write');
     const mac2 = issuerMac2(init.random, init.onlineSeq, 10_000, '20261122', '093015');
-    assert.throws(() => c.creditForLoad('20261122', '093015', mac2), (e: unknown) => e instanceof CardRemovedError && e.step === 'credit-after-write');
+    assert.throws(
+      () => c.creditForLoad('20261122', '093015', mac2),
+      (e: unknown) => e instanceof CardRemovedError && e.step === 'credit-after-write',
+    );
     // the evidence on the card: balance and online sequence have moved on
     assert.equal(c.balance, 12_500);
     assert.equal(c.onlineSeq, 8);
     // the fault fires once: the next load works
     const next = c.initializeForLoad(500, TERMINAL);
-    assert.ok(c.creditForLoad('20261122', '100000', issuerMac2(next.random, next.onlineSeq, 500, '20261122', '100000')).tac);
+    assert.ok(
+      c.creditForLoad('20261122', '100000', issuerMac2(next.random, next.onlineSeq, 500, '20261122', '100000')).tac,
+    );
     assert.equal(c.balance, 13_000);
   });
 });
@@ -153,18 +193,54 @@ describe('virtual card and PSAM: purchase', () => {
     const c = card();
     const psam = new VirtualPsam(MASTERS.purchase, { terminalId: TERMINAL, terminalSeq: 0x0102_0304 });
     const init = c.initializeForPurchase(1_250, TERMINAL);
-    assert.deepEqual(init, { balance: 2500, offlineSeq: 40, overdraftLimit: 0, keyVersion: 3, algId: 0, random: RANDOM });
-    const { terminalSeq, mac1 } = psam.computeMac1({ cardNo: CARD_NO, random: init.random, offlineSeq: init.offlineSeq, amount: 1_250, date: DATE, time: TIME });
+    assert.deepEqual(init, {
+      balance: 2500,
+      offlineSeq: 40,
+      overdraftLimit: 0,
+      keyVersion: 3,
+      algId: 0,
+      random: RANDOM,
+    });
+    const { terminalSeq, mac1 } = psam.computeMac1({
+      cardNo: CARD_NO,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      amount: 1_250,
+      date: DATE,
+      time: TIME,
+    });
     assert.equal(terminalSeq, 0x0102_0304);
     assert.equal(psam.terminalSeq, 0x0102_0305);
     // MAC1 recomputed from the DPK: SESPK uses the rightmost two bytes of the terminal sequence
     const sespk = purchaseSessionKey(DPK, hex(RANDOM), hex('0028'), hex('01020304'));
-    assert.equal(mac1, up(mac8(sespk, purchaseMac1Input({ amount: 1_250, transType: 9, terminalId: TERMINAL, date: DATE, time: TIME }))));
+    assert.equal(
+      mac1,
+      up(mac8(sespk, purchaseMac1Input({ amount: 1_250, transType: 9, terminalId: TERMINAL, date: DATE, time: TIME }))),
+    );
     const { tac, mac2 } = c.debitForPurchase(terminalSeq, DATE, TIME, mac1);
-    assert.equal(tac, up(mac8(tacKey(DTK), purchaseTacInput({ amount: 1_250, transType: 9, terminalId: TERMINAL, terminalSeq: 0x0102_0304, date: DATE, time: TIME }))));
+    assert.equal(
+      tac,
+      up(
+        mac8(
+          tacKey(DTK),
+          purchaseTacInput({
+            amount: 1_250,
+            transType: 9,
+            terminalId: TERMINAL,
+            terminalSeq: 0x0102_0304,
+            date: DATE,
+            time: TIME,
+          }),
+        ),
+      ),
+    );
     assert.equal(mac2, up(mac8(sespk, purchaseMac2Input({ amount: 1_250 }))));
-    assert.ok(psam.verifyMac2({ cardNo: CARD_NO, random: init.random, offlineSeq: 40, terminalSeq, amount: 1_250, mac2 }));
-    assert.ok(!psam.verifyMac2({ cardNo: CARD_NO, random: init.random, offlineSeq: 40, terminalSeq, amount: 1_251, mac2 }));
+    assert.ok(
+      psam.verifyMac2({ cardNo: CARD_NO, random: init.random, offlineSeq: 40, terminalSeq, amount: 1_250, mac2 }),
+    );
+    assert.ok(
+      !psam.verifyMac2({ cardNo: CARD_NO, random: init.random, offlineSeq: 40, terminalSeq, amount: 1_251, mac2 }),
+    );
     assert.equal(c.balance, 1_250);
     assert.equal(c.offlineSeq, 41);
     assert.equal(c.onlineSeq, 7);
@@ -174,12 +250,35 @@ describe('virtual card and PSAM: purchase', () => {
     const c = card();
     const psam = new VirtualPsam(MASTERS.purchase, { terminalId: TERMINAL });
     const init = c.initializeForPurchase(300, TERMINAL, false);
-    const { terminalSeq, mac1 } = psam.computeMac1({ cardNo: CARD_NO, random: init.random, offlineSeq: init.offlineSeq, amount: 300, date: DATE, time: TIME, compound: false });
+    const { terminalSeq, mac1 } = psam.computeMac1({
+      cardNo: CARD_NO,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      amount: 300,
+      date: DATE,
+      time: TIME,
+      compound: false,
+    });
     const { tac } = c.debitForPurchase(terminalSeq, DATE, TIME, mac1);
-    assert.equal(tac, up(mac8(tacKey(DTK), purchaseTacInput({ amount: 300, transType: 6, terminalId: TERMINAL, terminalSeq, date: DATE, time: TIME }))));
+    assert.equal(
+      tac,
+      up(
+        mac8(
+          tacKey(DTK),
+          purchaseTacInput({ amount: 300, transType: 6, terminalId: TERMINAL, terminalSeq, date: DATE, time: TIME }),
+        ),
+      ),
+    );
     const entry = c.initializeForPurchase(0, TERMINAL, true);
     c.updateCappDataCache(Buffer.concat([hex('AA2900'), Buffer.alloc(40, 1)]));
-    const m = psam.computeMac1({ cardNo: CARD_NO, random: entry.random, offlineSeq: entry.offlineSeq, amount: 0, date: DATE, time: TIME });
+    const m = psam.computeMac1({
+      cardNo: CARD_NO,
+      random: entry.random,
+      offlineSeq: entry.offlineSeq,
+      amount: 0,
+      date: DATE,
+      time: TIME,
+    });
     c.debitForPurchase(m.terminalSeq, DATE, TIME, m.mac1);
     assert.equal(c.balance, 2200);
     assert.equal(c.offlineSeq, 42);
@@ -191,9 +290,24 @@ describe('virtual card and PSAM: purchase', () => {
     const c = card();
     const psam = new VirtualPsam(MASTERS.purchase, { terminalId: TERMINAL });
     const init = c.initializeForPurchase(100, TERMINAL);
-    const { terminalSeq } = psam.computeMac1({ cardNo: CARD_NO, random: init.random, offlineSeq: init.offlineSeq, amount: 100, date: DATE, time: TIME });
+    const { terminalSeq } = psam.computeMac1({
+      cardNo: CARD_NO,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      amount: 100,
+      date: DATE,
+      time: TIME,
+    });
     // a MAC1 for another amount: the card computes its own over what it was initialised with
-    const other = psam.computeMac1({ cardNo: CARD_NO, random: init.random, offlineSeq: init.offlineSeq, amount: 99, date: DATE, time: TIME, terminalSeq });
+    const other = psam.computeMac1({
+      cardNo: CARD_NO,
+      random: init.random,
+      offlineSeq: init.offlineSeq,
+      amount: 99,
+      date: DATE,
+      time: TIME,
+      terminalSeq,
+    });
     assert.throws(() => c.debitForPurchase(terminalSeq, DATE, TIME, other.mac1), assertSw('9302'));
     assert.throws(() => c.initializeForPurchase(2501, TERMINAL), assertSw('9401'));
     assert.equal(c.balance, 2500);

@@ -9,7 +9,11 @@ const PEOPLE = USER_ROLES;
 
 export const accessRoutes: RouteDef[] = [
   defineRoute({
-    method: 'post', path: '/api/v1/sessions', tag: 'access', roles: 'public', status: 201,
+    method: 'post',
+    path: '/api/v1/sessions',
+    tag: 'access',
+    roles: 'public',
+    status: 201,
     summary: 'Log in with username and password; returns a bearer token that expires',
     body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
     handler: async (ctx, { body }) => {
@@ -18,7 +22,11 @@ export const accessRoutes: RouteDef[] = [
     },
   }),
   defineRoute({
-    method: 'delete', path: '/api/v1/sessions/current', tag: 'access', roles: PEOPLE, status: 204,
+    method: 'delete',
+    path: '/api/v1/sessions/current',
+    tag: 'access',
+    roles: PEOPLE,
+    status: 204,
     summary: 'Log out: revoke the current session',
     handler: async (ctx) => {
       // the router has authenticated this bearer token already; revoke exactly it
@@ -26,43 +34,76 @@ export const accessRoutes: RouteDef[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/me', tag: 'access', roles: [...USER_ROLES, ...CLIENT_ROLES],
+    method: 'get',
+    path: '/api/v1/me',
+    tag: 'access',
+    roles: [...USER_ROLES, ...CLIENT_ROLES],
     summary: 'Who am I: the authenticated user or client and its role',
-    handler: async (ctx) => ok({ kind: ctx.actor.kind, id: ctx.actor.id, role: ctx.actor.role, ...(ctx.actor.kind === 'user' ? { username: ctx.actor.username } : {}) }),
+    handler: async (ctx) =>
+      ok({
+        kind: ctx.actor.kind,
+        id: ctx.actor.id,
+        role: ctx.actor.role,
+        ...(ctx.actor.kind === 'user' ? { username: ctx.actor.username } : {}),
+      }),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/users', tag: 'access', roles: ['admin', 'auditor'],
+    method: 'get',
+    path: '/api/v1/users',
+    tag: 'access',
+    roles: ['admin', 'auditor'],
     summary: 'List users',
     handler: async (ctx) => ok({ users: await listUsers(ctx.db) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/users', tag: 'access', roles: ['admin'], status: 201,
+    method: 'post',
+    path: '/api/v1/users',
+    tag: 'access',
+    roles: ['admin'],
+    status: 201,
     summary: 'Create a user; the generated password is returned once',
-    body: z.strictObject({ username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/), displayName: z.string().trim().min(1).max(100), role: z.enum(USER_ROLES) }),
+    body: z.strictObject({
+      username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/),
+      displayName: z.string().trim().min(1).max(100),
+      role: z.enum(USER_ROLES),
+    }),
     handler: async (ctx, { body }) => {
       const { user, password } = await createUser(ctx.db, ctx, body);
       return ok({ user, password }, 201);
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/users/:userId/disable', tag: 'access', roles: ['admin'],
+    method: 'post',
+    path: '/api/v1/users/:userId/disable',
+    tag: 'access',
+    roles: ['admin'],
     summary: 'Disable a user and revoke their sessions',
     params: z.strictObject({ userId: idParam }),
     handler: async (ctx, { params }) => ok({ user: await setUserDisabled(ctx.db, ctx, params.userId, true) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/users/:userId/enable', tag: 'access', roles: ['admin'],
+    method: 'post',
+    path: '/api/v1/users/:userId/enable',
+    tag: 'access',
+    roles: ['admin'],
     summary: 'Enable a disabled user',
     params: z.strictObject({ userId: idParam }),
     handler: async (ctx, { params }) => ok({ user: await setUserDisabled(ctx.db, ctx, params.userId, false) }),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/clients', tag: 'access', roles: ['admin', 'auditor'],
+    method: 'get',
+    path: '/api/v1/clients',
+    tag: 'access',
+    roles: ['admin', 'auditor'],
     summary: 'List machine clients (banks, lanes, provinces); secrets are never shown',
     handler: async (ctx) => ok({ clients: await listClients(ctx.db) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/clients', tag: 'access', roles: ['admin'], status: 201,
+    method: 'post',
+    path: '/api/v1/clients',
+    tag: 'access',
+    roles: ['admin'],
+    status: 201,
     summary: 'Create a machine client; its HMAC secret is returned once',
     body: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), role: z.enum(CLIENT_ROLES) }),
     handler: async (ctx, { body }) => {

@@ -11,23 +11,44 @@ const line = z.strictObject({
   bankReference: z.string().trim().min(1).max(64),
   loadId: z.string().uuid().optional(),
   cardNo,
-  amount: z.number().int().positive().refine(Number.isSafeInteger).transform((v) => BigInt(v)),
+  amount: z
+    .number()
+    .int()
+    .positive()
+    .refine(Number.isSafeInteger)
+    .transform((v) => BigInt(v)),
   status: z.enum(['confirmed', 'reversed']),
   time: z.string().datetime({ offset: true }),
 });
 
 export const bankRoutes: RouteDef[] = [
   defineRoute({
-    method: 'get', path: '/api/v1/channel/reconciliation/:date', tag: 'banks', roles: ['bank'],
+    method: 'get',
+    path: '/api/v1/channel/reconciliation/:date',
+    tag: 'banks',
+    roles: ['bank'],
     summary: "The centre's record of this bank's loads on a business day",
     params: dateParams,
-    handler: async (ctx, { params }) => ok({ date: params.date, loads: await loadsOfBankDay(ctx.db, ctx.actor.id, params.date) }),
+    handler: async (ctx, { params }) =>
+      ok({ date: params.date, loads: await loadsOfBankDay(ctx.db, ctx.actor.id, params.date) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/channel/reconciliation/:date', tag: 'banks', roles: ['bank'],
+    method: 'post',
+    path: '/api/v1/channel/reconciliation/:date',
+    tag: 'banks',
+    roles: ['bank'],
     summary: "Compare the bank's day file with the centre's loads; mismatches become finance exceptions",
     params: dateParams,
     body: z.strictObject({ lines: z.array(line).max(100_000) }),
-    handler: async (ctx, { params, body }) => ok(await reconcileBankDay(ctx.db, ctx, params.date, body.lines, Buffer.from(JSON.stringify(body.lines, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))))),
+    handler: async (ctx, { params, body }) =>
+      ok(
+        await reconcileBankDay(
+          ctx.db,
+          ctx,
+          params.date,
+          body.lines,
+          Buffer.from(JSON.stringify(body.lines, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))),
+        ),
+      ),
   }),
 ];

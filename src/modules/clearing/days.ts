@@ -27,17 +27,34 @@ function firstOpen(date: string, sealed: Set<string>): string {
  * being written into it, and a batch that finds a day sealed meanwhile moves on to the next.
  * Days are locked in date order, so two batches never wait on each other in a cycle.
  */
-export async function assignClearingDates(trx: Knex.Transaction, txDates: Iterable<string>, at: Date): Promise<Map<string, string>> {
+export async function assignClearingDates(
+  trx: Knex.Transaction,
+  txDates: Iterable<string>,
+  at: Date,
+): Promise<Map<string, string>> {
   const dates = [...new Set(txDates)].sort();
   if (dates.length === 0) return new Map();
   for (let attempt = 1; ; attempt++) {
-    const sealed = new Set<string>(await trx('clearing_days').where('state', 'sealed').andWhere('clearing_date', '>=', dates[0]).pluck('clearing_date'));
+    const sealed = new Set<string>(
+      await trx('clearing_days')
+        .where('state', 'sealed')
+        .andWhere('clearing_date', '>=', dates[0])
+        .pluck('clearing_date'),
+    );
     const assigned = new Map(dates.map((d) => [d, firstOpen(d, sealed)]));
     const targets = [...new Set(assigned.values())].sort();
     const have = new Set<string>(await trx('clearing_days').whereIn('clearing_date', targets).pluck('clearing_date'));
     const missing = targets.filter((d) => !have.has(d));
-    if (missing.length) await trx('clearing_days').insert(missing.map((d) => ({ clearing_date: d, opened_at: at }))).onConflict('clearing_date').ignore();
-    const locked: Array<{ state: string }> = await trx('clearing_days').whereIn('clearing_date', targets).orderBy('clearing_date').forShare().select('state');
+    if (missing.length)
+      await trx('clearing_days')
+        .insert(missing.map((d) => ({ clearing_date: d, opened_at: at })))
+        .onConflict('clearing_date')
+        .ignore();
+    const locked: Array<{ state: string }> = await trx('clearing_days')
+      .whereIn('clearing_date', targets)
+      .orderBy('clearing_date')
+      .forShare()
+      .select('state');
     if (locked.every((r) => r.state === 'open')) return assigned;
     // a day was sealed between the read and the lock: assign again
     if (attempt >= 10) throw new Error('clearing days keep being sealed under this batch');
@@ -47,5 +64,9 @@ export async function assignClearingDates(trx: Knex.Transaction, txDates: Iterab
 /** Days still open before a date: the daily job clears them too, so a day missed while the service
  *  was down is not left behind. */
 export async function openDaysBefore(db: Knex, date: string): Promise<string[]> {
-  return db('clearing_days').where('state', 'open').andWhere('clearing_date', '<', date).orderBy('clearing_date').pluck('clearing_date');
+  return db('clearing_days')
+    .where('state', 'open')
+    .andWhere('clearing_date', '<', date)
+    .orderBy('clearing_date')
+    .pluck('clearing_date');
 }

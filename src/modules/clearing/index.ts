@@ -2,7 +2,17 @@
 // other provinces' confirmed money), operator payables and payouts, the daily job.
 export { assignClearingDates, nextDate, previousDate } from './days.ts';
 export { largestRemainder, type Share } from './split.ts';
-export { clearDay, daySummary, unfinishedDays, operatorPayableCode, STEPS, type Step, type DaySummary, type RunContext, type RunOutcome } from './run-day.ts';
+export {
+  clearDay,
+  daySummary,
+  unfinishedDays,
+  operatorPayableCode,
+  STEPS,
+  type Step,
+  type DaySummary,
+  type RunContext,
+  type RunOutcome,
+} from './run-day.ts';
 export { registerClearingJobs, runDayLater, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
 export { registerClearingInvariants } from './invariants.ts';
 export { clearingRoutes } from './routes.ts';

@@ -6,15 +6,20 @@
 import type { Knex } from 'knex';
 import { ownCardSplitSource } from '../lanes/index.ts';
 
-export type SplitSummary = { amount: bigint; operators: Array<{ operatorId: string; transactions: bigint; amount: bigint }> };
+export type SplitSummary = {
+  amount: bigint;
+  operators: Array<{ operatorId: string; transactions: bigint; amount: bigint }>;
+};
 export type SplitRows = { parts: bigint; amount: bigint };
 
 export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitRows> {
   const src = ownCardSplitSource(date);
   await splitInto(trx, date, { sql: `select s.*, 'own-card' as source from (${src.sql}) s`, bindings: src.bindings });
   // parts and amount of what was written, from the totals just summed (no second pass over the splits)
-  const t = await trx('clearing_operator_totals').where({ clearing_date: date, source: 'own-card' })
-    .select(trx.raw('coalesce(sum(transactions), 0)::bigint as parts, coalesce(sum(amount), 0)::bigint as amount')).first();
+  const t = await trx('clearing_operator_totals')
+    .where({ clearing_date: date, source: 'own-card' })
+    .select(trx.raw('coalesce(sum(transactions), 0)::bigint as parts, coalesce(sum(amount), 0)::bigint as amount'))
+    .first();
   return { parts: BigInt(t.parts), amount: BigInt(t.amount) };
 }
 
@@ -23,7 +28,11 @@ export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Prom
  *  statement, so the new splits are never read back. Each transaction is split on its own in a
  *  lateral subquery over its few operators: no sort of the whole day's parts. (A shortcut for
  *  one-operator trips, a UNION ALL inside the lateral, measured slower: bench/README.md.) */
-export async function splitInto(trx: Knex.Transaction, date: string, src: { sql: string; bindings: readonly Knex.RawBinding[] }): Promise<void> {
+export async function splitInto(
+  trx: Knex.Transaction,
+  date: string,
+  src: { sql: string; bindings: readonly Knex.RawBinding[] },
+): Promise<void> {
   await trx.raw(
     `with written as (
        insert into clearing_splits (clearing_date, transaction_id, operator_id, source, amount)
@@ -45,9 +54,16 @@ export async function splitInto(trx: Knex.Transaction, date: string, src: { sql:
 }
 
 export async function operatorTotals(db: Knex, date: string, source: string): Promise<SplitSummary> {
-  const rows = await db('clearing_operator_totals').where({ clearing_date: date, source }).orderBy('operator_id').select('operator_id', 'transactions', 'amount');
+  const rows = await db('clearing_operator_totals')
+    .where({ clearing_date: date, source })
+    .orderBy('operator_id')
+    .select('operator_id', 'transactions', 'amount');
   return {
     amount: rows.reduce((a: bigint, r: { amount: bigint }) => a + BigInt(r.amount), 0n),
-    operators: rows.map((r: { operator_id: string; transactions: bigint; amount: bigint }) => ({ operatorId: r.operator_id, transactions: BigInt(r.transactions), amount: BigInt(r.amount) })),
+    operators: rows.map((r: { operator_id: string; transactions: bigint; amount: bigint }) => ({
+      operatorId: r.operator_id,
+      transactions: BigInt(r.transactions),
+      amount: BigInt(r.amount),
+    })),
   };
 }

@@ -21,7 +21,10 @@ export function registerClearingInvariants(): void {
           where t.amount is distinct from s.parts limit 20`,
         src.bindings,
       );
-      return rows.map((r: { d: string; id: string; amount: string | null; parts: string | null }) => `${r.d} transaction ${r.id}: amount ${r.amount ?? 'none'}, splits ${r.parts ?? 'none'}`);
+      return rows.map(
+        (r: { d: string; id: string; amount: string | null; parts: string | null }) =>
+          `${r.d} transaction ${r.id}: amount ${r.amount ?? 'none'}, splits ${r.parts ?? 'none'}`,
+      );
     },
   });
   registerInvariant({
@@ -39,7 +42,10 @@ export function registerClearingInvariants(): void {
              or (d.clearing_date not in ${PAID} and e.amount is not null)
           limit 20`,
       );
-      return rows.map((r: { d: string; splits: string | null; totals: string | null; posted: string | null }) => `day ${r.d}: splits ${r.splits ?? 0}, operator totals ${r.totals ?? 0}, payable entry ${r.posted ?? 'none'}`);
+      return rows.map(
+        (r: { d: string; splits: string | null; totals: string | null; posted: string | null }) =>
+          `day ${r.d}: splits ${r.splits ?? 0}, operator totals ${r.totals ?? 0}, payable entry ${r.posted ?? 'none'}`,
+      );
     },
   });
   registerInvariant({
@@ -52,7 +58,9 @@ export function registerClearingInvariants(): void {
         src.bindings,
       );
       const { ledger, unpaid } = rows[0];
-      return ledger === unpaid ? [] : [`toll-revenue-clearing ${ledger} ≠ accepted own-card tolls not yet paid out ${unpaid}`];
+      return ledger === unpaid
+        ? []
+        : [`toll-revenue-clearing ${ledger} ≠ accepted own-card tolls not yet paid out ${unpaid}`];
     },
   });
   registerInvariant({
@@ -68,7 +76,10 @@ export function registerClearingInvariants(): void {
           where coalesce(s.amount, 0) <> coalesce(o.amount, 0) or coalesce(s.amount, 0) <> coalesce(e.amount, 0)
           limit 20`,
       );
-      return rows.map((r: { d: string; splits: string | null; totals: string | null; posted: string | null }) => `day ${r.d}: province splits ${r.splits ?? 0}, operator totals ${r.totals ?? 0}, receivable entry ${r.posted ?? 'none'}`);
+      return rows.map(
+        (r: { d: string; splits: string | null; totals: string | null; posted: string | null }) =>
+          `day ${r.d}: province splits ${r.splits ?? 0}, operator totals ${r.totals ?? 0}, receivable entry ${r.posted ?? 'none'}`,
+      );
     },
   });
 }

@@ -25,13 +25,18 @@ export function registerClearingJobs(app: AppContext): Schedule[] {
   app.queue.process(CLEAR_DAY, async (data) => {
     const date = String(data.date);
     const { done, pending } = await clearDay({ app, now: app.clock.now(), actor: SYSTEM_ACTOR }, date);
-    app.log.info({ date, done, pending }, pending ? 'clearing day waiting' : done.length ? 'clearing day run' : 'clearing day already done');
+    app.log.info(
+      { date, done, pending },
+      pending ? 'clearing day waiting' : done.length ? 'clearing day run' : 'clearing day already done',
+    );
     // an earlier day left open (the service was down when its job was due) gets its own job
-    for (const missed of await openDaysBefore(app.db, date)) await app.queue.add(CLEAR_DAY, { date: missed }, { jobId: `${CLEAR_DAY}:${missed}` });
+    for (const missed of await openDaysBefore(app.db, date))
+      await app.queue.add(CLEAR_DAY, { date: missed }, { jobId: `${CLEAR_DAY}:${missed}` });
   });
   app.queue.process(RESUME_DAYS, async () => {
     const slot = tenMinuteSlot(app.clock.now());
-    for (const date of await unfinishedDays(app.db)) await app.queue.add(CLEAR_DAY, { date }, { jobId: `${CLEAR_DAY}:${date}:resume:${slot}` });
+    for (const date of await unfinishedDays(app.db))
+      await app.queue.add(CLEAR_DAY, { date }, { jobId: `${CLEAR_DAY}:${date}:resume:${slot}` });
   });
   return [
     { name: CLEAR_DAY, cron: app.config.lanes.clearingCron, slot: yesterday, data: (at) => ({ date: yesterday(at) }) },

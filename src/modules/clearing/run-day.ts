@@ -28,7 +28,13 @@ async function runStep(r: RunContext, date: string, step: Step, gateData: unknow
     await trx('clearing_days').where({ clearing_date: date }).forUpdate().first();
     if (await isDone(trx, date, step)) return false;
     const detail = await def.work(trx, date, r, gateData);
-    await trx('clearing_day_steps').insert({ clearing_date: date, step, done_at: r.now, actor: r.actor, detail: JSON.stringify(detail, text) });
+    await trx('clearing_day_steps').insert({
+      clearing_date: date,
+      step,
+      done_at: r.now,
+      actor: r.actor,
+      detail: JSON.stringify(detail, text),
+    });
     return true;
   });
   if (did && def.after) await def.after(r, date);
@@ -41,7 +47,9 @@ const WAIT_BEFORE_EXCEPTION_MS = 24 * 3_600_000;
 async function raiseIfWaitingLong(r: RunContext, date: string, step: Step, reasons: string[]): Promise<void> {
   const day = await r.app.db('clearing_days').where({ clearing_date: date }).first('sealed_at');
   if (!day?.sealed_at || r.now.getTime() - new Date(day.sealed_at).getTime() < WAIT_BEFORE_EXCEPTION_MS) return;
-  await raiseExceptions(r.app.db, r.now, [{ kind: 'clearing-day-waiting', reference: `${date}:${step}`, source: 'clearing', detail: { date, step, reasons } }]);
+  await raiseExceptions(r.app.db, r.now, [
+    { kind: 'clearing-day-waiting', reference: `${date}:${step}`, source: 'clearing', detail: { date, step, reasons } },
+  ]);
 }
 
 export type RunOutcome = { done: Step[]; pending: { step: Step; reasons: string[] } | null };
@@ -49,7 +57,11 @@ export type RunOutcome = { done: Step[]; pending: { step: Step; reasons: string[
 /** Runs every step not yet done for the day, until one must wait. A day is cleared only once it is
  *  over (before today on the centre's calendar). */
 export async function clearDay(r: RunContext, date: string): Promise<RunOutcome> {
-  if (date >= localDate(r.now)) throw new AppError('clearing-day-not-over', `clearing day ${date} is not over yet; only days before today can be cleared`);
+  if (date >= localDate(r.now))
+    throw new AppError(
+      'clearing-day-not-over',
+      `clearing day ${date} is not over yet; only days before today can be cleared`,
+    );
   const done: Step[] = [];
   for (const step of STEPS) {
     if (await isDone(r.app.db, date, step)) continue;
@@ -69,13 +81,22 @@ export async function clearDay(r: RunContext, date: string): Promise<RunOutcome>
 
 /** Days sealed but not through every step: the resume schedule runs them again. */
 export async function unfinishedDays(db: Knex): Promise<string[]> {
-  return db('clearing_days as d').where('d.state', 'sealed')
-    .whereNotExists((q) => q.from('clearing_day_steps as s').whereRaw('s.clearing_date = d.clearing_date').where('s.step', STEPS[STEPS.length - 1]))
-    .orderBy('d.clearing_date').pluck('d.clearing_date');
+  return db('clearing_days as d')
+    .where('d.state', 'sealed')
+    .whereNotExists((q) =>
+      q
+        .from('clearing_day_steps as s')
+        .whereRaw('s.clearing_date = d.clearing_date')
+        .where('s.step', STEPS[STEPS.length - 1]),
+    )
+    .orderBy('d.clearing_date')
+    .pluck('d.clearing_date');
 }
 
 export type DaySummary = {
-  date: string; state: 'open' | 'sealed' | 'unknown'; sealedAt: Date | null;
+  date: string;
+  state: 'open' | 'sealed' | 'unknown';
+  sealedAt: Date | null;
   steps: Array<{ step: string; doneAt: Date; actor: string; detail: Record<string, unknown> }>;
   operators: Array<{ operatorId: string; source: string; transactions: bigint; amount: bigint }>;
 };
@@ -85,8 +106,17 @@ export async function daySummary(db: Knex, date: string): Promise<DaySummary> {
   const steps = await db('clearing_day_steps').where({ clearing_date: date }).orderBy('done_at').orderBy('step');
   const totals = await db('clearing_operator_totals').where({ clearing_date: date }).orderBy(['source', 'operator_id']);
   return {
-    date, state: day?.state ?? 'unknown', sealedAt: day?.sealed_at ?? null,
-    steps: STEPS.flatMap((name) => steps.filter((s: { step: string }) => s.step === name)).map((s: Record<string, any>) => ({ step: s.step, doneAt: s.done_at, actor: s.actor, detail: s.detail })),
-    operators: totals.map((t: Record<string, any>) => ({ operatorId: t.operator_id, source: t.source, transactions: BigInt(t.transactions), amount: BigInt(t.amount) })),
+    date,
+    state: day?.state ?? 'unknown',
+    sealedAt: day?.sealed_at ?? null,
+    steps: STEPS.flatMap((name) => steps.filter((s: { step: string }) => s.step === name)).map(
+      (s: Record<string, any>) => ({ step: s.step, doneAt: s.done_at, actor: s.actor, detail: s.detail }),
+    ),
+    operators: totals.map((t: Record<string, any>) => ({
+      operatorId: t.operator_id,
+      source: t.source,
+      transactions: BigInt(t.transactions),
+      amount: BigInt(t.amount),
+    })),
   };
 }

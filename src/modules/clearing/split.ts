@@ -14,9 +14,15 @@ export function largestRemainder(amount: bigint, shares: readonly Share[]): Map<
     if (s.weight <= 0n) throw new RangeError(`weight of ${s.key} must be positive`);
     return a + s.weight;
   }, 0n);
-  const parts = shares.map((s) => ({ key: s.key, base: (amount * s.weight) / total, rem: (amount * s.weight) % total }));
+  const parts = shares.map((s) => ({
+    key: s.key,
+    base: (amount * s.weight) / total,
+    rem: (amount * s.weight) % total,
+  }));
   let left = amount - parts.reduce((a, p) => a + p.base, 0n);
-  const order = [...parts].sort((a, b) => (a.rem === b.rem ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.rem > b.rem ? -1 : 1));
+  const order = [...parts].sort((a, b) =>
+    a.rem === b.rem ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.rem > b.rem ? -1 : 1,
+  );
   const out = new Map(parts.map((p) => [p.key, p.base]));
   for (const p of order) {
     if (left === 0n) break;

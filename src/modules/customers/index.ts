@@ -2,8 +2,19 @@
 // functions, never the tables.
 export type { CustomerView, VehicleView, AccountView, CustomerEventView } from './repository.ts';
 export {
-  getCustomer, scopeOf, cardholderForPersonalisation, createCustomer, updateCustomer, setTier, setHold, findCustomers, viewPii,
-  type PersonalInput, type CorporateInput, type CustomerPatch, type PiiView,
+  getCustomer,
+  scopeOf,
+  cardholderForPersonalisation,
+  createCustomer,
+  updateCustomer,
+  setTier,
+  setHold,
+  findCustomers,
+  viewPii,
+  type PersonalInput,
+  type CorporateInput,
+  type CustomerPatch,
+  type PiiView,
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';

@@ -27,7 +27,8 @@ function isCalendarDay(yyyymmdd: string): boolean {
 export function checkIdNumber(idType: number, raw: string, field = 'idNumber'): string {
   const v = normaliseIdNumber(raw);
   if (idType === RESIDENT_ID) {
-    if (!/^\d{17}[\dX]$/.test(v)) throw invalid(field, 'a resident ID number is 17 digits and a check digit (0-9 or X)');
+    if (!/^\d{17}[\dX]$/.test(v))
+      throw invalid(field, 'a resident ID number is 17 digits and a check digit (0-9 or X)');
     if (!isCalendarDay(v.slice(6, 14))) throw invalid(field, 'the birth date in the ID number is not a calendar day');
     if (residentIdCheckChar(v) !== v[17]) throw invalid(field, 'the check digit of the ID number is wrong');
     return v;
@@ -63,7 +64,11 @@ export type SealedPii = { sealed: Buffer; index: Buffer; mask: string };
 
 // normalised → the three stored columns: sealed value, keyed search index, mask
 export function sealPii(hsm: SoftwareHsm, normalised: string): SealedPii {
-  return { sealed: hsm.seal('pii', Buffer.from(normalised, 'utf8')), index: hsm.piiIndex(normalised), mask: mask(normalised) };
+  return {
+    sealed: hsm.seal('pii', Buffer.from(normalised, 'utf8')),
+    index: hsm.piiIndex(normalised),
+    mask: mask(normalised),
+  };
 }
 
 export function openPii(hsm: SoftwareHsm, sealed: Buffer | null): string | null {

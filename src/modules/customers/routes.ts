@@ -6,7 +6,15 @@ import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { cardNo, fen, idParam, limit, offset, positiveFen, reason } from '../../platform/http/schemas.ts';
 import { accountDetail, deposit } from './accounts.ts';
 import {
-  createCustomer, customerDetail, customerHistory, findCustomers, scopeOf, setHold, setTier, updateCustomer, viewPii,
+  createCustomer,
+  customerDetail,
+  customerHistory,
+  findCustomers,
+  scopeOf,
+  setHold,
+  setTier,
+  updateCustomer,
+  viewPii,
 } from './customers.ts';
 import { addVehicle, removeVehicle, vehicleFor } from './vehicles.ts';
 
@@ -23,32 +31,67 @@ const account = z.strictObject({ kind: z.enum(['prepaid', 'debit']), creditLimit
 const opening = { address: optionalText(200), account: account.optional() };
 
 const createBody = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('personal'), name, idType: z.number().int(), idNumber: z.string().max(40), phone, ...opening }),
   z.strictObject({
-    kind: z.literal('corporate'), name, registrationNumber: z.string().max(30), contactPerson: z.string().max(50), contactPhone: phone,
-    accountManager: optionalText(50), ...opening,
+    kind: z.literal('personal'),
+    name,
+    idType: z.number().int(),
+    idNumber: z.string().max(40),
+    phone,
+    ...opening,
+  }),
+  z.strictObject({
+    kind: z.literal('corporate'),
+    name,
+    registrationNumber: z.string().max(30),
+    contactPerson: z.string().max(50),
+    contactPhone: phone,
+    accountManager: optionalText(50),
+    ...opening,
   }),
 ]);
 
 const patchBody = z.strictObject({
-  name: name.optional(), phone: phone.optional(), contactPhone: phone.optional(), address: optionalText(200),
-  contactPerson: z.string().max(50).optional(), accountManager: optionalText(50), reason: reason.optional(),
+  name: name.optional(),
+  phone: phone.optional(),
+  contactPhone: phone.optional(),
+  address: optionalText(200),
+  contactPerson: z.string().max(50).optional(),
+  accountManager: optionalText(50),
+  reason: reason.optional(),
 });
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max).nullable().optional();
 const vehicleBody = z.strictObject({
-  plate: z.string().max(20), plateColor: z.number().int(), vehicleClass: z.number().int(), category: z.number().int().optional(),
-  axles: int(2, 12), wheels: int(2, 48), seats: int(1, 99), loadKg: int(0, 200000),
-  lengthMm: int(1000, 30000), widthMm: int(1000, 5000), heightMm: int(1000, 5000), wheelbaseMm: int(500, 20000),
+  plate: z.string().max(20),
+  plateColor: z.number().int(),
+  vehicleClass: z.number().int(),
+  category: z.number().int().optional(),
+  axles: int(2, 12),
+  wheels: int(2, 48),
+  seats: int(1, 99),
+  loadKg: int(0, 200000),
+  lengthMm: int(1000, 30000),
+  widthMm: int(1000, 5000),
+  heightMm: int(1000, 5000),
+  wheelbaseMm: int(500, 20000),
   vin: z.string().max(17).nullable().optional(),
   // the OBU vehicle file holds 16 ASCII characters of engine number
-  engineNo: z.string().regex(/^[\x21-\x7e]{1,16}$/, 'must be 1-16 printable ASCII characters').nullable().optional(),
+  engineNo: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,16}$/, 'must be 1-16 printable ASCII characters')
+    .nullable()
+    .optional(),
   description: optionalText(50),
 });
 
 const searchQuery = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(), plate: z.string().min(1).max(20).optional(), cardNo: cardNo.optional(),
-  idNumber: z.string().min(1).max(40).optional(), phone: z.string().min(1).max(30).optional(), limit, offset,
+  name: z.string().trim().min(1).max(100).optional(),
+  plate: z.string().min(1).max(20).optional(),
+  cardNo: cardNo.optional(),
+  idNumber: z.string().min(1).max(40).optional(),
+  phone: z.string().min(1).max(30).optional(),
+  limit,
+  offset,
 });
 
 const customerParams = z.strictObject({ customerId: idParam });
@@ -57,82 +100,143 @@ const accountParams = z.strictObject({ accountId: idParam });
 
 export const customerRoutes: RouteDef[] = [
   defineRoute({
-    method: 'post', path: '/api/v1/customers', tag: 'customers', roles: OPEN, status: 201,
-    summary: 'Open a personal or corporate customer with its account (prepaid, or debit with a credit limit set by a supervisor)',
+    method: 'post',
+    path: '/api/v1/customers',
+    tag: 'customers',
+    roles: OPEN,
+    status: 201,
+    summary:
+      'Open a personal or corporate customer with its account (prepaid, or debit with a credit limit set by a supervisor)',
     body: createBody,
     handler: async (ctx, { body }) => ok(await createCustomer(ctx.db, ctx, body), 201),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/customers', tag: 'customers', roles: READ,
+    method: 'get',
+    path: '/api/v1/customers',
+    tag: 'customers',
+    roles: READ,
     summary: 'Find customers by name prefix, plate, card number, ID number or phone (at least one); masked',
     query: searchQuery,
-    handler: async (ctx, { query }) => ok({ customers: await findCustomers(ctx.db, ctx, query), limit: query.limit, offset: query.offset }),
+    handler: async (ctx, { query }) =>
+      ok({ customers: await findCustomers(ctx.db, ctx, query), limit: query.limit, offset: query.offset }),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/customers/:customerId', tag: 'customers', roles: READ,
+    method: 'get',
+    path: '/api/v1/customers/:customerId',
+    tag: 'customers',
+    roles: READ,
     summary: 'A customer (masked) with its vehicles and its account balance',
     params: customerParams,
     handler: async (ctx, { params }) => ok(await customerDetail(ctx.db, scopeOf(ctx.actor), params.customerId)),
   }),
   defineRoute({
-    method: 'patch', path: '/api/v1/customers/:customerId', tag: 'customers', roles: WRITE,
+    method: 'patch',
+    path: '/api/v1/customers/:customerId',
+    tag: 'customers',
+    roles: WRITE,
     summary: 'Change name, phone, address or contact fields; recorded with masked values',
-    params: customerParams, body: patchBody,
-    handler: async (ctx, { params, body }) => ok({ customer: await updateCustomer(ctx.db, ctx, params.customerId, body) }),
+    params: customerParams,
+    body: patchBody,
+    handler: async (ctx, { params, body }) =>
+      ok({ customer: await updateCustomer(ctx.db, ctx, params.customerId, body) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/customers/:customerId/tier', tag: 'customers', roles: ['supervisor'],
+    method: 'post',
+    path: '/api/v1/customers/:customerId/tier',
+    tag: 'customers',
+    roles: ['supervisor'],
     summary: 'Set the customer tier (important | ordinary), with a reason',
-    params: customerParams, body: z.strictObject({ tier: z.enum(['important', 'ordinary']), reason }),
-    handler: async (ctx, { params, body }) => ok({ customer: await setTier(ctx.db, ctx, params.customerId, body.tier, body.reason) }),
+    params: customerParams,
+    body: z.strictObject({ tier: z.enum(['important', 'ordinary']), reason }),
+    handler: async (ctx, { params, body }) =>
+      ok({ customer: await setTier(ctx.db, ctx, params.customerId, body.tier, body.reason) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/customers/:customerId/hold', tag: 'customers', roles: ['supervisor'],
+    method: 'post',
+    path: '/api/v1/customers/:customerId/hold',
+    tag: 'customers',
+    roles: ['supervisor'],
     summary: 'Hold (or release) automatic status-list entries of the customer, with a reason',
-    params: customerParams, body: z.strictObject({ holdAutoList: z.boolean(), reason }),
-    handler: async (ctx, { params, body }) => ok({ customer: await setHold(ctx.db, ctx, params.customerId, body.holdAutoList, body.reason) }),
+    params: customerParams,
+    body: z.strictObject({ holdAutoList: z.boolean(), reason }),
+    handler: async (ctx, { params, body }) =>
+      ok({ customer: await setHold(ctx.db, ctx, params.customerId, body.holdAutoList, body.reason) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/customers/:customerId/pii-views', tag: 'customers', roles: FULL_VIEW,
+    method: 'post',
+    path: '/api/v1/customers/:customerId/pii-views',
+    tag: 'customers',
+    roles: FULL_VIEW,
     summary: 'The full ID number and phone; needs a reason and is audited',
-    params: customerParams, body: z.strictObject({ reason }),
+    params: customerParams,
+    body: z.strictObject({ reason }),
     handler: async (ctx, { params, body }) => ok(await viewPii(ctx.db, ctx, params.customerId, body.reason)),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/customers/:customerId/events', tag: 'customers', roles: READ,
+    method: 'get',
+    path: '/api/v1/customers/:customerId/events',
+    tag: 'customers',
+    roles: READ,
     summary: 'The customer history: who changed what, when and why (masked)',
     params: customerParams,
-    handler: async (ctx, { params }) => ok({ events: await customerHistory(ctx.db, scopeOf(ctx.actor), params.customerId) }),
+    handler: async (ctx, { params }) =>
+      ok({ events: await customerHistory(ctx.db, scopeOf(ctx.actor), params.customerId) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/customers/:customerId/vehicles', tag: 'customers', roles: OPEN, status: 201,
+    method: 'post',
+    path: '/api/v1/customers/:customerId/vehicles',
+    tag: 'customers',
+    roles: OPEN,
+    status: 201,
     summary: 'Register a vehicle of the customer; plate and plate colour are unique among active vehicles',
-    params: customerParams, body: vehicleBody,
-    handler: async (ctx, { params, body }) => ok({ vehicle: await addVehicle(ctx.db, ctx, params.customerId, body) }, 201),
+    params: customerParams,
+    body: vehicleBody,
+    handler: async (ctx, { params, body }) =>
+      ok({ vehicle: await addVehicle(ctx.db, ctx, params.customerId, body) }, 201),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/vehicles/:vehicleId', tag: 'customers', roles: READ,
+    method: 'get',
+    path: '/api/v1/vehicles/:vehicleId',
+    tag: 'customers',
+    roles: READ,
     summary: 'A vehicle',
     params: vehicleParams,
     handler: async (ctx, { params }) => ok({ vehicle: await vehicleFor(ctx.db, scopeOf(ctx.actor), params.vehicleId) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/vehicles/:vehicleId/remove', tag: 'customers', roles: WRITE,
+    method: 'post',
+    path: '/api/v1/vehicles/:vehicleId/remove',
+    tag: 'customers',
+    roles: WRITE,
     summary: 'Remove a vehicle with a reason; refused while a card or OBU of it is in service',
-    params: vehicleParams, body: z.strictObject({ reason }),
-    handler: async (ctx, { params, body }) => ok({ vehicle: await removeVehicle(ctx.db, ctx, params.vehicleId, body.reason) }),
+    params: vehicleParams,
+    body: z.strictObject({ reason }),
+    handler: async (ctx, { params, body }) =>
+      ok({ vehicle: await removeVehicle(ctx.db, ctx, params.vehicleId, body.reason) }),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/accounts/:accountId', tag: 'customers', roles: READ,
+    method: 'get',
+    path: '/api/v1/accounts/:accountId',
+    tag: 'customers',
+    roles: READ,
     summary: 'An account: kind, credit limit and balance (positive = money held for the customer)',
     params: accountParams,
-    handler: async (ctx, { params }) => ok({ account: await accountDetail(ctx.db, scopeOf(ctx.actor), params.accountId) }),
+    handler: async (ctx, { params }) =>
+      ok({ account: await accountDetail(ctx.db, scopeOf(ctx.actor), params.accountId) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/accounts/:accountId/deposits', tag: 'customers', roles: WRITE, status: 201,
+    method: 'post',
+    path: '/api/v1/accounts/:accountId/deposits',
+    tag: 'customers',
+    roles: WRITE,
+    status: 201,
     summary: 'Pay money into a prepaid account at the counter (cash or card terminal)',
     params: accountParams,
-    body: z.strictObject({ amount: positiveFen, method: z.enum(['cash', 'pos']), reference: z.string().trim().min(1).max(100).optional() }),
+    body: z.strictObject({
+      amount: positiveFen,
+      method: z.enum(['cash', 'pos']),
+      reference: z.string().trim().min(1).max(100).optional(),
+    }),
     handler: async (ctx, { params, body }) => ok(await deposit(ctx.db, ctx, params.accountId, body), 201),
   }),
 ];

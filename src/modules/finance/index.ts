@@ -1,3 +1,9 @@
 // Public face of the finance module.
-export { raiseExceptions, listExceptions, resolveException, type ExceptionKind, type FinanceException } from './exceptions.ts';
+export {
+  raiseExceptions,
+  listExceptions,
+  resolveException,
+  type ExceptionKind,
+  type FinanceException,
+} from './exceptions.ts';
 export { financeRoutes } from './routes.ts';

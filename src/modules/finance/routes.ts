@@ -6,16 +6,28 @@ import { listExceptions, resolveException } from './exceptions.ts';
 
 export const financeRoutes: RouteDef[] = [
   defineRoute({
-    method: 'get', path: '/api/v1/finance/exceptions', tag: 'finance', roles: ['finance', 'supervisor', 'auditor'],
+    method: 'get',
+    path: '/api/v1/finance/exceptions',
+    tag: 'finance',
+    roles: ['finance', 'supervisor', 'auditor'],
     summary: 'Finance exceptions (reconciliation mismatches, stuck or doubtful loads), newest first',
-    query: z.strictObject({ status: z.enum(['open', 'resolved']).optional(), kind: z.string().max(60).optional(), limit, offset }),
+    query: z.strictObject({
+      status: z.enum(['open', 'resolved']).optional(),
+      kind: z.string().max(60).optional(),
+      limit,
+      offset,
+    }),
     handler: async (ctx, { query }) => ok({ exceptions: await listExceptions(ctx.db, query) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/finance/exceptions/:exceptionId/resolve', tag: 'finance', roles: ['finance'],
+    method: 'post',
+    path: '/api/v1/finance/exceptions/:exceptionId/resolve',
+    tag: 'finance',
+    roles: ['finance'],
     summary: 'Resolve an exception with a note saying what was done',
     params: z.strictObject({ exceptionId: idParam }),
     body: z.strictObject({ note: reason }),
-    handler: async (ctx, { params, body }) => ok({ exception: await resolveException(ctx.db, ctx, params.exceptionId, body.note) }),
+    handler: async (ctx, { params, body }) =>
+      ok({ exception: await resolveException(ctx.db, ctx, params.exceptionId, body.note) }),
   }),
 ];

@@ -9,68 +9,150 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { assertSignedBy, callerNetwork, confirmationHeader, disputedItem, firstIssue, RESULT, signDocument, transIdOf, type Answer, type SignedDocument } from './documents.ts';
+import {
+  assertSignedBy,
+  callerNetwork,
+  confirmationHeader,
+  disputedItem,
+  firstIssue,
+  RESULT,
+  signDocument,
+  transIdOf,
+  type Answer,
+  type SignedDocument,
+} from './documents.ts';
 import { packageRows, toOutbound } from './outbound.ts';
 
 const disputedList = z.array(disputedItem).max(100_000);
 
 export type ConfirmationAnswer = Answer & { date?: string };
 
-export async function receiveConfirmation(ctx: RequestContext, doc: Record<string, unknown>): Promise<ConfirmationAnswer> {
+export async function receiveConfirmation(
+  ctx: RequestContext,
+  doc: Record<string, unknown>,
+): Promise<ConfirmationAnswer> {
   const { app } = ctx;
   const issuer = callerNetwork(app, ctx.actor);
   await assertSignedBy(ctx.db, issuer, doc);
   const h = confirmationHeader.safeParse(doc.header);
   if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
   const header = h.data;
-  if (header.sender !== issuer || header.receiver !== app.config.network) return { result: RESULT.header, message: 'header.sender must be the calling province and header.receiver this centre' };
+  if (header.sender !== issuer || header.receiver !== app.config.network)
+    return {
+      result: RESULT.header,
+      message: 'header.sender must be the calling province and header.receiver this centre',
+    };
   const d = disputedList.safeParse(doc.disputed);
   if (!d.success) return { result: RESULT.schema, message: `disputed.${firstIssue(d.error)}` };
   const disputed = d.data;
-  if (disputed.length !== header.disputedCount) return { result: RESULT.content, message: `header.disputedCount ${header.disputedCount} but ${disputed.length} listed` };
+  if (disputed.length !== header.disputedCount)
+    return {
+      result: RESULT.content,
+      message: `header.disputedCount ${header.disputedCount} but ${disputed.length} listed`,
+    };
 
   return inTransaction(ctx.db, async (trx) => {
-    const row = await trx('interchange_packages').where({ direction: 'outbound', sender: app.config.network, message_id: header.originalMessageId, receiver: issuer }).forNoKeyUpdate().first();
+    const row = await trx('interchange_packages')
+      .where({
+        direction: 'outbound',
+        sender: app.config.network,
+        message_id: header.originalMessageId,
+        receiver: issuer,
+      })
+      .forNoKeyUpdate()
+      .first();
     if (!row) throw new AppError('package-not-found', `no package ${header.originalMessageId} was sent to ${issuer}`);
     const p = toOutbound(row);
-    if (await trx('interchange_confirmations').where({ package_id: p.id }).first('package_id')) return { result: RESULT.duplicate, message: `package ${p.messageId} was confirmed before` };
+    if (await trx('interchange_confirmations').where({ package_id: p.id }).first('package_id'))
+      return { result: RESULT.duplicate, message: `package ${p.messageId} was confirmed before` };
     const rows = new Map((await packageRows(trx, p)).map((t) => [transIdOf(t.terminal_id, t.terminal_seq), t]));
     const seen = new Set<string>();
     let disputedAmount = 0n;
     for (const x of disputed) {
       const t = rows.get(x.transId);
-      if (!t || seen.has(x.transId)) return { result: RESULT.content, message: `disputed transId ${x.transId} is not in package ${p.messageId} or is listed twice` };
+      if (!t || seen.has(x.transId))
+        return {
+          result: RESULT.content,
+          message: `disputed transId ${x.transId} is not in package ${p.messageId} or is listed twice`,
+        };
       seen.add(x.transId);
       disputedAmount += BigInt(t.amount);
     }
     if (header.count !== p.count - disputed.length || header.amount !== p.amount - disputedAmount) {
-      return { result: RESULT.statistics, message: `confirmed ${header.count} / ${header.amount} fen does not reconcile with package ${p.count} / ${p.amount} less ${disputed.length} / ${disputedAmount} disputed` };
+      return {
+        result: RESULT.statistics,
+        message: `confirmed ${header.count} / ${header.amount} fen does not reconcile with package ${p.count} / ${p.amount} less ${disputed.length} / ${disputedAmount} disputed`,
+      };
     }
     const now = app.clock.now();
     await trx('interchange_confirmations').insert({
-      package_id: p.id, message_id: header.messageId, sender: issuer, processed_at: new Date(header.processedAt), count: header.count, amount: header.amount,
-      disputed_count: disputed.length, disputed_amount: disputedAmount, received_at: now,
+      package_id: p.id,
+      message_id: header.messageId,
+      sender: issuer,
+      processed_at: new Date(header.processedAt),
+      count: header.count,
+      amount: header.amount,
+      disputed_count: disputed.length,
+      disputed_amount: disputedAmount,
+      received_at: now,
     });
     if (disputed.length) {
-      await trx('interchange_disputes').insert(disputed.map((x) => {
-        const t = rows.get(x.transId)!;
-        return { side: 'provider', package_id: p.id, trans_id: x.transId, transaction_id: t.id, clearing_date: p.date, card_no: t.card_no, card_type: t.card_type, amount: t.amount, result: x.result };
-      }));
+      await trx('interchange_disputes').insert(
+        disputed.map((x) => {
+          const t = rows.get(x.transId)!;
+          return {
+            side: 'provider',
+            package_id: p.id,
+            trans_id: x.transId,
+            transaction_id: t.id,
+            clearing_date: p.date,
+            card_no: t.card_no,
+            card_type: t.card_type,
+            amount: t.amount,
+            result: x.result,
+          };
+        }),
+      );
     }
-    await audit(trx, ctx, { action: 'interchange.confirmation-received', entity: 'interchange_package', entityId: p.id, detail: { issuer, messageId: header.messageId, package: p.messageId, confirmed: header.count, amount: header.amount, disputed: disputed.length } });
+    await audit(trx, ctx, {
+      action: 'interchange.confirmation-received',
+      entity: 'interchange_package',
+      entityId: p.id,
+      detail: {
+        issuer,
+        messageId: header.messageId,
+        package: p.messageId,
+        confirmed: header.count,
+        amount: header.amount,
+        disputed: disputed.length,
+      },
+    });
     return { result: RESULT.ok, date: p.date };
   });
 }
 
 /** The confirmation we owe for a package we received, signed. */
-export async function confirmationDocument(app: AppContext, db: Knex, packageId: bigint): Promise<{ doc: SignedDocument; messageId: string; receiver: string }> {
+export async function confirmationDocument(
+  app: AppContext,
+  db: Knex,
+  packageId: bigint,
+): Promise<{ doc: SignedDocument; messageId: string; receiver: string }> {
   const p = await db('interchange_packages').where({ id: packageId, direction: 'inbound' }).first();
   const c = await db('interchange_confirmations').where({ package_id: packageId }).first();
-  const disputed = await db('interchange_disputes').where({ package_id: packageId }).orderBy('id').select('trans_id', 'result');
+  const disputed = await db('interchange_disputes')
+    .where({ package_id: packageId })
+    .orderBy('id')
+    .select('trans_id', 'result');
   const doc = await signDocument(app, {
     header: {
-      messageId: c.message_id, originalMessageId: p.message_id, sender: app.config.network, receiver: p.sender, processedAt: c.processed_at.toISOString(),
-      count: c.count, amount: Number(c.amount), disputedCount: c.disputed_count,
+      messageId: c.message_id,
+      originalMessageId: p.message_id,
+      sender: app.config.network,
+      receiver: p.sender,
+      processedAt: c.processed_at.toISOString(),
+      count: c.count,
+      amount: Number(c.amount),
+      disputedCount: c.disputed_count,
     },
     disputed: disputed.map((x) => ({ transId: x.trans_id, result: x.result })),
   });

@@ -16,13 +16,28 @@ import { DeliveryError, peerEndpoint, sendDocument, type Sent } from './peers.ts
 export type DocumentKind = 'package' | 'confirmation' | 'resolution';
 export const DELIVER = 'interchange.deliver';
 
-const TABLE: Record<DocumentKind, { table: string; key: string; pending: (q: Knex.QueryBuilder) => Knex.QueryBuilder }> = {
-  package: { table: 'interchange_packages', key: 'id', pending: (q) => q.where({ direction: 'outbound', state: 'built' }) },
-  confirmation: {
-    table: 'interchange_confirmations', key: 'package_id',
-    pending: (q) => q.whereNull('delivered_at').whereIn('package_id', (s) => s.from('interchange_packages').where({ direction: 'inbound' }).select('id')),
+const TABLE: Record<
+  DocumentKind,
+  { table: string; key: string; pending: (q: Knex.QueryBuilder) => Knex.QueryBuilder }
+> = {
+  package: {
+    table: 'interchange_packages',
+    key: 'id',
+    pending: (q) => q.where({ direction: 'outbound', state: 'built' }),
   },
-  resolution: { table: 'interchange_resolutions', key: 'id', pending: (q) => q.where({ direction: 'outbound' }).whereNull('delivered_at') },
+  confirmation: {
+    table: 'interchange_confirmations',
+    key: 'package_id',
+    pending: (q) =>
+      q
+        .whereNull('delivered_at')
+        .whereIn('package_id', (s) => s.from('interchange_packages').where({ direction: 'inbound' }).select('id')),
+  },
+  resolution: {
+    table: 'interchange_resolutions',
+    key: 'id',
+    pending: (q) => q.where({ direction: 'outbound' }).whereNull('delivered_at'),
+  },
 };
 
 // the peer's result code; an answer without one (not ICD §3) counts as a refusal with no code
@@ -38,10 +53,18 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
   // signing needs the PKI loaded: outside the transaction, which may be the only connection (embedded)
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
   const done = await inTransaction(app.db, async (trx) => {
-    const row = await t.pending(trx(t.table).where({ [t.key]: id })).forNoKeyUpdate().first();
+    const row = await t
+      .pending(trx(t.table).where({ [t.key]: id }))
+      .forNoKeyUpdate()
+      .first();
     if (!row) return false;
     const { doc, messageId, receiver, path } = await documentOf(app, trx, kind, row);
-    const peer = (await peerEndpoint(trx, receiver)) ?? { network: receiver, url: null, clientId: app.config.network, secretSealed: null };
+    const peer = (await peerEndpoint(trx, receiver)) ?? {
+      network: receiver,
+      url: null,
+      clientId: app.config.network,
+      secretSealed: null,
+    };
     const now = app.clock.now();
     let sent: Sent;
     try {
@@ -49,21 +72,54 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       failure = err.message;
-      await trx(t.table).where({ [t.key]: id }).update({ attempts: row.attempts + 1, last_error: err.message.slice(0, 500) });
+      await trx(t.table)
+        .where({ [t.key]: id })
+        .update({ attempts: row.attempts + 1, last_error: err.message.slice(0, 500) });
       return false;
     }
     const result = answerOf(sent);
     const acknowledged = sent.via === 'file' || result === RESULT.ok || result === RESULT.duplicate;
     if (kind === 'package') {
-      await trx(t.table).where({ id }).update({ state: acknowledged ? 'delivered' : 'refused', result, document_sha256: documentSha256(doc), delivered_at: now, attempts: row.attempts + 1, last_error: acknowledged ? null : JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500) });
+      await trx(t.table)
+        .where({ id })
+        .update({
+          state: acknowledged ? 'delivered' : 'refused',
+          result,
+          document_sha256: documentSha256(doc),
+          delivered_at: now,
+          attempts: row.attempts + 1,
+          last_error: acknowledged ? null : JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500),
+        });
       if (!acknowledged) {
-        await raiseExceptions(trx, now, [{ kind: 'interchange-package-refused', reference: `${receiver}:${messageId}`, source: `province:${receiver}`, amount: BigInt(row.amount), detail: { result, answer: sent.via === 'http' ? sent.body : null } }]);
+        await raiseExceptions(trx, now, [
+          {
+            kind: 'interchange-package-refused',
+            reference: `${receiver}:${messageId}`,
+            source: `province:${receiver}`,
+            amount: BigInt(row.amount),
+            detail: { result, answer: sent.via === 'http' ? sent.body : null },
+          },
+        ]);
       }
     } else if (acknowledged) {
-      await trx(t.table).where({ [t.key]: id }).update({ delivered_at: now, attempts: row.attempts + 1, last_error: null });
+      await trx(t.table)
+        .where({ [t.key]: id })
+        .update({ delivered_at: now, attempts: row.attempts + 1, last_error: null });
     } else {
-      await trx(t.table).where({ [t.key]: id }).update({ attempts: row.attempts + 1, last_error: JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500) });
-      await raiseExceptions(trx, now, [{ kind: 'interchange-document-refused', reference: `${kind}:${receiver}:${messageId}`, source: `province:${receiver}`, detail: { result, answer: sent.via === 'http' ? sent.body : null } }]);
+      await trx(t.table)
+        .where({ [t.key]: id })
+        .update({
+          attempts: row.attempts + 1,
+          last_error: JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500),
+        });
+      await raiseExceptions(trx, now, [
+        {
+          kind: 'interchange-document-refused',
+          reference: `${kind}:${receiver}:${messageId}`,
+          source: `province:${receiver}`,
+          detail: { result, answer: sent.via === 'http' ? sent.body : null },
+        },
+      ]);
     }
     return true;
   });
@@ -76,7 +132,8 @@ async function documentOf(app: AppContext, db: Knex, kind: DocumentKind, row: Re
     const p = toOutbound(row);
     return { doc: await packageDocument(app, db, p), messageId: p.messageId, receiver: p.receiver, path: '/packages' };
   }
-  if (kind === 'confirmation') return { ...(await confirmationDocument(app, db, BigInt(row.package_id))), path: '/confirmations' };
+  if (kind === 'confirmation')
+    return { ...(await confirmationDocument(app, db, BigInt(row.package_id))), path: '/confirmations' };
   return { ...(await resolutionDocument(app, db, BigInt(row.id))), path: '/dispute-resolutions' };
 }
 
@@ -86,7 +143,9 @@ export async function deliverPending(app: AppContext): Promise<{ delivered: numb
   let failed = 0;
   for (const kind of ['package', 'confirmation', 'resolution'] as const) {
     const t = TABLE[kind];
-    const ids: bigint[] = (await t.pending(app.db(t.table)).orderBy(t.key).pluck(t.key)).map((v: unknown) => BigInt(v as string));
+    const ids: bigint[] = (await t.pending(app.db(t.table)).orderBy(t.key).pluck(t.key)).map((v: unknown) =>
+      BigInt(v as string),
+    );
     for (const id of ids) {
       try {
         if (await deliver(app, kind, id)) delivered++;
@@ -105,6 +164,10 @@ export async function enqueueDelivery(app: AppContext, kind: DocumentKind, id: b
 
 /** One delivery job for each package of a date still to be sent (after the packages step commits). */
 export async function enqueuePackageDeliveries(app: AppContext, date: string): Promise<void> {
-  const ids = await app.db('interchange_packages').where({ direction: 'outbound', clear_target_date: date, state: 'built' }).orderBy('id').pluck('id');
+  const ids = await app
+    .db('interchange_packages')
+    .where({ direction: 'outbound', clear_target_date: date, state: 'built' })
+    .orderBy('id')
+    .pluck('id');
   for (const id of ids) await enqueueDelivery(app, 'package', id);
 }

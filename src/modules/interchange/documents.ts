@@ -12,15 +12,19 @@ import { isoDate, network } from '../../platform/http/schemas.ts';
 import { verifyPeerSignature } from '../keys/index.ts';
 
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(typeof value === 'bigint' ? Number(value) : value);
+  if (value === null || typeof value !== 'object')
+    return JSON.stringify(typeof value === 'bigint' ? Number(value) : value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The document's fingerprint as signed (canonical JSON without the signature), kept with the
  *  package so that finance can tell which exact document was sent or accepted. */
-export const documentSha256 = (doc: Record<string, unknown>) => createHash('sha256').update(signedBytes(doc)).digest('hex');
+export const documentSha256 = (doc: Record<string, unknown>) =>
+  createHash('sha256').update(signedBytes(doc)).digest('hex');
 
 function signedBytes(doc: Record<string, unknown>): Buffer {
   const { signature: _s, ...rest } = doc;
@@ -38,14 +42,20 @@ export async function signDocument(app: AppContext, doc: Record<string, unknown>
 export async function assertSignedBy(db: Knex, network: string, doc: Record<string, unknown>): Promise<void> {
   const signature = typeof doc.signature === 'string' ? doc.signature : '';
   const verdict = await verifyPeerSignature(db, network, signedBytes(doc), signature);
-  if (verdict === null) throw new AppError('peer-certificate-missing', `no certificate is registered for network ${network}`);
-  if (!verdict) throw new AppError('document-signature-invalid', `the document's signature does not verify with the certificate of network ${network}`);
+  if (verdict === null)
+    throw new AppError('peer-certificate-missing', `no certificate is registered for network ${network}`);
+  if (!verdict)
+    throw new AppError(
+      'document-signature-invalid',
+      `the document's signature does not verify with the certificate of network ${network}`,
+    );
 }
 
 /** The calling province: a province client is named by its 4-digit network id, and is never this
  *  centre (documents and lists travel between centres). */
 export function callerNetwork(app: AppContext, actor: { kind: string; id: string }): string {
-  if (actor.kind !== 'client' || !/^\d{4}$/.test(actor.id)) throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
+  if (actor.kind !== 'client' || !/^\d{4}$/.test(actor.id))
+    throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
   if (actor.id === app.config.network) throw new AppError('forbidden', 'this centre exchanges nothing with itself');
   return actor.id;
 }
@@ -54,21 +64,58 @@ export function callerNetwork(app: AppContext, actor: { kind: string; id: string
 export const firstIssue = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)[0];
 
 // Package result codes (ETC-REFERENCE §7)
-export const RESULT = { ok: 1, header: 2, schema: 3, content: 4, duplicate: 5, notAccepted: 6, version: 7, statistics: 8 } as const;
+export const RESULT = {
+  ok: 1,
+  header: 2,
+  schema: 3,
+  content: 4,
+  duplicate: 5,
+  notAccepted: 6,
+  version: 7,
+  statistics: 8,
+} as const;
 export type PackageResult = (typeof RESULT)[keyof typeof RESULT];
 export type Answer = { result: PackageResult; message?: string };
 
 export const messageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
 const count = z.number().int().min(0).max(10_000_000);
-const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).transform((v) => BigInt(v));
+const fen = z
+  .number()
+  .int()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .transform((v) => BigInt(v));
 export const transId = z.string().regex(/^[0-9A-Za-z]{1,40}$/, 'must be 1–40 letters or digits');
 
-export const packageHeader = z.strictObject({ messageId, sender: network, receiver: network, clearTargetDate: isoDate, count, amount: fen });
-export const confirmationHeader = z.strictObject({
-  messageId, originalMessageId: messageId, sender: network, receiver: network,
-  processedAt: z.string().min(1).max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'must be a time'), count, amount: fen, disputedCount: count,
+export const packageHeader = z.strictObject({
+  messageId,
+  sender: network,
+  receiver: network,
+  clearTargetDate: isoDate,
+  count,
+  amount: fen,
 });
-export const resolutionHeader = z.strictObject({ messageId, sender: network, receiver: network, clearTargetDate: isoDate, count });
+export const confirmationHeader = z.strictObject({
+  messageId,
+  originalMessageId: messageId,
+  sender: network,
+  receiver: network,
+  processedAt: z
+    .string()
+    .min(1)
+    .max(40)
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a time'),
+  count,
+  amount: fen,
+  disputedCount: count,
+});
+export const resolutionHeader = z.strictObject({
+  messageId,
+  sender: network,
+  receiver: network,
+  clearTargetDate: isoDate,
+  count,
+});
 export const disputedItem = z.strictObject({ transId, result: z.number().int().min(1).max(100) });
 export const resolutionItem = z.strictObject({ transId, result: z.union([z.literal(0), z.literal(1)]) });
 
@@ -81,4 +128,5 @@ export const confirmationEnvelope = z.strictObject({ header, disputed: items, si
 export const resolutionEnvelope = z.strictObject({ header, items, signature });
 
 /** A transaction's id in packages and confirmations: its terminal key (PSAM id ‖ sequence, hex). */
-export const transIdOf = (terminalId: string, terminalSeq: number | bigint) => `${terminalId}${Number(terminalSeq).toString(16).toUpperCase().padStart(8, '0')}`;
+export const transIdOf = (terminalId: string, terminalSeq: number | bigint) =>
+  `${terminalId}${Number(terminalSeq).toString(16).toUpperCase().padStart(8, '0')}`;

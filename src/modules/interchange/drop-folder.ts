@@ -26,8 +26,19 @@ async function entries(dir: string): Promise<string[]> {
   }
 }
 
-async function answerOne(app: AppContext, network: string, doc: Record<string, unknown>, file: string): Promise<unknown> {
-  const ctx: RequestContext = { app, db: app.db, actor: { kind: 'client', id: network, role: 'province' }, requestId: `drop-folder:${randomUUID()}`, ip: 'drop-folder' };
+async function answerOne(
+  app: AppContext,
+  network: string,
+  doc: Record<string, unknown>,
+  file: string,
+): Promise<unknown> {
+  const ctx: RequestContext = {
+    app,
+    db: app.db,
+    actor: { kind: 'client', id: network, role: 'province' },
+    requestId: `drop-folder:${randomUUID()}`,
+    ip: 'drop-folder',
+  };
   const messageId = String((doc.header as { messageId?: unknown } | undefined)?.messageId ?? file);
   if (Array.isArray(doc.transactions)) {
     const a = await receivePackage(ctx, doc);
@@ -60,7 +71,8 @@ export async function importDropFolder(app: AppContext): Promise<DropImport[]> {
       let outcome: DropImport['outcome'] = 'answered';
       try {
         const doc = JSON.parse(await readFile(join(inbox, file), 'utf8'));
-        if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new AppError('invalid-request', 'the file is not a JSON object');
+        if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+          throw new AppError('invalid-request', 'the file is not a JSON object');
         answer = await answerOne(app, network, doc, file);
       } catch (err) {
         if (!(err instanceof AppError) && !(err instanceof SyntaxError)) throw err;

@@ -2,7 +2,15 @@
 // disputes and resolutions, their delivery, and the net positions clearing settles.
 export { buildPackages, PACKAGE_SIZE } from './outbound.ts';
 export { interchangeReadiness, mirrorReadiness, raiseMirrorMismatches, type MirrorComparison } from './readiness.ts';
-export { interchangeSplitSource, allPackagesConfirmed, writeSettlements, positionsOf, peerView, type Position, type PeerView } from './positions.ts';
+export {
+  interchangeSplitSource,
+  allPackagesConfirmed,
+  writeSettlements,
+  positionsOf,
+  peerView,
+  type Position,
+  type PeerView,
+} from './positions.ts';
 export { postIssuerDisputePayments, listDisputes, type Dispute } from './disputes.ts';
 export { deliverPending, deliver, enqueuePackageDeliveries, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf, callerNetwork } from './documents.ts';

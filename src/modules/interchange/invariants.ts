@@ -15,11 +15,14 @@ export function registerInterchangeInvariants(): void {
            left join t on t.id = k.id left join e on e.id = k.id
           where k.direction = 'inbound' and (c.amount <> coalesce(t.amount, 0) or c.amount <> coalesce(e.amount, 0)) limit 20`,
       );
-      return rows.map((r: Record<string, string>) => `package ${r.id}: confirmed ${r.confirmed}, accepted rows ${r.rows}, posted ${r.posted}`);
+      return rows.map(
+        (r: Record<string, string>) =>
+          `package ${r.id}: confirmed ${r.confirmed}, accepted rows ${r.rows}, posted ${r.posted}`,
+      );
     },
   });
   registerInvariant({
-    name: 'each clearing day\'s province receivables posted equal its settlements\' receivables',
+    name: "each clearing day's province receivables posted equal its settlements' receivables",
     run: async (db) => {
       const { rows } = await db.raw(
         `with e as (select e.reference as d, substr(a.code, 21) as network, sum(p.amount) as amount from journal_entries e
@@ -29,7 +32,9 @@ export function registerInterchangeInvariants(): void {
            from settlements s left join e on e.d = s.clearing_date::text and e.network = s.network
           where s.receivable <> coalesce(e.amount, 0) limit 20`,
       );
-      return rows.map((r: Record<string, string>) => `${r.d} ${r.network}: settlement receivable ${r.settled}, posted ${r.posted}`);
+      return rows.map(
+        (r: Record<string, string>) => `${r.d} ${r.network}: settlement receivable ${r.settled}, posted ${r.posted}`,
+      );
     },
   });
 }

@@ -21,7 +21,14 @@ export function registerInterchangeJobs(app: AppContext): Schedule[] {
   });
   app.queue.process(IMPORT_DROP_FOLDER, async () => {
     const files = await importDropFolder(app);
-    if (files.length) app.log.info({ files: files.map((f) => ({ file: f.file, network: f.network, outcome: f.outcome })) }, 'interchange files read from the drop folder');
+    if (files.length)
+      app.log.info(
+        { files: files.map((f) => ({ file: f.file, network: f.network, outcome: f.outcome })) },
+        'interchange files read from the drop folder',
+      );
   });
-  return [{ name: REDELIVER, cron: '*/10 * * * *', slot: tenMinuteSlot }, { name: IMPORT_DROP_FOLDER, cron: '*/5 * * * *', slot: fiveMinuteSlot }];
+  return [
+    { name: REDELIVER, cron: '*/10 * * * *', slot: tenMinuteSlot },
+    { name: IMPORT_DROP_FOLDER, cron: '*/5 * * * *', slot: fiveMinuteSlot },
+  ];
 }

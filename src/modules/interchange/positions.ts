@@ -8,8 +8,18 @@ import type { AppContext } from '../../platform/http/context.ts';
 import { FOREIGN_ROWS } from './outbound.ts';
 
 export type Position = {
-  network: string; packagesOut: number; confirmedCount: bigint; confirmedAmount: bigint; disputePaidOut: bigint;
-  packagesIn: number; acceptedCount: bigint; acceptedAmount: bigint; disputePaidIn: bigint; receivable: bigint; payable: bigint; net: bigint;
+  network: string;
+  packagesOut: number;
+  confirmedCount: bigint;
+  confirmedAmount: bigint;
+  disputePaidOut: bigint;
+  packagesIn: number;
+  acceptedCount: bigint;
+  acceptedAmount: bigint;
+  disputePaidIn: bigint;
+  receivable: bigint;
+  payable: bigint;
+  net: bigint;
 };
 
 /** Computed from the documents, one statement; provinces with no document for the date are absent. */
@@ -37,9 +47,18 @@ export async function positionsOf(db: Knex, date: string): Promise<Position[]> {
     const receivable = BigInt(r.confirmed_amount) + BigInt(r.dispute_paid_out);
     const payable = BigInt(r.accepted_amount) + BigInt(r.dispute_paid_in);
     return {
-      network: r.network, packagesOut: r.packages_out, confirmedCount: BigInt(r.confirmed_count), confirmedAmount: BigInt(r.confirmed_amount), disputePaidOut: BigInt(r.dispute_paid_out),
-      packagesIn: r.packages_in, acceptedCount: BigInt(r.accepted_count), acceptedAmount: BigInt(r.accepted_amount), disputePaidIn: BigInt(r.dispute_paid_in),
-      receivable, payable, net: receivable - payable,
+      network: r.network,
+      packagesOut: r.packages_out,
+      confirmedCount: BigInt(r.confirmed_count),
+      confirmedAmount: BigInt(r.confirmed_amount),
+      disputePaidOut: BigInt(r.dispute_paid_out),
+      packagesIn: r.packages_in,
+      acceptedCount: BigInt(r.accepted_count),
+      acceptedAmount: BigInt(r.accepted_amount),
+      disputePaidIn: BigInt(r.dispute_paid_in),
+      receivable,
+      payable,
+      net: receivable - payable,
     };
   });
 }
@@ -47,11 +66,24 @@ export async function positionsOf(db: Knex, date: string): Promise<Position[]> {
 export async function writeSettlements(trx: Knex.Transaction, date: string, at: Date): Promise<Position[]> {
   const positions = await positionsOf(trx, date);
   if (positions.length) {
-    await trx('settlements').insert(positions.map((p) => ({
-      clearing_date: date, network: p.network, packages_out: p.packagesOut, confirmed_count: p.confirmedCount, confirmed_amount: p.confirmedAmount, dispute_paid_out: p.disputePaidOut,
-      packages_in: p.packagesIn, accepted_count: p.acceptedCount, accepted_amount: p.acceptedAmount, dispute_paid_in: p.disputePaidIn,
-      receivable: p.receivable, payable: p.payable, net: p.net, created_at: at,
-    })));
+    await trx('settlements').insert(
+      positions.map((p) => ({
+        clearing_date: date,
+        network: p.network,
+        packages_out: p.packagesOut,
+        confirmed_count: p.confirmedCount,
+        confirmed_amount: p.confirmedAmount,
+        dispute_paid_out: p.disputePaidOut,
+        packages_in: p.packagesIn,
+        accepted_count: p.acceptedCount,
+        accepted_amount: p.acceptedAmount,
+        dispute_paid_in: p.disputePaidIn,
+        receivable: p.receivable,
+        payable: p.payable,
+        net: p.net,
+        created_at: at,
+      })),
+    );
   }
   return positions;
 }
@@ -84,14 +116,25 @@ export function interchangeSplitSource(date: string): { sql: string; bindings: K
 
 /** Every package of the date that was not refused has its confirmation. */
 export async function allPackagesConfirmed(db: Knex, date: string): Promise<boolean> {
-  const open = await db('interchange_packages as p').leftJoin('interchange_confirmations as c', 'c.package_id', 'p.id')
-    .where({ 'p.direction': 'outbound', 'p.clear_target_date': date }).whereNot('p.state', 'refused').whereNull('c.package_id').first('p.id');
+  const open = await db('interchange_packages as p')
+    .leftJoin('interchange_confirmations as c', 'c.package_id', 'p.id')
+    .where({ 'p.direction': 'outbound', 'p.clear_target_date': date })
+    .whereNot('p.state', 'refused')
+    .whereNull('c.package_id')
+    .first('p.id');
   return !open;
 }
 
 export type PeerView = {
-  date: string; network: string; with: string; state: 'open' | 'packaged' | 'settled';
-  packagesSent: number; resolutionsSent: number; receivable: bigint | null; payable: bigint | null; net: bigint | null;
+  date: string;
+  network: string;
+  with: string;
+  state: 'open' | 'packaged' | 'settled';
+  packagesSent: number;
+  resolutionsSent: number;
+  receivable: bigint | null;
+  payable: bigint | null;
+  net: bigint | null;
 };
 
 /** This centre's view of its position with one province (ICD §3 GET /settlements/{date}). The
@@ -100,13 +143,25 @@ export async function peerView(app: AppContext, date: string, other: string): Pr
   const db = app.db;
   const steps = new Set<string>(await db('clearing_day_steps').where({ clearing_date: date }).pluck('step'));
   const state = steps.has('settlement') ? 'settled' : steps.has('packages') ? 'packaged' : 'open';
-  const sent = await db('interchange_packages').where({ direction: 'outbound', clear_target_date: date, receiver: other }).count({ n: '*' }).first();
-  const res = await db('interchange_resolutions').where({ direction: 'outbound', clear_target_date: date, receiver: other }).count({ n: '*' }).first();
+  const sent = await db('interchange_packages')
+    .where({ direction: 'outbound', clear_target_date: date, receiver: other })
+    .count({ n: '*' })
+    .first();
+  const res = await db('interchange_resolutions')
+    .where({ direction: 'outbound', clear_target_date: date, receiver: other })
+    .count({ n: '*' })
+    .first();
   const s = state === 'settled' ? await db('settlements').where({ clearing_date: date, network: other }).first() : null;
   const money = (v: bigint | null | undefined) => (state === 'settled' ? BigInt(v ?? 0n) : null);
   return {
-    date, network: app.config.network, with: other, state, packagesSent: Number(sent?.n ?? 0), resolutionsSent: Number(res?.n ?? 0),
-    receivable: money(s?.receivable), payable: money(s?.payable), net: money(s?.net),
+    date,
+    network: app.config.network,
+    with: other,
+    state,
+    packagesSent: Number(sent?.n ?? 0),
+    resolutionsSent: Number(res?.n ?? 0),
+    receivable: money(s?.receivable),
+    payable: money(s?.payable),
+    net: money(s?.net),
   };
 }
-

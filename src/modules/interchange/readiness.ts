@@ -10,8 +10,15 @@ import { getFromPeer, peerEndpoint, peerNetworks, DeliveryError } from './peers.
 
 const money = z.number().int().nullable();
 const viewSchema = z.object({
-  date: z.string(), network: z.string(), with: z.string(), state: z.enum(['open', 'packaged', 'settled']),
-  packagesSent: z.number().int().min(0), resolutionsSent: z.number().int().min(0), receivable: money, payable: money, net: money,
+  date: z.string(),
+  network: z.string(),
+  with: z.string(),
+  state: z.enum(['open', 'packaged', 'settled']),
+  packagesSent: z.number().int().min(0),
+  resolutionsSent: z.number().int().min(0),
+  receivable: money,
+  payable: money,
+  net: money,
 });
 type View = z.infer<typeof viewSchema>;
 
@@ -28,7 +35,10 @@ async function askPeer(app: AppContext, network: string, date: string): Promise<
 }
 
 async function networksOf(db: Knex, date: string): Promise<string[]> {
-  const { rows } = await db.raw(`select distinct case when direction = 'outbound' then receiver else sender end as n from interchange_packages where clear_target_date = ?::date`, [date]);
+  const { rows } = await db.raw(
+    `select distinct case when direction = 'outbound' then receiver else sender end as n from interchange_packages where clear_target_date = ?::date`,
+    [date],
+  );
   const fromDocs: string[] = rows.map((r: { n: string }) => r.n);
   return [...new Set([...(await peerNetworks(db)), ...fromDocs])].sort();
 }
@@ -37,19 +47,37 @@ async function networksOf(db: Knex, date: string): Promise<string[]> {
 export async function interchangeReadiness(app: AppContext, date: string): Promise<string[]> {
   const db = app.db;
   const pending: string[] = [];
-  const open = await db('interchange_packages as p').leftJoin('interchange_confirmations as c', 'c.package_id', 'p.id')
-    .where({ 'p.direction': 'outbound', 'p.clear_target_date': date }).whereNot('p.state', 'refused').whereNull('c.package_id')
-    .groupBy('p.receiver').select('p.receiver', db.raw('count(*)::int as n'));
+  const open = await db('interchange_packages as p')
+    .leftJoin('interchange_confirmations as c', 'c.package_id', 'p.id')
+    .where({ 'p.direction': 'outbound', 'p.clear_target_date': date })
+    .whereNot('p.state', 'refused')
+    .whereNull('c.package_id')
+    .groupBy('p.receiver')
+    .select('p.receiver', db.raw('count(*)::int as n'));
   for (const o of open) pending.push(`${o.n} package(s) to ${o.receiver} not confirmed yet`);
   for (const network of await networksOf(db, date)) {
     const view = await askPeer(app, network, date);
     if (view === 'no URL') continue;
-    if (typeof view === 'string') { pending.push(view); continue; }
-    if (view.state === 'open') { pending.push(`${network} has not packaged ${date} yet`); continue; }
-    const got = await db('interchange_packages').where({ direction: 'inbound', sender: network, clear_target_date: date }).count({ n: '*' }).first();
-    if (Number(got?.n ?? 0) < view.packagesSent) pending.push(`${Number(got?.n ?? 0)} of ${view.packagesSent} package(s) from ${network} received`);
-    const res = await db('interchange_resolutions').where({ direction: 'inbound', sender: network, clear_target_date: date }).count({ n: '*' }).first();
-    if (Number(res?.n ?? 0) < view.resolutionsSent) pending.push(`${Number(res?.n ?? 0)} of ${view.resolutionsSent} resolution(s) from ${network} received`);
+    if (typeof view === 'string') {
+      pending.push(view);
+      continue;
+    }
+    if (view.state === 'open') {
+      pending.push(`${network} has not packaged ${date} yet`);
+      continue;
+    }
+    const got = await db('interchange_packages')
+      .where({ direction: 'inbound', sender: network, clear_target_date: date })
+      .count({ n: '*' })
+      .first();
+    if (Number(got?.n ?? 0) < view.packagesSent)
+      pending.push(`${Number(got?.n ?? 0)} of ${view.packagesSent} package(s) from ${network} received`);
+    const res = await db('interchange_resolutions')
+      .where({ direction: 'inbound', sender: network, clear_target_date: date })
+      .count({ n: '*' })
+      .first();
+    if (Number(res?.n ?? 0) < view.resolutionsSent)
+      pending.push(`${Number(res?.n ?? 0)} of ${view.resolutionsSent} resolution(s) from ${network} received`);
   }
   return pending;
 }
@@ -57,26 +85,54 @@ export async function interchangeReadiness(app: AppContext, date: string): Promi
 export type MirrorComparison = { network: string; ours: bigint; theirs: bigint | null; mirrors: boolean | null };
 
 /** Waits until every HTTP peer we settled with has settled the date too, then compares the nets. */
-export async function mirrorReadiness(app: AppContext, date: string): Promise<{ pending: string[]; data: MirrorComparison[] }> {
+export async function mirrorReadiness(
+  app: AppContext,
+  date: string,
+): Promise<{ pending: string[]; data: MirrorComparison[] }> {
   const rows = await app.db('settlements').where({ clearing_date: date }).orderBy('network').select('network', 'net');
   const pending: string[] = [];
   const data: MirrorComparison[] = [];
   for (const r of rows) {
     const view = await askPeer(app, r.network, date);
-    if (view === 'no URL') { data.push({ network: r.network, ours: BigInt(r.net), theirs: null, mirrors: null }); continue; }
-    if (typeof view === 'string') { pending.push(view); continue; }
-    if (view.state !== 'settled' || view.net === null) { pending.push(`${r.network} has not settled ${date} yet`); continue; }
+    if (view === 'no URL') {
+      data.push({ network: r.network, ours: BigInt(r.net), theirs: null, mirrors: null });
+      continue;
+    }
+    if (typeof view === 'string') {
+      pending.push(view);
+      continue;
+    }
+    if (view.state !== 'settled' || view.net === null) {
+      pending.push(`${r.network} has not settled ${date} yet`);
+      continue;
+    }
     const theirs = BigInt(view.net);
     data.push({ network: r.network, ours: BigInt(r.net), theirs, mirrors: theirs === -BigInt(r.net) });
   }
   return { pending, data };
 }
 
-export async function raiseMirrorMismatches(trx: Knex.Transaction, date: string, at: Date, data: MirrorComparison[]): Promise<Record<string, unknown>> {
+export async function raiseMirrorMismatches(
+  trx: Knex.Transaction,
+  date: string,
+  at: Date,
+  data: MirrorComparison[],
+): Promise<Record<string, unknown>> {
   const bad = data.filter((d) => d.mirrors === false);
-  await raiseExceptions(trx, at, bad.map((d) => ({
-    kind: 'interchange-settlement-mismatch' as const, reference: `${date}:${d.network}`, source: `province:${d.network}`, amount: d.ours + (d.theirs ?? 0n),
-    detail: { date, ours: d.ours, theirs: d.theirs },
-  })));
-  return { compared: data.filter((d) => d.mirrors !== null).length, mismatches: bad.length, notAsked: data.filter((d) => d.mirrors === null).map((d) => d.network) };
+  await raiseExceptions(
+    trx,
+    at,
+    bad.map((d) => ({
+      kind: 'interchange-settlement-mismatch' as const,
+      reference: `${date}:${d.network}`,
+      source: `province:${d.network}`,
+      amount: d.ours + (d.theirs ?? 0n),
+      detail: { date, ours: d.ours, theirs: d.theirs },
+    })),
+  );
+  return {
+    compared: data.filter((d) => d.mirrors !== null).length,
+    mismatches: bad.length,
+    notAsked: data.filter((d) => d.mirrors === null).map((d) => d.network),
+  };
 }

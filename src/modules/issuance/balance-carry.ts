@@ -13,26 +13,66 @@ import type { CardView } from './card-repo.ts';
 
 const DAY_MS = 86_400_000;
 
-export type Carry = { id: bigint; fromCard: string; toCard: string; kind: 'replace' | 'reissue'; amount: bigint | null; availableAt: Date; status: 'waiting' | 'available' | 'loaded' };
+export type Carry = {
+  id: bigint;
+  fromCard: string;
+  toCard: string;
+  kind: 'replace' | 'reissue';
+  amount: bigint | null;
+  availableAt: Date;
+  status: 'waiting' | 'available' | 'loaded';
+};
 
-const toCarry = (r: Record<string, any>): Carry => ({ id: r.id, fromCard: r.from_card, toCard: r.to_card, kind: r.kind, amount: r.amount, availableAt: r.available_at, status: r.status });
+const toCarry = (r: Record<string, any>): Carry => ({
+  id: r.id,
+  fromCard: r.from_card,
+  toCard: r.to_card,
+  kind: r.kind,
+  amount: r.amount,
+  availableAt: r.available_at,
+  status: r.status,
+});
 
-async function postCarry(trx: Knex.Transaction, carryId: bigint, fromCard: string, amount: bigint, actor: string): Promise<void> {
-  await postEntry(trx, { kind: 'balance-carry', reference: `carry:${carryId}`, memo: `purse balance of ${fromCard} carried`, actor, postings: [
-    { account: 'purse-float', amount },
-    { account: 'balance-carry', amount: -amount },
-  ] });
+async function postCarry(
+  trx: Knex.Transaction,
+  carryId: bigint,
+  fromCard: string,
+  amount: bigint,
+  actor: string,
+): Promise<void> {
+  await postEntry(trx, {
+    kind: 'balance-carry',
+    reference: `carry:${carryId}`,
+    memo: `purse balance of ${fromCard} carried`,
+    actor,
+    postings: [
+      { account: 'purse-float', amount },
+      { account: 'balance-carry', amount: -amount },
+    ],
+  });
 }
 
-export async function carryBalance(trx: Knex.Transaction, ctx: RequestContext, old: CardView, toCard: string, kind: 'replace' | 'reissue'): Promise<Carry> {
+export async function carryBalance(
+  trx: Knex.Transaction,
+  ctx: RequestContext,
+  old: CardView,
+  toCard: string,
+  kind: 'replace' | 'reissue',
+): Promise<Carry> {
   const now = ctx.app.clock.now();
   const immediate = kind === 'replace';
-  const [row] = await trx('balance_carries').insert({
-    from_card: old.cardNo, to_card: toCard, kind,
-    amount: immediate ? old.lastBalance : null,
-    available_at: immediate ? now : new Date(now.getTime() + ctx.app.config.reissueWaitDays * DAY_MS),
-    status: immediate ? 'available' : 'waiting', created_at: now, released_at: immediate ? now : null,
-  }).returning('*');
+  const [row] = await trx('balance_carries')
+    .insert({
+      from_card: old.cardNo,
+      to_card: toCard,
+      kind,
+      amount: immediate ? old.lastBalance : null,
+      available_at: immediate ? now : new Date(now.getTime() + ctx.app.config.reissueWaitDays * DAY_MS),
+      status: immediate ? 'available' : 'waiting',
+      created_at: now,
+      released_at: immediate ? now : null,
+    })
+    .returning('*');
   if (immediate) await postCarry(trx, row.id, old.cardNo, old.lastBalance, actorLabel(ctx.actor));
   return toCarry(row);
 }
@@ -41,7 +81,10 @@ export async function carryBalance(trx: Knex.Transaction, ctx: RequestContext, o
 // failure on one leaves the others done; re-running releases nothing twice (status guard + the
 // journal's unique (kind, reference)). Run by a scheduled job; safe to call from several processes.
 export async function releaseDueCarries(db: Knex, clock: Clock): Promise<number> {
-  const due = await db('balance_carries').where({ status: 'waiting' }).andWhere('available_at', '<=', clock.now()).pluck('id');
+  const due = await db('balance_carries')
+    .where({ status: 'waiting' })
+    .andWhere('available_at', '<=', clock.now())
+    .pluck('id');
   let released = 0;
   for (const id of due) {
     released += await db.transaction(async (trx) => {

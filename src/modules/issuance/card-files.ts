@@ -2,7 +2,18 @@
 // and 0016 (cardholder). Layouts follow ETC-REFERENCE §4; code tables follow §5.
 // OBU files live in obu-files.ts; the byte-level codecs in bcd-gbk.ts.
 import {
-  ascii, bcd, calendarDate, digitString, expectLength, field, fromAscii, fromBcd, fromGbk, gbk, toHex, uint,
+  ascii,
+  bcd,
+  calendarDate,
+  digitString,
+  expectLength,
+  field,
+  fromAscii,
+  fromBcd,
+  fromGbk,
+  gbk,
+  toHex,
+  uint,
 } from './bcd-gbk.ts';
 
 export { bcd, fromBcd, gbk, fromGbk, toHex } from './bcd-gbk.ts';
@@ -15,13 +26,35 @@ import { PLATE_COLOURS, VEHICLE_CATEGORIES as USER_TYPES, VEHICLE_CLASSES } from
  * and 5401 (Tibet) are left out rather than guessed. Note Heilongjiang uses 龙江, not 黑龙.
  */
 export const ISSUER_IDS: Readonly<Record<string, string>> = Object.freeze({
-  '1101': '北京', '1201': '天津', '1301': '河北', '1401': '山西', '1501': '内蒙',
-  '2101': '辽宁', '2201': '吉林', '2301': '龙江',
-  '3101': '上海公路', '3201': '江苏', '3301': '浙江', '3401': '安徽', '3501': '福建',
-  '3601': '江西', '3701': '山东',
-  '4101': '河南', '4201': '湖北', '4301': '湖南', '4401': '广东', '4501': '广西',
-  '5001': '重庆', '5101': '四川', '5201': '贵州', '5301': '云南',
-  '6101': '陕西', '6201': '甘肃', '6301': '青海', '6401': '宁夏', '6501': '新疆',
+  '1101': '北京',
+  '1201': '天津',
+  '1301': '河北',
+  '1401': '山西',
+  '1501': '内蒙',
+  '2101': '辽宁',
+  '2201': '吉林',
+  '2301': '龙江',
+  '3101': '上海公路',
+  '3201': '江苏',
+  '3301': '浙江',
+  '3401': '安徽',
+  '3501': '福建',
+  '3601': '江西',
+  '3701': '山东',
+  '4101': '河南',
+  '4201': '湖北',
+  '4301': '湖南',
+  '4401': '广东',
+  '4501': '广西',
+  '5001': '重庆',
+  '5101': '四川',
+  '5201': '贵州',
+  '5301': '云南',
+  '6101': '陕西',
+  '6201': '甘肃',
+  '6301': '青海',
+  '6401': '宁夏',
+  '6501': '新疆',
 });
 
 /** The 8-byte issuer id (contract provider) for a network, e.g. 3401 → B0B2BBD5B0B2BBD5. */

@@ -11,7 +11,11 @@ export type Fee = { item: FeeItem; effectiveFrom: string; listPrice: bigint; pri
 export type PaymentMethod = 'cash' | 'pos' | 'bank';
 
 export async function feeFor(db: Knex, item: FeeItem, onDate: string): Promise<Fee> {
-  const row = await db('fee_schedule').where({ item }).andWhere('effective_from', '<=', onDate).orderBy('effective_from', 'desc').first();
+  const row = await db('fee_schedule')
+    .where({ item })
+    .andWhere('effective_from', '<=', onDate)
+    .orderBy('effective_from', 'desc')
+    .first();
   if (!row) throw new AppError('business-rule', `no fee schedule for ${item} on ${onDate}`);
   return { item, effectiveFrom: row.effective_from, listPrice: row.list_price, price: row.price };
 }
@@ -23,9 +27,18 @@ export async function listFees(db: Knex): Promise<Fee[]> {
 
 export async function addFee(db: Knex, fee: Fee, createdBy: string): Promise<Fee> {
   const inserted = await db('fee_schedule')
-    .insert({ item: fee.item, effective_from: fee.effectiveFrom, list_price: fee.listPrice, price: fee.price, created_by: createdBy })
-    .onConflict(['item', 'effective_from']).ignore().returning('item');
-  if (inserted.length === 0) throw new AppError('conflict', `a ${fee.item} fee effective ${fee.effectiveFrom} exists already`, 'effectiveFrom');
+    .insert({
+      item: fee.item,
+      effective_from: fee.effectiveFrom,
+      list_price: fee.listPrice,
+      price: fee.price,
+      created_by: createdBy,
+    })
+    .onConflict(['item', 'effective_from'])
+    .ignore()
+    .returning('item');
+  if (inserted.length === 0)
+    throw new AppError('conflict', `a ${fee.item} fee effective ${fee.effectiveFrom} exists already`, 'effectiveFrom');
   return fee;
 }
 
@@ -34,14 +47,25 @@ export async function addFee(db: Knex, fee: Fee, createdBy: string): Promise<Fee
 export function paymentAccount(method: PaymentMethod, actor: Actor): string {
   const bank = actor.kind === 'client' && actor.role === 'bank';
   if (bank !== (method === 'bank')) {
-    throw new AppError('invalid-request', `payment.method: ${bank ? 'a bank branch pays by bank' : 'bank is for bank branches; the counter takes cash or pos'}`, 'payment.method');
+    throw new AppError(
+      'invalid-request',
+      `payment.method: ${bank ? 'a bank branch pays by bank' : 'bank is for bank branches; the counter takes cash or pos'}`,
+      'payment.method',
+    );
   }
   if (method === 'cash') return 'counter-cash';
   if (method === 'pos') return 'counter-pos';
   return bankSettlementCode(actor.id);
 }
 
-export async function postFee(trx: Knex.Transaction, fee: Fee, method: PaymentMethod, actor: Actor, reference: string, actorLabel: string): Promise<void> {
+export async function postFee(
+  trx: Knex.Transaction,
+  fee: Fee,
+  method: PaymentMethod,
+  actor: Actor,
+  reference: string,
+  actorLabel: string,
+): Promise<void> {
   await postEntry(trx, {
     kind: 'issuance-fee',
     reference,

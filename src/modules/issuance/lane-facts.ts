@@ -32,8 +32,14 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
     [items.map((i) => i.cardNo), items.map((i) => i.at.toISOString())],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
-    cardNo: items[i].cardNo, at: items[i].at, known: r.known, cardType: r.card_type ?? null, expiryDate: r.expiry_date ?? null,
-    accountId: r.account_id ?? null, customerId: r.customer_id ?? null, statusAt: r.status_at ?? null,
+    cardNo: items[i].cardNo,
+    at: items[i].at,
+    known: r.known,
+    cardType: r.card_type ?? null,
+    expiryDate: r.expiry_date ?? null,
+    accountId: r.account_id ?? null,
+    customerId: r.customer_id ?? null,
+    statusAt: r.status_at ?? null,
   }));
 }
 
@@ -41,7 +47,10 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
 // the balance carry of a reissued card). The offline sequence only moves forward, so an older
 // purchase uploaded late does not overwrite a newer one; the caller leaves out purchases older than
 // a load of the card (the load's reading already includes them). Cards in card-number order.
-export async function recordLanePurses(trx: Knex.Transaction, items: Array<{ cardNo: string; offlineSeq: number; balance: bigint }>): Promise<void> {
+export async function recordLanePurses(
+  trx: Knex.Transaction,
+  items: Array<{ cardNo: string; offlineSeq: number; balance: bigint }>,
+): Promise<void> {
   const latest = new Map<string, { offlineSeq: number; balance: bigint }>();
   for (const i of items) {
     const had = latest.get(i.cardNo);
@@ -62,13 +71,31 @@ export async function recordLanePurses(trx: Knex.Transaction, items: Array<{ car
 // The account's cards in service raise one outbox event each: card-overdrawn when the account went
 // past its credit limit, card-overdraft-cleared when it is covered again. The card's status does not
 // change (from = to); the status list turns the event into list reason 4 enter/leave.
-export async function emitAccountOverdraft(trx: Knex.Transaction, e: { accountId: bigint; overdrawn: boolean; at: Date; balance: bigint; creditLimit: bigint }): Promise<number> {
-  const cards = await trx('cards').where({ account_id: e.accountId }).whereIn('status', [1, 2, 3, 6]).orderBy('card_no').select('card_no', 'card_type', 'customer_id', 'status');
+export async function emitAccountOverdraft(
+  trx: Knex.Transaction,
+  e: { accountId: bigint; overdrawn: boolean; at: Date; balance: bigint; creditLimit: bigint },
+): Promise<number> {
+  const cards = await trx('cards')
+    .where({ account_id: e.accountId })
+    .whereIn('status', [1, 2, 3, 6])
+    .orderBy('card_no')
+    .select('card_no', 'card_type', 'customer_id', 'status');
   for (const c of cards) {
     await emitLifecycle(trx, {
-      at: e.at, medium: 'card', mediumId: c.card_no, customerId: c.customer_id,
-      event: e.overdrawn ? 'card-overdrawn' : 'card-overdraft-cleared', fromStatus: c.status, toStatus: c.status,
-      payload: { reason: e.overdrawn ? 'account-overdrawn' : 'account-covered', cardType: c.card_type, accountId: String(e.accountId), balance: String(e.balance), creditLimit: String(e.creditLimit) },
+      at: e.at,
+      medium: 'card',
+      mediumId: c.card_no,
+      customerId: c.customer_id,
+      event: e.overdrawn ? 'card-overdrawn' : 'card-overdraft-cleared',
+      fromStatus: c.status,
+      toStatus: c.status,
+      payload: {
+        reason: e.overdrawn ? 'account-overdrawn' : 'account-covered',
+        cardType: c.card_type,
+        accountId: String(e.accountId),
+        balance: String(e.balance),
+        creditLimit: String(e.creditLimit),
+      },
     });
   }
   return cards.length;

@@ -1,8 +1,26 @@
 // OBU personalisation files written at the counter: system information (MF EF01) and
 // vehicle information (DF01 EF01). Layouts follow ETC-REFERENCE §4.
-import { ascii, bcd, digitString, expectLength, field, fromAscii, fromBcd, fromGbk, gbk, toHex, uint } from './bcd-gbk.ts';
 import {
-  checkCode, checkDateRange, checkPlate, issuerId, PLATE_COLOURS, USER_TYPES, VEHICLE_CLASSES,
+  ascii,
+  bcd,
+  digitString,
+  expectLength,
+  field,
+  fromAscii,
+  fromBcd,
+  fromGbk,
+  gbk,
+  toHex,
+  uint,
+} from './bcd-gbk.ts';
+import {
+  checkCode,
+  checkDateRange,
+  checkPlate,
+  issuerId,
+  PLATE_COLOURS,
+  USER_TYPES,
+  VEHICLE_CLASSES,
 } from './card-files.ts';
 
 /**

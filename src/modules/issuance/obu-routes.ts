@@ -6,7 +6,15 @@ import { actorLabel } from '../../platform/http/context.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { activateObu, changeObuStatus, findObu, issueObu, replaceObu, reportTamper, type ObuTransition } from './obu-service.ts';
+import {
+  activateObu,
+  changeObuStatus,
+  findObu,
+  issueObu,
+  replaceObu,
+  reportTamper,
+  type ObuTransition,
+} from './obu-service.ts';
 import { addFee, FEE_ITEMS, listFees } from './fees.ts';
 import { statusEvents } from './status-change.ts';
 
@@ -14,30 +22,58 @@ const COUNTER_AND_BANK = ['clerk', 'supervisor', 'bank'] as const;
 const obuParams = z.strictObject({ obuNo });
 const payment = z.strictObject({ method: paymentMethod });
 
-function statusRoute(path: string, summary: string, pick: (b: { reason: string; withObu?: boolean }) => ObuTransition, withObuFlag = false): RouteDef {
+function statusRoute(
+  path: string,
+  summary: string,
+  pick: (b: { reason: string; withObu?: boolean }) => ObuTransition,
+  withObuFlag = false,
+): RouteDef {
   return defineRoute({
-    method: 'post', path: `/api/v1/obus/:obuNo/${path}`, tag: 'obus', roles: COUNTER_AND_BANK, summary,
+    method: 'post',
+    path: `/api/v1/obus/:obuNo/${path}`,
+    tag: 'obus',
+    roles: COUNTER_AND_BANK,
+    summary,
     params: obuParams,
     body: withObuFlag ? z.strictObject({ reason, withObu: z.boolean() }) : z.strictObject({ reason }),
-    handler: async (ctx, { params, body }) => ok({ obu: await changeObuStatus(ctx.db, ctx, params.obuNo, pick(body), body.reason) }),
+    handler: async (ctx, { params, body }) =>
+      ok({ obu: await changeObuStatus(ctx.db, ctx, params.obuNo, pick(body), body.reason) }),
   });
 }
 
 export const obuRoutes: RouteDef[] = [
   defineRoute({
-    method: 'post', path: '/api/v1/obus', tag: 'obus', roles: COUNTER_AND_BANK, status: 201,
-    summary: 'Issue an OBU to a vehicle; returns the system and vehicle files and, given ESAM challenges, their write MACs',
-    body: z.strictObject({ customerId: idBody, vehicleId: idBody, payment, challenge: hex(4).optional(), vehicleChallenge: hex(4).optional() }),
+    method: 'post',
+    path: '/api/v1/obus',
+    tag: 'obus',
+    roles: COUNTER_AND_BANK,
+    status: 201,
+    summary:
+      'Issue an OBU to a vehicle; returns the system and vehicle files and, given ESAM challenges, their write MACs',
+    body: z.strictObject({
+      customerId: idBody,
+      vehicleId: idBody,
+      payment,
+      challenge: hex(4).optional(),
+      vehicleChallenge: hex(4).optional(),
+    }),
     handler: async (ctx, { body }) => ok(await issueObu(ctx.db, ctx, body), 201),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/obus/:obuNo', tag: 'obus', roles: ['clerk', 'supervisor', 'auditor', 'finance', 'bank'],
+    method: 'get',
+    path: '/api/v1/obus/:obuNo',
+    tag: 'obus',
+    roles: ['clerk', 'supervisor', 'auditor', 'finance', 'bank'],
     summary: 'An OBU with its status history',
     params: obuParams,
-    handler: async (ctx, { params }) => ok({ obu: await findObu(ctx.db, params.obuNo), events: await statusEvents(ctx.db, 'obu', params.obuNo) }),
+    handler: async (ctx, { params }) =>
+      ok({ obu: await findObu(ctx.db, params.obuNo), events: await statusEvents(ctx.db, 'obu', params.obuNo) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/obus/:obuNo/activation', tag: 'obus', roles: COUNTER_AND_BANK,
+    method: 'post',
+    path: '/api/v1/obus/:obuNo/activation',
+    tag: 'obus',
+    roles: COUNTER_AND_BANK,
     summary: 'Activate a fitted OBU: the tamper flag write with its MAC for the ESAM challenge',
     params: obuParams,
     body: z.strictObject({ challenge: hex(4) }),
@@ -45,37 +81,74 @@ export const obuRoutes: RouteDef[] = [
   }),
   statusRoute('loss-report', 'Report an OBU lost', () => 'reportLoss'),
   statusRoute('loss-cancellation', 'Cancel an OBU loss report', () => 'cancelLoss'),
-  statusRoute('suspension', 'Suspend an OBU, with or without it in hand', (b) => (b.withObu ? 'suspendWithObu' : 'suspendWithoutObu'), true),
+  statusRoute(
+    'suspension',
+    'Suspend an OBU, with or without it in hand',
+    (b) => (b.withObu ? 'suspendWithObu' : 'suspendWithoutObu'),
+    true,
+  ),
   statusRoute('resumption', 'Resume a suspended OBU', () => 'resume'),
-  statusRoute('cancellation', 'Cancel an OBU, with or without it in hand', (b) => (b.withObu ? 'cancelWithObu' : 'cancelWithoutObu'), true),
+  statusRoute(
+    'cancellation',
+    'Cancel an OBU, with or without it in hand',
+    (b) => (b.withObu ? 'cancelWithObu' : 'cancelWithoutObu'),
+    true,
+  ),
   defineRoute({
-    method: 'post', path: '/api/v1/obus/:obuNo/tamper-report', tag: 'obus', roles: COUNTER_AND_BANK,
+    method: 'post',
+    path: '/api/v1/obus/:obuNo/tamper-report',
+    tag: 'obus',
+    roles: COUNTER_AND_BANK,
     summary: 'Report an OBU tampered with or removed (it enters the status list until re-activated)',
     params: obuParams,
     body: z.strictObject({ reason }),
     handler: async (ctx, { params, body }) => ok({ obu: await reportTamper(ctx.db, ctx, params.obuNo, body.reason) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/obus/:obuNo/replacement', tag: 'obus', roles: ['clerk', 'supervisor'], status: 201,
+    method: 'post',
+    path: '/api/v1/obus/:obuNo/replacement',
+    tag: 'obus',
+    roles: ['clerk', 'supervisor'],
+    status: 201,
     summary: 'Replace an OBU (damaged in hand, or lost): new OBU, old one cancelled',
     params: obuParams,
-    body: z.strictObject({ reason, withObu: z.boolean(), payment, challenge: hex(4).optional(), vehicleChallenge: hex(4).optional() }),
+    body: z.strictObject({
+      reason,
+      withObu: z.boolean(),
+      payment,
+      challenge: hex(4).optional(),
+      vehicleChallenge: hex(4).optional(),
+    }),
     handler: async (ctx, { params, body }) => ok(await replaceObu(ctx.db, ctx, params.obuNo, body), 201),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/fees', tag: 'fees', roles: ['clerk', 'supervisor', 'finance', 'admin', 'auditor', 'bank'],
+    method: 'get',
+    path: '/api/v1/fees',
+    tag: 'fees',
+    roles: ['clerk', 'supervisor', 'finance', 'admin', 'auditor', 'bank'],
     summary: 'The fee schedule, every version',
     handler: async (ctx) => ok({ fees: await listFees(ctx.db) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/fees', tag: 'fees', roles: ['admin'], status: 201,
-    summary: 'Add a fee version effective from a date (the price may be below the list price: the difference is a discount)',
+    method: 'post',
+    path: '/api/v1/fees',
+    tag: 'fees',
+    roles: ['admin'],
+    status: 201,
+    summary:
+      'Add a fee version effective from a date (the price may be below the list price: the difference is a discount)',
     body: z.strictObject({ item: z.enum(FEE_ITEMS), effectiveFrom: isoDate, listPrice: fen, price: fen }),
     handler: async (ctx, { body }) => {
-      if (body.listPrice < 0n || body.price < 0n || body.price > body.listPrice) throw new AppError('invalid-request', 'price: must be between 0 and listPrice', 'price');
+      if (body.listPrice < 0n || body.price < 0n || body.price > body.listPrice)
+        throw new AppError('invalid-request', 'price: must be between 0 and listPrice', 'price');
       const fee = await inTransaction(ctx.db, async (trx) => {
         const f = await addFee(trx, body, actorLabel(ctx.actor));
-        await audit(trx, ctx, { action: 'fee.add', entity: 'fee', entityId: `${f.item}@${f.effectiveFrom}`, detail: { listPrice: f.listPrice, price: f.price } });
+        await audit(trx, ctx, {
+          action: 'fee.add',
+          entity: 'fee',
+          entityId: `${f.item}@${f.effectiveFrom}`,
+          detail: { listPrice: f.listPrice, price: f.price },
+        });
         return f;
       });
       return ok({ fee }, 201);

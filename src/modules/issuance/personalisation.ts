@@ -13,50 +13,115 @@ function updateBinary(sfi: number, offset: number, data: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0x04, 0xd6, 0x80 | sfi, offset, data.length + 4]), data]);
 }
 
-function write(keys: KeyService, purpose: 'maintenance' | 'obu-maintenance' | 'obu-vehicle', mediumNo: string, file: string, cmd: Buffer, challenge: Buffer): WriteCommand {
+function write(
+  keys: KeyService,
+  purpose: 'maintenance' | 'obu-maintenance' | 'obu-vehicle',
+  mediumNo: string,
+  file: string,
+  cmd: Buffer,
+  challenge: Buffer,
+): WriteCommand {
   const { mac, keyVersion } = keys.macForFileWrite(purpose, serial8(mediumNo), cmd, challenge);
   return { file, command: toHex(cmd) + mac, mac, keyVersion };
 }
 
 const compact = (isoDate: string) => isoDate.replaceAll('-', '');
 
-export type CardFacts = { cardNo: string; cardType: CardType; cardVersion: number; startDate: string; expiryDate: string };
+export type CardFacts = {
+  cardNo: string;
+  cardType: CardType;
+  cardVersion: number;
+  startDate: string;
+  expiryDate: string;
+};
 export type VehicleFacts = { plate: string; plateColor: number; vehicleClass: number; category: number };
 export type HolderFacts = { name: string; idType: number; idNumber: string; staff?: boolean };
 
 export function cardIssuanceFile(card: CardFacts, vehicle: VehicleFacts): Buffer {
   return encodeCardIssuance({
-    network: card.cardNo.slice(0, 4), cardType: card.cardType, cardVersion: card.cardVersion, serial: card.cardNo.slice(4),
-    startDate: compact(card.startDate), expiryDate: compact(card.expiryDate),
-    plate: vehicle.plate, userType: vehicle.category, plateColor: vehicle.plateColor, vehicleClass: vehicle.vehicleClass,
+    network: card.cardNo.slice(0, 4),
+    cardType: card.cardType,
+    cardVersion: card.cardVersion,
+    serial: card.cardNo.slice(4),
+    startDate: compact(card.startDate),
+    expiryDate: compact(card.expiryDate),
+    plate: vehicle.plate,
+    userType: vehicle.category,
+    plateColor: vehicle.plateColor,
+    vehicleClass: vehicle.vehicleClass,
   });
 }
 
 export function cardholderFile(holder: HolderFacts): Buffer {
   // holder flag 0 = the holder is the card's owner (project choice; no other value is used yet)
-  return encodeCardholder({ holderFlag: 0, staffFlag: holder.staff ? 1 : 0, name: holder.name.slice(0, 10), idNumber: holder.idNumber, idType: holder.idType });
-}
-
-export function cardWrite(keys: KeyService, cardNo: string, file: '0015' | '0016', data: Buffer, challenge: Buffer): WriteCommand {
-  return write(keys, 'maintenance', cardNo, file, updateBinary(file === '0015' ? 0x15 : 0x16, 0, data), challenge);
-}
-
-export type ObuFacts = { obuNo: string; contractVersion: number; signedDate: string; expiryDate: string; activated: boolean };
-
-export function obuSystemFile(obu: ObuFacts): Buffer {
-  return encodeObuSystemInfo({
-    network: obu.obuNo.slice(0, 4), contractType: 1, contractVersion: obu.contractVersion, contractSerial: obu.obuNo,
-    signedDate: compact(obu.signedDate), expiryDate: compact(obu.expiryDate), activated: obu.activated,
+  return encodeCardholder({
+    holderFlag: 0,
+    staffFlag: holder.staff ? 1 : 0,
+    name: holder.name.slice(0, 10),
+    idNumber: holder.idNumber,
+    idType: holder.idType,
   });
 }
 
-export function obuVehicleFile(v: VehicleFacts & { axles: number | null; wheels: number | null; seats: number | null; loadKg: number | null; lengthMm: number | null; widthMm: number | null; heightMm: number | null; wheelbaseMm: number | null; description: string | null; engineNo: string | null }): Buffer {
+export function cardWrite(
+  keys: KeyService,
+  cardNo: string,
+  file: '0015' | '0016',
+  data: Buffer,
+  challenge: Buffer,
+): WriteCommand {
+  return write(keys, 'maintenance', cardNo, file, updateBinary(file === '0015' ? 0x15 : 0x16, 0, data), challenge);
+}
+
+export type ObuFacts = {
+  obuNo: string;
+  contractVersion: number;
+  signedDate: string;
+  expiryDate: string;
+  activated: boolean;
+};
+
+export function obuSystemFile(obu: ObuFacts): Buffer {
+  return encodeObuSystemInfo({
+    network: obu.obuNo.slice(0, 4),
+    contractType: 1,
+    contractVersion: obu.contractVersion,
+    contractSerial: obu.obuNo,
+    signedDate: compact(obu.signedDate),
+    expiryDate: compact(obu.expiryDate),
+    activated: obu.activated,
+  });
+}
+
+export function obuVehicleFile(
+  v: VehicleFacts & {
+    axles: number | null;
+    wheels: number | null;
+    seats: number | null;
+    loadKg: number | null;
+    lengthMm: number | null;
+    widthMm: number | null;
+    heightMm: number | null;
+    wheelbaseMm: number | null;
+    description: string | null;
+    engineNo: string | null;
+  },
+): Buffer {
   const truck = v.vehicleClass >= 11 && v.vehicleClass <= 16;
   return encodeObuVehicleInfo({
-    plate: v.plate, plateColor: v.plateColor, vehicleClass: v.vehicleClass, userType: v.category,
-    lengthMm: v.lengthMm ?? 0, widthMm: v.widthMm ?? 0, heightMm: v.heightMm ?? 0, wheels: v.wheels ?? 0, axles: v.axles ?? 0,
-    wheelbaseMm: v.wheelbaseMm ?? 0, ratedLoadKgOrSeats: (truck ? v.loadKg : v.seats) ?? 0,
-    description: v.description ?? '', engineNumber: v.engineNo ?? '',
+    plate: v.plate,
+    plateColor: v.plateColor,
+    vehicleClass: v.vehicleClass,
+    userType: v.category,
+    lengthMm: v.lengthMm ?? 0,
+    widthMm: v.widthMm ?? 0,
+    heightMm: v.heightMm ?? 0,
+    wheels: v.wheels ?? 0,
+    axles: v.axles ?? 0,
+    wheelbaseMm: v.wheelbaseMm ?? 0,
+    ratedLoadKgOrSeats: (truck ? v.loadKg : v.seats) ?? 0,
+    description: v.description ?? '',
+    engineNumber: v.engineNo ?? '',
   });
 }
 
@@ -67,7 +132,14 @@ export function obuSystemWrite(keys: KeyService, obuNo: string, data: Buffer, ch
 
 // Activation writes one byte: the tamper/disassembly flag at offset 26 of MF EF01.
 export function obuActivationWrite(keys: KeyService, obuNo: string, challenge: Buffer): WriteCommand {
-  return write(keys, 'obu-maintenance', obuNo, 'system', updateBinary(0x01, 26, Buffer.from([OBU_TAMPER_FLAG.activated])), challenge);
+  return write(
+    keys,
+    'obu-maintenance',
+    obuNo,
+    'system',
+    updateBinary(0x01, 26, Buffer.from([OBU_TAMPER_FLAG.activated])),
+    challenge,
+  );
 }
 
 // DF01 EF01 (vehicle information) uses the OBU vehicle-file key.

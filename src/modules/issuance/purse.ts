@@ -6,8 +6,14 @@ import { AppError } from '../../platform/http/errors.ts';
 
 // Records the card's purse after a confirmed load (or a newer card reading). The online sequence
 // only moves forward, so an older reading arriving late cannot overwrite a newer one.
-export async function recordPurseState(trx: Knex.Transaction, cardNo: string, state: { balance: bigint; onlineSeq: number }): Promise<void> {
-  await trx('cards').where({ card_no: cardNo }).andWhere('last_online_seq', '<=', state.onlineSeq)
+export async function recordPurseState(
+  trx: Knex.Transaction,
+  cardNo: string,
+  state: { balance: bigint; onlineSeq: number },
+): Promise<void> {
+  await trx('cards')
+    .where({ card_no: cardNo })
+    .andWhere('last_online_seq', '<=', state.onlineSeq)
     .update({ last_balance: state.balance, last_online_seq: state.onlineSeq });
 }
 
@@ -15,7 +21,8 @@ export async function recordPurseState(trx: Knex.Transaction, cardNo: string, st
 export async function reserveCarry(trx: Knex.Transaction, cardNo: string, amount: bigint): Promise<bigint> {
   const carry = await trx('balance_carries').where({ to_card: cardNo, status: 'available' }).forUpdate().first();
   if (!carry) throw new AppError('carry-not-available', `card ${cardNo} has no carried balance available`);
-  if (carry.amount !== amount) throw new AppError('amount-out-of-range', `the carried balance is ${carry.amount} fen: load exactly that amount`);
+  if (carry.amount !== amount)
+    throw new AppError('amount-out-of-range', `the carried balance is ${carry.amount} fen: load exactly that amount`);
   await trx('balance_carries').where({ id: carry.id }).update({ status: 'loaded' });
   return carry.id;
 }

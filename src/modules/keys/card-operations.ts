@@ -2,14 +2,35 @@
 // verification (§3). Inputs are card data; outputs are verdicts and MACs. The session key and the
 // card keys are derived inside, used and wiped here.
 import { timingSafeEqual } from 'node:crypto';
-import { encodeUint, loadMac1Input, loadMac2Input, loadSessionKey, loadTacInput, mac8, purchaseTacInput, tacKey } from '../../platform/crypto/pboc.ts';
+import {
+  encodeUint,
+  loadMac1Input,
+  loadMac2Input,
+  loadSessionKey,
+  loadTacInput,
+  mac8,
+  purchaseTacInput,
+  tacKey,
+} from '../../platform/crypto/pboc.ts';
 
 export const LOAD_TRANS_TYPE = 0x02; // electronic purse load
 
-export type LoadSession = { serial8: Buffer; keyVersion: number; random: string; onlineSeq: number; amount: bigint; terminalId: string };
+export type LoadSession = {
+  serial8: Buffer;
+  keyVersion: number;
+  random: string;
+  onlineSeq: number;
+  amount: bigint;
+  terminalId: string;
+};
 
 // The key primitives the operations need from the key service (implemented by KeyService).
-export type DerivedKeyRunner = <T>(purpose: 'load' | 'tac' | 'purchase', version: number, serial8: Buffer, fn: (cardKey: Buffer) => T) => T;
+export type DerivedKeyRunner = <T>(
+  purpose: 'load' | 'tac' | 'purchase',
+  version: number,
+  serial8: Buffer,
+  fn: (cardKey: Buffer) => T,
+) => T;
 
 const sameMac = (a: Buffer, hex: string) => hex.length === 8 && timingSafeEqual(a, Buffer.from(hex, 'hex'));
 
@@ -25,20 +46,61 @@ function withSession<T>(run: DerivedKeyRunner, s: LoadSession, fn: (seslk: Buffe
 }
 
 export function verifyLoadMac1(run: DerivedKeyRunner, s: LoadSession & { balance: bigint; mac1: string }): boolean {
-  return withSession(run, s, (k) => sameMac(mac8(k, loadMac1Input({ balance: s.balance, amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId })), s.mac1));
+  return withSession(run, s, (k) =>
+    sameMac(
+      mac8(
+        k,
+        loadMac1Input({ balance: s.balance, amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId }),
+      ),
+      s.mac1,
+    ),
+  );
 }
 
 export function issueLoadMac2(run: DerivedKeyRunner, s: LoadSession & { hostDate: string; hostTime: string }): string {
-  return withSession(run, s, (k) => mac8(k, loadMac2Input({ amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId, hostDate: s.hostDate, hostTime: s.hostTime })).toString('hex').toUpperCase());
+  return withSession(run, s, (k) =>
+    mac8(
+      k,
+      loadMac2Input({
+        amount: s.amount,
+        transType: LOAD_TRANS_TYPE,
+        terminalId: s.terminalId,
+        hostDate: s.hostDate,
+        hostTime: s.hostTime,
+      }),
+    )
+      .toString('hex')
+      .toUpperCase(),
+  );
 }
 
-export type LoadTacInput = { serial8: Buffer; keyVersion: number; newBalance: bigint; onlineSeq: number; amount: bigint; terminalId: string; hostDate: string; hostTime: string };
+export type LoadTacInput = {
+  serial8: Buffer;
+  keyVersion: number;
+  newBalance: bigint;
+  onlineSeq: number;
+  amount: bigint;
+  terminalId: string;
+  hostDate: string;
+  hostTime: string;
+};
 
 export function loadTac(run: DerivedKeyRunner, t: LoadTacInput): Buffer {
   return run('tac', t.keyVersion, t.serial8, (dtk) => {
     const k = tacKey(dtk);
     try {
-      return mac8(k, loadTacInput({ newBalance: t.newBalance, onlineSeq: t.onlineSeq, amount: t.amount, transType: LOAD_TRANS_TYPE, terminalId: t.terminalId, hostDate: t.hostDate, hostTime: t.hostTime }));
+      return mac8(
+        k,
+        loadTacInput({
+          newBalance: t.newBalance,
+          onlineSeq: t.onlineSeq,
+          amount: t.amount,
+          transType: LOAD_TRANS_TYPE,
+          terminalId: t.terminalId,
+          hostDate: t.hostDate,
+          hostTime: t.hostTime,
+        }),
+      );
     } finally {
       k.fill(0);
     }
@@ -49,14 +111,37 @@ export function verifyLoadTac(run: DerivedKeyRunner, t: LoadTacInput & { tac: st
   return sameMac(loadTac(run, t), t.tac);
 }
 
-export type PurchaseTacInput = { serial8: Buffer; keyVersion: number; amount: bigint; transType: number; terminalId: string; terminalSeq: number; date: string; time: string; tac: string };
+export type PurchaseTacInput = {
+  serial8: Buffer;
+  keyVersion: number;
+  amount: bigint;
+  transType: number;
+  terminalId: string;
+  terminalSeq: number;
+  date: string;
+  time: string;
+  tac: string;
+};
 
 // The issuer verifies every lane transaction of its own cards by recomputing the TAC.
 export function verifyPurchaseTac(run: DerivedKeyRunner, p: PurchaseTacInput): boolean {
   return run('tac', p.keyVersion, p.serial8, (dtk) => {
     const k = tacKey(dtk);
     try {
-      return sameMac(mac8(k, purchaseTacInput({ amount: p.amount, transType: p.transType, terminalId: p.terminalId, terminalSeq: p.terminalSeq, date: p.date, time: p.time })), p.tac);
+      return sameMac(
+        mac8(
+          k,
+          purchaseTacInput({
+            amount: p.amount,
+            transType: p.transType,
+            terminalId: p.terminalId,
+            terminalSeq: p.terminalSeq,
+            date: p.date,
+            time: p.time,
+          }),
+        ),
+        p.tac,
+      );
     } finally {
       k.fill(0);
     }

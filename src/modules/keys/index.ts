@@ -1,8 +1,24 @@
 // Public face of the keys module.
 export { KeyService, KeyServiceError } from './key-service.ts';
 export { SoftwareHsm, type SealDomain } from './software-hsm.ts';
-export { initKeys, importKeys, listKeys, KeyImportError, KEY_PURPOSES, type KeyPurpose, type KeyListing } from './key-store.ts';
 export {
-  initPki, listPki, certificateInfo, parsePeerCertificate, registerPeerCertificate, listPeerCertificates, verifyPeerSignature, PkiError,
-  type PkiSubject, type CertificateInfo,
+  initKeys,
+  importKeys,
+  listKeys,
+  KeyImportError,
+  KEY_PURPOSES,
+  type KeyPurpose,
+  type KeyListing,
+} from './key-store.ts';
+export {
+  initPki,
+  listPki,
+  certificateInfo,
+  parsePeerCertificate,
+  registerPeerCertificate,
+  listPeerCertificates,
+  verifyPeerSignature,
+  PkiError,
+  type PkiSubject,
+  type CertificateInfo,
 } from './pki.ts';

@@ -32,7 +32,8 @@ export class KeyService {
     const rows = await loadWrappedKeys(db);
     for (const r of rows) {
       const key = this.#hsm.open('master-key', r.wrapped);
-      if (kcv(key).toString('hex').toUpperCase() !== r.kcv) throw new KeyServiceError(`master key ${r.purpose} v${r.version} fails its check value`);
+      if (kcv(key).toString('hex').toUpperCase() !== r.kcv)
+        throw new KeyServiceError(`master key ${r.purpose} v${r.version} fails its check value`);
       this.#masters.set(`${r.purpose}:${r.version}`, key);
     }
     return rows.length;
@@ -55,7 +56,8 @@ export class KeyService {
   }
 
   // Derives a medium's key, runs fn with it and wipes it: the derived key never escapes.
-  readonly #run: ops.DerivedKeyRunner = (purpose, version, serial8, fn) => this.#withDerived(purpose, version, serial8, fn);
+  readonly #run: ops.DerivedKeyRunner = (purpose, version, serial8, fn) =>
+    this.#withDerived(purpose, version, serial8, fn);
 
   #withDerived<T>(purpose: KeyPurpose, version: number, serial8: Buffer, fn: (k: Buffer) => T): T {
     const k = cardKey(this.#master(purpose, version), serial8);
@@ -69,7 +71,13 @@ export class KeyService {
   // MAC for a secure-messaging write (04 D6 ... on a card, or an OBU ESAM file): MAC16 with the
   // medium's diversified key and ICV = challenge(4) ‖ 00000000. The command header and data are
   // what the card MACs: CLA INS P1 P2 Lc ‖ data.
-  macForFileWrite(purpose: 'maintenance' | 'obu-maintenance' | 'obu-vehicle', serial8: Buffer, command: Buffer, challenge4: Buffer, version?: number): { mac: string; keyVersion: number } {
+  macForFileWrite(
+    purpose: 'maintenance' | 'obu-maintenance' | 'obu-vehicle',
+    serial8: Buffer,
+    command: Buffer,
+    challenge4: Buffer,
+    version?: number,
+  ): { mac: string; keyVersion: number } {
     if (challenge4.length !== 4) throw new KeyServiceError('challenge must be 4 bytes');
     const v = version ?? this.latestVersion(purpose);
     const icv = Buffer.concat([challenge4, Buffer.alloc(4)]);
@@ -106,7 +114,10 @@ export class KeyService {
 
   // Lane uploads: one verdict per check, each card's TAC key derived once per batch (purchase-tacs.ts).
   verifyPurchaseTacs(checks: PurchaseTacCheck[]): boolean[] {
-    const versions = [...this.#masters.keys()].filter((id) => id.startsWith('tac:')).map((id) => Number(id.slice(4))).sort((a, b) => b - a);
+    const versions = [...this.#masters.keys()]
+      .filter((id) => id.startsWith('tac:'))
+      .map((id) => Number(id.slice(4)))
+      .sort((a, b) => b - a);
     return verifyPurchaseTacs((v) => this.#masters.get(`tac:${v}`), versions, checks);
   }
 
@@ -117,7 +128,9 @@ export class KeyService {
     this.#pkiLoading ??= (async () => {
       await initPki(db, this.#hsm, subject);
       this.#pki = await loadPki(db, this.#hsm);
-    })().finally(() => { this.#pkiLoading = undefined; });
+    })().finally(() => {
+      this.#pkiLoading = undefined;
+    });
     await this.#pkiLoading;
   }
 
@@ -128,7 +141,11 @@ export class KeyService {
 
   // RSASSA-PKCS1-v1_5 with SHA-256 over the bytes given (ICD §2 trailer), base64.
   signStatusList(data: Buffer | string): string {
-    return sign('sha256', typeof data === 'string' ? Buffer.from(data, 'utf8') : data, this.#loadedPki().signer).toString('base64');
+    return sign(
+      'sha256',
+      typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
+      this.#loadedPki().signer,
+    ).toString('base64');
   }
 
   // Interchange documents (ICD §3) carry the centre's signature: the same key and certificate.

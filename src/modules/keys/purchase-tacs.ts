@@ -42,7 +42,14 @@ function matches(key8: Buffer, c: PurchaseTacCheck): boolean {
   if (!/^[0-9A-Fa-f]{8}$/.test(c.tac)) return false;
   let input: Buffer;
   try {
-    input = purchaseTacInput({ amount: c.amount, transType: c.transType, terminalId: c.terminalId, terminalSeq: c.terminalSeq, date: c.date, time: c.time });
+    input = purchaseTacInput({
+      amount: c.amount,
+      transType: c.transType,
+      terminalId: c.terminalId,
+      terminalSeq: c.terminalSeq,
+      date: c.date,
+      time: c.time,
+    });
   } catch {
     return false; // a field that does not fit its bytes cannot have produced a TAC
   }
@@ -51,7 +58,11 @@ function matches(key8: Buffer, c: PurchaseTacCheck): boolean {
 
 // master(version) gives the TAC master of a version (or undefined); versions are the loaded TAC
 // versions, newest first.
-export function verifyPurchaseTacs(master: (version: number) => Buffer | undefined, versions: number[], checks: PurchaseTacCheck[]): boolean[] {
+export function verifyPurchaseTacs(
+  master: (version: number) => Buffer | undefined,
+  versions: number[],
+  checks: PurchaseTacCheck[],
+): boolean[] {
   const verdicts = new Array<boolean>(checks.length).fill(false);
   // the versions each check still has to try
   const pending = checks.map((c) => (c.keyVersion !== undefined ? [c.keyVersion] : [...versions]));
@@ -67,9 +78,14 @@ export function verifyPurchaseTacs(master: (version: number) => Buffer | undefin
     for (const [version, idx] of byVersion) {
       const mk = master(version);
       if (!mk) continue;
-      const keys = tacKeys(mk, idx.map((i) => checks[i].serial8));
+      const keys = tacKeys(
+        mk,
+        idx.map((i) => checks[i].serial8),
+      );
       try {
-        idx.forEach((i, n) => { verdicts[i] = matches(keys.subarray(n * 8, n * 8 + 8), checks[i]); });
+        idx.forEach((i, n) => {
+          verdicts[i] = matches(keys.subarray(n * 8, n * 8 + 8), checks[i]);
+        });
       } finally {
         keys.fill(0);
       }

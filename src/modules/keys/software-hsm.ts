@@ -17,7 +17,12 @@ export class SoftwareHsm {
 
   constructor(kek: Buffer) {
     if (kek.length !== 32) throw new Error('KEK must be 32 bytes');
-    this.#seal = { pii: subkey(kek, 'seal-pii'), 'client-secret': subkey(kek, 'seal-client-secret'), 'master-key': subkey(kek, 'seal-master-key'), 'peer-secret': subkey(kek, 'seal-peer-secret') };
+    this.#seal = {
+      pii: subkey(kek, 'seal-pii'),
+      'client-secret': subkey(kek, 'seal-client-secret'),
+      'master-key': subkey(kek, 'seal-master-key'),
+      'peer-secret': subkey(kek, 'seal-peer-secret'),
+    };
     this.#piiIndex = subkey(kek, 'pii-index');
   }
 

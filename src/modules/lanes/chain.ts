@@ -21,7 +21,11 @@ function windowOf(l: Link): LoadWindow {
 
 // The links each candidate may be judged by: stored predecessor → it, it → stored successor, and
 // in-batch predecessor → it.
-function linksOf(c: ChainTx, stored: Map<string, ChainNeighbour>, batch: Map<string, ChainTx>): Array<{ link: Link; inBatchPrev?: ChainTx }> {
+function linksOf(
+  c: ChainTx,
+  stored: Map<string, ChainNeighbour>,
+  batch: Map<string, ChainTx>,
+): Array<{ link: Link; inBatchPrev?: ChainTx }> {
   const out: Array<{ link: Link; inBatchPrev?: ChainTx }> = [];
   const prevBatch = batch.get(at(c.cardNo, c.seq - 1));
   const prevStored = stored.get(at(c.cardNo, c.seq - 1));
@@ -47,7 +51,11 @@ export function chainWindows(cands: ChainTx[], stored: Map<string, ChainNeighbou
 
 /** The keys of the candidates whose chain breaks. Candidates are judged per card in sequence order;
  *  an in-batch predecessor counts only if it was itself kept. */
-export function brokenChain(cands: ChainTx[], stored: Map<string, ChainNeighbour>, loads: Map<string, LoadedInWindow>): Set<number> {
+export function brokenChain(
+  cands: ChainTx[],
+  stored: Map<string, ChainNeighbour>,
+  loads: Map<string, LoadedInWindow>,
+): Set<number> {
   const batch = new Map(cands.map((c) => [at(c.cardNo, c.seq), c]));
   const broken = new Set<number>();
   const ordered = [...cands].sort((a, b) => (a.cardNo < b.cardNo ? -1 : a.cardNo > b.cardNo ? 1 : a.seq - b.seq));

@@ -20,8 +20,14 @@ export function ownCardSplitSource(clearingDate?: string): SqlFragment {
 
 /** Count and sum of the same transactions, and how many parts their splits have (one per
  *  operator of each): what the day's splits must add up to. One scan. */
-export async function ownCardDayTotals(db: Knex, clearingDate: string): Promise<{ transactions: bigint; amount: bigint; parts: bigint }> {
+export async function ownCardDayTotals(
+  db: Knex,
+  clearingDate: string,
+): Promise<{ transactions: bigint; amount: bigint; parts: bigint }> {
   const src = ownCardSplitSource(clearingDate);
-  const { rows } = await db.raw(`select count(*)::bigint as n, coalesce(sum(amount), 0)::bigint as amount, coalesce(sum(cardinality(operators)), 0)::bigint as parts from (${src.sql}) t`, src.bindings);
+  const { rows } = await db.raw(
+    `select count(*)::bigint as n, coalesce(sum(amount), 0)::bigint as amount, coalesce(sum(cardinality(operators)), 0)::bigint as parts from (${src.sql}) t`,
+    src.bindings,
+  );
   return { transactions: BigInt(rows[0].n), amount: BigInt(rows[0].amount), parts: BigInt(rows[0].parts) };
 }

@@ -52,9 +52,22 @@ const SECTIONS: Array<{ id: string; road: string; from: number; to: number; oper
 // (passenger 1–4, truck 11–16, special 21–26); special-purpose vehicles pay the truck rate of
 // the same axle class, as most provincial tariffs do.
 const RATE_FEN_PER_KM: Record<VehicleClass, bigint> = {
-  1: 45n, 2: 70n, 3: 90n, 4: 135n,
-  11: 45n, 12: 90n, 13: 130n, 14: 145n, 15: 155n, 16: 165n,
-  21: 45n, 22: 90n, 23: 130n, 24: 145n, 25: 155n, 26: 165n,
+  1: 45n,
+  2: 70n,
+  3: 90n,
+  4: 135n,
+  11: 45n,
+  12: 90n,
+  13: 130n,
+  14: 145n,
+  15: 155n,
+  16: 165n,
+  21: 45n,
+  22: 90n,
+  23: 130n,
+  24: 145n,
+  25: 155n,
+  26: 165n,
 };
 
 /** length × rate rounded half-up to a whole 5 fen, and never below 5 fen. */
@@ -112,21 +125,45 @@ export async function seedDemoNetwork(db: Knex, network = '3401'): Promise<DemoN
     const operators = await trx('operators').insert(OPERATORS).onConflict().ignore().returning('id');
     const stations = await trx('stations')
       .insert(STATIONS.map((s) => ({ ...s, network })))
-      .onConflict().ignore().returning('id');
+      .onConflict()
+      .ignore()
+      .returning('id');
     const sections = await trx('sections')
-      .insert(SECTIONS.map((s) => ({
-        id: s.id, road: s.road, from_station: s.from, to_station: s.to, operator_id: s.operator, length_m: s.lengthM,
-      })))
-      .onConflict().ignore().returning('id');
+      .insert(
+        SECTIONS.map((s) => ({
+          id: s.id,
+          road: s.road,
+          from_station: s.from,
+          to_station: s.to,
+          operator_id: s.operator,
+          length_m: s.lengthM,
+        })),
+      )
+      .onConflict()
+      .ignore()
+      .returning('id');
     await trx('section_tolls')
-      .insert(SECTIONS.flatMap((s) => VEHICLE_CLASSES.map((vehicleClass) => ({
-        section_id: s.id, vehicle_class: vehicleClass, effective_from: TARIFF_FROM,
-        toll: demoToll(s.lengthM, vehicleClass).toString(), // as text: exact whatever the driver does with bigint
-      }))))
-      .onConflict().ignore();
-    const laneRows = LANE_STATIONS.flatMap((stationId) => (['entry', 'exit'] as LaneDirection[]).map((direction, i) => ({
-      id: laneId(stationId, i + 1), station_id: stationId, lane_no: i + 1, direction, etc_enabled: true,
-    })));
+      .insert(
+        SECTIONS.flatMap((s) =>
+          VEHICLE_CLASSES.map((vehicleClass) => ({
+            section_id: s.id,
+            vehicle_class: vehicleClass,
+            effective_from: TARIFF_FROM,
+            toll: demoToll(s.lengthM, vehicleClass).toString(), // as text: exact whatever the driver does with bigint
+          })),
+        ),
+      )
+      .onConflict()
+      .ignore();
+    const laneRows = LANE_STATIONS.flatMap((stationId) =>
+      (['entry', 'exit'] as LaneDirection[]).map((direction, i) => ({
+        id: laneId(stationId, i + 1),
+        station_id: stationId,
+        lane_no: i + 1,
+        direction,
+        etc_enabled: true,
+      })),
+    );
     const lanes = await trx('lanes').insert(laneRows).onConflict().ignore().returning('id');
     return { operators: operators.length, stations: stations.length, sections: sections.length, lanes: lanes.length };
   });

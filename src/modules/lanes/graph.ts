@@ -7,7 +7,11 @@ export type GraphSection = { id: string; fromStation: number; toStation: number 
  * same known station; null when either station is unknown or they are not connected. Sections are
  * visited in id order, so among equally short paths the same one always wins.
  */
-export function shortestPath(sections: readonly GraphSection[], fromStation: number, toStation: number): string[] | null {
+export function shortestPath(
+  sections: readonly GraphSection[],
+  fromStation: number,
+  toStation: number,
+): string[] | null {
   const adjacent = new Map<number, Array<{ section: string; next: number }>>();
   const link = (a: number, b: number, section: string) => {
     const list = adjacent.get(a) ?? [];
@@ -35,7 +39,7 @@ export function shortestPath(sections: readonly GraphSection[], fromStation: num
   }
   if (!seen.has(toStation)) return null;
   const path: string[] = [];
-  for (let at = toStation; at !== fromStation; ) {
+  for (let at = toStation; at !== fromStation;) {
     const step = via.get(at)!;
     path.push(step.section);
     at = step.prev;

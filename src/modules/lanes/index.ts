@@ -1,13 +1,33 @@
 // Public face of the lanes module: the road network and its tariffs, lane transaction ingest, and
 // what clearing may split.
 export {
-  listOperators, listStations, listSections, listLanes, getLane, tollFor, findPath, VEHICLE_CLASSES, isVehicleClass,
-  type Operator, type Station, type Lane, type Section, type SectionToll, type VehicleClass,
+  listOperators,
+  listStations,
+  listSections,
+  listLanes,
+  getLane,
+  tollFor,
+  findPath,
+  VEHICLE_CLASSES,
+  isVehicleClass,
+  type Operator,
+  type Station,
+  type Lane,
+  type Section,
+  type SectionToll,
+  type VehicleClass,
 } from './network.ts';
 export { seedDemoNetwork, demoToll, DEMO_NETWORK_IDS } from './demo-network.ts';
 export { discountFen, ownCardAmount } from './discount.ts';
 export { ingestBatch, ingestReceivedPackage, type IngestOutcome, type IngestSource } from './ingest.ts';
-export { laneTransaction, uploadBody, MAX_BATCH, type LaneTransaction, type LaneResult, type Disposition } from './ingest-schema.ts';
+export {
+  laneTransaction,
+  uploadBody,
+  MAX_BATCH,
+  type LaneTransaction,
+  type LaneResult,
+  type Disposition,
+} from './ingest-schema.ts';
 export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
 export { reviewOverdrafts } from './overdraft.ts';
 export { preparePartitions } from './partitions.ts';

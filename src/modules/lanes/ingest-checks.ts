@@ -30,7 +30,13 @@ export type Work = {
 
 // ourRoad: a lane upload (our tariff prices the trip); false for a peer's package of our cards on
 // its roads, where only the card side can be judged and every card must be ours.
-export type CheckSettings = { network: string; now: Date; clockToleranceMs: number; maxAgeMs: number; ourRoad: boolean };
+export type CheckSettings = {
+  network: string;
+  now: Date;
+  clockToleranceMs: number;
+  maxAgeMs: number;
+  ourRoad: boolean;
+};
 
 export function firstCode(codes: Set<number>): number | undefined {
   return PRIORITY.find((c) => codes.has(c));
@@ -45,7 +51,17 @@ export function decidedBefore(w: Work, code: number): boolean {
 export function prepare(txs: LaneTransaction[], s: CheckSettings): Work[] {
   return txs.map((tx, index) => {
     const issuer = tx.cardNo.slice(0, 4);
-    return { index, tx, issuer, own: issuer === s.network, txDate: localDate(tx.time), codes: new Set<number>(), priced: null, resent: false, cardSeqDuplicate: false };
+    return {
+      index,
+      tx,
+      issuer,
+      own: issuer === s.network,
+      txDate: localDate(tx.time),
+      codes: new Set<number>(),
+      priced: null,
+      resent: false,
+      cardSeqDuplicate: false,
+    };
   });
 }
 

@@ -12,9 +12,14 @@ export const terminalKey = (terminalId: string, terminalSeq: number) => `${termi
 export const cardSeqKey = (cardNo: string, seq: number) => `${cardNo}|${seq}`;
 
 /** Claims the terminal keys; returns the transaction id of each key that was new (absent: a re-send). */
-export async function claimTerminalKeys(trx: Knex.Transaction, items: Array<{ terminalId: string; terminalSeq: number; clearingDate: string }>): Promise<Map<string, bigint>> {
+export async function claimTerminalKeys(
+  trx: Knex.Transaction,
+  items: Array<{ terminalId: string; terminalSeq: number; clearingDate: string }>,
+): Promise<Map<string, bigint>> {
   if (items.length === 0) return new Map();
-  const sorted = [...items].sort((a, b) => (a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq));
+  const sorted = [...items].sort((a, b) =>
+    a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq,
+  );
   const { rows } = await trx.raw(
     `insert into lane_transaction_keys (terminal_id, terminal_seq, transaction_id, clearing_date)
      select v.tid, v.tseq, nextval('lane_transactions_id_seq'), v.cd
@@ -24,12 +29,20 @@ export async function claimTerminalKeys(trx: Knex.Transaction, items: Array<{ te
      returning terminal_id, terminal_seq, transaction_id`,
     [sorted.map((i) => i.terminalId), sorted.map((i) => i.terminalSeq), sorted.map((i) => i.clearingDate)],
   );
-  return new Map(rows.map((r: { terminal_id: string; terminal_seq: bigint; transaction_id: bigint }) => [terminalKey(r.terminal_id, Number(r.terminal_seq)), r.transaction_id]));
+  return new Map(
+    rows.map((r: { terminal_id: string; terminal_seq: bigint; transaction_id: bigint }) => [
+      terminalKey(r.terminal_id, Number(r.terminal_seq)),
+      r.transaction_id,
+    ]),
+  );
 }
 
 /** Accepted transactions stored under these cards' offline sequences from lo to hi: one index
  *  range per transaction (its own sequence, or it and its two neighbours). */
-export async function storedCardSeqs(db: Knex, ranges: Array<{ cardNo: string; lo: number; hi: number }>): Promise<Map<string, ChainNeighbour>> {
+export async function storedCardSeqs(
+  db: Knex,
+  ranges: Array<{ cardNo: string; lo: number; hi: number }>,
+): Promise<Map<string, ChainNeighbour>> {
   if (ranges.length === 0) return new Map();
   const { rows } = await db.raw(
     `select distinct s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
@@ -37,15 +50,26 @@ export async function storedCardSeqs(db: Knex, ranges: Array<{ cardNo: string; l
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
     [ranges.map((k) => k.cardNo), ranges.map((k) => k.lo), ranges.map((k) => k.hi)],
   );
-  return new Map(rows.map((r: Record<string, any>) => [cardSeqKey(r.card_no, r.offline_seq), {
-    cardNo: r.card_no, seq: r.offline_seq, time: r.tx_time, before: r.balance_before, after: r.balance_after,
-  }]));
+  return new Map(
+    rows.map((r: Record<string, any>) => [
+      cardSeqKey(r.card_no, r.offline_seq),
+      {
+        cardNo: r.card_no,
+        seq: r.offline_seq,
+        time: r.tx_time,
+        before: r.balance_before,
+        after: r.balance_after,
+      },
+    ]),
+  );
 }
 
 /** Claims (card, offline seq) for accepted transactions; returns the keys that were new. */
 export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promise<Set<string>> {
   if (works.length === 0) return new Set();
-  const sorted = [...works].sort((a, b) => (a.tx.cardNo < b.tx.cardNo ? -1 : a.tx.cardNo > b.tx.cardNo ? 1 : a.tx.offlineSeq - b.tx.offlineSeq));
+  const sorted = [...works].sort((a, b) =>
+    a.tx.cardNo < b.tx.cardNo ? -1 : a.tx.cardNo > b.tx.cardNo ? 1 : a.tx.offlineSeq - b.tx.offlineSeq,
+  );
   const own22 = (w: Work) => w.own && w.tx.cardType === 22;
   const { rows } = await trx.raw(
     `insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)
@@ -53,9 +77,14 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
      on conflict do nothing
      returning card_no, offline_seq`,
     b([
-      sorted.map((w) => w.tx.cardNo), sorted.map((w) => w.tx.offlineSeq), sorted.map((w) => w.id!), sorted.map((w) => w.clearingDate!),
-      sorted.map((w) => w.tx.time.toISOString()), sorted.map((w) => w.tx.amount),
-      sorted.map((w) => (own22(w) ? w.tx.balanceBefore ?? null : null)), sorted.map((w) => (own22(w) ? w.tx.balanceAfter ?? null : null)),
+      sorted.map((w) => w.tx.cardNo),
+      sorted.map((w) => w.tx.offlineSeq),
+      sorted.map((w) => w.id!),
+      sorted.map((w) => w.clearingDate!),
+      sorted.map((w) => w.tx.time.toISOString()),
+      sorted.map((w) => w.tx.amount),
+      sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null)),
+      sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null)),
     ]),
   );
   return new Set(rows.map((r: { card_no: string; offline_seq: number }) => cardSeqKey(r.card_no, r.offline_seq)));
@@ -63,22 +92,46 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
 
 export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' | 'rejected'; code?: number } {
   const code = firstCode(w.codes);
-  if (code === 2 || (code === undefined && (w.resent || w.cardSeqDuplicate))) return { disposition: 'duplicate', code: 2 };
+  if (code === 2 || (code === undefined && (w.resent || w.cardSeqDuplicate)))
+    return { disposition: 'duplicate', code: 2 };
   if (code !== undefined) return { disposition: 'rejected', code };
   return { disposition: 'accepted' };
 }
 
-export async function insertUpload(trx: Knex.Transaction, u: { laneId: string; at: Date; received: number; accepted: number; duplicate: number; rejected: number; acceptedAmount: bigint }): Promise<bigint> {
-  const [row] = await trx('lane_uploads').insert({
-    lane_id: u.laneId, received_at: u.at, received: u.received, accepted: u.accepted, duplicate: u.duplicate, rejected: u.rejected, accepted_amount: u.acceptedAmount,
-  }).returning('id');
+export async function insertUpload(
+  trx: Knex.Transaction,
+  u: {
+    laneId: string;
+    at: Date;
+    received: number;
+    accepted: number;
+    duplicate: number;
+    rejected: number;
+    acceptedAmount: bigint;
+  },
+): Promise<bigint> {
+  const [row] = await trx('lane_uploads')
+    .insert({
+      lane_id: u.laneId,
+      received_at: u.at,
+      received: u.received,
+      accepted: u.accepted,
+      duplicate: u.duplicate,
+      rejected: u.rejected,
+      accepted_amount: u.acceptedAmount,
+    })
+    .returning('id');
   return BigInt(row.id);
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
 /** The stored rows of a batch (every transaction that was not a re-send), one statement. */
-export async function insertTransactions(trx: Knex.Transaction, works: Work[], from: { uploadId: bigint | null; laneId: string | null; packageId: bigint | null; at: Date }): Promise<void> {
+export async function insertTransactions(
+  trx: Knex.Transaction,
+  works: Work[],
+  from: { uploadId: bigint | null; laneId: string | null; packageId: bigint | null; at: Date },
+): Promise<void> {
   if (works.length === 0) return;
   const col = <T>(f: (w: Work) => T) => works.map(f);
   const d = works.map(dispositionOf);
@@ -99,17 +152,45 @@ export async function insertTransactions(trx: Knex.Transaction, works: Work[], f
          as v(id, cd, tid, tseq, tt, t, card, ctype, iss, own, obu, plate, pc, vc, en, es, el, et, xn, xs, xl, xt,
               secs, derived, ops, ws, fee, amount, bb, ba, oseq, tac, acct, disp, code)`,
     b([
-      from.uploadId, from.laneId, from.at.toISOString(), from.packageId,
-      col((w) => w.id!), col((w) => w.clearingDate!), col((w) => w.tx.terminalId), col((w) => w.tx.terminalSeq), col((w) => w.tx.transType),
-      col((w) => w.tx.time.toISOString()), col((w) => w.tx.cardNo), col((w) => w.tx.cardType), col((w) => w.issuer), col((w) => w.own),
-      col((w) => w.tx.obuId ?? null), col((w) => w.tx.plate ?? null), col((w) => w.tx.plateColor ?? null), col((w) => w.tx.vehicleClass),
-      col((w) => w.tx.entry?.network ?? null), col((w) => w.tx.entry?.station ?? null), col((w) => w.tx.entry?.lane ?? null), col((w) => iso(w.tx.entry?.time)),
-      col((w) => w.tx.exit?.network ?? null), col((w) => w.tx.exit?.station ?? null), col((w) => w.tx.exit?.lane ?? null), col((w) => iso(w.tx.exit?.time)),
-      col((w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')), col((w) => w.priced?.derived ?? false),
-      col((w) => (w.priced?.ok ? w.priced.operators.join(',') : null)), col((w) => (w.priced?.ok ? w.priced.weights.join(',') : null)),
-      col((w) => w.tx.fee), col((w) => w.tx.amount), col((w) => w.tx.balanceBefore ?? null), col((w) => w.tx.balanceAfter ?? null),
-      col((w) => w.tx.offlineSeq), col((w) => w.tx.tac), col((w) => w.accountId ?? null),
-      d.map((x) => x.disposition), d.map((x) => x.code ?? null),
+      from.uploadId,
+      from.laneId,
+      from.at.toISOString(),
+      from.packageId,
+      col((w) => w.id!),
+      col((w) => w.clearingDate!),
+      col((w) => w.tx.terminalId),
+      col((w) => w.tx.terminalSeq),
+      col((w) => w.tx.transType),
+      col((w) => w.tx.time.toISOString()),
+      col((w) => w.tx.cardNo),
+      col((w) => w.tx.cardType),
+      col((w) => w.issuer),
+      col((w) => w.own),
+      col((w) => w.tx.obuId ?? null),
+      col((w) => w.tx.plate ?? null),
+      col((w) => w.tx.plateColor ?? null),
+      col((w) => w.tx.vehicleClass),
+      col((w) => w.tx.entry?.network ?? null),
+      col((w) => w.tx.entry?.station ?? null),
+      col((w) => w.tx.entry?.lane ?? null),
+      col((w) => iso(w.tx.entry?.time)),
+      col((w) => w.tx.exit?.network ?? null),
+      col((w) => w.tx.exit?.station ?? null),
+      col((w) => w.tx.exit?.lane ?? null),
+      col((w) => iso(w.tx.exit?.time)),
+      col((w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')),
+      col((w) => w.priced?.derived ?? false),
+      col((w) => (w.priced?.ok ? w.priced.operators.join(',') : null)),
+      col((w) => (w.priced?.ok ? w.priced.weights.join(',') : null)),
+      col((w) => w.tx.fee),
+      col((w) => w.tx.amount),
+      col((w) => w.tx.balanceBefore ?? null),
+      col((w) => w.tx.balanceAfter ?? null),
+      col((w) => w.tx.offlineSeq),
+      col((w) => w.tx.tac),
+      col((w) => w.accountId ?? null),
+      d.map((x) => x.disposition),
+      d.map((x) => x.code ?? null),
     ]),
   );
 }

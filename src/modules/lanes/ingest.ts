@@ -13,29 +13,56 @@ import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
 import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
-import { checkWithoutDb, decidedBefore, firstCode, prepare, tacDateTime, type CheckSettings, type Work } from './ingest-checks.ts';
+import {
+  checkWithoutDb,
+  decidedBefore,
+  firstCode,
+  prepare,
+  tacDateTime,
+  type CheckSettings,
+  type Work,
+} from './ingest-checks.ts';
 import type { LaneResult, LaneTransaction } from './ingest-schema.ts';
-import { cardSeqKey, claimCardSeqs, claimTerminalKeys, dispositionOf, insertTransactions, insertUpload, storedCardSeqs, terminalKey } from './ingest-store.ts';
+import {
+  cardSeqKey,
+  claimCardSeqs,
+  claimTerminalKeys,
+  dispositionOf,
+  insertTransactions,
+  insertUpload,
+  storedCardSeqs,
+  terminalKey,
+} from './ingest-store.ts';
 import { raiseOverdrafts } from './overdraft.ts';
 import { ensureDayPartitions } from './partitions.ts';
 import { tariffBooks } from './pricing.ts';
 
-export type IngestOutcome = { uploadId: bigint | null; results: LaneResult[]; counts: { received: number; accepted: number; duplicate: number; rejected: number }; acceptedAmount: bigint };
+export type IngestOutcome = {
+  uploadId: bigint | null;
+  results: LaneResult[];
+  counts: { received: number; accepted: number; duplicate: number; rejected: number };
+  acceptedAmount: bigint;
+};
 
 /** Where a batch came from: a lane's upload, or a package a peer province sent (received_package_id). */
 export type IngestSource =
-  | { kind: 'lane'; laneId: string }
-  | { kind: 'package'; packageId: bigint; sender: string; clearingDate: string };
+  { kind: 'lane'; laneId: string } | { kind: 'package'; packageId: bigint; sender: string; clearingDate: string };
 
 type TacCheck = Parameters<RequestContext['app']['keys']['verifyPurchaseTacs']>[0][number];
 
 // Card facts at the transaction time (8 unknown, 15 type, 9 status, 10 expired), then the TAC (1).
 async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored: Work[]): Promise<void> {
   const own = stored.filter((w) => w.own && !decidedBefore(w, 8));
-  const facts = await cardFactsAt(trx, own.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })));
+  const facts = await cardFactsAt(
+    trx,
+    own.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })),
+  );
   own.forEach((w, i) => {
     const f = facts[i];
-    if (!f.known) { w.codes.add(8); return; }
+    if (!f.known) {
+      w.codes.add(8);
+      return;
+    }
     w.accountId = f.accountId;
     if (f.cardType !== w.tx.cardType) w.codes.add(15);
     // only a card in normal status at the time may pay; listed after the trip does not reach back
@@ -44,23 +71,39 @@ async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored:
   });
   const toVerify = own.filter((w) => !decidedBefore(w, 1));
   if (toVerify.length === 0) return;
-  const versions = await cardKeyVersions(trx, toVerify.map((w) => w.tx.cardNo));
+  const versions = await cardKeyVersions(
+    trx,
+    toVerify.map((w) => w.tx.cardNo),
+  );
   const checks: TacCheck[] = toVerify.map((w) => {
     const { date, time } = tacDateTime(w.tx.time);
     return {
-      serial8: Buffer.from(w.tx.cardNo.slice(4), 'hex'), keyVersion: versions.get(w.tx.cardNo), amount: w.tx.amount,
-      transType: parseInt(w.tx.transType, 16), terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, date, time, tac: w.tx.tac,
+      serial8: Buffer.from(w.tx.cardNo.slice(4), 'hex'),
+      keyVersion: versions.get(w.tx.cardNo),
+      amount: w.tx.amount,
+      transType: parseInt(w.tx.transType, 16),
+      terminalId: w.tx.terminalId,
+      terminalSeq: w.tx.terminalSeq,
+      date,
+      time,
+      tac: w.tx.tac,
     };
   });
   const verdicts = ctx.app.keys.verifyPurchaseTacs(checks);
-  toVerify.forEach((w, i) => { if (!verdicts[i]) w.codes.add(1); });
+  toVerify.forEach((w, i) => {
+    if (!verdicts[i]) w.codes.add(1);
+  });
 }
 
 // (card, offline seq) already accepted → duplicate; the stored-value balance chain (14).
 async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<void> {
   const open = stored.filter((w) => firstCode(w.codes) === undefined);
   const chained = (w: Work) => w.own && w.tx.cardType === 22;
-  const keys = open.map((w) => ({ cardNo: w.tx.cardNo, lo: w.tx.offlineSeq - (chained(w) ? 1 : 0), hi: w.tx.offlineSeq + (chained(w) ? 1 : 0) }));
+  const keys = open.map((w) => ({
+    cardNo: w.tx.cardNo,
+    lo: w.tx.offlineSeq - (chained(w) ? 1 : 0),
+    hi: w.tx.offlineSeq + (chained(w) ? 1 : 0),
+  }));
   const neighbours = await storedCardSeqs(trx, keys);
   const inBatch = new Set<string>();
   for (const w of open) {
@@ -68,9 +111,16 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
     if (neighbours.has(k) || inBatch.has(k)) w.cardSeqDuplicate = true;
     inBatch.add(k);
   }
-  const cands: ChainTx[] = open.filter((w) => chained(w) && !w.cardSeqDuplicate).map((w) => ({
-    key: w.index, cardNo: w.tx.cardNo, seq: w.tx.offlineSeq, time: w.tx.time, before: w.tx.balanceBefore!, after: w.tx.balanceAfter!,
-  }));
+  const cands: ChainTx[] = open
+    .filter((w) => chained(w) && !w.cardSeqDuplicate)
+    .map((w) => ({
+      key: w.index,
+      cardNo: w.tx.cardNo,
+      seq: w.tx.offlineSeq,
+      time: w.tx.time,
+      before: w.tx.balanceBefore!,
+      after: w.tx.balanceAfter!,
+    }));
   if (cands.length === 0) return;
   const windows = chainWindows(cands, neighbours);
   const loaded = await loadsInWindows(trx, windows);
@@ -85,8 +135,16 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
 async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<void> {
   const purses = accepted.filter((w) => w.own && w.tx.cardType === 22 && w.tx.amount > 0n);
   if (purses.length === 0) return;
-  const later = await loadedAfter(trx, purses.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })));
-  await recordLanePurses(trx, purses.filter((_, i) => !later[i]).map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })));
+  const later = await loadedAfter(
+    trx,
+    purses.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })),
+  );
+  await recordLanePurses(
+    trx,
+    purses
+      .filter((_, i) => !later[i])
+      .map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })),
+  );
 }
 
 function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Posting[]; total: bigint } {
@@ -101,7 +159,11 @@ function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Po
     }
   }
   const total = purse + [...accounts.values()].reduce((a, b) => a + b, 0n);
-  const postings: Posting[] = [{ account: 'purse-float', amount: purse }, ...[...accounts].map(([account, amount]) => ({ account, amount })), { account: creditAccount, amount: -total }];
+  const postings: Posting[] = [
+    { account: 'purse-float', amount: purse },
+    ...[...accounts].map(([account, amount]) => ({ account, amount })),
+    { account: creditAccount, amount: -total },
+  ];
   return { postings: postings.filter((p) => p.amount !== 0n), total };
 }
 
@@ -111,15 +173,31 @@ export async function ingestBatch(ctx: RequestContext, laneId: string, txs: Lane
 
 /** A peer's package of our cards on its roads, checked like a lane upload inside the caller's
  *  transaction (which stores the package row and its confirmation with it). */
-export async function ingestReceivedPackage(trx: Knex.Transaction, ctx: RequestContext, source: Extract<IngestSource, { kind: 'package' }>, txs: LaneTransaction[]): Promise<IngestOutcome> {
+export async function ingestReceivedPackage(
+  trx: Knex.Transaction,
+  ctx: RequestContext,
+  source: Extract<IngestSource, { kind: 'package' }>,
+  txs: LaneTransaction[],
+): Promise<IngestOutcome> {
   return ingestWithin(trx, ctx, source, txs);
 }
 
-async function ingestWithin(trx: Knex.Transaction, ctx: RequestContext, source: IngestSource, txs: LaneTransaction[]): Promise<IngestOutcome> {
+async function ingestWithin(
+  trx: Knex.Transaction,
+  ctx: RequestContext,
+  source: IngestSource,
+  txs: LaneTransaction[],
+): Promise<IngestOutcome> {
   const { app } = ctx;
   const now = app.clock.now();
   const fromLane = source.kind === 'lane';
-  const s: CheckSettings = { network: app.config.network, now, clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000, maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000, ourRoad: fromLane };
+  const s: CheckSettings = {
+    network: app.config.network,
+    now,
+    clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000,
+    maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000,
+    ourRoad: fromLane,
+  };
   const works = prepare(txs, s);
   const seen = new Set<string>();
   for (const w of works) {
@@ -127,24 +205,48 @@ async function ingestWithin(trx: Knex.Transaction, ctx: RequestContext, source: 
     if (seen.has(k)) w.resent = true;
     seen.add(k);
   }
-  const books = fromLane ? await tariffBooks(trx, works.map((w) => w.txDate), now) : new Map();
+  const books = fromLane
+    ? await tariffBooks(
+        trx,
+        works.map((w) => w.txDate),
+        now,
+      )
+    : new Map();
   for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
   const fresh = works.filter((w) => !w.resent);
   if (source.kind === 'lane') {
-    await ensureDayPartitions(trx, 'lane_transactions', fresh.map((w) => w.txDate));
-    const dates = await assignClearingDates(trx, fresh.map((w) => w.txDate), now);
+    await ensureDayPartitions(
+      trx,
+      'lane_transactions',
+      fresh.map((w) => w.txDate),
+    );
+    const dates = await assignClearingDates(
+      trx,
+      fresh.map((w) => w.txDate),
+      now,
+    );
     for (const w of fresh) w.clearingDate = dates.get(w.txDate)!;
   } else {
     // the sender chose the clearing date; these rows are never split here, so no day is locked
     for (const w of fresh) w.clearingDate = source.clearingDate;
   }
-  await ensureDayPartitions(trx, 'lane_transactions', fresh.map((w) => w.clearingDate!));
-  const ids = await claimTerminalKeys(trx, fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })));
+  await ensureDayPartitions(
+    trx,
+    'lane_transactions',
+    fresh.map((w) => w.clearingDate!),
+  );
+  const ids = await claimTerminalKeys(
+    trx,
+    fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })),
+  );
   const stored: Work[] = [];
   for (const w of fresh) {
     const id = ids.get(terminalKey(w.tx.terminalId, w.tx.terminalSeq));
     if (id === undefined) w.resent = true;
-    else { w.id = id; stored.push(w); }
+    else {
+      w.id = id;
+      stored.push(w);
+    }
   }
   await checkOwnCards(trx, ctx, stored);
   await checkSequences(trx, stored);
@@ -166,16 +268,32 @@ async function ingestWithin(trx: Knex.Transaction, ctx: RequestContext, source: 
     uploadId = await insertUpload(trx, { laneId: source.laneId, at: now, ...counts, acceptedAmount: total });
     await insertTransactions(trx, stored, { uploadId, laneId: source.laneId, packageId: null, at: now });
     if (total > 0n) {
-      await postEntry(trx, { kind: 'lane-purchase', reference: `upload:${uploadId}`, memo: `lane ${source.laneId}: ${accepted.length} accepted transactions`, actor: actorLabel(ctx.actor), postings });
+      await postEntry(trx, {
+        kind: 'lane-purchase',
+        reference: `upload:${uploadId}`,
+        memo: `lane ${source.laneId}: ${accepted.length} accepted transactions`,
+        actor: actorLabel(ctx.actor),
+        postings,
+      });
     }
   } else {
     await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
     if (total > 0n) {
       await ensureAccounts(trx, [{ code: credit, name: `Payable to province ${source.sender}`, kind: 'liability' }]);
-      await postEntry(trx, { kind: 'interchange-purchase', reference: `package:${source.packageId}`, memo: `package from ${source.sender}: ${accepted.length} accepted transactions of our cards`, actor: actorLabel(ctx.actor), postings });
+      await postEntry(trx, {
+        kind: 'interchange-purchase',
+        reference: `package:${source.packageId}`,
+        memo: `package from ${source.sender}: ${accepted.length} accepted transactions of our cards`,
+        actor: actorLabel(ctx.actor),
+        postings,
+      });
     }
   }
   await recordPurses(trx, accepted);
-  await raiseOverdrafts(trx, accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!), now);
+  await raiseOverdrafts(
+    trx,
+    accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!),
+    now,
+  );
   return { uploadId, results, counts, acceptedAmount: total };
 }

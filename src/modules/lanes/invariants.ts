@@ -16,7 +16,10 @@ export function registerLaneInvariants(): void {
           where u.accepted_amount <> coalesce(t.amount, 0) or u.accepted_amount <> coalesce(e.amount, 0)
           limit 20`,
       );
-      return rows.map((r: { id: string; recorded: string; rows: string; posted: string }) => `upload ${r.id}: recorded ${r.recorded}, accepted rows ${r.rows}, posted ${r.posted}`);
+      return rows.map(
+        (r: { id: string; recorded: string; rows: string; posted: string }) =>
+          `upload ${r.id}: recorded ${r.recorded}, accepted rows ${r.rows}, posted ${r.posted}`,
+      );
     },
   });
   registerInvariant({
@@ -29,7 +32,9 @@ export function registerLaneInvariants(): void {
                         from lane_transactions group by upload_id) t on t.upload_id = u.id
           where u.accepted <> coalesce(t.a, 0) or u.rejected <> coalesce(t.r, 0) limit 20`,
       );
-      return rows.map((r: { id: string }) => `upload ${r.id}: accepted or rejected counts differ from its stored transactions`);
+      return rows.map(
+        (r: { id: string }) => `upload ${r.id}: accepted or rejected counts differ from its stored transactions`,
+      );
     },
   });
 }

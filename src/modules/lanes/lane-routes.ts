@@ -9,23 +9,32 @@ import { uploadBody } from './ingest-schema.ts';
 import { ingestBatch } from './ingest.ts';
 import { getLane } from './network.ts';
 
-const laneParams = z.strictObject({ laneId: z.string().regex(/^L\d{1,10}-\d{2}$/, 'must be a lane id such as L340102-01') });
+const laneParams = z.strictObject({
+  laneId: z.string().regex(/^L\d{1,10}-\d{2}$/, 'must be a lane id such as L340102-01'),
+});
 
 const knownLanes = new Map<string, number>();
 const LANE_TTL_MS = 60_000;
 
 async function assertLane(ctx: RequestContext, laneId: string): Promise<void> {
-  if (ctx.actor.kind !== 'client' || ctx.actor.id !== laneId) throw new AppError('forbidden', `lane ${ctx.actor.id} may not post as lane ${laneId}`);
+  if (ctx.actor.kind !== 'client' || ctx.actor.id !== laneId)
+    throw new AppError('forbidden', `lane ${ctx.actor.id} may not post as lane ${laneId}`);
   if ((knownLanes.get(laneId) ?? 0) > Date.now()) return;
-  if (!(await getLane(ctx.db, laneId))) throw new AppError('lane-not-found', `lane ${laneId} is not in the lanes registry`);
+  if (!(await getLane(ctx.db, laneId)))
+    throw new AppError('lane-not-found', `lane ${laneId} is not in the lanes registry`);
   knownLanes.set(laneId, Date.now() + LANE_TTL_MS);
 }
 
 export const laneTransactionRoutes: RouteDef[] = [
   defineRoute({
-    method: 'post', path: '/api/v1/lanes/:laneId/transactions', tag: 'lanes', roles: ['lane'],
-    summary: 'Upload up to 1,000 lane transactions (ICD §2): one result per transaction in input order — accepted, duplicate (code 2) or rejected with the issuer result code',
-    params: laneParams, body: uploadBody,
+    method: 'post',
+    path: '/api/v1/lanes/:laneId/transactions',
+    tag: 'lanes',
+    roles: ['lane'],
+    summary:
+      'Upload up to 1,000 lane transactions (ICD §2): one result per transaction in input order — accepted, duplicate (code 2) or rejected with the issuer result code',
+    params: laneParams,
+    body: uploadBody,
     handler: async (ctx, { params, body }) => {
       await assertLane(ctx, params.laneId);
       const outcome = await ingestBatch(ctx, params.laneId, body.transactions);

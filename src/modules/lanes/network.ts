@@ -49,7 +49,6 @@ function checkDate(field: string, value: string): string {
   return value;
 }
 
-
 export async function listOperators(db: Knex): Promise<Operator[]> {
   return db('operators').select('id', 'name').orderBy('id');
 }
@@ -58,7 +57,14 @@ export async function listStations(db: Knex): Promise<Station[]> {
   return db('stations').select('id', 'network', 'name', 'road', 'kind').orderBy('id');
 }
 
-type LaneRow = { id: string; station_id: number; station_name: string; lane_no: number; direction: LaneDirection; etc_enabled: boolean };
+type LaneRow = {
+  id: string;
+  station_id: number;
+  station_name: string;
+  lane_no: number;
+  direction: LaneDirection;
+  etc_enabled: boolean;
+};
 
 function laneQuery(db: Knex) {
   return db('lanes as l')
@@ -68,8 +74,12 @@ function laneQuery(db: Knex) {
 
 function toLane(r: LaneRow): Lane {
   return {
-    id: r.id, stationId: r.station_id, stationName: r.station_name,
-    laneNo: r.lane_no, direction: r.direction, etcEnabled: r.etc_enabled,
+    id: r.id,
+    stationId: r.station_id,
+    stationName: r.station_name,
+    laneNo: r.lane_no,
+    direction: r.direction,
+    etcEnabled: r.etc_enabled,
   };
 }
 
@@ -94,22 +104,31 @@ function tollsInForce(db: Knex, onDate: string) {
     .distinctOn('section_id', 'vehicle_class')
     .select('section_id', 'vehicle_class', 'toll', 'effective_from')
     .where('effective_from', '<=', onDate)
-    .orderBy([
-      { column: 'section_id' },
-      { column: 'vehicle_class' },
-      { column: 'effective_from', order: 'desc' },
-    ]);
+    .orderBy([{ column: 'section_id' }, { column: 'vehicle_class' }, { column: 'effective_from', order: 'desc' }]);
 }
 
 /** Every section with its operator and the tolls per class in force on onDate (YYYY-MM-DD). */
 export async function listSections(db: Knex, onDate: string): Promise<Section[]> {
   checkDate('onDate', onDate);
   const rows: Array<{
-    id: string; road: string; from_station: number; to_station: number; length_m: number;
-    operator_id: string; operator_name: string;
+    id: string;
+    road: string;
+    from_station: number;
+    to_station: number;
+    length_m: number;
+    operator_id: string;
+    operator_name: string;
   }> = await db('sections as s')
     .join('operators as o', 'o.id', 's.operator_id')
-    .select('s.id', 's.road', 's.from_station', 's.to_station', 's.length_m', 's.operator_id', 'o.name as operator_name')
+    .select(
+      's.id',
+      's.road',
+      's.from_station',
+      's.to_station',
+      's.length_m',
+      's.operator_id',
+      'o.name as operator_name',
+    )
     .orderBy('s.id');
   const tolls: TollRow[] = await tollsInForce(db, onDate);
   const bySection = new Map<string, SectionToll[]>();
@@ -119,7 +138,11 @@ export async function listSections(db: Knex, onDate: string): Promise<Section[]>
     bySection.set(t.section_id, list);
   }
   return rows.map((r) => ({
-    id: r.id, road: r.road, fromStation: r.from_station, toStation: r.to_station, lengthM: r.length_m,
+    id: r.id,
+    road: r.road,
+    fromStation: r.from_station,
+    toStation: r.to_station,
+    lengthM: r.length_m,
     operator: { id: r.operator_id, name: r.operator_name },
     tolls: bySection.get(r.id) ?? [],
   }));
@@ -130,7 +153,12 @@ export async function listSections(db: Knex, onDate: string): Promise<Section[]>
  * the order given. A section without a toll in force is an error, never a zero: pricing or
  * splitting a trip with a silently missing section would misstate money.
  */
-export async function tollFor(db: Knex, sectionIds: string[], vehicleClass: number, onDate: string): Promise<Map<string, bigint>> {
+export async function tollFor(
+  db: Knex,
+  sectionIds: string[],
+  vehicleClass: number,
+  onDate: string,
+): Promise<Map<string, bigint>> {
   if (!Array.isArray(sectionIds) || sectionIds.some((s) => typeof s !== 'string')) {
     throw invalid('sectionIds', 'expected an array of section ids');
   }
@@ -149,7 +177,11 @@ export async function tollFor(db: Knex, sectionIds: string[], vehicleClass: numb
     else result.set(id, toll);
   }
   if (missing.length > 0) {
-    throw new AppError('not-found', `no toll in force on ${onDate} for vehicle class ${vehicleClass} on section(s) ${missing.join(', ')}`, 'sectionIds');
+    throw new AppError(
+      'not-found',
+      `no toll in force on ${onDate} for vehicle class ${vehicleClass} on section(s) ${missing.join(', ')}`,
+      'sectionIds',
+    );
   }
   return result;
 }
@@ -167,7 +199,12 @@ export async function findPath(db: Knex, fromStation: number, toStation: number)
     const known = await db('stations').where('id', fromStation).first('id');
     return known ? [] : null;
   }
-  const rows: Array<{ id: string; from_station: number; to_station: number }> =
-    await db('sections').select('id', 'from_station', 'to_station').orderBy('id');
-  return shortestPath(rows.map((r) => ({ id: r.id, fromStation: r.from_station, toStation: r.to_station })), fromStation, toStation);
+  const rows: Array<{ id: string; from_station: number; to_station: number }> = await db('sections')
+    .select('id', 'from_station', 'to_station')
+    .orderBy('id');
+  return shortestPath(
+    rows.map((r) => ({ id: r.id, fromStation: r.from_station, toStation: r.to_station })),
+    fromStation,
+    toStation,
+  );
 }

@@ -30,8 +30,17 @@ async function creditLimit(db: Knex, id: bigint): Promise<bigint> {
   return limit;
 }
 
-async function change(trx: Knex.Transaction, accountId: bigint, overdrawn: boolean, balance: bigint, limit: bigint, at: Date): Promise<void> {
-  await trx('account_overdrafts').where({ account_id: accountId }).update({ overdrawn, balance, credit_limit: limit, changed_at: at });
+async function change(
+  trx: Knex.Transaction,
+  accountId: bigint,
+  overdrawn: boolean,
+  balance: bigint,
+  limit: bigint,
+  at: Date,
+): Promise<void> {
+  await trx('account_overdrafts')
+    .where({ account_id: accountId })
+    .update({ overdrawn, balance, credit_limit: limit, changed_at: at });
   await emitAccountOverdraft(trx, { accountId, overdrawn, at, balance, creditLimit: limit });
 }
 
@@ -42,10 +51,18 @@ export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterabl
   const ids = [...new Set(accountIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (ids.length === 0) return 0;
   const list = ids.map(String);
-  await trx.raw(`insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
-                 select id, false, 0, 0, ? from unnest(?::bigint[]) as u(id) order by id on conflict do nothing`, [at.toISOString(), list]);
-  const { rows } = await trx.raw('select account_id, overdrawn from account_overdrafts where account_id = any(?::bigint[]) order by account_id for update', [list]);
-  const open = rows.filter((r: { overdrawn: boolean }) => !r.overdrawn).map((r: { account_id: bigint }) => BigInt(r.account_id));
+  await trx.raw(
+    `insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
+                 select id, false, 0, 0, ? from unnest(?::bigint[]) as u(id) order by id on conflict do nothing`,
+    [at.toISOString(), list],
+  );
+  const { rows } = await trx.raw(
+    'select account_id, overdrawn from account_overdrafts where account_id = any(?::bigint[]) order by account_id for update',
+    [list],
+  );
+  const open = rows
+    .filter((r: { overdrawn: boolean }) => !r.overdrawn)
+    .map((r: { account_id: bigint }) => BigInt(r.account_id));
   const balances = await customerBalances(trx, open);
   let raised = 0;
   for (const id of open) {
@@ -62,7 +79,10 @@ export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterabl
 
 /** Re-checks every account known overdrawn; those covered again are cleared. Returns how many. */
 export async function reviewOverdrafts(db: Knex, at: Date): Promise<number> {
-  const ids: bigint[] = await db('account_overdrafts').where({ overdrawn: true }).orderBy('account_id').pluck('account_id');
+  const ids: bigint[] = await db('account_overdrafts')
+    .where({ overdrawn: true })
+    .orderBy('account_id')
+    .pluck('account_id');
   let cleared = 0;
   for (const id of ids) {
     cleared += await inTransaction(db, async (trx) => {

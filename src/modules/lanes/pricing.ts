@@ -29,14 +29,30 @@ export function invalidateTariffCache(db: Knex): void {
 async function loadBook(db: Knex, date: string): Promise<TariffBook> {
   // one after the other: db may be a transaction, which is one connection
   const sections = await db('sections').select('id', 'from_station', 'to_station', 'operator_id').orderBy('id');
-  const tolls = await db('section_tolls').distinctOn('section_id', 'vehicle_class').select('section_id', 'vehicle_class', 'toll')
-    .where('effective_from', '<=', date).orderBy([{ column: 'section_id' }, { column: 'vehicle_class' }, { column: 'effective_from', order: 'desc' }]);
-  const rate = await db('discount_rates').where({ kind: OWN_CARD }).andWhere('effective_from', '<=', date).orderBy('effective_from', 'desc').first('percent');
+  const tolls = await db('section_tolls')
+    .distinctOn('section_id', 'vehicle_class')
+    .select('section_id', 'vehicle_class', 'toll')
+    .where('effective_from', '<=', date)
+    .orderBy([{ column: 'section_id' }, { column: 'vehicle_class' }, { column: 'effective_from', order: 'desc' }]);
+  const rate = await db('discount_rates')
+    .where({ kind: OWN_CARD })
+    .andWhere('effective_from', '<=', date)
+    .orderBy('effective_from', 'desc')
+    .first('percent');
   return {
     date,
     operatorOf: new Map(sections.map((s: { id: string; operator_id: string }) => [s.id, s.operator_id])),
-    graph: sections.map((s: { id: string; from_station: number; to_station: number }) => ({ id: s.id, fromStation: s.from_station, toStation: s.to_station })),
-    tolls: new Map(tolls.map((t: { section_id: string; vehicle_class: number; toll: bigint }) => [`${t.section_id}|${t.vehicle_class}`, BigInt(t.toll)])),
+    graph: sections.map((s: { id: string; from_station: number; to_station: number }) => ({
+      id: s.id,
+      fromStation: s.from_station,
+      toStation: s.to_station,
+    })),
+    tolls: new Map(
+      tolls.map((t: { section_id: string; vehicle_class: number; toll: bigint }) => [
+        `${t.section_id}|${t.vehicle_class}`,
+        BigInt(t.toll),
+      ]),
+    ),
     // no rate in force means no discount
     ownCardPercent: rate ? String(rate.percent) : '0',
     paths: new Map(),
@@ -50,7 +66,10 @@ export async function tariffBooks(db: Knex, dates: Iterable<string>, now: Date):
   const out = new Map<string, TariffBook>();
   for (const date of new Set(dates)) {
     const hit = cache.get(date);
-    if (hit && hit.until > Date.now()) { out.set(date, hit.book); continue; }
+    if (hit && hit.until > Date.now()) {
+      out.set(date, hit.book);
+      continue;
+    }
     const book = await loadBook(db, date);
     // an empty network (not seeded yet) is never kept
     if (book.graph.length > 0) {
@@ -83,17 +102,25 @@ function derivedPath(book: TariffBook, from: number, to: number): string[] | nul
 
 // own: the card is this centre's, so the own-card discount applies (every section here is ours).
 export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network: string): Priced {
-  const fail = (code: 6 | 7, why: string, sections: string[] = t.sections ?? [], derived = false): Priced => ({ ok: false, code, sections, derived, why });
+  const fail = (code: 6 | 7, why: string, sections: string[] = t.sections ?? [], derived = false): Priced => ({
+    ok: false,
+    code,
+    sections,
+    derived,
+    why,
+  });
   if (!t.exit) {
     // an entry transaction writes the entry record with a compound purchase of 0: nothing to price
-    if (t.fee !== 0n || t.amount !== 0n || (t.sections?.length ?? 0) > 0) return fail(6, 'a transaction without an exit charges nothing');
+    if (t.fee !== 0n || t.amount !== 0n || (t.sections?.length ?? 0) > 0)
+      return fail(6, 'a transaction without an exit charges nothing');
     return { ok: true, sections: [], derived: false, operators: [], weights: [] };
   }
   let sections = t.sections ?? [];
   let derived = false;
   if (sections.length === 0) {
     if (!t.entry) return fail(6, 'no sections and no entry to derive the path from');
-    if (t.entry.network !== network || t.exit.network !== network) return fail(6, 'the path of a trip entering from another network must be sent');
+    if (t.entry.network !== network || t.exit.network !== network)
+      return fail(6, 'the path of a trip entering from another network must be sent');
     const path = derivedPath(book, t.entry.station, t.exit.station);
     if (!path) return fail(6, 'no path between the entry and exit stations');
     sections = path;
@@ -104,7 +131,8 @@ export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network:
   for (const s of sections) {
     const operator = book.operatorOf.get(s);
     const toll = book.tolls.get(`${s}|${t.vehicleClass}`);
-    if (operator === undefined || toll === undefined) return fail(6, `no toll in force for class ${t.vehicleClass} on ${s}`, sections, derived);
+    if (operator === undefined || toll === undefined)
+      return fail(6, `no toll in force for class ${t.vehicleClass} on ${s}`, sections, derived);
     tolls += toll;
     byOperator.set(operator, (byOperator.get(operator) ?? 0n) + toll);
   }

@@ -30,9 +30,15 @@ export const provinceReceivableCode = (network: string) => `province-receivable:
 export const provincePayableCode = (network: string) => `province-payable:${network}`;
 export const CLEARING_BANK = 'clearing-bank';
 
-export async function ensureAccounts(db: Knex, accounts: ReadonlyArray<{ code: string; name: string; kind: AccountKind }>): Promise<void> {
+export async function ensureAccounts(
+  db: Knex,
+  accounts: ReadonlyArray<{ code: string; name: string; kind: AccountKind }>,
+): Promise<void> {
   if (accounts.length === 0) return;
-  await db('ledger_accounts').insert(accounts.map((a) => ({ code: a.code, name: a.name, kind: a.kind }))).onConflict('code').ignore();
+  await db('ledger_accounts')
+    .insert(accounts.map((a) => ({ code: a.code, name: a.name, kind: a.kind })))
+    .onConflict('code')
+    .ignore();
 }
 
 export async function ensureSystemAccounts(db: Knex): Promise<void> {
@@ -40,7 +46,9 @@ export async function ensureSystemAccounts(db: Knex): Promise<void> {
 }
 
 export async function accountIdsByCode(db: Knex, codes: string[]): Promise<Map<string, bigint>> {
-  const rows = await db('ledger_accounts').whereIn('code', [...new Set(codes)]).select('id', 'code');
+  const rows = await db('ledger_accounts')
+    .whereIn('code', [...new Set(codes)])
+    .select('id', 'code');
   return new Map(rows.map((r) => [r.code as string, r.id as bigint]));
 }
 

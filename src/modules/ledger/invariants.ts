@@ -43,7 +43,10 @@ const core: Invariant[] = [
         select e.id, e.kind, e.reference, coalesce(sum(p.amount), 0) as s, count(p.id) as n
         from journal_entries e left join postings p on p.entry_id = e.id
         group by e.id having coalesce(sum(p.amount), 0) <> 0 or count(p.id) < 2`);
-      return rows.rows.map((r: { id: bigint; kind: string; reference: string; s: string; n: string }) => `entry ${r.id} (${r.kind} ${r.reference}): sum ${r.s}, ${r.n} postings`);
+      return rows.rows.map(
+        (r: { id: bigint; kind: string; reference: string; s: string; n: string }) =>
+          `entry ${r.id} (${r.kind} ${r.reference}): sum ${r.s}, ${r.n} postings`,
+      );
     },
   },
   {

@@ -46,21 +46,34 @@ export async function postEntry(trx: Knex.Transaction, input: EntryInput): Promi
             p as (insert into postings (entry_id, account_id, amount)
                   select e.id, a.id, v.amount from e cross join v join ledger_accounts a on a.code = v.code returning 1)
        select e.id, (select count(*) from p) as n from e`,
-      [input.kind, input.reference, input.memo ?? null, input.actor, ...postings.flatMap((p) => [p.account, p.amount.toString()])],
+      [
+        input.kind,
+        input.reference,
+        input.memo ?? null,
+        input.actor,
+        ...postings.flatMap((p) => [p.account, p.amount.toString()]),
+      ],
     ));
   } catch (err) {
     if (isUniqueViolation(err)) throw new LedgerError(`${input.kind} ${input.reference} was already posted`);
     throw err;
   }
   if (Number(rows[0].n) !== postings.length) {
-    const known = await accountIdsByCode(trx, postings.map((p) => p.account));
+    const known = await accountIdsByCode(
+      trx,
+      postings.map((p) => p.account),
+    );
     const missing = postings.find((p) => !known.has(p.account));
     throw new LedgerError(`unknown ledger account ${missing?.account ?? '?'}`);
   }
   return rows[0].id;
 }
 
-export async function entriesFor(db: Knex, kind: string, reference: string): Promise<Array<{ account: string; amount: bigint }>> {
+export async function entriesFor(
+  db: Knex,
+  kind: string,
+  reference: string,
+): Promise<Array<{ account: string; amount: bigint }>> {
   return db('journal_entries as e')
     .join('postings as p', 'p.entry_id', 'e.id')
     .join('ledger_accounts as a', 'a.id', 'p.account_id')

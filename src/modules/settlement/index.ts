@@ -1,7 +1,26 @@
 // Public face of the settlement module: settlements with provinces, payouts to road operators, their
 // statements, and the reconciliation of the clearing bank account's statements.
-export { approveSettlement, settleSettlement, getSettlement, listSettlements, settlementPostings, settlementReference, type Settlement, type SettlementState } from './settlements.ts';
-export { approvePayout, payPayout, getPayout, listPayouts, payoutPostings, payoutReference, type Payout, type PayoutLine, type PayoutState } from './payouts.ts';
+export {
+  approveSettlement,
+  settleSettlement,
+  getSettlement,
+  listSettlements,
+  settlementPostings,
+  settlementReference,
+  type Settlement,
+  type SettlementState,
+} from './settlements.ts';
+export {
+  approvePayout,
+  payPayout,
+  getPayout,
+  listPayouts,
+  payoutPostings,
+  payoutReference,
+  type Payout,
+  type PayoutLine,
+  type PayoutState,
+} from './payouts.ts';
 export { payoutStatement, settlementStatement } from './exports.ts';
 export { yuan, toCsv, type Sheet } from './sheet.ts';
 export { parseStatementCsv, STATEMENT_COLUMNS, type StatementLine } from './statement-csv.ts';

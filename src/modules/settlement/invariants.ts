@@ -23,7 +23,10 @@ export function registerSettlementInvariants(): void {
           where d.bank is distinct from p.bank
           limit 20`,
       );
-      return rows.map((r: { reference: string; due: string | null; posted: string | null }) => `${r.reference}: clearing-bank movement due ${r.due ?? 'none'}, posted ${r.posted ?? 'none'}`);
+      return rows.map(
+        (r: { reference: string; due: string | null; posted: string | null }) =>
+          `${r.reference}: clearing-bank movement due ${r.due ?? 'none'}, posted ${r.posted ?? 'none'}`,
+      );
     },
   });
 }

@@ -15,22 +15,56 @@ export const payoutReference = (date: string, operatorId: string) => `payout:${d
 
 export type PayoutState = 'draft' | 'approved' | 'paid';
 export type Payout = {
-  clearingDate: string; operatorId: string; state: PayoutState;
-  transactions: bigint; amount: bigint; ownAmount: bigint; interchangeAmount: bigint;
-  createdAt: Date; approvedAt: Date | null; approvedBy: string | null; paidAt: Date | null; paidBy: string | null; bankReference: string | null;
+  clearingDate: string;
+  operatorId: string;
+  state: PayoutState;
+  transactions: bigint;
+  amount: bigint;
+  ownAmount: bigint;
+  interchangeAmount: bigint;
+  createdAt: Date;
+  approvedAt: Date | null;
+  approvedBy: string | null;
+  paidAt: Date | null;
+  paidBy: string | null;
+  bankReference: string | null;
 };
 /** One source of a payout: `own-card` or `province:<network>` (clearing's operator totals). */
 export type PayoutLine = { source: string; transactions: bigint; amount: bigint };
-export type PayoutTotals = { count: number; transactions: bigint; amount: bigint; ownAmount: bigint; interchangeAmount: bigint; byState: Record<PayoutState, number> };
+export type PayoutTotals = {
+  count: number;
+  transactions: bigint;
+  amount: bigint;
+  ownAmount: bigint;
+  interchangeAmount: bigint;
+  byState: Record<PayoutState, number>;
+};
 
 export const toPayout = (r: Record<string, any>): Payout => ({
-  clearingDate: r.clearing_date, operatorId: r.operator_id, state: r.state,
-  transactions: r.transactions, amount: r.amount, ownAmount: r.own_amount, interchangeAmount: r.interchange_amount,
-  createdAt: r.created_at, approvedAt: r.approved_at, approvedBy: r.approved_by, paidAt: r.paid_at, paidBy: r.paid_by, bankReference: r.bank_reference,
+  clearingDate: r.clearing_date,
+  operatorId: r.operator_id,
+  state: r.state,
+  transactions: r.transactions,
+  amount: r.amount,
+  ownAmount: r.own_amount,
+  interchangeAmount: r.interchange_amount,
+  createdAt: r.created_at,
+  approvedAt: r.approved_at,
+  approvedBy: r.approved_by,
+  paidAt: r.paid_at,
+  paidBy: r.paid_by,
+  bankReference: r.bank_reference,
 });
 
 export function payoutTotals(rows: Payout[]): PayoutTotals {
-  const t: PayoutTotals = { count: rows.length, transactions: 0n, amount: 0n, ownAmount: 0n, interchangeAmount: 0n, byState: { draft: 0, approved: 0, paid: 0 } };
+  const t: PayoutTotals = {
+    count: rows.length,
+    transactions: 0n,
+    amount: 0n,
+    ownAmount: 0n,
+    interchangeAmount: 0n,
+    byState: { draft: 0, approved: 0, paid: 0 },
+  };
   for (const p of rows) {
     t.transactions += p.transactions;
     t.amount += p.amount;
@@ -41,8 +75,14 @@ export function payoutTotals(rows: Payout[]): PayoutTotals {
   return t;
 }
 
-export async function listPayouts(db: Knex, range: DateRange, state?: PayoutState): Promise<{ payouts: Payout[]; totals: PayoutTotals }> {
-  const q = db('operator_payouts').whereBetween('clearing_date', [range.from, range.to]).orderBy(['clearing_date', 'operator_id']);
+export async function listPayouts(
+  db: Knex,
+  range: DateRange,
+  state?: PayoutState,
+): Promise<{ payouts: Payout[]; totals: PayoutTotals }> {
+  const q = db('operator_payouts')
+    .whereBetween('clearing_date', [range.from, range.to])
+    .orderBy(['clearing_date', 'operator_id']);
   if (state) q.where({ state });
   const payouts = (await q).map(toPayout);
   return { payouts, totals: payoutTotals(payouts) };
@@ -67,7 +107,11 @@ export function sourceOrder(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-export async function getPayout(db: Knex, date: string, operatorId: string): Promise<{ payout: Payout; lines: PayoutLine[] }> {
+export async function getPayout(
+  db: Knex,
+  date: string,
+  operatorId: string,
+): Promise<{ payout: Payout; lines: PayoutLine[] }> {
   const row = await db('operator_payouts').where({ clearing_date: date, operator_id: operatorId }).first();
   if (!row) throw new AppError('payout-not-found', `no payout to ${operatorId} for ${date}`);
   return { payout: toPayout(row), lines: (await payoutLinesOfDay(db, date)).get(operatorId) ?? [] };
@@ -82,38 +126,83 @@ async function lockPayout(trx: Knex.Transaction, date: string, operatorId: strin
 /** Paying an operator clears its payable through the clearing bank account (money out). */
 export function payoutPostings(p: Pick<Payout, 'operatorId' | 'amount'>): Posting[] {
   if (p.amount === 0n) return [];
-  return [{ account: operatorPayableCode(p.operatorId), amount: p.amount }, { account: CLEARING_BANK, amount: -p.amount }];
+  return [
+    { account: operatorPayableCode(p.operatorId), amount: p.amount },
+    { account: CLEARING_BANK, amount: -p.amount },
+  ];
 }
 
 export async function approvePayout(db: Knex, ctx: RequestContext, date: string, operatorId: string): Promise<Payout> {
   return inTransaction(db, async (trx) => {
     const p = await lockPayout(trx, date, operatorId);
-    if (p.state === 'approved') throw new AppError('payout-already-approved', `the payout to ${operatorId} for ${date} was approved by ${p.approvedBy}`);
-    if (p.state === 'paid') throw new AppError('payout-already-paid', `the payout to ${operatorId} for ${date} was paid already`);
-    const [row] = await trx('operator_payouts').where({ clearing_date: date, operator_id: operatorId })
-      .update({ state: 'approved', approved_at: ctx.app.clock.now(), approved_by: actorLabel(ctx.actor) }).returning('*');
-    await audit(trx, ctx, { action: 'payout.approve', entity: 'operator_payout', entityId: `${date}:${operatorId}`, detail: { amount: p.amount } });
+    if (p.state === 'approved')
+      throw new AppError(
+        'payout-already-approved',
+        `the payout to ${operatorId} for ${date} was approved by ${p.approvedBy}`,
+      );
+    if (p.state === 'paid')
+      throw new AppError('payout-already-paid', `the payout to ${operatorId} for ${date} was paid already`);
+    const [row] = await trx('operator_payouts')
+      .where({ clearing_date: date, operator_id: operatorId })
+      .update({ state: 'approved', approved_at: ctx.app.clock.now(), approved_by: actorLabel(ctx.actor) })
+      .returning('*');
+    await audit(trx, ctx, {
+      action: 'payout.approve',
+      entity: 'operator_payout',
+      entityId: `${date}:${operatorId}`,
+      detail: { amount: p.amount },
+    });
     return toPayout(row);
   });
 }
 
-export async function payPayout(db: Knex, ctx: RequestContext, date: string, operatorId: string, bankReference: string): Promise<{ payout: Payout; entryId: bigint | null }> {
+export async function payPayout(
+  db: Knex,
+  ctx: RequestContext,
+  date: string,
+  operatorId: string,
+  bankReference: string,
+): Promise<{ payout: Payout; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
     const p = await lockPayout(trx, date, operatorId);
-    if (p.state === 'draft') throw new AppError('payout-not-approved', `the payout to ${operatorId} for ${date} must be approved before it is paid`);
-    if (p.state === 'paid') throw new AppError('payout-already-paid', `the payout to ${operatorId} for ${date} was paid already (bank reference ${p.bankReference})`);
+    if (p.state === 'draft')
+      throw new AppError(
+        'payout-not-approved',
+        `the payout to ${operatorId} for ${date} must be approved before it is paid`,
+      );
+    if (p.state === 'paid')
+      throw new AppError(
+        'payout-already-paid',
+        `the payout to ${operatorId} for ${date} was paid already (bank reference ${p.bankReference})`,
+      );
     const actor = actorLabel(ctx.actor);
     const postings = payoutPostings(p);
     // clearing created the operator's payable account when it credited the day's share; ensured here
     // all the same, so a payout never fails on a missing account
-    if (postings.length > 0) await ensureAccounts(trx, [{ code: operatorPayableCode(operatorId), name: `Payable to road operator ${operatorId}`, kind: 'liability' }]);
-    const entryId = postings.length === 0 ? null : await postEntry(trx, {
-      kind: 'operator-payout', reference: payoutReference(date, operatorId), actor, postings,
-      memo: `payout to road operator ${operatorId} for ${date}, bank reference ${bankReference}`,
+    if (postings.length > 0)
+      await ensureAccounts(trx, [
+        { code: operatorPayableCode(operatorId), name: `Payable to road operator ${operatorId}`, kind: 'liability' },
+      ]);
+    const entryId =
+      postings.length === 0
+        ? null
+        : await postEntry(trx, {
+            kind: 'operator-payout',
+            reference: payoutReference(date, operatorId),
+            actor,
+            postings,
+            memo: `payout to road operator ${operatorId} for ${date}, bank reference ${bankReference}`,
+          });
+    const [row] = await trx('operator_payouts')
+      .where({ clearing_date: date, operator_id: operatorId })
+      .update({ state: 'paid', paid_at: ctx.app.clock.now(), paid_by: actor, bank_reference: bankReference })
+      .returning('*');
+    await audit(trx, ctx, {
+      action: 'payout.pay',
+      entity: 'operator_payout',
+      entityId: `${date}:${operatorId}`,
+      detail: { amount: p.amount, bankReference, entryId },
     });
-    const [row] = await trx('operator_payouts').where({ clearing_date: date, operator_id: operatorId })
-      .update({ state: 'paid', paid_at: ctx.app.clock.now(), paid_by: actor, bank_reference: bankReference }).returning('*');
-    await audit(trx, ctx, { action: 'payout.pay', entity: 'operator_payout', entityId: `${date}:${operatorId}`, detail: { amount: p.amount, bankReference, entryId } });
     return { payout: toPayout(row), entryId };
   });
 }

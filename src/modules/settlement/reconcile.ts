@@ -19,7 +19,14 @@ export const MISSING_AFTER_DAYS = 3;
 // one reconciliation (or import) at a time: pairs are decided over the whole table
 export const RECONCILE_LOCK = 3401_0090;
 
-export type ReconcileSummary = { matched: number; amountMismatch: number; extra: number; missing: number; found: number; exceptions: number };
+export type ReconcileSummary = {
+  matched: number;
+  amountMismatch: number;
+  extra: number;
+  missing: number;
+  found: number;
+  exceptions: number;
+};
 
 // Settled settlements and paid payouts that moved money. done_on is the centre's calendar day
 // (UTC+8 all year) of settling or paying.
@@ -96,15 +103,31 @@ returning *`;
 type ItemRow = Record<string, any>;
 
 function exceptionOf(r: ItemRow) {
-  const line = r.statement_line_id == null ? undefined : {
-    id: r.statement_line_id, importId: r.import_id, lineNo: r.line_no, valueDate: r.value_date, amount: r.actual_amount,
-    counterparty: r.counterparty, bankReference: r.bank_reference, reference: r.line_reference,
-  };
+  const line =
+    r.statement_line_id == null
+      ? undefined
+      : {
+          id: r.statement_line_id,
+          importId: r.import_id,
+          lineNo: r.line_no,
+          valueDate: r.value_date,
+          amount: r.actual_amount,
+          counterparty: r.counterparty,
+          bankReference: r.bank_reference,
+          reference: r.line_reference,
+        };
   return {
-    kind: r.exception_kind as ExceptionKind, reference: r.exception_reference as string,
+    kind: r.exception_kind as ExceptionKind,
+    reference: r.exception_reference as string,
     source: line ? `bank-statement:${line.importId}` : 'reconciliation',
     amount: (r.expected_amount ?? r.actual_amount) as bigint,
-    detail: { outcome: r.outcome, item: r.kind ? { kind: r.kind, key: r.item_key } : null, expected: r.expected_amount, actual: r.actual_amount, line },
+    detail: {
+      outcome: r.outcome,
+      item: r.kind ? { kind: r.kind, key: r.item_key } : null,
+      expected: r.expected_amount,
+      actual: r.actual_amount,
+      line,
+    },
   };
 }
 
@@ -118,5 +141,12 @@ export async function reconcile(trx: Knex.Transaction, now: Date): Promise<Recon
   const extra: ItemRow[] = (await trx.raw(EXTRA, [at])).rows;
   const missing: ItemRow[] = (await trx.raw(MISSING, [at, MISSING_AFTER_DAYS])).rows;
   const exceptions = await raiseExceptions(trx, now, [...mismatched, ...extra, ...missing].map(exceptionOf));
-  return { matched: matched.length, amountMismatch: mismatched.length, extra: extra.length, missing: missing.length, found: found.length, exceptions };
+  return {
+    matched: matched.length,
+    amountMismatch: mismatched.length,
+    extra: extra.length,
+    missing: missing.length,
+    found: found.length,
+    exceptions,
+  };
 }

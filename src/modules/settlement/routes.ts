@@ -14,23 +14,39 @@ const DECIDERS = ['finance', 'admin'] as const;
 const MAX_RANGE_DAYS = 366;
 
 const operatorId = z.string().regex(/^OP-[A-Z0-9]{2,16}$/, 'must be a road operator id (OP-…)');
-const bankReference = z.string().trim().min(1, 'the bank reference of the transfer is required').max(64).regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
+const bankReference = z
+  .string()
+  .trim()
+  .min(1, 'the bank reference of the transfer is required')
+  .max(64)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
 
 // ?date=D, or ?from=D1&to=D2 (at most a year)
 const dates = { date: isoDate.optional(), from: isoDate.optional(), to: isoDate.optional() };
 type Dates = { date?: string; from?: string; to?: string };
 function checkDates(q: Dates, ctx: z.RefinementCtx): void {
-  if (q.date !== undefined && (q.from !== undefined || q.to !== undefined)) ctx.addIssue({ code: 'custom', path: ['date'], message: 'give date, or from and to, not both' });
-  else if (q.date === undefined && (q.from === undefined || q.to === undefined)) ctx.addIssue({ code: 'custom', path: [q.from === undefined ? 'from' : 'to'], message: 'give date, or from and to' });
+  if (q.date !== undefined && (q.from !== undefined || q.to !== undefined))
+    ctx.addIssue({ code: 'custom', path: ['date'], message: 'give date, or from and to, not both' });
+  else if (q.date === undefined && (q.from === undefined || q.to === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: [q.from === undefined ? 'from' : 'to'],
+      message: 'give date, or from and to',
+    });
   else if (q.from !== undefined && q.to !== undefined) {
     if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (Date.parse(q.to) - Date.parse(q.from) >= MAX_RANGE_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RANGE_DAYS} days from from` });
+    else if (Date.parse(q.to) - Date.parse(q.from) >= MAX_RANGE_DAYS * 86_400_000)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RANGE_DAYS} days from from` });
   }
 }
 const range = (q: Dates): DateRange => (q.date ? { from: q.date, to: q.date } : { from: q.from!, to: q.to! });
 
-const settlementQuery = z.strictObject({ ...dates, state: z.enum(['draft', 'approved', 'settled']).optional() }).superRefine(checkDates);
-const payoutQuery = z.strictObject({ ...dates, state: z.enum(['draft', 'approved', 'paid']).optional() }).superRefine(checkDates);
+const settlementQuery = z
+  .strictObject({ ...dates, state: z.enum(['draft', 'approved', 'settled']).optional() })
+  .superRefine(checkDates);
+const payoutQuery = z
+  .strictObject({ ...dates, state: z.enum(['draft', 'approved', 'paid']).optional() })
+  .superRefine(checkDates);
 const exportQuery = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') });
 const dayParams = z.strictObject({ date: isoDate });
 const settlementParams = z.strictObject({ date: isoDate, network });
@@ -39,63 +55,106 @@ const transferBody = z.strictObject({ bankReference });
 
 export const settlementRoutes: RouteDef[] = [
   defineRoute({
-    method: 'get', path: '/api/v1/settlements', tag: 'settlement', roles: READERS,
-    summary: 'Province settlements of a clearing date (?date=) or dates (?from=&to=), with totals (receivable, payable, net in fen)',
+    method: 'get',
+    path: '/api/v1/settlements',
+    tag: 'settlement',
+    roles: READERS,
+    summary:
+      'Province settlements of a clearing date (?date=) or dates (?from=&to=), with totals (receivable, payable, net in fen)',
     query: settlementQuery,
     handler: async (ctx, { query }) => ok(await listSettlements(ctx.db, range(query), query.state)),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/settlements/:date/export', tag: 'settlement', roles: READERS,
+    method: 'get',
+    path: '/api/v1/settlements/:date/export',
+    tag: 'settlement',
+    roles: READERS,
     summary: 'The province settlements of a clearing date as a statement file (?format=csv|xlsx), with a totals row',
-    params: dayParams, query: exportQuery,
-    handler: async (ctx, { params, query }) => sheetResult(await settlementStatement(ctx.db, params.date), query.format),
+    params: dayParams,
+    query: exportQuery,
+    handler: async (ctx, { params, query }) =>
+      sheetResult(await settlementStatement(ctx.db, params.date), query.format),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/settlements/:date/:network', tag: 'settlement', roles: READERS,
+    method: 'get',
+    path: '/api/v1/settlements/:date/:network',
+    tag: 'settlement',
+    roles: READERS,
     summary: 'The settlement with one province for a clearing date',
     params: settlementParams,
     handler: async (ctx, { params }) => ok({ settlement: await getSettlement(ctx.db, params.date, params.network) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/settlements/:date/:network/approve', tag: 'settlement', roles: DECIDERS,
+    method: 'post',
+    path: '/api/v1/settlements/:date/:network/approve',
+    tag: 'settlement',
+    roles: DECIDERS,
     summary: 'Approve a draft settlement (409 settlement-already-approved / settlement-already-settled)',
     params: settlementParams,
-    handler: async (ctx, { params }) => ok({ settlement: await approveSettlement(ctx.db, ctx, params.date, params.network) }),
+    handler: async (ctx, { params }) =>
+      ok({ settlement: await approveSettlement(ctx.db, ctx, params.date, params.network) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/settlements/:date/:network/settle', tag: 'settlement', roles: DECIDERS,
-    summary: 'Mark an approved settlement settled with the transfer\'s bank reference; posts the bank movement (409 settlement-not-approved / settlement-already-settled)',
-    params: settlementParams, body: transferBody,
-    handler: async (ctx, { params, body }) => ok(await settleSettlement(ctx.db, ctx, params.date, params.network, body.bankReference)),
+    method: 'post',
+    path: '/api/v1/settlements/:date/:network/settle',
+    tag: 'settlement',
+    roles: DECIDERS,
+    summary:
+      "Mark an approved settlement settled with the transfer's bank reference; posts the bank movement (409 settlement-not-approved / settlement-already-settled)",
+    params: settlementParams,
+    body: transferBody,
+    handler: async (ctx, { params, body }) =>
+      ok(await settleSettlement(ctx.db, ctx, params.date, params.network, body.bankReference)),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/payouts', tag: 'settlement', roles: READERS,
+    method: 'get',
+    path: '/api/v1/payouts',
+    tag: 'settlement',
+    roles: READERS,
     summary: 'Road operator payouts of a clearing date (?date=) or dates (?from=&to=), with totals',
     query: payoutQuery,
     handler: async (ctx, { query }) => ok(await listPayouts(ctx.db, range(query), query.state)),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/payouts/:date/export', tag: 'settlement', roles: READERS,
-    summary: 'The payout statement of a clearing date (?format=csv|xlsx): per operator the amount, own-card and per-province parts; a totals row',
-    params: dayParams, query: exportQuery,
+    method: 'get',
+    path: '/api/v1/payouts/:date/export',
+    tag: 'settlement',
+    roles: READERS,
+    summary:
+      'The payout statement of a clearing date (?format=csv|xlsx): per operator the amount, own-card and per-province parts; a totals row',
+    params: dayParams,
+    query: exportQuery,
     handler: async (ctx, { params, query }) => sheetResult(await payoutStatement(ctx.db, params.date), query.format),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/payouts/:date/:operatorId', tag: 'settlement', roles: READERS,
-    summary: 'A road operator\'s payout for a clearing date with its lines by source (own-card, province:<network>)',
+    method: 'get',
+    path: '/api/v1/payouts/:date/:operatorId',
+    tag: 'settlement',
+    roles: READERS,
+    summary: "A road operator's payout for a clearing date with its lines by source (own-card, province:<network>)",
     params: payoutParams,
     handler: async (ctx, { params }) => ok(await getPayout(ctx.db, params.date, params.operatorId)),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/payouts/:date/:operatorId/approve', tag: 'settlement', roles: DECIDERS,
+    method: 'post',
+    path: '/api/v1/payouts/:date/:operatorId/approve',
+    tag: 'settlement',
+    roles: DECIDERS,
     summary: 'Approve a draft payout (409 payout-already-approved / payout-already-paid)',
     params: payoutParams,
-    handler: async (ctx, { params }) => ok({ payout: await approvePayout(ctx.db, ctx, params.date, params.operatorId) }),
+    handler: async (ctx, { params }) =>
+      ok({ payout: await approvePayout(ctx.db, ctx, params.date, params.operatorId) }),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/payouts/:date/:operatorId/pay', tag: 'settlement', roles: DECIDERS,
-    summary: 'Mark an approved payout paid with the transfer\'s bank reference; posts the bank movement (409 payout-not-approved / payout-already-paid)',
-    params: payoutParams, body: transferBody,
-    handler: async (ctx, { params, body }) => ok(await payPayout(ctx.db, ctx, params.date, params.operatorId, body.bankReference)),
+    method: 'post',
+    path: '/api/v1/payouts/:date/:operatorId/pay',
+    tag: 'settlement',
+    roles: DECIDERS,
+    summary:
+      "Mark an approved payout paid with the transfer's bank reference; posts the bank movement (409 payout-not-approved / payout-already-paid)",
+    params: payoutParams,
+    body: transferBody,
+    handler: async (ctx, { params, body }) =>
+      ok(await payPayout(ctx.db, ctx, params.date, params.operatorId, body.bankReference)),
   }),
 ];

@@ -32,7 +32,8 @@ export function toCsv(sheet: Sheet): string {
 
 function xlsxCell(c: Cell): string | number | null {
   if (typeof c !== 'bigint') return c;
-  if (c > BigInt(Number.MAX_SAFE_INTEGER) || c < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('integer out of spreadsheet range');
+  if (c > BigInt(Number.MAX_SAFE_INTEGER) || c < -BigInt(Number.MAX_SAFE_INTEGER))
+    throw new Error('integer out of spreadsheet range');
   return Number(c);
 }
 
@@ -50,7 +51,10 @@ export function xlsxStream(sheet: Sheet): Readable {
 }
 
 export function sheetResult(sheet: Sheet, format: ExportFormat): RouteResult {
-  const headers = { 'Content-Disposition': `attachment; filename="${sheet.fileName}.${format}"`, 'Cache-Control': 'no-store' };
+  const headers = {
+    'Content-Disposition': `attachment; filename="${sheet.fileName}.${format}"`,
+    'Cache-Control': 'no-store',
+  };
   if (format === 'csv') return { raw: Buffer.from(toCsv(sheet), 'utf8'), contentType: CSV_TYPE, headers };
   return { stream: xlsxStream(sheet), contentType: XLSX_TYPE, headers };
 }

@@ -9,7 +9,14 @@ export const STATEMENT_COLUMNS = ['valueDate', 'amount', 'counterparty', 'bankRe
 type Column = (typeof STATEMENT_COLUMNS)[number];
 export const MAX_STATEMENT_LINES = 20_000;
 
-export type StatementLine = { lineNo: number; valueDate: string; amount: bigint; counterparty: string; bankReference: string; reference: string };
+export type StatementLine = {
+  lineNo: number;
+  valueDate: string;
+  amount: bigint;
+  counterparty: string;
+  bankReference: string;
+  reference: string;
+};
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const COUNTERPARTY = /^(\d{4}|OP-[A-Z0-9]{2,16})$/;
@@ -27,19 +34,26 @@ export function csvFields(line: string, lineNo: number): string[] {
     if (line[i] === '"') {
       i++;
       for (;;) {
-        if (i >= line.length) throw new AppError('invalid-request', `csv line ${lineNo}: a quoted field is not closed`, `csv[${lineNo}]`);
+        if (i >= line.length)
+          throw new AppError('invalid-request', `csv line ${lineNo}: a quoted field is not closed`, `csv[${lineNo}]`);
         if (line[i] === '"') {
-          if (line[i + 1] === '"') { value += '"'; i += 2; continue; }
+          if (line[i + 1] === '"') {
+            value += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
         value += line[i++];
       }
-      if (i < line.length && line[i] !== ',') throw new AppError('invalid-request', `csv line ${lineNo}: text after a closing quote`, `csv[${lineNo}]`);
+      if (i < line.length && line[i] !== ',')
+        throw new AppError('invalid-request', `csv line ${lineNo}: text after a closing quote`, `csv[${lineNo}]`);
     } else {
       const end = line.indexOf(',', i);
       value = line.slice(i, end === -1 ? line.length : end);
-      if (value.includes('"')) throw new AppError('invalid-request', `csv line ${lineNo}: a quote inside an unquoted field`, `csv[${lineNo}]`);
+      if (value.includes('"'))
+        throw new AppError('invalid-request', `csv line ${lineNo}: a quote inside an unquoted field`, `csv[${lineNo}]`);
       i = end === -1 ? line.length : end;
     }
     fields.push(value.trim());
@@ -49,10 +63,12 @@ export function csvFields(line: string, lineNo: number): string[] {
 }
 
 function header(text: string | undefined): Column[] {
-  if (text === undefined || text.trim() === '') throw new AppError('invalid-request', 'csv line 1, header: the header line is required', 'csv[1].header');
+  if (text === undefined || text.trim() === '')
+    throw new AppError('invalid-request', 'csv line 1, header: the header line is required', 'csv[1].header');
   const names = csvFields(text, 1);
   for (const n of names) {
-    if (!(STATEMENT_COLUMNS as readonly string[]).includes(n)) throw refuse(1, 'header', `unknown column "${n.slice(0, 40)}" (expected ${STATEMENT_COLUMNS.join(',')})`);
+    if (!(STATEMENT_COLUMNS as readonly string[]).includes(n))
+      throw refuse(1, 'header', `unknown column "${n.slice(0, 40)}" (expected ${STATEMENT_COLUMNS.join(',')})`);
   }
   for (const c of STATEMENT_COLUMNS) {
     const n = names.filter((x) => x === c).length;
@@ -69,7 +85,8 @@ function text(lineNo: number, field: Column, v: string, opts: { required: boolea
 }
 
 function fen(lineNo: number, v: string): bigint {
-  if (!/^[+-]?\d{1,16}$/.test(v)) throw refuse(lineNo, 'amount', 'must be a signed integer number of fen (+ money in, - money out)');
+  if (!/^[+-]?\d{1,16}$/.test(v))
+    throw refuse(lineNo, 'amount', 'must be a signed integer number of fen (+ money in, - money out)');
   const amount = BigInt(v);
   if (amount === 0n) throw refuse(lineNo, 'amount', 'must not be zero');
   if (amount > MAX_FEN || amount < -MAX_FEN) throw refuse(lineNo, 'amount', 'out of range');
@@ -83,15 +100,26 @@ export function parseStatementCsv(csv: string): StatementLine[] {
   for (let i = 1; i < rows.length; i++) {
     const lineNo = i + 1;
     if (rows[i].trim() === '') continue; // blank lines (a trailing newline) carry nothing
-    if (lines.length === MAX_STATEMENT_LINES) throw new AppError('invalid-request', `csv: at most ${MAX_STATEMENT_LINES} statement lines per file`, 'csv');
+    if (lines.length === MAX_STATEMENT_LINES)
+      throw new AppError('invalid-request', `csv: at most ${MAX_STATEMENT_LINES} statement lines per file`, 'csv');
     const values = csvFields(rows[i], lineNo);
-    if (values.length !== columns.length) throw new AppError('invalid-request', `csv line ${lineNo}: ${values.length} fields, the header has ${columns.length}`, `csv[${lineNo}]`);
+    if (values.length !== columns.length)
+      throw new AppError(
+        'invalid-request',
+        `csv line ${lineNo}: ${values.length} fields, the header has ${columns.length}`,
+        `csv[${lineNo}]`,
+      );
     const v = Object.fromEntries(columns.map((c, k) => [c, values[k]])) as Record<Column, string>;
-    if (!isoDate.safeParse(v.valueDate).success) throw refuse(lineNo, 'valueDate', 'must be a calendar date YYYY-MM-DD');
+    if (!isoDate.safeParse(v.valueDate).success)
+      throw refuse(lineNo, 'valueDate', 'must be a calendar date YYYY-MM-DD');
     const amount = fen(lineNo, v.amount);
-    if (!COUNTERPARTY.test(v.counterparty)) throw refuse(lineNo, 'counterparty', 'must be a 4-digit network or a road operator id (OP-…)');
+    if (!COUNTERPARTY.test(v.counterparty))
+      throw refuse(lineNo, 'counterparty', 'must be a 4-digit network or a road operator id (OP-…)');
     lines.push({
-      lineNo, valueDate: v.valueDate, amount, counterparty: v.counterparty,
+      lineNo,
+      valueDate: v.valueDate,
+      amount,
+      counterparty: v.counterparty,
       bankReference: text(lineNo, 'bankReference', v.bankReference, { required: true, max: 64 }),
       reference: text(lineNo, 'reference', v.reference, { required: false, max: 100 }),
     });

@@ -13,14 +13,35 @@ import { parseStatementCsv, type StatementLine } from './statement-csv.ts';
 export type Outcome = 'matched' | 'missing' | 'extra' | 'amount-mismatch';
 export type OutcomeCounts = { matched: number; amountMismatch: number; extra: number; pending: number };
 export type StatementImport = {
-  id: bigint; fileName: string; sha256: string; importedAt: Date; importedBy: string;
-  lineCount: number; firstValueDate: string; lastValueDate: string; outcomes: OutcomeCounts;
+  id: bigint;
+  fileName: string;
+  sha256: string;
+  importedAt: Date;
+  importedBy: string;
+  lineCount: number;
+  firstValueDate: string;
+  lastValueDate: string;
+  outcomes: OutcomeCounts;
 };
 export type ReconciliationItem = {
-  id: bigint; outcome: Outcome; kind: 'settlement' | 'payout' | null; key: string | null;
-  expectedAmount: bigint | null; actualAmount: bigint | null; reconciledAt: Date;
+  id: bigint;
+  outcome: Outcome;
+  kind: 'settlement' | 'payout' | null;
+  key: string | null;
+  expectedAmount: bigint | null;
+  actualAmount: bigint | null;
+  reconciledAt: Date;
   exception: { kind: string; reference: string } | null;
-  line: { id: bigint; importId: bigint; lineNo: number; valueDate: string; amount: bigint; counterparty: string; bankReference: string; reference: string } | null;
+  line: {
+    id: bigint;
+    importId: bigint;
+    lineNo: number;
+    valueDate: string;
+    amount: bigint;
+    counterparty: string;
+    bankReference: string;
+    reference: string;
+  } | null;
 };
 
 const OUTCOME_COUNTS = `count(r.id) filter (where r.outcome = 'matched')::int as matched,
@@ -29,18 +50,39 @@ const OUTCOME_COUNTS = `count(r.id) filter (where r.outcome = 'matched')::int as
   count(l.id) filter (where r.id is null)::int as pending`;
 
 const toImport = (r: Record<string, any>): StatementImport => ({
-  id: r.id, fileName: r.file_name, sha256: Buffer.from(r.file_sha256).toString('hex'), importedAt: r.imported_at, importedBy: r.imported_by,
-  lineCount: r.line_count, firstValueDate: r.first_value_date, lastValueDate: r.last_value_date,
+  id: r.id,
+  fileName: r.file_name,
+  sha256: Buffer.from(r.file_sha256).toString('hex'),
+  importedAt: r.imported_at,
+  importedBy: r.imported_by,
+  lineCount: r.line_count,
+  firstValueDate: r.first_value_date,
+  lastValueDate: r.last_value_date,
   outcomes: { matched: r.matched, amountMismatch: r.amount_mismatch, extra: r.extra, pending: r.pending },
 });
 
 const toItem = (r: Record<string, any>): ReconciliationItem => ({
-  id: r.id, outcome: r.outcome, kind: r.kind, key: r.item_key, expectedAmount: r.expected_amount, actualAmount: r.actual_amount, reconciledAt: r.reconciled_at,
+  id: r.id,
+  outcome: r.outcome,
+  kind: r.kind,
+  key: r.item_key,
+  expectedAmount: r.expected_amount,
+  actualAmount: r.actual_amount,
+  reconciledAt: r.reconciled_at,
   exception: r.exception_kind ? { kind: r.exception_kind, reference: r.exception_reference } : null,
-  line: r.line_id == null ? null : {
-    id: r.line_id, importId: r.import_id, lineNo: r.line_no, valueDate: r.value_date, amount: r.line_amount,
-    counterparty: r.counterparty, bankReference: r.bank_reference, reference: r.line_reference,
-  },
+  line:
+    r.line_id == null
+      ? null
+      : {
+          id: r.line_id,
+          importId: r.import_id,
+          lineNo: r.line_no,
+          valueDate: r.value_date,
+          amount: r.line_amount,
+          counterparty: r.counterparty,
+          bankReference: r.bank_reference,
+          reference: r.line_reference,
+        },
 });
 
 function importsQuery(db: Knex) {
@@ -51,7 +93,10 @@ function importsQuery(db: Knex) {
     .select('i.*', db.raw(OUTCOME_COUNTS));
 }
 
-export async function listStatementImports(db: Knex, page: { limit: number; offset: number }): Promise<StatementImport[]> {
+export async function listStatementImports(
+  db: Knex,
+  page: { limit: number; offset: number },
+): Promise<StatementImport[]> {
   return (await importsQuery(db).orderBy('i.id', 'desc').limit(page.limit).offset(page.offset)).map(toImport);
 }
 
@@ -61,18 +106,41 @@ async function findImport(db: Knex, id: bigint): Promise<StatementImport> {
   return toImport(row);
 }
 
-const ITEM_COLUMNS = ['r.*', 'l.id as line_id', 'l.import_id', 'l.line_no', 'l.value_date', 'l.amount as line_amount', 'l.counterparty', 'l.bank_reference', 'l.reference as line_reference'];
+const ITEM_COLUMNS = [
+  'r.*',
+  'l.id as line_id',
+  'l.import_id',
+  'l.line_no',
+  'l.value_date',
+  'l.amount as line_amount',
+  'l.counterparty',
+  'l.bank_reference',
+  'l.reference as line_reference',
+];
 
-export async function getStatementImport(db: Knex, id: bigint): Promise<{ import: StatementImport; lines: ReconciliationItem[] }> {
+export async function getStatementImport(
+  db: Knex,
+  id: bigint,
+): Promise<{ import: StatementImport; lines: ReconciliationItem[] }> {
   const found = await findImport(db, id);
-  const rows = await db('bank_statement_lines as l').leftJoin('reconciliation_items as r', 'r.statement_line_id', 'l.id')
-    .where('l.import_id', String(id)).orderBy('l.line_no').select(ITEM_COLUMNS);
+  const rows = await db('bank_statement_lines as l')
+    .leftJoin('reconciliation_items as r', 'r.statement_line_id', 'l.id')
+    .where('l.import_id', String(id))
+    .orderBy('l.line_no')
+    .select(ITEM_COLUMNS);
   return { import: found, lines: rows.map(toItem) };
 }
 
-export async function listReconciliationItems(db: Knex, q: { outcome?: Outcome; kind?: 'settlement' | 'payout'; limit: number; offset: number }): Promise<ReconciliationItem[]> {
-  const query = db('reconciliation_items as r').leftJoin('bank_statement_lines as l', 'l.id', 'r.statement_line_id')
-    .orderBy('r.id', 'desc').limit(q.limit).offset(q.offset).select(ITEM_COLUMNS);
+export async function listReconciliationItems(
+  db: Knex,
+  q: { outcome?: Outcome; kind?: 'settlement' | 'payout'; limit: number; offset: number },
+): Promise<ReconciliationItem[]> {
+  const query = db('reconciliation_items as r')
+    .leftJoin('bank_statement_lines as l', 'l.id', 'r.statement_line_id')
+    .orderBy('r.id', 'desc')
+    .limit(q.limit)
+    .offset(q.offset)
+    .select(ITEM_COLUMNS);
   if (q.outcome) query.where('r.outcome', q.outcome);
   if (q.kind) query.where('r.kind', q.kind);
   return (await query).map(toItem);
@@ -84,13 +152,25 @@ async function insertLines(trx: Knex.Transaction, importId: bigint, lines: State
     `insert into bank_statement_lines (import_id, line_no, value_date, amount, counterparty, bank_reference, reference)
      select ?::bigint, v.* from unnest(?::int[], ?::date[], ?::bigint[], ?::text[], ?::text[], ?::text[])
        as v(line_no, value_date, amount, counterparty, bank_reference, reference)`,
-    [String(importId), col((l) => l.lineNo), col((l) => l.valueDate), col((l) => l.amount.toString()), col((l) => l.counterparty), col((l) => l.bankReference), col((l) => l.reference)],
+    [
+      String(importId),
+      col((l) => l.lineNo),
+      col((l) => l.valueDate),
+      col((l) => l.amount.toString()),
+      col((l) => l.counterparty),
+      col((l) => l.bankReference),
+      col((l) => l.reference),
+    ],
   );
 }
 
 export type ImportResult = { duplicate: boolean; import: StatementImport; reconciliation: ReconcileSummary | null };
 
-export async function importStatement(db: Knex, ctx: RequestContext, input: { fileName: string; csv: string }): Promise<ImportResult> {
+export async function importStatement(
+  db: Knex,
+  ctx: RequestContext,
+  input: { fileName: string; csv: string },
+): Promise<ImportResult> {
   const lines = parseStatementCsv(input.csv);
   const sha256 = createHash('sha256').update(input.csv, 'utf8').digest();
   return inTransaction(db, async (trx) => {
@@ -99,13 +179,25 @@ export async function importStatement(db: Knex, ctx: RequestContext, input: { fi
     const first = await trx('bank_statement_imports').where({ file_sha256: sha256 }).first('id');
     if (first) return { duplicate: true, import: await findImport(trx, first.id), reconciliation: null };
     const dates = lines.map((l) => l.valueDate).sort();
-    const [row] = await trx('bank_statement_imports').insert({
-      file_name: input.fileName, file_sha256: sha256, imported_at: ctx.app.clock.now(), imported_by: actorLabel(ctx.actor),
-      line_count: lines.length, first_value_date: dates[0], last_value_date: dates[dates.length - 1],
-    }).returning('id');
+    const [row] = await trx('bank_statement_imports')
+      .insert({
+        file_name: input.fileName,
+        file_sha256: sha256,
+        imported_at: ctx.app.clock.now(),
+        imported_by: actorLabel(ctx.actor),
+        line_count: lines.length,
+        first_value_date: dates[0],
+        last_value_date: dates[dates.length - 1],
+      })
+      .returning('id');
     await insertLines(trx, row.id, lines);
     const reconciliation = await reconcile(trx, ctx.app.clock.now());
-    await audit(trx, ctx, { action: 'bank-statement.import', entity: 'bank_statement_import', entityId: row.id, detail: { fileName: input.fileName, sha256: sha256.toString('hex'), lines: lines.length, reconciliation } });
+    await audit(trx, ctx, {
+      action: 'bank-statement.import',
+      entity: 'bank_statement_import',
+      entityId: row.id,
+      detail: { fileName: input.fileName, sha256: sha256.toString('hex'), lines: lines.length, reconciliation },
+    });
     return { duplicate: false, import: await findImport(trx, row.id), reconciliation };
   });
 }
@@ -115,7 +207,13 @@ export async function runReconciliation(db: Knex, ctx: RequestContext): Promise<
   return inTransaction(db, async (trx) => {
     const summary = await reconcile(trx, ctx.app.clock.now());
     const changed = summary.matched + summary.amountMismatch + summary.extra + summary.missing + summary.found;
-    if (changed > 0) await audit(trx, ctx, { action: 'reconciliation.run', entity: 'reconciliation', entityId: 'clearing-bank', detail: summary });
+    if (changed > 0)
+      await audit(trx, ctx, {
+        action: 'reconciliation.run',
+        entity: 'reconciliation',
+        entityId: 'clearing-bank',
+        detail: summary,
+      });
     return summary;
   });
 }

@@ -5,7 +5,12 @@
 // another process's publish reaches a lane at most a second later (its next poll, a minute on).
 import type { Knex } from 'knex';
 
-export type ListHead = { current: number; publishedAt: string | null; prunedThrough: number; fullRequested: ReadonlySet<string> };
+export type ListHead = {
+  current: number;
+  publishedAt: string | null;
+  prunedThrough: number;
+  fullRequested: ReadonlySet<string>;
+};
 
 const TTL_MS = 1000;
 let cached: { head: ListHead; at: number } | null = null;
@@ -22,17 +27,23 @@ export async function listHead(db: Knex): Promise<ListHead> {
   if (!loading) {
     const started = generation;
     loading = (async () => {
-      const { rows: [r] } = await db.raw(`select v.version, v.published_at, s.pruned_through,
+      const {
+        rows: [r],
+      } = await db.raw(`select v.version, v.published_at, s.pruned_through,
         (select coalesce(array_agg(lane_id), '{}') from status_list_lanes where full_requested_at is not null) as lanes
         from status_list_state s left join lateral (select version, published_at from status_list_versions order by version desc limit 1) v on true`);
       const head: ListHead = {
-        current: Number(r.version ?? 0), publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
-        prunedThrough: Number(r.pruned_through), fullRequested: new Set<string>(r.lanes),
+        current: Number(r.version ?? 0),
+        publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
+        prunedThrough: Number(r.pruned_through),
+        fullRequested: new Set<string>(r.lanes),
       };
       // a read that raced with a local publish is used once, not kept
       if (started === generation) cached = { head, at: Date.now() };
       return head;
-    })().finally(() => { loading = null; });
+    })().finally(() => {
+      loading = null;
+    });
   }
   return loading;
 }

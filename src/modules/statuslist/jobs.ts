@@ -22,22 +22,33 @@ export const publishSlot = intervalSlot;
 // What one tick does; exported so a test can run exactly the tick.
 export async function publisherTick(app: AppContext): Promise<Published | null> {
   const published = await publishNow(app.db, app, null);
-  if (published) app.log.info({ version: published.version, changed: published.changed, total: published.total }, 'status list published');
+  if (published)
+    app.log.info(
+      { version: published.version, changed: published.changed, total: published.total },
+      'status list published',
+    );
   return published;
 }
 
 export async function dailyRun(app: AppContext): Promise<void> {
   const pruned = await pruneDeltas(app.db, app.clock.now(), app.config.statusList.deltaRetentionDays);
   const snapshot = await buildSnapshot(app, 'system');
-  app.log.info({ prunedThrough: pruned.prunedThrough, prunedRows: pruned.rows, snapshot: snapshot?.version ?? null }, 'status list daily run');
+  app.log.info(
+    { prunedThrough: pruned.prunedThrough, prunedRows: pruned.rows, snapshot: snapshot?.version ?? null },
+    'status list daily run',
+  );
 }
 
 export function registerStatuslistJobs(app: AppContext): Schedule[] {
   const seconds = app.config.statusList.publishIntervalSeconds;
-  app.queue.process(PUBLISH, async () => { await publisherTick(app); });
+  app.queue.process(PUBLISH, async () => {
+    await publisherTick(app);
+  });
   app.queue.process(DAILY, async () => dailyRun(app));
   // on demand (a supervisor): the same build, off the request
-  app.queue.process(SNAPSHOT, async (data) => { await buildSnapshot(app, String(data.requestedBy ?? 'system')); });
+  app.queue.process(SNAPSHOT, async (data) => {
+    await buildSnapshot(app, String(data.requestedBy ?? 'system'));
+  });
   return [
     { name: PUBLISH, cron: publishCron(seconds), slot: publishSlot(seconds) },
     { name: DAILY, cron: '0 30 2 * * *', slot: (at) => at.toISOString().slice(0, 10) },

@@ -19,10 +19,14 @@ let loadingRegistry: Promise<Set<string>> | null = null;
 
 async function registeredLanes(db: Knex): Promise<Set<string>> {
   if (registry && Date.now() - registry.at < REGISTRY_TTL_MS) return registry.ids;
-  loadingRegistry ??= listLanes(db).then((lanes) => {
-    registry = { ids: new Set(lanes.map((l) => l.id)), at: Date.now() };
-    return registry.ids;
-  }).finally(() => { loadingRegistry = null; });
+  loadingRegistry ??= listLanes(db)
+    .then((lanes) => {
+      registry = { ids: new Set(lanes.map((l) => l.id)), at: Date.now() };
+      return registry.ids;
+    })
+    .finally(() => {
+      loadingRegistry = null;
+    });
   return loadingRegistry;
 }
 
@@ -39,32 +43,56 @@ async function assertKnownLane(db: Knex, laneId: string): Promise<void> {
   ids.add(laneId);
 }
 
-export const packageOptions = (app: AppContext): PackageOptions => ({ maxStreams: app.config.statusList.maxStreams, deltaCacheBytes: app.config.statusList.deltaCacheMb * 2 ** 20 });
+export const packageOptions = (app: AppContext): PackageOptions => ({
+  maxStreams: app.config.statusList.maxStreams,
+  deltaCacheBytes: app.config.statusList.deltaCacheMb * 2 ** 20,
+});
 
 export async function ensureSigner(app: AppContext): Promise<void> {
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
 }
 
 // A package as a route result: 304 with the version, or the NDJSON stream (gzip when accepted).
-export async function listResult(app: AppContext, req: ListRequest): Promise<RouteResult & { kind?: 'full' | 'delta'; version: number }> {
+export async function listResult(
+  app: AppContext,
+  req: ListRequest,
+): Promise<RouteResult & { kind?: 'full' | 'delta'; version: number }> {
   await ensureSigner(app);
   const pkg = await openListPackage(app.db, app.keys, req, packageOptions(app));
   if (pkg.notModified) return { status: 304, headers: { 'X-List-Version': String(pkg.version) }, version: pkg.version };
   return {
-    stream: pkg.stream, compress: true, contentType: NDJSON, kind: pkg.header.kind, version: pkg.header.version,
-    headers: { 'X-List-Version': String(pkg.header.version), 'X-List-Kind': pkg.header.kind, 'Cache-Control': 'no-store' },
+    stream: pkg.stream,
+    compress: true,
+    contentType: NDJSON,
+    kind: pkg.header.kind,
+    version: pkg.header.version,
+    headers: {
+      'X-List-Version': String(pkg.header.version),
+      'X-List-Kind': pkg.header.kind,
+      'Cache-Control': 'no-store',
+    },
   };
 }
 
-export async function pullForLane(ctx: RequestContext, laneId: string, since: number | undefined): Promise<RouteResult> {
+export async function pullForLane(
+  ctx: RequestContext,
+  laneId: string,
+  since: number | undefined,
+): Promise<RouteResult> {
   assertOwnLane(ctx, laneId);
   await assertKnownLane(ctx.db, laneId);
   const head = await listHead(ctx.db);
   const forceFull = head.fullRequested.has(laneId);
-  if (!forceFull && since !== undefined && since === head.current) return { status: 304, headers: { 'X-List-Version': String(since) } };
+  if (!forceFull && since !== undefined && since === head.current)
+    return { status: 304, headers: { 'X-List-Version': String(since) } };
   const result = await listResult(ctx.app, { since, forceFull });
   // the request stands until a heartbeat shows this full list (or a newer one) applied
-  if (forceFull && result.kind === 'full') await ctx.db('status_list_lanes').where({ lane_id: laneId }).whereNotNull('full_requested_at').update({ full_served_version: result.version });
+  if (forceFull && result.kind === 'full')
+    await ctx
+      .db('status_list_lanes')
+      .where({ lane_id: laneId })
+      .whereNotNull('full_requested_at')
+      .update({ full_served_version: result.version });
   const { kind: _kind, version: _version, ...rest } = result;
   return rest;
 }
@@ -74,19 +102,36 @@ export type Heartbeat = { listVersion: number; appliedAt: string; pendingUploads
 export async function recordHeartbeat(db: Knex, ctx: RequestContext, laneId: string, hb: Heartbeat): Promise<void> {
   assertOwnLane(ctx, laneId);
   await assertKnownLane(db, laneId);
-  if (hb.listVersion > (await currentVersion(db))) throw invalid('listVersion', `version ${hb.listVersion} has not been published`);
-  const before = await db('status_list_lanes').where({ lane_id: laneId }).forUpdate().first('full_requested_at', 'full_served_version');
-  const fullApplied = before?.full_requested_at && before.full_served_version !== null && hb.listVersion >= before.full_served_version;
+  if (hb.listVersion > (await currentVersion(db)))
+    throw invalid('listVersion', `version ${hb.listVersion} has not been published`);
+  const before = await db('status_list_lanes')
+    .where({ lane_id: laneId })
+    .forUpdate()
+    .first('full_requested_at', 'full_served_version');
+  const fullApplied =
+    before?.full_requested_at && before.full_served_version !== null && hb.listVersion >= before.full_served_version;
   const row = {
-    lane_id: laneId, applied_version: hb.listVersion, applied_at: new Date(hb.appliedAt), heartbeat_at: ctx.app.clock.now(),
-    pending_uploads: hb.pendingUploads ?? null, software: hb.software ?? null,
+    lane_id: laneId,
+    applied_version: hb.listVersion,
+    applied_at: new Date(hb.appliedAt),
+    heartbeat_at: ctx.app.clock.now(),
+    pending_uploads: hb.pendingUploads ?? null,
+    software: hb.software ?? null,
     ...(fullApplied ? { full_requested_at: null, full_requested_by: null, full_served_version: null } : {}),
   };
-  await db('status_list_lanes').insert(row).onConflict('lane_id').merge(Object.keys(row).filter((k) => k !== 'lane_id'));
+  await db('status_list_lanes')
+    .insert(row)
+    .onConflict('lane_id')
+    .merge(Object.keys(row).filter((k) => k !== 'lane_id'));
   // heartbeats are telemetry (one a minute per lane) and are not audited; the end of a
   // supervisor's full-list request is
   if (fullApplied) {
-    await audit(db, ctx, { action: 'status-list.full-applied', entity: 'lane', entityId: laneId, detail: { version: hb.listVersion } });
+    await audit(db, ctx, {
+      action: 'status-list.full-applied',
+      entity: 'lane',
+      entityId: laneId,
+      detail: { version: hb.listVersion },
+    });
     forgetListHead();
   }
 }

@@ -11,13 +11,22 @@ export const sinceQuery = z.strictObject({ since: z.coerce.number().int().min(0)
 
 export const laneRoutes: RouteDef[] = [
   defineRoute({
-    method: 'get', path: '/api/v1/lanes/:laneId/status-list', tag: 'lanes', roles: ['lane'],
-    summary: 'The status list since a version: 304 when current, else NDJSON (delta, or full when since is absent, unknown or too old), signed; gzip on Accept-Encoding',
-    params: z.strictObject({ laneId: laneIdParam }), query: sinceQuery,
+    method: 'get',
+    path: '/api/v1/lanes/:laneId/status-list',
+    tag: 'lanes',
+    roles: ['lane'],
+    summary:
+      'The status list since a version: 304 when current, else NDJSON (delta, or full when since is absent, unknown or too old), signed; gzip on Accept-Encoding',
+    params: z.strictObject({ laneId: laneIdParam }),
+    query: sinceQuery,
     handler: async (ctx, { params, query }) => pullForLane(ctx, params.laneId, query.since),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/lanes/:laneId/heartbeat', tag: 'lanes', roles: ['lane'], status: 204,
+    method: 'post',
+    path: '/api/v1/lanes/:laneId/heartbeat',
+    tag: 'lanes',
+    roles: ['lane'],
+    status: 204,
     summary: 'The lane reports the list version it has applied',
     params: z.strictObject({ laneId: laneIdParam }),
     body: z.strictObject({
@@ -32,11 +41,17 @@ export const laneRoutes: RouteDef[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/status-list/certificate', tag: 'status-list', roles: [...USER_ROLES, 'lane', 'province', 'bank'],
+    method: 'get',
+    path: '/api/v1/status-list/certificate',
+    tag: 'status-list',
+    roles: [...USER_ROLES, 'lane', 'province', 'bank'],
     summary: 'PEM chain lanes verify list signatures with: the status-list signing certificate, then the centre CA',
     handler: async (ctx) => {
       await ensureSigner(ctx.app);
-      return { raw: ctx.app.keys.statusListCertificatePem() + ctx.app.keys.caCertificatePem(), contentType: 'application/x-pem-file' };
+      return {
+        raw: ctx.app.keys.statusListCertificatePem() + ctx.app.keys.caCertificatePem(),
+        contentType: 'application/x-pem-file',
+      };
     },
   }),
 ];

@@ -5,12 +5,26 @@ import { createHash } from 'node:crypto';
 import { invalid } from '../../platform/http/errors.ts';
 import { MEDIUM_ID, type ListAction, type Medium } from './reasons.ts';
 
-export type PackageHeader = { kind: 'full' | 'delta'; from: number; version: number; publishedAt: string | null; count: number };
+export type PackageHeader = {
+  kind: 'full' | 'delta';
+  from: number;
+  version: number;
+  publishedAt: string | null;
+  count: number;
+};
 export type PackageLine = { medium: Medium; id: string; issuer: string; reason: number; action: ListAction };
-export type ParsedPackage = { header: PackageHeader; headerLine: string; lines: PackageLine[]; sha256: string; signature: string; digestMatches: boolean };
+export type ParsedPackage = {
+  header: PackageHeader;
+  headerLine: string;
+  lines: PackageLine[];
+  sha256: string;
+  signature: string;
+  digestMatches: boolean;
+};
 
 const FIELD = 'list';
-const isInt = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
+const isInt = (v: unknown, min: number, max: number) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
 
 function json(text: string, where: string): Record<string, unknown> {
   try {
@@ -25,26 +39,35 @@ function json(text: string, where: string): Record<string, unknown> {
 function exactKeys(o: Record<string, unknown>, keys: string[], where: string): void {
   const extra = Object.keys(o).filter((k) => !keys.includes(k));
   const missing = keys.filter((k) => !(k in o));
-  if (extra.length || missing.length) throw invalid(FIELD, `${where}: ${missing.length ? `missing ${missing.join(', ')}` : `unknown field ${extra[0]}`}`);
+  if (extra.length || missing.length)
+    throw invalid(FIELD, `${where}: ${missing.length ? `missing ${missing.join(', ')}` : `unknown field ${extra[0]}`}`);
 }
 
 function header(o: Record<string, unknown>): PackageHeader {
   exactKeys(o, ['kind', 'from', 'version', 'publishedAt', 'count'], 'header');
   if (o.kind !== 'full' && o.kind !== 'delta') throw invalid(FIELD, 'header.kind must be full or delta');
   if (!isInt(o.version, 1, Number.MAX_SAFE_INTEGER)) throw invalid(FIELD, 'header.version must be a positive integer');
-  if (!isInt(o.from, 0, Number.MAX_SAFE_INTEGER) || (o.kind === 'delta' ? (o.from as number) >= (o.version as number) : o.from !== 0)) throw invalid(FIELD, 'header.from must be 0 for a full list and below version for a delta');
+  if (
+    !isInt(o.from, 0, Number.MAX_SAFE_INTEGER) ||
+    (o.kind === 'delta' ? (o.from as number) >= (o.version as number) : o.from !== 0)
+  )
+    throw invalid(FIELD, 'header.from must be 0 for a full list and below version for a delta');
   if (!isInt(o.count, 0, 10_000_000)) throw invalid(FIELD, 'header.count must be a non-negative integer');
-  if (o.publishedAt !== null && (typeof o.publishedAt !== 'string' || Number.isNaN(Date.parse(o.publishedAt)))) throw invalid(FIELD, 'header.publishedAt must be a time');
+  if (o.publishedAt !== null && (typeof o.publishedAt !== 'string' || Number.isNaN(Date.parse(o.publishedAt))))
+    throw invalid(FIELD, 'header.publishedAt must be a time');
   return o as PackageHeader;
 }
 
 function entry(o: Record<string, unknown>, where: string, kind: 'full' | 'delta'): PackageLine {
   exactKeys(o, ['medium', 'id', 'issuer', 'reason', 'action'], where);
   if (o.medium !== 'card' && o.medium !== 'obu') throw invalid(FIELD, `${where}.medium must be card or obu`);
-  if (typeof o.id !== 'string' || !MEDIUM_ID[o.medium].test(o.id)) throw invalid(FIELD, `${where}.id is not a ${o.medium} number`);
-  if (typeof o.issuer !== 'string' || !/^\d{4}$/.test(o.issuer) || !o.id.startsWith(o.issuer)) throw invalid(FIELD, `${where}.issuer must be the network id the number begins with`);
+  if (typeof o.id !== 'string' || !MEDIUM_ID[o.medium].test(o.id))
+    throw invalid(FIELD, `${where}.id is not a ${o.medium} number`);
+  if (typeof o.issuer !== 'string' || !/^\d{4}$/.test(o.issuer) || !o.id.startsWith(o.issuer))
+    throw invalid(FIELD, `${where}.issuer must be the network id the number begins with`);
   if (!isInt(o.reason, 1, 999)) throw invalid(FIELD, `${where}.reason must be 1..999`);
-  if (o.action !== 'enter' && (o.action !== 'leave' || kind === 'full')) throw invalid(FIELD, `${where}.action must be enter${kind === 'delta' ? ' or leave' : ' in a full list'}`);
+  if (o.action !== 'enter' && (o.action !== 'leave' || kind === 'full'))
+    throw invalid(FIELD, `${where}.action must be enter${kind === 'delta' ? ' or leave' : ' in a full list'}`);
   return o as PackageLine;
 }
 
@@ -68,8 +91,10 @@ export function parsePackage(text: string): ParsedPackage {
   });
   const t = json(text.slice(lastStart, -1), 'trailer');
   exactKeys(t, ['sha256', 'signature'], 'trailer');
-  if (typeof t.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(t.sha256)) throw invalid(FIELD, 'trailer.sha256 must be 64 lower-case hex characters');
-  if (typeof t.signature !== 'string' || t.signature.length === 0) throw invalid(FIELD, 'trailer.signature must be base64');
+  if (typeof t.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(t.sha256))
+    throw invalid(FIELD, 'trailer.sha256 must be 64 lower-case hex characters');
+  if (typeof t.signature !== 'string' || t.signature.length === 0)
+    throw invalid(FIELD, 'trailer.signature must be base64');
   const digest = createHash('sha256').update(Buffer.from(body, 'utf8')).digest('hex');
   return { header: h, headerLine, lines, sha256: t.sha256, signature: t.signature, digestMatches: digest === t.sha256 };
 }

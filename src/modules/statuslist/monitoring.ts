@@ -8,43 +8,83 @@ import { listLanes } from '../lanes/network.ts';
 import { countOpen } from './changes.ts';
 
 export type LaneDelivery = {
-  laneId: string; stationId: number; stationName: string;
-  appliedVersion: number | null; versionsBehind: number; secondsBehind: number; behind: boolean;
-  lastHeartbeatAt: Date | null; appliedAt: Date | null; software: string | null; fullListRequested: boolean;
+  laneId: string;
+  stationId: number;
+  stationName: string;
+  appliedVersion: number | null;
+  versionsBehind: number;
+  secondsBehind: number;
+  behind: boolean;
+  lastHeartbeatAt: Date | null;
+  appliedAt: Date | null;
+  software: string | null;
+  fullListRequested: boolean;
 };
 
 export type Distribution = {
-  at: Date; currentVersion: number; publishedAt: Date | null; thresholdSeconds: number;
-  summary: { lanes: number; current: number; lagging: number; behind: number; neverReported: number; oldestAppliedVersion: number | null; maxSecondsBehind: number; byVersion: Array<{ version: number | null; lanes: number }> };
+  at: Date;
+  currentVersion: number;
+  publishedAt: Date | null;
+  thresholdSeconds: number;
+  summary: {
+    lanes: number;
+    current: number;
+    lagging: number;
+    behind: number;
+    neverReported: number;
+    oldestAppliedVersion: number | null;
+    maxSecondsBehind: number;
+    byVersion: Array<{ version: number | null; lanes: number }>;
+  };
   lanes: LaneDelivery[];
 };
 
 export async function distribution(db: Knex, at: Date, thresholdSeconds: number): Promise<Distribution> {
   const lanes = await listLanes(db);
-  const [cur] = (await db.raw('select version, published_at from status_list_versions order by version desc limit 1')).rows;
+  const [cur] = (await db.raw('select version, published_at from status_list_versions order by version desc limit 1'))
+    .rows;
   const current = Number(cur?.version ?? 0);
   // the first version a lane is missing tells since when it has been out of date (versions are gapless)
   const states = new Map<string, Record<string, any>>(
-    (await db.raw(`select s.*, v.published_at as missing_since from status_list_lanes s
-      left join status_list_versions v on v.version = coalesce(s.applied_version, 0) + 1`)).rows.map((r: Record<string, any>) => [r.lane_id, r]),
+    (
+      await db.raw(`select s.*, v.published_at as missing_since from status_list_lanes s
+      left join status_list_versions v on v.version = coalesce(s.applied_version, 0) + 1`)
+    ).rows.map((r: Record<string, any>) => [r.lane_id, r]),
   );
-  const firstVersion = current > 0 ? (await db('status_list_versions').where({ version: 1 }).first('published_at'))?.published_at ?? null : null;
+  const firstVersion =
+    current > 0
+      ? ((await db('status_list_versions').where({ version: 1 }).first('published_at'))?.published_at ?? null)
+      : null;
   const rows: LaneDelivery[] = lanes.map((l) => {
     const s = states.get(l.id);
     const applied = s?.applied_version ?? null;
-    const missingSince: Date | null = applied !== null && applied >= current ? null : (s ? s.missing_since : firstVersion);
-    const secondsBehind = missingSince ? Math.max(0, Math.floor((at.getTime() - new Date(missingSince).getTime()) / 1000)) : 0;
+    const missingSince: Date | null =
+      applied !== null && applied >= current ? null : s ? s.missing_since : firstVersion;
+    const secondsBehind = missingSince
+      ? Math.max(0, Math.floor((at.getTime() - new Date(missingSince).getTime()) / 1000))
+      : 0;
     return {
-      laneId: l.id, stationId: l.stationId, stationName: l.stationName,
-      appliedVersion: applied, versionsBehind: Math.max(0, current - (applied ?? 0)), secondsBehind, behind: secondsBehind > thresholdSeconds,
-      lastHeartbeatAt: s?.heartbeat_at ?? null, appliedAt: s?.applied_at ?? null, software: s?.software ?? null, fullListRequested: Boolean(s?.full_requested_at),
+      laneId: l.id,
+      stationId: l.stationId,
+      stationName: l.stationName,
+      appliedVersion: applied,
+      versionsBehind: Math.max(0, current - (applied ?? 0)),
+      secondsBehind,
+      behind: secondsBehind > thresholdSeconds,
+      lastHeartbeatAt: s?.heartbeat_at ?? null,
+      appliedAt: s?.applied_at ?? null,
+      software: s?.software ?? null,
+      fullListRequested: Boolean(s?.full_requested_at),
     };
   });
   const byVersion = new Map<number | null, number>();
   for (const r of rows) byVersion.set(r.appliedVersion, (byVersion.get(r.appliedVersion) ?? 0) + 1);
   const applied = rows.map((r) => r.appliedVersion).filter((v): v is number => v !== null);
   return {
-    at, currentVersion: current, publishedAt: cur?.published_at ?? null, thresholdSeconds,
+    at,
+    currentVersion: current,
+    publishedAt: cur?.published_at ?? null,
+    thresholdSeconds,
     summary: {
       lanes: rows.length,
       current: rows.filter((r) => r.versionsBehind === 0).length,
@@ -53,7 +93,9 @@ export async function distribution(db: Knex, at: Date, thresholdSeconds: number)
       neverReported: rows.filter((r) => r.appliedVersion === null).length,
       oldestAppliedVersion: applied.length ? Math.min(...applied) : null,
       maxSecondsBehind: rows.reduce((m, r) => Math.max(m, r.secondsBehind), 0),
-      byVersion: [...byVersion.entries()].map(([version, n]) => ({ version, lanes: n })).sort((a, b) => (b.version ?? -1) - (a.version ?? -1)),
+      byVersion: [...byVersion.entries()]
+        .map(([version, n]) => ({ version, lanes: n }))
+        .sort((a, b) => (b.version ?? -1) - (a.version ?? -1)),
     },
     lanes: rows,
   };
@@ -63,14 +105,26 @@ export async function distribution(db: Knex, at: Date, thresholdSeconds: number)
 export function registerStatuslistMetrics(app: AppContext, registry: client.Registry): void {
   // the registry reads gauges in parallel: each waits for the one refresh of this scrape
   let inflight: Promise<void> | null = null;
-  const refresh = () => (inflight ??= collect().finally(() => { inflight = null; }));
-  const g = (name: string, help: string, labelNames: string[] = []) => new client.Gauge({ name, help, labelNames, registers: [registry], collect: refresh });
+  const refresh = () =>
+    (inflight ??= collect().finally(() => {
+      inflight = null;
+    }));
+  const g = (name: string, help: string, labelNames: string[] = []) =>
+    new client.Gauge({ name, help, labelNames, registers: [registry], collect: refresh });
   const version = g('etc_status_list_version', 'Current status-list version');
   const entries = g('etc_status_list_entries', 'Listed ids in the current version (all issuers)');
   const open = g('etc_status_list_open_changes', 'Changes not yet published, by state', ['state']);
-  const lanes = g('etc_status_list_lanes', 'Lanes by delivery state: current, lagging (behind, under the threshold), behind (flagged), never_reported', ['state']);
+  const lanes = g(
+    'etc_status_list_lanes',
+    'Lanes by delivery state: current, lagging (behind, under the threshold), behind (flagged), never_reported',
+    ['state'],
+  );
   const laneVersions = g('etc_status_list_lane_versions_behind', 'Versions a lane is behind the current one', ['lane']);
-  const laneSeconds = g('etc_status_list_lane_seconds_behind', 'Seconds since a lane first missed a version (0 when current)', ['lane']);
+  const laneSeconds = g(
+    'etc_status_list_lane_seconds_behind',
+    'Seconds since a lane first missed a version (0 when current)',
+    ['lane'],
+  );
   const laneBehind = g('etc_status_list_lane_behind', '1 when the lane is behind by more than the threshold', ['lane']);
   async function collect(): Promise<void> {
     try {

@@ -12,14 +12,21 @@ import { AppError } from '../../platform/http/errors.ts';
 import { listHead } from './head.ts';
 import type { KeyService } from '../keys/index.ts';
 
-export type ListHeader = { kind: 'full' | 'delta'; from: number; version: number; publishedAt: string | null; count: number };
+export type ListHeader = {
+  kind: 'full' | 'delta';
+  from: number;
+  version: number;
+  publishedAt: string | null;
+  count: number;
+};
 export type ListRequest = { since?: number; forceFull?: boolean; issuer?: string };
-export type ListPackage = { notModified: true; version: number } | { notModified: false; header: ListHeader; stream: Readable };
+export type ListPackage =
+  { notModified: true; version: number } | { notModified: false; header: ListHeader; stream: Readable };
 
 const FULL_PAGE = 20_000;
 const DELTA_FETCH = 5_000;
 const DEADLINE_MS = 15 * 60_000; // a lane that stops reading must not hold a connection for ever
-const NL = "chr(10)";
+const NL = 'chr(10)';
 const ENTER_TAIL = ',"action":"enter"}\n'; // inside an SQL string literal: a real newline
 const line = (action: string) =>
   `'{"medium":"' || medium || '","id":"' || medium_id || '","issuer":"' || issuer || '","reason":' || reason || ',"action":"' || ${action} || '"}' || ${NL}`;
@@ -35,7 +42,10 @@ export async function currentVersion(db: Knex): Promise<number> {
 function issuerRange(issuer: string | undefined): { sql: string; bindings: string[] } {
   // card and OBU numbers begin with the issuer's network id: one issuer is one key range
   if (!issuer) return { sql: '', bindings: [] };
-  return { sql: ' and medium_id >= ? and medium_id < ?', bindings: [issuer, String(Number(issuer) + 1).padStart(4, '0')] };
+  return {
+    sql: ' and medium_id >= ? and medium_id < ?',
+    bindings: [issuer, String(Number(issuer) + 1).padStart(4, '0')],
+  };
 }
 
 // The net effect of the versions (from, to], one line per id in (medium, id) order: an id's last
@@ -64,14 +74,22 @@ function deltaSql(from: number, to: number, issuer: string | undefined): { sql: 
 
 // Pages of the primary key, each a single text built by PostgreSQL. The next page is asked for
 // before this one is handed on, so the database builds it while this process gzips and sends.
-async function* fullLines(trx: Knex.Transaction, issuer: string | undefined): AsyncGenerator<{ text: string; n: number }> {
+async function* fullLines(
+  trx: Knex.Transaction,
+  issuer: string | undefined,
+): AsyncGenerator<{ text: string; n: number }> {
   const range = issuerRange(issuer);
   // the aggregate takes its rows in the order of the ordered subquery under it (nothing else in
   // the plan could reorder them), which spares a sort per page; the tests check the order
   const page = async (medium: 'card' | 'obu', after: string): Promise<{ text: string; n: number; last: string }> => {
-    const { rows: [r] } = await trx.raw(`select coalesce(string_agg(line, ''), '') as text, count(*) as n, max(medium_id) as last
+    const {
+      rows: [r],
+    } = await trx.raw(
+      `select coalesce(string_agg(line, ''), '') as text, count(*) as n, max(medium_id) as last
       from (select medium_id, '{"medium":"${medium}","id":"' || medium_id || '","issuer":"' || issuer || '","reason":' || reason || '${ENTER_TAIL}' as line
-            from status_list_entries where medium = ? and medium_id > ?${range.sql} order by medium_id limit ?) t`, [medium, after, ...range.bindings, FULL_PAGE]);
+            from status_list_entries where medium = ? and medium_id > ?${range.sql} order by medium_id limit ?) t`,
+      [medium, after, ...range.bindings, FULL_PAGE],
+    );
     return { text: r.text, n: Number(r.n), last: r.last };
   };
   for (const medium of ['card', 'obu'] as const) {
@@ -85,7 +103,12 @@ async function* fullLines(trx: Knex.Transaction, issuer: string | undefined): As
   }
 }
 
-export async function* deltaLines(trx: Knex.Transaction, from: number, to: number, issuer: string | undefined): AsyncGenerator<{ text: string; n: number }> {
+export async function* deltaLines(
+  trx: Knex.Transaction,
+  from: number,
+  to: number,
+  issuer: string | undefined,
+): AsyncGenerator<{ text: string; n: number }> {
   const q = deltaSql(from, to, issuer);
   await trx.raw(`declare sl_delta no scroll cursor for ${q.sql}`, q.bindings);
   for (;;) {
@@ -133,9 +156,14 @@ type Quick = { valid: boolean; n: number; text: string };
 // delta cut by a concurrent prune is noticed (and answered with a full list instead).
 export async function quickDelta(db: Knex, since: number, to: number, issuer: string | undefined): Promise<Quick> {
   const q = deltaSql(since, to, issuer);
-  const { rows: [r] } = await db.raw(`select (select pruned_through from status_list_state) as pruned, count(*) as n,
+  const {
+    rows: [r],
+  } = await db.raw(
+    `select (select pruned_through from status_list_state) as pruned, count(*) as n,
       coalesce(string_agg(line, '' order by medium, medium_id), '') as text
-    from (${q.sql} limit ?) x`, [...q.bindings, SMALL_DELTA + 1]);
+    from (${q.sql} limit ?) x`,
+    [...q.bindings, SMALL_DELTA + 1],
+  );
   return { valid: since >= Number(r.pruned), n: Number(r.n), text: r.text };
 }
 
@@ -149,7 +177,12 @@ function signedPackage(keys: KeyService, header: ListHeader, text: string): Buff
 export type PackageOptions = { maxStreams: number; deltaCacheBytes: number };
 
 // Decides and opens the package for a pull: not modified, a delta, or a full list.
-export async function openListPackage(db: Knex, keys: KeyService, req: ListRequest, opts: PackageOptions): Promise<ListPackage> {
+export async function openListPackage(
+  db: Knex,
+  keys: KeyService,
+  req: ListRequest,
+  opts: PackageOptions,
+): Promise<ListPackage> {
   // the common cases without holding a connection: nothing new, or a small delta
   if (!req.forceFull && req.since !== undefined && req.since >= 1) {
     const head = await listHead(db);
@@ -157,10 +190,21 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
     if (req.since < head.current && req.since >= head.prunedThrough) {
       const key = `${req.since}:${head.current}:${req.issuer ?? '*'}`;
       const hit = opts.deltaCacheBytes > 0 ? cached(db, key) : undefined;
-      if (hit) return { notModified: false, header: JSON.parse(hit.subarray(0, hit.indexOf(10)).toString()), stream: Readable.from([hit]) };
+      if (hit)
+        return {
+          notModified: false,
+          header: JSON.parse(hit.subarray(0, hit.indexOf(10)).toString()),
+          stream: Readable.from([hit]),
+        };
       const q = await quickDelta(db, req.since, head.current, req.issuer);
       if (q.valid && q.n <= SMALL_DELTA) {
-        const header: ListHeader = { kind: 'delta', from: req.since, version: head.current, publishedAt: head.publishedAt, count: q.n };
+        const header: ListHeader = {
+          kind: 'delta',
+          from: req.since,
+          version: head.current,
+          publishedAt: head.publishedAt,
+          count: q.n,
+        };
         const bytes = signedPackage(keys, header, q.text);
         if (opts.deltaCacheBytes > 0) remember(db, key, bytes, opts.deltaCacheBytes);
         return { notModified: false, header, stream: Readable.from([bytes]) };
@@ -168,7 +212,8 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
     }
   }
   const maxStreams = opts.maxStreams;
-  if (active >= maxStreams) throw new AppError('unavailable', 'too many status-list downloads in progress; retry shortly');
+  if (active >= maxStreams)
+    throw new AppError('unavailable', 'too many status-list downloads in progress; retry shortly');
   active++;
   let trx: Knex.Transaction | undefined;
   let handedOver = false;
@@ -181,7 +226,8 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
     const current = Number(st.version ?? 0);
     const since = req.since;
     if (!req.forceFull && since === current) return { notModified: true, version: current };
-    const delta = !req.forceFull && since !== undefined && since >= 1 && since < current && since >= Number(st.pruned_through);
+    const delta =
+      !req.forceFull && since !== undefined && since >= 1 && since < current && since >= Number(st.pruned_through);
     let count: number;
     if (delta) {
       const q = deltaSql(since!, current, req.issuer);
@@ -190,12 +236,21 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
     } else {
       count = Number((req.issuer ? st.own_total : st.total) ?? 0);
     }
-    const header: ListHeader = { kind: delta ? 'delta' : 'full', from: delta ? since! : 0, version: current, publishedAt: st.published_at ? new Date(st.published_at).toISOString() : null, count };
+    const header: ListHeader = {
+      kind: delta ? 'delta' : 'full',
+      from: delta ? since! : 0,
+      version: current,
+      publishedAt: st.published_at ? new Date(st.published_at).toISOString() : null,
+      count,
+    };
     const lines = delta ? deltaLines(trx, since!, current, req.issuer) : fullLines(trx, req.issuer);
     const stream = Readable.from(signed(keys, header, lines), { objectMode: false });
     // however the stream ends (done, failed, the lane hung up), the transaction and the slot go
     const owned = trx;
-    const timer = setTimeout(() => stream.destroy(new Error('status-list download deadline passed')), DEADLINE_MS).unref();
+    const timer = setTimeout(
+      () => stream.destroy(new Error('status-list download deadline passed')),
+      DEADLINE_MS,
+    ).unref();
     stream.once('close', () => {
       clearTimeout(timer);
       active--;
@@ -211,7 +266,11 @@ export async function openListPackage(db: Knex, keys: KeyService, req: ListReque
   }
 }
 
-async function* signed(keys: KeyService, header: ListHeader, lines: AsyncGenerator<{ text: string; n: number }>): AsyncGenerator<Buffer> {
+async function* signed(
+  keys: KeyService,
+  header: ListHeader,
+  lines: AsyncGenerator<{ text: string; n: number }>,
+): AsyncGenerator<Buffer> {
   const headerLine = JSON.stringify(header);
   yield Buffer.from(headerLine + '\n');
   const digest = createHash('sha256');
@@ -223,7 +282,8 @@ async function* signed(keys: KeyService, header: ListHeader, lines: AsyncGenerat
     yield bytes;
   }
   // a count that disagrees with the lines must not be signed: the lane gets a cut body and retries
-  if (n !== header.count) throw new Error(`status list v${header.version}: header says ${header.count} entries, ${n} streamed`);
+  if (n !== header.count)
+    throw new Error(`status list v${header.version}: header says ${header.count} entries, ${n} streamed`);
   const sha256 = digest.digest('hex');
   yield Buffer.from(JSON.stringify({ sha256, signature: keys.signStatusList(`${headerLine}\n${sha256}`) }) + '\n');
 }

@@ -13,12 +13,23 @@ import { applyRules } from './rules.ts';
 const PUBLISH_LOCK = 3401_0041;
 
 export type Published = {
-  version: number; publishedAt: Date; changes: number; changed: number; entered: number; removed: number; total: number; ownTotal: number;
+  version: number;
+  publishedAt: Date;
+  changes: number;
+  changed: number;
+  entered: number;
+  removed: number;
+  total: number;
+  ownTotal: number;
 };
 
 const num = (v: unknown) => Number(v ?? 0);
 
-async function rows(trx: Knex.Transaction, sql: string, bindings: readonly unknown[] = []): Promise<Array<Record<string, any>>> {
+async function rows(
+  trx: Knex.Transaction,
+  sql: string,
+  bindings: readonly unknown[] = [],
+): Promise<Array<Record<string, any>>> {
   return (await trx.raw(sql, bindings as Knex.RawBinding[])).rows;
 }
 
@@ -45,13 +56,21 @@ async function stageBatch(trx: Knex.Transaction): Promise<number> {
 }
 
 async function applyCauses(trx: Knex.Transaction, version: number): Promise<void> {
-  await trx.raw('delete from status_list_causes c using sl_whole w where c.medium = w.medium and c.medium_id = w.medium_id');
-  await trx.raw(`insert into status_list_causes (medium, medium_id, reason, issuer, since_version)
-    select medium, medium_id, reason, issuer, ?::int from sl_whole where action = 'enter' on conflict do nothing`, [version]);
+  await trx.raw(
+    'delete from status_list_causes c using sl_whole w where c.medium = w.medium and c.medium_id = w.medium_id',
+  );
+  await trx.raw(
+    `insert into status_list_causes (medium, medium_id, reason, issuer, since_version)
+    select medium, medium_id, reason, issuer, ?::int from sl_whole where action = 'enter' on conflict do nothing`,
+    [version],
+  );
   await trx.raw(`delete from status_list_causes c using sl_reason r
     where r.action = 'leave' and c.medium = r.medium and c.medium_id = r.medium_id and c.reason = r.reason`);
-  await trx.raw(`insert into status_list_causes (medium, medium_id, reason, issuer, since_version)
-    select medium, medium_id, reason, issuer, ?::int from sl_reason where action = 'enter' on conflict do nothing`, [version]);
+  await trx.raw(
+    `insert into status_list_causes (medium, medium_id, reason, issuer, since_version)
+    select medium, medium_id, reason, issuer, ?::int from sl_reason where action = 'enter' on conflict do nothing`,
+    [version],
+  );
 }
 
 // The version's delta rows (effective changes only), then the entries lanes hold.
@@ -63,19 +82,28 @@ async function applyEntries(trx: Knex.Transaction, version: number): Promise<voi
     left join status_list_reasons r on r.medium = c.medium and r.reason = c.reason
     order by c.medium, c.medium_id, coalesce(r.priority, 1000), c.reason`);
   await trx.raw('analyze sl_new');
-  await trx.raw(`insert into status_list_deltas (version, medium, medium_id, issuer, action, reason, was_listed)
+  await trx.raw(
+    `insert into status_list_deltas (version, medium, medium_id, issuer, action, reason, was_listed)
     select ?::int, n.medium, n.medium_id, n.issuer, 'enter', n.reason, e.medium is not null
       from sl_new n left join status_list_entries e on e.medium = n.medium and e.medium_id = n.medium_id
       where e.reason is distinct from n.reason
     union all
     select ?::int, e.medium, e.medium_id, e.issuer, 'leave', e.reason, true
       from sl_touched t join status_list_entries e on e.medium = t.medium and e.medium_id = t.medium_id
-      where not exists (select 1 from sl_new n where n.medium = t.medium and n.medium_id = t.medium_id)`, [version, version]);
-  await trx.raw(`delete from status_list_entries e using status_list_deltas d
-    where d.version = ? and d.action = 'leave' and e.medium = d.medium and e.medium_id = d.medium_id`, [version]);
-  await trx.raw(`insert into status_list_entries (medium, medium_id, issuer, reason, version)
+      where not exists (select 1 from sl_new n where n.medium = t.medium and n.medium_id = t.medium_id)`,
+    [version, version],
+  );
+  await trx.raw(
+    `delete from status_list_entries e using status_list_deltas d
+    where d.version = ? and d.action = 'leave' and e.medium = d.medium and e.medium_id = d.medium_id`,
+    [version],
+  );
+  await trx.raw(
+    `insert into status_list_entries (medium, medium_id, issuer, reason, version)
     select medium, medium_id, issuer, reason, version from status_list_deltas where version = ? and action = 'enter'
-    on conflict (medium, medium_id) do update set reason = excluded.reason, version = excluded.version`, [version]);
+    on conflict (medium, medium_id) do update set reason = excluded.reason, version = excluded.version`,
+    [version],
+  );
 }
 
 // Seals the pending changes into a new version; null when nothing is pending (no empty versions).
@@ -84,22 +112,58 @@ export async function seal(db: Knex, at: Date, by: string, ownNetwork: string): 
     await trx.raw('select pg_advisory_xact_lock(?)', [PUBLISH_LOCK]);
     const changes = await stageBatch(trx);
     if (changes === 0) return null;
-    const [prev] = await rows(trx, 'select version, total, own_total from status_list_versions order by version desc limit 1');
+    const [prev] = await rows(
+      trx,
+      'select version, total, own_total from status_list_versions order by version desc limit 1',
+    );
     const version = num(prev?.version) + 1;
-    await trx('status_list_versions').insert({ version, published_at: at, published_by: by, changed: 0, entered: 0, removed: 0, total: 0, own_total: 0 });
+    await trx('status_list_versions').insert({
+      version,
+      published_at: at,
+      published_by: by,
+      changed: 0,
+      entered: 0,
+      removed: 0,
+      total: 0,
+      own_total: 0,
+    });
     await applyCauses(trx, version);
     await applyEntries(trx, version);
-    const [c] = await rows(trx, `select count(*) as changed,
+    const [c] = await rows(
+      trx,
+      `select count(*) as changed,
         count(*) filter (where action = 'enter' and not was_listed) as entered,
         count(*) filter (where action = 'leave') as removed,
         count(*) filter (where action = 'enter' and not was_listed and issuer = ?) as own_entered,
         count(*) filter (where action = 'leave' and issuer = ?) as own_removed
-      from status_list_deltas where version = ?`, [ownNetwork, ownNetwork, version]);
+      from status_list_deltas where version = ?`,
+      [ownNetwork, ownNetwork, version],
+    );
     const total = num(prev?.total) + num(c.entered) - num(c.removed);
     const ownTotal = num(prev?.own_total) + num(c.own_entered) - num(c.own_removed);
-    await trx('status_list_versions').where({ version }).update({ changed: num(c.changed), entered: num(c.entered), removed: num(c.removed), total, own_total: ownTotal });
-    await trx.raw(`update status_list_changes s set state = 'published', version = ? from sl_batch b where s.id = b.id`, [version]);
-    return { version, publishedAt: at, changes, changed: num(c.changed), entered: num(c.entered), removed: num(c.removed), total, ownTotal };
+    await trx('status_list_versions')
+      .where({ version })
+      .update({
+        changed: num(c.changed),
+        entered: num(c.entered),
+        removed: num(c.removed),
+        total,
+        own_total: ownTotal,
+      });
+    await trx.raw(
+      `update status_list_changes s set state = 'published', version = ? from sl_batch b where s.id = b.id`,
+      [version],
+    );
+    return {
+      version,
+      publishedAt: at,
+      changes,
+      changed: num(c.changed),
+      entered: num(c.entered),
+      removed: num(c.removed),
+      total,
+      ownTotal,
+    };
   });
   if (published) forgetListHead();
   return published;
@@ -112,7 +176,12 @@ export async function publishNow(db: Knex, app: AppContext, ctx: RequestContext 
   const published = await inTransaction(db, async (trx) => {
     const published = await seal(trx, app.clock.now(), ctx ? actorLabel(ctx.actor) : 'system', app.config.network);
     if (published) {
-      await audit(trx, ctx, { action: 'status-list.publish', entity: 'status-list-version', entityId: String(published.version), detail: { ...published, publishedAt: published.publishedAt.toISOString() } });
+      await audit(trx, ctx, {
+        action: 'status-list.publish',
+        entity: 'status-list-version',
+        entityId: String(published.version),
+        detail: { ...published, publishedAt: published.publishedAt.toISOString() },
+      });
     }
     return published;
   });

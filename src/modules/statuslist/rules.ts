@@ -15,8 +15,13 @@ export const CONSUMER = 'statuslist';
 const BATCH = 500;
 
 export type ListEvent = {
-  at: Date; medium: Medium; mediumId: string; customerId: bigint; event: string;
-  payload?: Record<string, unknown>; eventId?: bigint;
+  at: Date;
+  medium: Medium;
+  mediumId: string;
+  customerId: bigint;
+  event: string;
+  payload?: Record<string, unknown>;
+  eventId?: bigint;
 };
 
 type HoldLookup = (customerId: bigint) => Promise<boolean>;
@@ -36,23 +41,59 @@ function holdLookup(trx: Knex): HoldLookup {
 async function applyEvent(trx: Knex, config: Config, e: ListEvent, holdOf: HoldLookup): Promise<ChangeView | null> {
   const effect = ruleFor(e.medium, e.event, e.payload ?? {}, config.statusList.lowBalanceFen);
   if (!effect || !MEDIUM_ID[e.medium].test(e.mediumId)) return null;
-  const base = { medium: e.medium, mediumId: e.mediumId, reason: effect.reason, source: 'rule' as const, customerId: e.customerId, event: e.event, eventId: e.eventId ?? null, at: e.at, by: 'system' };
+  const base = {
+    medium: e.medium,
+    mediumId: e.mediumId,
+    reason: effect.reason,
+    source: 'rule' as const,
+    customerId: e.customerId,
+    event: e.event,
+    eventId: e.eventId ?? null,
+    at: e.at,
+    by: 'system',
+  };
   if (effect.action === 'leave') {
-    for (const id of await discardHeldEnters(trx, e.medium, e.mediumId, effect.reason, e.at, `superseded by ${e.event}`)) {
-      await audit(trx, null, { action: 'status-list.discard', entity: 'status-list-change', entityId: id, detail: { supersededBy: e.event } });
+    for (const id of await discardHeldEnters(
+      trx,
+      e.medium,
+      e.mediumId,
+      effect.reason,
+      e.at,
+      `superseded by ${e.event}`,
+    )) {
+      await audit(trx, null, {
+        action: 'status-list.discard',
+        entity: 'status-list-change',
+        entityId: id,
+        detail: { supersededBy: e.event },
+      });
     }
     // nothing to take off: a resume of a card whose suspension was never listed, a repeat
     if (!(await intendedListed(trx, e.medium, e.mediumId, effect.reason))) return null;
     const change = await insertChange(trx, { ...base, action: 'leave', state: 'pending' });
-    await audit(trx, null, { action: 'status-list.change', entity: 'status-list-change', entityId: change.id, detail: { medium: e.medium, mediumId: e.mediumId, action: 'leave', reason: effect.reason, event: e.event } });
+    await audit(trx, null, {
+      action: 'status-list.change',
+      entity: 'status-list-change',
+      entityId: change.id,
+      detail: { medium: e.medium, mediumId: e.mediumId, action: 'leave', reason: effect.reason, event: e.event },
+    });
     return change;
   }
   if (await intendedListed(trx, e.medium, e.mediumId, effect.reason)) return null;
   const held = await holdOf(e.customerId);
   const change = await insertChange(trx, { ...base, action: 'enter', state: held ? 'held' : 'pending' });
   await audit(trx, null, {
-    action: held ? 'status-list.hold' : 'status-list.change', entity: 'status-list-change', entityId: change.id,
-    detail: { medium: e.medium, mediumId: e.mediumId, action: 'enter', reason: effect.reason, event: e.event, customerId: e.customerId },
+    action: held ? 'status-list.hold' : 'status-list.change',
+    entity: 'status-list-change',
+    entityId: change.id,
+    detail: {
+      medium: e.medium,
+      mediumId: e.mediumId,
+      action: 'enter',
+      reason: effect.reason,
+      event: e.event,
+      customerId: e.customerId,
+    },
   });
   return change;
 }
@@ -60,11 +101,23 @@ async function applyEvent(trx: Knex, config: Config, e: ListEvent, holdOf: HoldL
 // For other modules (clearing raises overdraft, lane ingest or top-up the purse balance), in their
 // own transaction: { event: 'account-overdrawn' | 'account-covered' } or { event: 'purse-balance',
 // payload: { balance } } (listed below ETC_LIST_LOW_BALANCE_FEN when that rule is on).
-export async function raiseListEvent(trx: Knex.Transaction, config: Config, e: ListEvent & { event: AccountEventName }): Promise<ChangeView | null> {
+export async function raiseListEvent(
+  trx: Knex.Transaction,
+  config: Config,
+  e: ListEvent & { event: AccountEventName },
+): Promise<ChangeView | null> {
   return applyEvent(trx, config, e, holdLookup(trx));
 }
 
-const fromOutbox = (o: LifecycleEvent): ListEvent => ({ at: o.at, medium: o.medium, mediumId: o.mediumId, customerId: o.customerId, event: o.event, payload: o.payload, eventId: o.id });
+const fromOutbox = (o: LifecycleEvent): ListEvent => ({
+  at: o.at,
+  medium: o.medium,
+  mediumId: o.mediumId,
+  customerId: o.customerId,
+  event: o.event,
+  payload: o.payload,
+  eventId: o.id,
+});
 
 // Consumes every life-cycle event not yet consumed by the status list. Returns the changes made.
 export async function applyRules(db: Knex, config: Config): Promise<number> {

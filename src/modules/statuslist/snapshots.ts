@@ -17,23 +17,52 @@ import { currentVersion, openListPackage } from './packages.ts';
 
 const KEEP_FILES = 3;
 
-export type SnapshotView = { version: number; builtAt: Date; requestedBy: string; entries: number; sha256: string; signature: string; bytes: number; file: string };
+export type SnapshotView = {
+  version: number;
+  builtAt: Date;
+  requestedBy: string;
+  entries: number;
+  sha256: string;
+  signature: string;
+  bytes: number;
+  file: string;
+};
 
 const toSnapshot = (r: Record<string, any>): SnapshotView => ({
-  version: r.version, builtAt: r.built_at, requestedBy: r.requested_by, entries: Number(r.entries), sha256: r.sha256, signature: r.signature, bytes: Number(r.bytes), file: r.file,
+  version: r.version,
+  builtAt: r.built_at,
+  requestedBy: r.requested_by,
+  entries: Number(r.entries),
+  sha256: r.sha256,
+  signature: r.signature,
+  bytes: Number(r.bytes),
+  file: r.file,
 });
 
-export async function pruneDeltas(db: Knex, at: Date, retentionDays: number): Promise<{ prunedThrough: number; rows: number }> {
+export async function pruneDeltas(
+  db: Knex,
+  at: Date,
+  retentionDays: number,
+): Promise<{ prunedThrough: number; rows: number }> {
   return inTransaction(db, async (trx) => {
     const state = await trx('status_list_state').forUpdate().first('pruned_through');
-    const [{ v }] = (await trx.raw('select coalesce(max(version), 0) as v from status_list_versions where published_at < ?', [new Date(at.getTime() - retentionDays * 86_400_000)])).rows;
+    const [{ v }] = (
+      await trx.raw('select coalesce(max(version), 0) as v from status_list_versions where published_at < ?', [
+        new Date(at.getTime() - retentionDays * 86_400_000),
+      ])
+    ).rows;
     const through = Number(v);
     if (through <= state.pruned_through) return { prunedThrough: state.pruned_through, rows: 0 };
     const deleted = await trx.raw('delete from status_list_deltas where version <= ?', [through]);
     const rows = Number(deleted.rowCount ?? 0);
     await trx('status_list_state').update({ pruned_through: through });
     forgetListHead();
-    await audit(trx, null, { action: 'status-list.prune', entity: 'status-list-version', entityId: String(through), detail: { rows, retentionDays } });
+    await audit(trx, null, {
+      action: 'status-list.prune',
+      entity: 'status-list-version',
+      entityId: String(through),
+      detail: { rows, retentionDays },
+    });
     return { prunedThrough: through, rows };
   });
 }
@@ -61,19 +90,44 @@ export async function buildSnapshot(app: AppContext, requestedBy: string): Promi
   const name = `status-list-${app.config.network}-full-v${pkg.header.version}.ndjson.gz`;
   const keep = { text: '' };
   let bytes = 0;
-  const count = new Transform({ transform(chunk: Buffer, _e, cb) { bytes += chunk.length; cb(null, chunk); } });
+  const count = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
   await pipeline(pkg.stream, count, tail(keep), createGzip({ level: 6 }), createWriteStream(join(dir, name + '.part')));
   renameSync(join(dir, name + '.part'), join(dir, name));
   const trailer = JSON.parse(keep.text.trimEnd().split('\n').pop()!) as { sha256: string; signature: string };
   const snapshot = await inTransaction(app.db, async (trx) => {
-    const [row] = await trx('status_list_snapshots').insert({
-      version: pkg.header.version, built_at: app.clock.now(), requested_by: requestedBy, entries: pkg.header.count, sha256: trailer.sha256, signature: trailer.signature, bytes, file: join(dir, name),
-    }).onConflict('version').ignore().returning('*');
-    if (row) await audit(trx, null, { action: 'status-list.snapshot', entity: 'status-list-version', entityId: String(pkg.header.version), detail: { entries: pkg.header.count, bytes, file: name, requestedBy } });
-    return row ? toSnapshot(row) : toSnapshot(await trx('status_list_snapshots').where({ version: pkg.header.version }).first());
+    const [row] = await trx('status_list_snapshots')
+      .insert({
+        version: pkg.header.version,
+        built_at: app.clock.now(),
+        requested_by: requestedBy,
+        entries: pkg.header.count,
+        sha256: trailer.sha256,
+        signature: trailer.signature,
+        bytes,
+        file: join(dir, name),
+      })
+      .onConflict('version')
+      .ignore()
+      .returning('*');
+    if (row)
+      await audit(trx, null, {
+        action: 'status-list.snapshot',
+        entity: 'status-list-version',
+        entityId: String(pkg.header.version),
+        detail: { entries: pkg.header.count, bytes, file: name, requestedBy },
+      });
+    return row
+      ? toSnapshot(row)
+      : toSnapshot(await trx('status_list_snapshots').where({ version: pkg.header.version }).first());
   });
   // older files go; their rows stay as the record of what was published
-  const files = readdirSync(dir).filter((f) => f.startsWith(`status-list-${app.config.network}-full-v`) && f.endsWith('.ndjson.gz'))
+  const files = readdirSync(dir)
+    .filter((f) => f.startsWith(`status-list-${app.config.network}-full-v`) && f.endsWith('.ndjson.gz'))
     .sort((a, b) => Number(/v(\d+)/.exec(b)![1]) - Number(/v(\d+)/.exec(a)![1]));
   for (const f of files.slice(KEEP_FILES)) rmSync(join(dir, f), { force: true });
   return snapshot;

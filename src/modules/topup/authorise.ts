@@ -15,7 +15,9 @@ import { inFlightLoad, insertLoad, type Load } from './load-repo.ts';
 import { settleTorn } from './torn.ts';
 
 export type LoadRequest = {
-  cardNo: string; amount: bigint; terminalId: string;
+  cardNo: string;
+  amount: bigint;
+  terminalId: string;
   card: { balance: bigint; onlineSeq: number; keyVersion: number; algId: number; random: string; mac1: string };
   payment: { method: 'bank-account' | 'cash' | 'pos' | 'carry-over'; reference?: string };
 };
@@ -28,7 +30,12 @@ function channelOf(ctx: RequestContext): 'bank' | 'counter' {
 
 function checkPayment(channel: 'bank' | 'counter', method: LoadRequest['payment']['method']): void {
   const ok = channel === 'bank' ? method === 'bank-account' : method !== 'bank-account';
-  if (!ok) throw new AppError('invalid-request', `payment.method: ${channel === 'bank' ? 'a bank pays by bank-account' : 'the counter takes cash, pos or carry-over'}`, 'payment.method');
+  if (!ok)
+    throw new AppError(
+      'invalid-request',
+      `payment.method: ${channel === 'bank' ? 'a bank pays by bank-account' : 'the counter takes cash, pos or carry-over'}`,
+      'payment.method',
+    );
 }
 
 export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequest): Promise<Authorised> {
@@ -37,32 +44,77 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
   const { config, keys, clock } = ctx.app;
   return inTransaction(db, async (trx) => {
     const card = await lockCard(trx, req.cardNo);
-    if (card.cardType !== 22) throw new AppError('card-not-loadable', `card ${card.cardNo} is a debit-account card: nothing to load`);
-    if (card.status !== CARD_STATUS.normal) throw new AppError('card-not-loadable', `card ${card.cardNo} is ${card.statusName}`);
+    if (card.cardType !== 22)
+      throw new AppError('card-not-loadable', `card ${card.cardNo} is a debit-account card: nothing to load`);
+    if (card.status !== CARD_STATUS.normal)
+      throw new AppError('card-not-loadable', `card ${card.cardNo} is ${card.statusName}`);
     const limit = config.loadLimits[channel];
-    if (req.amount <= 0n || req.amount > limit) throw new AppError('amount-out-of-range', `amount must be 1..${limit} fen on the ${channel} channel`, 'amount');
-    if (req.card.balance + req.amount > config.cardLimit) throw new AppError('amount-out-of-range', `the balance after the load would pass the card limit of ${config.cardLimit} fen`, 'amount');
+    if (req.amount <= 0n || req.amount > limit)
+      throw new AppError('amount-out-of-range', `amount must be 1..${limit} fen on the ${channel} channel`, 'amount');
+    if (req.card.balance + req.amount > config.cardLimit)
+      throw new AppError(
+        'amount-out-of-range',
+        `the balance after the load would pass the card limit of ${config.cardLimit} fen`,
+        'amount',
+      );
     const serial8 = Buffer.from(card.cardNo.slice(4), 'hex');
-    const session = { serial8, keyVersion: req.card.keyVersion, random: req.card.random, onlineSeq: req.card.onlineSeq, amount: req.amount, terminalId: req.terminalId };
-    if (!keys.hasKeys('load', req.card.keyVersion) || !keys.verifyLoadMac1({ ...session, balance: req.card.balance, mac1: req.card.mac1 })) {
+    const session = {
+      serial8,
+      keyVersion: req.card.keyVersion,
+      random: req.card.random,
+      onlineSeq: req.card.onlineSeq,
+      amount: req.amount,
+      terminalId: req.terminalId,
+    };
+    if (
+      !keys.hasKeys('load', req.card.keyVersion) ||
+      !keys.verifyLoadMac1({ ...session, balance: req.card.balance, mac1: req.card.mac1 })
+    ) {
       throw new AppError('mac1-invalid', 'MAC1 does not verify: the card data was altered or the card is not genuine');
     }
     // MAC1 authenticates the card's balance and online sequence: from here they are evidence
-    if (req.card.onlineSeq < card.lastOnlineSeq) throw new AppError('mac1-invalid', 'the card data is older than the centre\'s record of this card (a replayed message?)');
+    if (req.card.onlineSeq < card.lastOnlineSeq)
+      throw new AppError(
+        'mac1-invalid',
+        "the card data is older than the centre's record of this card (a replayed message?)",
+      );
     const now = clock.now();
     const actor = actorLabel(ctx.actor);
     const inFlight = await inFlightLoad(trx, card.cardNo);
     let fundedBy: Load | null = null;
     if (inFlight) {
       if (inFlight.random === req.card.random && inFlight.onlineSeq === req.card.onlineSeq) {
-        throw new AppError('load-in-flight', `load ${inFlight.id} is in flight for this card session; confirm or reverse it`);
+        throw new AppError(
+          'load-in-flight',
+          `load ${inFlight.id} is in flight for this card session; confirm or reverse it`,
+        );
       }
       const reauthorise = inFlight.channel === 'counter' && channel === 'counter' && inFlight.amount === req.amount;
-      const outcome = await settleTorn(trx, now, inFlight, { balance: req.card.balance, onlineSeq: req.card.onlineSeq }, actor, keys, reauthorise);
+      const outcome = await settleTorn(
+        trx,
+        now,
+        inFlight,
+        { balance: req.card.balance, onlineSeq: req.card.onlineSeq },
+        actor,
+        keys,
+        reauthorise,
+      );
       if (outcome === 'reauthorised') fundedBy = inFlight;
     } else if (req.card.onlineSeq > card.lastOnlineSeq) {
       // the card was credited in a way the centre has no record of: a person must look
-      await raiseExceptions(trx, now, [{ kind: 'load-unexplained-online-seq', reference: `${card.cardNo}:${req.card.onlineSeq}`, source: 'topup', detail: { cardNo: card.cardNo, known: card.lastOnlineSeq, reported: req.card.onlineSeq, balance: req.card.balance } }]);
+      await raiseExceptions(trx, now, [
+        {
+          kind: 'load-unexplained-online-seq',
+          reference: `${card.cardNo}:${req.card.onlineSeq}`,
+          source: 'topup',
+          detail: {
+            cardNo: card.cardNo,
+            known: card.lastOnlineSeq,
+            reported: req.card.onlineSeq,
+            balance: req.card.balance,
+          },
+        },
+      ]);
     }
 
     const { hostDate, hostTime } = hostDateTime(now);
@@ -77,26 +129,76 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
       carryId = await reserveCarry(trx, card.cardNo, req.amount);
       payer = 'balance-carry';
     } else {
-      payer = channel === 'bank' ? bankSettlementCode(ctx.actor.id) : req.payment.method === 'cash' ? 'counter-cash' : 'counter-pos';
+      payer =
+        channel === 'bank'
+          ? bankSettlementCode(ctx.actor.id)
+          : req.payment.method === 'cash'
+            ? 'counter-cash'
+            : 'counter-pos';
     }
-    await insertLoad(trx, {
-      id, card_no: card.cardNo, channel, client_id: channel === 'bank' ? ctx.actor.id : null, actor,
-      payment_method: fundedBy ? 'reauthorisation' : req.payment.method, payment_reference: req.payment.reference ?? null, payer_account: payer,
-      amount: req.amount, terminal_id: req.terminalId, balance_before: req.card.balance, online_seq: req.card.onlineSeq,
-      key_version: req.card.keyVersion, alg_id: req.card.algId, random: req.card.random, mac1: req.card.mac1,
-      host_date: hostDate, host_time: hostTime, mac2, status: 'authorised', funded_by: fundedBy?.id ?? null, carry_id: carryId,
-      created_at: now, updated_at: now,
-    }, [
-      { from: null, to: 'requested', actor, reason: 'MAC1 verified', detail: { amount: req.amount, payment: req.payment.method } },
-      { from: 'requested', to: 'authorised', actor, reason: fundedBy ? `re-authorised without a second payment (load ${fundedBy.id})` : 'MAC2 issued', detail: {} },
-    ]);
+    await insertLoad(
+      trx,
+      {
+        id,
+        card_no: card.cardNo,
+        channel,
+        client_id: channel === 'bank' ? ctx.actor.id : null,
+        actor,
+        payment_method: fundedBy ? 'reauthorisation' : req.payment.method,
+        payment_reference: req.payment.reference ?? null,
+        payer_account: payer,
+        amount: req.amount,
+        terminal_id: req.terminalId,
+        balance_before: req.card.balance,
+        online_seq: req.card.onlineSeq,
+        key_version: req.card.keyVersion,
+        alg_id: req.card.algId,
+        random: req.card.random,
+        mac1: req.card.mac1,
+        host_date: hostDate,
+        host_time: hostTime,
+        mac2,
+        status: 'authorised',
+        funded_by: fundedBy?.id ?? null,
+        carry_id: carryId,
+        created_at: now,
+        updated_at: now,
+      },
+      [
+        {
+          from: null,
+          to: 'requested',
+          actor,
+          reason: 'MAC1 verified',
+          detail: { amount: req.amount, payment: req.payment.method },
+        },
+        {
+          from: 'requested',
+          to: 'authorised',
+          actor,
+          reason: fundedBy ? `re-authorised without a second payment (load ${fundedBy.id})` : 'MAC2 issued',
+          detail: {},
+        },
+      ],
+    );
     if (!fundedBy) {
-      await postEntry(trx, { kind: 'load-authorise', reference: id, memo: `load onto ${card.cardNo}`, actor, postings: [
-        { account: payer, amount: req.amount },
-        { account: 'loads-in-flight', amount: -req.amount },
-      ] });
+      await postEntry(trx, {
+        kind: 'load-authorise',
+        reference: id,
+        memo: `load onto ${card.cardNo}`,
+        actor,
+        postings: [
+          { account: payer, amount: req.amount },
+          { account: 'loads-in-flight', amount: -req.amount },
+        ],
+      });
     }
-    await audit(trx, ctx, { action: 'load.authorise', entity: 'load', entityId: id, detail: { cardNo: card.cardNo, amount: req.amount, channel, fundedBy: fundedBy?.id } });
+    await audit(trx, ctx, {
+      action: 'load.authorise',
+      entity: 'load',
+      entityId: id,
+      detail: { cardNo: card.cardNo, amount: req.amount, channel, fundedBy: fundedBy?.id },
+    });
     return { loadId: id, status: 'authorised', mac2, hostDate, hostTime };
   });
 }

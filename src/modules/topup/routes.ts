@@ -10,7 +10,11 @@ import { stuckLoads } from './stuck.ts';
 
 const LOADERS = ['bank', 'clerk', 'supervisor'] as const;
 // amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
-const anyFen = z.number().int('must be an integer number of fen').refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
+const anyFen = z
+  .number()
+  .int('must be an integer number of fen')
+  .refine(Number.isSafeInteger, 'out of range')
+  .transform((v) => BigInt(v));
 const uint = (max: number) => z.number().int().min(0).max(max);
 const loadParams = z.strictObject({ loadId: z.string().max(40) });
 
@@ -26,32 +30,51 @@ const initBody = z.strictObject({
     random: hex(4),
     mac1: hex(4),
   }),
-  payment: z.strictObject({ method: z.enum(['bank-account', 'cash', 'pos', 'carry-over']), reference: z.string().trim().min(1).max(64).optional() }),
+  payment: z.strictObject({
+    method: z.enum(['bank-account', 'cash', 'pos', 'carry-over']),
+    reference: z.string().trim().min(1).max(64).optional(),
+  }),
 });
 
 export const loadRoutes: RouteDef[] = [
   defineRoute({
-    method: 'post', path: '/api/v1/channel/loads', tag: 'loads', roles: LOADERS, status: 201,
+    method: 'post',
+    path: '/api/v1/channel/loads',
+    tag: 'loads',
+    roles: LOADERS,
+    status: 201,
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
     handler: async (ctx, { body }) => ok(await authoriseLoad(ctx.db, ctx, body), 201),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/channel/loads/:loadId/confirm', tag: 'loads', roles: LOADERS,
+    method: 'post',
+    path: '/api/v1/channel/loads/:loadId/confirm',
+    tag: 'loads',
+    roles: LOADERS,
     summary: 'Confirm a load with the TAC the card returned',
     params: loadParams,
     body: z.strictObject({ tac: hex(4) }),
     handler: async (ctx, { params, body }) => ok(await confirmLoad(ctx.db, ctx, params.loadId, body.tac)),
   }),
   defineRoute({
-    method: 'post', path: '/api/v1/channel/loads/:loadId/reverse', tag: 'loads', roles: LOADERS,
+    method: 'post',
+    path: '/api/v1/channel/loads/:loadId/reverse',
+    tag: 'loads',
+    roles: LOADERS,
     summary: 'Reverse (冲正) a load the card did not take, shown by its unchanged online sequence',
     params: loadParams,
-    body: z.strictObject({ reason, card: z.strictObject({ balance: uint(4_294_967_295).transform((v) => BigInt(v)), onlineSeq: uint(65535) }) }),
+    body: z.strictObject({
+      reason,
+      card: z.strictObject({ balance: uint(4_294_967_295).transform((v) => BigInt(v)), onlineSeq: uint(65535) }),
+    }),
     handler: async (ctx, { params, body }) => ok(await reverseLoad(ctx.db, ctx, params.loadId, body)),
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/channel/loads/:loadId', tag: 'loads', roles: [...LOADERS, 'finance', 'auditor'],
+    method: 'get',
+    path: '/api/v1/channel/loads/:loadId',
+    tag: 'loads',
+    roles: [...LOADERS, 'finance', 'auditor'],
     summary: 'A load with its status history',
     params: loadParams,
     handler: async (ctx, { params }) => {
@@ -61,8 +84,15 @@ export const loadRoutes: RouteDef[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/api/v1/finance/stuck-loads', tag: 'finance', roles: ['finance', 'supervisor', 'auditor'],
+    method: 'get',
+    path: '/api/v1/finance/stuck-loads',
+    tag: 'finance',
+    roles: ['finance', 'supervisor', 'auditor'],
     summary: 'Loads authorised longer than the configured time (ETC_STUCK_LOAD_MINUTES), oldest first',
-    handler: async (ctx) => ok({ minutes: ctx.app.config.stuckLoadMinutes, loads: await stuckLoads(ctx.db, ctx.app.clock, ctx.app.config.stuckLoadMinutes) }),
+    handler: async (ctx) =>
+      ok({
+        minutes: ctx.app.config.stuckLoadMinutes,
+        loads: await stuckLoads(ctx.db, ctx.app.clock, ctx.app.config.stuckLoadMinutes),
+      }),
   }),
 ];

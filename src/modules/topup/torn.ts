@@ -15,12 +15,36 @@ import { confirm, reverse } from './settle.ts';
 
 export type Evidence = { balance: bigint; onlineSeq: number };
 
-export async function settleTorn(trx: Knex.Transaction, at: Date, load: Load, card: Evidence, actor: string, keys: KeyService, reauthorise: boolean): Promise<'confirmed' | 'reversed' | 'reauthorised'> {
+export async function settleTorn(
+  trx: Knex.Transaction,
+  at: Date,
+  load: Load,
+  card: Evidence,
+  actor: string,
+  keys: KeyService,
+  reauthorise: boolean,
+): Promise<'confirmed' | 'reversed' | 'reauthorised'> {
   if (card.onlineSeq > load.onlineSeq) {
-    const tac = keys.expectedLoadTac({ serial8: Buffer.from(load.cardNo.slice(4), 'hex'), keyVersion: load.keyVersion, newBalance: load.balanceBefore + load.amount, onlineSeq: load.onlineSeq, amount: load.amount, terminalId: load.terminalId, hostDate: load.hostDate, hostTime: load.hostTime });
+    const tac = keys.expectedLoadTac({
+      serial8: Buffer.from(load.cardNo.slice(4), 'hex'),
+      keyVersion: load.keyVersion,
+      newBalance: load.balanceBefore + load.amount,
+      onlineSeq: load.onlineSeq,
+      amount: load.amount,
+      terminalId: load.terminalId,
+      hostDate: load.hostDate,
+      hostTime: load.hostTime,
+    });
     await confirm(trx, at, load, actor, { resolution: 'evidence', tac, cardNow: card });
     if (card.onlineSeq > load.onlineSeq + 1) {
-      await raiseExceptions(trx, at, [{ kind: 'load-unexplained-online-seq', reference: `${load.cardNo}:${card.onlineSeq}`, source: 'topup', detail: { cardNo: load.cardNo, load: load.id, loadSeq: load.onlineSeq, reported: card.onlineSeq } }]);
+      await raiseExceptions(trx, at, [
+        {
+          kind: 'load-unexplained-online-seq',
+          reference: `${load.cardNo}:${card.onlineSeq}`,
+          source: 'topup',
+          detail: { cardNo: load.cardNo, load: load.id, loadSeq: load.onlineSeq, reported: card.onlineSeq },
+        },
+      ]);
     }
     return 'confirmed';
   }
@@ -33,5 +57,8 @@ export async function settleTorn(trx: Knex.Transaction, at: Date, load: Load, ca
     return 'reversed';
   }
   // a genuine card cannot go back in sequence: leave the load in flight for a person
-  throw new AppError('load-in-flight', `load ${load.id} is in flight and the card's online sequence is behind it; finance must resolve it`);
+  throw new AppError(
+    'load-in-flight',
+    `load ${load.id} is in flight and the card's online sequence is behind it; finance must resolve it`,
+  );
 }

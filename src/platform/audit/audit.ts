@@ -3,9 +3,18 @@
 import type { Knex } from 'knex';
 import type { RequestContext } from '../http/context.ts';
 
-export type AuditEntry = { action: string; entity: string; entityId: string | bigint; detail?: Record<string, unknown> };
+export type AuditEntry = {
+  action: string;
+  entity: string;
+  entityId: string | bigint;
+  detail?: Record<string, unknown>;
+};
 
-export async function audit(db: Knex, ctx: Pick<RequestContext, 'actor' | 'ip' | 'requestId'> | null, e: AuditEntry): Promise<void> {
+export async function audit(
+  db: Knex,
+  ctx: Pick<RequestContext, 'actor' | 'ip' | 'requestId'> | null,
+  e: AuditEntry,
+): Promise<void> {
   await db('audit_log').insert({
     actor_kind: ctx && ctx.actor.kind !== 'anonymous' ? ctx.actor.kind : 'system',
     actor_id: ctx ? ctx.actor.id : 'system',

@@ -24,7 +24,12 @@ export class ManualClock implements Clock {
 
 // The centre's calendar day (China Standard Time, no daylight saving) as YYYY-MM-DD.
 // Business dates (card validity, fee schedules, clearing days) are local days, not UTC days.
-const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const LOCAL_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 export function localDate(at: Date): string {
   return LOCAL_DAY.format(at);
 }
@@ -37,7 +42,13 @@ export function addYears(isoDate: string, years: number): string {
 }
 
 // Host date and time as the card protocol wants them (local time, YYYYMMDD and hhmmss).
-const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Shanghai',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 export function hostDateTime(at: Date): { hostDate: string; hostTime: string } {
   return { hostDate: localDate(at).replaceAll('-', ''), hostTime: LOCAL_TIME.format(at).replaceAll(':', '') };
 }

@@ -25,9 +25,7 @@ function requireData(value: unknown): Buffer {
 }
 
 function runEcb(encrypt: boolean, edeKey: Buffer, data: Buffer): Buffer {
-  const c = encrypt
-    ? createCipheriv('des-ede-ecb', edeKey, null)
-    : createDecipheriv('des-ede-ecb', edeKey, null);
+  const c = encrypt ? createCipheriv('des-ede-ecb', edeKey, null) : createDecipheriv('des-ede-ecb', edeKey, null);
   c.setAutoPadding(false);
   return Buffer.concat([c.update(data), c.final()]);
 }
@@ -151,12 +149,7 @@ export function loadSessionKey(dlk16: Buffer, random4: Buffer, onlineSeq2: Buffe
   return tdes(dlk16, Buffer.concat([random4, onlineSeq2, Buffer.from([0x80, 0x00])]));
 }
 
-export function purchaseSessionKey(
-  dpk16: Buffer,
-  random4: Buffer,
-  offlineSeq2: Buffer,
-  terminalSeq4: Buffer,
-): Buffer {
+export function purchaseSessionKey(dpk16: Buffer, random4: Buffer, offlineSeq2: Buffer, terminalSeq4: Buffer): Buffer {
   requireBytes(dpk16, 16, 'purchase key');
   requireBytes(random4, 4, 'card random');
   requireBytes(offlineSeq2, 2, 'offline sequence');

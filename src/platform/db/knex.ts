@@ -17,7 +17,9 @@ function installPgParsers(): void {
   pg.types.setTypeParser(INT8, (v: string) => BigInt(v));
   pg.types.setTypeParser(DATE, (v: string) => v);
   const parseArray = pg.types.getTypeParser(1007 as number); // int4[] parser handles the array syntax
-  pg.types.setTypeParser(INT8_ARRAY as 20, (v: string) => (parseArray(v) as unknown as Array<number | string | null>).map((x) => (x === null ? null : BigInt(x))));
+  pg.types.setTypeParser(INT8_ARRAY as 20, (v: string) =>
+    (parseArray(v) as unknown as Array<number | string | null>).map((x) => (x === null ? null : BigInt(x))),
+  );
   pgParsersInstalled = true;
 }
 

@@ -30,7 +30,8 @@ export async function migrate(db: Db, log: (msg: string) => void = () => {}): Pr
       await trx.raw('select pg_advisory_xact_lock(?)', [LOCK_ID]);
       const row = await trx('schema_migrations').where({ id: m.id }).first();
       if (row) {
-        if (row.checksum !== m.checksum) throw new Error(`migration ${m.id} was changed after it was applied; add a new migration instead`);
+        if (row.checksum !== m.checksum)
+          throw new Error(`migration ${m.id} was changed after it was applied; add a new migration instead`);
         return false;
       }
       // PGlite refuses several commands in one prepared statement; its exec runs a script on the

@@ -19,7 +19,11 @@ export type TxOptions = { isolationLevel?: 'read committed' | 'repeatable read' 
 
 // Runs work in a transaction. When db is already a transaction the work joins it (the caller
 // owns commit and retry); otherwise a new transaction is opened and retried on 40001/40P01.
-export async function inTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+export async function inTransaction<T>(
+  db: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+  opts: TxOptions = {},
+): Promise<T> {
   if ((db as Knex.Transaction).isTransaction) return work(db as Knex.Transaction);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -38,6 +42,9 @@ export async function inTransaction<T>(db: Knex, work: (trx: Knex.Transaction) =
 export function afterCommit(db: Knex, work: () => Promise<void>, onError: (err: unknown) => void): Promise<void> {
   const trx = db as Knex.Transaction;
   if (!trx.isTransaction) return work().catch(onError);
-  trx.executionPromise.then(() => work().catch(onError), () => {});
+  trx.executionPromise.then(
+    () => work().catch(onError),
+    () => {},
+  );
   return Promise.resolve();
 }

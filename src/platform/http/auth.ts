@@ -23,7 +23,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: SCRYPT.maxmem,
+  });
   return timingSafeEqual(actual, expected);
 }
 
@@ -82,7 +87,8 @@ export async function authenticate(
     .where('s.token_hash', tokenHash(m[1]))
     .first('s.expires_at', 's.revoked_at', 'u.id', 'u.username', 'u.role', 'u.disabled');
   if (!row || row.revoked_at || row.disabled) throw new AppError('unauthenticated', 'unknown or revoked session');
-  if (new Date(row.expires_at).getTime() <= clock.now().getTime()) throw new AppError('session-expired', 'the session has expired; log in again');
+  if (new Date(row.expires_at).getTime() <= clock.now().getTime())
+    throw new AppError('session-expired', 'the session has expired; log in again');
   return { kind: 'user', id: String(row.id), userId: row.id, username: row.username, role: row.role };
 }
 
@@ -97,10 +103,12 @@ async function authenticateClient(
   const sig = header(req.headers, 'x-signature');
   if (!ts || !sig) throw new AppError('bad-signature', 'X-Timestamp and X-Signature are required with X-Client-Id');
   if (!/^\d{1,16}$/.test(ts)) throw new AppError('stale-timestamp', 'X-Timestamp must be unix milliseconds');
-  if (Math.abs(clock.now().getTime() - Number(ts)) > REPLAY_WINDOW_MS) throw new AppError('stale-timestamp', 'X-Timestamp is more than 300 s from the centre clock');
+  if (Math.abs(clock.now().getTime() - Number(ts)) > REPLAY_WINDOW_MS)
+    throw new AppError('stale-timestamp', 'X-Timestamp is more than 300 s from the centre clock');
   const client = await clientRow(db, clock, clientId);
   if (!client || client.disabled) throw new AppError('unknown-client', 'unknown or disabled client');
   const message = stringToSign(req.method, req.originalUrl, ts, req.rawBody ?? Buffer.alloc(0));
-  if (!hsm.verifyHmac(client.secret_sealed, message, sig)) throw new AppError('bad-signature', 'request signature does not verify');
+  if (!hsm.verifyHmac(client.secret_sealed, message, sig))
+    throw new AppError('bad-signature', 'request signature does not verify');
   return { kind: 'client', id: client.id, role: client.role };
 }

@@ -4,13 +4,13 @@
 
 export const ERROR_STATUS = {
   'invalid-request': 400,
-  'unauthenticated': 401,
+  unauthenticated: 401,
   'bad-credentials': 401,
   'session-expired': 401,
   'bad-signature': 401,
   'stale-timestamp': 401,
   'unknown-client': 401,
-  'forbidden': 403,
+  forbidden: 403,
   'not-found': 404,
   'customer-not-found': 404,
   'package-not-found': 404,
@@ -27,7 +27,7 @@ export const ERROR_STATUS = {
   'settlement-not-found': 404,
   'payout-not-found': 404,
   'bank-statement-not-found': 404,
-  'conflict': 409,
+  conflict: 409,
   'idempotency-conflict': 409,
   'idempotency-key-required': 400,
   'duplicate-id-number': 409,
@@ -77,8 +77,8 @@ export const ERROR_STATUS = {
   'peer-certificate-missing': 422,
   'document-signature-invalid': 422,
   'rate-limited': 429,
-  'internal': 500,
-  'unavailable': 503,
+  internal: 500,
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -113,13 +113,25 @@ export function httpResponseFromError(err: unknown): { status: number; body: Err
   const e = err as { type?: string; status?: number };
   // body-parser failures arrive as plain errors with a type; map them without echoing input
   if (e && e.type === 'entity.too.large') {
-    return { status: 413, body: { error: { code: 'payload-too-large', message: 'request body too large' } }, internal: false };
+    return {
+      status: 413,
+      body: { error: { code: 'payload-too-large', message: 'request body too large' } },
+      internal: false,
+    };
   }
   if (e && e.type === 'entity.parse.failed') {
-    return { status: 400, body: { error: { code: 'invalid-request', message: 'body: malformed JSON' } }, internal: false };
+    return {
+      status: 400,
+      body: { error: { code: 'invalid-request', message: 'body: malformed JSON' } },
+      internal: false,
+    };
   }
-  if (e && typeof e.type === 'string' && e.type.startsWith('charset') || e?.type === 'encoding.unsupported') {
-    return { status: 415, body: { error: { code: 'unsupported-media-type', message: 'unsupported body encoding' } }, internal: false };
+  if ((e && typeof e.type === 'string' && e.type.startsWith('charset')) || e?.type === 'encoding.unsupported') {
+    return {
+      status: 415,
+      body: { error: { code: 'unsupported-media-type', message: 'unsupported body encoding' } },
+      internal: false,
+    };
   }
   return { status: 500, body: { error: { code: 'internal', message: 'internal error' } }, internal: true };
 }

@@ -39,7 +39,9 @@ export async function runIdempotent(
     const result = await work(trx);
     const status = result.status ?? 200;
     const body = serialise(result.body ?? null);
-    await trx('idempotency_keys').where({ client_id: clientId, idem_key: key }).update({ response_status: status, response_body: JSON.stringify(body) });
+    await trx('idempotency_keys')
+      .where({ client_id: clientId, idem_key: key })
+      .update({ response_status: status, response_body: JSON.stringify(body) });
     return { status, body, replayed: false };
   });
 }

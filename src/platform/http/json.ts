@@ -3,7 +3,8 @@
 export function toJsonText(body: unknown): string {
   return JSON.stringify(body, (_k, v) => {
     if (typeof v !== 'bigint') return v;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('integer out of JSON range');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+      throw new Error('integer out of JSON range');
     return Number(v);
   });
 }

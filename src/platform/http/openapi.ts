@@ -12,7 +12,12 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
   const js = jsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(js.properties ?? {}).map(([name, s]) => ({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s }));
+  return Object.entries(js.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (js.required ?? []).includes(name),
+    schema: s,
+  }));
 }
 
 export function buildOpenApi(routes: RouteDef[], version: string): Record<string, unknown> {
@@ -31,11 +36,24 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
       parameters: [
         ...parameters(r.params, 'path'),
         ...parameters(r.query, 'query'),
-        ...(machine && r.method === 'post' && r.idempotent !== false ? [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' }, description: 'required from machine clients' }] : []),
+        ...(machine && r.method === 'post' && r.idempotent !== false
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: true,
+                schema: { type: 'string' },
+                description: 'required from machine clients',
+              },
+            ]
+          : []),
       ],
       responses: {
         [String(r.status ?? 200)]: { description: 'success' },
-        default: { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } };
@@ -43,18 +61,38 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'ETC customer-service centre back office', version, description: 'Clerk, supervisor, finance, bank, lane and province interfaces. Amounts are integer fen.' },
+    info: {
+      title: 'ETC customer-service centre back office',
+      version,
+      description: 'Clerk, supervisor, finance, bank, lane and province interfaces. Amounts are integer fen.',
+    },
     paths,
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'session token from POST /api/v1/sessions' },
-        hmac: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'X-Client-Id, X-Timestamp (unix ms), X-Signature = hex HMAC-SHA256(secret, METHOD\\nPATH_WITH_QUERY\\nX-Timestamp\\nhex(SHA256(body)))' },
+        hmac: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Signature',
+          description:
+            'X-Client-Id, X-Timestamp (unix ms), X-Signature = hex HMAC-SHA256(secret, METHOD\\nPATH_WITH_QUERY\\nX-Timestamp\\nhex(SHA256(body)))',
+        },
       },
       schemas: {
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: Object.keys(ERROR_STATUS) }, message: { type: 'string' }, field: { type: 'string' } } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+                message: { type: 'string' },
+                field: { type: 'string' },
+              },
+            },
+          },
         },
       },
     },

@@ -11,7 +11,15 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 // contentType) for bodies too large to hold, piped as they are produced — gzipped when compress is
 // set and the client accepts it. A stream's producer must do its fallible set-up before the handler
 // returns: once the status line is sent, a failure can only cut the body short.
-export type RouteResult = { status?: number; body?: unknown; raw?: string | Buffer; stream?: Readable; compress?: boolean; contentType?: string; headers?: Record<string, string> };
+export type RouteResult = {
+  status?: number;
+  body?: unknown;
+  raw?: string | Buffer;
+  stream?: Readable;
+  compress?: boolean;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
 
 export type RouteDef<P = any, Q = any, B = any> = {
   method: HttpMethod;

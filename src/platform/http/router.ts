@@ -19,7 +19,12 @@ const EMPTY = z.strictObject({});
 const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', role: null };
 
 function fieldName(path: ReadonlyArray<PropertyKey>, where: string): string {
-  return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : where;
+  return path.length
+    ? path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+        .join('.')
+        .replace(/\.\[/g, '[')
+    : where;
 }
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
@@ -27,7 +32,10 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'p
   const r = s.safeParse(value ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const field = issue.code === 'unrecognized_keys' ? fieldName([...issue.path, issue.keys[0]], where) : fieldName(issue.path, where);
+  const field =
+    issue.code === 'unrecognized_keys'
+      ? fieldName([...issue.path, issue.keys[0]], where)
+      : fieldName(issue.path, where);
   const message = issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message;
   throw new AppError('invalid-request', `${field}: ${message}`, field);
 }
@@ -37,7 +45,9 @@ export function send(res: Response, result: RouteResult, req?: Request, onStream
   const status = result.status ?? 200;
   if (result.stream) {
     res.status(status).type(result.contentType ?? 'application/octet-stream');
-    const done = (err: Error | null) => { if (err) onStreamError?.(err); };
+    const done = (err: Error | null) => {
+      if (err) onStreamError?.(err);
+    };
     if (result.compress) res.setHeader('Vary', 'Accept-Encoding');
     if (result.compress && req?.acceptsEncodings('gzip') === 'gzip') {
       res.setHeader('Content-Encoding', 'gzip');
@@ -47,11 +57,17 @@ export function send(res: Response, result: RouteResult, req?: Request, onStream
       pipeline(result.stream, res, done);
     }
   } else if (result.raw !== undefined) {
-    res.status(status).type(result.contentType ?? 'text/plain').send(result.raw);
+    res
+      .status(status)
+      .type(result.contentType ?? 'text/plain')
+      .send(result.raw);
   } else if (status === 204 || status === 304) {
     res.status(status).end();
   } else {
-    res.status(status).type('application/json').send(toJsonText(result.body ?? null));
+    res
+      .status(status)
+      .type('application/json')
+      .send(toJsonText(result.body ?? null));
   }
 }
 
@@ -71,37 +87,75 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
       try {
         if (def.roles === 'public') actor = ANONYMOUS;
         else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
-        if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role))) throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
+        if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role)))
+          throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
         const params = validate(def.params, req.params, 'params');
         const query = validate(def.query, req.query, 'query');
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
-        if (hasBody && !req.is('application/json')) throw new AppError('unsupported-media-type', 'request bodies must be application/json');
+        if (hasBody && !req.is('application/json'))
+          throw new AppError('unsupported-media-type', 'request bodies must be application/json');
         const body = validate(def.body, def.body || hasBody ? req.body : undefined, 'body');
         const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-        const ctx: RequestContext = { app, db: app.db, actor, requestId, ip: req.ip ?? '', bearerToken: actor.kind === 'user' ? bearer : undefined };
+        const ctx: RequestContext = {
+          app,
+          db: app.db,
+          actor,
+          requestId,
+          ip: req.ip ?? '',
+          bearerToken: actor.kind === 'user' ? bearer : undefined,
+        };
         const input = { params, query, body };
         const key = req.get('idempotency-key');
         // machines must send a key with every POST; staff may (the console does for money movements)
-        const idempotent = def.method === 'post' && def.idempotent !== false && (actor.kind === 'client' || (actor.kind === 'user' && key !== undefined));
+        const idempotent =
+          def.method === 'post' &&
+          def.idempotent !== false &&
+          (actor.kind === 'client' || (actor.kind === 'user' && key !== undefined));
         if (idempotent) {
-          if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)) throw new AppError('idempotency-key-required', 'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)', 'Idempotency-Key');
+          if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
+            throw new AppError(
+              'idempotency-key-required',
+              'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)',
+              'Idempotency-Key',
+            );
           const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
           const owner = actor.kind === 'user' ? `user:${actor.id}` : actor.id;
-          const answer = await runIdempotent(app.db, owner, key, hash, (trx) => def.handler({ ...ctx, db: trx }, input), (b) => JSON.parse(toJsonText(b)));
+          const answer = await runIdempotent(
+            app.db,
+            owner,
+            key,
+            hash,
+            (trx) => def.handler({ ...ctx, db: trx }, input),
+            (b) => JSON.parse(toJsonText(b)),
+          );
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
           send(res, { status: answer.status, body: answer.body });
         } else {
-          send(res, await def.handler(ctx, input), req, (err) => app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'));
+          send(res, await def.handler(ctx, input), req, (err) =>
+            app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'),
+          );
         }
       } catch (err) {
         if (err instanceof AppError && err.afterRollback) {
-          await err.afterRollback(app.db).catch((e) => app.log.error({ err: e, requestId }, 'recording a refusal failed'));
+          await err
+            .afterRollback(app.db)
+            .catch((e) => app.log.error({ err: e, requestId }, 'recording a refusal failed'));
         }
         sendError(app, req, res, err);
       } finally {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.httpDuration.observe({ method: def.method, route: def.path, status: String(res.statusCode) }, seconds);
-        app.log.info({ requestId, method: req.method, route: def.path, status: res.statusCode, ms: Math.round(seconds * 1000), actor: actor?.id }, 'request');
+        app.log.info(
+          {
+            requestId,
+            method: req.method,
+            route: def.path,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1000),
+            actor: actor?.id,
+          },
+          'request',
+        );
       }
     });
   }

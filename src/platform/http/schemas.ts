@@ -2,18 +2,42 @@
 import { z } from 'zod';
 
 // database ids travel as decimal strings in paths and as numbers in bodies
-export const idParam = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a positive integer id').transform((s) => BigInt(s));
-export const idBody = z.union([z.number().int().positive().refine(Number.isSafeInteger), z.string().regex(/^[1-9]\d{0,17}$/)]).transform((v) => BigInt(v));
+export const idParam = z
+  .string()
+  .regex(/^[1-9]\d{0,17}$/, 'must be a positive integer id')
+  .transform((s) => BigInt(s));
+export const idBody = z
+  .union([z.number().int().positive().refine(Number.isSafeInteger), z.string().regex(/^[1-9]\d{0,17}$/)])
+  .transform((v) => BigInt(v));
 
 // integer fen: a JSON integer within the exactly representable range, as bigint in code
-export const fen = z.number().int('must be an integer number of fen').refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
-export const positiveFen = z.number().int('must be an integer number of fen').positive().refine(Number.isSafeInteger, 'out of range').transform((v) => BigInt(v));
+export const fen = z
+  .number()
+  .int('must be an integer number of fen')
+  .refine(Number.isSafeInteger, 'out of range')
+  .transform((v) => BigInt(v));
+export const positiveFen = z
+  .number()
+  .int('must be an integer number of fen')
+  .positive()
+  .refine(Number.isSafeInteger, 'out of range')
+  .transform((v) => BigInt(v));
 
 export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
 export const cardNo = z.string().regex(/^\d{20}$/, 'must be a 20-digit card number');
 export const obuNo = z.string().regex(/^\d{16}$/, 'must be a 16-digit OBU number');
-export const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`).transform((s) => s.toUpperCase());
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), 'not a calendar date');
+export const hex = (bytes: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`)
+    .transform((s) => s.toUpperCase());
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
+    'not a calendar date',
+  );
 export const reason = z.string().trim().min(2, 'a reason is required').max(500);
 export const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);

@@ -3,10 +3,29 @@
 import { pino, type Logger } from 'pino';
 
 export const REDACT_PATHS = [
-  'password', '*.password', 'secret', '*.secret', 'token', '*.token',
-  'req.headers.authorization', 'req.headers["x-signature"]', 'headers.authorization',
-  'idNumber', '*.idNumber', 'phone', '*.phone', 'contactPhone', '*.contactPhone',
-  'key', '*.key', 'kek', '*.kek', 'sessionKey', '*.sessionKey', 'value', 'keys[*].value',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers["x-signature"]',
+  'headers.authorization',
+  'idNumber',
+  '*.idNumber',
+  'phone',
+  '*.phone',
+  'contactPhone',
+  '*.contactPhone',
+  'key',
+  '*.key',
+  'kek',
+  '*.kek',
+  'sessionKey',
+  '*.sessionKey',
+  'value',
+  'keys[*].value',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

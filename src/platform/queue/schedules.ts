@@ -3,7 +3,12 @@
 import cron from 'node-cron';
 import type { Queue } from './queue.ts';
 
-export type Schedule = { name: string; cron: string; slot: (at: Date) => string; data?: (at: Date) => Record<string, unknown> };
+export type Schedule = {
+  name: string;
+  cron: string;
+  slot: (at: Date) => string;
+  data?: (at: Date) => Record<string, unknown>;
+};
 
 export const hourSlot = (at: Date) => at.toISOString().slice(0, 13);
 export const minuteSlot = (at: Date) => at.toISOString().slice(0, 16);
