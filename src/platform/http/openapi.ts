@@ -49,7 +49,9 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
           : []),
       ],
       responses: {
-        [String(r.status ?? 200)]: { description: 'success' },
+        [String(r.status ?? 200)]: r.response
+          ? { description: 'success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
+          : { description: 'success' },
         default: {
           description: 'error',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

@@ -31,6 +31,9 @@ export type RouteDef<P = any, Q = any, B = any> = {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  // the success body's schema (JSON answers), documented in the OpenAPI document so clients can be
+  // generated from it; raw and stream answers describe their content type instead
+  response?: z.ZodType;
   // documented success status; the handler may still choose another 2xx
   status?: number;
   // machine POSTs are idempotent by default; set false only for read-only POSTs
