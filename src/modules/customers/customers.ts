@@ -59,9 +59,17 @@ export type CustomerPatch = {
   reason?: string;
 };
 
-// A bank client acts only on the customers it opened (DESIGN §9); staff see every customer.
+// A bank client acts only on the customers it opened (DESIGN §9); staff see every customer. Any
+// machine client is scoped, not only banks: should a route ever admit a lane or a province here, it
+// would see only what it opened itself (nothing), never every customer.
 export function scopeOf(actor: Actor): Scope {
-  return actor.kind === 'client' && actor.role === 'bank' ? { openedBy: actorLabel(actor) } : null;
+  return actor.kind === 'client' ? { openedBy: actorLabel(actor) } : null;
+}
+
+// Whether a customer is within a caller's scope (the rule above), for the media and money of
+// other modules that are visible through their customer.
+export async function customerInScope(db: Knex, customerId: bigint, scope: Scope): Promise<boolean> {
+  return scope === null || (await customerRow(db, customerId, { scope })) !== undefined;
 }
 
 const text = (s: string | null | undefined): string | null => (s == null || s.trim() === '' ? null : s.trim());

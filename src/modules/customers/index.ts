@@ -4,6 +4,7 @@ export type { CustomerView, VehicleView, AccountView, CustomerEventView } from '
 export {
   getCustomer,
   scopeOf,
+  customerInScope,
   cardholderForPersonalisation,
   createCustomer,
   updateCustomer,

@@ -61,7 +61,7 @@ export async function requestCancellation(
   input: { reason: string; refundMethod: 'cash' | 'bank-transfer' },
 ): Promise<Cancellation> {
   return inTransaction(db, async (trx) => {
-    const card = await lockCard(trx, cardNo);
+    const card = await lockCard(trx, cardNo, ctx.actor);
     checkCancellable(card, ctx.app.clock.now(), ctx.app.config.reissueWaitDays);
     try {
       const [row] = await trx('card_cancellations')

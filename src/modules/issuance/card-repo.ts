@@ -1,8 +1,9 @@
 // cards: reading, locking, and recording a card's status change (see status-change.ts).
 import type { Knex } from 'knex';
-import type { RequestContext } from '../../platform/http/context.ts';
+import type { Actor, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { recordStatusChange, type StatusChange } from './status-change.ts';
+import { visibleTo } from './visibility.ts';
 
 export const CARD_STATUS = {
   normal: 1,
@@ -64,16 +65,19 @@ export function toCardView(r: Record<string, any>): CardView {
   };
 }
 
-export async function findCard(db: Knex, cardNo: string): Promise<CardView> {
-  const row = await db('cards').where({ card_no: cardNo }).first();
-  if (!row) throw new AppError('card-not-found', `no card ${cardNo}`);
-  return toCardView(row);
+// Given the caller (viewer), a card out of its scope is not found (visibility.ts).
+async function visible(db: Knex, cardNo: string, row: Record<string, any> | undefined, viewer?: Actor) {
+  const card = row ? toCardView(row) : null;
+  if (!card || !(await visibleTo(db, viewer, card))) throw new AppError('card-not-found', `no card ${cardNo}`);
+  return card;
 }
 
-export async function lockCard(trx: Knex.Transaction, cardNo: string): Promise<CardView> {
-  const row = await trx('cards').where({ card_no: cardNo }).forUpdate().first();
-  if (!row) throw new AppError('card-not-found', `no card ${cardNo}`);
-  return toCardView(row);
+export async function findCard(db: Knex, cardNo: string, viewer?: Actor): Promise<CardView> {
+  return visible(db, cardNo, await db('cards').where({ card_no: cardNo }).first(), viewer);
+}
+
+export async function lockCard(trx: Knex.Transaction, cardNo: string, viewer?: Actor): Promise<CardView> {
+  return visible(trx, cardNo, await trx('cards').where({ card_no: cardNo }).forUpdate().first(), viewer);
 }
 
 export type CardChange = StatusChange;

@@ -61,7 +61,7 @@ export const cardRoutes: RouteDef[] = [
     summary: 'A card with its status history and balance carries',
     params: cardParams,
     handler: async (ctx, { params }) => {
-      const card = await findCard(ctx.db, params.cardNo);
+      const card = await findCard(ctx.db, params.cardNo, ctx.actor);
       return ok({
         card,
         events: await statusEvents(ctx.db, 'card', card.cardNo),
@@ -79,7 +79,7 @@ export const cardRoutes: RouteDef[] = [
     params: cardParams,
     body: z.strictObject({ file: z.enum(['0015', '0016']), challenge: hex(4) }),
     handler: async (ctx, { params, body }) => {
-      const card = await findCard(ctx.db, params.cardNo);
+      const card = await findCard(ctx.db, params.cardNo, ctx.actor);
       if (card.status !== 1) refuse(card, 'personalise it');
       const data =
         body.file === '0015'

@@ -160,7 +160,7 @@ export async function changeCardStatus(
 ): Promise<CardView> {
   return inTransaction(db, async (trx) => {
     const t: Transition = TRANSITIONS[transition];
-    const card = await lockCard(trx, cardNo);
+    const card = await lockCard(trx, cardNo, ctx.actor);
     if (!t.from.includes(card.status)) refuse(card, t.verb);
     await recordCardChange(trx, ctx, card, card.status, { action: t.action, event: t.event, toStatus: t.to, reason });
     return findCard(trx, cardNo);
@@ -178,7 +178,7 @@ export async function replaceCard(
   input: { reason: string; payment: { method: PaymentMethod }; challenge?: string },
 ): Promise<IssuedCard & { predecessor: CardView }> {
   return inTransaction(db, async (trx) => {
-    const old = await lockCard(trx, cardNo);
+    const old = await lockCard(trx, cardNo, ctx.actor);
     const allowed =
       kind === 'replace' ? [CARD_STATUS.normal, CARD_STATUS.suspendedWithCard] : [CARD_STATUS.reportedLost];
     if (!(allowed as number[]).includes(old.status))

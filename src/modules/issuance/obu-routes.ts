@@ -67,7 +67,10 @@ export const obuRoutes: RouteDef[] = [
     summary: 'An OBU with its status history',
     params: obuParams,
     handler: async (ctx, { params }) =>
-      ok({ obu: await findObu(ctx.db, params.obuNo), events: await statusEvents(ctx.db, 'obu', params.obuNo) }),
+      ok({
+        obu: await findObu(ctx.db, params.obuNo, ctx.actor),
+        events: await statusEvents(ctx.db, 'obu', params.obuNo),
+      }),
   }),
   defineRoute({
     method: 'post',

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { addYears, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
-import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
+import { actorLabel, type Actor, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { getCustomer, getVehicle, scopeOf } from '../customers/index.ts';
 import { feeFor, paymentAccount, postFee, type Fee, type PaymentMethod } from './fees.ts';
@@ -17,6 +17,7 @@ import {
   type WriteCommand,
 } from './personalisation.ts';
 import { recordStatusChange, type StatusChange } from './status-change.ts';
+import { visibleTo } from './visibility.ts';
 
 const VALID_YEARS = 10;
 export const OBU_STATUS = {
@@ -68,16 +69,19 @@ const toObu = (r: Record<string, any>): ObuView => ({
   statusChangedAt: r.status_changed_at,
 });
 
-export async function findObu(db: Knex, obuNo: string): Promise<ObuView> {
-  const row = await db('obus').where({ obu_no: obuNo }).first();
-  if (!row) throw new AppError('obu-not-found', `no OBU ${obuNo}`);
-  return toObu(row);
+// Given the caller (viewer), an OBU out of its scope is not found (visibility.ts).
+async function visible(db: Knex, obuNo: string, row: Record<string, any> | undefined, viewer?: Actor) {
+  const obu = row ? toObu(row) : null;
+  if (!obu || !(await visibleTo(db, viewer, obu))) throw new AppError('obu-not-found', `no OBU ${obuNo}`);
+  return obu;
 }
 
-async function lockObu(trx: Knex.Transaction, obuNo: string): Promise<ObuView> {
-  const row = await trx('obus').where({ obu_no: obuNo }).forUpdate().first();
-  if (!row) throw new AppError('obu-not-found', `no OBU ${obuNo}`);
-  return toObu(row);
+export async function findObu(db: Knex, obuNo: string, viewer?: Actor): Promise<ObuView> {
+  return visible(db, obuNo, await db('obus').where({ obu_no: obuNo }).first(), viewer);
+}
+
+async function lockObu(trx: Knex.Transaction, obuNo: string, viewer?: Actor): Promise<ObuView> {
+  return visible(trx, obuNo, await trx('obus').where({ obu_no: obuNo }).forUpdate().first(), viewer);
 }
 
 const record = (trx: Knex.Transaction, ctx: RequestContext, obu: ObuView, from: number | null, change: StatusChange) =>
@@ -187,7 +191,7 @@ export async function activateObu(
   challenge: string,
 ): Promise<{ obu: ObuView; write: WriteCommand }> {
   return inTransaction(db, async (trx) => {
-    const obu = await lockObu(trx, obuNo);
+    const obu = await lockObu(trx, obuNo, ctx.actor);
     if (obu.status !== OBU_STATUS.normal) refuse(obu, 'activate it');
     if (obu.activatedAt && !obu.tamperedAt) refuse({ ...obu, statusName: 'already activated' }, 'activate it again');
     await trx('obus').where({ obu_no: obuNo }).update({ activated_at: ctx.app.clock.now(), tampered_at: null });
@@ -232,7 +236,7 @@ export async function changeObuStatus(
 ): Promise<ObuView> {
   return inTransaction(db, async (trx) => {
     const t = TRANSITIONS[transition];
-    const obu = await lockObu(trx, obuNo);
+    const obu = await lockObu(trx, obuNo, ctx.actor);
     if (!(t.from as readonly number[]).includes(obu.status)) refuse(obu, t.verb);
     await record(trx, ctx, obu, obu.status, { action: t.action, event: t.event, toStatus: t.to, reason });
     return findObu(trx, obuNo);
@@ -243,7 +247,7 @@ export async function changeObuStatus(
 // until it is re-activated at the counter.
 export async function reportTamper(db: Knex, ctx: RequestContext, obuNo: string, reason: string): Promise<ObuView> {
   return inTransaction(db, async (trx) => {
-    const obu = await lockObu(trx, obuNo);
+    const obu = await lockObu(trx, obuNo, ctx.actor);
     if (![1, 2].includes(obu.status)) refuse(obu, 'report tampering');
     if (obu.tamperedAt) refuse({ ...obu, statusName: 'already flagged as tampered' }, 'report tampering again');
     await trx('obus').where({ obu_no: obuNo }).update({ tampered_at: ctx.app.clock.now() });
@@ -265,7 +269,7 @@ export async function replaceObu(
   },
 ): Promise<IssuedObu & { predecessor: ObuView }> {
   return inTransaction(db, async (trx) => {
-    const old = await lockObu(trx, obuNo);
+    const old = await lockObu(trx, obuNo, ctx.actor);
     if (![1, 2, 3, 6].includes(old.status)) refuse(old, 'replace it');
     if (input.withObu && ![1, 2].includes(old.status)) refuse(old, 'replace it with the OBU in hand');
     await record(trx, ctx, old, old.status, {
