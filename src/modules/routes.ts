@@ -1,5 +1,6 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
+import { auditRoutes } from './audit/index.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
@@ -31,6 +32,7 @@ export function moduleRoutes(): RouteDef[] {
     ...interchangeStaffRoutes,
     ...settlementRoutes,
     ...statementRoutes,
+    ...auditRoutes,
   ];
 }
 

@@ -19,5 +19,6 @@ export {
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
+export { mask, maskPiiFields } from './pii.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';

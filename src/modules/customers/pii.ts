@@ -74,3 +74,27 @@ export function sealPii(hsm: SoftwareHsm, normalised: string): SealedPii {
 export function openPii(hsm: SoftwareHsm, sealed: Buffer | null): string | null {
   return sealed ? hsm.open('pii', Buffer.from(sealed)).toString('utf8') : null;
 }
+
+// Fields that carry personal data wherever they appear in a recorded detail (audit rows, events):
+// ID and phone numbers by the mask above, names and contact persons by their first character,
+// addresses by their first three. A value already masked is left as it is.
+const PII_FIELDS = new Set(['idNumber', 'phone', 'contactPhone', 'name', 'contactPerson', 'address']);
+
+function maskField(field: string, v: string): string {
+  if (v.includes('*')) return v;
+  const chars = [...v];
+  if (field === 'name' || field === 'contactPerson') return chars[0] + '*'.repeat(Math.max(chars.length - 1, 1));
+  if (field === 'address') return chars.slice(0, 3).join('') + '***';
+  return mask(v);
+}
+
+/** A copy of a JSON value with every string under a personal-data field masked (at any depth:
+ *  `{"changes": {"phone": {"from": …, "to": …}}}` masks both). */
+export function maskPiiFields(value: unknown, field?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskPiiFields(v, field));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskPiiFields(v, PII_FIELDS.has(k) ? k : field)]),
+    );
+  return typeof value === 'string' && field ? maskField(field, value) : value;
+}
