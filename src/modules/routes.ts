@@ -2,6 +2,7 @@
 import type { RouteDef } from '../platform/http/route.ts';
 import { auditRoutes } from './audit/index.ts';
 import { customerRoutes } from './customers/routes.ts';
+import { exportRoutes } from './exports/index.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
@@ -33,6 +34,7 @@ export function moduleRoutes(): RouteDef[] {
     ...settlementRoutes,
     ...statementRoutes,
     ...auditRoutes,
+    ...exportRoutes,
   ];
 }
 

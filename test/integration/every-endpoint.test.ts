@@ -13,6 +13,19 @@ describe('every endpoint is authenticated and role-checked', () => {
     const h = await harness();
     const routes = buildApp(h.app).routes.filter((r) => r.roles !== 'public');
     assert.ok(routes.length >= 40, `routes declared: ${routes.length}`);
+    // the audit trail and personal-data exports are among them (their refusals are checked below too)
+    const declared = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    for (const path of [
+      'get /api/v1/audit-log',
+      'get /api/v1/audit-log/export',
+      'post /api/v1/exports',
+      'get /api/v1/exports',
+      'get /api/v1/exports/:exportId',
+      'post /api/v1/exports/:exportId/approve',
+      'post /api/v1/exports/:exportId/reject',
+      'get /api/v1/exports/:exportId/download',
+    ])
+      assert.ok(declared.has(path), `${path} is declared`);
     const users = Object.fromEntries(
       await Promise.all(USER_ROLES.map(async (r) => [r, (await loginAs(r)).auth] as const)),
     );

@@ -20,5 +20,13 @@ export {
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
 export { mask, maskPiiFields } from './pii.ts';
+export {
+  customerExportPage,
+  statementExportPage,
+  CUSTOMER_EXPORT_COLUMNS,
+  STATEMENT_EXPORT_COLUMNS,
+  type CustomerListFilter,
+  type ExportRow,
+} from './export-rows.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';

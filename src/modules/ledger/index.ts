@@ -20,6 +20,8 @@ export {
   assertBalanced,
   netPostings,
   entriesFor,
+  accountPostings,
+  type AccountPosting,
   LedgerError,
   type Posting,
   type EntryInput,

@@ -81,3 +81,46 @@ export async function entriesFor(
     .select('a.code as account', 'p.amount')
     .orderBy('p.id');
 }
+
+export type AccountPosting = {
+  postingId: bigint;
+  entryId: bigint;
+  at: Date;
+  kind: string;
+  reference: string;
+  memo: string | null;
+  // signed as in the ledger (debit positive), and the account's balance after this posting
+  amount: bigint;
+  balance: bigint;
+};
+
+/** An account's postings in posting order after `afterPostingId`, each with the running balance,
+ *  a page at a time (statements). An unknown code has none. */
+export async function accountPostings(
+  db: Knex,
+  code: string,
+  afterPostingId: bigint,
+  limit: number,
+): Promise<AccountPosting[]> {
+  const { rows } = await db.raw(
+    `select * from (
+       select p.id as posting_id, e.id as entry_id, e.created_at as at, e.kind, e.reference, e.memo, p.amount,
+              sum(p.amount) over (order by p.id) as balance
+         from postings p
+         join journal_entries e on e.id = p.entry_id
+         join ledger_accounts a on a.id = p.account_id
+        where a.code = ?) s
+      where posting_id > ? order by posting_id limit ?`,
+    [code, String(afterPostingId), limit],
+  );
+  return rows.map((r: Record<string, any>) => ({
+    postingId: BigInt(r.posting_id),
+    entryId: BigInt(r.entry_id),
+    at: r.at,
+    kind: r.kind,
+    reference: r.reference,
+    memo: r.memo,
+    amount: BigInt(r.amount),
+    balance: BigInt(r.balance),
+  }));
+}

@@ -66,6 +66,8 @@ export const ERROR_STATUS = {
   'payout-already-approved': 409,
   'payout-not-approved': 409,
   'payout-already-paid': 409,
+  'export-not-approved': 409,
+  'export-expired': 410,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'business-rule': 422,

@@ -1,0 +1,3 @@
+// Public face of the exports module (personal-data exports with four-eyes approval).
+export { exportRoutes } from './routes.ts';
+export { EXPORT_TTL_MS, type ExportRequest } from './requests.ts';
