@@ -270,6 +270,42 @@ describe('interchange documents between two centres', function () {
     assert.deepEqual([twice.status, twice.body.result], [200, 5]);
   });
 
+  it("refuses a province's confirmation of a package sent to another province (404), changing nothing", async () => {
+    const [row] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${++serial}`,
+        sender: '3401',
+        receiver: '3301',
+        clear_target_date: D,
+        count: 0,
+        amount: 0,
+        first_transaction_id: 1,
+        last_transaction_id: 0,
+        state: 'delivered',
+        created_at: new Date(),
+      })
+      .returning('*');
+    const before = await digest(A.app.db);
+    const doc = await signDocument(B.app, {
+      header: {
+        messageId: `C${++serial}`,
+        originalMessageId: row.message_id,
+        sender: '3201',
+        receiver: '3401',
+        processedAt: new Date().toISOString(),
+        count: 0,
+        amount: 0,
+        disputedCount: 0,
+      },
+      disputed: [],
+    });
+    const res = await asProvince(A, 'POST', '/api/v1/interchange/confirmations', doc, `K${++serial}`);
+    assert.deepEqual([res.status, res.body.error.code], [404, 'package-not-found']);
+    assert.deepEqual(await digest(A.app.db), before);
+  });
+
   it('answers a confirmation whose header is not for us 2, and a disputed item that does not parse 3', async () => {
     const header = {
       messageId: `C${++serial}`,
@@ -320,19 +356,17 @@ describe('interchange documents between two centres', function () {
         created_at: new Date(),
       })
       .returning('id');
-    await A.app
-      .db('interchange_disputes')
-      .insert({
-        side: 'provider',
-        package_id: p.id,
-        trans_id: 'LATE0000000000000001',
-        transaction_id: 1,
-        clearing_date: D,
-        card_no: '32010000000000000001',
-        card_type: 22,
-        amount: 900,
-        result: 1,
-      });
+    await A.app.db('interchange_disputes').insert({
+      side: 'provider',
+      package_id: p.id,
+      trans_id: 'LATE0000000000000001',
+      transaction_id: 1,
+      clearing_date: D,
+      card_no: '32010000000000000001',
+      card_type: 22,
+      amount: 900,
+      result: 1,
+    });
     await A.app
       .db('clearing_days')
       .insert({ clearing_date: D, opened_at: new Date(), state: 'sealed', sealed_at: new Date(), sealed_by: 'test' })
