@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock/clock.ts';
 import { createEmbeddedKnex, createPostgresKnex, type Db } from './platform/db/knex.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { acquireDataDirLock } from './platform/db/data-dir-lock.ts';
 import type { AppContext } from './platform/http/context.ts';
 import { createLogger, type Logger } from './platform/log/logger.ts';
 import { createQueue, type Queue } from './platform/queue/queue.ts';
@@ -11,25 +12,52 @@ import { initKeys, KeyService, SoftwareHsm } from './modules/keys/index.ts';
 import { ensureSystemAccounts } from './modules/ledger/index.ts';
 import { registerModuleInvariants } from './modules/invariants.ts';
 
-export type BootOptions = { clock?: Clock; log?: Logger; queue?: Queue; db?: Db; migrate?: boolean };
+export type BootOptions = {
+  command?: string; // what holds the embedded database's lock (shown to a second process)
+  clock?: Clock;
+  log?: Logger;
+  queue?: Queue;
+  db?: Db;
+  migrate?: boolean;
+  // a new centre made in one go (tests, simulations): generate version 1 of every master key that is
+  // missing. Commands never do this as a side effect: a centre's keys come from `keys init`, `keys import`
+  // or the embedded first start, so an older system's v1 set can still be imported.
+  generateKeys?: boolean;
+};
 
-export function openDatabase(config: Config): Db {
-  return config.databaseUrl ? createPostgresKnex(config.databaseUrl) : createEmbeddedKnex(config.dataDir);
+// The embedded database is locked for this process (platform/db/data-dir-lock.ts) before it is
+// opened, and unlocked when it is closed; `command` names the holder to a process that is refused.
+export function openDatabase(config: Config, command = 'serve'): Db {
+  if (config.databaseUrl) return createPostgresKnex(config.databaseUrl);
+  const lock = acquireDataDirLock(config.dataDir, { command, port: command === 'serve' ? config.port : undefined });
+  let db: Db;
+  try {
+    db = createEmbeddedKnex(config.dataDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const destroy = db.destroy.bind(db);
+  db.destroy = (async (...args: unknown[]) => {
+    try {
+      return await (destroy as (...a: unknown[]) => Promise<void>)(...args);
+    } finally {
+      lock.release();
+    }
+  }) as typeof db.destroy;
+  return db;
 }
 
 export async function bootstrap(config: Config, opts: BootOptions = {}): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = opts.db ?? openDatabase(config);
+  const db = opts.db ?? openDatabase(config, opts.command);
   const keys = new KeyService(new SoftwareHsm(config.kek));
   try {
     if (opts.migrate !== false) {
       await migrate(db, (m) => log.info({ migration: m }, 'migrated'));
       await ensureSystemAccounts(db);
     }
-    // the key store is created at first start: every purpose gets a random version-1 master key
-    const created = await initKeys(db, keys.hsm);
-    if (created.length)
-      log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
+    if (opts.generateKeys) await generateFirstKeys(db, keys, log);
     await keys.load(db);
   } catch (err) {
     // a start that fails (a migration, a wrong KEK) must not leave the pool holding the process open
@@ -39,6 +67,17 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
   registerModuleInvariants();
   const queue = opts.queue ?? createQueue(config.redisUrl);
   return { db, config, keys, clock: opts.clock ?? systemClock, log, queue };
+}
+
+// Version 1 of every purpose that has no master key yet, at random: `keys init` and the first start
+// of the embedded mode. Returns how many were made.
+export async function generateFirstKeys(db: Db, keys: KeyService, log: Logger): Promise<number> {
+  const created = await initKeys(db, keys.hsm);
+  if (created.length) {
+    log.info({ keys: created.map((k) => `${k.purpose}:v${k.version}:${k.kcv}`) }, 'master keys generated');
+    await keys.load(db);
+  }
+  return created.length;
 }
 
 export async function shutdown(app: AppContext): Promise<void> {

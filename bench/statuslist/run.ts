@@ -175,6 +175,7 @@ try {
         LOG_LEVEL: 'warn',
         ETC_LIST_MAX_STREAMS: '8',
       }),
+      { generateKeys: true },
     );
     try {
       let t = performance.now();

@@ -32,3 +32,4 @@ export {
   type Invariant,
   type InvariantFailure,
 } from './invariants.ts';
+export { ledgerRoutes } from './routes.ts';
