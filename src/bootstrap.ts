@@ -26,7 +26,7 @@ export type BootOptions = {
 };
 
 // The embedded database is locked for this process (platform/db/data-dir-lock.ts) before it is
-// opened, and unlocked when it is closed; `command` names the holder to a process that is refused.
+// opened, and unlocked by closeDatabase (or when the process exits); `command` names the holder to a process that is refused.
 export function openDatabase(config: Config, command = 'serve'): Db {
   if (config.databaseUrl) return createPostgresKnex(config.databaseUrl);
   const lock = acquireDataDirLock(config.dataDir, { command, port: command === 'serve' ? config.port : undefined });
@@ -37,14 +37,7 @@ export function openDatabase(config: Config, command = 'serve'): Db {
     lock.release();
     throw err;
   }
-  const destroy = db.destroy.bind(db);
-  db.destroy = (async (...args: unknown[]) => {
-    try {
-      return await (destroy as (...a: unknown[]) => Promise<void>)(...args);
-    } finally {
-      lock.release();
-    }
-  }) as typeof db.destroy;
+  db.releaseLock = lock.release;
   return db;
 }
 
@@ -61,7 +54,7 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
     await keys.load(db);
   } catch (err) {
     // a start that fails (a migration, a wrong KEK) must not leave the pool holding the process open
-    if (!opts.db) await db.destroy().catch(() => {});
+    if (!opts.db) await closeDatabase(db).catch(() => {});
     throw err;
   }
   registerModuleInvariants();
@@ -80,7 +73,15 @@ export async function generateFirstKeys(db: Db, keys: KeyService, log: Logger): 
   return created.length;
 }
 
+export async function closeDatabase(db: Db): Promise<void> {
+  try {
+    await db.destroy();
+  } finally {
+    db.releaseLock?.();
+  }
+}
+
 export async function shutdown(app: AppContext): Promise<void> {
   await app.queue.close();
-  await app.db.destroy();
+  await closeDatabase(app.db);
 }

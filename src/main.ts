@@ -1,7 +1,7 @@
 // The one command line: etc serve | migrate | seed | users add | clients add | check-ledger | keys …
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bootstrap, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
+import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     const applied = await migrate(db, out);
     await ensureSystemAccounts(db);
     out(applied.length ? `${applied.length} migrations applied` : 'schema is up to date');
-    await db.destroy();
+    await closeDatabase(db);
     return 0;
   }
   if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear', 'interchange'].includes(cmd ?? '')) {

@@ -26,9 +26,12 @@ export class DataDirLockedError extends Error {
 
 export type DataDirLock = { file: string; release: () => void };
 
-function alive(pid: number): boolean {
-  // our own pid in the file is a previous life of this process (a container restarts as pid 1)
-  if (pid === process.pid) return false;
+// the lock files this process holds: our own pid in a file we do not hold is a previous life of
+// this process (a container restarts as pid 1), not us
+const heldHere = new Set<string>();
+
+function alive(pid: number, file: string): boolean {
+  if (pid === process.pid) return heldHere.has(file);
   try {
     process.kill(pid, 0);
     return true;
@@ -49,8 +52,9 @@ function readHolder(file: string): LockHolder | undefined {
 
 // Reads the lock without taking it: who holds the directory, if anyone alive does.
 export function dataDirHolder(dataDir: string): LockHolder | undefined {
-  const h = readHolder(join(dataDir, 'etc.lock'));
-  return h && alive(h.pid) ? h : undefined;
+  const file = join(dataDir, 'etc.lock');
+  const h = readHolder(file);
+  return h && alive(h.pid, file) ? h : undefined;
 }
 
 export function acquireDataDirLock(dataDir: string, who: { command: string; port?: number }): DataDirLock {
@@ -73,7 +77,7 @@ export function acquireDataDirLock(dataDir: string, who: { command: string; port
         const raw = safeRead(file);
         if (raw === '') throw new DataDirLockedError(file, { pid: 0, command: '(starting)', startedAt: '' });
       }
-      if (holder && alive(holder.pid)) throw new DataDirLockedError(file, holder);
+      if (holder && alive(holder.pid, file)) throw new DataDirLockedError(file, holder);
       if (attempt >= 2) throw new DataDirLockedError(file, holder ?? { pid: 0, command: '?', startedAt: '' });
       // stale: the process that wrote it is gone; remove it and race for it again (O_EXCL decides)
       try {
@@ -84,9 +88,11 @@ export function acquireDataDirLock(dataDir: string, who: { command: string; port
     }
   }
   let held = true;
+  heldHere.add(file);
   const release = () => {
     if (!held) return;
     held = false;
+    heldHere.delete(file);
     process.removeListener('exit', release);
     // remove it only while it is still ours
     if (readHolder(file)?.pid === process.pid) {
