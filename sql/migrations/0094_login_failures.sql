@@ -8,3 +8,5 @@ create table login_failures (
 );
 create index login_failures_ip_idx on login_failures (ip, at);
 create index login_failures_username_idx on login_failures (username, at);
+-- pruning: rows older than any limit looks at
+create index login_failures_at_idx on login_failures (at);
