@@ -20,13 +20,16 @@ import { deliverPending, importDropFolder } from './modules/interchange/index.ts
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
   migrate                                 apply database migrations
-  seed                                    seed the demo province and demo users (idempotent)
+  seed                                    seed the demo province and demo users (idempotent; passwords to ETC_DATA_DIR/demo-passwords.txt)
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
   clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
   interchange deliver | interchange import            deliver pending documents to peers now | read the files peers left in the drop folder
-  keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
+  keys init | keys list | keys import --file F       key ceremony (list shows KCVs only); only keys init and the
+                                          embedded first start generate keys
+The embedded database admits one process: a command run while another holds ETC_DATA_DIR exits 3 (beside a
+running service, the admin commands print the API requests that do the same through it).`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
