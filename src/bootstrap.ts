@@ -26,7 +26,8 @@ export type BootOptions = {
 };
 
 // The embedded database is locked for this process (platform/db/data-dir-lock.ts) before it is
-// opened, and unlocked by closeDatabase (or when the process exits); `command` names the holder to a process that is refused.
+// opened, and unlocked by closeDatabase (or when the process exits); `command` names the holder to a
+// process that is refused.
 export function openDatabase(config: Config, command = 'serve'): Db {
   if (config.databaseUrl) return createPostgresKnex(config.databaseUrl);
   const lock = acquireDataDirLock(config.dataDir, { command, port: command === 'serve' ? config.port : undefined });
