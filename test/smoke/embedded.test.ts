@@ -1,7 +1,7 @@
 // The zero-setup mode: `etc serve` with no DATABASE_URL and no REDIS_URL runs on PGlite in the data
 // dir with the in-process queue, seeds the demo province on first start, and keeps data on restart.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,13 +30,23 @@ function embeddedEnv(dataDir: string, port: number, logLevel = 'warn'): NodeJS.P
   return env;
 }
 
-// A command run to its end on the same data dir, as a second process.
-function etc(dataDir: string, port: number, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+// A command run to its end on the same data dir, as a second process. Asynchronously: a blocked
+// event loop would miss the service closing an idle keep-alive connection, and the next fetch would
+// be sent on the dead socket.
+function etc(
+  dataDir: string,
+  port: number,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     env: embeddedEnv(dataDir, port),
-    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const r = { status: null as number | null, stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (r.stdout += String(d)));
+  child.stderr.on('data', (d) => (r.stderr += String(d)));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ ...r, status: code })));
 }
 
 function start(dataDir: string, port: number, logLevel = 'warn'): Promise<Running> {
@@ -113,12 +123,12 @@ describe('embedded mode (PGlite + in-process queue)', function () {
       const pid = String(first.child.pid);
       const lockFile = join(dataDir, 'etc.lock');
       assert.equal(JSON.parse(readFileSync(lockFile, 'utf8')).pid, first.child.pid);
-      const second = etc(dataDir, await freePort(), 'serve');
+      const second = await etc(dataDir, await freePort(), 'serve');
       assert.equal(second.status, 3, second.stdout + second.stderr);
       assert.match(second.stderr, new RegExp(`in use by process ${pid} \\(etc serve`));
       assert.doesNotMatch(second.stdout, /listening on/);
       // an admin command is not run against the open database: the CLI says how to do it through the service
-      const add = etc(dataDir, port, 'clients', 'add', '--role', 'bank', '--id', 'ICBC');
+      const add = await etc(dataDir, port, 'clients', 'add', '--role', 'bank', '--id', 'ICBC');
       assert.equal(add.status, 3, add.stdout + add.stderr);
       assert.match(add.stderr, new RegExp(`the service \\(process ${pid}\\) is running`));
       assert.match(
@@ -144,12 +154,12 @@ describe('embedded mode (PGlite + in-process queue)', function () {
       assert.equal(keys.keys.length, 6);
       const check = await fetch(`${base}/api/v1/ledger/check`, { headers: auth }).then((r) => r.json());
       assert.deepEqual(check, { ok: true, failures: [] });
-      assert.equal(etc(dataDir, port, 'check-ledger').status, 3);
+      assert.equal((await etc(dataDir, port, 'check-ledger')).status, 3);
     } finally {
       await stop(first);
     }
     assert.ok(!existsSync(join(dataDir, 'etc.lock')), 'a stopped service leaves no lock behind');
-    const direct = etc(dataDir, port, 'clients', 'add', '--role', 'lane', '--id', 'L101-01');
+    const direct = await etc(dataDir, port, 'clients', 'add', '--role', 'lane', '--id', 'L101-01');
     assert.equal(direct.status, 0, direct.stdout + direct.stderr);
     assert.ok(!existsSync(join(dataDir, 'etc.lock')), 'a command leaves no lock behind');
     const second = await start(dataDir, port);
