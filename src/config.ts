@@ -13,6 +13,7 @@ export type Config = {
   kek: Buffer; // key-encryption key; never logged, never returned
   network: string; // this centre's 4-digit network id
   sessionTtlSeconds: number;
+  login: LoginConfig;
   logLevel: string;
   reissueWaitDays: number;
   cardLimit: bigint; // highest purse balance a load may reach (fen)
@@ -20,6 +21,12 @@ export type Config = {
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
   statusList: StatusListConfig;
   lanes: LanesConfig;
+};
+
+export type LoginConfig = {
+  maxFailures: number; // consecutive failed logins that lock a user until a supervisor or admin unlocks
+  addressMaxFailures: number; // failed logins from one address within the window before it is throttled
+  addressWindowSeconds: number;
 };
 
 export type LanesConfig = {
@@ -121,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kek: loadKek(env, dataDir, !databaseUrl),
     network,
     sessionTtlSeconds: int(env, 'ETC_SESSION_TTL_SECONDS', 8 * 3600, 60, 7 * 24 * 3600),
+    login: {
+      maxFailures: int(env, 'ETC_LOGIN_MAX_FAILURES', 5, 1, 100),
+      addressMaxFailures: int(env, 'ETC_LOGIN_ADDRESS_MAX_FAILURES', 20, 1, 100_000),
+      addressWindowSeconds: int(env, 'ETC_LOGIN_ADDRESS_WINDOW_SECONDS', 900, 10, 86_400),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     reissueWaitDays: int(env, 'ETC_REISSUE_WAIT_DAYS', 7, 0, 365),
     // the purse register is 4 bytes unsigned: no limit may exceed 2^32 - 1 fen

@@ -1,14 +1,16 @@
 // The one command line: etc serve | migrate | seed | users add | clients add | check-ledger | keys …
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bootstrap, openDatabase, shutdown } from './bootstrap.ts';
+import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './platform/http/context.ts';
 import { createClient, createUser } from './modules/access/service.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
-import { importKeys, initKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';
+import { importKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';
+import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
+import { throughRunningService, writeDemoPasswords, type DemoUser } from './cli-support.ts';
 import { seedDemo } from './seed.ts';
 import { startSchedules } from './platform/queue/schedules.ts';
 import { registerJobs } from './modules/jobs.ts';
@@ -18,13 +20,16 @@ import { deliverPending, importDropFolder } from './modules/interchange/index.ts
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
   migrate                                 apply database migrations
-  seed                                    seed the demo province and demo users (idempotent)
+  seed                                    seed the demo province and demo users (idempotent; passwords to ETC_DATA_DIR/demo-passwords.txt)
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
   clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
   interchange deliver | interchange import            deliver pending documents to peers now | read the files peers left in the drop folder
-  keys init | keys list | keys import --file F       key ceremony (list shows KCVs only)`;
+  keys init | keys list | keys import --file F       key ceremony (list shows KCVs only); only keys init and the
+                                          embedded first start generate keys
+The embedded database admits one process: a command run while another holds ETC_DATA_DIR exits 3 (beside a
+running service, the admin commands print the API requests that do the same through it).`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -47,26 +52,40 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
 
   if (cmd === 'migrate') {
-    const db = openDatabase(config);
+    const db = openDatabase(config, 'migrate');
     const applied = await migrate(db, out);
     await ensureSystemAccounts(db);
     out(applied.length ? `${applied.length} migrations applied` : 'schema is up to date');
-    await db.destroy();
+    await closeDatabase(db);
     return 0;
   }
   if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear', 'interchange'].includes(cmd ?? '')) {
     out(USAGE);
     return cmd ? 2 : 0;
   }
-  const app = await bootstrap(config);
+  let app: Awaited<ReturnType<typeof bootstrap>>;
+  try {
+    app = await bootstrap(config, { command: [cmd, sub].filter(Boolean).join(' ') });
+  } catch (err) {
+    // a running service holds the embedded database: say how to do this through it instead
+    if (err instanceof DataDirLockedError && err.holder.command === 'serve' && cmd !== 'serve') {
+      process.stderr.write(throughRunningService(cmd!, sub, values, err.holder));
+      return 3;
+    }
+    throw err;
+  }
   try {
     switch (cmd) {
       case 'serve':
-        return await serve(app);
+        // a start refused before listening must not leave the pool holding the process open
+        return await serve(app).catch(async (err) => {
+          await shutdown(app);
+          throw err;
+        });
       case 'seed': {
         const r = await seedDemo(app);
         out(`demo network: ${JSON.stringify(r.network)}`);
-        printUsers(r.users);
+        printUsers(app.config.dataDir, r.users);
         return 0;
       }
       case 'users': {
@@ -158,11 +177,12 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-function printUsers(users: Array<{ username: string; role: string; password: string }>): void {
-  if (!users.length) return;
-  out('demo users (passwords are shown once; keep them):');
-  for (const u of users) out(`  ${u.role.padEnd(10)} ${u.username.padEnd(12)} ${u.password}`);
+function printUsers(dataDir: string, users: DemoUser[]): void {
+  const file = writeDemoPasswords(dataDir, users);
+  if (file) out(`demo users ${users.map((u) => u.username).join(', ')} created; their passwords are in ${file}`);
 }
+
+class NoKeysError extends Error {}
 
 async function keysCommand(
   app: Awaited<ReturnType<typeof bootstrap>>,
@@ -170,8 +190,8 @@ async function keysCommand(
   file: string | undefined,
 ): Promise<number> {
   if (sub === 'init') {
-    const created = await initKeys(app.db, app.keys.hsm);
-    out(created.length ? `generated ${created.length} master keys` : 'every purpose already has a master key');
+    const created = await generateFirstKeys(app.db, app.keys, app.log);
+    out(created ? `generated ${created} master keys` : 'every purpose already has a master key');
     // the centre CA and the status-list signing certificate (otherwise made at first use)
     const pki = await initPki(app.db, app.keys.hsm, { network: app.config.network, now: new Date() });
     if (pki.length) out(`created ${pki.join(' and ')} key and certificate`);
@@ -182,18 +202,28 @@ async function keysCommand(
   } else if (sub !== 'list') {
     throw new UsageError('keys init | keys list | keys import --file F');
   }
-  for (const k of await listKeys(app.db)) out(`${k.purpose.padEnd(16)} v${String(k.version).padEnd(4)} kcv ${k.kcv}`);
+  const keys = await listKeys(app.db);
+  if (!keys.length) out('no master keys yet: `etc keys init` generates them, `etc keys import --file F` imports a set');
+  for (const k of keys) out(`${k.purpose.padEnd(16)} v${String(k.version).padEnd(4)} kcv ${k.kcv}`);
   for (const c of await listPki(app.db))
     out(`${`pki:${c.name}`.padEnd(16)} certificate sha256 ${c.fingerprint.slice(0, 16)}…`);
   return 0;
 }
 
 async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number> {
+  if (!(await listKeys(app.db)).length) {
+    // the embedded mode's first start makes its keys; a centre on PostgreSQL gets them by ceremony
+    if (app.config.databaseUrl)
+      throw new NoKeysError(
+        'etc serve: this centre has no master keys; run `etc keys init` (a new centre) or `etc keys import --file F` first',
+      );
+    out(`generated ${await generateFirstKeys(app.db, app.keys, app.log)} master keys`);
+  }
   if (!app.config.databaseUrl && !(await app.db('users').first())) {
     // first start of the embedded mode: a demo province to try things on
     const r = await seedDemo(app);
     out(`seeded the demo province: ${JSON.stringify(r.network)}`);
-    printUsers(r.users);
+    printUsers(app.config.dataDir, r.users);
   }
   const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) =>
     app.log.error({ err }, 'schedule failed'),
@@ -219,7 +249,15 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (err) => {
-    if (err instanceof ConfigError || err instanceof UsageError || err instanceof KeyImportError) {
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`etc: ${err.message}\n`);
+      process.exitCode = 3;
+    } else if (
+      err instanceof ConfigError ||
+      err instanceof UsageError ||
+      err instanceof KeyImportError ||
+      err instanceof NoKeysError
+    ) {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = 2;
     } else {

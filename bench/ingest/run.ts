@@ -3,8 +3,9 @@
 // transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { kcv } from '../../src/platform/crypto/pboc.ts';
@@ -49,7 +50,14 @@ async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>
 }
 
 await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
-  const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
+  const dataDir = mkdtempSync(join(tmpdir(), 'etc-bench-ingest-'));
+  const env = {
+    DATABASE_URL: url,
+    ETC_KEK: randomBytes(32).toString('hex'),
+    ETC_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    REDIS_URL: '',
+  };
   await etcCommand(['migrate'], env);
   const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
   const keyFile = `/tmp/etc-bench-ingest-keys-${process.pid}.json`;
@@ -70,7 +78,10 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   } finally {
     rmSync(keyFile);
   }
-  const seeded = await etcCommand(['seed'], env);
+  await etcCommand(['seed'], env);
+  // the demo passwords are written to a file of the data dir, never to the output
+  const seeded = readFileSync(join(dataDir, 'demo-passwords.txt'), 'utf8');
+  rmSync(dataDir, { recursive: true, force: true });
   const password = (role: string) => new RegExp(`${role}\\s+\\S+\\s+(\\S+)`).exec(seeded)![1];
   // lanes beyond the demo's ten, at the same stations, so that more lanes upload side by side
   const db = new pg.Client({ connectionString: url });

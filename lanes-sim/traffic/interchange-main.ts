@@ -62,7 +62,12 @@ export async function interchangeCommand(args: string[]): Promise<number> {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       });
       const clock = new ManualClock(new Date(`${date}T00:00:00+08:00`));
-      const app = await bootstrap(config, { clock, log: createLogger(config.logLevel), queue: new InProcessQueue() });
+      const app = await bootstrap(config, {
+        clock,
+        log: createLogger(config.logLevel),
+        queue: new InProcessQueue(),
+        generateKeys: true,
+      });
       apps.push(app);
       sims.push(
         await startSimCentre(app, clock, { masters: { load: randomBytes(16), tac: randomBytes(16), purchase } }),

@@ -69,7 +69,12 @@ export async function trafficCommand(args: string[]): Promise<number> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   const clock = new ManualClock(new Date());
-  const app = await bootstrap(config, { clock, log: createLogger(config.logLevel), queue: new InProcessQueue() });
+  const app = await bootstrap(config, {
+    clock,
+    log: createLogger(config.logLevel),
+    queue: new InProcessQueue(),
+    generateKeys: true,
+  });
   const sim = await startSimCentre(app, clock);
   try {
     const date = values.date ?? localDate(new Date(Date.now() + 86_400_000));

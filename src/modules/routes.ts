@@ -12,6 +12,8 @@ import { bankRoutes } from './banks/index.ts';
 import { financeRoutes } from './finance/index.ts';
 import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
+import { keyRoutes } from './keys/index.ts';
+import { ledgerRoutes } from './ledger/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -35,6 +37,8 @@ export function moduleRoutes(): RouteDef[] {
     ...statementRoutes,
     ...auditRoutes,
     ...exportRoutes,
+    ...keyRoutes,
+    ...ledgerRoutes,
   ];
 }
 

@@ -39,7 +39,7 @@ export async function startCentre(
     process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     `${process.env.TEST_QUEUE_PREFIX ?? 'etc-test'}-${network}`,
   );
-  const app = await bootstrap(config, { clock, log: createLogger('warn'), queue });
+  const app = await bootstrap(config, { clock, log: createLogger('warn'), queue, generateKeys: true });
   const sim = await startSimCentre(app, clock, { masters, keyVersion });
   return {
     ...sim,

@@ -45,7 +45,7 @@ export function harness(): Promise<Harness> {
     });
     const clock = new ManualClock(new Date());
     const queue = new BullQueue(process.env.TEST_REDIS_URL!, process.env.TEST_QUEUE_PREFIX);
-    const app = await bootstrap(config, { clock, log: createLogger('info', sink), queue });
+    const app = await bootstrap(config, { clock, log: createLogger('info', sink), queue, generateKeys: true });
     // every response body of the run is kept, so a test can prove no key material ever left
     const responses: string[] = [];
     const http = express();

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { kcv } from '../../src/platform/crypto/pboc.ts';
 import { adminSql, databaseUrl } from '../helpers/admin-db.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,6 +44,69 @@ describe('etc command line', function () {
     const bad = etc('users', 'add', '--role', 'emperor', '--name', 'X');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--role must be one of/);
+  });
+
+  const masterKeyRows = async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return (await c.query(`select purpose, version, kcv from master_keys order by purpose, version`)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+
+  it('makes no master keys as a side effect: a centre has none until keys init or keys import', async () => {
+    assert.deepEqual(await masterKeyRows(), [], 'users add, clients add and migrate made no keys');
+    const list = etc('keys', 'list');
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /no master keys yet: `etc keys init`/);
+    assert.equal(etc('check-ledger').status, 0, 'a command that needs no keys just works');
+    // the service needs keys: on PostgreSQL it refuses to start without them, naming the ceremony
+    const serve = etc('serve');
+    assert.equal(serve.status, 2, serve.stdout + serve.stderr);
+    assert.match(serve.stderr, /no master keys; run `etc keys init`.*`etc keys import --file F`/);
+    assert.deepEqual(await masterKeyRows(), [], 'the refused start made none either');
+  });
+
+  it('imports a version-1 key set from an older system on a centre without keys, then keys init adds the rest', async () => {
+    const values = { load: '00112233445566778899AABBCCDDEEFF', tac: '0123456789ABCDEFFEDCBA9876543210' };
+    const file = join(tmpdir(), `etc-cli-keys-${randomBytes(4).toString('hex')}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        keys: Object.entries(values).map(([purpose, value]) => ({
+          purpose,
+          version: 1,
+          value,
+          kcv: kcv(Buffer.from(value, 'hex')).toString('hex'),
+        })),
+      }),
+      { mode: 0o600 },
+    );
+    try {
+      const imp = etc('keys', 'import', '--file', file);
+      assert.equal(imp.status, 0, imp.stdout + imp.stderr);
+      assert.match(imp.stdout, /imported 2 master keys/);
+      const expected = Object.fromEntries(
+        Object.entries(values).map(([p, v]) => [p, kcv(Buffer.from(v, 'hex')).toString('hex').toUpperCase()]),
+      );
+      const init = etc('keys', 'init');
+      assert.equal(init.status, 0, init.stderr);
+      assert.match(init.stdout, /generated 4 master keys/);
+      const rows = await masterKeyRows();
+      assert.equal(rows.length, 6);
+      for (const r of rows) {
+        assert.equal(r.version, 1);
+        if (r.purpose in expected) assert.equal(r.kcv, expected[r.purpose], `${r.purpose} kept the imported key`);
+      }
+      const again = etc('keys', 'import', '--file', file);
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stdout, /imported 0 master keys/);
+      assert.match(etc('keys', 'init').stdout, /every purpose already has a master key/);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('lists keys by purpose, version and check value only', () => {

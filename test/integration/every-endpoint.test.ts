@@ -69,4 +69,51 @@ describe('every endpoint is authenticated and role-checked', () => {
     }
     assert.deepEqual(await fingerprint(), before);
   });
+
+  it('a user whose password was reset reaches only who-am-I, the password change and logging out', async function () {
+    this.timeout(120000);
+    const h = await harness();
+    const routes = buildApp(h.app).routes.filter((r) => r.roles !== 'public' && r.roles.includes('admin'));
+    for (const path of ['/api/v1/me/password', '/api/v1/users/:userId/password-reset', '/api/v1/users/:userId/unlock'])
+      assert.ok(
+        routes.some((r) => r.path === path),
+        `${path} is declared`,
+      );
+    const resetter = await loginAs('admin');
+    const target = await loginAs('admin');
+    const reset = await request(h.http)
+      .post(`/api/v1/users/${target.userId}/password-reset`)
+      .set('Authorization', resetter.auth)
+      .expect(200);
+    const login = await request(h.http)
+      .post('/api/v1/sessions')
+      .send({ username: target.username, password: reset.body.password })
+      .expect(201);
+    const auth = `Bearer ${login.body.token}`;
+    const before = await fingerprint();
+    const open: string[] = [];
+    for (const r of routes) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+        name === 'cardNo'
+          ? '34010000000000000001'
+          : name === 'obuNo'
+            ? '3401000000000001'
+            : name === 'date'
+              ? '2026-11-22'
+              : '1',
+      );
+      if (r.beforePasswordChange) {
+        open.push(`${r.method} ${r.path}`);
+        continue;
+      }
+      const res = await request(h.http)
+        [r.method](path)
+        .set('Authorization', auth)
+        .send(r.method === 'get' ? undefined : {});
+      assert.equal(res.status, 403, `${r.method} ${r.path}`);
+      assert.equal(res.body.error.code, 'password-change-required', `${r.method} ${r.path}`);
+    }
+    assert.deepEqual(open.sort(), ['delete /api/v1/sessions/current', 'get /api/v1/me', 'post /api/v1/me/password']);
+    assert.deepEqual(await fingerprint(), before);
+  });
 });

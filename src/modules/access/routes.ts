@@ -4,8 +4,20 @@ import { CLIENT_ROLES, USER_ROLES } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { createClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
+import { changePassword, resetPassword, unlockUser } from './passwords.ts';
 
 const PEOPLE = USER_ROLES;
+
+const userResponse = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(USER_ROLES),
+  disabled: z.boolean(),
+  locked: z.boolean(),
+  mustChangePassword: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
 
 export const accessRoutes: RouteDef[] = [
   defineRoute({
@@ -17,7 +29,7 @@ export const accessRoutes: RouteDef[] = [
     summary: 'Log in with username and password; returns a bearer token that expires',
     body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
     handler: async (ctx, { body }) => {
-      const s = await login(ctx.db, ctx.app.clock, ctx.app.config.sessionTtlSeconds, body.username, body.password, ctx);
+      const s = await login(ctx.db, ctx.app.clock, ctx.app.config, body.username, body.password, ctx);
       return ok({ token: s.token, expiresAt: s.expiresAt, user: s.user }, 201);
     },
   }),
@@ -28,6 +40,7 @@ export const accessRoutes: RouteDef[] = [
     roles: PEOPLE,
     status: 204,
     summary: 'Log out: revoke the current session',
+    beforePasswordChange: true,
     handler: async (ctx) => {
       // the router has authenticated this bearer token already; revoke exactly it
       return { status: 204, body: await logout(ctx.db, ctx, ctx.bearerToken ?? '') };
@@ -39,13 +52,27 @@ export const accessRoutes: RouteDef[] = [
     tag: 'access',
     roles: [...USER_ROLES, ...CLIENT_ROLES],
     summary: 'Who am I: the authenticated user or client and its role',
+    beforePasswordChange: true,
     handler: async (ctx) =>
       ok({
         kind: ctx.actor.kind,
         id: ctx.actor.id,
         role: ctx.actor.role,
-        ...(ctx.actor.kind === 'user' ? { username: ctx.actor.username } : {}),
+        ...(ctx.actor.kind === 'user'
+          ? { username: ctx.actor.username, mustChangePassword: ctx.actor.mustChangePassword === true }
+          : {}),
       }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/me/password',
+    tag: 'access',
+    roles: PEOPLE,
+    summary: `Change my password (at least 10 characters, not containing the username, not the current one); my other sessions end`,
+    beforePasswordChange: true,
+    body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }),
+    response: z.object({ user: userResponse, sessionsEnded: z.number().int() }),
+    handler: async (ctx, { body }) => ok(await changePassword(ctx.db, ctx, body)),
   }),
   defineRoute({
     method: 'get',
@@ -89,6 +116,27 @@ export const accessRoutes: RouteDef[] = [
     summary: 'Enable a disabled user',
     params: z.strictObject({ userId: idParam }),
     handler: async (ctx, { params }) => ok({ user: await setUserDisabled(ctx.db, ctx, params.userId, false) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/:userId/password-reset',
+    tag: 'access',
+    roles: ['admin'],
+    summary:
+      "Reset a user's password: a one-time password, returned once, that must be changed at the next login; ends their sessions and lifts a lock",
+    params: z.strictObject({ userId: idParam }),
+    response: z.object({ user: userResponse, password: z.string() }),
+    handler: async (ctx, { params }) => ok(await resetPassword(ctx.db, ctx, params.userId)),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/:userId/unlock',
+    tag: 'access',
+    roles: ['supervisor', 'admin'],
+    summary: 'Unlock a user locked after too many failed logins (an administrator only by an administrator)',
+    params: z.strictObject({ userId: idParam }),
+    response: z.object({ user: userResponse }),
+    handler: async (ctx, { params }) => ok({ user: await unlockUser(ctx.db, ctx, params.userId) }),
   }),
   defineRoute({
     method: 'get',

@@ -2,6 +2,8 @@
 import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock/clock.ts';
+import type { Config } from '../../config.ts';
+import { accountLocked, addressRetryAfter, nameLocked, rateLimited, recordFailure } from './login-guard.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import { hashPassword, newToken, tokenHash, verifyPassword } from '../../platform/http/auth.ts';
 import type { ClientRole, RequestContext, UserRole } from '../../platform/http/context.ts';
@@ -16,15 +18,21 @@ export type UserView = {
   displayName: string;
   role: UserRole;
   disabled: boolean;
+  // locked after too many failed logins, until a supervisor or administrator unlocks
+  locked: boolean;
+  // set by an administrator's reset: nothing but a password change is allowed until it is done
+  mustChangePassword: boolean;
   createdAt: Date;
 };
 
-const toUser = (r: Record<string, any>): UserView => ({
+export const toUser = (r: Record<string, any>): UserView => ({
   id: r.id,
   username: r.username,
   displayName: r.display_name,
   role: r.role,
   disabled: r.disabled,
+  locked: r.locked_at !== null && r.locked_at !== undefined,
+  mustChangePassword: r.must_change_password === true,
   createdAt: r.created_at,
 });
 
@@ -87,20 +95,30 @@ export async function setUserDisabled(
   });
 }
 
+// Logging in. A throttled address or a locked name is refused before the password is looked at
+// (login-guard.ts); a failed check is counted and audited; a success clears the user's count.
 export async function login(
   db: Knex,
   clock: Clock,
-  ttlSeconds: number,
+  config: Pick<Config, 'sessionTtlSeconds' | 'login'>,
   username: string,
   password: string,
-  ctx: Pick<RequestContext, 'ip' | 'requestId'>,
+  ctx: Pick<RequestContext, 'actor' | 'ip' | 'requestId'>,
 ) {
+  const now = clock.now();
+  const retryAfter = await addressRetryAfter(db, config.login, ctx.ip, now);
+  if (retryAfter > 0) throw rateLimited(retryAfter);
   const user = await db('users').where({ username }).first();
+  if (await nameLocked(db, config.login, user, username, now)) throw accountLocked();
   // verify against a dummy hash when the user is unknown so timing does not reveal which names exist
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-  if (!user || !ok || user.disabled) throw new AppError('bad-credentials', 'unknown user or wrong password');
+  if (!user || !ok || user.disabled) {
+    const reason = !user ? 'unknown-user' : !ok ? 'wrong-password' : 'disabled';
+    await recordFailure(db, config.login, ctx, { username, userId: user?.id, reason, now });
+    throw new AppError('bad-credentials', 'unknown user or wrong password');
+  }
+  const ttlSeconds = config.sessionTtlSeconds;
   const token = newToken();
-  const now = clock.now();
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   await inTransaction(db, async (trx) => {
     await trx('sessions').insert({
@@ -109,11 +127,13 @@ export async function login(
       created_at: now,
       expires_at: expiresAt,
     });
+    if (user.failed_logins > 0) await trx('users').where({ id: user.id }).update({ failed_logins: 0 });
     await audit(
       trx,
       {
+        ip: ctx.ip,
+        requestId: ctx.requestId,
         actor: { kind: 'user', id: String(user.id), userId: user.id, username: user.username, role: user.role },
-        ...ctx,
       },
       { action: 'session.create', entity: 'user', entityId: user.id },
     );
@@ -121,7 +141,7 @@ export async function login(
   return { token, expiresAt, user: toUser(user) };
 }
 
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+export const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export async function logout(db: Knex, ctx: RequestContext, token: string): Promise<void> {
   await inTransaction(db, async (trx) => {

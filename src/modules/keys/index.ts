@@ -22,3 +22,4 @@ export {
   type PkiSubject,
   type CertificateInfo,
 } from './pki.ts';
+export { keyRoutes } from './routes.ts';

@@ -34,3 +34,4 @@ export {
   type Invariant,
   type InvariantFailure,
 } from './invariants.ts';
+export { ledgerRoutes } from './routes.ts';

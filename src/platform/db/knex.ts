@@ -26,7 +26,8 @@ function installPgParsers(): void {
 export type DbKind = 'postgres' | 'embedded';
 
 // pglite is kept for multi-statement scripts (migrations), which knex-pglite cannot send
-export type Db = Knex & { dbKind?: DbKind; pglite?: PGlite };
+// releaseLock: set when this process holds the embedded data dir's lock (bootstrap's openDatabase)
+export type Db = Knex & { dbKind?: DbKind; pglite?: PGlite; releaseLock?: () => void };
 
 export function createPostgresKnex(url: string, poolMax = 10): Db {
   installPgParsers();

@@ -85,11 +85,13 @@ export async function authenticate(
   const row = await db('sessions as s')
     .join('users as u', 'u.id', 's.user_id')
     .where('s.token_hash', tokenHash(m[1]))
-    .first('s.expires_at', 's.revoked_at', 'u.id', 'u.username', 'u.role', 'u.disabled');
+    .first('s.expires_at', 's.revoked_at', 'u.id', 'u.username', 'u.role', 'u.disabled', 'u.must_change_password');
   if (!row || row.revoked_at || row.disabled) throw new AppError('unauthenticated', 'unknown or revoked session');
   if (new Date(row.expires_at).getTime() <= clock.now().getTime())
     throw new AppError('session-expired', 'the session has expired; log in again');
-  return { kind: 'user', id: String(row.id), userId: row.id, username: row.username, role: row.role };
+  const user: Actor = { kind: 'user', id: String(row.id), userId: row.id, username: row.username, role: row.role };
+  if (row.must_change_password) user.mustChangePassword = true;
+  return user;
 }
 
 async function authenticateClient(

@@ -13,7 +13,7 @@ export type ClientRole = (typeof CLIENT_ROLES)[number];
 export type Role = UserRole | ClientRole;
 
 export type Actor =
-  | { kind: 'user'; id: string; userId: bigint; username: string; role: UserRole }
+  | { kind: 'user'; id: string; userId: bigint; username: string; role: UserRole; mustChangePassword?: boolean }
   | { kind: 'client'; id: string; role: ClientRole }
   // the caller of a public route (logging in): no role, so it can reach nothing else
   | { kind: 'anonymous'; id: 'anonymous'; role: null };

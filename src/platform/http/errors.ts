@@ -11,6 +11,9 @@ export const ERROR_STATUS = {
   'stale-timestamp': 401,
   'unknown-client': 401,
   forbidden: 403,
+  'account-locked': 403,
+  'password-change-required': 403,
+  'wrong-password': 403,
   'not-found': 404,
   'customer-not-found': 404,
   'package-not-found': 404,
@@ -68,9 +71,11 @@ export const ERROR_STATUS = {
   'payout-already-paid': 409,
   'export-not-approved': 409,
   'export-expired': 410,
+  'user-not-locked': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'business-rule': 422,
+  'weak-password': 422,
   'amount-out-of-range': 422,
   'mac1-invalid': 422,
   'tac-invalid': 422,
@@ -91,6 +96,8 @@ export class AppError extends Error {
   // A refusal that must still leave a trace (e.g. a load whose TAC failed is flagged for review):
   // the request's transaction is rolled back as for any refusal, then this runs on its own.
   afterRollback: ((db: import('knex').Knex) => Promise<void>) | undefined;
+  // sent as Retry-After with a 429: when the caller may try again
+  retryAfterSeconds: number | undefined;
   constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
     this.name = 'AppError';

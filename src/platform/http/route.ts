@@ -36,6 +36,8 @@ export type RouteDef<P = any, Q = any, B = any> = {
   response?: z.ZodType;
   // documented success status; the handler may still choose another 2xx
   status?: number;
+  // reachable by a user who must change their password first (who am I, the change itself, log out)
+  beforePasswordChange?: boolean;
   // machine POSTs are idempotent by default; set false only for read-only POSTs
   idempotent?: boolean;
   handler: (ctx: RequestContext, input: { params: P; query: Q; body: B }) => Promise<RouteResult>;

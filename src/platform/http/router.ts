@@ -73,6 +73,8 @@ export function send(res: Response, result: RouteResult, req?: Request, onStream
 
 export function sendError(app: AppContext, req: Request, res: Response, err: unknown): void {
   const { status, body, internal } = httpResponseFromError(err);
+  if (err instanceof AppError && err.retryAfterSeconds !== undefined)
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (internal) app.log.error({ err, requestId: res.locals.requestId, path: req.path }, 'request failed');
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
@@ -89,6 +91,9 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
         else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
         if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role)))
           throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
+        // after an administrator's reset the user may do nothing but change the password (or leave)
+        if (actor.kind === 'user' && actor.mustChangePassword && !def.beforePasswordChange)
+          throw new AppError('password-change-required', 'change your password first: POST /api/v1/me/password');
         const params = validate(def.params, req.params, 'params');
         const query = validate(def.query, req.query, 'query');
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;

@@ -5,6 +5,10 @@ import { pino, type Logger } from 'pino';
 export const REDACT_PATHS = [
   'password',
   '*.password',
+  'currentPassword',
+  '*.currentPassword',
+  'newPassword',
+  '*.newPassword',
   'secret',
   '*.secret',
   'token',
