@@ -5,6 +5,7 @@
 // the rows, the journal entry, the overdrafts. The same pipeline checks a package another province
 // sent of our cards on its roads (ICD §3): no tariff of ours applies, the clearing date is the
 // package's, and the money is owed to that province instead of our toll revenue.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
@@ -78,7 +79,7 @@ async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored:
   const checks: TacCheck[] = toVerify.map((w) => {
     const { date, time } = tacDateTime(w.tx.time);
     return {
-      serial8: Buffer.from(w.tx.cardNo.slice(4), 'hex'),
+      serial8: cardSerial(w.tx.cardNo),
       keyVersion: versions.get(w.tx.cardNo),
       amount: w.tx.amount,
       transType: parseInt(w.tx.transType, 16),

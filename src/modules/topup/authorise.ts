@@ -1,6 +1,7 @@
 // Load initialisation (ICD §1 POST /channel/loads): MAC1 verified, payment reserved, MAC2 issued and
 // persisted in the same transaction before it is returned. A card has at most one load in flight:
 // a torn earlier load is settled first from the card's own (MAC1-authenticated) evidence.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
@@ -57,7 +58,7 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
         `the balance after the load would pass the card limit of ${config.cardLimit} fen`,
         'amount',
       );
-    const serial8 = Buffer.from(card.cardNo.slice(4), 'hex');
+    const serial8 = cardSerial(card.cardNo);
     const session = {
       serial8,
       keyVersion: req.card.keyVersion,
