@@ -70,6 +70,11 @@ export function harness(): Promise<Harness> {
   return current;
 }
 
+// The harness of this run, if a test started one (the root after-all hook checks it for leaks).
+export function startedHarness(): Promise<Harness> | null {
+  return current;
+}
+
 export async function closeHarness(): Promise<void> {
   if (!current) return;
   const h = await current;
