@@ -20,3 +20,4 @@ export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
+export { provideMediaFacts, type MediaFacts } from './media.ts';

@@ -25,13 +25,10 @@ import {
 } from './documents.ts';
 
 export const MAX_PACKAGE = 4000;
-// built on first use: lanes and interchange import each other (through clearing), so lanes'
-// schema is not there yet while this module loads
-let packageSchema: z.ZodType<Array<LaneTransaction & { transId: string }>> | undefined;
-const packageTransactions = () =>
-  (packageSchema ??= z.array(laneTransaction.extend({ transId })).min(1).max(MAX_PACKAGE) as unknown as z.ZodType<
-    Array<LaneTransaction & { transId: string }>
-  >);
+const packageTransactions = z
+  .array(laneTransaction.extend({ transId }))
+  .min(1)
+  .max(MAX_PACKAGE) as unknown as z.ZodType<Array<LaneTransaction & { transId: string }>>;
 
 export type ReceivedPackage = Answer & { packageId?: string; disputed?: number };
 
@@ -49,7 +46,7 @@ export async function receivePackage(ctx: RequestContext, doc: Record<string, un
       result: RESULT.header,
       message: `header.receiver ${header.receiver} is not this centre (${app.config.network})`,
     };
-  const t = packageTransactions().safeParse(doc.transactions);
+  const t = packageTransactions.safeParse(doc.transactions);
   if (!t.success) return { result: RESULT.schema, message: `transactions.${firstIssue(t.error)}` };
   const txs = t.data;
   const total = txs.reduce((a, x) => a + x.amount, 0n);

@@ -15,6 +15,7 @@ export { postIssuerDisputePayments, listDisputes, type Dispute } from './dispute
 export { deliverPending, deliver, enqueuePackageDeliveries, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf, callerNetwork } from './documents.ts';
 export { registerInterchangeJobs } from './jobs.ts';
+export { onClearingDayAffected, type DayAffectedListener } from './day-affected.ts';
 export { importDropFolder, type DropImport } from './drop-folder.ts';
 export { registerInterchangeInvariants } from './invariants.ts';
 export { interchangeDocumentRoutes, interchangeStaffRoutes } from './routes.ts';

@@ -9,7 +9,7 @@ import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
-import { assignClearingDates } from '../clearing/index.ts';
+import { assignClearingDates } from '../clearing-days/index.ts';
 import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
 import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
