@@ -7,7 +7,7 @@ import { buildOpenApi } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
 import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
 import { USER_ROLES } from './platform/http/context.ts';
-import { accessRoutes } from './modules/access/routes.ts';
+import { accessRoutes } from './modules/access/index.ts';
 import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
 
 export const API_VERSION = '1.0.0';
@@ -65,14 +65,12 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
       app.queue.healthy(),
     ]);
     const ok = database && queue;
-    res
-      .status(ok ? 200 : 503)
-      .json({
-        status: ok ? 'ok' : 'degraded',
-        database: database ? 'up' : 'down',
-        queue: queue ? 'up' : 'down',
-        queueKind: app.queue.kind,
-      });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database: database ? 'up' : 'down',
+      queue: queue ? 'up' : 'down',
+      queueKind: app.queue.kind,
+    });
   });
 
   web.use(mountRoutes(app, routes, metrics));

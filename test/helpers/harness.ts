@@ -12,7 +12,7 @@ import { stringToSign } from '../../src/platform/http/auth.ts';
 import type { AppContext, ClientRole, UserRole } from '../../src/platform/http/context.ts';
 import { createLogger } from '../../src/platform/log/logger.ts';
 import { BullQueue } from '../../src/platform/queue/queue.ts';
-import { createClient, createUser } from '../../src/modules/access/service.ts';
+import { createClient, createUser } from '../../src/modules/access/index.ts';
 import { createHmac } from 'node:crypto';
 import { digest } from './digest.ts';
 

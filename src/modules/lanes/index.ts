@@ -19,6 +19,7 @@ export {
 } from './network.ts';
 export { seedDemoNetwork, demoToll, DEMO_NETWORK_IDS } from './demo-network.ts';
 export { discountFen, ownCardAmount } from './discount.ts';
+export { shortestPath, type GraphSection } from './graph.ts';
 export { ingestBatch, ingestReceivedPackage, type IngestOutcome, type IngestSource } from './ingest.ts';
 export {
   laneTransaction,

@@ -5,7 +5,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
-import { getLane, listLanes } from '../lanes/network.ts';
+import { getLane, listLanes } from '../lanes/index.ts';
 import { forgetListHead, listHead } from './head.ts';
 import { currentVersion, openListPackage, type ListRequest, type PackageOptions } from './packages.ts';
 

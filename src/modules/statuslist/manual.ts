@@ -8,7 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 import { findCard, findObu } from '../issuance/index.ts';
-import { getLane } from '../lanes/network.ts';
+import { getLane } from '../lanes/index.ts';
 import {
   discardHeldEnters,
   insertChange,

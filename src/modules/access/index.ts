@@ -1,0 +1,15 @@
+// Public face of the access module: people (users, sessions) and machines (API clients) — who may
+// call the service.
+export {
+  createUser,
+  listUsers,
+  setUserDisabled,
+  login,
+  logout,
+  createClient,
+  listClients,
+  generatePassword,
+  type UserView,
+  type ClientView,
+} from './service.ts';
+export { accessRoutes } from './routes.ts';
