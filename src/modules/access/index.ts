@@ -1,5 +1,6 @@
 // Public face of the access module: people (users, sessions) and machines (API clients) — who may
 // call the service.
+import './errors.ts';
 export {
   createUser,
   listUsers,

@@ -1,5 +1,6 @@
 // Public face of the clearing module: clearing days, the split to road operators (own cards and
 // other provinces' confirmed money), operator payables and payouts, the daily job.
+import './errors.ts';
 export { previousDate } from './days.ts';
 export { largestRemainder, type Share } from './split.ts';
 export {

@@ -1,5 +1,6 @@
 // Public face of the customers module (customers, vehicles, accounts). Other modules use these
 // functions, never the tables.
+import './errors.ts';
 export type { CustomerView, VehicleView, AccountView, CustomerEventView } from './repository.ts';
 export {
   getCustomer,

@@ -1,5 +1,6 @@
 // Public face of the interchange module: packages to and from other provinces, confirmations,
 // disputes and resolutions, their delivery, and the net positions clearing settles.
+import './errors.ts';
 export { buildPackages, PACKAGE_SIZE } from './outbound.ts';
 export { interchangeReadiness, mirrorReadiness, raiseMirrorMismatches, type MirrorComparison } from './readiness.ts';
 export {

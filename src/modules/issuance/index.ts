@@ -1,4 +1,5 @@
 // Public face of the issuance module (cards and OBUs).
+import './errors.ts';
 import { provideMediaFacts } from '../customers/index.ts';
 import { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
 

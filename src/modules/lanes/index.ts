@@ -1,5 +1,6 @@
 // Public face of the lanes module: the road network and its tariffs, lane transaction ingest, and
 // what clearing may split.
+import './errors.ts';
 export {
   listOperators,
   listStations,

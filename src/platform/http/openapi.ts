@@ -2,7 +2,7 @@
 // the document cannot drift from what is served.
 import { z } from 'zod';
 import { CLIENT_ROLES } from './context.ts';
-import { ERROR_STATUS } from './errors.ts';
+import { registeredErrorCodes } from './errors.ts';
 import type { RouteDef } from './route.ts';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
@@ -89,7 +89,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+                code: { type: 'string', enum: [...registeredErrorCodes().keys()].sort() },
                 message: { type: 'string' },
                 field: { type: 'string' },
               },
