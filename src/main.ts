@@ -5,7 +5,7 @@ import { bootstrap, openDatabase, shutdown } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './platform/http/context.ts';
+import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './modules/access/index.ts';
 import { createClient, createUser } from './modules/access/index.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
 import { importKeys, initKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';

@@ -1,6 +1,7 @@
 // Public face of the access module: people (users, sessions) and machines (API clients) — who may
 // call the service.
 import './errors.ts';
+import './roles.ts';
 export {
   createUser,
   listUsers,
@@ -14,3 +15,6 @@ export {
   type ClientView,
 } from './service.ts';
 export { accessRoutes } from './routes.ts';
+export { accessAuthenticator } from './authenticator.ts';
+export { USER_ROLES, CLIENT_ROLES } from './roles.ts';
+export type { UserRole, ClientRole, Role } from './roles.ts';
