@@ -167,5 +167,5 @@ export async function requestFullList(
       .merge(['full_requested_at', 'full_requested_by', 'full_served_version']);
     await audit(trx, ctx, { action: 'status-list.force-full', entity: 'lane', entityId: laneId, detail: { note } });
     return { laneId, requestedAt: at };
-  }).finally(forgetListHead);
+  }).finally(() => forgetListHead(db));
 }
