@@ -215,12 +215,14 @@ async function ingestWithin(
     : new Map();
   for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
   const fresh = works.filter((w) => !w.resent);
+  // Partitions (by clearing date) are made before the clearing days are share-locked: making one
+  // locks the parent table, and a clearing run that holds a day FOR UPDATE reads that table, so the
+  // other order could deadlock. A transaction's clearing day is its own day unless that day is
+  // sealed, so these are the partitions needed in all but that case.
+  const ensured = new Set<string>();
   if (source.kind === 'lane') {
-    await ensureDayPartitions(
-      trx,
-      'lane_transactions',
-      fresh.map((w) => w.txDate),
-    );
+    for (const w of fresh) ensured.add(w.txDate);
+    await ensureDayPartitions(trx, 'lane_transactions', ensured);
     const dates = await assignClearingDates(
       trx,
       fresh.map((w) => w.txDate),
@@ -231,10 +233,12 @@ async function ingestWithin(
     // the sender chose the clearing date; these rows are never split here, so no day is locked
     for (const w of fresh) w.clearingDate = source.clearingDate;
   }
+  // the rest: days a late transaction moved to (made by the daily job ahead of time, as a rule) and
+  // the dates a sending province chose
   await ensureDayPartitions(
     trx,
     'lane_transactions',
-    fresh.map((w) => w.clearingDate!),
+    fresh.map((w) => w.clearingDate!).filter((d) => !ensured.has(d)),
   );
   const ids = await claimTerminalKeys(
     trx,
