@@ -24,6 +24,7 @@ import {
   type Answer,
   type SignedDocument,
 } from './documents.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type Dispute = {
   id: bigint;
@@ -319,7 +320,7 @@ export async function postIssuerDisputePayments(
     // a stored-value card paid from its purse; a debit card, or a card we could not tie to an
     // account, is charged to the customer's account or else carried by the centre's dispute cost
     add(
-      r.card_type === 22
+      r.card_type === CARD_TYPE.storedValue
         ? 'purse-float'
         : r.account_id !== null
           ? customerFundsCode(BigInt(r.account_id))

@@ -18,6 +18,7 @@ import { CARD_STATUS, findCard, lockCard, recordCardChange, refuse, toCardView, 
 import { feeFor, paymentAccount, postFee, type Fee, type FeeItem, type PaymentMethod } from './fees.ts';
 import { nextCardNo } from './numbers.ts';
 import { cardholderFile, cardIssuanceFile, cardWrite, type WriteCommand } from './personalisation.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 const VALID_YEARS = 10;
 
@@ -106,7 +107,9 @@ async function insertCard(
 }
 
 export async function issueCard(db: Knex, ctx: RequestContext, input: NewCard): Promise<IssuedCard> {
-  return inTransaction(db, (trx) => insertCard(trx, ctx, input, input.cardType === 22 ? 'card-22' : 'card-23', null));
+  return inTransaction(db, (trx) =>
+    insertCard(trx, ctx, input, input.cardType === CARD_TYPE.storedValue ? 'card-22' : 'card-23', null),
+  );
 }
 
 type Transition = {
@@ -210,7 +213,7 @@ export async function replaceCard(
       old.cardNo,
     );
     await trx('cards').where({ card_no: old.cardNo }).update({ replaced_by: issued.card.cardNo });
-    if (old.cardType === 22) await carryBalance(trx, ctx, old, issued.card.cardNo, kind);
+    if (old.cardType === CARD_TYPE.storedValue) await carryBalance(trx, ctx, old, issued.card.cardNo, kind);
     return { ...issued, predecessor: await findCard(trx, old.cardNo) };
   });
 }

@@ -14,6 +14,7 @@ import { bankSettlementCode, postEntry } from '../ledger/index.ts';
 import { CARD_STATUS, lockCard, reserveCarry } from '../issuance/index.ts';
 import { inFlightLoad, insertLoad, type Load } from './load-repo.ts';
 import { settleTorn } from './torn.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type LoadRequest = {
   cardNo: string;
@@ -45,7 +46,7 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
   const { config, keys, clock } = ctx.app;
   return inTransaction(db, async (trx) => {
     const card = await lockCard(trx, req.cardNo);
-    if (card.cardType !== 22)
+    if (card.cardType !== CARD_TYPE.storedValue)
       throw new AppError('card-not-loadable', `card ${card.cardNo} is a debit-account card: nothing to load`);
     if (card.status !== CARD_STATUS.normal)
       throw new AppError('card-not-loadable', `card ${card.cardNo} is ${card.statusName}`);
