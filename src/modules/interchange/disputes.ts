@@ -12,7 +12,14 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type AppContext, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { raiseExceptions } from '../finance/index.ts';
-import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
+import {
+  customerFundsCode,
+  ensureAccounts,
+  postEntry,
+  provincePayableCode,
+  type Posting,
+  provincePayableAccount,
+} from '../ledger/index.ts';
 import {
   assertSignedBy,
   callerNetwork,
@@ -332,11 +339,7 @@ export async function postIssuerDisputePayments(
   }
   await ensureAccounts(
     trx,
-    [...payables].map((n) => ({
-      code: provincePayableCode(n),
-      name: `Payable to province ${n}`,
-      kind: 'liability' as const,
-    })),
+    [...payables].map((n) => provincePayableAccount(n)),
   );
   const total = rows.reduce((a, r) => a + BigInt(r.amount), 0n);
   const postings: Posting[] = [...sums].map(([account, amount]) => ({ account, amount }));

@@ -11,7 +11,14 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing-days/index.ts';
 import { CARD_STATUS, cardFactsAt, recordLanePurses } from '../issuance/index.ts';
-import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
+import {
+  customerFundsCode,
+  ensureAccounts,
+  postEntry,
+  provincePayableCode,
+  type Posting,
+  provincePayableAccount,
+} from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
 import {
@@ -286,7 +293,7 @@ async function ingestWithin(
   } else {
     await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
     if (total > 0n) {
-      await ensureAccounts(trx, [{ code: credit, name: `Payable to province ${source.sender}`, kind: 'liability' }]);
+      await ensureAccounts(trx, [provincePayableAccount(source.sender)]);
       await postEntry(trx, {
         kind: 'interchange-purchase',
         reference: `package:${source.packageId}`,

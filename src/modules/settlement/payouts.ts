@@ -8,7 +8,14 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { daySummary } from '../clearing/index.ts';
-import { CLEARING_BANK, ensureAccounts, operatorPayableCode, postEntry, type Posting } from '../ledger/index.ts';
+import {
+  CLEARING_BANK,
+  ensureAccounts,
+  operatorPayableCode,
+  postEntry,
+  type Posting,
+  operatorPayableAccount,
+} from '../ledger/index.ts';
 import type { DateRange } from './settlements.ts';
 
 export const payoutReference = (date: string, operatorId: string) => `payout:${date}:${operatorId}`;
@@ -179,10 +186,7 @@ export async function payPayout(
     const postings = payoutPostings(p);
     // clearing created the operator's payable account when it credited the day's share; ensured here
     // all the same, so a payout never fails on a missing account
-    if (postings.length > 0)
-      await ensureAccounts(trx, [
-        { code: operatorPayableCode(operatorId), name: `Payable to road operator ${operatorId}`, kind: 'liability' },
-      ]);
+    if (postings.length > 0) await ensureAccounts(trx, [operatorPayableAccount(operatorId)]);
     const entryId =
       postings.length === 0
         ? null

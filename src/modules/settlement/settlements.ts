@@ -13,6 +13,8 @@ import {
   provincePayableCode,
   provinceReceivableCode,
   type Posting,
+  provinceReceivableAccount,
+  provincePayableAccount,
 } from '../ledger/index.ts';
 
 export const settlementReference = (date: string, network: string) => `settlement:${date}:${network}`;
@@ -181,10 +183,7 @@ export async function settleSettlement(
     const postings = settlementPostings(s);
     let entryId: bigint | null = null;
     if (postings.length > 0) {
-      await ensureAccounts(trx, [
-        { code: provinceReceivableCode(network), name: `Receivable from province ${network}`, kind: 'asset' },
-        { code: provincePayableCode(network), name: `Payable to province ${network}`, kind: 'liability' },
-      ]);
+      await ensureAccounts(trx, [provinceReceivableAccount(network), provincePayableAccount(network)]);
       entryId = await postEntry(trx, {
         kind: 'interchange-settlement',
         reference: settlementReference(date, network),
