@@ -21,8 +21,6 @@ import {
   provincePayableAccount,
 } from '../ledger/index.ts';
 import {
-  assertSignedBy,
-  callerNetwork,
   firstIssue,
   resolutionHeader,
   resolutionItem,
@@ -30,6 +28,7 @@ import {
   signDocument,
   type Answer,
   type SignedDocument,
+  incomingHeader,
 } from './documents.ts';
 import { CARD_TYPE } from '../codes.ts';
 
@@ -204,16 +203,9 @@ export async function receiveResolution(
   doc: Record<string, unknown>,
 ): Promise<Answer & { date?: string }> {
   const { app } = ctx;
-  const issuer = callerNetwork(app, ctx.actor);
-  await assertSignedBy(ctx.db, issuer, doc);
-  const h = resolutionHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
-  const header = h.data;
-  if (header.sender !== issuer || header.receiver !== app.config.network)
-    return {
-      result: RESULT.header,
-      message: 'header.sender must be the calling province and header.receiver this centre',
-    };
+  const checked = await incomingHeader(app, ctx.db, ctx.actor, doc, resolutionHeader);
+  if (checked.refusal) return checked.refusal;
+  const { sender: issuer, header } = checked;
   const parsed = itemList.safeParse(doc.items);
   if (!parsed.success) return { result: RESULT.schema, message: `items.${firstIssue(parsed.error)}` };
   const items = parsed.data;
