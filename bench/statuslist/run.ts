@@ -100,17 +100,13 @@ async function provisionLanes(app: AppContext, count: number, file: string): Pro
   const ids: string[] = await app.db('lanes').where('station_id', '>', 350000).orderBy('id').pluck('id');
   const secrets = ids.map((id) => ({ id, secret: randomBytes(16).toString('hex') }));
   for (let i = 0; i < secrets.length; i += 2000) {
-    await app
-      .db('api_clients')
-      .insert(
-        secrets
-          .slice(i, i + 2000)
-          .map((s) => ({
-            id: s.id,
-            role: 'lane',
-            secret_sealed: app.keys.hsm.seal('client-secret', Buffer.from(s.secret)),
-          })),
-      );
+    await app.db('api_clients').insert(
+      secrets.slice(i, i + 2000).map((s) => ({
+        id: s.id,
+        role: 'lane',
+        secret_sealed: app.keys.hsm.seal('client-secret', Buffer.from(s.secret)),
+      })),
+    );
   }
   writeFileSync(file, JSON.stringify(secrets));
 }
