@@ -6,8 +6,7 @@ import { createMetrics, type Metrics } from './platform/http/metrics.ts';
 import { buildOpenApi } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
 import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
-import { USER_ROLES } from './platform/http/context.ts';
-import { accessRoutes } from './modules/access/routes.ts';
+import { accessAuthenticator, accessRoutes, CLIENT_ROLES, USER_ROLES } from './modules/access/index.ts';
 import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
 
 export const API_VERSION = '1.0.0';
@@ -27,7 +26,7 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       method: 'get',
       path: '/api/v1/openapi.json',
       tag: 'platform',
-      roles: [...USER_ROLES, 'bank', 'lane', 'province'],
+      roles: [...USER_ROLES, ...CLIENT_ROLES],
       summary: 'This document',
       handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
     }),
@@ -65,17 +64,15 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
       app.queue.healthy(),
     ]);
     const ok = database && queue;
-    res
-      .status(ok ? 200 : 503)
-      .json({
-        status: ok ? 'ok' : 'degraded',
-        database: database ? 'up' : 'down',
-        queue: queue ? 'up' : 'down',
-        queueKind: app.queue.kind,
-      });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database: database ? 'up' : 'down',
+      queue: queue ? 'up' : 'down',
+      queueKind: app.queue.kind,
+    });
   });
 
-  web.use(mountRoutes(app, routes, metrics));
+  web.use(mountRoutes(app, routes, metrics, accessAuthenticator(app.keys.hsm)));
   web.use((req: Request, res: Response) =>
     sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)),
   );

@@ -5,8 +5,8 @@ import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } f
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './platform/http/context.ts';
-import { createClient, createUser } from './modules/access/service.ts';
+import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './modules/access/index.ts';
+import { createClient, createUser } from './modules/access/index.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
 import { importKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';
 import { DataDirLockedError } from './platform/db/data-dir-lock.ts';

@@ -1,8 +1,8 @@
 // The demo province: road network (operators, stations, sections with per-class tolls, 10 ETC
 // lanes at 5 stations) and one user per staff role. Idempotent: running it again adds nothing.
 import type { AppContext } from './platform/http/context.ts';
-import { createUser } from './modules/access/service.ts';
-import { DEMO_NETWORK_IDS, seedDemoNetwork } from './modules/lanes/demo-network.ts';
+import { createUser } from './modules/access/index.ts';
+import { DEMO_NETWORK_IDS, seedDemoNetwork } from './modules/lanes/index.ts';
 
 export const DEMO_USERS = [
   { username: 'clerk', displayName: 'Demo service-hall clerk', role: 'clerk' },
@@ -11,9 +11,7 @@ export const DEMO_USERS = [
   { username: 'admin', displayName: 'Demo administrator', role: 'admin' },
 ] as const;
 
-export async function seedDemo(
-  app: AppContext,
-): Promise<{
+export async function seedDemo(app: AppContext): Promise<{
   network: Awaited<ReturnType<typeof seedDemoNetwork>>;
   users: Array<{ username: string; role: string; password: string }>;
 }> {

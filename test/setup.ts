@@ -1,8 +1,10 @@
 // Root hooks: one fresh PostgreSQL database per run, created here and dropped at the end;
-// a Redis key prefix of its own for the queue, removed at the end.
+// a Redis key prefix of its own for the queue, removed at the end. Before the end, every response
+// and log line of the run (all files, the simulations included) is checked for key material.
 import { randomBytes } from 'node:crypto';
 import { adminSql as admin, databaseUrl } from './helpers/admin-db.ts';
-import { closeHarness } from './helpers/harness.ts';
+import { closeHarness, startedHarness } from './helpers/harness.ts';
+import { assertNoKeyLeak } from './helpers/key-leak.ts';
 
 const dbName = `etc_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 
@@ -16,7 +18,12 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60000);
-    await closeHarness();
-    await admin(`drop database if exists ${dbName} with (force)`);
+    const started = startedHarness();
+    try {
+      if (started) await assertNoKeyLeak(await started);
+    } finally {
+      await closeHarness();
+      await admin(`drop database if exists ${dbName} with (force)`);
+    }
   },
 };

@@ -5,7 +5,7 @@
 // its confirmation (result 1 or 9) — and duplicate uploads. Loads and the loss report go to the
 // card's issuer. The report lists every cross-province transaction with what its issuer should say.
 import { randomBytes } from 'node:crypto';
-import { transIdOf } from '../../src/modules/interchange/documents.ts';
+import { transIdOf } from '../../src/modules/interchange/index.ts';
 import { VirtualPsam, type MasterKeys } from '../card/virtual-card.ts';
 import type { Centre } from './centre.ts';
 import { bankLoad, issueFleet, type SimVehicle } from './fleet.ts';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { buildApp } from '../../src/app.ts';
-import { createClient, createUser } from '../../src/modules/access/service.ts';
+import { createClient, createUser } from '../../src/modules/access/index.ts';
 import { importKeys, listKeys } from '../../src/modules/keys/index.ts';
 import { DEMO_NETWORK_IDS, seedDemoNetwork } from '../../src/modules/lanes/index.ts';
 import { kcv } from '../../src/platform/crypto/pboc.ts';

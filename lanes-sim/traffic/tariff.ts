@@ -1,8 +1,7 @@
 // The tariff a lane charges by: sections with their tolls per vehicle class on the day, the path
 // between two stations (fewest sections, ties by section id — the rule both sides share), and the
 // own-card discount: amount = fee − round-half-up(fee × percent / 100).
-import { ownCardAmount } from '../../src/modules/lanes/discount.ts';
-import { shortestPath, type GraphSection } from '../../src/modules/lanes/graph.ts';
+import { ownCardAmount, shortestPath, type GraphSection } from '../../src/modules/lanes/index.ts';
 
 export type NetworkDoc = {
   date: string;

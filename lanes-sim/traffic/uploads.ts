@@ -2,7 +2,7 @@
 // each answer against what every transaction should get: its own expectation the first time the
 // centre sees it, "duplicate" (code 2) every time after.
 import { isDeepStrictEqual } from 'node:util';
-import { largestRemainder } from '../../src/modules/clearing/split.ts';
+import { largestRemainder } from '../../src/modules/clearing/index.ts';
 import type { Centre } from './centre.ts';
 import type { WireTransaction } from './lane.ts';
 import type { Rng } from './rng.ts';

@@ -7,6 +7,9 @@ export type VehicleClass = (typeof VEHICLE_CLASS_LIST)[number];
 export const VEHICLE_CLASSES: ReadonlySet<number> = new Set(VEHICLE_CLASS_LIST);
 export const TRUCK_CLASSES: ReadonlySet<number> = new Set([11, 12, 13, 14, 15, 16]);
 
+/** Card type (卡类型): 22 a stored-value card (the purse pays), 23 a debit-account card (the account pays). */
+export const CARD_TYPE = { storedValue: 22, debit: 23 } as const;
+
 /** Vehicle category / user type (车种). */
 export const VEHICLE_CATEGORIES: ReadonlySet<number> = new Set([0, 6, 8, 10, 12, 14, 21, 22, 23, 24, 25, 26, 27, 28]);
 

@@ -6,10 +6,15 @@ import { registerIssuanceJobs } from './issuance/index.ts';
 import { registerTopupJobs } from './topup/index.ts';
 import { registerStatuslistJobs } from './statuslist/index.ts';
 import { registerLaneJobs } from './lanes/index.ts';
-import { registerClearingJobs } from './clearing/index.ts';
-import { registerInterchangeJobs } from './interchange/index.ts';
+import { registerClearingJobs, runDayLater } from './clearing/index.ts';
+import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
+
+// A confirmation or resolution for a day that is over runs the day again at once (rather than at the
+// next resume tick). Wired here, not in interchange, because clearing calls interchange. At load, so
+// the command line's `interchange import` queues the runs too.
+onClearingDayAffected(runDayLater);
 
 export function registerJobs(app: AppContext): Schedule[] {
   app.queue.process(PURGE_IDEMPOTENCY_KEYS, async () => {

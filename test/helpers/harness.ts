@@ -9,10 +9,11 @@ import { bootstrap, shutdown } from '../../src/bootstrap.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/platform/clock/clock.ts';
 import { stringToSign } from '../../src/platform/http/auth.ts';
-import type { AppContext, ClientRole, UserRole } from '../../src/platform/http/context.ts';
+import type { AppContext } from '../../src/platform/http/context.ts';
+import type { ClientRole, UserRole } from '../../src/modules/access/index.ts';
 import { createLogger } from '../../src/platform/log/logger.ts';
 import { BullQueue } from '../../src/platform/queue/queue.ts';
-import { createClient, createUser } from '../../src/modules/access/service.ts';
+import { createClient, createUser } from '../../src/modules/access/index.ts';
 import { createHmac } from 'node:crypto';
 import { digest } from './digest.ts';
 
@@ -67,6 +68,11 @@ export function harness(): Promise<Harness> {
     http.use(buildApp(app).express);
     return { app, http, clock, logLines, responses, kek };
   })();
+  return current;
+}
+
+// The harness of this run, if a test started one (the root after-all hook checks it for leaks).
+export function startedHarness(): Promise<Harness> | null {
   return current;
 }
 

@@ -8,13 +8,8 @@ import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
-import {
-  assignClearingDates,
-  clearDay,
-  largestRemainder,
-  registerClearingJobs,
-  STEPS,
-} from '../../src/modules/clearing/index.ts';
+import { clearDay, largestRemainder, registerClearingJobs, STEPS } from '../../src/modules/clearing/index.ts';
+import { assignClearingDates } from '../../src/modules/clearing-days/index.ts';
 import { deliverPending } from '../../src/modules/interchange/index.ts';
 import { balanceOf } from '../../src/modules/ledger/index.ts';
 

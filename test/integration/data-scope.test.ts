@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { buildApp } from '../../src/app.ts';
-import { CLIENT_ROLES, type Role } from '../../src/platform/http/context.ts';
+import type { Role } from '../../src/platform/http/context.ts';
+import { CLIENT_ROLES } from '../../src/modules/access/index.ts';
 import { customerWithVehicle, mobile, plate, residentId } from '../helpers/fixtures.ts';
 import { fingerprint, harness, loginAs, newClient, signed, unique, type TestClient } from '../helpers/harness.ts';
 

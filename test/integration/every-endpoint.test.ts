@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { buildApp } from '../../src/app.ts';
-import { CLIENT_ROLES, USER_ROLES, type Role } from '../../src/platform/http/context.ts';
+import { CLIENT_ROLES, USER_ROLES, type Role } from '../../src/modules/access/index.ts';
 import { fingerprint, harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
 
 describe('every endpoint is authenticated and role-checked', () => {

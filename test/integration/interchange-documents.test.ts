@@ -3,9 +3,12 @@
 // another's position, and delivery retried after the peer could not be reached.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   canonicalJson,
+  deliver,
   deliverPending,
   importDropFolder,
   registerInterchangeJobs,
@@ -481,6 +484,65 @@ describe('interchange documents between two centres', function () {
     // an empty package is no package: the issuer says so, and finance is told
     assert.deepEqual([done.state, done.result], ['refused', 3]);
     assert.equal((await A.app.db('finance_exceptions').where({ kind: 'interchange-package-refused' })).length, 1);
+  });
+
+  it('holds no row lock during the peer call: the row is claimed, sent outside a transaction, then recorded', async () => {
+    const [row] = await A.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'outbound',
+        message_id: `OUT${++serial}`,
+        sender: '3401',
+        receiver: '3201',
+        clear_target_date: D,
+        count: 0,
+        amount: 0,
+        first_transaction_id: 1,
+        last_transaction_id: 0,
+        state: 'built',
+        created_at: new Date(),
+      })
+      .returning('*');
+    // a peer that takes its time: it answers only when the test lets it
+    let arrived!: () => void;
+    const called = new Promise<void>((r) => (arrived = r));
+    let answer!: () => void;
+    const answered = new Promise<void>((r) => (answer = r));
+    const peer = createServer((req, res) => {
+      req.resume();
+      arrived();
+      void answered.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":1}'));
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (peer.address() as AddressInfo).port;
+      await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', {
+        url: `http://127.0.0.1:${port}`,
+        clientId: '3401',
+      });
+      const delivering = deliver(A.app, 'package', BigInt(row.id));
+      await called;
+      // while the peer holds the call: another transaction locks the row at once, and sees it claimed
+      const during = await A.app.db.transaction((trx) =>
+        trx('interchange_packages').where({ id: row.id }).forUpdate().noWait().first(),
+      );
+      assert.equal(during.state, 'built');
+      assert.ok(during.delivery_claimed_until > A.clock.now(), 'claimed, and the claim is committed');
+      // a second worker does not send it again while the claim holds
+      assert.equal(await deliver(A.app, 'package', BigInt(row.id)), false);
+      answer();
+      assert.equal(await delivering, true);
+      const done = await A.app.db('interchange_packages').where({ id: row.id }).first();
+      assert.deepEqual(
+        [done.state, done.result, done.attempts, done.delivery_claimed_until],
+        ['delivered', 1, 1, null],
+      );
+    } finally {
+      answer();
+      peer.closeAllConnections();
+      await new Promise((r) => peer.close(r));
+      await A.request('admin', 'put', '/api/v1/interchange/peers/3201/endpoint', { url: B.base, clientId: '3401' });
+    }
   });
 
   it('reads documents a peer left in the drop folder: answers each, files it under done or refused', async () => {

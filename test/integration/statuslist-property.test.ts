@@ -31,7 +31,12 @@ const PRIORITY: Record<string, Record<number, number>> = {
 async function snapshot(): Promise<{ version: number; entries: Snapshot }> {
   const h = await harness();
   await ensureSigner(h.app);
-  const pkg = await openListPackage(h.app.db, h.app.keys, { forceFull: true }, { maxStreams: 4, deltaCacheBytes: 0 });
+  const pkg = await openListPackage(
+    h.app.db,
+    h.app.keys,
+    { forceFull: true },
+    { maxStreams: 4, deltaCacheBytes: 0, now: h.clock.now() },
+  );
   assert.ok(!pkg.notModified);
   let text = '';
   for await (const chunk of pkg.stream) text += chunk.toString();

@@ -1,6 +1,6 @@
 // Logging in and out; administering users and machine clients.
 import { z } from 'zod';
-import { CLIENT_ROLES, USER_ROLES } from '../../platform/http/context.ts';
+import { CLIENT_ROLES, USER_ROLES } from './roles.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam } from '../../platform/http/schemas.ts';
 import { createClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';

@@ -1,6 +1,7 @@
 // Public face of the clearing module: clearing days, the split to road operators (own cards and
 // other provinces' confirmed money), operator payables and payouts, the daily job.
-export { assignClearingDates, nextDate, previousDate } from './days.ts';
+import './errors.ts';
+export { previousDate } from './days.ts';
 export { largestRemainder, type Share } from './split.ts';
 export {
   clearDay,

@@ -10,6 +10,8 @@ import {
   postEntry,
   provinceReceivableCode,
   type Posting,
+  operatorPayableAccount,
+  provinceReceivableAccount,
 } from '../ledger/index.ts';
 import { ownCardDayTotals } from '../lanes/index.ts';
 import {
@@ -61,11 +63,7 @@ async function payOperators(
 ): Promise<unknown> {
   await ensureAccounts(
     trx,
-    operators.map((o) => ({
-      code: operatorPayableCode(o.operatorId),
-      name: `Payable to road operator ${o.operatorId}`,
-      kind: 'liability' as const,
-    })),
+    operators.map((o) => operatorPayableAccount(o.operatorId)),
   );
   return postEntry(trx, {
     kind,
@@ -150,11 +148,7 @@ export const STEP_WORK: Record<Step, StepDef> = {
       }));
       await ensureAccounts(
         trx,
-        receivables.map((x: { network: string }) => ({
-          code: provinceReceivableCode(x.network),
-          name: `Receivable from province ${x.network}`,
-          kind: 'asset' as const,
-        })),
+        receivables.map((x: { network: string }) => provinceReceivableAccount(x.network)),
       );
       const entry = await payOperators(
         trx,

@@ -5,7 +5,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type Actor, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
-import { customerIdOfCard } from '../issuance/index.ts';
+import { mediaFacts } from './media.ts';
 import { accountBalance, getAccountOfCustomer, openAccount, type AccountTerms } from './accounts.ts';
 import { isIdType } from './codes.ts';
 import {
@@ -398,7 +398,7 @@ export async function findCustomers(db: Knex, ctx: RequestContext, q: SearchQuer
   if (q.idNumber !== undefined) c.idNumberIndex = hsm.piiIndex(normaliseIdNumber(q.idNumber));
   if (q.phone !== undefined) c.phoneIndex = hsm.piiIndex(normalisePhone(q.phone));
   if (q.cardNo !== undefined) {
-    const owner = await customerIdOfCard(db, q.cardNo);
+    const owner = await mediaFacts().customerIdOfCard(db, q.cardNo);
     if (owner === null) return [];
     c.customerIds = [owner];
   }

@@ -1,5 +1,6 @@
 // Public face of the customers module (customers, vehicles, accounts). Other modules use these
 // functions, never the tables.
+import './errors.ts';
 export type { CustomerView, VehicleView, AccountView, CustomerEventView } from './repository.ts';
 export {
   getCustomer,
@@ -30,3 +31,4 @@ export {
 } from './export-rows.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
+export { provideMediaFacts, type MediaFacts } from './media.ts';

@@ -7,7 +7,7 @@ import { actorLabel, type RequestContext } from '../../platform/http/context.ts'
 import { AppError } from '../../platform/http/errors.ts';
 import { scopeOf } from './customers.ts';
 import { customerRow, insertCustomerEvent, toVehicle, vehicleRow, type Scope, type VehicleView } from './repository.ts';
-import { vehicleHasMediaInService } from '../issuance/index.ts';
+import { mediaFacts } from './media.ts';
 import { checkVehicle, type VehicleInput } from './vehicle-rules.ts';
 
 // lock: issuance passes true inside its transaction so that the vehicle cannot be removed
@@ -101,7 +101,7 @@ export async function removeVehicle(db: Knex, ctx: RequestContext, id: bigint, r
     if (!row || !(await customerRow(trx, row.customer_id, { scope: scopeOf(ctx.actor) })))
       throw new AppError('vehicle-not-found', `no vehicle ${id}`);
     if (row.status === 'removed') throw new AppError('vehicle-removed', `vehicle ${id} was removed already`);
-    const media = await vehicleHasMediaInService(trx, id);
+    const media = await mediaFacts().vehicleHasMediaInService(trx, id);
     if (media.card || media.obu) {
       const what = [media.card ? 'a card' : null, media.obu ? 'an OBU' : null].filter(Boolean).join(' and ');
       throw new AppError('vehicle-in-use', `vehicle ${id} has ${what} in service; cancel it first`);

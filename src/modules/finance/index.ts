@@ -1,4 +1,5 @@
 // Public face of the finance module.
+import './errors.ts';
 export {
   raiseExceptions,
   listExceptions,

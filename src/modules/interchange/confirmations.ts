@@ -10,8 +10,6 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import {
-  assertSignedBy,
-  callerNetwork,
   confirmationHeader,
   disputedItem,
   firstIssue,
@@ -20,6 +18,7 @@ import {
   transIdOf,
   type Answer,
   type SignedDocument,
+  incomingHeader,
 } from './documents.ts';
 import { packageRows, toOutbound } from './outbound.ts';
 
@@ -32,16 +31,9 @@ export async function receiveConfirmation(
   doc: Record<string, unknown>,
 ): Promise<ConfirmationAnswer> {
   const { app } = ctx;
-  const issuer = callerNetwork(app, ctx.actor);
-  await assertSignedBy(ctx.db, issuer, doc);
-  const h = confirmationHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
-  const header = h.data;
-  if (header.sender !== issuer || header.receiver !== app.config.network)
-    return {
-      result: RESULT.header,
-      message: 'header.sender must be the calling province and header.receiver this centre',
-    };
+  const checked = await incomingHeader(app, ctx.db, ctx.actor, doc, confirmationHeader);
+  if (checked.refusal) return checked.refusal;
+  const { sender: issuer, header } = checked;
   const d = disputedList.safeParse(doc.disputed);
   if (!d.success) return { result: RESULT.schema, message: `disputed.${firstIssue(d.error)}` };
   const disputed = d.data;

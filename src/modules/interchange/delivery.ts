@@ -1,5 +1,6 @@
-// Delivery of our documents to peers, retried until acknowledged. Each document row is taken
-// FOR NO KEY UPDATE while it is sent (a second worker waits, then finds it delivered); the peer
+// Delivery of our documents to peers, retried until acknowledged. A worker claims a document row
+// for DELIVERY_CLAIM_MS (committed) and sends it with no transaction open, so no row lock is held
+// across the peer's HTTP call; a second worker skips a claimed row. The peer
 // answers a package with a result — 1, or 5 (it has it already) is delivered; any other result is
 // a refusal for finance, not retried. A transport failure is recorded and retried: by the queue's
 // back-off, then by the redelivery schedule.
@@ -46,18 +47,33 @@ const answerOf = (sent: Sent): number | null => {
   return Number.isInteger(r) && (r as number) >= 0 && (r as number) < 100 ? (r as number) : null;
 };
 
-/** Delivers one document if it is still pending; returns false if another worker had done it. */
+// How long a worker's claim on a document lasts: longer than the peer call's 30 s timeout, so a
+// live claim is never taken over; short enough that a crashed worker's documents go out again soon.
+export const DELIVERY_CLAIM_MS = 120_000;
+
+/**
+ * Delivers one document if it is still pending and nobody else is sending it; returns false when
+ * another worker has done it or holds the claim. Three steps, so that no row lock is held during the
+ * peer's HTTP call: claim the row and build the document (one transaction, committed), send (no
+ * transaction), record the answer (a second transaction).
+ */
 export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): Promise<boolean> {
   const t = TABLE[kind];
-  let failure: string | null = null;
   // signing needs the PKI loaded: outside the transaction, which may be the only connection (embedded)
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
-  const done = await inTransaction(app.db, async (trx) => {
+  const claimedAt = app.clock.now();
+  const claim = await inTransaction(app.db, async (trx) => {
     const row = await t
       .pending(trx(t.table).where({ [t.key]: id }))
+      .where((q) => q.whereNull('delivery_claimed_until').orWhere('delivery_claimed_until', '<=', claimedAt))
       .forNoKeyUpdate()
+      .skipLocked()
       .first();
-    if (!row) return false;
+    if (!row) return null;
+    const until = new Date(claimedAt.getTime() + DELIVERY_CLAIM_MS);
+    await trx(t.table)
+      .where({ [t.key]: id })
+      .update({ delivery_claimed_until: until });
     const { doc, messageId, receiver, path } = await documentOf(app, trx, kind, row);
     const peer = (await peerEndpoint(trx, receiver)) ?? {
       network: receiver,
@@ -65,20 +81,42 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
       clientId: app.config.network,
       secretSealed: null,
     };
-    const now = app.clock.now();
-    let sent: Sent;
-    try {
-      sent = await sendDocument(app, peer, path, kind, messageId, doc);
-    } catch (err) {
-      if (!(err instanceof DeliveryError)) throw err;
-      failure = err.message;
+    return { row, until, doc, messageId, receiver, path, peer };
+  });
+  if (!claim) return false;
+  const { row, doc, messageId, receiver, path, peer } = claim;
+
+  let sent: Sent | undefined;
+  let failure: string | null = null;
+  try {
+    sent = await sendDocument(app, peer, path, kind, messageId, doc);
+  } catch (err) {
+    if (!(err instanceof DeliveryError)) {
+      await release(app, kind, id, claim.until);
+      throw err;
+    }
+    failure = err.message;
+  }
+
+  const now = app.clock.now();
+  const recorded = await inTransaction(app.db, async (trx) => {
+    // still pending and still ours: a claim that expired meanwhile may have been taken over, and the
+    // other worker's answer stands
+    const current = await t
+      .pending(trx(t.table).where({ [t.key]: id, delivery_claimed_until: claim.until }))
+      .forNoKeyUpdate()
+      .first();
+    if (!current) return false;
+    const attempts = current.attempts + 1;
+    if (!sent) {
       await trx(t.table)
         .where({ [t.key]: id })
-        .update({ attempts: row.attempts + 1, last_error: err.message.slice(0, 500) });
+        .update({ attempts, last_error: failure!.slice(0, 500), delivery_claimed_until: null });
       return false;
     }
     const result = answerOf(sent);
     const acknowledged = sent.via === 'file' || result === RESULT.ok || result === RESULT.duplicate;
+    const answer = sent.via === 'http' ? sent.body : null;
     if (kind === 'package') {
       await trx(t.table)
         .where({ id })
@@ -87,8 +125,9 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
           result,
           document_sha256: documentSha256(doc),
           delivered_at: now,
-          attempts: row.attempts + 1,
-          last_error: acknowledged ? null : JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500),
+          attempts,
+          last_error: acknowledged ? null : JSON.stringify(answer).slice(0, 500),
+          delivery_claimed_until: null,
         });
       if (!acknowledged) {
         await raiseExceptions(trx, now, [
@@ -97,34 +136,40 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
             reference: `${receiver}:${messageId}`,
             source: `province:${receiver}`,
             amount: BigInt(row.amount),
-            detail: { result, answer: sent.via === 'http' ? sent.body : null },
+            detail: { result, answer },
           },
         ]);
       }
     } else if (acknowledged) {
       await trx(t.table)
         .where({ [t.key]: id })
-        .update({ delivered_at: now, attempts: row.attempts + 1, last_error: null });
+        .update({ delivered_at: now, attempts, last_error: null, delivery_claimed_until: null });
     } else {
       await trx(t.table)
         .where({ [t.key]: id })
-        .update({
-          attempts: row.attempts + 1,
-          last_error: JSON.stringify(sent.via === 'http' ? sent.body : null).slice(0, 500),
-        });
+        .update({ attempts, last_error: JSON.stringify(answer).slice(0, 500), delivery_claimed_until: null });
       await raiseExceptions(trx, now, [
         {
           kind: 'interchange-document-refused',
           reference: `${kind}:${receiver}:${messageId}`,
           source: `province:${receiver}`,
-          detail: { result, answer: sent.via === 'http' ? sent.body : null },
+          detail: { result, answer },
         },
       ]);
     }
     return true;
   });
   if (failure) throw new DeliveryError(failure);
-  return done;
+  return recorded;
+}
+
+// gives a claim back at once after an unexpected fault, so the next round need not wait it out
+async function release(app: AppContext, kind: DocumentKind, id: bigint, until: Date): Promise<void> {
+  const t = TABLE[kind];
+  await app
+    .db(t.table)
+    .where({ [t.key]: id, delivery_claimed_until: until })
+    .update({ delivery_claimed_until: null });
 }
 
 async function documentOf(app: AppContext, db: Knex, kind: DocumentKind, row: Record<string, any>) {

@@ -12,10 +12,15 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type AppContext, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { raiseExceptions } from '../finance/index.ts';
-import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
 import {
-  assertSignedBy,
-  callerNetwork,
+  customerFundsCode,
+  ensureAccounts,
+  postEntry,
+  provincePayableCode,
+  type Posting,
+  provincePayableAccount,
+} from '../ledger/index.ts';
+import {
   firstIssue,
   resolutionHeader,
   resolutionItem,
@@ -23,7 +28,9 @@ import {
   signDocument,
   type Answer,
   type SignedDocument,
+  incomingHeader,
 } from './documents.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type Dispute = {
   id: bigint;
@@ -196,16 +203,9 @@ export async function receiveResolution(
   doc: Record<string, unknown>,
 ): Promise<Answer & { date?: string }> {
   const { app } = ctx;
-  const issuer = callerNetwork(app, ctx.actor);
-  await assertSignedBy(ctx.db, issuer, doc);
-  const h = resolutionHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
-  const header = h.data;
-  if (header.sender !== issuer || header.receiver !== app.config.network)
-    return {
-      result: RESULT.header,
-      message: 'header.sender must be the calling province and header.receiver this centre',
-    };
+  const checked = await incomingHeader(app, ctx.db, ctx.actor, doc, resolutionHeader);
+  if (checked.refusal) return checked.refusal;
+  const { sender: issuer, header } = checked;
   const parsed = itemList.safeParse(doc.items);
   if (!parsed.success) return { result: RESULT.schema, message: `items.${firstIssue(parsed.error)}` };
   const items = parsed.data;
@@ -319,7 +319,7 @@ export async function postIssuerDisputePayments(
     // a stored-value card paid from its purse; a debit card, or a card we could not tie to an
     // account, is charged to the customer's account or else carried by the centre's dispute cost
     add(
-      r.card_type === 22
+      r.card_type === CARD_TYPE.storedValue
         ? 'purse-float'
         : r.account_id !== null
           ? customerFundsCode(BigInt(r.account_id))
@@ -331,11 +331,7 @@ export async function postIssuerDisputePayments(
   }
   await ensureAccounts(
     trx,
-    [...payables].map((n) => ({
-      code: provincePayableCode(n),
-      name: `Payable to province ${n}`,
-      kind: 'liability' as const,
-    })),
+    [...payables].map((n) => provincePayableAccount(n)),
   );
   const total = rows.reduce((a, r) => a + BigInt(r.amount), 0n);
   const postings: Posting[] = [...sums].map(([account, amount]) => ({ account, amount }));

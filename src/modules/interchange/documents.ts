@@ -77,6 +77,40 @@ export const RESULT = {
 export type PackageResult = (typeof RESULT)[keyof typeof RESULT];
 export type Answer = { result: PackageResult; message?: string };
 
+/**
+ * What every incoming document is checked for first, in this order: signed by the calling province
+ * (else 422 `document-signature-invalid`), a header that parses, sent by that province to this
+ * centre (else result 2). Returns the caller's network and the header, or the answer to give.
+ */
+export async function incomingHeader<H extends { sender: string; receiver: string }>(
+  app: AppContext,
+  db: Knex,
+  actor: { kind: string; id: string },
+  doc: Record<string, unknown>,
+  schema: z.ZodType<H>,
+): Promise<{ sender: string; header: H; refusal?: undefined } | { refusal: Answer }> {
+  const sender = callerNetwork(app, actor);
+  await assertSignedBy(db, sender, doc);
+  const h = schema.safeParse(doc.header);
+  if (!h.success) return { refusal: { result: RESULT.header, message: `header.${firstIssue(h.error)}` } };
+  const header = h.data;
+  if (header.sender !== sender)
+    return {
+      refusal: {
+        result: RESULT.header,
+        message: `header.sender ${header.sender} is not the calling province ${sender}`,
+      },
+    };
+  if (header.receiver !== app.config.network)
+    return {
+      refusal: {
+        result: RESULT.header,
+        message: `header.receiver ${header.receiver} is not this centre (${app.config.network})`,
+      },
+    };
+  return { sender, header };
+}
+
 export const messageId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
 const count = z.number().int().min(0).max(10_000_000);
 const fen = z

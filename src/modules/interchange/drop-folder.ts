@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { toJsonText } from '../../platform/http/json.ts';
-import { runDayLater } from '../clearing/index.ts';
+import { clearingDayAffected } from './day-affected.ts';
 import { receiveConfirmation } from './confirmations.ts';
 import { enqueueDelivery } from './delivery.ts';
 import { receiveResolution } from './disputes.ts';
@@ -47,12 +47,12 @@ async function answerOne(
   }
   if (Array.isArray(doc.disputed)) {
     const a = await receiveConfirmation(ctx, doc);
-    if (a.date) await runDayLater(app, a.date, `confirmation:${network}:${messageId}`);
+    if (a.date) await clearingDayAffected(app, a.date, `confirmation:${network}:${messageId}`);
     return { result: a.result, ...(a.message ? { message: a.message } : {}) };
   }
   if (Array.isArray(doc.items)) {
     const a = await receiveResolution(ctx, doc);
-    if (a.date) await runDayLater(app, a.date, `resolution:${network}:${messageId}`);
+    if (a.date) await clearingDayAffected(app, a.date, `resolution:${network}:${messageId}`);
     return { result: a.result, ...(a.message ? { message: a.message } : {}) };
   }
   throw new AppError('invalid-request', 'the file is no package, confirmation or dispute resolution');

@@ -13,8 +13,6 @@ import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.
 import type { RequestContext } from '../../platform/http/context.ts';
 import { ingestReceivedPackage, laneTransaction, type LaneTransaction } from '../lanes/index.ts';
 import {
-  assertSignedBy,
-  callerNetwork,
   documentSha256,
   firstIssue,
   packageHeader,
@@ -22,34 +20,23 @@ import {
   transId,
   transIdOf,
   type Answer,
+  incomingHeader,
 } from './documents.ts';
 
 export const MAX_PACKAGE = 4000;
-// built on first use: lanes and interchange import each other (through clearing), so lanes'
-// schema is not there yet while this module loads
-let packageSchema: z.ZodType<Array<LaneTransaction & { transId: string }>> | undefined;
-const packageTransactions = () =>
-  (packageSchema ??= z.array(laneTransaction.extend({ transId })).min(1).max(MAX_PACKAGE) as unknown as z.ZodType<
-    Array<LaneTransaction & { transId: string }>
-  >);
+const packageTransactions = z
+  .array(laneTransaction.extend({ transId }))
+  .min(1)
+  .max(MAX_PACKAGE) as unknown as z.ZodType<Array<LaneTransaction & { transId: string }>>;
 
 export type ReceivedPackage = Answer & { packageId?: string; disputed?: number };
 
 export async function receivePackage(ctx: RequestContext, doc: Record<string, unknown>): Promise<ReceivedPackage> {
   const { app } = ctx;
-  const sender = callerNetwork(app, ctx.actor);
-  await assertSignedBy(ctx.db, sender, doc);
-  const h = packageHeader.safeParse(doc.header);
-  if (!h.success) return { result: RESULT.header, message: `header.${firstIssue(h.error)}` };
-  const header = h.data;
-  if (header.sender !== sender)
-    return { result: RESULT.header, message: `header.sender ${header.sender} is not the calling province ${sender}` };
-  if (header.receiver !== app.config.network)
-    return {
-      result: RESULT.header,
-      message: `header.receiver ${header.receiver} is not this centre (${app.config.network})`,
-    };
-  const t = packageTransactions().safeParse(doc.transactions);
+  const checked = await incomingHeader(app, ctx.db, ctx.actor, doc, packageHeader);
+  if (checked.refusal) return checked.refusal;
+  const { sender, header } = checked;
+  const t = packageTransactions.safeParse(doc.transactions);
   if (!t.success) return { result: RESULT.schema, message: `transactions.${firstIssue(t.error)}` };
   const txs = t.data;
   const total = txs.reduce((a, x) => a + x.amount, 0n);

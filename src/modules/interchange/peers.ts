@@ -58,9 +58,7 @@ export async function setPeerEndpoint(
   });
 }
 
-export async function listPeerEndpoints(
-  db: Knex,
-): Promise<
+export async function listPeerEndpoints(db: Knex): Promise<
   Array<{
     network: string;
     url: string | null;

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate, network } from '../../platform/http/schemas.ts';
 import { afterCommit } from '../../platform/db/transaction.ts';
-import { runDayLater } from '../clearing/index.ts';
+import { clearingDayAffected } from './day-affected.ts';
 import { receiveConfirmation } from './confirmations.ts';
 import { deliverPending, enqueueDelivery } from './delivery.ts';
 import { decideDisputes, listDisputes, receiveResolution } from './disputes.ts';
@@ -62,7 +62,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
         await afterCommit(
           ctx.db,
           () =>
-            runDayLater(
+            clearingDayAffected(
               ctx.app,
               answer.date!,
               `confirmation:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`,
@@ -86,7 +86,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
         await afterCommit(
           ctx.db,
           () =>
-            runDayLater(
+            clearingDayAffected(
               ctx.app,
               answer.date!,
               `resolution:${ctx.actor.id}:${String((body.header as { messageId?: unknown }).messageId)}`,

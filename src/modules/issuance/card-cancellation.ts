@@ -11,6 +11,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import { accountBalance, getAccount } from '../customers/index.ts';
 import { postEntry } from '../ledger/index.ts';
 import { CARD_STATUS, IN_SERVICE, lockCard, recordCardChange, refuse, type CardView } from './card-repo.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +47,11 @@ function checkCancellable(card: CardView, now: Date, waitDays: number): void {
   if (![1, 2, 3, 6].includes(card.status)) refuse(card, 'cancel it');
   // a stored-value card that is not in hand may still pay in lanes that upload late: wait first
   const withoutCard = card.status === CARD_STATUS.suspendedWithoutCard || card.status === CARD_STATUS.reportedLost;
-  if (withoutCard && card.cardType === 22 && now.getTime() < card.statusChangedAt.getTime() + waitDays * DAY_MS) {
+  if (
+    withoutCard &&
+    card.cardType === CARD_TYPE.storedValue &&
+    now.getTime() < card.statusChangedAt.getTime() + waitDays * DAY_MS
+  ) {
     throw new AppError(
       'card-state-conflict',
       `card ${card.cardNo} is ${card.statusName}: a stored-value card not in hand can be cancelled ${waitDays} days after that, when its late lane transactions are in`,
@@ -90,7 +95,7 @@ export async function requestCancellation(
 }
 
 async function refundAmount(trx: Knex.Transaction, card: CardView): Promise<{ amount: bigint; from: string }> {
-  if (card.cardType === 22) return { amount: card.lastBalance, from: 'purse-float' };
+  if (card.cardType === CARD_TYPE.storedValue) return { amount: card.lastBalance, from: 'purse-float' };
   const account = await getAccount(trx, card.accountId);
   const others = await trx('cards')
     .where({ account_id: card.accountId })
@@ -155,7 +160,7 @@ export async function decideCancellation(
         { account: req.refund_method === 'cash' ? 'counter-cash' : 'refunds-payable', amount: -amount },
       ],
     });
-    if (card.cardType === 22 && amount > 0n)
+    if (card.cardType === CARD_TYPE.storedValue && amount > 0n)
       await trx('cards').where({ card_no: card.cardNo }).update({ last_balance: 0 });
     const [row] = await trx('card_cancellations')
       .where({ id: requestId })

@@ -18,6 +18,7 @@ import {
 
 export { bcd, fromBcd, gbk, fromGbk, toHex } from './bcd-gbk.ts';
 import { PLATE_COLOURS, VEHICLE_CATEGORIES as USER_TYPES, VEHICLE_CLASSES } from '../codes.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 /**
  * Network id → the name whose GBK bytes form the 8-byte issuer id in 0015 and OBU EF01.
@@ -102,7 +103,8 @@ export type CardIssuance = Required<CardIssuanceInput> & {
 };
 
 function checkCardType(value: number): CardType {
-  if (value !== 22 && value !== 23) throw new Error(`cardType: expected 22 or 23, got ${value}`);
+  if (value !== CARD_TYPE.storedValue && value !== CARD_TYPE.debit)
+    throw new Error(`cardType: expected 22 or 23, got ${value}`);
   return value;
 }
 

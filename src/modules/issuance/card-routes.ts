@@ -5,7 +5,7 @@ import { cardNo, hex, idBody, idParam, paymentMethod, reason } from '../../platf
 import { cardholderForPersonalisation, getVehicle } from '../customers/index.ts';
 import { carriesOf } from './balance-carry.ts';
 import { decideCancellation, listCancellations, requestCancellation } from './card-cancellation.ts';
-import { findCard, refuse } from './card-repo.ts';
+import { CARD_STATUS, findCard, refuse } from './card-repo.ts';
 import { changeCardStatus, issueCard, replaceCard, type SimpleTransition } from './card-service.ts';
 import { cardholderFile, cardIssuanceFile, cardWrite } from './personalisation.ts';
 import { statusEvents } from './status-change.ts';
@@ -80,7 +80,7 @@ export const cardRoutes: RouteDef[] = [
     body: z.strictObject({ file: z.enum(['0015', '0016']), challenge: hex(4) }),
     handler: async (ctx, { params, body }) => {
       const card = await findCard(ctx.db, params.cardNo, ctx.actor);
-      if (card.status !== 1) refuse(card, 'personalise it');
+      if (card.status !== CARD_STATUS.normal) refuse(card, 'personalise it');
       const data =
         body.file === '0015'
           ? cardIssuanceFile(card, await getVehicle(ctx.db, card.vehicleId))

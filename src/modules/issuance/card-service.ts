@@ -6,18 +6,14 @@ import { addYears, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import {
-  cardholderForPersonalisation,
-  getAccountOfCustomer,
-  getCustomer,
-  getVehicle,
-  scopeOf,
-} from '../customers/index.ts';
+import { cardholderForPersonalisation, getAccountOfCustomer } from '../customers/index.ts';
+import { holderForIssue } from './holder.ts';
 import { carryBalance } from './balance-carry.ts';
 import { CARD_STATUS, findCard, lockCard, recordCardChange, refuse, toCardView, type CardView } from './card-repo.ts';
-import { feeFor, paymentAccount, postFee, type Fee, type FeeItem, type PaymentMethod } from './fees.ts';
+import { feeFor, postFee, type Fee, type FeeItem, type PaymentMethod } from './fees.ts';
 import { nextCardNo } from './numbers.ts';
 import { cardholderFile, cardIssuanceFile, cardWrite, type WriteCommand } from './personalisation.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 const VALID_YEARS = 10;
 
@@ -40,18 +36,7 @@ async function insertCard(
   feeItem: FeeItem,
   predecessor: string | null,
 ): Promise<IssuedCard> {
-  paymentAccount(input.payment.method, ctx.actor); // refuse a wrong payment method before any work
-  // lock order: customer's vehicle, then the new medium; a bank acts only on customers it opened
-  const customer = await getCustomer(trx, input.customerId, scopeOf(ctx.actor));
-  if (customer.status !== 'active') throw new AppError('customer-closed', `customer ${customer.id} is closed`);
-  const vehicle = await getVehicle(trx, input.vehicleId, { lock: true });
-  if (vehicle.customerId !== customer.id)
-    throw new AppError(
-      'invalid-request',
-      `vehicleId: vehicle ${vehicle.id} does not belong to customer ${customer.id}`,
-      'vehicleId',
-    );
-  if (vehicle.status !== 'active') throw new AppError('vehicle-removed', `vehicle ${vehicle.id} has been removed`);
+  const { customer, vehicle } = await holderForIssue(trx, ctx, input);
   const account = await getAccountOfCustomer(trx, customer.id);
   const now = ctx.app.clock.now();
   const day = localDate(now);
@@ -106,7 +91,9 @@ async function insertCard(
 }
 
 export async function issueCard(db: Knex, ctx: RequestContext, input: NewCard): Promise<IssuedCard> {
-  return inTransaction(db, (trx) => insertCard(trx, ctx, input, input.cardType === 22 ? 'card-22' : 'card-23', null));
+  return inTransaction(db, (trx) =>
+    insertCard(trx, ctx, input, input.cardType === CARD_TYPE.storedValue ? 'card-22' : 'card-23', null),
+  );
 }
 
 type Transition = {
@@ -210,7 +197,7 @@ export async function replaceCard(
       old.cardNo,
     );
     await trx('cards').where({ card_no: old.cardNo }).update({ replaced_by: issued.card.cardNo });
-    if (old.cardType === 22) await carryBalance(trx, ctx, old, issued.card.cardNo, kind);
+    if (old.cardType === CARD_TYPE.storedValue) await carryBalance(trx, ctx, old, issued.card.cardNo, kind);
     return { ...issued, predecessor: await findCard(trx, old.cardNo) };
   });
 }

@@ -1,5 +1,12 @@
 // Public face of the issuance module (cards and OBUs).
-export { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
+import './errors.ts';
+import { provideMediaFacts } from '../customers/index.ts';
+import { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
+
+// customers sit below issuance: they learn about cards and OBUs from what issuance provides here
+provideMediaFacts({ customerIdOfCard, vehicleHasMediaInService });
+
+export { customerIdOfCard, vehicleHasMediaInService };
 export { findCard, lockCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
 export { recordPurseState, reserveCarry, restoreCarry } from './purse.ts';
 export { findObu, OBU_STATUS, type ObuView } from './obu-service.ts';

@@ -3,6 +3,7 @@
 // issuance's tables (cards, card_events, lifecycle_outbox); lanes calls them through index.ts.
 import type { Knex } from 'knex';
 import { emitLifecycle } from './outbox.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type CardFactAt = {
   cardNo: string;
@@ -63,8 +64,13 @@ export async function recordLanePurses(
   await trx.raw(
     `update cards c set last_balance = v.balance, last_offline_seq = v.seq
        from unnest(?::bpchar[], ?::int[], ?::bigint[]) as v(card_no, seq, balance)
-      where c.card_no = v.card_no and c.card_type = 22 and c.last_offline_seq <= v.seq`,
-    [cards, cards.map((c) => latest.get(c)!.offlineSeq), cards.map((c) => latest.get(c)!.balance.toString())],
+      where c.card_no = v.card_no and c.card_type = ? and c.last_offline_seq <= v.seq`,
+    [
+      cards,
+      cards.map((c) => latest.get(c)!.offlineSeq),
+      cards.map((c) => latest.get(c)!.balance.toString()),
+      CARD_TYPE.storedValue,
+    ],
   );
 }
 

@@ -1,5 +1,6 @@
 // Small read functions other modules use (customer search by card number, vehicle removal).
 import type { Knex } from 'knex';
+import { IN_SERVICE } from './card-repo.ts';
 
 export async function customerIdOfCard(db: Knex, cardNo: string): Promise<bigint | null> {
   const row = await db('cards').where({ card_no: cardNo }).first('customer_id');
@@ -10,9 +11,10 @@ export async function customerIdOfCard(db: Knex, cardNo: string): Promise<bigint
 // vehicle cannot be removed. The same set as the one-in-service-per-vehicle indexes.
 export async function vehicleHasMediaInService(db: Knex, vehicleId: bigint): Promise<{ card: boolean; obu: boolean }> {
   const r = await db.raw(
-    `select exists (select 1 from cards where vehicle_id = ? and status in (1,2,3,6)) as card,
-            exists (select 1 from obus where vehicle_id = ? and status in (1,2,3,6)) as obu`,
-    [String(vehicleId), String(vehicleId)],
+    `select exists (select 1 from cards where vehicle_id = ? and status = any(?::int[])) as card,
+            exists (select 1 from obus where vehicle_id = ? and status = any(?::int[])) as obu`,
+    // OBU statuses are numbered as cards' are
+    [String(vehicleId), IN_SERVICE, String(vehicleId), IN_SERVICE],
   );
   return { card: r.rows[0].card, obu: r.rows[0].obu };
 }

@@ -5,8 +5,8 @@ import { addYears, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type Actor, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { getCustomer, getVehicle, scopeOf } from '../customers/index.ts';
-import { feeFor, paymentAccount, postFee, type Fee, type PaymentMethod } from './fees.ts';
+import { holderForIssue } from './holder.ts';
+import { feeFor, postFee, type Fee, type PaymentMethod } from './fees.ts';
 import { nextObuNo } from './numbers.ts';
 import {
   obuActivationWrite,
@@ -110,18 +110,7 @@ async function insertObu(
   input: NewObu,
   predecessor: string | null,
 ): Promise<IssuedObu> {
-  paymentAccount(input.payment.method, ctx.actor); // refuse a wrong payment method before any work
-  // lock order: customer's vehicle, then the new medium; a bank acts only on customers it opened
-  const customer = await getCustomer(trx, input.customerId, scopeOf(ctx.actor));
-  if (customer.status !== 'active') throw new AppError('customer-closed', `customer ${customer.id} is closed`);
-  const vehicle = await getVehicle(trx, input.vehicleId, { lock: true });
-  if (vehicle.customerId !== customer.id)
-    throw new AppError(
-      'invalid-request',
-      `vehicleId: vehicle ${vehicle.id} does not belong to customer ${customer.id}`,
-      'vehicleId',
-    );
-  if (vehicle.status !== 'active') throw new AppError('vehicle-removed', `vehicle ${vehicle.id} has been removed`);
+  const { customer, vehicle } = await holderForIssue(trx, ctx, input);
   const now = ctx.app.clock.now();
   const day = localDate(now);
   const obuNo = await nextObuNo(trx, ctx.app.config.network, day);

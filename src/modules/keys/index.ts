@@ -1,4 +1,5 @@
 // Public face of the keys module.
+import './app-context.ts';
 export { KeyService, KeyServiceError } from './key-service.ts';
 export { SoftwareHsm, type SealDomain } from './software-hsm.ts';
 export {

@@ -1,5 +1,6 @@
 // Public face of the lanes module: the road network and its tariffs, lane transaction ingest, and
 // what clearing may split.
+import './errors.ts';
 export {
   listOperators,
   listStations,
@@ -19,6 +20,7 @@ export {
 } from './network.ts';
 export { seedDemoNetwork, demoToll, DEMO_NETWORK_IDS } from './demo-network.ts';
 export { discountFen, ownCardAmount } from './discount.ts';
+export { shortestPath, type GraphSection } from './graph.ts';
 export { ingestBatch, ingestReceivedPackage, type IngestOutcome, type IngestSource } from './ingest.ts';
 export {
   laneTransaction,

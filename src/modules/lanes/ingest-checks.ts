@@ -2,14 +2,43 @@
 // transaction and card type, the tariff, and the purse arithmetic of one purchase. Each failing
 // check adds its result code (ETC-REFERENCE §7); the disposition takes the first code in PRIORITY.
 import { hostDateTime, localDate } from '../../platform/clock/clock.ts';
-import { isVehicleClass } from '../codes.ts';
+import { CARD_TYPE, isVehicleClass } from '../codes.ts';
 import type { LaneTransaction } from './ingest-schema.ts';
 import { priceTrip, type Priced, type TariffBook } from './pricing.ts';
+
+/** The issuer's result codes for a lane transaction (ETC-REFERENCE §7). */
+export const LANE_RESULT = {
+  tac: 1,
+  duplicate: 2,
+  transType: 4,
+  tooOld: 5,
+  fieldError: 6,
+  aboveTariff: 7,
+  unknownCard: 8,
+  notNormal: 9,
+  expired: 10,
+  balance: 14,
+  cardType: 15,
+  laneClock: 16,
+} as const;
 
 // Which refusal wins when a transaction fails several checks: a duplicate is not judged again; a
 // lane clock or age problem makes every other field doubtful; then whether the card is ours and
 // genuine (unknown, wrong type, TAC); then the charge; then the card's state at the time.
-export const PRIORITY = [2, 16, 5, 4, 8, 15, 1, 6, 7, 9, 10, 14] as const;
+export const PRIORITY = [
+  LANE_RESULT.duplicate,
+  LANE_RESULT.laneClock,
+  LANE_RESULT.tooOld,
+  LANE_RESULT.transType,
+  LANE_RESULT.unknownCard,
+  LANE_RESULT.cardType,
+  LANE_RESULT.tac,
+  LANE_RESULT.fieldError,
+  LANE_RESULT.aboveTariff,
+  LANE_RESULT.notNormal,
+  LANE_RESULT.expired,
+  LANE_RESULT.balance,
+] as const;
 export const COMPOUND_PURCHASE = '09';
 export const SIMPLE_PURCHASE = '06';
 
@@ -69,28 +98,28 @@ export function checkWithoutDb(w: Work, s: CheckSettings, book: TariffBook | und
   const { tx, codes } = w;
   const t = tx.time.getTime();
   // the lane's clock: a time ahead of the centre's, or an entry after the exit, cannot be right
-  if (t > s.now.getTime() + s.clockToleranceMs) codes.add(16);
-  if (tx.entry && tx.exit && tx.entry.time.getTime() > tx.exit.time.getTime()) codes.add(16);
-  if (tx.entry && tx.entry.time.getTime() > t + s.clockToleranceMs) codes.add(16);
-  if (t < s.now.getTime() - s.maxAgeMs) codes.add(5);
-  if (tx.transType !== COMPOUND_PURCHASE && tx.transType !== SIMPLE_PURCHASE) codes.add(4);
-  if (tx.cardType !== 22 && tx.cardType !== 23) codes.add(15);
+  if (t > s.now.getTime() + s.clockToleranceMs) codes.add(LANE_RESULT.laneClock);
+  if (tx.entry && tx.exit && tx.entry.time.getTime() > tx.exit.time.getTime()) codes.add(LANE_RESULT.laneClock);
+  if (tx.entry && tx.entry.time.getTime() > t + s.clockToleranceMs) codes.add(LANE_RESULT.laneClock);
+  if (t < s.now.getTime() - s.maxAgeMs) codes.add(LANE_RESULT.tooOld);
+  if (tx.transType !== COMPOUND_PURCHASE && tx.transType !== SIMPLE_PURCHASE) codes.add(LANE_RESULT.transType);
+  if (tx.cardType !== CARD_TYPE.storedValue && tx.cardType !== CARD_TYPE.debit) codes.add(LANE_RESULT.cardType);
   if (!s.ourRoad) {
-    if (!w.own) codes.add(8); // a peer may only send us our own cards
-    if (tx.amount > tx.fee) codes.add(7); // their discounts may lower the fee, never raise it
-    if (!isVehicleClass(tx.vehicleClass)) codes.add(6);
+    if (!w.own) codes.add(LANE_RESULT.unknownCard); // a peer may only send us our own cards
+    if (tx.amount > tx.fee) codes.add(LANE_RESULT.aboveTariff); // their discounts may lower the fee, never raise it
+    if (!isVehicleClass(tx.vehicleClass)) codes.add(LANE_RESULT.fieldError);
   } else if (!isVehicleClass(tx.vehicleClass)) {
-    codes.add(6);
+    codes.add(LANE_RESULT.fieldError);
   } else if (!book) {
-    codes.add(6);
+    codes.add(LANE_RESULT.fieldError);
   } else {
     w.priced = priceTrip(book, tx, w.own, s.network);
     if (!w.priced.ok) codes.add(w.priced.code);
   }
-  if (w.own && tx.cardType === 22) {
+  if (w.own && tx.cardType === CARD_TYPE.storedValue) {
     // a stored-value purchase carries the purse before and after it
-    if (tx.balanceBefore === undefined || tx.balanceAfter === undefined) codes.add(6);
-    else if (tx.balanceAfter !== tx.balanceBefore - tx.amount) codes.add(14);
+    if (tx.balanceBefore === undefined || tx.balanceAfter === undefined) codes.add(LANE_RESULT.fieldError);
+    else if (tx.balanceAfter !== tx.balanceBefore - tx.amount) codes.add(LANE_RESULT.balance);
   }
 }
 

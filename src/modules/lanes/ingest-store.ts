@@ -3,7 +3,8 @@
 // batches claiming overlapping keys lock them in the same order (no deadlock, one waits).
 import type { Knex } from 'knex';
 import type { ChainNeighbour } from './chain.ts';
-import { firstCode, type Work } from './ingest-checks.ts';
+import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 // knex types raw bindings narrowly; PostgreSQL takes these arrays (bigint included) as they are
 const b = (values: unknown[]) => values as Knex.RawBinding[];
@@ -70,7 +71,7 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
   const sorted = [...works].sort((a, b) =>
     a.tx.cardNo < b.tx.cardNo ? -1 : a.tx.cardNo > b.tx.cardNo ? 1 : a.tx.offlineSeq - b.tx.offlineSeq,
   );
-  const own22 = (w: Work) => w.own && w.tx.cardType === 22;
+  const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const { rows } = await trx.raw(
     `insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)
      select * from unnest(?::text[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
@@ -93,7 +94,7 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
 export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' | 'rejected'; code?: number } {
   const code = firstCode(w.codes);
   if (code === 2 || (code === undefined && (w.resent || w.cardSeqDuplicate)))
-    return { disposition: 'duplicate', code: 2 };
+    return { disposition: 'duplicate', code: LANE_RESULT.duplicate };
   if (code !== undefined) return { disposition: 'rejected', code };
   return { disposition: 'accepted' };
 }

@@ -5,18 +5,27 @@
 // the rows, the journal entry, the overdrafts. The same pipeline checks a package another province
 // sent of our cards on its roads (ICD §3): no tariff of ours applies, the clearing date is the
 // package's, and the money is owed to that province instead of our toll revenue.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
-import { assignClearingDates } from '../clearing/index.ts';
-import { cardFactsAt, recordLanePurses } from '../issuance/index.ts';
-import { customerFundsCode, ensureAccounts, postEntry, provincePayableCode, type Posting } from '../ledger/index.ts';
+import { assignClearingDates } from '../clearing-days/index.ts';
+import { CARD_STATUS, cardFactsAt, recordLanePurses } from '../issuance/index.ts';
+import {
+  customerFundsCode,
+  ensureAccounts,
+  postEntry,
+  provincePayableCode,
+  type Posting,
+  provincePayableAccount,
+} from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
 import {
   checkWithoutDb,
   decidedBefore,
   firstCode,
+  LANE_RESULT,
   prepare,
   tacDateTime,
   type CheckSettings,
@@ -36,6 +45,7 @@ import {
 import { raiseOverdrafts } from './overdraft.ts';
 import { ensureDayPartitions } from './partitions.ts';
 import { tariffBooks } from './pricing.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type IngestOutcome = {
   uploadId: bigint | null;
@@ -52,7 +62,7 @@ type TacCheck = Parameters<RequestContext['app']['keys']['verifyPurchaseTacs']>[
 
 // Card facts at the transaction time (8 unknown, 15 type, 9 status, 10 expired), then the TAC (1).
 async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored: Work[]): Promise<void> {
-  const own = stored.filter((w) => w.own && !decidedBefore(w, 8));
+  const own = stored.filter((w) => w.own && !decidedBefore(w, LANE_RESULT.unknownCard));
   const facts = await cardFactsAt(
     trx,
     own.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })),
@@ -60,16 +70,16 @@ async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored:
   own.forEach((w, i) => {
     const f = facts[i];
     if (!f.known) {
-      w.codes.add(8);
+      w.codes.add(LANE_RESULT.unknownCard);
       return;
     }
     w.accountId = f.accountId;
-    if (f.cardType !== w.tx.cardType) w.codes.add(15);
+    if (f.cardType !== w.tx.cardType) w.codes.add(LANE_RESULT.cardType);
     // only a card in normal status at the time may pay; listed after the trip does not reach back
-    if (f.statusAt !== 1) w.codes.add(9);
-    if (f.expiryDate !== null && w.txDate > f.expiryDate) w.codes.add(10);
+    if (f.statusAt !== CARD_STATUS.normal) w.codes.add(LANE_RESULT.notNormal);
+    if (f.expiryDate !== null && w.txDate > f.expiryDate) w.codes.add(LANE_RESULT.expired);
   });
-  const toVerify = own.filter((w) => !decidedBefore(w, 1));
+  const toVerify = own.filter((w) => !decidedBefore(w, LANE_RESULT.tac));
   if (toVerify.length === 0) return;
   const versions = await cardKeyVersions(
     trx,
@@ -78,7 +88,7 @@ async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored:
   const checks: TacCheck[] = toVerify.map((w) => {
     const { date, time } = tacDateTime(w.tx.time);
     return {
-      serial8: Buffer.from(w.tx.cardNo.slice(4), 'hex'),
+      serial8: cardSerial(w.tx.cardNo),
       keyVersion: versions.get(w.tx.cardNo),
       amount: w.tx.amount,
       transType: parseInt(w.tx.transType, 16),
@@ -91,14 +101,14 @@ async function checkOwnCards(trx: Knex.Transaction, ctx: RequestContext, stored:
   });
   const verdicts = ctx.app.keys.verifyPurchaseTacs(checks);
   toVerify.forEach((w, i) => {
-    if (!verdicts[i]) w.codes.add(1);
+    if (!verdicts[i]) w.codes.add(LANE_RESULT.tac);
   });
 }
 
 // (card, offline seq) already accepted → duplicate; the stored-value balance chain (14).
 async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<void> {
   const open = stored.filter((w) => firstCode(w.codes) === undefined);
-  const chained = (w: Work) => w.own && w.tx.cardType === 22;
+  const chained = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const keys = open.map((w) => ({
     cardNo: w.tx.cardNo,
     lo: w.tx.offlineSeq - (chained(w) ? 1 : 0),
@@ -126,14 +136,14 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
   const loaded = await loadsInWindows(trx, windows);
   const loads = new Map(windows.map((w, i) => [windowKey(w), loaded[i]]));
   const broken = brokenChain(cands, neighbours, loads);
-  for (const w of open) if (broken.has(w.index)) w.codes.add(14);
+  for (const w of open) if (broken.has(w.index)) w.codes.add(LANE_RESULT.balance);
 }
 
 // The card's last known purse (issuance keeps it; a reissued card's carry is taken from it). Only
 // purchases that took money move it: an entry (0) shows the purse the previous purchase or a load
 // already recorded.
 async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<void> {
-  const purses = accepted.filter((w) => w.own && w.tx.cardType === 22 && w.tx.amount > 0n);
+  const purses = accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.storedValue && w.tx.amount > 0n);
   if (purses.length === 0) return;
   const later = await loadedAfter(
     trx,
@@ -152,7 +162,7 @@ function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Po
   const accounts = new Map<string, bigint>();
   for (const w of accepted) {
     if (!w.own || w.tx.amount === 0n) continue;
-    if (w.tx.cardType === 22) purse += w.tx.amount;
+    if (w.tx.cardType === CARD_TYPE.storedValue) purse += w.tx.amount;
     else {
       const code = customerFundsCode(w.accountId!);
       accounts.set(code, (accounts.get(code) ?? 0n) + w.tx.amount);
@@ -214,12 +224,14 @@ async function ingestWithin(
     : new Map();
   for (const w of works) checkWithoutDb(w, s, books.get(w.txDate));
   const fresh = works.filter((w) => !w.resent);
+  // Partitions (by clearing date) are made before the clearing days are share-locked: making one
+  // locks the parent table, and a clearing run that holds a day FOR UPDATE reads that table, so the
+  // other order could deadlock. A transaction's clearing day is its own day unless that day is
+  // sealed, so these are the partitions needed in all but that case.
+  const ensured = new Set<string>();
   if (source.kind === 'lane') {
-    await ensureDayPartitions(
-      trx,
-      'lane_transactions',
-      fresh.map((w) => w.txDate),
-    );
+    for (const w of fresh) ensured.add(w.txDate);
+    await ensureDayPartitions(trx, 'lane_transactions', ensured);
     const dates = await assignClearingDates(
       trx,
       fresh.map((w) => w.txDate),
@@ -230,10 +242,12 @@ async function ingestWithin(
     // the sender chose the clearing date; these rows are never split here, so no day is locked
     for (const w of fresh) w.clearingDate = source.clearingDate;
   }
+  // the rest: days a late transaction moved to (made by the daily job ahead of time, as a rule) and
+  // the dates a sending province chose
   await ensureDayPartitions(
     trx,
     'lane_transactions',
-    fresh.map((w) => w.clearingDate!),
+    fresh.map((w) => w.clearingDate!).filter((d) => !ensured.has(d)),
   );
   const ids = await claimTerminalKeys(
     trx,
@@ -256,7 +270,7 @@ async function ingestWithin(
   const accepted = candidates.filter((w) => !w.cardSeqDuplicate);
 
   const results: LaneResult[] = works.map((w) => {
-    const d = w.resent ? { disposition: 'duplicate' as const, code: 2 } : dispositionOf(w);
+    const d = w.resent ? { disposition: 'duplicate' as const, code: LANE_RESULT.duplicate } : dispositionOf(w);
     return { terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, ...d };
   });
   const counts = { received: works.length, accepted: 0, duplicate: 0, rejected: 0 };
@@ -279,7 +293,7 @@ async function ingestWithin(
   } else {
     await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
     if (total > 0n) {
-      await ensureAccounts(trx, [{ code: credit, name: `Payable to province ${source.sender}`, kind: 'liability' }]);
+      await ensureAccounts(trx, [provincePayableAccount(source.sender)]);
       await postEntry(trx, {
         kind: 'interchange-purchase',
         reference: `package:${source.packageId}`,
@@ -292,7 +306,7 @@ async function ingestWithin(
   await recordPurses(trx, accepted);
   await raiseOverdrafts(
     trx,
-    accepted.filter((w) => w.own && w.tx.cardType === 23 && w.tx.amount > 0n).map((w) => w.accountId!),
+    accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
     now,
   );
   return { uploadId, results, counts, acceptedAmount: total };

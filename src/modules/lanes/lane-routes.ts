@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { perDatabase } from '../../platform/db/per-database.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { uploadBody } from './ingest-schema.ts';
 import { ingestBatch } from './ingest.ts';
@@ -13,16 +14,22 @@ const laneParams = z.strictObject({
   laneId: z.string().regex(/^L\d{1,10}-\d{2}$/, 'must be a lane id such as L340102-01'),
 });
 
-const knownLanes = new Map<string, number>();
+// A lane found in the registry is not looked up again for a minute (on the centre's clock), per
+// database: two centres in one process do not vouch for each other's lanes.
+const knownLanes = perDatabase(() => new Map<string, number>());
 const LANE_TTL_MS = 60_000;
 
 async function assertLane(ctx: RequestContext, laneId: string): Promise<void> {
   if (ctx.actor.kind !== 'client' || ctx.actor.id !== laneId)
     throw new AppError('forbidden', `lane ${ctx.actor.id} may not post as lane ${laneId}`);
-  if ((knownLanes.get(laneId) ?? 0) > Date.now()) return;
+  const known = knownLanes(ctx.db);
+  const now = ctx.app.clock.now().getTime();
+  const until = known.get(laneId);
+  if (until !== undefined && until > now && until - LANE_TTL_MS <= now) return;
   if (!(await getLane(ctx.db, laneId)))
     throw new AppError('lane-not-found', `lane ${laneId} is not in the lanes registry`);
-  knownLanes.set(laneId, Date.now() + LANE_TTL_MS);
+  if (known.size > 100_000) known.clear();
+  known.set(laneId, now + LANE_TTL_MS);
 }
 
 export const laneTransactionRoutes: RouteDef[] = [

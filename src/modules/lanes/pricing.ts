@@ -66,7 +66,7 @@ export async function tariffBooks(db: Knex, dates: Iterable<string>, now: Date):
   const out = new Map<string, TariffBook>();
   for (const date of new Set(dates)) {
     const hit = cache.get(date);
-    if (hit && hit.until > Date.now()) {
+    if (hit && hit.until > now.getTime()) {
       out.set(date, hit.book);
       continue;
     }
@@ -74,7 +74,7 @@ export async function tariffBooks(db: Knex, dates: Iterable<string>, now: Date):
     // an empty network (not seeded yet) is never kept
     if (book.graph.length > 0) {
       if (cache.size >= MAX_BOOKS) cache.delete(cache.keys().next().value!);
-      cache.set(date, { book, until: date <= today ? Number.POSITIVE_INFINITY : Date.now() + FUTURE_TTL_MS });
+      cache.set(date, { book, until: date <= today ? Number.POSITIVE_INFINITY : now.getTime() + FUTURE_TTL_MS });
     }
     out.set(date, book);
   }

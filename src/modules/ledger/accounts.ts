@@ -30,6 +30,24 @@ export const provinceReceivableCode = (network: string) => `province-receivable:
 export const provincePayableCode = (network: string) => `province-payable:${network}`;
 export const CLEARING_BANK = 'clearing-bank';
 
+// The counterpart accounts as ensureAccounts takes them: one name for each, wherever it is created.
+export type AccountSpec = { code: string; name: string; kind: AccountKind };
+export const operatorPayableAccount = (operatorId: string): AccountSpec => ({
+  code: operatorPayableCode(operatorId),
+  name: `Payable to road operator ${operatorId}`,
+  kind: 'liability',
+});
+export const provinceReceivableAccount = (network: string): AccountSpec => ({
+  code: provinceReceivableCode(network),
+  name: `Receivable from province ${network}`,
+  kind: 'asset',
+});
+export const provincePayableAccount = (network: string): AccountSpec => ({
+  code: provincePayableCode(network),
+  name: `Payable to province ${network}`,
+  kind: 'liability',
+});
+
 export async function ensureAccounts(
   db: Knex,
   accounts: ReadonlyArray<{ code: string; name: string; kind: AccountKind }>,

@@ -13,7 +13,11 @@ export {
   provinceReceivableCode,
   provincePayableCode,
   CLEARING_BANK,
+  operatorPayableAccount,
+  provinceReceivableAccount,
+  provincePayableAccount,
   type AccountKind,
+  type AccountSpec,
 } from './accounts.ts';
 export {
   postEntry,

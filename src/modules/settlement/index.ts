@@ -1,5 +1,6 @@
 // Public face of the settlement module: settlements with provinces, payouts to road operators, their
 // statements, and the reconciliation of the clearing bank account's statements.
+import './errors.ts';
 export {
   approveSettlement,
   settleSettlement,

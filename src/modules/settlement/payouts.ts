@@ -3,12 +3,19 @@
 // then marks it paid once the transfer has left; paying posts the bank movement in the same
 // transaction.
 import type { Knex } from 'knex';
-import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { approveStep, finishStep, type ApprovalFlow } from './approval.ts';
 import { daySummary } from '../clearing/index.ts';
-import { CLEARING_BANK, ensureAccounts, operatorPayableCode, postEntry, type Posting } from '../ledger/index.ts';
+import {
+  CLEARING_BANK,
+  ensureAccounts,
+  operatorPayableCode,
+  postEntry,
+  type Posting,
+  operatorPayableAccount,
+} from '../ledger/index.ts';
 import type { DateRange } from './settlements.ts';
 
 export const payoutReference = (date: string, operatorId: string) => `payout:${date}:${operatorId}`;
@@ -132,27 +139,31 @@ export function payoutPostings(p: Pick<Payout, 'operatorId' | 'amount'>): Postin
   ];
 }
 
+const PAYOUT_FLOW: ApprovalFlow<Payout> = {
+  table: 'operator_payouts',
+  entity: 'operator_payout',
+  action: 'payout',
+  done: 'paid',
+  doneColumns: { at: 'paid_at', by: 'paid_by' },
+  codes: {
+    alreadyApproved: 'payout-already-approved',
+    notApproved: 'payout-not-approved',
+    alreadyDone: 'payout-already-paid',
+  },
+  toView: toPayout,
+  lock: (trx, key) => lockPayout(trx, key.clearing_date, key.operator_id),
+};
+
 export async function approvePayout(db: Knex, ctx: RequestContext, date: string, operatorId: string): Promise<Payout> {
   return inTransaction(db, async (trx) => {
-    const p = await lockPayout(trx, date, operatorId);
-    if (p.state === 'approved')
-      throw new AppError(
-        'payout-already-approved',
-        `the payout to ${operatorId} for ${date} was approved by ${p.approvedBy}`,
-      );
-    if (p.state === 'paid')
-      throw new AppError('payout-already-paid', `the payout to ${operatorId} for ${date} was paid already`);
-    const [row] = await trx('operator_payouts')
-      .where({ clearing_date: date, operator_id: operatorId })
-      .update({ state: 'approved', approved_at: ctx.app.clock.now(), approved_by: actorLabel(ctx.actor) })
-      .returning('*');
-    await audit(trx, ctx, {
-      action: 'payout.approve',
-      entity: 'operator_payout',
-      entityId: `${date}:${operatorId}`,
-      detail: { amount: p.amount },
-    });
-    return toPayout(row);
+    return approveStep(
+      trx,
+      ctx,
+      PAYOUT_FLOW,
+      { clearing_date: date, operator_id: operatorId },
+      `the payout to ${operatorId} for ${date}`,
+      (p) => ({ amount: p.amount }),
+    );
   });
 }
 
@@ -164,45 +175,25 @@ export async function payPayout(
   bankReference: string,
 ): Promise<{ payout: Payout; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
-    const p = await lockPayout(trx, date, operatorId);
-    if (p.state === 'draft')
-      throw new AppError(
-        'payout-not-approved',
-        `the payout to ${operatorId} for ${date} must be approved before it is paid`,
-      );
-    if (p.state === 'paid')
-      throw new AppError(
-        'payout-already-paid',
-        `the payout to ${operatorId} for ${date} was paid already (bank reference ${p.bankReference})`,
-      );
-    const actor = actorLabel(ctx.actor);
-    const postings = payoutPostings(p);
-    // clearing created the operator's payable account when it credited the day's share; ensured here
-    // all the same, so a payout never fails on a missing account
-    if (postings.length > 0)
-      await ensureAccounts(trx, [
-        { code: operatorPayableCode(operatorId), name: `Payable to road operator ${operatorId}`, kind: 'liability' },
-      ]);
-    const entryId =
-      postings.length === 0
-        ? null
-        : await postEntry(trx, {
-            kind: 'operator-payout',
-            reference: payoutReference(date, operatorId),
-            actor,
-            postings,
-            memo: `payout to road operator ${operatorId} for ${date}, bank reference ${bankReference}`,
-          });
-    const [row] = await trx('operator_payouts')
-      .where({ clearing_date: date, operator_id: operatorId })
-      .update({ state: 'paid', paid_at: ctx.app.clock.now(), paid_by: actor, bank_reference: bankReference })
-      .returning('*');
-    await audit(trx, ctx, {
-      action: 'payout.pay',
-      entity: 'operator_payout',
-      entityId: `${date}:${operatorId}`,
-      detail: { amount: p.amount, bankReference, entryId },
+    const what = `the payout to ${operatorId} for ${date}`;
+    const key = { clearing_date: date, operator_id: operatorId };
+    const done = await finishStep(trx, ctx, PAYOUT_FLOW, key, what, bankReference, async (p) => {
+      const postings = payoutPostings(p);
+      // clearing created the operator's payable account when it credited the day's share; ensured here
+      // all the same, so a payout never fails on a missing account
+      if (postings.length > 0) await ensureAccounts(trx, [operatorPayableAccount(operatorId)]);
+      const entryId =
+        postings.length === 0
+          ? null
+          : await postEntry(trx, {
+              kind: 'operator-payout',
+              reference: payoutReference(date, operatorId),
+              actor: actorLabel(ctx.actor),
+              postings,
+              memo: `payout to road operator ${operatorId} for ${date}, bank reference ${bankReference}`,
+            });
+      return { entryId, detail: { amount: p.amount } };
     });
-    return { payout: toPayout(row), entryId };
+    return { payout: done.view, entryId: done.entryId };
   });
 }

@@ -2,10 +2,10 @@
 // written once by clearing's daily run. Finance approves it, then marks it settled once the money
 // has moved; settling posts the bank movement as one journal entry in the same transaction.
 import type { Knex } from 'knex';
-import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { approveStep, finishStep, type ApprovalFlow } from './approval.ts';
 import {
   CLEARING_BANK,
   ensureAccounts,
@@ -13,6 +13,8 @@ import {
   provincePayableCode,
   provinceReceivableCode,
   type Posting,
+  provinceReceivableAccount,
+  provincePayableAccount,
 } from '../ledger/index.ts';
 
 export const settlementReference = (date: string, network: string) => `settlement:${date}:${network}`;
@@ -126,6 +128,21 @@ export function settlementPostings(s: Pick<Settlement, 'network' | 'receivable' 
   ].filter((p) => p.amount !== 0n);
 }
 
+const SETTLEMENT_FLOW: ApprovalFlow<Settlement> = {
+  table: 'settlements',
+  entity: 'settlement',
+  action: 'settlement',
+  done: 'settled',
+  doneColumns: { at: 'settled_at', by: 'settled_by' },
+  codes: {
+    alreadyApproved: 'settlement-already-approved',
+    notApproved: 'settlement-not-approved',
+    alreadyDone: 'settlement-already-settled',
+  },
+  toView: toSettlement,
+  lock: (trx, key) => lockSettlement(trx, key.clearing_date, key.network),
+};
+
 export async function approveSettlement(
   db: Knex,
   ctx: RequestContext,
@@ -133,28 +150,14 @@ export async function approveSettlement(
   network: string,
 ): Promise<Settlement> {
   return inTransaction(db, async (trx) => {
-    const s = await lockSettlement(trx, date, network);
-    if (s.state === 'approved')
-      throw new AppError(
-        'settlement-already-approved',
-        `the settlement with ${network} for ${date} was approved by ${s.approvedBy}`,
-      );
-    if (s.state === 'settled')
-      throw new AppError(
-        'settlement-already-settled',
-        `the settlement with ${network} for ${date} was settled already`,
-      );
-    const [row] = await trx('settlements')
-      .where({ clearing_date: date, network })
-      .update({ state: 'approved', approved_at: ctx.app.clock.now(), approved_by: actorLabel(ctx.actor) })
-      .returning('*');
-    await audit(trx, ctx, {
-      action: 'settlement.approve',
-      entity: 'settlement',
-      entityId: `${date}:${network}`,
-      detail: { receivable: s.receivable, payable: s.payable, net: s.net },
-    });
-    return toSettlement(row);
+    return approveStep(
+      trx,
+      ctx,
+      SETTLEMENT_FLOW,
+      { clearing_date: date, network },
+      `the settlement with ${network} for ${date}`,
+      (s) => ({ receivable: s.receivable, payable: s.payable, net: s.net }),
+    );
   });
 }
 
@@ -166,43 +169,23 @@ export async function settleSettlement(
   bankReference: string,
 ): Promise<{ settlement: Settlement; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
-    const s = await lockSettlement(trx, date, network);
-    if (s.state === 'draft')
-      throw new AppError(
-        'settlement-not-approved',
-        `the settlement with ${network} for ${date} must be approved before it is settled`,
-      );
-    if (s.state === 'settled')
-      throw new AppError(
-        'settlement-already-settled',
-        `the settlement with ${network} for ${date} was settled already (bank reference ${s.bankReference})`,
-      );
-    const actor = actorLabel(ctx.actor);
-    const postings = settlementPostings(s);
-    let entryId: bigint | null = null;
-    if (postings.length > 0) {
-      await ensureAccounts(trx, [
-        { code: provinceReceivableCode(network), name: `Receivable from province ${network}`, kind: 'asset' },
-        { code: provincePayableCode(network), name: `Payable to province ${network}`, kind: 'liability' },
-      ]);
-      entryId = await postEntry(trx, {
-        kind: 'interchange-settlement',
-        reference: settlementReference(date, network),
-        actor,
-        postings,
-        memo: `settlement with province ${network} for ${date}: receivable ${s.receivable}, payable ${s.payable}, bank reference ${bankReference}`,
-      });
-    }
-    const [row] = await trx('settlements')
-      .where({ clearing_date: date, network })
-      .update({ state: 'settled', settled_at: ctx.app.clock.now(), settled_by: actor, bank_reference: bankReference })
-      .returning('*');
-    await audit(trx, ctx, {
-      action: 'settlement.settle',
-      entity: 'settlement',
-      entityId: `${date}:${network}`,
-      detail: { net: s.net, bankReference, entryId },
+    const what = `the settlement with ${network} for ${date}`;
+    const key = { clearing_date: date, network };
+    const done = await finishStep(trx, ctx, SETTLEMENT_FLOW, key, what, bankReference, async (s) => {
+      const postings = settlementPostings(s);
+      let entryId: bigint | null = null;
+      if (postings.length > 0) {
+        await ensureAccounts(trx, [provinceReceivableAccount(network), provincePayableAccount(network)]);
+        entryId = await postEntry(trx, {
+          kind: 'interchange-settlement',
+          reference: settlementReference(date, network),
+          actor: actorLabel(ctx.actor),
+          postings,
+          memo: `settlement with province ${network} for ${date}: receivable ${s.receivable}, payable ${s.payable}, bank reference ${bankReference}`,
+        });
+      }
+      return { entryId, detail: { net: s.net } };
     });
-    return { settlement: toSettlement(row), entryId };
+    return { settlement: done.view, entryId: done.entryId };
   });
 }

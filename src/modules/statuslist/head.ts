@@ -1,9 +1,11 @@
 // The list's head as a lane's poll needs it: the current version (with its publish time and the
 // pruning point of deltas) and the lanes owed a full list.
-// Most polls find nothing new, so the head is read at most once a second per process rather than
-// once per poll. This process forgets it at once when it publishes or changes a full-list request;
-// another process's publish reaches a lane at most a second later (its next poll, a minute on).
+// Most polls find nothing new, so the head is read at most once a second (on the centre's clock) per
+// process and database rather than once per poll. This process forgets it at once when it publishes
+// or changes a full-list request; another process's publish reaches a lane at most a second later
+// (its next poll, a minute on). Kept per database: two centres in one process each have their own.
 import type { Knex } from 'knex';
+import { perDatabase } from '../../platform/db/per-database.ts';
 
 export type ListHead = {
   current: number;
@@ -13,20 +15,26 @@ export type ListHead = {
 };
 
 const TTL_MS = 1000;
-let cached: { head: ListHead; at: number } | null = null;
-let loading: Promise<ListHead> | null = null;
-let generation = 0;
+type HeadCache = {
+  cached: { head: ListHead; at: number } | null;
+  loading: Promise<ListHead> | null;
+  generation: number;
+};
+const heads = perDatabase<HeadCache>(() => ({ cached: null, loading: null, generation: 0 }));
 
-export function forgetListHead(): void {
-  cached = null;
-  generation++;
+export function forgetListHead(db: Knex): void {
+  const c = heads(db);
+  c.cached = null;
+  c.generation++;
 }
 
-export async function listHead(db: Knex): Promise<ListHead> {
-  if (cached && Date.now() - cached.at < TTL_MS) return cached.head;
-  if (!loading) {
-    const started = generation;
-    loading = (async () => {
+export async function listHead(db: Knex, now: Date): Promise<ListHead> {
+  const c = heads(db);
+  const at = now.getTime();
+  if (c.cached && at - c.cached.at < TTL_MS && at >= c.cached.at) return c.cached.head;
+  if (!c.loading) {
+    const started = c.generation;
+    c.loading = (async () => {
       const {
         rows: [r],
       } = await db.raw(`select v.version, v.published_at, s.pruned_through,
@@ -39,11 +47,11 @@ export async function listHead(db: Knex): Promise<ListHead> {
         fullRequested: new Set<string>(r.lanes),
       };
       // a read that raced with a local publish is used once, not kept
-      if (started === generation) cached = { head, at: Date.now() };
+      if (started === c.generation) c.cached = { head, at };
       return head;
     })().finally(() => {
-      loading = null;
+      c.loading = null;
     });
   }
-  return loading;
+  return c.loading;
 }

@@ -183,9 +183,7 @@ export async function registerPeer(
   });
 }
 
-export async function listPeers(
-  db: Knex,
-): Promise<
+export async function listPeers(db: Knex): Promise<
   Array<{
     network: string;
     certificate: CertificateInfo | null;

@@ -4,30 +4,37 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
+import { perDatabase } from '../../platform/db/per-database.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
-import { getLane, listLanes } from '../lanes/network.ts';
+import { getLane, listLanes } from '../lanes/index.ts';
 import { forgetListHead, listHead } from './head.ts';
 import { currentVersion, openListPackage, type ListRequest, type PackageOptions } from './packages.ts';
 
 export const NDJSON = 'application/x-ndjson';
 
-// Lanes poll every minute: the registry's lane ids are read in one query and kept ten minutes
-// rather than looked up at every poll; a lane registered since is looked up once and added.
+// Lanes poll every minute: the registry's lane ids are read in one query and kept ten minutes (on
+// the centre's clock, per database) rather than looked up at every poll; a lane registered since is
+// looked up once and added.
 const REGISTRY_TTL_MS = 600_000;
-let registry: { ids: Set<string>; at: number } | null = null;
-let loadingRegistry: Promise<Set<string>> | null = null;
+type Registry = { ids: Set<string>; at: number } | null;
+const registries = perDatabase(() => ({
+  registry: null as Registry,
+  loading: null as Promise<Set<string>> | null,
+}));
 
-async function registeredLanes(db: Knex): Promise<Set<string>> {
-  if (registry && Date.now() - registry.at < REGISTRY_TTL_MS) return registry.ids;
-  loadingRegistry ??= listLanes(db)
+async function registeredLanes(db: Knex, now: Date): Promise<Set<string>> {
+  const r = registries(db);
+  const at = now.getTime();
+  if (r.registry && at - r.registry.at < REGISTRY_TTL_MS && at >= r.registry.at) return r.registry.ids;
+  r.loading ??= listLanes(db)
     .then((lanes) => {
-      registry = { ids: new Set(lanes.map((l) => l.id)), at: Date.now() };
-      return registry.ids;
+      r.registry = { ids: new Set(lanes.map((l) => l.id)), at };
+      return r.registry.ids;
     })
     .finally(() => {
-      loadingRegistry = null;
+      r.loading = null;
     });
-  return loadingRegistry;
+  return r.loading;
 }
 
 export function assertOwnLane(ctx: RequestContext, laneId: string): void {
@@ -36,8 +43,8 @@ export function assertOwnLane(ctx: RequestContext, laneId: string): void {
   }
 }
 
-async function assertKnownLane(db: Knex, laneId: string): Promise<void> {
-  const ids = await registeredLanes(db);
+async function assertKnownLane(db: Knex, now: Date, laneId: string): Promise<void> {
+  const ids = await registeredLanes(db, now);
   if (ids.has(laneId)) return;
   if (!(await getLane(db, laneId))) throw new AppError('lane-not-found', `lane ${laneId} is not in the lanes registry`);
   ids.add(laneId);
@@ -46,6 +53,7 @@ async function assertKnownLane(db: Knex, laneId: string): Promise<void> {
 export const packageOptions = (app: AppContext): PackageOptions => ({
   maxStreams: app.config.statusList.maxStreams,
   deltaCacheBytes: app.config.statusList.deltaCacheMb * 2 ** 20,
+  now: app.clock.now(),
 });
 
 export async function ensureSigner(app: AppContext): Promise<void> {
@@ -80,8 +88,8 @@ export async function pullForLane(
   since: number | undefined,
 ): Promise<RouteResult> {
   assertOwnLane(ctx, laneId);
-  await assertKnownLane(ctx.db, laneId);
-  const head = await listHead(ctx.db);
+  await assertKnownLane(ctx.db, ctx.app.clock.now(), laneId);
+  const head = await listHead(ctx.db, ctx.app.clock.now());
   const forceFull = head.fullRequested.has(laneId);
   if (!forceFull && since !== undefined && since === head.current)
     return { status: 304, headers: { 'X-List-Version': String(since) } };
@@ -101,7 +109,7 @@ export type Heartbeat = { listVersion: number; appliedAt: string; pendingUploads
 
 export async function recordHeartbeat(db: Knex, ctx: RequestContext, laneId: string, hb: Heartbeat): Promise<void> {
   assertOwnLane(ctx, laneId);
-  await assertKnownLane(db, laneId);
+  await assertKnownLane(db, ctx.app.clock.now(), laneId);
   if (hb.listVersion > (await currentVersion(db)))
     throw invalid('listVersion', `version ${hb.listVersion} has not been published`);
   const before = await db('status_list_lanes')
@@ -132,6 +140,6 @@ export async function recordHeartbeat(db: Knex, ctx: RequestContext, laneId: str
       entityId: laneId,
       detail: { version: hb.listVersion },
     });
-    forgetListHead();
+    forgetListHead(db);
   }
 }

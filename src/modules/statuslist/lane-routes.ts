@@ -1,7 +1,7 @@
 // Lane endpoints (ICD §2) and the certificate lanes verify signatures with. Lane clients sign each
 // request (ICD §0) and act only as their own lane id.
 import { z } from 'zod';
-import { USER_ROLES } from '../../platform/http/context.ts';
+import { USER_ROLES } from '../access/index.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
 import { ensureSigner, pullForLane, recordHeartbeat } from './lane-api.ts';
 

@@ -8,7 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 import { findCard, findObu } from '../issuance/index.ts';
-import { getLane } from '../lanes/network.ts';
+import { getLane } from '../lanes/index.ts';
 import {
   discardHeldEnters,
   insertChange,
@@ -167,5 +167,5 @@ export async function requestFullList(
       .merge(['full_requested_at', 'full_requested_by', 'full_served_version']);
     await audit(trx, ctx, { action: 'status-list.force-full', entity: 'lane', entityId: laneId, detail: { note } });
     return { laneId, requestedAt: at };
-  }).finally(forgetListHead);
+  }).finally(() => forgetListHead(db));
 }

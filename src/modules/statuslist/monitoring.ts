@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import client from 'prom-client';
 import type { AppContext } from '../../platform/http/context.ts';
-import { listLanes } from '../lanes/network.ts';
+import { listLanes } from '../lanes/index.ts';
 import { countOpen } from './changes.ts';
 
 export type LaneDelivery = {

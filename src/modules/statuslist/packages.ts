@@ -174,7 +174,7 @@ function signedPackage(keys: KeyService, header: ListHeader, text: string): Buff
   return Buffer.from(`${headerLine}\n${text}${trailer}\n`, 'utf8');
 }
 
-export type PackageOptions = { maxStreams: number; deltaCacheBytes: number };
+export type PackageOptions = { maxStreams: number; deltaCacheBytes: number; now: Date };
 
 // Decides and opens the package for a pull: not modified, a delta, or a full list.
 export async function openListPackage(
@@ -185,7 +185,7 @@ export async function openListPackage(
 ): Promise<ListPackage> {
   // the common cases without holding a connection: nothing new, or a small delta
   if (!req.forceFull && req.since !== undefined && req.since >= 1) {
-    const head = await listHead(db);
+    const head = await listHead(db, opts.now);
     if (req.since === head.current) return { notModified: true, version: head.current };
     if (req.since < head.current && req.since >= head.prunedThrough) {
       const key = `${req.since}:${head.current}:${req.issuer ?? '*'}`;

@@ -165,7 +165,7 @@ export async function seal(db: Knex, at: Date, by: string, ownNetwork: string): 
       ownTotal,
     };
   });
-  if (published) forgetListHead();
+  if (published) forgetListHead(db);
   return published;
 }
 
@@ -186,6 +186,6 @@ export async function publishNow(db: Knex, app: AppContext, ctx: RequestContext 
     return published;
   });
   // lanes polling this process see the new version at once (others within a second)
-  if (published) forgetListHead();
+  if (published) forgetListHead(db);
   return published;
 }

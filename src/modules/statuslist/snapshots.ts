@@ -56,7 +56,7 @@ export async function pruneDeltas(
     const deleted = await trx.raw('delete from status_list_deltas where version <= ?', [through]);
     const rows = Number(deleted.rowCount ?? 0);
     await trx('status_list_state').update({ pruned_through: through });
-    forgetListHead();
+    forgetListHead(trx);
     await audit(trx, null, {
       action: 'status-list.prune',
       entity: 'status-list-version',

@@ -1,6 +1,7 @@
 // Load initialisation (ICD §1 POST /channel/loads): MAC1 verified, payment reserved, MAC2 issued and
 // persisted in the same transaction before it is returned. A card has at most one load in flight:
 // a torn earlier load is settled first from the card's own (MAC1-authenticated) evidence.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { audit } from '../../platform/audit/audit.ts';
@@ -13,6 +14,7 @@ import { bankSettlementCode, postEntry } from '../ledger/index.ts';
 import { CARD_STATUS, lockCard, reserveCarry } from '../issuance/index.ts';
 import { inFlightLoad, insertLoad, type Load } from './load-repo.ts';
 import { settleTorn } from './torn.ts';
+import { CARD_TYPE } from '../codes.ts';
 
 export type LoadRequest = {
   cardNo: string;
@@ -44,7 +46,7 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
   const { config, keys, clock } = ctx.app;
   return inTransaction(db, async (trx) => {
     const card = await lockCard(trx, req.cardNo);
-    if (card.cardType !== 22)
+    if (card.cardType !== CARD_TYPE.storedValue)
       throw new AppError('card-not-loadable', `card ${card.cardNo} is a debit-account card: nothing to load`);
     if (card.status !== CARD_STATUS.normal)
       throw new AppError('card-not-loadable', `card ${card.cardNo} is ${card.statusName}`);
@@ -57,7 +59,7 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
         `the balance after the load would pass the card limit of ${config.cardLimit} fen`,
         'amount',
       );
-    const serial8 = Buffer.from(card.cardNo.slice(4), 'hex');
+    const serial8 = cardSerial(card.cardNo);
     const session = {
       serial8,
       keyVersion: req.card.keyVersion,

@@ -1,4 +1,5 @@
 // Confirm (TAC) and reverse (bank or counter reversal with the card's evidence), ICD §1.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
@@ -32,7 +33,7 @@ export async function confirmLoad(
     }
     if (load.status === 'reversed') throw new AppError('load-reversed', `load ${loadId} was reversed`);
     const ok = keys.verifyLoadTac({
-      serial8: Buffer.from(load.cardNo.slice(4), 'hex'),
+      serial8: cardSerial(load.cardNo),
       keyVersion: load.keyVersion,
       newBalance: balance,
       onlineSeq: load.onlineSeq,

@@ -6,6 +6,7 @@
 //                                counter re-authorised without a second payment.
 // The card's sequence only moves with a credit, and only the centre can produce MAC2, so an advance
 // past an in-flight load can only be that load.
+import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
 import { AppError } from '../../platform/http/errors.ts';
 import type { KeyService } from '../keys/index.ts';
@@ -26,7 +27,7 @@ export async function settleTorn(
 ): Promise<'confirmed' | 'reversed' | 'reauthorised'> {
   if (card.onlineSeq > load.onlineSeq) {
     const tac = keys.expectedLoadTac({
-      serial8: Buffer.from(load.cardNo.slice(4), 'hex'),
+      serial8: cardSerial(load.cardNo),
       keyVersion: load.keyVersion,
       newBalance: load.balanceBefore + load.amount,
       onlineSeq: load.onlineSeq,

@@ -170,6 +170,15 @@ export function issuerFactor(issuerId: Buffer): Buffer {
 }
 
 /**
+ * The card's diversification factor: the 16 digits after the 4-digit network of its 20-digit
+ * number, read as 8 bytes of BCD.
+ */
+export function cardSerial(cardNo: string): Buffer {
+  if (!/^[0-9]{20}$/.test(cardNo)) throw new Error('card number must be 20 digits');
+  return Buffer.from(cardNo.slice(4), 'hex');
+}
+
+/**
  * One-level card key: Div(master, cardSerial8). This is what the back office
  * uses for every purpose it holds, including `purchase`, because per DESIGN §6
  * the province's purchase master is already the national key diversified by

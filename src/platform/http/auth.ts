@@ -1,11 +1,9 @@
 // Authentication. People: bearer sessions (token → SHA-256 → sessions row). Machines: HMAC-SHA256
 // over METHOD \n PATH_WITH_QUERY \n X-Timestamp \n hex(SHA256(body)), within ±300 s (ICD §0).
-import { perDatabase } from '../db/per-database.ts';
 import type { Knex } from 'knex';
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Clock } from '../clock/clock.ts';
-import type { SoftwareHsm } from '../../modules/keys/index.ts';
 import { AppError } from './errors.ts';
 import type { Actor } from './context.ts';
 
@@ -50,53 +48,40 @@ const header = (h: Headers, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-// Client rows are read on every machine request; a short cache saves a round trip per request.
-// Disabling a client takes effect within CLIENT_CACHE_MS.
-const CLIENT_CACHE_MS = 5000;
-type ClientRow = { id: string; role: 'bank' | 'lane' | 'province'; secret_sealed: Buffer; disabled: boolean };
-const clientCaches = perDatabase(() => new Map<string, { row: ClientRow | undefined; until: number }>());
-
-async function clientRow(db: Knex, clock: Clock, id: string): Promise<ClientRow | undefined> {
-  const now = clock.now().getTime();
-  const clientCache = clientCaches(db);
-  const hit = clientCache.get(id);
-  if (hit && hit.until > now && hit.row) return hit.row;
-  const row = await db('api_clients').where({ id }).first('id', 'role', 'secret_sealed', 'disabled');
-  // unknown ids are not cached, so a client created a moment ago is found at once
-  if (row) {
-    if (clientCache.size > 10_000) clientCache.clear();
-    clientCache.set(id, { row, until: now + CLIENT_CACHE_MS });
-  }
-  return row;
-}
+/**
+ * Who the callers are: provided by the access module when the app is built (it owns users, sessions
+ * and machine clients); the platform only reads the headers, keeps the replay window and checks the
+ * signature over the string to sign.
+ */
+export type Authenticator = {
+  /** The person holding a bearer token; throws when the session is unknown, revoked or expired. */
+  session(db: Knex, tokenHash: Buffer, now: Date): Promise<Actor>;
+  /** A machine client and the check of its signature; throws when the client is unknown or disabled. */
+  client(
+    db: Knex,
+    clientId: string,
+    now: Date,
+  ): Promise<{ actor: Actor; verifySignature(message: string, signature: string): boolean }>;
+};
 
 export async function authenticate(
   db: Knex,
-  hsm: SoftwareHsm,
+  authn: Authenticator,
   clock: Clock,
   req: { method: string; originalUrl: string; headers: Headers; rawBody?: Buffer },
 ): Promise<Actor> {
   const clientId = header(req.headers, 'x-client-id');
-  if (clientId !== undefined) return authenticateClient(db, hsm, clock, clientId, req);
+  if (clientId !== undefined) return authenticateClient(db, authn, clock, clientId, req);
   const auth = header(req.headers, 'authorization');
   if (!auth) throw new AppError('unauthenticated', 'authentication required: a bearer session or a signed request');
   const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(auth);
   if (!m) throw new AppError('unauthenticated', 'malformed Authorization header');
-  const row = await db('sessions as s')
-    .join('users as u', 'u.id', 's.user_id')
-    .where('s.token_hash', tokenHash(m[1]))
-    .first('s.expires_at', 's.revoked_at', 'u.id', 'u.username', 'u.role', 'u.disabled', 'u.must_change_password');
-  if (!row || row.revoked_at || row.disabled) throw new AppError('unauthenticated', 'unknown or revoked session');
-  if (new Date(row.expires_at).getTime() <= clock.now().getTime())
-    throw new AppError('session-expired', 'the session has expired; log in again');
-  const user: Actor = { kind: 'user', id: String(row.id), userId: row.id, username: row.username, role: row.role };
-  if (row.must_change_password) user.mustChangePassword = true;
-  return user;
+  return authn.session(db, tokenHash(m[1]), clock.now());
 }
 
 async function authenticateClient(
   db: Knex,
-  hsm: SoftwareHsm,
+  authn: Authenticator,
   clock: Clock,
   clientId: string,
   req: { method: string; originalUrl: string; headers: Headers; rawBody?: Buffer },
@@ -107,10 +92,8 @@ async function authenticateClient(
   if (!/^\d{1,16}$/.test(ts)) throw new AppError('stale-timestamp', 'X-Timestamp must be unix milliseconds');
   if (Math.abs(clock.now().getTime() - Number(ts)) > REPLAY_WINDOW_MS)
     throw new AppError('stale-timestamp', 'X-Timestamp is more than 300 s from the centre clock');
-  const client = await clientRow(db, clock, clientId);
-  if (!client || client.disabled) throw new AppError('unknown-client', 'unknown or disabled client');
+  const client = await authn.client(db, clientId, clock.now());
   const message = stringToSign(req.method, req.originalUrl, ts, req.rawBody ?? Buffer.alloc(0));
-  if (!hsm.verifyHmac(client.secret_sealed, message, sig))
-    throw new AppError('bad-signature', 'request signature does not verify');
-  return { kind: 'client', id: client.id, role: client.role };
+  if (!client.verifySignature(message, sig)) throw new AppError('bad-signature', 'request signature does not verify');
+  return client.actor;
 }

@@ -2,93 +2,70 @@
 // (banks, lanes, provinces, the console) may branch on; the HTTP status follows from the code
 // in exactly one place: httpResponseFromError.
 
+// The platform owns only the mechanism and the generic codes its pipeline needs. Each module owns
+// its codes in its own errors.ts: it adds them to the ErrorCodes interface (declaration merging, so
+// `new AppError('card-not-found', …)` stays type-checked) and registers their statuses when it loads.
+export interface ErrorCodes {
+  'invalid-request': 400;
+  unauthenticated: 401;
+  'bad-signature': 401;
+  'stale-timestamp': 401;
+  forbidden: 403;
+  'not-found': 404;
+  conflict: 409;
+  'idempotency-conflict': 409;
+  'idempotency-key-required': 400;
+  'payload-too-large': 413;
+  'unsupported-media-type': 415;
+  'business-rule': 422;
+  'amount-out-of-range': 422;
+  'rate-limited': 429;
+  internal: 500;
+  unavailable: 503;
+}
+
+export type ErrorCode = keyof ErrorCodes;
+
+// The platform's own codes (the status of each is its type in ErrorCodes above).
 export const ERROR_STATUS = {
   'invalid-request': 400,
   unauthenticated: 401,
-  'bad-credentials': 401,
-  'session-expired': 401,
   'bad-signature': 401,
   'stale-timestamp': 401,
-  'unknown-client': 401,
   forbidden: 403,
-  'account-locked': 403,
-  'password-change-required': 403,
-  'wrong-password': 403,
   'not-found': 404,
-  'customer-not-found': 404,
-  'package-not-found': 404,
-  'dispute-not-found': 404,
-  'vehicle-not-found': 404,
-  'account-not-found': 404,
-  'card-not-found': 404,
-  'obu-not-found': 404,
-  'request-not-found': 404,
-  'load-not-found': 404,
-  'exception-not-found': 404,
-  'lane-not-found': 404,
-  'list-change-not-found': 404,
-  'settlement-not-found': 404,
-  'payout-not-found': 404,
-  'bank-statement-not-found': 404,
   conflict: 409,
   'idempotency-conflict': 409,
   'idempotency-key-required': 400,
-  'duplicate-id-number': 409,
-  'duplicate-plate': 409,
-  'duplicate-registration-number': 409,
-  'vehicle-has-active-card': 409,
-  'vehicle-has-active-obu': 409,
-  'card-state-conflict': 409,
-  'obu-state-conflict': 409,
-  'request-state-conflict': 409,
-  'four-eyes-required': 409,
-  'customer-has-active-media': 409,
-  'card-not-loadable': 409,
-  'load-in-flight': 409,
-  'load-confirmed': 409,
-  'load-reversed': 409,
-  'card-credited': 409,
-  'carry-not-available': 409,
-  'exception-resolved': 409,
-  'customer-closed': 409,
-  'vehicle-in-use': 409,
-  'vehicle-removed': 409,
-  'account-closed': 409,
-  'account-not-prepaid': 409,
-  'list-change-decided': 409,
-  'list-state-conflict': 409,
-  'list-version-gap': 409,
-  'list-version-stale': 409,
-  'tariff-version-exists': 409,
-  'clearing-day-not-over': 409,
-  'dispute-resolved': 409,
-  'dispute-not-ours': 409,
-  'settlement-already-approved': 409,
-  'settlement-not-approved': 409,
-  'settlement-already-settled': 409,
-  'payout-already-approved': 409,
-  'payout-not-approved': 409,
-  'payout-already-paid': 409,
-  'export-not-approved': 409,
-  'export-expired': 410,
-  'user-not-locked': 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'business-rule': 422,
-  'weak-password': 422,
   'amount-out-of-range': 422,
-  'mac1-invalid': 422,
-  'tac-invalid': 422,
-  'tariff-date-passed': 422,
-  'list-signature-invalid': 422,
-  'peer-certificate-missing': 422,
-  'document-signature-invalid': 422,
   'rate-limited': 429,
   internal: 500,
   unavailable: 503,
-} as const;
+} as const satisfies { [C in keyof ErrorCodes]?: ErrorCodes[C] };
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+const registry = new Map<string, { status: number; owner: string }>();
+
+/**
+ * A module's codes and their HTTP statuses, registered when the module loads. A code belongs to one
+ * owner: a second owner claiming it is a programming error and stops the start.
+ */
+export function registerErrorCodes(owner: string, codes: { readonly [code: string]: number }): void {
+  for (const [code, status] of Object.entries(codes)) {
+    const had = registry.get(code);
+    if (had && had.owner !== owner) throw new Error(`error code ${code} is claimed by both ${had.owner} and ${owner}`);
+    registry.set(code, { status, owner });
+  }
+}
+
+registerErrorCodes('platform', ERROR_STATUS);
+
+/** Every registered code with its status and owner (the OpenAPI document and the tests read it). */
+export function registeredErrorCodes(): ReadonlyMap<string, { status: number; owner: string }> {
+  return registry;
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -96,7 +73,7 @@ export class AppError extends Error {
   // A refusal that must still leave a trace (e.g. a load whose TAC failed is flagged for review):
   // the request's transaction is rolled back as for any refusal, then this runs on its own.
   afterRollback: ((db: import('knex').Knex) => Promise<void>) | undefined;
-  // sent as Retry-After with a 429: when the caller may try again
+  // sent as Retry-After with a 429 or 503
   retryAfterSeconds: number | undefined;
   constructor(code: ErrorCode, message: string, field?: string) {
     super(message);
@@ -117,7 +94,11 @@ export function httpResponseFromError(err: unknown): { status: number; body: Err
   if (err instanceof AppError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
     if (err.field) body.error.field = err.field;
-    return { status: ERROR_STATUS[err.code], body, internal: false };
+    const known = registry.get(err.code);
+    // a code nobody registered is a programming error: answer as for any internal fault
+    if (!known)
+      return { status: 500, body: { error: { code: 'internal', message: 'internal error' } }, internal: true };
+    return { status: known.status, body, internal: false };
   }
   const e = err as { type?: string; status?: number };
   // body-parser failures arrive as plain errors with a type; map them without echoing input

@@ -1,8 +1,8 @@
 // The OpenAPI document, generated from the same route definitions that the router mounts, so
 // the document cannot drift from what is served.
 import { z } from 'zod';
-import { CLIENT_ROLES } from './context.ts';
-import { ERROR_STATUS } from './errors.ts';
+import { isMachineRole } from './context.ts';
+import { registeredErrorCodes } from './errors.ts';
 import type { RouteDef } from './route.ts';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
@@ -25,8 +25,8 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const roles = r.roles === 'public' ? [] : r.roles;
-    const machine = roles.some((role) => (CLIENT_ROLES as readonly string[]).includes(role));
-    const people = roles.some((role) => !(CLIENT_ROLES as readonly string[]).includes(role));
+    const machine = roles.some((role) => isMachineRole(role));
+    const people = roles.some((role) => !isMachineRole(role));
     const security = [...(people ? [{ bearer: [] }] : []), ...(machine ? [{ hmac: [] }] : [])];
     const op: Record<string, unknown> = {
       summary: r.summary,
@@ -89,7 +89,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
               type: 'object',
               required: ['code', 'message'],
               properties: {
-                code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+                code: { type: 'string', enum: [...registeredErrorCodes().keys()].sort() },
                 message: { type: 'string' },
                 field: { type: 'string' },
               },

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { z } from 'zod';
-import { authenticate } from './auth.ts';
+import { authenticate, type Authenticator } from './auth.ts';
 import type { Actor, AppContext, RequestContext } from './context.ts';
 import { AppError, httpResponseFromError } from './errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent } from './idempotency.ts';
@@ -79,7 +79,12 @@ export function sendError(app: AppContext, req: Request, res: Response, err: unk
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
 
-export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metrics): express.Router {
+export function mountRoutes(
+  app: AppContext,
+  routes: RouteDef[],
+  metrics: Metrics,
+  authn: Authenticator,
+): express.Router {
   const router = express.Router();
   for (const def of routes) {
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
@@ -88,7 +93,7 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
       let actor: Actor | undefined;
       try {
         if (def.roles === 'public') actor = ANONYMOUS;
-        else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
+        else actor = await authenticate(app.db, authn, app.clock, req);
         if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role)))
           throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
         // after an administrator's reset the user may do nothing but change the password (or leave)
