@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CLIENT_ROLES, USER_ROLES } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { createClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
+import { addClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
 
 const PEOPLE = USER_ROLES;
 
@@ -107,7 +107,7 @@ export const accessRoutes: RouteDef[] = [
     summary: 'Create a machine client; its HMAC secret is returned once',
     body: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), role: z.enum(CLIENT_ROLES) }),
     handler: async (ctx, { body }) => {
-      const { client, secret } = await createClient(ctx.db, ctx.app.keys.hsm, ctx, body);
+      const { client, secret } = await addClient(ctx.db, ctx.app.keys.hsm, ctx, body);
       return ok({ client, secret }, 201);
     },
   }),
