@@ -45,15 +45,13 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
   web.set('trust proxy', 'loopback');
   web.use(requestIdMiddleware);
   // keep the exact bytes: machine signatures and idempotency hashes are over the raw body
-  web.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: true,
-      verify: (req, _res, buf) => {
-        (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
-      },
-    }),
-  );
+  const keepRaw = (req: Request, _res: unknown, buf: Buffer) => {
+    (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
+  };
+  web.use(express.json({ limit: BODY_LIMIT, strict: true, verify: keepRaw }));
+  // a body of any other type is kept as bytes only, so the pipeline can refuse it with 415 (and a
+  // machine's signature is still checked over what it sent) instead of validating an absent body
+  web.use(express.raw({ type: () => true, limit: BODY_LIMIT, verify: keepRaw }));
 
   // health is the one unauthenticated endpoint: it says up/down, nothing else
   web.get('/healthz', async (_req: Request, res: Response) => {
@@ -65,14 +63,12 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
       app.queue.healthy(),
     ]);
     const ok = database && queue;
-    res
-      .status(ok ? 200 : 503)
-      .json({
-        status: ok ? 'ok' : 'degraded',
-        database: database ? 'up' : 'down',
-        queue: queue ? 'up' : 'down',
-        queueKind: app.queue.kind,
-      });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      database: database ? 'up' : 'down',
+      queue: queue ? 'up' : 'down',
+      queueKind: app.queue.kind,
+    });
   });
 
   web.use(mountRoutes(app, routes, metrics));

@@ -27,7 +27,35 @@ function fieldName(path: ReadonlyArray<PropertyKey>, where: string): string {
     : where;
 }
 
+// PostgreSQL text cannot hold a NUL character: refused here, once for every field of every route,
+// instead of reaching the database as a 500.
+function findNul(value: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return [...path, k.replace(/\u0000/g, '\\u0000')];
+      const found = findNul(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function refuseNul(value: unknown, where: 'params' | 'query' | 'body'): void {
+  const found = findNul(value, []);
+  if (found) {
+    const field = fieldName(found, where);
+    throw new AppError('invalid-request', `${field}: must not contain a NUL character`, field);
+  }
+}
+
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
+  refuseNul(value, where);
   const s = (schema ?? EMPTY) as z.ZodType<T>;
   const r = s.safeParse(value ?? {});
   if (r.success) return r.data;
@@ -89,11 +117,12 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
         else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
         if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role)))
           throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
-        const params = validate(def.params, req.params, 'params');
-        const query = validate(def.query, req.query, 'query');
+        // a body of another type is refused before anything reads it (app.ts keeps its bytes raw)
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
         if (hasBody && !req.is('application/json'))
           throw new AppError('unsupported-media-type', 'request bodies must be application/json');
+        const params = validate(def.params, req.params, 'params');
+        const query = validate(def.query, req.query, 'query');
         const body = validate(def.body, def.body || hasBody ? req.body : undefined, 'body');
         const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
         const ctx: RequestContext = {
@@ -126,10 +155,10 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
             key,
             hash,
             (trx) => def.handler({ ...ctx, db: trx }, input),
-            (b) => JSON.parse(toJsonText(b)),
+            toJsonText,
           );
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-          send(res, { status: answer.status, body: answer.body });
+          send(res, { status: answer.status, raw: answer.text, contentType: 'application/json' });
         } else {
           send(res, await def.handler(ctx, input), req, (err) =>
             app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'),
