@@ -195,20 +195,18 @@ export async function simulateDay(o: DayOptions): Promise<DayReport> {
       }
       const code = [16, 1, 9, 14].find((c) => faults.some((f) => f.code === c));
       const fault = faults.find((f) => f.code === code)?.fault ?? 'none';
-      outbox
-        .get(lane.laneId)!
-        .push({
-          tx,
-          fault,
-          expect: code === undefined ? { disposition: 'accepted' } : { disposition: 'rejected', code },
-          own: v.own,
-          charge:
-            ev.kind === 'exit' && v.own
-              ? tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, true)
-                  .operators
-              : undefined,
-          late: false,
-        });
+      outbox.get(lane.laneId)!.push({
+        tx,
+        fault,
+        expect: code === undefined ? { disposition: 'accepted' } : { disposition: 'rejected', code },
+        own: v.own,
+        charge:
+          ev.kind === 'exit' && v.own
+            ? tariff.charge(trip.entryLane.spec.station, trip.exitLane.spec.station, v.vehicle.vehicleClass, true)
+                .operators
+            : undefined,
+        late: false,
+      });
     } else {
       for (const lane of lanes) {
         const items = outbox.get(lane.laneId)!.splice(0);
