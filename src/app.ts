@@ -3,9 +3,9 @@ import express, { type Request, type Response } from 'express';
 import type { AppContext } from './platform/http/context.ts';
 import { AppError } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/http/metrics.ts';
-import { buildOpenApi } from './platform/http/openapi.ts';
+import { buildOpenApi, openApiDocument } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
-import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
+import { mountRoutes, requestIdMiddleware, sendError, type MountOptions } from './platform/http/router.ts';
 import { USER_ROLES } from './platform/http/context.ts';
 import { accessRoutes } from './modules/access/routes.ts';
 import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
@@ -21,6 +21,7 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       tag: 'platform',
       roles: ['admin', 'auditor'],
       summary: 'Prometheus metrics',
+      produces: 'text/plain; version=0.0.4',
       handler: async () => ({ raw: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     }),
     defineRoute({
@@ -29,12 +30,16 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       tag: 'platform',
       roles: [...USER_ROLES, 'bank', 'lane', 'province'],
       summary: 'This document',
+      response: openApiDocument,
       handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
     }),
   ];
 }
 
-export function buildApp(app: AppContext): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
+export function buildApp(
+  app: AppContext,
+  options: MountOptions = {},
+): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
   const metrics = createMetrics();
   registerModuleMetrics(app, metrics.registry);
   const routes: RouteDef[] = [];
@@ -71,7 +76,7 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
     });
   });
 
-  web.use(mountRoutes(app, routes, metrics));
+  web.use(mountRoutes(app, routes, metrics, options));
   web.use((req: Request, res: Response) =>
     sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)),
   );

@@ -105,7 +105,33 @@ export function sendError(app: AppContext, req: Request, res: Response, err: unk
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
 
-export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metrics): express.Router {
+// With checkResponses (the tests turn it on), every JSON success answer is checked against the
+// route's declared response schema, so the OpenAPI document cannot drift from what is sent: a
+// mismatch is a bug, answered as an internal error and logged with the member that differs.
+function checkResponse(def: RouteDef, result: RouteResult): RouteResult {
+  const status = result.status ?? 200;
+  if (!def.response || result.raw !== undefined || result.stream || status < 200 || status > 299 || status === 204)
+    return result;
+  const r = def.response.safeParse(JSON.parse(toJsonText(result.body ?? null)));
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(
+      `the answer of ${def.method.toUpperCase()} ${def.path} does not match its response schema: ${fieldName(issue.path, 'body')}: ${issue.message}`,
+    );
+  }
+  return result;
+}
+
+export type MountOptions = { checkResponses?: boolean };
+
+export function mountRoutes(
+  app: AppContext,
+  routes: RouteDef[],
+  metrics: Metrics,
+  options: MountOptions = {},
+): express.Router {
+  const checked = (def: RouteDef, result: RouteResult) =>
+    options.checkResponses ? checkResponse(def, result) : result;
   const router = express.Router();
   for (const def of routes) {
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
@@ -154,13 +180,13 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
             owner,
             key,
             hash,
-            (trx) => def.handler({ ...ctx, db: trx }, input),
+            async (trx) => checked(def, await def.handler({ ...ctx, db: trx }, input)),
             toJsonText,
           );
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
           send(res, { status: answer.status, raw: answer.text, contentType: 'application/json' });
         } else {
-          send(res, await def.handler(ctx, input), req, (err) =>
+          send(res, checked(def, await def.handler(ctx, input)), req, (err) =>
             app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'),
           );
         }
