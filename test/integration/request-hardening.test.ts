@@ -171,13 +171,23 @@ describe('request hardening', () => {
       .set('Authorization', auth)
       .send({ id: unique('BANK'), role: 'bank' });
     assert.equal(bank.status, 201);
-    const lane = await h.app.db('lanes').whereNotIn('id', h.app.db('api_clients').select('id')).orderBy('id').first();
+    // a lane of the network no client has yet (other tests take the demo lanes' ids)
+    const station = (await h.app.db('lanes').first('station_id')).station_id as number;
+    const taken = await h.app.db('lanes').where({ station_id: station }).pluck('lane_no');
+    const laneNo = Array.from({ length: 99 }, (_v, i) => i + 1).find((n) => !taken.includes(n))!;
+    const lane = { id: `L${station}-${String(laneNo).padStart(2, '0')}` };
+    await h.app
+      .db('lanes')
+      .insert({ id: lane.id, station_id: station, lane_no: laneNo, direction: 'entry', etc_enabled: false });
     const made = await request(h.http)
       .post('/api/v1/clients')
       .set('Authorization', auth)
       .send({ id: lane.id, role: 'lane' });
     assert.equal(made.status, 201);
     assert.deepEqual([made.body.client.id, made.body.client.role], [lane.id, 'lane']);
+    // the lane and its client go again: other tests count the network's lanes and make their clients
+    await h.app.db('api_clients').where({ id: lane.id }).del();
+    await h.app.db('lanes').where({ id: lane.id }).del();
   });
 
   it('replays an idempotent answer byte for byte: members and nested members in the first answer’s order', async () => {
