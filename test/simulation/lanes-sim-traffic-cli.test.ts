@@ -60,7 +60,7 @@ describe('lanes-sim traffic: checks and exit code', function () {
     before(() => adminSql(`create database ${name}`));
     after(() => adminSql(`drop database if exists ${name} with (force)`));
 
-    it('runs a small day and exits 0, printing every check as holding', async () => {
+    it('runs the day of 40 vehicles, seed 1, and exits 0, printing every check as holding', async () => {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         DATABASE_URL: databaseUrl(name),
@@ -70,7 +70,7 @@ describe('lanes-sim traffic: checks and exit code', function () {
       delete env.REDIS_URL;
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'lanes-sim/main.ts', 'traffic', '--vehicles', '6', '--seed', '1'],
+        ['--import', 'tsx', 'lanes-sim/main.ts', 'traffic', '--vehicles', '40', '--seed', '1'],
         { cwd: ROOT, env },
       );
       let stdout = '';
