@@ -3,26 +3,29 @@
 import { z } from 'zod';
 import { w } from '../../platform/http/wire.ts';
 
-// POST /api/v1/channel/loads
+const loadStatus = z.enum(['authorised', 'confirmed', 'reversed']);
+const hex4 = z.string().regex(/^[0-9A-F]{8}$/);
+
+// POST /api/v1/channel/loads (ICD §1: MAC2 for the card, the host's date and time)
 export const postChannelLoadsResponse = z.strictObject({
   loadId: w.uuid,
-  status: z.string(),
-  mac2: z.string(),
-  hostDate: z.string(),
-  hostTime: z.string(),
+  status: z.literal('authorised'),
+  mac2: hex4,
+  hostDate: z.string().regex(/^\d{8}$/),
+  hostTime: z.string().regex(/^\d{6}$/),
 });
 
 // POST /api/v1/channel/loads/:loadId/confirm
 export const postChannelLoadsConfirmResponse = z.strictObject({
   loadId: w.uuid,
-  status: z.string(),
+  status: z.literal('confirmed'),
   balance: w.int,
 });
 
 // POST /api/v1/channel/loads/:loadId/reverse
 export const postChannelLoadsReverseResponse = z.strictObject({
   loadId: w.uuid,
-  status: z.string(),
+  status: z.literal('reversed'),
 });
 
 // GET /api/v1/channel/loads/:loadId
@@ -40,7 +43,7 @@ export const getChannelLoadsResponse = z.strictObject({
     onlineSeq: w.int,
     hostDate: z.string(),
     hostTime: z.string(),
-    status: z.string(),
+    status: loadStatus,
     resolution: z.string().nullable(),
     reviewFlag: z.string().nullable(),
     createdAt: w.dateTime,
