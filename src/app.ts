@@ -3,9 +3,9 @@ import express, { type Request, type Response } from 'express';
 import type { AppContext } from './platform/http/context.ts';
 import { AppError } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/http/metrics.ts';
-import { buildOpenApi } from './platform/http/openapi.ts';
+import { buildOpenApi, openApiDocument } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
-import { mountRoutes, requestIdMiddleware, sendError } from './platform/http/router.ts';
+import { mountRoutes, requestIdMiddleware, sendError, type MountOptions } from './platform/http/router.ts';
 import { accessAuthenticator, accessRoutes, CLIENT_ROLES, USER_ROLES } from './modules/access/index.ts';
 import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
 
@@ -20,6 +20,7 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       tag: 'platform',
       roles: ['admin', 'auditor'],
       summary: 'Prometheus metrics',
+      produces: 'text/plain; version=0.0.4',
       handler: async () => ({ raw: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     }),
     defineRoute({
@@ -28,12 +29,16 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       tag: 'platform',
       roles: [...USER_ROLES, ...CLIENT_ROLES],
       summary: 'This document',
+      response: openApiDocument,
       handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
     }),
   ];
 }
 
-export function buildApp(app: AppContext): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
+export function buildApp(
+  app: AppContext,
+  options: MountOptions = {},
+): { express: express.Express; routes: RouteDef[]; metrics: Metrics } {
   const metrics = createMetrics();
   registerModuleMetrics(app, metrics.registry);
   const routes: RouteDef[] = [];
@@ -44,15 +49,13 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
   web.set('trust proxy', 'loopback');
   web.use(requestIdMiddleware);
   // keep the exact bytes: machine signatures and idempotency hashes are over the raw body
-  web.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: true,
-      verify: (req, _res, buf) => {
-        (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
-      },
-    }),
-  );
+  const keepRaw = (req: Request, _res: unknown, buf: Buffer) => {
+    (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
+  };
+  web.use(express.json({ limit: BODY_LIMIT, strict: true, verify: keepRaw }));
+  // a body of any other type is kept as bytes only, so the pipeline can refuse it with 415 (and a
+  // machine's signature is still checked over what it sent) instead of validating an absent body
+  web.use(express.raw({ type: () => true, limit: BODY_LIMIT, verify: keepRaw }));
 
   // health is the one unauthenticated endpoint: it says up/down, nothing else
   web.get('/healthz', async (_req: Request, res: Response) => {
@@ -72,7 +75,7 @@ export function buildApp(app: AppContext): { express: express.Express; routes: R
     });
   });
 
-  web.use(mountRoutes(app, routes, metrics, accessAuthenticator(app.keys.hsm)));
+  web.use(mountRoutes(app, routes, metrics, accessAuthenticator(app.keys.hsm), options));
   web.use((req: Request, res: Response) =>
     sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)),
   );

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './modules/access/index.ts';
-import { createClient, createUser } from './modules/access/index.ts';
+import { addClient, createUser } from './modules/access/index.ts';
 import { checkLedger, ensureSystemAccounts } from './modules/ledger/index.ts';
 import { importKeys, initPki, KeyImportError, listKeys, listPki } from './modules/keys/index.ts';
 import { DataDirLockedError } from './platform/db/data-dir-lock.ts';
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError('clients add --role bank|lane|province --id ID');
         if (!(CLIENT_ROLES as readonly string[]).includes(values.role))
           throw new UsageError(`--role must be one of ${CLIENT_ROLES.join(', ')}`);
-        const { client, secret } = await createClient(app.db, app.keys.hsm, null, {
+        const { client, secret } = await addClient(app.db, app.keys.hsm, null, {
           id: values.id,
           role: values.role as ClientRole,
         });

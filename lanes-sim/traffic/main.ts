@@ -16,6 +16,7 @@ import { InProcessQueue } from '../../src/platform/queue/queue.ts';
 import { startSimCentre } from './sim-centre.ts';
 import { FAULTS, simulateDay, type DayReport, type Fault } from './day.ts';
 import { formatReport } from './report.ts';
+import { formatChecks, trafficChecks } from './checks.ts';
 
 export const TRAFFIC_USAGE = `  traffic [--vehicles N] [--seed S] [--faults all|none|LIST] [--date YYYY-MM-DD] [--upload-minutes M] [--batch B] [--json]
       a simulated day: N virtual vehicles (default 40) with virtual cards and OBUs drive through the demo
@@ -94,12 +95,10 @@ export async function trafficCommand(args: string[]): Promise<number> {
       log: out,
     });
     const ledger = await checkLedger(app.db);
-    if (values.json) out(JSON.stringify({ ...report, ledger: ledger.failures }, null, 2));
-    else out(formatReport(report, ledger.failures, (Date.now() - started) / 1000));
-    const splitOk =
-      JSON.stringify(Object.fromEntries(report.clearing.operators.map((o) => [o.operatorId, o.amount]))) ===
-      JSON.stringify(report.clearing.expected);
-    return report.mismatches.length === 0 && ledger.ok && splitOk ? 0 : 1;
+    const checks = trafficChecks(report, ledger.failures);
+    if (values.json) out(JSON.stringify({ ...report, ledger: ledger.failures, checks }, null, 2));
+    else out(`${formatReport(report, ledger.failures, (Date.now() - started) / 1000)}\n${formatChecks(checks)}`);
+    return checks.every((c) => c.ok) ? 0 : 1;
   } finally {
     await sim.stop();
     await shutdown(app);

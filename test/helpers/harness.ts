@@ -65,7 +65,8 @@ export function harness(): Promise<Harness> {
       }) as typeof res.end;
       next();
     });
-    http.use(buildApp(app).express);
+    // every JSON answer of the suite is checked against its route's declared response schema
+    http.use(buildApp(app, { checkResponses: true }).express);
     return { app, http, clock, logLines, responses, kek };
   })();
   return current;

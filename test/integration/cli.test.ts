@@ -109,6 +109,20 @@ describe('etc command line', function () {
     }
   });
 
+  it('refuses a lane client for a lane that does not exist, creating nothing', async () => {
+    const r = etc('clients', 'add', '--role', 'lane', '--id', 'L340199-07');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no lane L340199-07/);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query('select id from api_clients where id = $1', ['L340199-07']);
+      assert.deepEqual(rows, []);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('lists keys by purpose, version and check value only', () => {
     const r = etc('keys', 'list');
     assert.equal(r.status, 0, r.stderr);

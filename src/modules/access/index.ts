@@ -9,6 +9,7 @@ export {
   login,
   logout,
   createClient,
+  addClient,
   listClients,
   generatePassword,
   type UserView,

@@ -3,21 +3,21 @@ import { z } from 'zod';
 import { CLIENT_ROLES, USER_ROLES } from './roles.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam } from '../../platform/http/schemas.ts';
-import { createClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
+import { addClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
+import {
+  getClientsResponse,
+  getMeResponse,
+  getUsersResponse,
+  postClientsResponse,
+  postSessionsResponse,
+  postUsersDisableResponse,
+  postUsersEnableResponse,
+  postUsersResponse,
+  userResponse,
+} from './responses.ts';
 import { changePassword, resetPassword, unlockUser } from './passwords.ts';
 
 const PEOPLE = USER_ROLES;
-
-const userResponse = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(USER_ROLES),
-  disabled: z.boolean(),
-  locked: z.boolean(),
-  mustChangePassword: z.boolean(),
-  createdAt: z.iso.datetime(),
-});
 
 export const accessRoutes: RouteDef[] = [
   defineRoute({
@@ -28,6 +28,7 @@ export const accessRoutes: RouteDef[] = [
     status: 201,
     summary: 'Log in with username and password; returns a bearer token that expires',
     body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+    response: postSessionsResponse,
     handler: async (ctx, { body }) => {
       const s = await login(ctx.db, ctx.app.clock, ctx.app.config, body.username, body.password, ctx);
       return ok({ token: s.token, expiresAt: s.expiresAt, user: s.user }, 201);
@@ -41,6 +42,7 @@ export const accessRoutes: RouteDef[] = [
     status: 204,
     summary: 'Log out: revoke the current session',
     beforePasswordChange: true,
+    noContent: true,
     handler: async (ctx) => {
       // the router has authenticated this bearer token already; revoke exactly it
       return { status: 204, body: await logout(ctx.db, ctx, ctx.bearerToken ?? '') };
@@ -53,6 +55,7 @@ export const accessRoutes: RouteDef[] = [
     roles: [...USER_ROLES, ...CLIENT_ROLES],
     summary: 'Who am I: the authenticated user or client and its role',
     beforePasswordChange: true,
+    response: getMeResponse,
     handler: async (ctx) =>
       ok({
         kind: ctx.actor.kind,
@@ -80,6 +83,7 @@ export const accessRoutes: RouteDef[] = [
     tag: 'access',
     roles: ['admin', 'auditor'],
     summary: 'List users',
+    response: getUsersResponse,
     handler: async (ctx) => ok({ users: await listUsers(ctx.db) }),
   }),
   defineRoute({
@@ -94,6 +98,7 @@ export const accessRoutes: RouteDef[] = [
       displayName: z.string().trim().min(1).max(100),
       role: z.enum(USER_ROLES),
     }),
+    response: postUsersResponse,
     handler: async (ctx, { body }) => {
       const { user, password } = await createUser(ctx.db, ctx, body);
       return ok({ user, password }, 201);
@@ -106,6 +111,7 @@ export const accessRoutes: RouteDef[] = [
     roles: ['admin'],
     summary: 'Disable a user and revoke their sessions',
     params: z.strictObject({ userId: idParam }),
+    response: postUsersDisableResponse,
     handler: async (ctx, { params }) => ok({ user: await setUserDisabled(ctx.db, ctx, params.userId, true) }),
   }),
   defineRoute({
@@ -115,6 +121,7 @@ export const accessRoutes: RouteDef[] = [
     roles: ['admin'],
     summary: 'Enable a disabled user',
     params: z.strictObject({ userId: idParam }),
+    response: postUsersEnableResponse,
     handler: async (ctx, { params }) => ok({ user: await setUserDisabled(ctx.db, ctx, params.userId, false) }),
   }),
   defineRoute({
@@ -144,6 +151,7 @@ export const accessRoutes: RouteDef[] = [
     tag: 'access',
     roles: ['admin', 'auditor'],
     summary: 'List machine clients (banks, lanes, provinces); secrets are never shown',
+    response: getClientsResponse,
     handler: async (ctx) => ok({ clients: await listClients(ctx.db) }),
   }),
   defineRoute({
@@ -154,8 +162,9 @@ export const accessRoutes: RouteDef[] = [
     status: 201,
     summary: 'Create a machine client; its HMAC secret is returned once',
     body: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), role: z.enum(CLIENT_ROLES) }),
+    response: postClientsResponse,
     handler: async (ctx, { body }) => {
-      const { client, secret } = await createClient(ctx.db, ctx.app.keys.hsm, ctx, body);
+      const { client, secret } = await addClient(ctx.db, ctx.app.keys.hsm, ctx, body);
       return ok({ client, secret }, 201);
     },
   }),

@@ -12,6 +12,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { bankSettlementCode, ensureAccounts } from '../ledger/index.ts';
 import type { SoftwareHsm } from '../keys/index.ts';
+import { getLane } from '../lanes/index.ts';
 
 export type UserView = {
   id: bigint;
@@ -190,6 +191,21 @@ export async function createClient(
       throw err;
     }
   });
+}
+
+// A client admitted from outside (the admin route, etc clients add): a lane client's id is its lane
+// id, so the lane must exist — a client for a lane that does not would be refused by every lane
+// endpoint. createClient alone stays the storage step (test fixtures make clients of lanes that
+// are gone on purpose).
+export async function addClient(
+  db: Knex,
+  hsm: SoftwareHsm,
+  ctx: RequestContext | null,
+  input: { id: string; role: ClientRole },
+): Promise<{ client: ClientView; secret: string }> {
+  if (input.role === 'lane' && !(await getLane(db, input.id)))
+    throw new AppError('lane-not-found', `no lane ${input.id}: a lane client's id must be an existing lane id`, 'id');
+  return createClient(db, hsm, ctx, input);
 }
 
 export async function listClients(db: Knex): Promise<ClientView[]> {

@@ -96,6 +96,7 @@ export const auditRoutes: RouteDef[] = [
     summary:
       'The audit trail under the same filters as CSV, newest first, streamed; personal data masked; the export is itself audited',
     query: exportQuery,
+    produces: 'text/csv',
     handler: async (ctx, { query }) => {
       const f = filterOf(query);
       // the rows that exist now: the export's own audit row and anything later are not in it

@@ -5,6 +5,7 @@ import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { cardNo, isoDate } from '../../platform/http/schemas.ts';
 import { loadsOfBankDay } from '../topup/index.ts';
 import { reconcileBankDay } from './reconciliation.ts';
+import { getChannelReconciliationResponse, postChannelReconciliationResponse } from './responses.ts';
 
 const dateParams = z.strictObject({ date: isoDate });
 const line = z.strictObject({
@@ -29,6 +30,7 @@ export const bankRoutes: RouteDef[] = [
     roles: ['bank'],
     summary: "The centre's record of this bank's loads on a business day",
     params: dateParams,
+    response: getChannelReconciliationResponse,
     handler: async (ctx, { params }) =>
       ok({ date: params.date, loads: await loadsOfBankDay(ctx.db, ctx.actor.id, params.date) }),
   }),
@@ -40,6 +42,7 @@ export const bankRoutes: RouteDef[] = [
     summary: "Compare the bank's day file with the centre's loads; mismatches become finance exceptions",
     params: dateParams,
     body: z.strictObject({ lines: z.array(line).max(100_000) }),
+    response: postChannelReconciliationResponse,
     handler: async (ctx, { params, body }) =>
       ok(
         await reconcileBankDay(

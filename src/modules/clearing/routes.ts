@@ -5,6 +5,7 @@ import { actorLabel } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { clearDay, daySummary } from './run-day.ts';
+import { getClearingDaysResponse, postClearingDaysRunResponse } from './responses.ts';
 
 const dayParams = z.strictObject({ date: isoDate });
 
@@ -17,6 +18,7 @@ export const clearingRoutes: RouteDef[] = [
     summary:
       'A clearing day: open or sealed, the steps done, and per road operator the transactions and amount split to it',
     params: dayParams,
+    response: getClearingDaysResponse,
     handler: async (ctx, { params }) => ok({ day: await daySummary(ctx.db, params.date) }),
   }),
   defineRoute({
@@ -27,6 +29,7 @@ export const clearingRoutes: RouteDef[] = [
     summary:
       'Run the clearing of a day that is over (seal, own-card split and payables, packages to other provinces, their confirmed money split, settlement, payouts, mirror check); steps done are left as they are; `pending` names what the day waits for (409 clearing-day-not-over for today or later)',
     params: dayParams,
+    response: postClearingDaysRunResponse,
     handler: async (ctx, { params }) => {
       const { done, pending } = await clearDay(
         { app: ctx.app, now: ctx.app.clock.now(), actor: actorLabel(ctx.actor) },

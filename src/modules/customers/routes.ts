@@ -17,6 +17,21 @@ import {
   viewPii,
 } from './customers.ts';
 import { addVehicle, removeVehicle, vehicleFor } from './vehicles.ts';
+import {
+  getAccountsResponse,
+  getCustomersByCustomerIdResponse,
+  getCustomersEventsResponse,
+  getCustomersResponse,
+  getVehiclesResponse,
+  patchCustomersResponse,
+  postAccountsDepositsResponse,
+  postCustomersHoldResponse,
+  postCustomersPiiViewsResponse,
+  postCustomersResponse,
+  postCustomersTierResponse,
+  postCustomersVehiclesResponse,
+  postVehiclesRemoveResponse,
+} from './responses.ts';
 
 const WRITE: Role[] = ['clerk', 'supervisor'];
 // bank branches open accounts: customers and their vehicles (ICD §1, last paragraph)
@@ -108,6 +123,7 @@ export const customerRoutes: RouteDef[] = [
     summary:
       'Open a personal or corporate customer with its account (prepaid, or debit with a credit limit set by a supervisor)',
     body: createBody,
+    response: postCustomersResponse,
     handler: async (ctx, { body }) => ok(await createCustomer(ctx.db, ctx, body), 201),
   }),
   defineRoute({
@@ -117,6 +133,7 @@ export const customerRoutes: RouteDef[] = [
     roles: READ,
     summary: 'Find customers by name prefix, plate, card number, ID number or phone (at least one); masked',
     query: searchQuery,
+    response: getCustomersResponse,
     handler: async (ctx, { query }) =>
       ok({ customers: await findCustomers(ctx.db, ctx, query), limit: query.limit, offset: query.offset }),
   }),
@@ -127,6 +144,7 @@ export const customerRoutes: RouteDef[] = [
     roles: READ,
     summary: 'A customer (masked) with its vehicles and its account balance',
     params: customerParams,
+    response: getCustomersByCustomerIdResponse,
     handler: async (ctx, { params }) => ok(await customerDetail(ctx.db, scopeOf(ctx.actor), params.customerId)),
   }),
   defineRoute({
@@ -137,6 +155,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Change name, phone, address or contact fields; recorded with masked values',
     params: customerParams,
     body: patchBody,
+    response: patchCustomersResponse,
     handler: async (ctx, { params, body }) =>
       ok({ customer: await updateCustomer(ctx.db, ctx, params.customerId, body) }),
   }),
@@ -148,6 +167,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Set the customer tier (important | ordinary), with a reason',
     params: customerParams,
     body: z.strictObject({ tier: z.enum(['important', 'ordinary']), reason }),
+    response: postCustomersTierResponse,
     handler: async (ctx, { params, body }) =>
       ok({ customer: await setTier(ctx.db, ctx, params.customerId, body.tier, body.reason) }),
   }),
@@ -159,6 +179,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Hold (or release) automatic status-list entries of the customer, with a reason',
     params: customerParams,
     body: z.strictObject({ holdAutoList: z.boolean(), reason }),
+    response: postCustomersHoldResponse,
     handler: async (ctx, { params, body }) =>
       ok({ customer: await setHold(ctx.db, ctx, params.customerId, body.holdAutoList, body.reason) }),
   }),
@@ -170,6 +191,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'The full ID number and phone; needs a reason and is audited',
     params: customerParams,
     body: z.strictObject({ reason }),
+    response: postCustomersPiiViewsResponse,
     handler: async (ctx, { params, body }) => ok(await viewPii(ctx.db, ctx, params.customerId, body.reason)),
   }),
   defineRoute({
@@ -179,6 +201,7 @@ export const customerRoutes: RouteDef[] = [
     roles: READ,
     summary: 'The customer history: who changed what, when and why (masked)',
     params: customerParams,
+    response: getCustomersEventsResponse,
     handler: async (ctx, { params }) =>
       ok({ events: await customerHistory(ctx.db, scopeOf(ctx.actor), params.customerId) }),
   }),
@@ -191,6 +214,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Register a vehicle of the customer; plate and plate colour are unique among active vehicles',
     params: customerParams,
     body: vehicleBody,
+    response: postCustomersVehiclesResponse,
     handler: async (ctx, { params, body }) =>
       ok({ vehicle: await addVehicle(ctx.db, ctx, params.customerId, body) }, 201),
   }),
@@ -201,6 +225,7 @@ export const customerRoutes: RouteDef[] = [
     roles: READ,
     summary: 'A vehicle',
     params: vehicleParams,
+    response: getVehiclesResponse,
     handler: async (ctx, { params }) => ok({ vehicle: await vehicleFor(ctx.db, scopeOf(ctx.actor), params.vehicleId) }),
   }),
   defineRoute({
@@ -211,6 +236,7 @@ export const customerRoutes: RouteDef[] = [
     summary: 'Remove a vehicle with a reason; refused while a card or OBU of it is in service',
     params: vehicleParams,
     body: z.strictObject({ reason }),
+    response: postVehiclesRemoveResponse,
     handler: async (ctx, { params, body }) =>
       ok({ vehicle: await removeVehicle(ctx.db, ctx, params.vehicleId, body.reason) }),
   }),
@@ -221,6 +247,7 @@ export const customerRoutes: RouteDef[] = [
     roles: READ,
     summary: 'An account: kind, credit limit and balance (positive = money held for the customer)',
     params: accountParams,
+    response: getAccountsResponse,
     handler: async (ctx, { params }) =>
       ok({ account: await accountDetail(ctx.db, scopeOf(ctx.actor), params.accountId) }),
   }),
@@ -237,6 +264,7 @@ export const customerRoutes: RouteDef[] = [
       method: z.enum(['cash', 'pos']),
       reference: z.string().trim().min(1).max(100).optional(),
     }),
+    response: postAccountsDepositsResponse,
     handler: async (ctx, { params, body }) => ok(await deposit(ctx.db, ctx, params.accountId, body), 201),
   }),
 ];

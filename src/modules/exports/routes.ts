@@ -108,6 +108,7 @@ export const exportRoutes: RouteDef[] = [
     roles: REQUESTERS,
     summary:
       'Download an approved export as CSV (requester only, until it expires); produced from the data now, streamed, and audited',
+    produces: 'text/csv',
     params,
     handler: async (ctx, { params }) => {
       const req = await claimDownload(ctx.db, ctx, params.exportId);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam, limit, offset, reason } from '../../platform/http/schemas.ts';
 import { listExceptions, resolveException } from './exceptions.ts';
+import { getFinanceExceptionsResponse, postFinanceExceptionsResolveResponse } from './responses.ts';
 
 export const financeRoutes: RouteDef[] = [
   defineRoute({
@@ -17,6 +18,7 @@ export const financeRoutes: RouteDef[] = [
       limit,
       offset,
     }),
+    response: getFinanceExceptionsResponse,
     handler: async (ctx, { query }) => ok({ exceptions: await listExceptions(ctx.db, query) }),
   }),
   defineRoute({
@@ -27,6 +29,7 @@ export const financeRoutes: RouteDef[] = [
     summary: 'Resolve an exception with a note saying what was done',
     params: z.strictObject({ exceptionId: idParam }),
     body: z.strictObject({ note: reason }),
+    response: postFinanceExceptionsResolveResponse,
     handler: async (ctx, { params, body }) =>
       ok({ exception: await resolveException(ctx.db, ctx, params.exceptionId, body.note) }),
   }),

@@ -16,6 +16,18 @@ import { receivePackage } from './inbound.ts';
 import { listPackages } from './listing.ts';
 import { listPeerEndpoints, setPeerEndpoint } from './peers.ts';
 import { peerView } from './positions.ts';
+import {
+  getInterchangeDisputesResponse,
+  getInterchangePackagesResponse,
+  getInterchangePeerEndpointsResponse,
+  getInterchangeSettlementsResponse,
+  postInterchangeConfirmationsResponse,
+  postInterchangeDeliveriesRunResponse,
+  postInterchangeDisputeResolutionsResponse,
+  postInterchangeDisputesDecisionsResponse,
+  postInterchangePackagesResponse,
+  putInterchangePeersEndpointResponse,
+} from './responses.ts';
 
 const STAFF_READ = ['finance', 'supervisor', 'admin', 'auditor'] as const;
 const page = {
@@ -41,6 +53,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     summary:
       'A package of our cards\' transactions on the sender\'s roads (ICD §3): {"result": 1} once checked and stored (its confirmation follows), or the package result code (2 header, 3 schema, 4 content, 5 duplicate, 6 not accepted); a bad signature is refused with 422',
     body: packageEnvelope,
+    response: postInterchangePackagesResponse,
     handler: async (ctx, { body }) => {
       const answer = await receivePackage(ctx, body);
       if (answer.packageId)
@@ -56,6 +69,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     summary:
       "The issuer's confirmation of one of our packages: every transaction not listed as disputed is accepted for payment",
     body: confirmationEnvelope,
+    response: postInterchangeConfirmationsResponse,
     handler: async (ctx, { body }) => {
       const answer = await receiveConfirmation(ctx, body);
       if (answer.date)
@@ -80,6 +94,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
     summary:
       "The issuer's decisions on our disputed transactions (0 pay, 1 bad debt), attributed to the clearing date in the header",
     body: resolutionEnvelope,
+    response: postInterchangeDisputeResolutionsResponse,
     handler: async (ctx, { body }) => {
       const answer = await receiveResolution(ctx, body);
       if (answer.date)
@@ -105,6 +120,7 @@ export const interchangeDocumentRoutes: RouteDef[] = [
       "This centre's view of its position with one province for a clearing date: state (open, packaged, settled), documents sent for the date, and once settled the receivable, payable and net (a province may ask only about itself)",
     params: z.strictObject({ date: isoDate }),
     query: z.strictObject({ with: network }),
+    response: getInterchangeSettlementsResponse,
     handler: async (ctx, { params, query }) => {
       assertViewAllowed(ctx, query.with);
       return ok(await peerView(ctx.app, params.date, query.with));
@@ -131,6 +147,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
       clientId: z.string().min(1).max(64),
       secret: z.string().min(16).max(256).optional(),
     }),
+    response: putInterchangePeersEndpointResponse,
     handler: async (ctx, { params, body }) => ok({ peer: await setPeerEndpoint(ctx, params.network, body) }),
   }),
   defineRoute({
@@ -139,6 +156,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
     tag: 'interchange',
     roles: ['admin', 'supervisor', 'auditor'],
     summary: "Peers' endpoints (whether a secret is set, never the secret)",
+    response: getInterchangePeerEndpointsResponse,
     handler: async (ctx) => ok({ peers: await listPeerEndpoints(ctx.db) }),
   }),
   defineRoute({
@@ -148,6 +166,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
     roles: [...STAFF_READ],
     summary: 'Packages of a clearing date, both ways, with delivery state and confirmation',
     query: z.strictObject({ date: isoDate, direction: z.enum(['outbound', 'inbound']).optional() }),
+    response: getInterchangePackagesResponse,
     handler: async (ctx, { query }) => ok({ packages: await listPackages(ctx.db, query.date, query.direction) }),
   }),
   defineRoute({
@@ -156,6 +175,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
     tag: 'interchange',
     roles: ['finance', 'admin'],
     summary: 'Deliver every pending document now (the schedule does so every 10 minutes)',
+    response: postInterchangeDeliveriesRunResponse,
     handler: async (ctx) => ok(await deliverPending(ctx.app)),
   }),
   defineRoute({
@@ -171,6 +191,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
       network: network.optional(),
       ...page,
     }),
+    response: getInterchangeDisputesResponse,
     handler: async (ctx, { query }) => ok({ disputes: await listDisputes(ctx.db, query) }),
   }),
   defineRoute({
@@ -187,6 +208,7 @@ export const interchangeStaffRoutes: RouteDef[] = [
         .max(10_000),
       note: z.string().min(3).max(500),
     }),
+    response: postInterchangeDisputesDecisionsResponse,
     handler: async (ctx, { body }) => {
       const out = await decideDisputes(ctx, body.items, body.note);
       await afterCommit(

@@ -9,6 +9,17 @@ import { CARD_STATUS, findCard, refuse } from './card-repo.ts';
 import { changeCardStatus, issueCard, replaceCard, type SimpleTransition } from './card-service.ts';
 import { cardholderFile, cardIssuanceFile, cardWrite } from './personalisation.ts';
 import { statusEvents } from './status-change.ts';
+import {
+  getCardCancellationsResponse,
+  getCardsResponse,
+  postCardCancellationsDecisionResponse,
+  postCardsCancellationRequestsResponse,
+  postCardsFileWritesResponse,
+  postCardsPathResponse,
+  postCardsReissueResponse,
+  postCardsReplacementResponse,
+  postCardsResponse,
+} from './responses.ts';
 
 const COUNTER = ['clerk', 'supervisor'] as const;
 const COUNTER_AND_BANK = ['clerk', 'supervisor', 'bank'] as const;
@@ -30,6 +41,7 @@ function statusRoute(
     summary,
     params: cardParams,
     body: withCardFlag ? z.strictObject({ reason, withCard: z.boolean() }) : z.strictObject({ reason }),
+    response: postCardsPathResponse,
     handler: async (ctx, { params, body }) =>
       ok({ card: await changeCardStatus(ctx.db, ctx, params.cardNo, pick(body), body.reason) }),
   });
@@ -51,6 +63,7 @@ export const cardRoutes: RouteDef[] = [
       payment,
       challenge: hex(4).optional(),
     }),
+    response: postCardsResponse,
     handler: async (ctx, { body }) => ok(await issueCard(ctx.db, ctx, body), 201),
   }),
   defineRoute({
@@ -60,6 +73,7 @@ export const cardRoutes: RouteDef[] = [
     roles: READERS,
     summary: 'A card with its status history and balance carries',
     params: cardParams,
+    response: getCardsResponse,
     handler: async (ctx, { params }) => {
       const card = await findCard(ctx.db, params.cardNo, ctx.actor);
       return ok({
@@ -78,6 +92,7 @@ export const cardRoutes: RouteDef[] = [
     summary: 'The secure-messaging write of file 0015 or 0016 with its MAC for the card challenge (re-personalisation)',
     params: cardParams,
     body: z.strictObject({ file: z.enum(['0015', '0016']), challenge: hex(4) }),
+    response: postCardsFileWritesResponse,
     handler: async (ctx, { params, body }) => {
       const card = await findCard(ctx.db, params.cardNo, ctx.actor);
       if (card.status !== CARD_STATUS.normal) refuse(card, 'personalise it');
@@ -107,6 +122,7 @@ export const cardRoutes: RouteDef[] = [
       'Replace a damaged card handed back: new card, old card cancelled with card, purse balance carried at once',
     params: cardParams,
     body: z.strictObject({ reason, payment, challenge: hex(4).optional() }),
+    response: postCardsReplacementResponse,
     handler: async (ctx, { params, body }) => ok(await replaceCard(ctx.db, ctx, params.cardNo, 'replace', body), 201),
   }),
   defineRoute({
@@ -119,6 +135,7 @@ export const cardRoutes: RouteDef[] = [
       'Reissue a card reported lost: new card, old card cancelled without card, purse balance carried after the waiting period',
     params: cardParams,
     body: z.strictObject({ reason, payment, challenge: hex(4).optional() }),
+    response: postCardsReissueResponse,
     handler: async (ctx, { params, body }) => ok(await replaceCard(ctx.db, ctx, params.cardNo, 'reissue', body), 201),
   }),
   defineRoute({
@@ -130,6 +147,7 @@ export const cardRoutes: RouteDef[] = [
     summary: 'Request cancelling a card with a refund of its remaining balance (a supervisor approves)',
     params: cardParams,
     body: z.strictObject({ reason, refundMethod: z.enum(['cash', 'bank-transfer']) }),
+    response: postCardsCancellationRequestsResponse,
     handler: async (ctx, { params, body }) =>
       ok({ request: await requestCancellation(ctx.db, ctx, params.cardNo, body) }, 201),
   }),
@@ -140,6 +158,7 @@ export const cardRoutes: RouteDef[] = [
     roles: ['clerk', 'supervisor', 'auditor', 'finance'],
     summary: 'Card cancellation requests, newest first',
     query: z.strictObject({ status: z.enum(['requested', 'approved', 'rejected']).optional() }),
+    response: getCardCancellationsResponse,
     handler: async (ctx, { query }) => ok({ requests: await listCancellations(ctx.db, query.status) }),
   }),
   ...(['approve', 'reject'] as const).map((decision) =>
@@ -154,6 +173,7 @@ export const cardRoutes: RouteDef[] = [
           : 'Reject a cancellation request',
       params: z.strictObject({ requestId: idParam }),
       body: z.strictObject({ note: reason }),
+      response: postCardCancellationsDecisionResponse,
       handler: async (ctx, { params, body }) =>
         ok({ request: await decideCancellation(ctx.db, ctx, params.requestId, decision, body.note) }),
     }),

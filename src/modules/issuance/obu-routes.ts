@@ -17,6 +17,16 @@ import {
 } from './obu-service.ts';
 import { addFee, FEE_ITEMS, listFees } from './fees.ts';
 import { statusEvents } from './status-change.ts';
+import {
+  getFeesResponse,
+  getObusResponse,
+  postFeesResponse,
+  postObusActivationResponse,
+  postObusPathResponse,
+  postObusReplacementResponse,
+  postObusResponse,
+  postObusTamperReportResponse,
+} from './responses.ts';
 
 const COUNTER_AND_BANK = ['clerk', 'supervisor', 'bank'] as const;
 const obuParams = z.strictObject({ obuNo });
@@ -36,6 +46,7 @@ function statusRoute(
     summary,
     params: obuParams,
     body: withObuFlag ? z.strictObject({ reason, withObu: z.boolean() }) : z.strictObject({ reason }),
+    response: postObusPathResponse,
     handler: async (ctx, { params, body }) =>
       ok({ obu: await changeObuStatus(ctx.db, ctx, params.obuNo, pick(body), body.reason) }),
   });
@@ -57,6 +68,7 @@ export const obuRoutes: RouteDef[] = [
       challenge: hex(4).optional(),
       vehicleChallenge: hex(4).optional(),
     }),
+    response: postObusResponse,
     handler: async (ctx, { body }) => ok(await issueObu(ctx.db, ctx, body), 201),
   }),
   defineRoute({
@@ -66,6 +78,7 @@ export const obuRoutes: RouteDef[] = [
     roles: ['clerk', 'supervisor', 'auditor', 'finance', 'bank'],
     summary: 'An OBU with its status history',
     params: obuParams,
+    response: getObusResponse,
     handler: async (ctx, { params }) =>
       ok({
         obu: await findObu(ctx.db, params.obuNo, ctx.actor),
@@ -80,6 +93,7 @@ export const obuRoutes: RouteDef[] = [
     summary: 'Activate a fitted OBU: the tamper flag write with its MAC for the ESAM challenge',
     params: obuParams,
     body: z.strictObject({ challenge: hex(4) }),
+    response: postObusActivationResponse,
     handler: async (ctx, { params, body }) => ok(await activateObu(ctx.db, ctx, params.obuNo, body.challenge)),
   }),
   statusRoute('loss-report', 'Report an OBU lost', () => 'reportLoss'),
@@ -105,6 +119,7 @@ export const obuRoutes: RouteDef[] = [
     summary: 'Report an OBU tampered with or removed (it enters the status list until re-activated)',
     params: obuParams,
     body: z.strictObject({ reason }),
+    response: postObusTamperReportResponse,
     handler: async (ctx, { params, body }) => ok({ obu: await reportTamper(ctx.db, ctx, params.obuNo, body.reason) }),
   }),
   defineRoute({
@@ -122,6 +137,7 @@ export const obuRoutes: RouteDef[] = [
       challenge: hex(4).optional(),
       vehicleChallenge: hex(4).optional(),
     }),
+    response: postObusReplacementResponse,
     handler: async (ctx, { params, body }) => ok(await replaceObu(ctx.db, ctx, params.obuNo, body), 201),
   }),
   defineRoute({
@@ -130,6 +146,7 @@ export const obuRoutes: RouteDef[] = [
     tag: 'fees',
     roles: ['clerk', 'supervisor', 'finance', 'admin', 'auditor', 'bank'],
     summary: 'The fee schedule, every version',
+    response: getFeesResponse,
     handler: async (ctx) => ok({ fees: await listFees(ctx.db) }),
   }),
   defineRoute({
@@ -141,6 +158,7 @@ export const obuRoutes: RouteDef[] = [
     summary:
       'Add a fee version effective from a date (the price may be below the list price: the difference is a discount)',
     body: z.strictObject({ item: z.enum(FEE_ITEMS), effectiveFrom: isoDate, listPrice: fen, price: fen }),
+    response: postFeesResponse,
     handler: async (ctx, { body }) => {
       if (body.listPrice < 0n || body.price < 0n || body.price > body.listPrice)
         throw new AppError('invalid-request', 'price: must be between 0 and listPrice', 'price');

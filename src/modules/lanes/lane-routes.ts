@@ -9,6 +9,7 @@ import type { RequestContext } from '../../platform/http/context.ts';
 import { uploadBody } from './ingest-schema.ts';
 import { ingestBatch } from './ingest.ts';
 import { getLane } from './network.ts';
+import { postLanesTransactionsResponse } from './responses.ts';
 
 const laneParams = z.strictObject({
   laneId: z.string().regex(/^L\d{1,10}-\d{2}$/, 'must be a lane id such as L340102-01'),
@@ -42,6 +43,7 @@ export const laneTransactionRoutes: RouteDef[] = [
       'Upload up to 1,000 lane transactions (ICD §2): one result per transaction in input order — accepted, duplicate (code 2) or rejected with the issuer result code',
     params: laneParams,
     body: uploadBody,
+    response: postLanesTransactionsResponse,
     handler: async (ctx, { params, body }) => {
       await assertLane(ctx, params.laneId);
       const outcome = await ingestBatch(ctx, params.laneId, body.transactions);

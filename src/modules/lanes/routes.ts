@@ -6,6 +6,13 @@ import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate, positiveFen, reason } from '../../platform/http/schemas.ts';
 import { VEHICLE_CLASSES, listLanes, listOperators, listSections, listStations } from './network.ts';
 import { addDiscountRate, addTariffVersion, listDiscountRates, listTariffVersions } from './tariffs.ts';
+import {
+  getNetworkDiscountsResponse,
+  getNetworkResponse,
+  getNetworkTariffsResponse,
+  postNetworkDiscountsResponse,
+  postNetworkTariffsResponse,
+} from './responses.ts';
 
 const STAFF = ['clerk', 'supervisor', 'finance', 'admin', 'auditor'] as const;
 
@@ -42,6 +49,7 @@ export const networkRoutes: RouteDef[] = [
     summary:
       'Road operators, stations, lanes, and sections with the tolls per vehicle class in force on a date (default today)',
     query: z.strictObject({ date: isoDate.optional() }),
+    response: getNetworkResponse,
     handler: async (ctx, { query }) => {
       const date = query.date ?? localDate(ctx.app.clock.now());
       const [operators, stations, lanes, sections] = await Promise.all([
@@ -59,6 +67,7 @@ export const networkRoutes: RouteDef[] = [
     tag: 'network',
     roles: STAFF,
     summary: 'Tariff versions: the days new tolls take effect, how many tolls each set, who added it and why',
+    response: getNetworkTariffsResponse,
     handler: async (ctx) => ok({ versions: await listTariffVersions(ctx.db) }),
   }),
   defineRoute({
@@ -70,6 +79,7 @@ export const networkRoutes: RouteDef[] = [
     summary:
       'Add a tariff version taking effect on a future day; tolls not listed stay as in force before it (422 tariff-date-passed, 409 tariff-version-exists)',
     body: tariffBody,
+    response: postNetworkTariffsResponse,
     handler: async (ctx, { body }) => ok({ version: await addTariffVersion(ctx.db, ctx, body) }, 201),
   }),
   defineRoute({
@@ -78,6 +88,7 @@ export const networkRoutes: RouteDef[] = [
     tag: 'network',
     roles: STAFF,
     summary: 'Own-card discount rates by effective day (amount = fee − round-half-up(fee × percent / 100))',
+    response: getNetworkDiscountsResponse,
     handler: async (ctx) => ok({ discounts: await listDiscountRates(ctx.db) }),
   }),
   defineRoute({
@@ -88,6 +99,7 @@ export const networkRoutes: RouteDef[] = [
     status: 201,
     summary: 'Add an own-card discount rate taking effect on a future day',
     body: discountBody,
+    response: postNetworkDiscountsResponse,
     handler: async (ctx, { body }) => ok({ discount: await addDiscountRate(ctx.db, ctx, body) }, 201),
   }),
 ];

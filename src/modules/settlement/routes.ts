@@ -7,7 +7,17 @@ import { isoDate, network } from '../../platform/http/schemas.ts';
 import { payoutStatement, settlementStatement } from './exports.ts';
 import { approvePayout, getPayout, listPayouts, payPayout } from './payouts.ts';
 import { approveSettlement, getSettlement, listSettlements, settleSettlement, type DateRange } from './settlements.ts';
-import { sheetResult } from './sheet.ts';
+import { CSV_TYPE, sheetResult, XLSX_TYPE } from './sheet.ts';
+import {
+  getPayoutsByDateOperatorIdResponse,
+  getPayoutsResponse,
+  getSettlementsByDateNetworkResponse,
+  getSettlementsResponse,
+  postPayoutsApproveResponse,
+  postPayoutsPayResponse,
+  postSettlementsApproveResponse,
+  postSettlementsSettleResponse,
+} from './responses.ts';
 
 const READERS = ['finance', 'admin', 'auditor'] as const;
 const DECIDERS = ['finance', 'admin'] as const;
@@ -62,6 +72,7 @@ export const settlementRoutes: RouteDef[] = [
     summary:
       'Province settlements of a clearing date (?date=) or dates (?from=&to=), with totals (receivable, payable, net in fen)',
     query: settlementQuery,
+    response: getSettlementsResponse,
     handler: async (ctx, { query }) => ok(await listSettlements(ctx.db, range(query), query.state)),
   }),
   defineRoute({
@@ -72,6 +83,7 @@ export const settlementRoutes: RouteDef[] = [
     summary: 'The province settlements of a clearing date as a statement file (?format=csv|xlsx), with a totals row',
     params: dayParams,
     query: exportQuery,
+    produces: [CSV_TYPE, XLSX_TYPE],
     handler: async (ctx, { params, query }) =>
       sheetResult(await settlementStatement(ctx.db, params.date), query.format),
   }),
@@ -82,6 +94,7 @@ export const settlementRoutes: RouteDef[] = [
     roles: READERS,
     summary: 'The settlement with one province for a clearing date',
     params: settlementParams,
+    response: getSettlementsByDateNetworkResponse,
     handler: async (ctx, { params }) => ok({ settlement: await getSettlement(ctx.db, params.date, params.network) }),
   }),
   defineRoute({
@@ -91,6 +104,7 @@ export const settlementRoutes: RouteDef[] = [
     roles: DECIDERS,
     summary: 'Approve a draft settlement (409 settlement-already-approved / settlement-already-settled)',
     params: settlementParams,
+    response: postSettlementsApproveResponse,
     handler: async (ctx, { params }) =>
       ok({ settlement: await approveSettlement(ctx.db, ctx, params.date, params.network) }),
   }),
@@ -103,6 +117,7 @@ export const settlementRoutes: RouteDef[] = [
       "Mark an approved settlement settled with the transfer's bank reference; posts the bank movement (409 settlement-not-approved / settlement-already-settled)",
     params: settlementParams,
     body: transferBody,
+    response: postSettlementsSettleResponse,
     handler: async (ctx, { params, body }) =>
       ok(await settleSettlement(ctx.db, ctx, params.date, params.network, body.bankReference)),
   }),
@@ -113,6 +128,7 @@ export const settlementRoutes: RouteDef[] = [
     roles: READERS,
     summary: 'Road operator payouts of a clearing date (?date=) or dates (?from=&to=), with totals',
     query: payoutQuery,
+    response: getPayoutsResponse,
     handler: async (ctx, { query }) => ok(await listPayouts(ctx.db, range(query), query.state)),
   }),
   defineRoute({
@@ -124,6 +140,7 @@ export const settlementRoutes: RouteDef[] = [
       'The payout statement of a clearing date (?format=csv|xlsx): per operator the amount, own-card and per-province parts; a totals row',
     params: dayParams,
     query: exportQuery,
+    produces: [CSV_TYPE, XLSX_TYPE],
     handler: async (ctx, { params, query }) => sheetResult(await payoutStatement(ctx.db, params.date), query.format),
   }),
   defineRoute({
@@ -133,6 +150,7 @@ export const settlementRoutes: RouteDef[] = [
     roles: READERS,
     summary: "A road operator's payout for a clearing date with its lines by source (own-card, province:<network>)",
     params: payoutParams,
+    response: getPayoutsByDateOperatorIdResponse,
     handler: async (ctx, { params }) => ok(await getPayout(ctx.db, params.date, params.operatorId)),
   }),
   defineRoute({
@@ -142,6 +160,7 @@ export const settlementRoutes: RouteDef[] = [
     roles: DECIDERS,
     summary: 'Approve a draft payout (409 payout-already-approved / payout-already-paid)',
     params: payoutParams,
+    response: postPayoutsApproveResponse,
     handler: async (ctx, { params }) =>
       ok({ payout: await approvePayout(ctx.db, ctx, params.date, params.operatorId) }),
   }),
@@ -154,6 +173,7 @@ export const settlementRoutes: RouteDef[] = [
       "Mark an approved payout paid with the transfer's bank reference; posts the bank movement (409 payout-not-approved / payout-already-paid)",
     params: payoutParams,
     body: transferBody,
+    response: postPayoutsPayResponse,
     handler: async (ctx, { params, body }) =>
       ok(await payPayout(ctx.db, ctx, params.date, params.operatorId, body.bankReference)),
   }),

@@ -10,6 +10,13 @@ import {
   listStatementImports,
   runReconciliation,
 } from './statements.ts';
+import {
+  getBankStatementsByStatementIdResponse,
+  getBankStatementsResponse,
+  getReconciliationResponse,
+  postBankStatementsResponse,
+  postReconciliationRunResponse,
+} from './responses.ts';
 
 const READERS = ['finance', 'admin', 'auditor'] as const;
 
@@ -34,6 +41,7 @@ export const statementRoutes: RouteDef[] = [
     summary:
       'Import a clearing bank statement (CSV text: valueDate,amount,counterparty,bankReference,reference) and reconcile it; a bad line refuses the file (400 naming line and field); the same file again answers 200 with the first import',
     body: statementBody,
+    response: postBankStatementsResponse,
     handler: async (ctx, { body }) => {
       const result = await importStatement(ctx.db, ctx, body);
       return ok(result, result.duplicate ? 200 : 201);
@@ -46,6 +54,7 @@ export const statementRoutes: RouteDef[] = [
     roles: READERS,
     summary: "Imported bank statements, newest first, with their lines' outcomes counted",
     query: z.strictObject({ limit, offset }),
+    response: getBankStatementsResponse,
     handler: async (ctx, { query }) => ok({ imports: await listStatementImports(ctx.db, query) }),
   }),
   defineRoute({
@@ -55,6 +64,7 @@ export const statementRoutes: RouteDef[] = [
     roles: READERS,
     summary: 'An imported bank statement with each line and its reconciliation outcome',
     params: z.strictObject({ statementId: idParam }),
+    response: getBankStatementsByStatementIdResponse,
     handler: async (ctx, { params }) => ok(await getStatementImport(ctx.db, params.statementId)),
   }),
   defineRoute({
@@ -69,6 +79,7 @@ export const statementRoutes: RouteDef[] = [
       limit,
       offset,
     }),
+    response: getReconciliationResponse,
     handler: async (ctx, { query }) => ok({ items: await listReconciliationItems(ctx.db, query) }),
   }),
   defineRoute({
@@ -78,6 +89,7 @@ export const statementRoutes: RouteDef[] = [
     roles: ['finance'],
     summary:
       'Reconcile again (lines imported before their settlement or payout was marked settled or paid); changes nothing when nothing is new',
+    response: postReconciliationRunResponse,
     handler: async (ctx) => ok({ reconciliation: await runReconciliation(ctx.db, ctx) }),
   }),
 ];

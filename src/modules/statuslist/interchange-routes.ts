@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { network } from '../../platform/http/schemas.ts';
 import { exportOwnList, importPeerList, listPeers, registerPeer } from './interchange.ts';
+import { NDJSON } from './lane-api.ts';
 import { sinceQuery } from './lane-routes.ts';
+import {
+  getInterchangePeersResponse,
+  postInterchangeStatusListsResponse,
+  putInterchangePeersCertificateResponse,
+} from './responses.ts';
 
 export const interchangeRoutes: RouteDef[] = [
   defineRoute({
@@ -17,6 +23,7 @@ export const interchangeRoutes: RouteDef[] = [
     summary:
       "A peer province's own list, delta or full, signed by it; merged into what lanes get (a full list replaces the peer's set)",
     body: z.strictObject({ list: z.string().min(1).max(2_000_000) }),
+    response: postInterchangeStatusListsResponse,
     handler: async (ctx, { body }) => ok(await importPeerList(ctx.db, ctx, body.list)),
   }),
   defineRoute({
@@ -26,6 +33,7 @@ export const interchangeRoutes: RouteDef[] = [
     roles: ['province'],
     summary: "This centre's own list (its issuer's entries only) since a version, in the lanes' signed NDJSON form",
     query: sinceQuery,
+    produces: NDJSON,
     handler: async (ctx, { query }) => exportOwnList(ctx, query.since),
   }),
   defineRoute({
@@ -36,6 +44,7 @@ export const interchangeRoutes: RouteDef[] = [
     summary: "Register (or replace) a peer province's signing certificate (PEM)",
     params: z.strictObject({ network }),
     body: z.strictObject({ certificatePem: z.string().min(100).max(20_000) }),
+    response: putInterchangePeersCertificateResponse,
     handler: async (ctx, { params, body }) =>
       ok({ peer: await registerPeer(ctx.db, ctx, params.network, body.certificatePem) }),
   }),
@@ -45,6 +54,7 @@ export const interchangeRoutes: RouteDef[] = [
     tag: 'interchange',
     roles: ['admin', 'supervisor', 'auditor'],
     summary: 'Peer provinces: registered certificate and the last list received from each',
+    response: getInterchangePeersResponse,
     handler: async (ctx) => ok({ peers: await listPeers(ctx.db) }),
   }),
 ];

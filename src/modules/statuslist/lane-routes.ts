@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../access/index.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
-import { ensureSigner, pullForLane, recordHeartbeat } from './lane-api.ts';
+import { ensureSigner, NDJSON, pullForLane, recordHeartbeat } from './lane-api.ts';
 
 // L<station>-<lane no, 2 digits>, as the lanes registry names them
 export const laneIdParam = z.string().regex(/^L\d{1,10}-\d{2}$/, 'must be a lane id such as L340101-01');
@@ -19,6 +19,7 @@ export const laneRoutes: RouteDef[] = [
       'The status list since a version: 304 when current, else NDJSON (delta, or full when since is absent, unknown or too old), signed; gzip on Accept-Encoding',
     params: z.strictObject({ laneId: laneIdParam }),
     query: sinceQuery,
+    produces: NDJSON,
     handler: async (ctx, { params, query }) => pullForLane(ctx, params.laneId, query.since),
   }),
   defineRoute({
@@ -35,6 +36,7 @@ export const laneRoutes: RouteDef[] = [
       pendingUploads: z.number().int().min(0).max(10_000_000).optional(),
       software: z.string().max(100).optional(),
     }),
+    noContent: true,
     handler: async (ctx, { params, body }) => {
       await recordHeartbeat(ctx.db, ctx, params.laneId, body);
       return { status: 204 };
@@ -46,6 +48,7 @@ export const laneRoutes: RouteDef[] = [
     tag: 'status-list',
     roles: [...USER_ROLES, 'lane', 'province', 'bank'],
     summary: 'PEM chain lanes verify list signatures with: the status-list signing certificate, then the centre CA',
+    produces: 'application/x-pem-file',
     handler: async (ctx) => {
       await ensureSigner(ctx.app);
       return {

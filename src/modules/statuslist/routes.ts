@@ -16,6 +16,21 @@ import { currentVersion } from './packages.ts';
 import { SNAPSHOT } from './jobs.ts';
 import { actorLabel } from '../../platform/http/context.ts';
 import { laneIdParam } from './lane-routes.ts';
+import {
+  getStatusListChangesResponse,
+  getStatusListDistributionResponse,
+  getStatusListEntriesResponse,
+  getStatusListResponse,
+  getStatusListSnapshotsResponse,
+  getStatusListVersionsResponse,
+  postStatusListChangesConfirmResponse,
+  postStatusListChangesDiscardResponse,
+  postStatusListEntriesRemovalResponse,
+  postStatusListEntriesResponse,
+  postStatusListLanesFullListResponse,
+  postStatusListPublicationsResponse,
+  postStatusListSnapshotsResponse,
+} from './responses.ts';
 
 const SUPERVISE = ['supervisor'] as const;
 const WATCH = ['supervisor', 'admin', 'auditor'] as const;
@@ -51,6 +66,7 @@ export const statuslistRoutes: RouteDef[] = [
     tag: 'status-list',
     roles: READ,
     summary: 'The list now: current version with counts, open (pending and held) changes, settings',
+    response: getStatusListResponse,
     handler: async (ctx) => ok(await summary(ctx.db, ctx.app.config)),
   }),
   defineRoute({
@@ -60,6 +76,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: READ,
     summary: 'Published versions, newest first, with publish time and counts',
     query: z.strictObject({ limit }),
+    response: getStatusListVersionsResponse,
     handler: async (ctx, { query }) => ok({ versions: await listVersions(ctx.db, query.limit) }),
   }),
   defineRoute({
@@ -69,6 +86,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: READ,
     summary: 'One card or OBU: listed or not, with which reason, its causes and its list history',
     params: entryParams,
+    response: getStatusListEntriesResponse,
     handler: async (ctx, { params }) => ok({ entry: await entryView(ctx.db, params.medium, params.id) }),
   }),
   defineRoute({
@@ -80,6 +98,7 @@ export const statuslistRoutes: RouteDef[] = [
     summary:
       "List one of this centre's cards or OBUs by hand, with a reason code and a note (published at the next tick)",
     body: z.strictObject({ medium, id: mediumId, reason: reasonCode, note }).superRefine(checkMedium),
+    response: postStatusListEntriesResponse,
     handler: async (ctx, { body }) =>
       ok(
         {
@@ -102,6 +121,7 @@ export const statuslistRoutes: RouteDef[] = [
     summary: 'Take a card or OBU off the list by hand: one reason code, or every reason when none is given',
     params: entryParams,
     body: z.strictObject({ reason: reasonCode.optional(), note }),
+    response: postStatusListEntriesRemovalResponse,
     handler: async (ctx, { params, body }) =>
       ok(
         {
@@ -127,6 +147,7 @@ export const statuslistRoutes: RouteDef[] = [
       limit,
       offset,
     }),
+    response: getStatusListChangesResponse,
     handler: async (ctx, { query }) => ok({ changes: await listChanges(ctx.db, query) }),
   }),
   defineRoute({
@@ -137,6 +158,7 @@ export const statuslistRoutes: RouteDef[] = [
     summary: 'Confirm a held entry: it is published at the next tick',
     params: changeParams,
     body: z.strictObject({ note: note.optional() }),
+    response: postStatusListChangesConfirmResponse,
     handler: async (ctx, { params, body }) =>
       ok({ change: await decideHeld(ctx.db, ctx, params.changeId, 'confirm', body.note) }),
   }),
@@ -148,6 +170,7 @@ export const statuslistRoutes: RouteDef[] = [
     summary: 'Discard a held entry: it is never published',
     params: changeParams,
     body: z.strictObject({ note }),
+    response: postStatusListChangesDiscardResponse,
     handler: async (ctx, { params, body }) =>
       ok({ change: await decideHeld(ctx.db, ctx, params.changeId, 'discard', body.note) }),
   }),
@@ -157,6 +180,7 @@ export const statuslistRoutes: RouteDef[] = [
     tag: 'status-list',
     roles: SUPERVISE,
     summary: 'Publish now: run the rules and seal pending changes into a version (none when nothing is pending)',
+    response: postStatusListPublicationsResponse,
     handler: async (ctx) => {
       const published = await publishNow(ctx.db, ctx.app, ctx);
       return ok({ published }, published ? 201 : 200);
@@ -170,6 +194,7 @@ export const statuslistRoutes: RouteDef[] = [
     summary: 'Make a lane take a full list on its next pull (until it reports that version applied)',
     params: z.strictObject({ laneId: laneIdParam }),
     body: z.strictObject({ note }),
+    response: postStatusListLanesFullListResponse,
     handler: async (ctx, { params, body }) => ok(await requestFullList(ctx.db, ctx, params.laneId, body.note)),
   }),
   defineRoute({
@@ -179,6 +204,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: SUPERVISE,
     status: 202,
     summary: 'Build a full snapshot file of the current version now (in the background)',
+    response: postStatusListSnapshotsResponse,
     handler: async (ctx) => {
       const version = await currentVersion(ctx.db);
       const requestedBy = actorLabel(ctx.actor);
@@ -193,6 +219,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: WATCH,
     summary: 'Full snapshots built, newest first, with digest and signature',
     query: z.strictObject({ limit }),
+    response: getStatusListSnapshotsResponse,
     handler: async (ctx, { query }) => ok({ snapshots: await listSnapshots(ctx.db, query.limit) }),
   }),
   defineRoute({
@@ -202,6 +229,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: WATCH,
     summary:
       "Where the list has reached: every lane's applied version, versions and seconds behind, last heartbeat, a flag past the threshold; a summary",
+    response: getStatusListDistributionResponse,
     handler: async (ctx) =>
       ok(await distribution(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
   }),

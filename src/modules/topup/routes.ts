@@ -7,6 +7,13 @@ import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
 import { stuckLoads } from './stuck.ts';
+import {
+  getChannelLoadsResponse,
+  getFinanceStuckLoadsResponse,
+  postChannelLoadsConfirmResponse,
+  postChannelLoadsResponse,
+  postChannelLoadsReverseResponse,
+} from './responses.ts';
 
 const LOADERS = ['bank', 'clerk', 'supervisor'] as const;
 // amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
@@ -45,6 +52,7 @@ export const loadRoutes: RouteDef[] = [
     status: 201,
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
+    response: postChannelLoadsResponse,
     handler: async (ctx, { body }) => ok(await authoriseLoad(ctx.db, ctx, body), 201),
   }),
   defineRoute({
@@ -55,6 +63,7 @@ export const loadRoutes: RouteDef[] = [
     summary: 'Confirm a load with the TAC the card returned',
     params: loadParams,
     body: z.strictObject({ tac: hex(4) }),
+    response: postChannelLoadsConfirmResponse,
     handler: async (ctx, { params, body }) => ok(await confirmLoad(ctx.db, ctx, params.loadId, body.tac)),
   }),
   defineRoute({
@@ -68,6 +77,7 @@ export const loadRoutes: RouteDef[] = [
       reason,
       card: z.strictObject({ balance: uint(4_294_967_295).transform((v) => BigInt(v)), onlineSeq: uint(65535) }),
     }),
+    response: postChannelLoadsReverseResponse,
     handler: async (ctx, { params, body }) => ok(await reverseLoad(ctx.db, ctx, params.loadId, body)),
   }),
   defineRoute({
@@ -77,6 +87,7 @@ export const loadRoutes: RouteDef[] = [
     roles: [...LOADERS, 'finance', 'auditor'],
     summary: 'A load with its status history',
     params: loadParams,
+    response: getChannelLoadsResponse,
     handler: async (ctx, { params }) => {
       const load = await findLoad(ctx.db, params.loadId);
       assertMayAct(ctx, load);
@@ -89,6 +100,7 @@ export const loadRoutes: RouteDef[] = [
     tag: 'finance',
     roles: ['finance', 'supervisor', 'auditor'],
     summary: 'Loads authorised longer than the configured time (ETC_STUCK_LOAD_MINUTES), oldest first',
+    response: getFinanceStuckLoadsResponse,
     handler: async (ctx) =>
       ok({
         minutes: ctx.app.config.stuckLoadMinutes,

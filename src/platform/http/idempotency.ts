@@ -13,7 +13,8 @@ export function requestHash(method: string, path: string, body: Buffer): Buffer 
   return createHash('sha256').update(`${method.toUpperCase()}\n${path}\n`).update(body).digest();
 }
 
-export type StoredAnswer = { status: number; body: unknown; replayed: boolean };
+// the answer's JSON text, exactly as first sent: a replay sends these bytes again
+export type StoredAnswer = { status: number; text: string; replayed: boolean };
 
 export async function runIdempotent(
   db: Knex,
@@ -21,7 +22,7 @@ export async function runIdempotent(
   key: string,
   hash: Buffer,
   work: (trx: Knex.Transaction) => Promise<RouteResult>,
-  serialise: (body: unknown) => unknown,
+  serialise: (body: unknown) => string,
 ): Promise<StoredAnswer> {
   return inTransaction(db, async (trx) => {
     const claimed = await trx('idempotency_keys')
@@ -34,15 +35,15 @@ export async function runIdempotent(
       if (!Buffer.from(prior.request_hash).equals(hash)) {
         throw new AppError('idempotency-conflict', 'this Idempotency-Key was used with a different request');
       }
-      return { status: prior.response_status, body: prior.response_body, replayed: true };
+      return { status: prior.response_status, text: prior.response_body, replayed: true };
     }
     const result = await work(trx);
     const status = result.status ?? 200;
-    const body = serialise(result.body ?? null);
+    const text = serialise(result.body ?? null);
     await trx('idempotency_keys')
       .where({ client_id: clientId, idem_key: key })
-      .update({ response_status: status, response_body: JSON.stringify(body) });
-    return { status, body, replayed: false };
+      .update({ response_status: status, response_body: text });
+    return { status, text, replayed: false };
   });
 }
 

@@ -20,6 +20,35 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   }));
 }
 
+// every route declares its success answer (RouteSuccess): a JSON schema, a content type, or none
+function successResponse(r: RouteDef): Record<string, unknown> {
+  if (r.response)
+    return { description: 'success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } };
+  if (r.produces) {
+    const types: readonly string[] = typeof r.produces === 'string' ? [r.produces] : r.produces;
+    return {
+      description: 'success',
+      content: Object.fromEntries(
+        types.map((t) => [t, { schema: { type: 'string', ...(textual(t) ? {} : { format: 'binary' }) } }]),
+      ),
+    };
+  }
+  return { description: 'success, no content' };
+}
+
+const textual = (contentType: string) => /^text\/|^application\/(json|x-ndjson|x-pem-file)/.test(contentType);
+
+// the document's own shape, declared like every other answer (its paths are open-ended)
+export const openApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.strictObject({ title: z.string(), version: z.string(), description: z.string() }),
+  paths: z.record(
+    z.string(),
+    z.record(z.string(), z.looseObject({ summary: z.string(), responses: z.looseObject({}) })),
+  ),
+  components: z.looseObject({}),
+});
+
 export function buildOpenApi(routes: RouteDef[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -49,9 +78,7 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
           : []),
       ],
       responses: {
-        [String(r.status ?? 200)]: r.response
-          ? { description: 'success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
-          : { description: 'success' },
+        [String(r.noContent ? 204 : (r.status ?? 200))]: successResponse(r),
         default: {
           description: 'error',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

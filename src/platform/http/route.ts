@@ -21,7 +21,15 @@ export type RouteResult = {
   headers?: Record<string, string>;
 };
 
-export type RouteDef<P = any, Q = any, B = any> = {
+// What a success answer is, declared by every route so that the OpenAPI document describes it and a
+// client can be generated: a JSON body's zod schema (of the wire form: amounts and ids as integers,
+// times as ISO strings), or the content type of a raw or streamed body, or no body at all (204).
+export type RouteSuccess =
+  | { response: z.ZodType; produces?: undefined; noContent?: undefined }
+  | { produces: string | readonly string[]; response?: undefined; noContent?: undefined }
+  | { noContent: true; response?: undefined; produces?: undefined };
+
+export type RouteDef<P = any, Q = any, B = any> = RouteSuccess & {
   method: HttpMethod;
   path: string; // express syntax: /api/v1/customers/:customerId
   summary: string;
@@ -31,9 +39,6 @@ export type RouteDef<P = any, Q = any, B = any> = {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  // the success body's schema (JSON answers), documented in the OpenAPI document so clients can be
-  // generated from it; raw and stream answers describe their content type instead
-  response?: z.ZodType;
   // documented success status; the handler may still choose another 2xx
   status?: number;
   // reachable by a user who must change their password first (who am I, the change itself, log out)

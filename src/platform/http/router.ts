@@ -27,7 +27,35 @@ function fieldName(path: ReadonlyArray<PropertyKey>, where: string): string {
     : where;
 }
 
+// PostgreSQL text cannot hold a NUL character: refused here, once for every field of every route,
+// instead of reaching the database as a 500.
+function findNul(value: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return [...path, k.replace(/\u0000/g, '\\u0000')];
+      const found = findNul(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function refuseNul(value: unknown, where: 'params' | 'query' | 'body'): void {
+  const found = findNul(value, []);
+  if (found) {
+    const field = fieldName(found, where);
+    throw new AppError('invalid-request', `${field}: must not contain a NUL character`, field);
+  }
+}
+
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'params' | 'query' | 'body'): T {
+  refuseNul(value, where);
   const s = (schema ?? EMPTY) as z.ZodType<T>;
   const r = s.safeParse(value ?? {});
   if (r.success) return r.data;
@@ -79,12 +107,34 @@ export function sendError(app: AppContext, req: Request, res: Response, err: unk
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
 
+// With checkResponses (the tests turn it on), every JSON success answer is checked against the
+// route's declared response schema, so the OpenAPI document cannot drift from what is sent: a
+// mismatch is a bug, answered as an internal error and logged with the member that differs.
+function checkResponse(def: RouteDef, result: RouteResult): RouteResult {
+  const status = result.status ?? 200;
+  if (!def.response || result.raw !== undefined || result.stream || status < 200 || status > 299 || status === 204)
+    return result;
+  const r = def.response.safeParse(JSON.parse(toJsonText(result.body ?? null)));
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(
+      `the answer of ${def.method.toUpperCase()} ${def.path} does not match its response schema: ${fieldName(issue.path, 'body')}: ${issue.message}`,
+    );
+  }
+  return result;
+}
+
+export type MountOptions = { checkResponses?: boolean };
+
 export function mountRoutes(
   app: AppContext,
   routes: RouteDef[],
   metrics: Metrics,
   authn: Authenticator,
+  options: MountOptions = {},
 ): express.Router {
+  const checked = (def: RouteDef, result: RouteResult) =>
+    options.checkResponses ? checkResponse(def, result) : result;
   const router = express.Router();
   for (const def of routes) {
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
@@ -99,11 +149,12 @@ export function mountRoutes(
         // after an administrator's reset the user may do nothing but change the password (or leave)
         if (actor.kind === 'user' && actor.mustChangePassword && !def.beforePasswordChange)
           throw new AppError('password-change-required', 'change your password first: POST /api/v1/me/password');
-        const params = validate(def.params, req.params, 'params');
-        const query = validate(def.query, req.query, 'query');
+        // a body of another type is refused before anything reads it (app.ts keeps its bytes raw)
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
         if (hasBody && !req.is('application/json'))
           throw new AppError('unsupported-media-type', 'request bodies must be application/json');
+        const params = validate(def.params, req.params, 'params');
+        const query = validate(def.query, req.query, 'query');
         const body = validate(def.body, def.body || hasBody ? req.body : undefined, 'body');
         const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
         const ctx: RequestContext = {
@@ -135,13 +186,13 @@ export function mountRoutes(
             owner,
             key,
             hash,
-            (trx) => def.handler({ ...ctx, db: trx }, input),
-            (b) => JSON.parse(toJsonText(b)),
+            async (trx) => checked(def, await def.handler({ ...ctx, db: trx }, input)),
+            toJsonText,
           );
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-          send(res, { status: answer.status, body: answer.body });
+          send(res, { status: answer.status, raw: answer.text, contentType: 'application/json' });
         } else {
-          send(res, await def.handler(ctx, input), req, (err) =>
+          send(res, checked(def, await def.handler(ctx, input)), req, (err) =>
             app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'),
           );
         }

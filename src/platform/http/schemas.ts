@@ -38,7 +38,14 @@ export const isoDate = z
     (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
     'not a calendar date',
   );
-export const reason = z.string().trim().min(2, 'a reason is required').max(500);
+// a reason is recorded in the audit trail: long enough to say something, short enough to read
+export const REASON_MIN_LENGTH = 2;
+export const REASON_MAX_LENGTH = 500;
+export const reason = z
+  .string()
+  .trim()
+  .min(REASON_MIN_LENGTH, `must be at least ${REASON_MIN_LENGTH} characters (after trimming spaces)`)
+  .max(REASON_MAX_LENGTH, `must be at most ${REASON_MAX_LENGTH} characters`);
 export const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
 export const paymentMethod = z.enum(['cash', 'pos', 'bank']);

@@ -1,0 +1,61 @@
+// Success bodies of the clearing routes as they travel (JSON): the OpenAPI document describes them, and
+// the tests check every answer against them.
+import { z } from 'zod';
+import { w } from '../../platform/http/wire.ts';
+
+// GET /api/v1/clearing/days/:date
+export const getClearingDaysResponse = z.strictObject({
+  day: z.strictObject({
+    date: w.date,
+    state: z.string(),
+    sealedAt: w.dateTime,
+    steps: z.array(
+      z.strictObject({
+        step: z.string(),
+        doneAt: w.dateTime,
+        actor: z.string(),
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    operators: z.array(
+      z.strictObject({
+        operatorId: z.string(),
+        source: z.string(),
+        transactions: w.int,
+        amount: w.int,
+      }),
+    ),
+  }),
+});
+
+// POST /api/v1/clearing/days/:date/run
+export const postClearingDaysRunResponse = z.strictObject({
+  done: z.array(z.string()),
+  pending: z
+    .strictObject({
+      step: z.string(),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
+  day: z.strictObject({
+    date: w.date,
+    state: z.string(),
+    sealedAt: w.dateTime,
+    steps: z.array(
+      z.strictObject({
+        step: z.string(),
+        doneAt: w.dateTime,
+        actor: z.string(),
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    operators: z.array(
+      z.strictObject({
+        operatorId: z.string(),
+        source: z.string(),
+        transactions: w.int,
+        amount: w.int,
+      }),
+    ),
+  }),
+});
