@@ -176,6 +176,9 @@ export async function payPayout(
         `the payout to ${operatorId} for ${date} was paid already (bank reference ${p.bankReference})`,
       );
     const actor = actorLabel(ctx.actor);
+    // four eyes, as for a card cancellation's refund: whoever approved may not also move the money
+    if (p.approvedBy === actor)
+      throw new AppError('four-eyes-required', 'the payout must be paid by someone other than its approver');
     const postings = payoutPostings(p);
     // clearing created the operator's payable account when it credited the day's share; ensured here
     // all the same, so a payout never fails on a missing account

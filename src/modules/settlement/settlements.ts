@@ -178,6 +178,9 @@ export async function settleSettlement(
         `the settlement with ${network} for ${date} was settled already (bank reference ${s.bankReference})`,
       );
     const actor = actorLabel(ctx.actor);
+    // four eyes, as for a card cancellation's refund: whoever approved may not also move the money
+    if (s.approvedBy === actor)
+      throw new AppError('four-eyes-required', 'the settlement must be settled by someone other than its approver');
     const postings = settlementPostings(s);
     let entryId: bigint | null = null;
     if (postings.length > 0) {

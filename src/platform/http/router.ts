@@ -89,6 +89,20 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
         else actor = await authenticate(app.db, app.keys.hsm, app.clock, req);
         if (def.roles !== 'public' && (actor.role === null || !def.roles.includes(actor.role)))
           throw new AppError('forbidden', `this operation is not allowed for role ${actor.role}`);
+        const key = req.get('idempotency-key');
+        // machines must send a key with every POST, and so must staff on a POST that moves money;
+        // on other staff POSTs a key is optional (the console sends one). A missing key is refused
+        // before the body is looked at: the header is part of the request's shape.
+        const idempotent =
+          def.method === 'post' &&
+          def.idempotent !== false &&
+          (actor.kind === 'client' || (actor.kind === 'user' && (key !== undefined || def.moneyMoving === true)));
+        if (idempotent && (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)))
+          throw new AppError(
+            'idempotency-key-required',
+            'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)',
+            'Idempotency-Key',
+          );
         const params = validate(def.params, req.params, 'params');
         const query = validate(def.query, req.query, 'query');
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
@@ -105,19 +119,7 @@ export function mountRoutes(app: AppContext, routes: RouteDef[], metrics: Metric
           bearerToken: actor.kind === 'user' ? bearer : undefined,
         };
         const input = { params, query, body };
-        const key = req.get('idempotency-key');
-        // machines must send a key with every POST; staff may (the console does for money movements)
-        const idempotent =
-          def.method === 'post' &&
-          def.idempotent !== false &&
-          (actor.kind === 'client' || (actor.kind === 'user' && key !== undefined));
-        if (idempotent) {
-          if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
-            throw new AppError(
-              'idempotency-key-required',
-              'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)',
-              'Idempotency-Key',
-            );
+        if (idempotent && key) {
           const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
           const owner = actor.kind === 'user' ? `user:${actor.id}` : actor.id;
           const answer = await runIdempotent(
