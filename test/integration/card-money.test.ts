@@ -190,6 +190,7 @@ describe('card money: balance carries and refunds', () => {
     await request(h.http)
       .post(`/api/v1/accounts/${accountId}/deposits`)
       .set('Authorization', clerk)
+      .set('Idempotency-Key', `deposit-${accountId}`)
       .send({ amount: 50_000, method: 'cash' })
       .expect(201);
     const req = await request(h.http)

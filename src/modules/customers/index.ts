@@ -17,6 +17,8 @@ export {
   type PiiView,
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
-export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
+export { getAccount, getAccountOfCustomer, accountBalance } from './accounts.ts';
+export { deposit, type DepositView } from './deposits.ts';
+export { depositRoutes } from './deposit-routes.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
