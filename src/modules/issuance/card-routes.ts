@@ -148,6 +148,8 @@ export const cardRoutes: RouteDef[] = [
       path: `/api/v1/card-cancellations/:requestId/${decision}`,
       tag: 'cards',
       roles: ['supervisor'],
+      // approving books the refund
+      moneyMoving: decision === 'approve',
       summary:
         decision === 'approve'
           ? 'Approve a cancellation: the card is cancelled and the refund is booked'

@@ -42,6 +42,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     status: 201,
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
@@ -52,6 +53,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads/:loadId/confirm',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     summary: 'Confirm a load with the TAC the card returned',
     params: loadParams,
     body: z.strictObject({ tac: hex(4) }),
@@ -62,6 +64,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads/:loadId/reverse',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     summary: 'Reverse (冲正) a load the card did not take, shown by its unchanged online sequence',
     params: loadParams,
     body: z.strictObject({
