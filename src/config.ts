@@ -112,7 +112,7 @@ function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
     },
     depositApprovalThreshold: fen('ETC_DEPOSIT_APPROVAL_THRESHOLD_FEN', 1_000_000),
     feeCeiling: fen('ETC_FEE_CEILING_FEN', 100_000),
-    creditLimitCeiling: fen('ETC_CREDIT_LIMIT_CEILING_FEN', 10_000_000),
+    creditLimitCeiling: fen('ETC_CREDIT_LIMIT_CEILING_FEN', 100_000_000),
   };
 }
 

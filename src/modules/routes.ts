@@ -1,6 +1,6 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
-import { customerRoutes, depositRoutes } from './customers/index.ts';
+import { creditLimitRoutes, customerRoutes, depositRoutes } from './customers/index.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
@@ -17,6 +17,7 @@ export function moduleRoutes(): RouteDef[] {
   return [
     ...customerRoutes,
     ...depositRoutes,
+    ...creditLimitRoutes,
     ...cardRoutes,
     ...obuRoutes,
     ...networkRoutes,

@@ -20,5 +20,13 @@ export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance } from './accounts.ts';
 export { deposit, type DepositView } from './deposits.ts';
 export { depositRoutes } from './deposit-routes.ts';
+export { creditLimitRoutes } from './credit-limit-routes.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
+export {
+  changeCreditLimit,
+  creditLimitHistory,
+  watchCreditLimits,
+  type CreditLimitChange,
+  type CreditLimitWatcher,
+} from './credit-limits.ts';

@@ -54,6 +54,7 @@ export const ERROR_STATUS = {
   'vehicle-removed': 409,
   'account-closed': 409,
   'account-not-prepaid': 409,
+  'account-not-debit': 409,
   'list-change-decided': 409,
   'list-state-conflict': 409,
   'list-version-gap': 409,
