@@ -200,7 +200,7 @@ describe('card money: balance carries and refunds', () => {
     const req = await request(h.http)
       .post(`/api/v1/cards/${cardNo}/cancellation-requests`)
       .set('Authorization', clerk)
-      .send({ reason: 'sold the car', refundMethod: 'bank-transfer' })
+      .send({ reason: 'sold the car', refundMethod: 'bank-account' })
       .expect(201);
     const approved = await request(h.http)
       .post(`/api/v1/card-cancellations/${req.body.request.id}/approve`)

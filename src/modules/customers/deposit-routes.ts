@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idParam, positiveFen, reason } from '../../platform/http/schemas.ts';
+import { depositMethod, idParam, positiveFen, reason } from '../../platform/http/schemas.ts';
 import { decideReversal, requestReversal, reversalsOf } from './deposit-reversals.ts';
 import { decideDeposit, deposit, getDeposit, listDeposits } from './deposits.ts';
 
@@ -57,7 +57,7 @@ export const depositRoutes: RouteDef[] = [
     params: accountParams,
     body: z.strictObject({
       amount: positiveFen,
-      method: z.enum(['cash', 'pos']),
+      method: depositMethod,
       reference: z.string().trim().min(1).max(100).optional(),
     }),
     response: depositAnswer,

@@ -1,7 +1,7 @@
 // Service-hall (and bank-branch) endpoints for cards.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, hex, idBody, idParam, paymentMethod, reason } from '../../platform/http/schemas.ts';
+import { cardNo, hex, idBody, idParam, paymentMethod, reason, refundMethod } from '../../platform/http/schemas.ts';
 import { cardholderForPersonalisation, getVehicle } from '../customers/index.ts';
 import { carriesOf } from './balance-carry.ts';
 import { decideCancellation, listCancellations, requestCancellation } from './card-cancellation.ts';
@@ -129,7 +129,7 @@ export const cardRoutes: RouteDef[] = [
     status: 201,
     summary: 'Request cancelling a card with a refund of its remaining balance (a supervisor approves)',
     params: cardParams,
-    body: z.strictObject({ reason, refundMethod: z.enum(['cash', 'bank-transfer']) }),
+    body: z.strictObject({ reason, refundMethod }),
     handler: async (ctx, { params, body }) =>
       ok({ request: await requestCancellation(ctx.db, ctx, params.cardNo, body) }, 201),
   }),

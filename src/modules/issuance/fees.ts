@@ -12,7 +12,7 @@ export const FEE_ITEMS = ['card-22', 'card-23', 'obu', 'card-replace', 'card-rei
 export type FeeItem = (typeof FEE_ITEMS)[number];
 export type Fee = { item: FeeItem; effectiveFrom: string; listPrice: bigint; price: bigint };
 export type FeeVersion = Fee & { createdBy: string; createdAt: Date };
-export type PaymentMethod = 'cash' | 'pos' | 'bank';
+export type PaymentMethod = 'cash' | 'pos' | 'bank-account';
 
 export async function feeFor(db: Knex, item: FeeItem, onDate: string): Promise<Fee> {
   const row = await db('fee_schedule')
@@ -87,10 +87,10 @@ export async function addFeeVersion(db: Knex, ctx: RequestContext, fee: Fee): Pr
 // account and only through it; the service hall takes cash or its card terminal.
 export function paymentAccount(method: PaymentMethod, actor: Actor): string {
   const bank = actor.kind === 'client' && actor.role === 'bank';
-  if (bank !== (method === 'bank')) {
+  if (bank !== (method === 'bank-account')) {
     throw new AppError(
       'invalid-request',
-      `payment.method: ${bank ? 'a bank branch pays by bank' : 'bank is for bank branches; the counter takes cash or pos'}`,
+      `payment.method: ${bank ? 'a bank branch pays by bank-account' : 'bank-account is for bank branches; the counter takes cash or pos'}`,
       'payment.method',
     );
   }

@@ -2,7 +2,7 @@
 // for the service-hall counter (same endpoints and protocol; cash, card terminal or a carried balance).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, hex, reason } from '../../platform/http/schemas.ts';
+import { cardNo, hex, loadPaymentMethod, reason } from '../../platform/http/schemas.ts';
 import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
@@ -31,7 +31,7 @@ const initBody = z.strictObject({
     mac1: hex(4),
   }),
   payment: z.strictObject({
-    method: z.enum(['bank-account', 'cash', 'pos', 'carry-over']),
+    method: loadPaymentMethod,
     reference: z.string().trim().min(1).max(64).optional(),
   }),
 });
