@@ -11,6 +11,7 @@ import { createQueue, type Queue } from './platform/queue/queue.ts';
 import { initKeys, KeyService, SoftwareHsm } from './modules/keys/index.ts';
 import { ensureSystemAccounts } from './modules/ledger/index.ts';
 import { registerModuleInvariants } from './modules/invariants.ts';
+import { registerModuleReactions } from './modules/reactions.ts';
 
 export type BootOptions = {
   command?: string; // what holds the embedded database's lock (shown to a second process)
@@ -59,6 +60,7 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
     throw err;
   }
   registerModuleInvariants();
+  registerModuleReactions();
   const queue = opts.queue ?? createQueue(config.redisUrl);
   return { db, config, keys, clock: opts.clock ?? systemClock, log, queue };
 }

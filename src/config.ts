@@ -19,6 +19,7 @@ export type Config = {
   cardLimit: bigint; // highest purse balance a load may reach (fen)
   loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
+  money: MoneyLimitsConfig;
   statusList: StatusListConfig;
   lanes: LanesConfig;
 };
@@ -27,6 +28,14 @@ export type LoginConfig = {
   maxFailures: number; // consecutive failed logins that lock a user until a supervisor or admin unlocks
   addressMaxFailures: number; // failed logins from one address within the window before it is throttled
   addressWindowSeconds: number;
+};
+
+// Bounds on money people type in at the counter or the console (all fen).
+export type MoneyLimitsConfig = {
+  depositLimits: { cash: bigint; pos: bigint }; // a single deposit above this is refused
+  depositApprovalThreshold: bigint; // a deposit above this waits for a supervisor before money moves
+  feeCeiling: bigint; // highest list price of a fee version
+  creditLimitCeiling: bigint; // highest credit limit of a debit account
 };
 
 export type LanesConfig = {
@@ -101,6 +110,19 @@ function statusListConfig(env: NodeJS.ProcessEnv, dataDir: string): StatusListCo
   };
 }
 
+function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
+  const fen = (name: string, dflt: number) => BigInt(int(env, name, dflt, 1, Number.MAX_SAFE_INTEGER));
+  return {
+    depositLimits: {
+      cash: fen('ETC_DEPOSIT_LIMIT_CASH_FEN', 5_000_000),
+      pos: fen('ETC_DEPOSIT_LIMIT_POS_FEN', 20_000_000),
+    },
+    depositApprovalThreshold: fen('ETC_DEPOSIT_APPROVAL_THRESHOLD_FEN', 1_000_000),
+    feeCeiling: fen('ETC_FEE_CEILING_FEN', 100_000),
+    creditLimitCeiling: fen('ETC_CREDIT_LIMIT_CEILING_FEN', 100_000_000),
+  };
+}
+
 function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
   const clearingCron = env.ETC_CLEARING_CRON || '30 0 * * *';
   if (!cron.validate(clearingCron)) fail('ETC_CLEARING_CRON', `must be a cron expression, got "${clearingCron}"`);
@@ -142,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
     },
     stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
+    money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
     lanes: lanesConfig(env),
   };

@@ -1,7 +1,7 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
 import { auditRoutes } from './audit/index.ts';
-import { customerRoutes } from './customers/index.ts';
+import { creditLimitRoutes, customerRoutes, depositRoutes } from './customers/index.ts';
 import { exportRoutes } from './exports/index.ts';
 import { cardRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
@@ -20,6 +20,8 @@ import type { AppContext } from '../platform/http/context.ts';
 export function moduleRoutes(): RouteDef[] {
   return [
     ...customerRoutes,
+    ...depositRoutes,
+    ...creditLimitRoutes,
     ...cardRoutes,
     ...obuRoutes,
     ...networkRoutes,

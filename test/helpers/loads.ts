@@ -5,7 +5,7 @@ import request from 'supertest';
 import { importKeys } from '../../src/modules/keys/index.ts';
 import { kcv } from '../../src/platform/crypto/pboc.ts';
 import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
-import { harness, signed, type TestClient } from './harness.ts';
+import { harness, signed, unique, type TestClient } from './harness.ts';
 import { customerWithVehicle } from './fixtures.ts';
 
 const keySets = new Map<number, MasterKeys>();
@@ -90,5 +90,6 @@ export async function counterInit(
   return request(h.http)
     .post('/api/v1/channel/loads')
     .set('Authorization', clerk)
+    .set('Idempotency-Key', unique('counter-load'))
     .send(initBody(card, amount, method));
 }

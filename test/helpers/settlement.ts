@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import request from 'supertest';
 import { postEntry, ensureAccounts } from '../../src/modules/ledger/index.ts';
-import { harness, unique } from './harness.ts';
+import { harness, loginAs, unique } from './harness.ts';
 
 const used = new Set<string>();
 
@@ -170,20 +170,48 @@ export async function download(auth: string, path: string) {
 }
 
 /** Settle or pay with a unique bank reference, after approving. */
-export async function approveAndSettle(auth: string, date: string, network: string, bankReference = unique('BR')) {
+// Four eyes: a second finance user settles or pays what the first approved, unless a test names its
+// own (logged in afresh: tests move the clock by days, and sessions last hours).
+export async function otherFinance(): Promise<string> {
+  return (await loginAs('finance')).auth;
+}
+
+export async function approveAndSettle(
+  auth: string,
+  date: string,
+  network: string,
+  bankReference = unique('BR'),
+  settler?: string,
+) {
   await staffPost(auth, `/api/v1/settlements/${date}/${network}/approve`).then((r) =>
     assert.equal(r.status, 200, JSON.stringify(r.body)),
   );
-  const r = await staffPost(auth, `/api/v1/settlements/${date}/${network}/settle`, { bankReference });
+  const r = await staffPost(
+    settler ?? (await otherFinance()),
+    `/api/v1/settlements/${date}/${network}/settle`,
+    { bankReference },
+    unique('settle'),
+  );
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return bankReference;
 }
 
-export async function approveAndPay(auth: string, date: string, operatorId: string, bankReference = unique('BR')) {
+export async function approveAndPay(
+  auth: string,
+  date: string,
+  operatorId: string,
+  bankReference = unique('BR'),
+  payer?: string,
+) {
   await staffPost(auth, `/api/v1/payouts/${date}/${operatorId}/approve`).then((r) =>
     assert.equal(r.status, 200, JSON.stringify(r.body)),
   );
-  const r = await staffPost(auth, `/api/v1/payouts/${date}/${operatorId}/pay`, { bankReference });
+  const r = await staffPost(
+    payer ?? (await otherFinance()),
+    `/api/v1/payouts/${date}/${operatorId}/pay`,
+    { bankReference },
+    unique('pay'),
+  );
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return bankReference;
 }

@@ -1,7 +1,7 @@
 // Replacement, reissue and cancellation move purse balances and refunds through the ledger.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { fingerprint, harness, loginAs } from '../helpers/harness.ts';
+import { fingerprint, harness, loginAs, unique } from '../helpers/harness.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
 import { postEntry, balanceOf } from '../../src/modules/ledger/index.ts';
@@ -141,11 +141,13 @@ describe('card money: balance carries and refunds', () => {
     const id = req.body.request.id;
     await request(h.http)
       .post(`/api/v1/card-cancellations/${id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', clerk)
       .send({ note: 'ok' })
       .expect(403);
     const approved = await request(h.http)
       .post(`/api/v1/card-cancellations/${id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', supervisor)
       .send({ note: 'checked the card' })
       .expect(200);
@@ -160,6 +162,7 @@ describe('card money: balance carries and refunds', () => {
     assert.equal(card.body.card.lastBalance, 0);
     const again = await request(h.http)
       .post(`/api/v1/card-cancellations/${id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', supervisor)
       .send({ note: 'twice' })
       .expect(409);
@@ -177,6 +180,7 @@ describe('card money: balance carries and refunds', () => {
     const before = await fingerprint();
     const res = await request(h.http)
       .post(`/api/v1/card-cancellations/${req.body.request.id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', supervisor)
       .send({ note: 'self' })
       .expect(409);
@@ -190,15 +194,17 @@ describe('card money: balance carries and refunds', () => {
     await request(h.http)
       .post(`/api/v1/accounts/${accountId}/deposits`)
       .set('Authorization', clerk)
+      .set('Idempotency-Key', `deposit-${accountId}`)
       .send({ amount: 50_000, method: 'cash' })
       .expect(201);
     const req = await request(h.http)
       .post(`/api/v1/cards/${cardNo}/cancellation-requests`)
       .set('Authorization', clerk)
-      .send({ reason: 'sold the car', refundMethod: 'bank-transfer' })
+      .send({ reason: 'sold the car', refundMethod: 'bank-account' })
       .expect(201);
     const approved = await request(h.http)
       .post(`/api/v1/card-cancellations/${req.body.request.id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', supervisor)
       .send({ note: 'ok' })
       .expect(200);
@@ -236,6 +242,7 @@ describe('card money: balance carries and refunds', () => {
         .expect(201);
       await request(h.http)
         .post(`/api/v1/card-cancellations/${req.body.request.id}/approve`)
+        .set('Idempotency-Key', unique('approve'))
         .set('Authorization', laterSupervisor)
         .send({ note: 'ok' })
         .expect(200);

@@ -109,7 +109,7 @@ describe('card issuance and life cycle', () => {
     const badPay = await request(h.http)
       .post('/api/v1/cards')
       .set('Authorization', clerk)
-      .send({ ...body, payment: { method: 'bank' } })
+      .send({ ...body, payment: { method: 'bank-account' } })
       .expect(400);
     assert.equal(badPay.body.error.field, 'payment.method');
     const chal = await request(h.http)

@@ -116,4 +116,41 @@ describe('every endpoint is authenticated and role-checked', () => {
     assert.deepEqual(open.sort(), ['delete /api/v1/sessions/current', 'get /api/v1/me', 'post /api/v1/me/password']);
     assert.deepEqual(await fingerprint(), before);
   });
+
+  it('every POST that moves money refuses staff without an Idempotency-Key (400), nothing changed', async function () {
+    this.timeout(60000);
+    const h = await harness();
+    const routes = buildApp(h.app).routes.filter((r) => r.moneyMoving);
+    const expected = [
+      'post /api/v1/accounts/:accountId/deposits',
+      'post /api/v1/deposits/:depositId/approve',
+      'post /api/v1/deposits/:depositId/reversal/approve',
+      'post /api/v1/settlements/:date/:network/settle',
+      'post /api/v1/payouts/:date/:operatorId/pay',
+      'post /api/v1/channel/loads',
+      'post /api/v1/card-cancellations/:requestId/approve',
+    ];
+    const declared = routes.map((r) => `${r.method} ${r.path}`);
+    for (const e of expected) assert.ok(declared.includes(e), `${e} is declared moneyMoving`);
+    const openapi = await request(h.http)
+      .get('/api/v1/openapi.json')
+      .set('Authorization', (await loginAs('auditor')).auth);
+    const users = Object.fromEntries(
+      await Promise.all(USER_ROLES.map(async (r) => [r, (await loginAs(r)).auth] as const)),
+    ) as Record<string, string>;
+    const before = await fingerprint();
+    for (const r of routes) {
+      const role = (r.roles as readonly Role[]).find((x) => (USER_ROLES as readonly string[]).includes(x))!;
+      const auth = users[role];
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => (name === 'date' ? '2026-11-22' : '1'));
+      const res = await request(h.http).post(path).set('Authorization', auth).send({});
+      assert.deepEqual([res.status, res.body.error?.code], [400, 'idempotency-key-required'], `${r.path} as ${role}`);
+      const documented = openapi.body.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')].post.parameters;
+      assert.ok(
+        documented.some((p: any) => p.name === 'Idempotency-Key' && p.required === true),
+        `${r.path}: the OpenAPI document says the key is required`,
+      );
+    }
+    assert.deepEqual(await fingerprint(), before);
+  });
 });

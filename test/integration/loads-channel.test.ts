@@ -2,7 +2,7 @@
 // stuck loads, carried balances at the counter, and the daily reconciliation.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
+import { harness, loginAs, newClient, signed, unique, type TestClient } from '../helpers/harness.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
 import {
   bankInit,
@@ -138,6 +138,7 @@ describe('bank channel', () => {
     const { tac } = fresh.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2);
     await request(h.http)
       .post(`/api/v1/channel/loads/${init.body.loadId}/confirm`)
+      .set('Idempotency-Key', unique('approve'))
       .set('Authorization', clerk)
       .send({ tac })
       .expect(200);

@@ -1,7 +1,7 @@
 // The online load protocol (ICD §1, ETC-REFERENCE §2) against real PostgreSQL, with virtual cards.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { fingerprint, harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
+import { fingerprint, harness, loginAs, newClient, signed, unique, type TestClient } from '../helpers/harness.ts';
 import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
 import {
   bankConfirm,
@@ -73,6 +73,7 @@ describe('online load', () => {
       const h = await harness();
       await request(h.http)
         .post(`/api/v1/channel/loads/${init.body.loadId}/confirm`)
+        .set('Idempotency-Key', unique('approve'))
         .set('Authorization', clerk)
         .send({ tac })
         .expect(200);
@@ -263,6 +264,7 @@ describe('online load', () => {
       const { tac } = card.creditForLoad(second.body.hostDate, second.body.hostTime, second.body.mac2);
       await request(h.http)
         .post(`/api/v1/channel/loads/${second.body.loadId}/confirm`)
+        .set('Idempotency-Key', unique('approve'))
         .set('Authorization', clerk)
         .send({ tac })
         .expect(200);

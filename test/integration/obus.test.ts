@@ -162,7 +162,7 @@ describe('bank branches issue through the same endpoints', () => {
     );
     assert.equal(v.status, 201);
     const f = { customerId: c.body.customer.id, vehicleId: v.body.vehicle.id };
-    const body = { customerId: f.customerId, vehicleId: f.vehicleId, payment: { method: 'bank' } };
+    const body = { customerId: f.customerId, vehicleId: f.vehicleId, payment: { method: 'bank-account' } };
     const key = `${bank.id}-20261122-000001`;
     const first = await signed(bank, 'post', '/api/v1/obus', body, { idempotencyKey: key });
     assert.equal(first.status, 201);
@@ -207,7 +207,7 @@ describe('bank branches issue through the same endpoints', () => {
       bank,
       'post',
       '/api/v1/cards',
-      { customerId: other.customerId, vehicleId: other.vehicleId, cardType: 22, payment: { method: 'bank' } },
+      { customerId: other.customerId, vehicleId: other.vehicleId, cardType: 22, payment: { method: 'bank-account' } },
       { idempotencyKey: `${key}-foreign` },
     );
     assert.equal(foreign.status, 404);
@@ -219,7 +219,7 @@ describe('bank branches issue through the same endpoints', () => {
       lane,
       'post',
       '/api/v1/cards',
-      { customerId: 1, vehicleId: 1, cardType: 22, payment: { method: 'bank' } },
+      { customerId: 1, vehicleId: 1, cardType: 22, payment: { method: 'bank-account' } },
       { idempotencyKey: 'k1' },
     );
     assert.equal(res.status, 403);

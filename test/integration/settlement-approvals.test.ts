@@ -4,26 +4,21 @@
 import assert from 'node:assert/strict';
 import { fingerprint, harness, loginAs } from '../helpers/harness.ts';
 import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
-import {
-  approveAndPay,
-  approveAndSettle,
-  settlementDay,
-  staffGet,
-  staffPost,
-  type Day,
-} from '../helpers/settlement.ts';
+import { approveAndSettle, settlementDay, staffGet, staffPost, type Day } from '../helpers/settlement.ts';
 import { balanceOf, checkLedger } from '../../src/modules/ledger/index.ts';
 
 describe('settlements and payouts', () => {
   let finance: { auth: string; username: string };
   let admin: string;
+  let adminUser: { auth: string; username: string };
   let auditor: string;
   let clerk: string;
   let day: Day;
 
   before(async () => {
     finance = await loginAs('finance');
-    admin = (await loginAs('admin')).auth;
+    adminUser = await loginAs('admin');
+    admin = adminUser.auth;
     auditor = (await loginAs('auditor')).auth;
     clerk = (await loginAs('clerk')).auth;
     // 3201 owes us 1234.56 and we owe it 234.56: net +1000.00; with 3601 we are net −73.45
@@ -68,7 +63,8 @@ describe('settlements and payouts', () => {
 
   it('settling before approval is refused (409) and changes nothing; unknown settlements are 404', async () => {
     await refused(
-      () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'TX-1' }),
+      () =>
+        staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'TX-1' }, 'k-early'),
       409,
       'settlement-not-approved',
     );
@@ -78,7 +74,7 @@ describe('settlements and payouts', () => {
       'settlement-not-found',
     );
     await refused(
-      () => staffPost(finance.auth, `/api/v1/settlements/2039-12-31/3201/settle`, { bankReference: 'TX-1' }),
+      () => staffPost(finance.auth, `/api/v1/settlements/2039-12-31/3201/settle`, { bankReference: 'TX-1' }, 'k-none'),
       404,
       'settlement-not-found',
     );
@@ -95,7 +91,7 @@ describe('settlements and payouts', () => {
     assert.equal(
       (
         await refused(
-          () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, {}),
+          () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, {}, 'k-bad-1'),
           400,
           'invalid-request',
         )
@@ -106,7 +102,12 @@ describe('settlements and payouts', () => {
       (
         await refused(
           () =>
-            staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'X', amount: 1 }),
+            staffPost(
+              finance.auth,
+              `/api/v1/settlements/${day.date}/3201/settle`,
+              { bankReference: 'X', amount: 1 },
+              'k-bad-2',
+            ),
           400,
           'invalid-request',
         )
@@ -147,12 +148,30 @@ describe('settlements and payouts', () => {
       'settlement-already-approved',
     );
 
-    const settled = await staffPost(admin, `/api/v1/settlements/${day.date}/3201/settle`, {
-      bankReference: ' CNAPS-2030-0001 ',
-    });
+    // four eyes: the approver may not settle, and a money movement needs an Idempotency-Key
+    await refused(
+      () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'SELF' }, 'k-self'),
+      409,
+      'four-eyes-required',
+    );
+    await refused(
+      () => staffPost(admin, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'NO-KEY' }),
+      400,
+      'idempotency-key-required',
+    );
+    const settled = await staffPost(
+      admin,
+      `/api/v1/settlements/${day.date}/3201/settle`,
+      { bankReference: ' CNAPS-2030-0001 ' },
+      'k-settle-3201',
+    );
     assert.equal(settled.status, 200, JSON.stringify(settled.body));
     assert.equal(settled.body.settlement.state, 'settled');
     assert.equal(settled.body.settlement.bankReference, 'CNAPS-2030-0001');
+    assert.deepEqual(
+      [settled.body.settlement.approvedBy, settled.body.settlement.settledBy],
+      [`user:${finance.username}`, `user:${adminUser.username}`],
+    );
     assert.ok(settled.body.entryId);
     assert.deepEqual(await journal('interchange-settlement', `settlement:${day.date}:3201`), {
       'province-payable:3201': 23456n,
@@ -168,7 +187,7 @@ describe('settlements and payouts', () => {
     assert.deepEqual(trail, ['settlement.approve', 'settlement.settle']);
 
     await refused(
-      () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'again' }),
+      () => staffPost(finance.auth, `/api/v1/settlements/${day.date}/3201/settle`, { bankReference: 'again' }, 'k-2'),
       409,
       'settlement-already-settled',
     );
@@ -185,10 +204,13 @@ describe('settlements and payouts', () => {
       assert.equal(r.status, 200),
     );
     const path = `/api/v1/settlements/${day.date}/3601/settle`;
-    const first = await staffPost(finance.auth, path, { bankReference: 'CNAPS-OUT-7' }, 'settle-3601-once');
+    const second = await loginAs('finance');
+    const first = await staffPost(second.auth, path, { bankReference: 'CNAPS-OUT-7' }, 'settle-3601-once');
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const before = await fingerprint();
-    const again = await staffPost(finance.auth, path, { bankReference: 'CNAPS-OUT-7' }, 'settle-3601-once');
+    const again = await staffPost(second.auth, path, { bankReference: 'CNAPS-OUT-7' }, 'settle-3601-once');
+    const conflict = await staffPost(second.auth, path, { bankReference: 'CNAPS-OUT-8' }, 'settle-3601-once');
+    assert.deepEqual([conflict.status, conflict.body.error.code], [409, 'idempotency-conflict']);
     assert.deepEqual([again.status, again.headers['idempotent-replayed'], again.body], [200, 'true', first.body]);
     assert.deepEqual(await fingerprint(), before);
     assert.deepEqual(await journal('interchange-settlement', `settlement:${day.date}:3601`), {
@@ -222,9 +244,12 @@ describe('settlements and payouts', () => {
       'clearing-bank': -5000n,
     });
     await staffPost(finance.auth, `/api/v1/settlements/${d.date}/4201/approve`);
-    const none = await staffPost(finance.auth, `/api/v1/settlements/${d.date}/4201/settle`, {
-      bankReference: 'NOTHING-MOVED',
-    });
+    const none = await staffPost(
+      admin,
+      `/api/v1/settlements/${d.date}/4201/settle`,
+      { bankReference: 'NOTHING-MOVED' },
+      'k-4201',
+    );
     assert.deepEqual([none.status, none.body.entryId, none.body.settlement.state], [200, null, 'settled']);
     assert.deepEqual(await journal('interchange-settlement', `settlement:${d.date}:4201`), {});
   });
@@ -258,7 +283,7 @@ describe('settlements and payouts', () => {
     const h = await harness();
     const op = day.operators[0];
     await refused(
-      () => staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: 'EARLY' }),
+      () => staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: 'EARLY' }, 'k-p1'),
       409,
       'payout-not-approved',
     );
@@ -268,7 +293,17 @@ describe('settlements and payouts', () => {
       'payout-not-found',
     );
     assert.equal(await balanceOf(h.app.db, `operator-payable:${op.id}`), -105000n);
-    const ref = await approveAndPay(finance.auth, day.date, op.id);
+    await staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/approve`).then((r) =>
+      assert.equal(r.status, 200, JSON.stringify(r.body)),
+    );
+    await refused(
+      () => staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: 'SELF' }, 'k-p2'),
+      409,
+      'four-eyes-required',
+    );
+    const ref = 'CNAPS-PAY-1';
+    const paid = await staffPost(admin, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: ref }, 'k-p3');
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
     assert.deepEqual(await journal('operator-payout', `payout:${day.date}:${op.id}`), {
       [`operator-payable:${op.id}`]: 105000n,
       'clearing-bank': -105000n,
@@ -277,10 +312,10 @@ describe('settlements and payouts', () => {
     const shown = await staffGet(finance.auth, `/api/v1/payouts/${day.date}/${op.id}`);
     assert.deepEqual(
       [shown.body.payout.state, shown.body.payout.bankReference, shown.body.payout.paidBy],
-      ['paid', ref, `user:${finance.username}`],
+      ['paid', ref, `user:${adminUser.username}`],
     );
     await refused(
-      () => staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: 'TWICE' }),
+      () => staffPost(finance.auth, `/api/v1/payouts/${day.date}/${op.id}/pay`, { bankReference: 'TWICE' }, 'k-p4'),
       409,
       'payout-already-paid',
     );

@@ -216,7 +216,12 @@ describe('bank statement reconciliation', () => {
     const h = await harness();
     h.clock.set(onDay(plusDays(day.date, 6)));
     finance = (await loginAs('finance')).auth; // sessions last hours, not days
-    const pay = await staffPost(finance, `/api/v1/payouts/${day.date}/${op.late}/pay`, { bankReference: 'BANK-0005' });
+    const pay = await staffPost(
+      finance,
+      `/api/v1/payouts/${day.date}/${op.late}/pay`,
+      { bankReference: 'BANK-0005' },
+      'pay-late-once',
+    );
     assert.equal(pay.status, 200, JSON.stringify(pay.body));
     const run = await staffPost(finance, '/api/v1/reconciliation/run');
     assert.equal(run.body.reconciliation.matched, 1, JSON.stringify(run.body));

@@ -9,15 +9,6 @@ import { accountIdsByCode, balanceOf, customerFundsCode, ensureAccounts, postEnt
 import { accountRow, customerRow, toAccount, type AccountView, type Scope } from './repository.ts';
 
 export type AccountTerms = { kind: 'prepaid' | 'debit'; creditLimit: bigint };
-export type DepositView = {
-  id: bigint;
-  accountId: bigint;
-  amount: bigint;
-  method: 'cash' | 'pos';
-  reference: string | null;
-  at: Date;
-  actor: string;
-};
 
 // Opens the customer's account and its ledger account, inside the customer's creation.
 // The account id is drawn first because the ledger code is named after it.
@@ -75,63 +66,4 @@ export async function accountDetail(
   if (scope && !(await customerRow(db, account.customerId, { scope })))
     throw new AppError('account-not-found', `no account ${accountId}`);
   return { ...account, balance: await accountBalance(db, accountId) };
-}
-
-// Money paid in at the counter: one balanced entry, debit the till (cash or card terminal),
-// credit the customer's funds. The deposit row's id is the entry's reference, so it posts once.
-export async function deposit(
-  db: Knex,
-  ctx: RequestContext,
-  accountId: bigint,
-  input: { amount: bigint; method: 'cash' | 'pos'; reference?: string | null },
-): Promise<{ deposit: DepositView; balance: bigint }> {
-  if (input.amount <= 0n) throw new AppError('amount-out-of-range', 'a deposit must be more than 0 fen', 'amount');
-  return inTransaction(db, async (trx) => {
-    // the lock orders deposits against a concurrent close or change of the account's terms
-    const row = await accountRow(trx, { id: accountId }, { forUpdate: true });
-    if (!row) throw new AppError('account-not-found', `no account ${accountId}`);
-    if (row.status !== 'open') throw new AppError('account-closed', `account ${accountId} is closed`);
-    if (row.kind !== 'prepaid')
-      throw new AppError(
-        'account-not-prepaid',
-        `account ${accountId} is a debit account; deposits are for prepaid accounts`,
-      );
-    const actor = actorLabel(ctx.actor);
-    const [d] = await trx('account_deposits')
-      .insert({
-        account_id: accountId,
-        amount: input.amount,
-        method: input.method,
-        reference: input.reference ?? null,
-        at: ctx.app.clock.now(),
-        actor,
-      })
-      .returning('*');
-    await postEntry(trx, {
-      kind: 'account-deposit',
-      reference: String(d.id),
-      memo: `deposit by ${input.method} to account ${accountId}`,
-      actor,
-      postings: [
-        { account: input.method === 'cash' ? 'counter-cash' : 'counter-pos', amount: input.amount },
-        { account: customerFundsCode(accountId), amount: -input.amount },
-      ],
-    });
-    await audit(trx, ctx, {
-      action: 'account.deposit',
-      entity: 'account',
-      entityId: accountId,
-      detail: { depositId: d.id, amount: input.amount, method: input.method },
-    });
-    const view: DepositView = {
-      id: d.id,
-      accountId,
-      amount: BigInt(d.amount),
-      method: d.method,
-      reference: d.reference,
-      at: d.at,
-      actor,
-    };
-    return { deposit: view, balance: await accountBalance(trx, accountId) };
-  });
 }

@@ -81,12 +81,14 @@ function checkName(raw: string): string {
 }
 
 // A credit limit is the centre lending money: only a supervisor grants one.
-function accountTerms(actor: Actor, a: Opening['account']): AccountTerms {
+function accountTerms(actor: Actor, a: Opening['account'], ceiling: bigint): AccountTerms {
   const kind = a?.kind ?? 'prepaid';
   const creditLimit = a?.creditLimit ?? 0n;
   if (creditLimit < 0n) throw invalid('account.creditLimit', 'must not be negative');
   if (kind === 'prepaid' && creditLimit !== 0n)
     throw invalid('account.creditLimit', 'a prepaid account has no credit limit');
+  if (creditLimit > ceiling)
+    throw new AppError('amount-out-of-range', `must not exceed ${ceiling} fen`, 'account.creditLimit');
   if (creditLimit > 0n && actor.role !== 'supervisor')
     throw new AppError('forbidden', 'only a supervisor may grant a credit limit', 'account.creditLimit');
   return { kind, creditLimit };
@@ -105,7 +107,7 @@ export async function createCustomer(
 ): Promise<{ customer: CustomerView; account: AccountView }> {
   const hsm = ctx.app.keys.hsm;
   const name = checkName(input.name);
-  const terms = accountTerms(ctx.actor, input.account);
+  const terms = accountTerms(ctx.actor, input.account, ctx.app.config.money.creditLimitCeiling);
   const common = { kind: input.kind, name, address: text(input.address) };
   let columns: Record<string, unknown>;
   if (input.kind === 'personal') {

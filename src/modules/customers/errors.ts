@@ -15,6 +15,13 @@ export const CUSTOMERS_ERRORS = {
   'vehicle-removed': 409,
   'account-closed': 409,
   'account-not-prepaid': 409,
+  'account-not-debit': 409,
+  'deposit-not-found': 404,
+  'deposit-reversal-not-found': 404,
+  'deposit-state-conflict': 409,
+  'deposit-reversal-exists': 409,
+  'deposit-reversal-too-late': 409,
+  'deposit-already-spent': 409,
 } as const;
 
 type Codes = typeof CUSTOMERS_ERRORS;

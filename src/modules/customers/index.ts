@@ -19,7 +19,10 @@ export {
   type PiiView,
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
-export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
+export { getAccount, getAccountOfCustomer, accountBalance } from './accounts.ts';
+export { deposit, type DepositView } from './deposits.ts';
+export { depositRoutes } from './deposit-routes.ts';
+export { creditLimitRoutes } from './credit-limit-routes.ts';
 export { mask, maskPiiFields } from './pii.ts';
 export {
   customerExportPage,
@@ -32,3 +35,10 @@ export {
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
 export { provideMediaFacts, type MediaFacts } from './media.ts';
+export {
+  changeCreditLimit,
+  creditLimitHistory,
+  watchCreditLimits,
+  type CreditLimitChange,
+  type CreditLimitWatcher,
+} from './credit-limits.ts';

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, fen, idParam, limit, offset, positiveFen, reason } from '../../platform/http/schemas.ts';
-import { accountDetail, deposit } from './accounts.ts';
+import { cardNo, fen, idParam, limit, offset, reason } from '../../platform/http/schemas.ts';
+import { accountDetail } from './accounts.ts';
 import {
   createCustomer,
   customerDetail,
@@ -250,21 +250,5 @@ export const customerRoutes: RouteDef[] = [
     response: getAccountsResponse,
     handler: async (ctx, { params }) =>
       ok({ account: await accountDetail(ctx.db, scopeOf(ctx.actor), params.accountId) }),
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/accounts/:accountId/deposits',
-    tag: 'customers',
-    roles: WRITE,
-    status: 201,
-    summary: 'Pay money into a prepaid account at the counter (cash or card terminal)',
-    params: accountParams,
-    body: z.strictObject({
-      amount: positiveFen,
-      method: z.enum(['cash', 'pos']),
-      reference: z.string().trim().min(1).max(100).optional(),
-    }),
-    response: postAccountsDepositsResponse,
-    handler: async (ctx, { params, body }) => ok(await deposit(ctx.db, ctx, params.accountId, body), 201),
   }),
 ];

@@ -20,7 +20,7 @@ export type Cancellation = {
   cardNo: string;
   status: 'requested' | 'approved' | 'rejected';
   reason: string;
-  refundMethod: 'cash' | 'bank-transfer';
+  refundMethod: 'cash' | 'bank-account';
   refundAmount: bigint | null;
   requestedBy: string;
   requestedAt: Date;
@@ -63,7 +63,7 @@ export async function requestCancellation(
   db: Knex,
   ctx: RequestContext,
   cardNo: string,
-  input: { reason: string; refundMethod: 'cash' | 'bank-transfer' },
+  input: { reason: string; refundMethod: 'cash' | 'bank-account' },
 ): Promise<Cancellation> {
   return inTransaction(db, async (trx) => {
     const card = await lockCard(trx, cardNo, ctx.actor);

@@ -1,7 +1,7 @@
 // Service-hall (and bank-branch) endpoints for cards.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, hex, idBody, idParam, paymentMethod, reason } from '../../platform/http/schemas.ts';
+import { cardNo, hex, idBody, idParam, paymentMethod, reason, refundMethod } from '../../platform/http/schemas.ts';
 import { cardholderForPersonalisation, getVehicle } from '../customers/index.ts';
 import { carriesOf } from './balance-carry.ts';
 import { decideCancellation, listCancellations, requestCancellation } from './card-cancellation.ts';
@@ -146,7 +146,7 @@ export const cardRoutes: RouteDef[] = [
     status: 201,
     summary: 'Request cancelling a card with a refund of its remaining balance (a supervisor approves)',
     params: cardParams,
-    body: z.strictObject({ reason, refundMethod: z.enum(['cash', 'bank-transfer']) }),
+    body: z.strictObject({ reason, refundMethod }),
     response: postCardsCancellationRequestsResponse,
     handler: async (ctx, { params, body }) =>
       ok({ request: await requestCancellation(ctx.db, ctx, params.cardNo, body) }, 201),
@@ -167,6 +167,8 @@ export const cardRoutes: RouteDef[] = [
       path: `/api/v1/card-cancellations/:requestId/${decision}`,
       tag: 'cards',
       roles: ['supervisor'],
+      // approving books the refund
+      moneyMoving: decision === 'approve',
       summary:
         decision === 'approve'
           ? 'Approve a cancellation: the card is cancelled and the refund is booked'

@@ -38,6 +38,13 @@ async function insertCard(
 ): Promise<IssuedCard> {
   const { customer, vehicle } = await holderForIssue(trx, ctx, input);
   const account = await getAccountOfCustomer(trx, customer.id);
+  // tolls of a debit-account card run up debt on a debit account up to its limit: with no limit the
+  // first toll lists the card as overdrawn, so a supervisor sets the limit before such a card is issued
+  if (input.cardType === 23 && account.kind === 'debit' && account.creditLimit <= 0n)
+    throw new AppError(
+      'credit-limit-required',
+      `account ${account.id} is a debit account without a credit limit: a supervisor sets one before a debit-account card is issued`,
+    );
   const now = ctx.app.clock.now();
   const day = localDate(now);
   const cardNo = await nextCardNo(trx, ctx.app.config.network, input.cardType, day);

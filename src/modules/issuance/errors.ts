@@ -13,6 +13,8 @@ export const ISSUANCE_ERRORS = {
   'request-state-conflict': 409,
   'four-eyes-required': 409,
   'carry-not-available': 409,
+  'credit-limit-required': 409,
+  'fee-date-passed': 422,
 } as const;
 
 type Codes = typeof ISSUANCE_ERRORS;

@@ -2,10 +2,6 @@
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { fen, hex, idBody, isoDate, obuNo, paymentMethod, reason } from '../../platform/http/schemas.ts';
-import { actorLabel } from '../../platform/http/context.ts';
-import { audit } from '../../platform/audit/audit.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
-import { AppError } from '../../platform/http/errors.ts';
 import {
   activateObu,
   changeObuStatus,
@@ -15,7 +11,7 @@ import {
   reportTamper,
   type ObuTransition,
 } from './obu-service.ts';
-import { addFee, FEE_ITEMS, listFees } from './fees.ts';
+import { addFeeVersion, FEE_ITEMS, listFees } from './fees.ts';
 import { statusEvents } from './status-change.ts';
 import {
   getFeesResponse,
@@ -145,7 +141,7 @@ export const obuRoutes: RouteDef[] = [
     path: '/api/v1/fees',
     tag: 'fees',
     roles: ['clerk', 'supervisor', 'finance', 'admin', 'auditor', 'bank'],
-    summary: 'The fee schedule, every version',
+    summary: 'The fee schedule, every version, with who added it',
     response: getFeesResponse,
     handler: async (ctx) => ok({ fees: await listFees(ctx.db) }),
   }),
@@ -156,23 +152,9 @@ export const obuRoutes: RouteDef[] = [
     roles: ['admin'],
     status: 201,
     summary:
-      'Add a fee version effective from a date (the price may be below the list price: the difference is a discount)',
+      'Add a fee version taking effect on a future day (422 fee-date-passed); 0 <= price <= listPrice <= the fee ceiling (422 amount-out-of-range); the difference of price and list price is a discount',
     body: z.strictObject({ item: z.enum(FEE_ITEMS), effectiveFrom: isoDate, listPrice: fen, price: fen }),
     response: postFeesResponse,
-    handler: async (ctx, { body }) => {
-      if (body.listPrice < 0n || body.price < 0n || body.price > body.listPrice)
-        throw new AppError('invalid-request', 'price: must be between 0 and listPrice', 'price');
-      const fee = await inTransaction(ctx.db, async (trx) => {
-        const f = await addFee(trx, body, actorLabel(ctx.actor));
-        await audit(trx, ctx, {
-          action: 'fee.add',
-          entity: 'fee',
-          entityId: `${f.item}@${f.effectiveFrom}`,
-          detail: { listPrice: f.listPrice, price: f.price },
-        });
-        return f;
-      });
-      return ok({ fee }, 201);
-    },
+    handler: async (ctx, { body }) => ok({ fee: await addFeeVersion(ctx.db, ctx, body) }, 201),
   }),
 ];

@@ -441,6 +441,8 @@ export const getFeesResponse = z.strictObject({
       effectiveFrom: w.date,
       listPrice: w.int,
       price: w.int,
+      createdBy: z.string(),
+      createdAt: w.dateTime,
     }),
   ),
 });
@@ -452,5 +454,7 @@ export const postFeesResponse = z.strictObject({
     effectiveFrom: w.date,
     listPrice: w.int,
     price: w.int,
+    createdBy: z.string(),
+    createdAt: w.dateTime,
   }),
 });

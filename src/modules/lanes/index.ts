@@ -31,7 +31,7 @@ export {
   type Disposition,
 } from './ingest-schema.ts';
 export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
-export { reviewOverdrafts } from './overdraft.ts';
+export { reviewOverdrafts, rejudgeOverdraft } from './overdraft.ts';
 export { preparePartitions } from './partitions.ts';
 export { registerLaneInvariants } from './invariants.ts';
 export { registerLaneJobs } from './jobs.ts';

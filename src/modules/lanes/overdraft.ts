@@ -4,7 +4,7 @@
 // once to account_overdrafts and raised once per card in service through issuance's outbox.
 import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
-import { inTransaction } from '../../platform/db/transaction.ts';
+import { afterCommit, inTransaction } from '../../platform/db/transaction.ts';
 import { getAccount } from '../customers/index.ts';
 import { emitAccountOverdraft } from '../issuance/index.ts';
 import { balancesOf, customerFundsCode } from '../ledger/index.ts';
@@ -96,4 +96,28 @@ export async function reviewOverdrafts(db: Knex, at: Date): Promise<number> {
     });
   }
   return cleared;
+}
+
+/** A supervisor changed the account's credit limit (called in that change's transaction): the account
+ *  is judged at once against the new limit, so a lower limit that leaves it past the limit lists its
+ *  cards and a higher one that covers it takes them off at the next publish, without waiting for a
+ *  toll or the review job. The cached limit is dropped now and again once the change commits (a
+ *  batch running meanwhile may have cached the old one). */
+export async function rejudgeOverdraft(
+  trx: Knex.Transaction,
+  limitChange: { accountId: bigint; creditLimit: bigint; at: Date },
+): Promise<void> {
+  const { accountId, creditLimit: limit, at } = limitChange;
+  const forget = async () => void limitMaps(trx).delete(accountId);
+  await forget();
+  await afterCommit(trx, forget, () => {});
+  await trx.raw(
+    `insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
+       values (?, false, 0, 0, ?) on conflict do nothing`,
+    [String(accountId), at.toISOString()],
+  );
+  const row = await trx('account_overdrafts').where({ account_id: accountId }).forUpdate().first();
+  const balance = (await customerBalances(trx, [accountId])).get(accountId)!;
+  const over = balance < -limit;
+  if (over !== row.overdrawn) await change(trx, accountId, over, balance, limit, at);
 }

@@ -1,6 +1,6 @@
 // The one life of a settlement with a province and of a payout to a road operator: draft → approved
-// (who approved is kept) → settled / paid (the bank movement: one journal entry in the same
-// transaction). The row is locked for the step; a step out of order is refused with the kind's own
+// (who approved is kept) → settled / paid by someone else (the bank movement: one journal entry in
+// the same transaction). The row is locked for the step; a step out of order is refused with the kind's own
 // code, changing nothing; each step writes audit_log.
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
@@ -61,6 +61,9 @@ export async function finishStep<T extends Row>(
     throw new AppError(flow.codes.notApproved, `${what} must be approved before it is ${verb}`);
   if (current.state === flow.done)
     throw new AppError(flow.codes.alreadyDone, `${what} was ${verb} already (bank reference ${current.bankReference})`);
+  // four eyes, as for a card cancellation's refund: whoever approved may not also move the money
+  if (current.approvedBy === actorLabel(ctx.actor))
+    throw new AppError('four-eyes-required', `${what} must be ${verb} by someone other than its approver`);
   const { entryId, detail } = await move(current);
   const [row] = await trx(flow.table)
     .where(key)

@@ -114,7 +114,8 @@ export const settlementRoutes: RouteDef[] = [
     tag: 'settlement',
     roles: DECIDERS,
     summary:
-      "Mark an approved settlement settled with the transfer's bank reference; posts the bank movement (409 settlement-not-approved / settlement-already-settled)",
+      "Mark an approved settlement settled with the transfer's bank reference; posts the bank movement. Four eyes: not by its approver (409 settlement-not-approved / settlement-already-settled / four-eyes-required)",
+    moneyMoving: true,
     params: settlementParams,
     body: transferBody,
     response: postSettlementsSettleResponse,
@@ -170,7 +171,8 @@ export const settlementRoutes: RouteDef[] = [
     tag: 'settlement',
     roles: DECIDERS,
     summary:
-      "Mark an approved payout paid with the transfer's bank reference; posts the bank movement (409 payout-not-approved / payout-already-paid)",
+      "Mark an approved payout paid with the transfer's bank reference; posts the bank movement. Four eyes: not by its approver (409 payout-not-approved / payout-already-paid / four-eyes-required)",
+    moneyMoving: true,
     params: payoutParams,
     body: transferBody,
     response: postPayoutsPayResponse,

@@ -2,7 +2,7 @@
 // for the service-hall counter (same endpoints and protocol; cash, card terminal or a carried balance).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, hex, reason } from '../../platform/http/schemas.ts';
+import { cardNo, hex, loadPaymentMethod, reason } from '../../platform/http/schemas.ts';
 import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
@@ -38,7 +38,7 @@ const initBody = z.strictObject({
     mac1: hex(4),
   }),
   payment: z.strictObject({
-    method: z.enum(['bank-account', 'cash', 'pos', 'carry-over']),
+    method: loadPaymentMethod,
     reference: z.string().trim().min(1).max(64).optional(),
   }),
 });
@@ -49,6 +49,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     status: 201,
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
@@ -60,6 +61,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads/:loadId/confirm',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     summary: 'Confirm a load with the TAC the card returned',
     params: loadParams,
     body: z.strictObject({ tac: hex(4) }),
@@ -71,6 +73,7 @@ export const loadRoutes: RouteDef[] = [
     path: '/api/v1/channel/loads/:loadId/reverse',
     tag: 'loads',
     roles: LOADERS,
+    moneyMoving: true,
     summary: 'Reverse (冲正) a load the card did not take, shown by its unchanged online sequence',
     params: loadParams,
     body: z.strictObject({

@@ -65,14 +65,16 @@ export function buildOpenApi(routes: RouteDef[], version: string): Record<string
       parameters: [
         ...parameters(r.params, 'path'),
         ...parameters(r.query, 'query'),
-        ...(machine && r.method === 'post' && r.idempotent !== false
+        ...((machine || r.moneyMoving) && r.method === 'post' && r.idempotent !== false
           ? [
               {
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: true,
                 schema: { type: 'string' },
-                description: 'required from machine clients',
+                description: r.moneyMoving
+                  ? 'required from everyone: this POST moves money'
+                  : 'required from machine clients',
               },
             ]
           : []),

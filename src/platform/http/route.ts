@@ -45,6 +45,9 @@ export type RouteDef<P = any, Q = any, B = any> = RouteSuccess & {
   beforePasswordChange?: boolean;
   // machine POSTs are idempotent by default; set false only for read-only POSTs
   idempotent?: boolean;
+  // the POST moves money (or decides a movement): staff must send an Idempotency-Key too, so a
+  // double submit at the counter replays the first answer instead of moving the money twice
+  moneyMoving?: boolean;
   handler: (ctx: RequestContext, input: { params: P; query: Q; body: B }) => Promise<RouteResult>;
 };
 

@@ -149,6 +149,20 @@ export function mountRoutes(
         // after an administrator's reset the user may do nothing but change the password (or leave)
         if (actor.kind === 'user' && actor.mustChangePassword && !def.beforePasswordChange)
           throw new AppError('password-change-required', 'change your password first: POST /api/v1/me/password');
+        const key = req.get('idempotency-key');
+        // machines must send a key with every POST, and so must staff on a POST that moves money;
+        // on other staff POSTs a key is optional (the console sends one). A missing key is refused
+        // before the body is looked at: the header is part of the request's shape.
+        const idempotent =
+          def.method === 'post' &&
+          def.idempotent !== false &&
+          (actor.kind === 'client' || (actor.kind === 'user' && (key !== undefined || def.moneyMoving === true)));
+        if (idempotent && (!key || !IDEMPOTENCY_KEY_PATTERN.test(key)))
+          throw new AppError(
+            'idempotency-key-required',
+            'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)',
+            'Idempotency-Key',
+          );
         // a body of another type is refused before anything reads it (app.ts keeps its bytes raw)
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
         if (hasBody && !req.is('application/json'))
@@ -166,19 +180,7 @@ export function mountRoutes(
           bearerToken: actor.kind === 'user' ? bearer : undefined,
         };
         const input = { params, query, body };
-        const key = req.get('idempotency-key');
-        // machines must send a key with every POST; staff may (the console does for money movements)
-        const idempotent =
-          def.method === 'post' &&
-          def.idempotent !== false &&
-          (actor.kind === 'client' || (actor.kind === 'user' && key !== undefined));
-        if (idempotent) {
-          if (!key || !IDEMPOTENCY_KEY_PATTERN.test(key))
-            throw new AppError(
-              'idempotency-key-required',
-              'Idempotency-Key header is required (1-100 characters of A-Z a-z 0-9 . _ : -)',
-              'Idempotency-Key',
-            );
+        if (idempotent && key) {
           const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
           const owner = actor.kind === 'user' ? `user:${actor.id}` : actor.id;
           const answer = await runIdempotent(
