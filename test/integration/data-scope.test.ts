@@ -67,13 +67,13 @@ async function bankMedia(bank: TestClient): Promise<Media> {
     customerId: f.customerId,
     vehicleId: f.vehicleId,
     cardType: 22,
-    payment: { method: 'bank' },
+    payment: { method: 'bank-account' },
   });
   assert.equal(card.status, 201, JSON.stringify(card.body));
   const obu = await bankPost(bank, '/api/v1/obus', {
     customerId: f.customerId,
     vehicleId: f.vehicleId,
-    payment: { method: 'bank' },
+    payment: { method: 'bank-account' },
   });
   assert.equal(obu.status, 201, JSON.stringify(obu.body));
   return { ...f, cardNo: card.body.card.cardNo, obuNo: obu.body.obu.obuNo };
@@ -164,7 +164,7 @@ describe('data scope of bank clients', () => {
       customerId: hall.customerId,
       vehicleId: hall.vehicleId,
       cardType: 23,
-      payment: { method: 'bank' },
+      payment: { method: 'bank-account' },
     });
     assert.deepEqual([card.status, card.body.error.code], [404, 'customer-not-found']);
     assert.deepEqual(await fingerprint(), before);

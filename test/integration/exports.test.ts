@@ -1,6 +1,7 @@
 // Personal-data exports: request → approval by another supervisor → download by the requester within
 // 24 hours, every step audited, every refusal changing nothing.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createUser } from '../../src/modules/access/service.ts';
 import { mobile, residentId } from '../helpers/fixtures.ts';
@@ -21,6 +22,7 @@ const post = async (auth: string, path: string, body: unknown) =>
   request((await harness()).http)
     .post(path)
     .set('Authorization', auth)
+    .set('Idempotency-Key', randomUUID())
     .send(body as object);
 const get = async (auth: string, path: string) =>
   request((await harness()).http)

@@ -159,7 +159,7 @@ describe('embedded mode (PGlite + in-process queue)', function () {
       await stop(first);
     }
     assert.ok(!existsSync(join(dataDir, 'etc.lock')), 'a stopped service leaves no lock behind');
-    const direct = await etc(dataDir, port, 'clients', 'add', '--role', 'lane', '--id', 'L101-01');
+    const direct = await etc(dataDir, port, 'clients', 'add', '--role', 'lane', '--id', 'L340102-01');
     assert.equal(direct.status, 0, direct.stdout + direct.stderr);
     assert.ok(!existsSync(join(dataDir, 'etc.lock')), 'a command leaves no lock behind');
     const second = await start(dataDir, port);
