@@ -1,5 +1,6 @@
 // Public face of the keys module.
 export { KeyService, KeyServiceError } from './key-service.ts';
+export { DEMO_STOCK_FORMAT, refuseOutsideDemo, type DemoStockFile, type DemoStockRequest } from './demo-stock.ts';
 export { SoftwareHsm, type SealDomain } from './software-hsm.ts';
 export {
   initKeys,
