@@ -9,3 +9,4 @@ export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
 export { cardFactsAt, emitAccountOverdraft, recordLanePurses, type CardFactAt } from './lane-facts.ts';
+export { makeDemoStock, type StockCounts } from './stock.ts';

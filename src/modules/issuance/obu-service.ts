@@ -8,6 +8,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { getCustomer, getVehicle, scopeOf } from '../customers/index.ts';
 import { feeFor, paymentAccount, postFee, type Fee, type PaymentMethod } from './fees.ts';
 import { nextObuNo } from './numbers.ts';
+import { claimStockNumber } from './stock.ts';
 import {
   obuActivationWrite,
   obuSystemFile,
@@ -98,6 +99,7 @@ type NewObu = {
   payment: { method: PaymentMethod };
   challenge?: string;
   vehicleChallenge?: string;
+  obuNo?: string; // a blank OBU of the demo stock (stock.ts); otherwise a new number
 };
 
 async function insertObu(
@@ -120,7 +122,11 @@ async function insertObu(
   if (vehicle.status !== 'active') throw new AppError('vehicle-removed', `vehicle ${vehicle.id} has been removed`);
   const now = ctx.app.clock.now();
   const day = localDate(now);
-  const obuNo = await nextObuNo(trx, ctx.app.config.network, day);
+  let obuNo: string;
+  if (input.obuNo) {
+    await claimStockNumber(trx, 'obu', input.obuNo, now);
+    obuNo = input.obuNo;
+  } else obuNo = await nextObuNo(trx, ctx.app.config.network, day);
   let row;
   try {
     [row] = await trx('obus')
@@ -262,6 +268,7 @@ export async function replaceObu(
     payment: { method: PaymentMethod };
     challenge?: string;
     vehicleChallenge?: string;
+    newObuNo?: string;
   },
 ): Promise<IssuedObu & { predecessor: ObuView }> {
   return inTransaction(db, async (trx) => {
@@ -283,6 +290,7 @@ export async function replaceObu(
         payment: input.payment,
         challenge: input.challenge,
         vehicleChallenge: input.vehicleChallenge,
+        obuNo: input.newObuNo,
       },
       old.obuNo,
     );
