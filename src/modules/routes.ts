@@ -1,7 +1,9 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
 import { customerRoutes } from './customers/routes.ts';
-import { cardRoutes, obuRoutes } from './issuance/index.ts';
+import { customerConsoleRoutes } from './customers/index.ts';
+import { hallRoutes } from './hall/index.ts';
+import { cardRoutes, issuanceConsoleRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
 import { interchangeDocumentRoutes, interchangeStaffRoutes } from './interchange/index.ts';
@@ -31,6 +33,9 @@ export function moduleRoutes(): RouteDef[] {
     ...interchangeStaffRoutes,
     ...settlementRoutes,
     ...statementRoutes,
+    ...customerConsoleRoutes,
+    ...issuanceConsoleRoutes,
+    ...hallRoutes,
   ];
 }
 

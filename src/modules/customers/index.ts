@@ -17,6 +17,9 @@ export {
   type PiiView,
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
+export { vehiclesOf } from './repository.ts';
 export { getAccount, getAccountOfCustomer, accountBalance, deposit, type DepositView } from './accounts.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
+export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
+export { historyResponse } from './routes.ts';

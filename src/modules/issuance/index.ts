@@ -9,4 +9,14 @@ export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
 export { cardFactsAt, emitAccountOverdraft, recordLanePurses, type CardFactAt } from './lane-facts.ts';
+export {
+  mediaOfCustomer,
+  mediaEventsOfCustomer,
+  cardEventsInPeriod,
+  openCancellations,
+  type MediumView,
+  type MediumEventView,
+  type OpenCancellation,
+} from './console-reads.ts';
+export { issuanceConsoleRoutes, mediaResponse } from './console-routes.ts';
 export { makeDemoStock, type StockCounts } from './stock.ts';

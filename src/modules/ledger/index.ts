@@ -32,3 +32,13 @@ export {
   type Invariant,
   type InvariantFailure,
 } from './invariants.ts';
+export {
+  statementOf,
+  tillOf,
+  TILL_ACCOUNTS,
+  type Statement,
+  type Movement,
+  type Till,
+  type TillOperation,
+  type TillMethod,
+} from './statement.ts';

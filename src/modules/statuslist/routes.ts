@@ -8,6 +8,7 @@ import { idParam, limit, offset, reason as note } from '../../platform/http/sche
 import { decideHeld, addEntry, removeEntry, requestFullList } from './manual.ts';
 import { listChanges } from './changes.ts';
 import { distribution } from './monitoring.ts';
+import { delivery, deliveryResponse } from './delivery.ts';
 import { publishNow } from './publisher.ts';
 import { entryView, listVersions, summary } from './queries.ts';
 import { listSnapshots } from './snapshots.ts';
@@ -204,5 +205,16 @@ export const statuslistRoutes: RouteDef[] = [
       "Where the list has reached: every lane's applied version, versions and seconds behind, last heartbeat, a flag past the threshold; a summary",
     handler: async (ctx) =>
       ok(await distribution(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/status-list/delivery',
+    tag: 'status-list',
+    roles: WATCH,
+    summary:
+      'The delivery map: every station with its lanes, versions and seconds behind the current version, last heartbeat, applied version and last download',
+    response: deliveryResponse,
+    handler: async (ctx) =>
+      ok(await delivery(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
   }),
 ];

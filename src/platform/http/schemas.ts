@@ -42,3 +42,14 @@ export const reason = z.string().trim().min(2, 'a reason is required').max(500);
 export const limit = z.coerce.number().int().min(1).max(500).default(50);
 export const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
 export const paymentMethod = z.enum(['cash', 'pos', 'bank']);
+
+// Success bodies as they are on the wire (routes' `response:` schemas): bigint amounts and ids are
+// JSON integers (see json.ts), instants ISO 8601 strings in UTC, calendar dates YYYY-MM-DD.
+export const fenOut = z.number().int();
+export const idOut = z.number().int().positive();
+export const instantOut = z.iso.datetime();
+export const dateOut = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// offset pages: hasMore says whether a further page has rows (one row more is read to know)
+export const pageOut = z.strictObject({ limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() });
+// merged histories read offset + limit rows from each source, so their offset is capped lower
+export const mergedOffset = z.coerce.number().int().min(0).max(10_000).default(0);
