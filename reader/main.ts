@@ -2,6 +2,7 @@
 //                   [--token T] [--terminal 12HEX] [--insert blank-card-22|blank-card-23|blank-obu]
 // The virtual card reader for the demo and the tests (docs/CARD-READER.md).
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createReaderServer } from './server.ts';
 import { mergeStocks, readStockFile } from './stock.ts';
@@ -12,6 +13,9 @@ const INSERTS: Record<string, InsertRequest> = {
   'blank-card-22': { kind: 'blank-card', cardType: 22 },
   'blank-card-23': { kind: 'blank-card', cardType: 23 },
   'blank-obu': { kind: 'blank-obu' },
+  card22: { kind: 'blank-card', cardType: 22 },
+  card23: { kind: 'blank-card', cardType: 23 },
+  obu: { kind: 'blank-obu' },
 };
 
 async function main(): Promise<void> {
@@ -52,6 +56,32 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // the terminal as the slot's control too: card22 | card23 | obu | remove | list | <card or OBU number>
+  if (process.stdin.isTTY) {
+    process.stdout.write(`page: ${url}/ ; or type card22, card23, obu, remove, list, or a card/OBU number\n`);
+    const rl = createInterface({ input: process.stdin });
+    rl.on('line', (line) => {
+      const cmd = line.trim();
+      try {
+        if (cmd === 'list') process.stdout.write(JSON.stringify(reader.media(), null, 1) + '\n');
+        else if (cmd === 'remove') reader.remove();
+        else if (cmd) {
+          const req: InsertRequest | undefined =
+            INSERTS[cmd] ??
+            (/^\d{20}$/.test(cmd)
+              ? { kind: 'card', cardNo: cmd }
+              : /^\d{16}$/.test(cmd)
+                ? { kind: 'obu', obuNo: cmd }
+                : undefined);
+          if (!req) process.stdout.write('card22 | card23 | obu | remove | list | <card or OBU number>\n');
+          else reader.insert(req);
+        }
+        process.stdout.write(`slot: ${JSON.stringify(reader.status().medium)}\n`);
+      } catch (err) {
+        process.stdout.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    });
+  }
   const stop = () => void srv.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -4,6 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { READER_PAGE } from './page.ts';
 import { TOKEN_HEADER, type ReaderErrorBody } from './protocol.ts';
 import { ReaderFault, type VirtualReader } from './virtual-reader.ts';
 
@@ -134,11 +135,24 @@ export function createReaderServer(opts: ReaderServerOptions): ReaderServer {
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}` && host !== `[::1]:${port}`)
       return fail(res, new ReaderFault(403, 'host-not-allowed', `Host ${host || '(none)'} is not this reader`));
     const reqOrigin = req.headers.origin;
-    if (reqOrigin !== undefined && reqOrigin !== origin)
+    // the console, or the reader's own page (same origin as the reader)
+    const own = reqOrigin === `http://${host}`;
+    if (reqOrigin !== undefined && reqOrigin !== origin && !own)
       return fail(res, new ReaderFault(403, 'origin-not-allowed', `origin ${reqOrigin} is not the paired console`));
-    if (reqOrigin) {
+    if (reqOrigin && !own) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
+    }
+    if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
+      // the page holds no secret; it cannot be framed by another site
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'X-Frame-Options': 'DENY',
+        'Content-Security-Policy':
+          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      });
+      res.end(READER_PAGE);
+      return;
     }
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
