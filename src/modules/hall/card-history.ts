@@ -73,6 +73,8 @@ export async function cardHistory(
       sortId: t.id,
       at: t.at,
       laneId: t.laneId,
+      uploadedBy: t.uploadedBy,
+      network: t.network,
       stationId: t.stationId,
       stationName: t.stationName,
       laneNo: t.laneNo,

@@ -67,9 +67,13 @@ export const cardHistoryItem = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('lane-transaction'),
     ...common,
+    // where it happened: the exit lane of an exit transaction, the entry lane of an entry one
     laneId: z.string(),
-    // null when the lane is another centre's
+    // the lane controller that uploaded it
+    uploadedBy: z.string(),
+    network: z.string().nullable(),
     stationId: z.number().int().nullable(),
+    // null when the station is another centre's
     stationName: z.string().nullable(),
     laneNo: z.number().int().nullable(),
     direction: z.enum(['entry', 'exit']).nullable(),

@@ -6,6 +6,8 @@ export type LaneHistoryItem = {
   id: bigint;
   at: Date;
   laneId: string;
+  uploadedBy: string;
+  network: string | null;
   stationId: number | null;
   stationName: string | null;
   laneNo: number | null;
@@ -20,8 +22,8 @@ export type LaneHistoryItem = {
   code: number | null;
 };
 
-// A card's lane transactions with tx_time in [from, to), newest first, at most n. The lane may be
-// another centre's (received packages): then station and lane number are unknown here.
+// A card's lane transactions with tx_time in [from, to), newest first, at most n. The station may be
+// another centre's (received packages): then its name is unknown here.
 export async function laneTransactionsOfCard(
   db: Knex,
   cardNo: string,
@@ -29,11 +31,19 @@ export async function laneTransactionsOfCard(
   to: Date | null,
   n: number,
 ): Promise<LaneHistoryItem[]> {
+  // where it happened: the exit point of an exit transaction, the entry point of an entry one (the
+  // uploading lane is recorded too: a lane may upload for another of its station)
   const q = db('lane_transactions as t')
-    .leftJoin('lanes as l', 'l.id', 't.lane_id')
-    .leftJoin('stations as s', 's.id', 'l.station_id')
+    .leftJoin('stations as s', 's.id', db.raw('coalesce(t.exit_station, t.entry_station)'))
     .where('t.card_no', cardNo)
-    .select('t.*', 'l.station_id', 'l.lane_no', 'l.direction', 's.name as station_name')
+    .select(
+      't.*',
+      db.raw('coalesce(t.exit_station, t.entry_station) as station_id'),
+      db.raw('case when t.exit_station is not null then t.exit_lane else t.entry_lane end as lane_no'),
+      db.raw(`case when t.exit_station is not null then 'exit' else 'entry' end as direction`),
+      db.raw('coalesce(t.exit_network, t.entry_network) as network'),
+      's.name as station_name',
+    )
     .orderBy([
       { column: 't.tx_time', order: 'desc' },
       { column: 't.id', order: 'desc' },
@@ -44,7 +54,12 @@ export async function laneTransactionsOfCard(
   return (await q).map((r: Record<string, any>) => ({
     id: r.id,
     at: r.tx_time,
-    laneId: r.lane_id,
+    laneId:
+      r.station_id !== null && r.lane_no !== null
+        ? `L${r.station_id}-${String(r.lane_no).padStart(2, '0')}`
+        : r.lane_id,
+    uploadedBy: r.lane_id,
+    network: r.network,
     stationId: r.station_id,
     stationName: r.station_name,
     laneNo: r.lane_no,
