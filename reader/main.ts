@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: String(DEFAULT_READER_PORT) },
-      origin: { type: 'string', default: 'http://localhost:8080' },
+      origin: { type: 'string', multiple: true },
       stock: { type: 'string', multiple: true },
       state: { type: 'string' },
       token: { type: 'string' },
@@ -44,12 +44,16 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
-  const srv = createReaderServer({ reader, origin: values.origin, token: values.token });
+  const srv = createReaderServer({
+    reader,
+    origin: values.origin?.length ? values.origin : ['http://localhost:8080', 'http://127.0.0.1:8080'],
+    token: values.token,
+  });
   const url = await srv.listen(port);
   const held = reader.media().media.length;
   process.stdout.write(
     [
-      `virtual card reader on ${url} for the console at ${srv.origin}`,
+      `virtual card reader on ${url} for the console at ${srv.origins.join(', ')}`,
       `pairing token: ${srv.token}`,
       `stock: ${stock.cards.length} cards and ${stock.obus.length} OBUs from ${stockFiles.join(', ')}; ${held} media held (state in ${statePath})`,
       `slot: ${JSON.stringify(reader.status().medium)}`,

@@ -47,19 +47,21 @@ const bodies = {
 
 type Handler = (body: unknown) => unknown;
 
-export type ReaderServerOptions = { reader: VirtualReader; origin: string; token?: string };
+/** `origin`: the console's origin, or several (e.g. http://localhost:8080 and http://127.0.0.1:8080). */
+export type ReaderServerOptions = { reader: VirtualReader; origin: string | string[]; token?: string };
 
 export type ReaderServer = {
   server: Server;
   token: string;
-  origin: string;
+  origins: string[];
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
 };
 
 export function createReaderServer(opts: ReaderServerOptions): ReaderServer {
   const { reader } = opts;
-  const origin = new URL(opts.origin).origin; // normalised: scheme://host[:port], no path
+  // normalised: scheme://host[:port], no path
+  const origins = (Array.isArray(opts.origin) ? opts.origin : [opts.origin]).map((o) => new URL(o).origin);
   const token = opts.token ?? randomBytes(16).toString('hex');
   const tokenBuf = Buffer.from(token);
   let port = 0;
@@ -137,10 +139,10 @@ export function createReaderServer(opts: ReaderServerOptions): ReaderServer {
     const reqOrigin = req.headers.origin;
     // the console, or the reader's own page (same origin as the reader)
     const own = reqOrigin === `http://${host}`;
-    if (reqOrigin !== undefined && reqOrigin !== origin && !own)
+    if (reqOrigin !== undefined && !origins.includes(reqOrigin) && !own)
       return fail(res, new ReaderFault(403, 'origin-not-allowed', `origin ${reqOrigin} is not the paired console`));
     if (reqOrigin && !own) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Origin', reqOrigin);
       res.setHeader('Vary', 'Origin');
     }
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
@@ -181,7 +183,7 @@ export function createReaderServer(opts: ReaderServerOptions): ReaderServer {
   return {
     server,
     token,
-    origin,
+    origins,
     listen: (p = 0) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
