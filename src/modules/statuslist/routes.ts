@@ -213,6 +213,7 @@ export const statuslistRoutes: RouteDef[] = [
     roles: WATCH,
     summary:
       'The delivery map: every station with its lanes, versions and seconds behind the current version, last heartbeat, applied version and last download',
+    query: z.strictObject({}),
     response: deliveryResponse,
     handler: async (ctx) =>
       ok(await delivery(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
