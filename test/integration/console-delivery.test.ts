@@ -1,6 +1,7 @@
 // The delivery map: every station with its lanes, how far each is behind the current list version,
 // and when it last pulled, downloaded and reported.
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { fingerprint, harness, loginAs, newClient, signed } from '../helpers/harness.ts';
 import { testLanes } from '../helpers/lanes.ts';
@@ -94,6 +95,42 @@ describe('console reads: status-list delivery map', () => {
     const again = laneOf(await map(), LANE);
     assert.equal(again.lastPullAt, h.clock.now().toISOString());
     assert.equal(again.lastDownloadAt, current.lastDownloadAt);
+  });
+
+  it('streams the map as server-sent events, the first event at once, until the client goes away', async () => {
+    const h = await harness();
+    const server = h.http.listen(0);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const abort = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/status-list/delivery/stream?interval=60`, {
+        headers: { Authorization: supervisor },
+        signal: abort.signal,
+      });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!/event: delivery\ndata: .*\n\n/.test(text)) {
+        const { value, done } = await reader.read();
+        assert.ok(!done, 'the stream stays open');
+        text += new TextDecoder().decode(value);
+      }
+      assert.match(text, /^retry: 60000\n\n/);
+      const data = JSON.parse(/event: delivery\ndata: (.*)\n\n/.exec(text)![1]);
+      deliveryResponse.parse(data);
+      assert.deepEqual(data, { ...(await map()), at: data.at });
+      abort.abort();
+      await reader.cancel().catch(() => {});
+      const bad = await request(h.http)
+        .get('/api/v1/status-list/delivery/stream?interval=1')
+        .set('Authorization', supervisor);
+      assert.deepEqual([bad.status, bad.body.error.code], [400, 'invalid-request']);
+      const refused = await request(h.http).get('/api/v1/status-list/delivery/stream').set('Authorization', clerk);
+      assert.equal(refused.status, 403);
+    } finally {
+      server.close();
+    }
   });
 
   it('is for supervisors (and auditors, admins): clerks, banks and lanes are refused, nothing changes', async () => {

@@ -2,6 +2,8 @@
 // version (versions and seconds), with its last heartbeat, applied version and last download.
 // Built on distribution() so the map and the Prometheus gauges cannot disagree.
 import type { Knex } from 'knex';
+import { Readable } from 'node:stream';
+import { toJsonText } from '../../platform/http/json.ts';
 import { z } from 'zod';
 import { instantOut } from '../../platform/http/schemas.ts';
 import { listLanes } from '../lanes/index.ts';
@@ -105,4 +107,39 @@ export async function delivery(db: Knex, at: Date, thresholdSeconds: number) {
         maxSecondsBehind: Math.max(0, ...s.lanes.map((l) => l.secondsBehind)),
       })),
   };
+}
+
+// The map as server-sent events: one `delivery` event now and one every intervalMs, until the client
+// goes away (the response pipeline then destroys this stream, which stops the timer). The first
+// map is computed before the stream is returned, so a failure there is an ordinary error answer.
+export async function deliveryStream(
+  db: Knex,
+  now: () => Date,
+  thresholdSeconds: number,
+  intervalMs: number,
+): Promise<Readable> {
+  const event = (body: unknown) => `event: delivery\ndata: ${toJsonText(body)}\n\n`;
+  const first = event(await delivery(db, now(), thresholdSeconds));
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  const stream = new Readable({
+    read() {},
+    destroy(err, cb) {
+      clearInterval(timer);
+      cb(err);
+    },
+  });
+  // EventSource reconnects after `retry` ms if the connection drops
+  stream.push(`retry: ${intervalMs}\n\n` + first);
+  timer = setInterval(() => {
+    if (busy) return; // a slow database: skip a beat rather than pile up queries
+    busy = true;
+    delivery(db, now(), thresholdSeconds)
+      .then((d) => stream.push(event(d)))
+      .catch((err) => stream.destroy(err))
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  return stream;
 }
