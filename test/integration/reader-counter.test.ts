@@ -64,7 +64,7 @@ describe('the counter with the virtual card reader', function () {
     // the harness runs on PostgreSQL without ETC_DEMO; this stock is made as in demo mode
     const file = await makeDemoStock(
       { ...h.app, config: { ...h.app.config, demo: true } },
-      { cards22: 3, cards23: 1, obus: 1 },
+      { cards22: 5, cards23: 1, obus: 1 },
     );
     stock = parseStock(JSON.parse(JSON.stringify(file))); // as the reader reads it from the file
     srv = createReaderServer({ reader: new VirtualReader({ stock }), origin: CONSOLE, token: TOKEN });
@@ -107,12 +107,12 @@ describe('the counter with the virtual card reader', function () {
 
   it('makes a stock of numbers recorded in the centre, with card keys only in the file', async () => {
     const h = await harness();
-    assert.equal(stock.cards.length, 4);
+    assert.equal(stock.cards.length, 6);
     assert.equal(stock.obus.length, 1);
     const rows = await h.app
       .db('medium_stock')
       .whereIn('medium_no', [...stock.cards.map((c) => c.cardNo), ...stock.obus.map((o) => o.obuNo)]);
-    assert.equal(rows.length, 5);
+    assert.equal(rows.length, 7);
     assert.ok(rows.every((r) => r.used_at === null));
     for (const c of stock.cards) {
       assert.match(c.cardNo, new RegExp(`^3401\\d{2}${c.cardType}\\d{12}$`));
@@ -166,6 +166,54 @@ describe('the counter with the virtual card reader', function () {
     });
     const card = await request(h.http).get(`/api/v1/cards/${cardNo}`).set('Authorization', clerk).expect(200);
     assert.equal(card.body.card.status, 1);
+    await assertLedgerHolds();
+  });
+
+  // the counter's load steps through the reader, as the console runs them
+  async function counterLoad(amount: number, method: 'cash' | 'carry-over') {
+    const h = await harness();
+    const init = await reader.loadInit({ amount });
+    const auth = await request(h.http)
+      .post('/api/v1/channel/loads')
+      .set('Authorization', clerk)
+      .send({ ...init, payment: { method } })
+      .expect(201);
+    const { hostDate, hostTime, mac2 } = auth.body;
+    const credit = await reader.loadCredit({ hostDate, hostTime, mac2 });
+    await request(h.http)
+      .post(`/api/v1/channel/loads/${auth.body.loadId}/confirm`)
+      .set('Authorization', clerk)
+      .send({ tac: credit.tac })
+      .expect(200);
+    return auth.body.loadId as string;
+  }
+
+  it('replaces a card onto a blank stock card and loads the carried balance onto it through the reader', async () => {
+    const h = await harness();
+    const f = await customerWithVehicle(clerk);
+    const oldNo = await issueOntoBlankCard(f);
+    await counterLoad(3_000, 'cash');
+    const blank = await reader.admin.insert({ kind: 'blank-card', cardType: 22 });
+    const newNo = blank.kind === 'card' ? blank.cardNo : '';
+    const replaced = await request(h.http)
+      .post(`/api/v1/cards/${oldNo}/replacement`)
+      .set('Authorization', clerk)
+      .send({
+        reason: 'damaged',
+        payment: { method: 'cash' },
+        newCardNo: newNo,
+        challenge: await reader.challenge('0015'),
+      })
+      .expect(201);
+    assert.equal(replaced.body.card.cardNo, newNo);
+    await reader.write(replaced.body.personalisation.writes);
+    assert.equal((await reader.readCard()).issuance?.plate, f.plate);
+    const loadId = await counterLoad(3_000, 'carry-over');
+    assert.equal((await reader.readCard()).balance, 3_000);
+    assert.deepEqual(await journal('load-authorise', loadId), { 'balance-carry': 3_000n, 'loads-in-flight': -3_000n });
+    // the old card keeps its purse: it is cancelled in the centre, not emptied
+    await reader.admin.insert({ kind: 'card', cardNo: oldNo });
+    assert.equal((await reader.readCard()).balance, 3_000);
     await assertLedgerHolds();
   });
 
