@@ -24,6 +24,11 @@ setUnauthorisedHandler(() => {
 const THEME = {
   token: {
     colorPrimary: '#0b5cad',
+    // a counter tool: no animations (they also leave half-faded colours for a moment)
+    motion: false,
+    colorError: '#b42318',
+    colorSuccess: '#237804',
+    colorWarning: '#ad6800',
     colorTextSecondary: 'rgba(0,0,0,0.68)',
     colorTextDescription: 'rgba(0,0,0,0.68)',
     colorTextTertiary: 'rgba(0,0,0,0.62)',

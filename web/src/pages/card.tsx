@@ -120,7 +120,7 @@ export function CardPage() {
         <Typography.Title id="card-title" level={1} style={{ fontSize: 20, margin: 0 }}>
           {t('medium.kinds.card' + c.cardType)} {c.cardNo}
         </Typography.Title>
-        <Tag color={c.status === 1 ? 'green' : 'red'}>{t(`medium.status.card.${c.status}`)}</Tag>
+        <Tag color={c.status === 1 ? '#237804' : '#a8071a'}>{t(`medium.status.card.${c.status}`)}</Tag>
         <Button
           onClick={() => void navigate({ to: '/customers/$customerId', params: { customerId: String(c.customerId) } })}
         >

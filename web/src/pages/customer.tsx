@@ -60,7 +60,7 @@ export function CustomerPage() {
           {customer.name}
         </Typography.Title>
         <Tag>{t(`customer.kinds.${customer.kind}`)}</Tag>
-        {customer.tier === 'important' && <Tag color="gold">{t('customer.important')}</Tag>}
+        {customer.tier === 'important' && <Tag color="#874d00">{t('customer.important')}</Tag>}
         <Button onClick={() => void issue('card')}>{t('customer.issueCard')} (F4)</Button>
         <Button onClick={() => void issue('obu')}>{t('customer.issueObu')} (F5)</Button>
         <Button onClick={() => setDepositing(true)}>{t('customer.deposit')} (F7)</Button>

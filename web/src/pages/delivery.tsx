@@ -1,7 +1,7 @@
 // The delivery map: every station's lanes as a grid coloured by how far behind the current list
 // version each lane is; a lane opens its detail. Polled every few seconds.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Drawer, Space, Statistic, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Space, Statistic, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,10 +18,10 @@ export const POLL_MS = 3000;
 
 // colour by lag: current green, one version behind amber, more (or past the threshold) red, never grey
 export function laneColour(l: Lane): { bg: string; fg: string; key: string } {
-  if (l.appliedVersion === null) return { bg: '#d9d9d9', fg: '#000', key: 'never' };
+  if (l.appliedVersion === null) return { bg: '#595959', fg: '#fff', key: 'never' };
   if (l.versionsBehind === 0) return { bg: '#237804', fg: '#fff', key: 'current' };
   if (l.behind || l.versionsBehind > 1) return { bg: '#a8071a', fg: '#fff', key: 'behind' };
-  return { bg: '#ad6800', fg: '#fff', key: 'lagging' };
+  return { bg: '#874d00', fg: '#fff', key: 'lagging' };
 }
 
 export function DeliveryPage() {
@@ -32,8 +32,10 @@ export function DeliveryPage() {
     queryFn: () => get<Delivery>('/api/v1/status-list/delivery'),
     refetchInterval: POLL_MS,
   });
+  const { message } = App.useApp();
   const publish = async () => {
-    await post('/api/v1/status-list/publications');
+    const r = await post<{ published: { version: number } | null }>('/api/v1/status-list/publications');
+    void message.success(r.published ? t('lists.published', { version: r.published.version }) : t('lists.nothing'));
     void map.refetch();
   };
   useFKeys('delivery', [{ key: 'F5', label: t('delivery.refresh'), run: () => void map.refetch() }]);
@@ -59,7 +61,7 @@ export function DeliveryPage() {
           </Space>
           <div aria-label={t('delivery.legend')} style={{ marginBottom: 12 }}>
             {(['current', 'lagging', 'behind', 'never'] as const).map((k) => (
-              <Tag key={k} color={{ current: '#237804', lagging: '#ad6800', behind: '#a8071a', never: '#8c8c8c' }[k]}>
+              <Tag key={k} color={{ current: '#237804', lagging: '#874d00', behind: '#a8071a', never: '#595959' }[k]}>
                 {t(`delivery.legendKeys.${k}`)}
               </Tag>
             ))}

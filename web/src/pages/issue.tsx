@@ -181,7 +181,7 @@ export function IssuePage() {
                 <Descriptions.Item label={t('fee.discount')}>
                   <Money fen={fee.listPrice - fee.price} />
                   {(fee.price === 0 || fee.price < fee.listPrice) && (
-                    <Tag color="green" style={{ marginLeft: 8 }}>
+                    <Tag color="#237804" style={{ marginLeft: 8 }}>
                       {fee.price === 0 ? t('fee.free') : t('fee.promotion')}
                     </Tag>
                   )}
