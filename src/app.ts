@@ -1,5 +1,7 @@
 // Builds the Express app from the modules' route definitions, plus health and metrics.
 import express, { type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AppContext } from './platform/http/context.ts';
 import { AppError } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/http/metrics.ts';
@@ -33,6 +35,21 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       handler: async () => ({ body: buildOpenApi(all(), API_VERSION) }),
     }),
   ];
+}
+
+// The service-hall console (web/, built into web/dist): hashed assets cached for good, index.html
+// never, and every other GET outside the API answered with index.html so the console's own routes
+// survive a reload. Without a build the service runs as before (API only).
+export const CONSOLE_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+function serveConsole(web: express.Express, dist = CONSOLE_DIST): void {
+  if (!existsSync(`${dist}/index.html`)) return;
+  web.use('/assets', express.static(`${dist}/assets`, { immutable: true, maxAge: '365d', index: false }));
+  web.use(express.static(dist, { index: false, maxAge: 0 }));
+  web.get(/^\/(?!api\/|api$|assets\/|metrics$|healthz$).*/, (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(`${dist}/index.html`);
+  });
 }
 
 export function buildApp(
@@ -76,6 +93,7 @@ export function buildApp(
   });
 
   web.use(mountRoutes(app, routes, metrics, accessAuthenticator(app.keys.hsm), options));
+  serveConsole(web);
   web.use((req: Request, res: Response) =>
     sendError(app, req, res, new AppError('not-found', `no route ${req.method} ${req.path}`)),
   );

@@ -8,6 +8,7 @@ import cron from 'node-cron';
 export type Config = {
   port: number;
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
+  demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
   dataDir: string;
   kek: Buffer; // key-encryption key; never logged, never returned
@@ -133,6 +134,28 @@ function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
   };
 }
 
+// Demo mode lets the key service write a demo card stock (card keys of demo media). The embedded
+// database is always the demo; ETC_DEMO=1 makes a PostgreSQL set-up one too, but never together with
+// a production-looking set-up (a database on another host, NODE_ENV=production): that is refused at start.
+function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): boolean {
+  const raw = env.ETC_DEMO ?? '';
+  if (!['', '0', '1'].includes(raw)) fail('ETC_DEMO', `must be 1 or 0, got "${raw}"`);
+  if (raw !== '1') return !databaseUrl;
+  if (env.NODE_ENV === 'production') fail('ETC_DEMO', 'cannot be 1 with NODE_ENV=production');
+  if (databaseUrl) {
+    let host: string;
+    try {
+      host = new URL(databaseUrl).hostname;
+    } catch {
+      fail('DATABASE_URL', 'is not a URL');
+    }
+    // an empty host is a local socket
+    if (!['', 'localhost', '127.0.0.1', '[::1]'].includes(host))
+      fail('ETC_DEMO', `cannot be 1 with a database on another host (${host}): demo mode is for a local database`);
+  }
+  return true;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.ETC_DATA_DIR || './var');
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -145,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     databaseUrl,
+    demo: demoMode(env, databaseUrl),
     redisUrl,
     dataDir,
     kek: loadKek(env, dataDir, !databaseUrl),

@@ -1,5 +1,6 @@
 // The one command line: etc serve | migrate | seed | users add | clients add | check-ledger | keys …
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -16,6 +17,7 @@ import { startSchedules } from './platform/queue/schedules.ts';
 import { registerJobs } from './modules/jobs.ts';
 import { clearDay, daySummary } from './modules/clearing/index.ts';
 import { deliverPending, importDropFolder } from './modules/interchange/index.ts';
+import { makeDemoStock } from './modules/issuance/index.ts';
 
 const USAGE = `usage: etc <command>
   serve                                   run the service (embedded database unless DATABASE_URL is set)
@@ -29,7 +31,8 @@ const USAGE = `usage: etc <command>
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only); only keys init and the
                                           embedded first start generate keys
 The embedded database admits one process: a command run while another holds ETC_DATA_DIR exits 3 (beside a
-running service, the admin commands print the API requests that do the same through it).`;
+running service, the admin commands print the API requests that do the same through it).
+  demo card-stock --count N --out FILE    demo mode only: N blank cards of each type and N blank OBUs with their card keys, for the virtual reader (0600 file)`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -38,7 +41,9 @@ function out(line: string): void {
 async function main(argv: string[]): Promise<number> {
   const [cmd, sub] = argv;
   const { values } = parseArgs({
-    args: argv.slice(cmd === 'users' || cmd === 'clients' || cmd === 'keys' || cmd === 'interchange' ? 2 : 1),
+    args: argv.slice(
+      cmd === 'users' || cmd === 'clients' || cmd === 'keys' || cmd === 'interchange' || cmd === 'demo' ? 2 : 1,
+    ),
     options: {
       role: { type: 'string' },
       name: { type: 'string' },
@@ -46,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       file: { type: 'string' },
       date: { type: 'string' },
+      count: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
   });
@@ -59,9 +66,23 @@ async function main(argv: string[]): Promise<number> {
     await closeDatabase(db);
     return 0;
   }
-  if (!['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear', 'interchange'].includes(cmd ?? '')) {
+  if (
+    !['serve', 'seed', 'users', 'clients', 'check-ledger', 'keys', 'clear', 'interchange', 'demo'].includes(cmd ?? '')
+  ) {
     out(USAGE);
     return cmd ? 2 : 0;
+  }
+  if (cmd === 'demo') {
+    if (sub !== 'card-stock' || !values.out || !values.count || !/^\d+$/.test(values.count))
+      throw new UsageError('demo card-stock --count N --out FILE');
+    // refused before the database is touched; the stock itself checks again
+    if (!config.demo) {
+      process.stderr.write(
+        'demo-mode-required: a card stock holds card keys: only with the embedded database, or ETC_DEMO=1 on a local database\n',
+      );
+      return 2;
+    }
+    if (existsSync(values.out)) throw new UsageError(`${values.out} exists: a stock file is never overwritten`);
   }
   let app: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -126,6 +147,13 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'keys':
         return await keysCommand(app, sub, values.file);
+      case 'demo': {
+        const n = Number(values.count);
+        const stock = await makeDemoStock(app, { cards22: n, cards23: n, obus: n });
+        writeStockFile(values.out!, stock);
+        out(`wrote ${stock.cards.length} blank cards and ${stock.obus.length} blank OBUs to ${values.out} (demo only)`);
+        return 0;
+      }
       case 'interchange': {
         if (sub === 'deliver') {
           const r = await deliverPending(app);
@@ -177,6 +205,11 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+// Holds card keys: readable by its owner only, and never overwritten.
+function writeStockFile(path: string, stock: unknown): void {
+  writeFileSync(path, JSON.stringify(stock, null, 1) + '\n', { mode: 0o600, flag: 'wx' });
+}
+
 function printUsers(dataDir: string, users: DemoUser[]): void {
   const file = writeDemoPasswords(dataDir, users);
   if (file) out(`demo users ${users.map((u) => u.username).join(', ')} created; their passwords are in ${file}`);
@@ -224,6 +257,12 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
     const r = await seedDemo(app);
     out(`seeded the demo province: ${JSON.stringify(r.network)}`);
     printUsers(app.config.dataDir, r.users);
+    // and blank media for the virtual card reader (npm run reader), whose default stock this is
+    const file = join(app.config.dataDir, 'card-stock.json');
+    if (!existsSync(file)) {
+      writeStockFile(file, await makeDemoStock(app, { cards22: 10, cards23: 10, obus: 10 }));
+      out(`demo card stock for the virtual reader: ${file} (npm run reader)`);
+    }
   }
   const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) =>
     app.log.error({ err }, 'schedule failed'),

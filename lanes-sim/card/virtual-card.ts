@@ -55,7 +55,9 @@ export type MasterKeys = { load: Buffer; tac: Buffer; purchase: Buffer };
 
 export type VirtualCardOptions = {
   cardNo: string;
-  masters: MasterKeys;
+  /** Either the masters the card's keys are diversified from, or the card's own keys (a card stock). */
+  masters?: MasterKeys;
+  cardKeys?: MasterKeys;
   keyVersion?: number;
   balance?: number;
   onlineSeq?: number;
@@ -121,9 +123,15 @@ export class VirtualCard {
     if (!Number.isInteger(version) || version < 0 || version > 0xff) throw new Error('key version must be one byte');
     this.cardNo = opts.cardNo;
     this.keyVersion = version;
-    this.#dlk = cardKey(opts.masters.load, serial);
-    this.#dtk = cardKey(opts.masters.tac, serial);
-    this.#dpk = cardKey(opts.masters.purchase, serial);
+    if (opts.cardKeys) {
+      this.#dlk = Buffer.from(opts.cardKeys.load);
+      this.#dtk = Buffer.from(opts.cardKeys.tac);
+      this.#dpk = Buffer.from(opts.cardKeys.purchase);
+    } else if (opts.masters) {
+      this.#dlk = cardKey(opts.masters.load, serial);
+      this.#dtk = cardKey(opts.masters.tac, serial);
+      this.#dpk = cardKey(opts.masters.purchase, serial);
+    } else throw new Error('a virtual card needs its masters or its own card keys');
     this.#random = opts.random ?? (() => randomBytes(4));
     this.#balance = register(opts.balance ?? 0, MAX_BALANCE, 'balance');
     this.#onlineSeq = register(opts.onlineSeq ?? 0, MAX_SEQ, 'onlineSeq');

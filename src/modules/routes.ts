@@ -1,9 +1,10 @@
 // Every business module's routes, in one list for the app and the OpenAPI document.
 import type { RouteDef } from '../platform/http/route.ts';
 import { auditRoutes } from './audit/index.ts';
-import { creditLimitRoutes, customerRoutes, depositRoutes } from './customers/index.ts';
+import { creditLimitRoutes, customerConsoleRoutes, customerRoutes, depositRoutes } from './customers/index.ts';
 import { exportRoutes } from './exports/index.ts';
-import { cardRoutes, obuRoutes } from './issuance/index.ts';
+import { hallRoutes } from './hall/index.ts';
+import { cardRoutes, issuanceConsoleRoutes, obuRoutes } from './issuance/index.ts';
 import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
 import { interchangeDocumentRoutes, interchangeStaffRoutes } from './interchange/index.ts';
@@ -41,6 +42,9 @@ export function moduleRoutes(): RouteDef[] {
     ...exportRoutes,
     ...keyRoutes,
     ...ledgerRoutes,
+    ...customerConsoleRoutes,
+    ...issuanceConsoleRoutes,
+    ...hallRoutes,
   ];
 }
 

@@ -153,4 +153,28 @@ describe('every endpoint is authenticated and role-checked', () => {
     }
     assert.deepEqual(await fingerprint(), before);
   });
+
+  it("declares the console's read endpoints for staff only, each with its success body's schema", async () => {
+    const h = await harness();
+    const routes = buildApp(h.app).routes;
+    const reads = [
+      'get /api/v1/customers/:customerId/media',
+      'get /api/v1/cards/:cardNo/history',
+      'get /api/v1/accounts/:accountId/statement',
+      'get /api/v1/customers/:customerId/events',
+      'get /api/v1/tills/:date',
+      'get /api/v1/approvals',
+      'get /api/v1/status-list/delivery',
+    ];
+    for (const key of reads) {
+      const r = routes.find((x) => `${x.method} ${x.path}` === key);
+      assert.ok(r, `${key} is declared`);
+      assert.ok(r.response, `${key} declares its response schema`);
+      assert.ok(r.query, `${key} declares its query (unknown fields refused)`);
+      const roles = r.roles as readonly Role[];
+      // the customer history was open to banks (scoped to their own customers) before; the rest is staff only
+      if (key !== 'get /api/v1/customers/:customerId/events')
+        for (const machine of CLIENT_ROLES) assert.ok(!roles.includes(machine), `${key} refuses ${machine}`);
+    }
+  });
 });

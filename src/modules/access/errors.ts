@@ -11,6 +11,7 @@ export const ACCESS_ERRORS = {
   'wrong-password': 403,
   'user-not-locked': 409,
   'weak-password': 422,
+  'user-not-found': 404,
 } as const;
 
 type Codes = typeof ACCESS_ERRORS;

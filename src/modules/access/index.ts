@@ -3,6 +3,7 @@
 import './errors.ts';
 import './roles.ts';
 export {
+  findUser,
   createUser,
   listUsers,
   setUserDisabled,

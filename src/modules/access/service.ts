@@ -74,6 +74,11 @@ export async function createUser(
   });
 }
 
+export async function findUser(db: Knex, username: string): Promise<UserView | null> {
+  const row = await db('users').where({ username }).first();
+  return row ? toUser(row) : null;
+}
+
 export async function listUsers(db: Knex): Promise<UserView[]> {
   return (await db('users').select('*').orderBy('id')).map(toUser);
 }

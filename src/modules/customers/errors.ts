@@ -22,6 +22,7 @@ export const CUSTOMERS_ERRORS = {
   'deposit-reversal-exists': 409,
   'deposit-reversal-too-late': 409,
   'deposit-already-spent': 409,
+  'statement-too-long': 422,
 } as const;
 
 type Codes = typeof CUSTOMERS_ERRORS;

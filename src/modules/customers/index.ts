@@ -34,7 +34,7 @@ export {
 } from './export-rows.ts';
 export { ID_TYPES, VEHICLE_CLASSES, VEHICLE_CATEGORIES, PLATE_COLOURS } from './codes.ts';
 export { customerRoutes } from './routes.ts';
-export { provideMediaFacts, type MediaFacts } from './media.ts';
+export { provideMediaFacts, type MediaFacts, type MediumEventView } from './media.ts';
 export {
   changeCreditLimit,
   creditLimitHistory,
@@ -42,3 +42,6 @@ export {
   type CreditLimitChange,
   type CreditLimitWatcher,
 } from './credit-limits.ts';
+export { vehiclesOf } from './repository.ts';
+export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
+export { historyResponse } from './routes.ts';

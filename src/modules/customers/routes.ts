@@ -3,12 +3,23 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, fen, idParam, limit, offset, reason } from '../../platform/http/schemas.ts';
+import {
+  cardNo,
+  fen,
+  idOut,
+  idParam,
+  instantOut,
+  limit,
+  mergedOffset,
+  offset,
+  pageOut,
+  reason,
+} from '../../platform/http/schemas.ts';
+import { customerFullHistory } from './history.ts';
 import { accountDetail } from './accounts.ts';
 import {
   createCustomer,
   customerDetail,
-  customerHistory,
   findCustomers,
   scopeOf,
   setHold,
@@ -110,6 +121,26 @@ const searchQuery = z.strictObject({
 });
 
 const customerParams = z.strictObject({ customerId: idParam });
+
+export const historyResponse = z.strictObject({
+  events: z.array(
+    z.strictObject({
+      // customer: the customer's own change; card / obu: a life-cycle event of that medium
+      source: z.enum(['customer', 'card', 'obu']),
+      mediumId: z.string().nullable(),
+      id: idOut,
+      at: instantOut,
+      actor: z.string(),
+      action: z.string(),
+      reason: z.string().nullable(),
+      // customer events: field → { from, to } (masked); media events: the event's detail
+      changes: z.record(z.string(), z.unknown()),
+      fromStatus: z.number().int().nullable(),
+      toStatus: z.number().int().nullable(),
+    }),
+  ),
+  page: pageOut,
+});
 const vehicleParams = z.strictObject({ vehicleId: idParam });
 const accountParams = z.strictObject({ accountId: idParam });
 
@@ -199,11 +230,19 @@ export const customerRoutes: RouteDef[] = [
     path: '/api/v1/customers/:customerId/events',
     tag: 'customers',
     roles: READ,
-    summary: 'The customer history: who changed what, when and why (masked)',
+    summary:
+      "The customer's full history: its own changes and its cards' and OBUs' life-cycle events, who, when and why (masked), in time order",
     params: customerParams,
-    response: getCustomersEventsResponse,
-    handler: async (ctx, { params }) =>
-      ok({ events: await customerHistory(ctx.db, scopeOf(ctx.actor), params.customerId) }),
+    query: z.strictObject({
+      limit: z.coerce.number().int().min(1).max(500).default(200),
+      offset: mergedOffset,
+      order: z.enum(['asc', 'desc']).default('asc'),
+    }),
+    response: historyResponse,
+    handler: async (ctx, { params, query }) => {
+      const { events, hasMore } = await customerFullHistory(ctx.db, scopeOf(ctx.actor), params.customerId, query);
+      return ok({ events, page: { limit: query.limit, offset: query.offset, hasMore } });
+    },
   }),
   defineRoute({
     method: 'post',

@@ -62,6 +62,7 @@ export const cardRoutes: RouteDef[] = [
       cardType: z.union([z.literal(22), z.literal(23)]),
       payment,
       challenge: hex(4).optional(),
+      cardNo: cardNo.optional(),
     }),
     response: postCardsResponse,
     handler: async (ctx, { body }) => ok(await issueCard(ctx.db, ctx, body), 201),
@@ -121,7 +122,7 @@ export const cardRoutes: RouteDef[] = [
     summary:
       'Replace a damaged card handed back: new card, old card cancelled with card, purse balance carried at once',
     params: cardParams,
-    body: z.strictObject({ reason, payment, challenge: hex(4).optional() }),
+    body: z.strictObject({ reason, payment, challenge: hex(4).optional(), newCardNo: cardNo.optional() }),
     response: postCardsReplacementResponse,
     handler: async (ctx, { params, body }) => ok(await replaceCard(ctx.db, ctx, params.cardNo, 'replace', body), 201),
   }),
@@ -134,7 +135,7 @@ export const cardRoutes: RouteDef[] = [
     summary:
       'Reissue a card reported lost: new card, old card cancelled without card, purse balance carried after the waiting period',
     params: cardParams,
-    body: z.strictObject({ reason, payment, challenge: hex(4).optional() }),
+    body: z.strictObject({ reason, payment, challenge: hex(4).optional(), newCardNo: cardNo.optional() }),
     response: postCardsReissueResponse,
     handler: async (ctx, { params, body }) => ok(await replaceCard(ctx.db, ctx, params.cardNo, 'reissue', body), 201),
   }),

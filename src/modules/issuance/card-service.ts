@@ -12,6 +12,7 @@ import { carryBalance } from './balance-carry.ts';
 import { CARD_STATUS, findCard, lockCard, recordCardChange, refuse, toCardView, type CardView } from './card-repo.ts';
 import { feeFor, postFee, type Fee, type FeeItem, type PaymentMethod } from './fees.ts';
 import { nextCardNo } from './numbers.ts';
+import { claimStockNumber } from './stock.ts';
 import { cardholderFile, cardIssuanceFile, cardWrite, type WriteCommand } from './personalisation.ts';
 import { CARD_TYPE } from '../codes.ts';
 
@@ -26,6 +27,7 @@ type NewCard = {
   cardType: 22 | 23;
   payment: { method: PaymentMethod };
   challenge?: string;
+  cardNo?: string; // a blank card of the demo stock (stock.ts); otherwise a new number
 };
 
 // Inserts a card for a vehicle of a customer, books the fee and builds its personalisation.
@@ -47,7 +49,11 @@ async function insertCard(
     );
   const now = ctx.app.clock.now();
   const day = localDate(now);
-  const cardNo = await nextCardNo(trx, ctx.app.config.network, input.cardType, day);
+  let cardNo: string;
+  if (input.cardNo) {
+    await claimStockNumber(trx, 'card', input.cardNo, now, input.cardType);
+    cardNo = input.cardNo;
+  } else cardNo = await nextCardNo(trx, ctx.app.config.network, input.cardType, day);
   let row;
   try {
     [row] = await trx('cards')
@@ -169,7 +175,7 @@ export async function replaceCard(
   ctx: RequestContext,
   cardNo: string,
   kind: 'replace' | 'reissue',
-  input: { reason: string; payment: { method: PaymentMethod }; challenge?: string },
+  input: { reason: string; payment: { method: PaymentMethod }; challenge?: string; newCardNo?: string },
 ): Promise<IssuedCard & { predecessor: CardView }> {
   return inTransaction(db, async (trx) => {
     const old = await lockCard(trx, cardNo, ctx.actor);
@@ -199,6 +205,7 @@ export async function replaceCard(
         cardType: old.cardType,
         payment: input.payment,
         challenge: input.challenge,
+        cardNo: input.newCardNo,
       },
       kind === 'replace' ? 'card-replace' : 'card-reissue',
       old.cardNo,

@@ -15,6 +15,8 @@ export const ISSUANCE_ERRORS = {
   'carry-not-available': 409,
   'credit-limit-required': 409,
   'fee-date-passed': 422,
+  'stock-number-unknown': 422,
+  'stock-number-used': 409,
 } as const;
 
 type Codes = typeof ISSUANCE_ERRORS;

@@ -2,9 +2,10 @@
 import './errors.ts';
 import { provideMediaFacts } from '../customers/index.ts';
 import { customerIdOfCard, vehicleHasMediaInService } from './lookup.ts';
+import { mediaEventsOfCustomer } from './console-reads.ts';
 
 // customers sit below issuance: they learn about cards and OBUs from what issuance provides here
-provideMediaFacts({ customerIdOfCard, vehicleHasMediaInService });
+provideMediaFacts({ customerIdOfCard, vehicleHasMediaInService, mediaEventsOfCustomer });
 
 export { customerIdOfCard, vehicleHasMediaInService };
 export { findCard, lockCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
@@ -16,3 +17,14 @@ export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
 export { cardFactsAt, emitAccountOverdraft, recordLanePurses, type CardFactAt } from './lane-facts.ts';
+export {
+  mediaOfCustomer,
+  mediaEventsOfCustomer,
+  cardEventsInPeriod,
+  openCancellations,
+  type MediumView,
+  type MediumEventView,
+  type OpenCancellation,
+} from './console-reads.ts';
+export { issuanceConsoleRoutes, mediaResponse } from './console-routes.ts';
+export { makeDemoStock, type StockCounts } from './stock.ts';

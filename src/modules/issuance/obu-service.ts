@@ -8,6 +8,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import { holderForIssue } from './holder.ts';
 import { feeFor, postFee, type Fee, type PaymentMethod } from './fees.ts';
 import { nextObuNo } from './numbers.ts';
+import { claimStockNumber } from './stock.ts';
 import {
   obuActivationWrite,
   obuSystemFile,
@@ -102,6 +103,7 @@ type NewObu = {
   payment: { method: PaymentMethod };
   challenge?: string;
   vehicleChallenge?: string;
+  obuNo?: string; // a blank OBU of the demo stock (stock.ts); otherwise a new number
 };
 
 async function insertObu(
@@ -113,7 +115,11 @@ async function insertObu(
   const { customer, vehicle } = await holderForIssue(trx, ctx, input);
   const now = ctx.app.clock.now();
   const day = localDate(now);
-  const obuNo = await nextObuNo(trx, ctx.app.config.network, day);
+  let obuNo: string;
+  if (input.obuNo) {
+    await claimStockNumber(trx, 'obu', input.obuNo, now);
+    obuNo = input.obuNo;
+  } else obuNo = await nextObuNo(trx, ctx.app.config.network, day);
   let row;
   try {
     [row] = await trx('obus')
@@ -255,6 +261,7 @@ export async function replaceObu(
     payment: { method: PaymentMethod };
     challenge?: string;
     vehicleChallenge?: string;
+    newObuNo?: string;
   },
 ): Promise<IssuedObu & { predecessor: ObuView }> {
   return inTransaction(db, async (trx) => {
@@ -276,6 +283,7 @@ export async function replaceObu(
         payment: input.payment,
         challenge: input.challenge,
         vehicleChallenge: input.vehicleChallenge,
+        obuNo: input.newObuNo,
       },
       old.obuNo,
     );

@@ -1,6 +1,8 @@
 // Public face of the keys module.
+import './errors.ts';
 import './app-context.ts';
 export { KeyService, KeyServiceError } from './key-service.ts';
+export { DEMO_STOCK_FORMAT, refuseOutsideDemo, type DemoStockFile, type DemoStockRequest } from './demo-stock.ts';
 export { SoftwareHsm, type SealDomain } from './software-hsm.ts';
 export {
   initKeys,

@@ -6,6 +6,7 @@ import { cardKey, kcv, mac16 } from '../../platform/crypto/pboc.ts';
 import { loadWrappedKeys, type KeyPurpose } from './key-store.ts';
 import * as ops from './card-operations.ts';
 import { verifyPurchaseTacs, type PurchaseTacCheck } from './purchase-tacs.ts';
+import { buildDemoStock, type DemoStockFile, type DemoStockRequest } from './demo-stock.ts';
 import { initPki, loadPki, type PkiHandles, type PkiSubject } from './pki.ts';
 import { SoftwareHsm } from './software-hsm.ts';
 import { createHmac, sign } from 'node:crypto';
@@ -83,6 +84,18 @@ export class KeyService {
     const icv = Buffer.concat([challenge4, Buffer.alloc(4)]);
     const mac = this.#withDerived(purpose, v, serial8, (k) => mac16(k, command, icv));
     return { mac: mac.toString('hex').toUpperCase(), keyVersion: v };
+  }
+
+  // Demo mode only (demo-stock.ts): the diversified keys of pre-allocated demo media, for the
+  // virtual reader's cards. Refused (demo-mode-required) before any key is derived otherwise.
+  demoStock(demo: boolean, req: DemoStockRequest): DemoStockFile {
+    return buildDemoStock(
+      demo,
+      (purpose, version, serial8) =>
+        this.#withDerived(purpose, version, serial8, (k) => k.toString('hex').toUpperCase()),
+      (p) => this.latestVersion(p),
+      req,
+    );
   }
 
   // Online load (ETC-REFERENCE §2). The card's key version selects the load master; the TAC key of

@@ -39,3 +39,13 @@ export {
   type InvariantFailure,
 } from './invariants.ts';
 export { ledgerRoutes } from './routes.ts';
+export {
+  statementOf,
+  tillOf,
+  TILL_ACCOUNTS,
+  type Statement,
+  type Movement,
+  type Till,
+  type TillOperation,
+  type TillMethod,
+} from './statement.ts';

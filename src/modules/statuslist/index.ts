@@ -8,3 +8,6 @@ export { CARD_REASON, OBU_REASON, type Medium } from './reasons.ts';
 export { statuslistRoutes } from './routes.ts';
 export { laneRoutes } from './lane-routes.ts';
 export { interchangeRoutes } from './interchange-routes.ts';
+export { changesOfMedium, heldChanges } from './console-reads.ts';
+export { delivery, deliveryResponse } from './delivery.ts';
+export type { ChangeView } from './changes.ts';

@@ -91,9 +91,12 @@ export async function pullForLane(
   await assertKnownLane(ctx.db, ctx.app.clock.now(), laneId);
   const head = await listHead(ctx.db, ctx.app.clock.now());
   const forceFull = head.fullRequested.has(laneId);
-  if (!forceFull && since !== undefined && since === head.current)
+  if (!forceFull && since !== undefined && since === head.current) {
+    await recordPull(ctx, laneId, null);
     return { status: 304, headers: { 'X-List-Version': String(since) } };
+  }
   const result = await listResult(ctx.app, { since, forceFull });
+  await recordPull(ctx, laneId, result.status === 304 ? null : result.version);
   // the request stands until a heartbeat shows this full list (or a newer one) applied
   if (forceFull && result.kind === 'full')
     await ctx
@@ -103,6 +106,21 @@ export async function pullForLane(
       .update({ full_served_version: result.version });
   const { kind: _kind, version: _version, ...rest } = result;
   return rest;
+}
+
+// The delivery map shows when a lane last asked and last received a package (telemetry, not audited).
+async function recordPull(ctx: RequestContext, laneId: string, downloaded: number | null): Promise<void> {
+  const now = ctx.app.clock.now();
+  const row = {
+    lane_id: laneId,
+    pulled_at: now,
+    ...(downloaded !== null ? { downloaded_at: now, downloaded_version: downloaded } : {}),
+  };
+  await ctx
+    .db('status_list_lanes')
+    .insert(row)
+    .onConflict('lane_id')
+    .merge(Object.keys(row).filter((k) => k !== 'lane_id'));
 }
 
 export type Heartbeat = { listVersion: number; appliedAt: string; pendingUploads?: number; software?: string };

@@ -8,6 +8,7 @@ import { idParam, limit, offset, reason as note } from '../../platform/http/sche
 import { decideHeld, addEntry, removeEntry, requestFullList } from './manual.ts';
 import { listChanges } from './changes.ts';
 import { distribution } from './monitoring.ts';
+import { delivery, deliveryResponse, deliveryStream } from './delivery.ts';
 import { publishNow } from './publisher.ts';
 import { entryView, listVersions, summary } from './queries.ts';
 import { listSnapshots } from './snapshots.ts';
@@ -232,5 +233,37 @@ export const statuslistRoutes: RouteDef[] = [
     response: getStatusListDistributionResponse,
     handler: async (ctx) =>
       ok(await distribution(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/status-list/delivery',
+    tag: 'status-list',
+    roles: WATCH,
+    summary:
+      'The delivery map: every station with its lanes, versions and seconds behind the current version, last heartbeat, applied version and last download',
+    query: z.strictObject({}),
+    response: deliveryResponse,
+    handler: async (ctx) =>
+      ok(await delivery(ctx.db, ctx.app.clock.now(), ctx.app.config.statusList.lagThresholdSeconds)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/status-list/delivery/stream',
+    tag: 'status-list',
+    roles: WATCH,
+    summary:
+      'The delivery map as server-sent events (text/event-stream): a `delivery` event with the same body as GET /status-list/delivery now and every `interval` seconds (2-60, default 5)',
+    query: z.strictObject({ interval: z.coerce.number().int().min(2).max(60).default(5) }),
+    produces: 'text/event-stream',
+    handler: async (ctx, { query }) => ({
+      stream: await deliveryStream(
+        ctx.app.db,
+        () => ctx.app.clock.now(),
+        ctx.app.config.statusList.lagThresholdSeconds,
+        query.interval * 1000,
+      ),
+      contentType: 'text/event-stream',
+      headers: { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
+    }),
   }),
 ];

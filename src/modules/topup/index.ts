@@ -9,3 +9,4 @@ export { registerLoadInvariants } from './invariants.ts';
 export { loadRoutes } from './routes.ts';
 export { loadsOfBankDay, type BankDayLoad } from './reports.ts';
 export { cardKeyVersions, loadsInWindows, loadedAfter, type LoadWindow, type LoadedInWindow } from './lane-facts.ts';
+export { loadsOfCard, type LoadHistoryItem } from './console-reads.ts';

@@ -63,3 +63,14 @@ export const depositMethod = methods('cash', 'pos');
 export const refundMethod = methods('cash', 'bank-account');
 // an online load's payment (ICD §1: a bank pays by bank-account)
 export const loadPaymentMethod = methods('bank-account', 'cash', 'pos', 'carry-over');
+
+// Success bodies as they are on the wire (routes' `response:` schemas): bigint amounts and ids are
+// JSON integers (see json.ts), instants ISO 8601 strings in UTC, calendar dates YYYY-MM-DD.
+export const fenOut = z.number().int();
+export const idOut = z.number().int().positive();
+export const instantOut = z.iso.datetime();
+export const dateOut = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// offset pages: hasMore says whether a further page has rows (one row more is read to know)
+export const pageOut = z.strictObject({ limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() });
+// merged histories read offset + limit rows from each source, so their offset is capped lower
+export const mergedOffset = z.coerce.number().int().min(0).max(10_000).default(0);

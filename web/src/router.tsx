@@ -1,0 +1,64 @@
+// The console's routes. Role menus live in layout.tsx; finance and auditor screens slot in here.
+import { createRootRoute, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
+import { session } from './api/client.ts';
+import { Layout } from './layout.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { SearchPage } from './pages/search.tsx';
+import { CustomerPage } from './pages/customer.tsx';
+import { RegisterPage } from './pages/register.tsx';
+import { IssuePage } from './pages/issue.tsx';
+import { CardPage } from './pages/card.tsx';
+import { TillPage } from './pages/till.tsx';
+import { ApprovalsPage } from './pages/approvals.tsx';
+import { DeliveryPage } from './pages/delivery.tsx';
+import { ListsPage } from './pages/lists.tsx';
+import { PlaceholderPage } from './pages/placeholder.tsx';
+
+const root = createRootRoute({ component: Outlet });
+
+const login = createRoute({ getParentRoute: () => root, path: '/login', component: LoginPage });
+
+const app = createRoute({
+  getParentRoute: () => root,
+  id: 'app',
+  component: Layout,
+  beforeLoad: () => {
+    if (!session.token()) throw redirect({ to: '/login' });
+  },
+});
+
+const home = createRoute({
+  getParentRoute: () => app,
+  path: '/',
+  beforeLoad: () => {
+    const role = session.user()?.role;
+    throw redirect({ to: role === 'supervisor' ? '/approvals' : role === 'clerk' ? '/search' : '/welcome' });
+  },
+});
+const search = createRoute({ getParentRoute: () => app, path: '/search', component: SearchPage });
+const register = createRoute({ getParentRoute: () => app, path: '/customers/new', component: RegisterPage });
+const customer = createRoute({ getParentRoute: () => app, path: '/customers/$customerId', component: CustomerPage });
+const issue = createRoute({
+  getParentRoute: () => app,
+  path: '/customers/$customerId/issue/$medium',
+  component: IssuePage,
+});
+const card = createRoute({ getParentRoute: () => app, path: '/cards/$cardNo', component: CardPage });
+const till = createRoute({ getParentRoute: () => app, path: '/till', component: TillPage });
+const approvals = createRoute({ getParentRoute: () => app, path: '/approvals', component: ApprovalsPage });
+const lists = createRoute({ getParentRoute: () => app, path: '/lists', component: ListsPage });
+const delivery = createRoute({ getParentRoute: () => app, path: '/delivery', component: DeliveryPage });
+const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
+
+const tree = root.addChildren([
+  login,
+  app.addChildren([home, search, register, customer, issue, card, till, approvals, lists, delivery, welcome]),
+]);
+
+export const router = createRouter({ routeTree: tree });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
