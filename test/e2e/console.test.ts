@@ -273,6 +273,7 @@ describe('the service-hall console in a browser', function () {
 
   it('reissues the lost card, then asks to cancel the new one with a refund', async () => {
     const page = clerkPage;
+    const blank = await reader.admin.insert({ kind: 'blank-card', cardType: 22 }); // the new card's blank
     await page.getByRole('button', { name: '补卡' }).click();
     await page.getByRole('dialog').getByLabel('原因').fill('挂失后补卡');
     await page.keyboard.press('Enter');
@@ -281,6 +282,8 @@ describe('the service-hall console in a browser', function () {
     const old = await (await db())('cards').where({ card_no: made.cardNo }).first();
     assert.equal(old.status, 5, 'the lost card is cancelled without card');
     made.newCardNo = String(old.replaced_by).trim();
+    assert.equal(made.newCardNo, blank.kind === 'card' ? blank.cardNo : '', 'reissued onto the blank card');
+    assert.equal((await reader.readCard()).blank, false, 'personalised through the reader');
     await receipt.getByText(made.newCardNo).first().waitFor();
     const fresh = await (await db())('cards').where({ card_no: made.newCardNo }).first();
     assert.equal(fresh.status, 1);
