@@ -63,11 +63,25 @@ export function CardPage() {
     const o = op!;
     let data: ReceiptData;
     if (o === 'replacement' || o === 'reissue') {
+      // a blank card of the same type on the reader becomes the new card, personalised at once
+      const reader = readerClient();
+      const m = reader ? (await reader.status().catch(() => null))?.medium : null;
+      const blank = reader && m?.kind === 'card' && m.blank && m.cardType === c!.cardType ? m.cardNo : null;
+      const onto = blank ? { newCardNo: blank, challenge: await reader!.challenge('0015') } : {};
       const res = await post<CardIssued & { predecessor: CardT }>(
         `/api/v1/cards/${cardNo}/${o}`,
-        { reason, payment: { method: extra.method ?? 'cash' } },
+        { reason, payment: { method: extra.method ?? 'cash' }, ...onto },
         newKey(),
       );
+      if (blank) {
+        await reader!.write(res.personalisation.writes as never);
+        const c16 = await reader!.challenge('0016');
+        const w = await post<{ write: unknown }>(`/api/v1/cards/${res.card.cardNo}/file-writes`, {
+          file: '0016',
+          challenge: c16,
+        });
+        await reader!.write([w.write] as never);
+      }
       data = {
         operation: t(`card.ops.${o}`),
         reference: res.card.cardNo,
@@ -76,6 +90,7 @@ export function CardPage() {
           { label: t('card.oldCard'), value: cardNo },
           { label: t('card.newCard'), value: res.card.cardNo },
           { label: t('fee.price'), fen: res.fee.price },
+          { label: t('issue.personalised'), value: blank ? t('issue.yes') : t('issue.no') },
           { label: t('form.reason'), value: reason },
         ],
       };

@@ -42,7 +42,7 @@ export function DeliveryPage() {
   const d = map.data;
   return (
     <section aria-labelledby="delivery-title">
-      <Space style={{ marginBottom: 12 }} wrap>
+      <Space style={{ display: 'flex', marginBottom: 12 }} wrap>
         <Typography.Title id="delivery-title" level={1} style={{ fontSize: 20, margin: 0 }}>
           {t('delivery.title')}
         </Typography.Title>
@@ -51,7 +51,7 @@ export function DeliveryPage() {
       <ErrorLine error={map.error} />
       {d && (
         <>
-          <Space size="large" wrap style={{ marginBottom: 12 }}>
+          <Space size="large" wrap style={{ display: 'flex', marginBottom: 12 }}>
             <Statistic title={t('delivery.current')} value={d.currentVersion} />
             <Statistic title={t('delivery.lanes')} value={d.summary.lanes} />
             <Statistic title={t('delivery.upToDate')} value={d.summary.current} />
