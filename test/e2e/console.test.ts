@@ -179,6 +179,10 @@ describe('the service-hall console in a browser', function () {
     const receipt = page.getByRole('region', { name: '业务凭条' });
     await receipt.getByText(made.cardNo).first().waitFor();
     await receipt.getByText('发行储值卡').waitFor();
+    // the customer leaves with the receipt: the name is masked on it, never in full
+    const chars = Array.from(made.name);
+    await receipt.getByText(`${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`).waitFor();
+    assert.equal(await receipt.getByText(made.name).count(), 0);
     await mainScreen(page, 'receipt');
     const card = await (await db())('cards').where({ card_no: made.cardNo }).first();
     assert.equal(card.status, 1);

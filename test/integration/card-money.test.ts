@@ -93,6 +93,15 @@ describe('card money: balance carries and refunds', () => {
     const carry = await h.app.db('balance_carries').where({ from_card: cardNo }).first();
     assert.equal(carry.status, 'waiting');
     assert.equal(carry.amount, null);
+    // the new card's page shows the waiting carry, its amount not yet known
+    const shown = await request(h.http)
+      .get(`/api/v1/cards/${res.body.card.cardNo}`)
+      .set('Authorization', clerk)
+      .expect(200);
+    assert.deepEqual(
+      shown.body.carries.map((c: { amount: number | null; status: string }) => [c.amount, c.status]),
+      [[null, 'waiting']],
+    );
     // a late lane transaction of the lost card lowers its last known balance before release
     await h.app.db('cards').where({ card_no: cardNo }).update({ last_balance: 7_500 });
     await h.app.db.transaction((trx) =>

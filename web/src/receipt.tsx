@@ -13,6 +13,15 @@ export type ReceiptData = {
   at?: string;
 };
 
+// A receipt leaves the counter with the customer: the name is shown as the hall masks it (first and
+// last character kept), never in full.
+export function maskName(name: string): string {
+  const chars = Array.from(name);
+  if (chars.length <= 1) return name;
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
 export function Receipt({ data, onDone }: { data: ReceiptData; onDone?: () => void }) {
   const { t } = useTranslation();
   const user = session.user();
@@ -28,7 +37,9 @@ export function Receipt({ data, onDone }: { data: ReceiptData; onDone?: () => vo
         </Typography.Title>
         <Descriptions column={1} size="small" bordered={false}>
           <Descriptions.Item label={t('receipt.operation')}>{data.operation}</Descriptions.Item>
-          {data.customer && <Descriptions.Item label={t('receipt.customer')}>{data.customer}</Descriptions.Item>}
+          {data.customer && (
+            <Descriptions.Item label={t('receipt.customer')}>{maskName(data.customer)}</Descriptions.Item>
+          )}
           {data.lines.map((l) => (
             <Descriptions.Item key={l.label} label={l.label}>
               {l.fen !== undefined ? <Money fen={l.fen} /> : l.value}

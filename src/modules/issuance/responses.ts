@@ -109,7 +109,7 @@ export const getCardsResponse = z.strictObject({
       fromCard: z.string(),
       toCard: z.string(),
       kind: z.string(),
-      amount: w.int,
+      amount: w.int.nullable(), // a reissue's carry has no amount until the waiting period ends
       availableAt: w.dateTime,
       status: z.string(),
     }),

@@ -60,9 +60,11 @@ export async function api<T>(method: string, path: string, body?: unknown, idemp
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
-export const post = <T>(path: string, body?: unknown, idempotencyKey?: string) =>
-  api<T>('POST', path, body ?? {}, idempotencyKey);
 export const newKey = () => crypto.randomUUID();
+// Every POST carries an Idempotency-Key (the service requires one on POSTs that move money): the
+// caller's, when one action may be sent twice, or a fresh one for this request.
+export const post = <T>(path: string, body?: unknown, idempotencyKey: string = newKey()) =>
+  api<T>('POST', path, body ?? {}, idempotencyKey);
 
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams();

@@ -278,7 +278,7 @@ function OpDialog(props: {
           style={{ marginBottom: 12 }}
         >
           <Radio value="cash">{t('card.refund.cash')}</Radio>
-          <Radio value="bank-transfer">{t('card.refund.bank-transfer')}</Radio>
+          <Radio value="bank-account">{t('card.refund.bank-account')}</Radio>
         </Radio.Group>
       )}
     </ReasonDialog>
