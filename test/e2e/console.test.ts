@@ -333,6 +333,9 @@ describe('the service-hall console in a browser', function () {
     await page.keyboard.press('F9');
     await page.getByRole('heading', { name: '营业员日结' }).waitFor();
     await page.getByTestId('till-taken').getByText('¥323.45').waitFor(); // OBU 200.00 + load 123.45
+    // each operation by its name in the clerk's language, not the journal's word
+    await page.getByRole('cell', { name: '发行费用' }).waitFor();
+    await page.getByRole('cell', { name: '圈存', exact: true }).waitFor();
     await mainScreen(page, 'till');
     const sup = supervisorPage;
     await sup.getByRole('link', { name: '状态名单' }).click();
