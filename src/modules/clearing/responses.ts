@@ -3,29 +3,32 @@
 import { z } from 'zod';
 import { w } from '../../platform/http/wire.ts';
 
+// a clearing day with the steps done so far and each operator's totals
+const clearingDay = z.strictObject({
+  date: w.date,
+  state: z.string(),
+  sealedAt: w.dateTime,
+  steps: z.array(
+    z.strictObject({
+      step: z.string(),
+      doneAt: w.dateTime,
+      actor: z.string(),
+      detail: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  operators: z.array(
+    z.strictObject({
+      operatorId: z.string(),
+      source: z.string(),
+      transactions: w.int,
+      amount: w.int,
+    }),
+  ),
+});
+
 // GET /api/v1/clearing/days/:date
 export const getClearingDaysResponse = z.strictObject({
-  day: z.strictObject({
-    date: w.date,
-    state: z.string(),
-    sealedAt: w.dateTime,
-    steps: z.array(
-      z.strictObject({
-        step: z.string(),
-        doneAt: w.dateTime,
-        actor: z.string(),
-        detail: z.record(z.string(), z.unknown()),
-      }),
-    ),
-    operators: z.array(
-      z.strictObject({
-        operatorId: z.string(),
-        source: z.string(),
-        transactions: w.int,
-        amount: w.int,
-      }),
-    ),
-  }),
+  day: clearingDay,
 });
 
 // POST /api/v1/clearing/days/:date/run
@@ -37,25 +40,5 @@ export const postClearingDaysRunResponse = z.strictObject({
       reasons: z.array(z.string()),
     })
     .nullable(),
-  day: z.strictObject({
-    date: w.date,
-    state: z.string(),
-    sealedAt: w.dateTime,
-    steps: z.array(
-      z.strictObject({
-        step: z.string(),
-        doneAt: w.dateTime,
-        actor: z.string(),
-        detail: z.record(z.string(), z.unknown()),
-      }),
-    ),
-    operators: z.array(
-      z.strictObject({
-        operatorId: z.string(),
-        source: z.string(),
-        transactions: w.int,
-        amount: w.int,
-      }),
-    ),
-  }),
+  day: clearingDay,
 });
