@@ -1,5 +1,6 @@
 // Reusable validation pieces. Every object schema is strict: unknown fields are refused.
 import { z } from 'zod';
+import { w } from './wire.ts';
 
 // database ids travel as decimal strings in paths and as numbers in bodies
 export const idParam = z
@@ -64,13 +65,13 @@ export const refundMethod = methods('cash', 'bank-account');
 // an online load's payment (ICD §1: a bank pays by bank-account)
 export const loadPaymentMethod = methods('bank-account', 'cash', 'pos', 'carry-over');
 
-// Success bodies as they are on the wire (routes' `response:` schemas): bigint amounts and ids are
-// JSON integers (see json.ts), instants ISO 8601 strings in UTC, calendar dates YYYY-MM-DD.
-export const fenOut = z.number().int();
-export const idOut = z.number().int().positive();
-export const instantOut = z.iso.datetime();
-export const dateOut = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// Success bodies as they are on the wire: the primitives of wire.ts under the names the console's
+// read routes use (amounts and ids JSON integers, instants ISO 8601, calendar dates YYYY-MM-DD).
+export const fenOut = w.int;
+export const idOut = w.int.positive();
+export const instantOut = w.dateTime;
+export const dateOut = w.date;
 // offset pages: hasMore says whether a further page has rows (one row more is read to know)
-export const pageOut = z.strictObject({ limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() });
+export const pageOut = z.strictObject({ limit: w.int, offset: w.int, hasMore: z.boolean() });
 // merged histories read offset + limit rows from each source, so their offset is capped lower
 export const mergedOffset = z.coerce.number().int().min(0).max(10_000).default(0);
