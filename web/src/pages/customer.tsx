@@ -20,7 +20,7 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, qs } from '../api/client.ts';
+import { get, newKey, post, qs } from '../api/client.ts';
 import { useCustomer, useCustomerEvents, type Medium } from '../api/hooks.ts';
 import type { Pii, Vehicle } from '../api/types.ts';
 import { ErrorLine, Money, ReasonDialog } from '../components.tsx';
@@ -232,15 +232,19 @@ function DepositDialog(props: { open: boolean; accountId: number; onClose: () =>
   const [form] = Form.useForm<{ amount: string; method: 'cash' | 'pos' }>();
   const [error, setError] = useState<unknown>(null);
   const [receipt, setReceipt] = useState<{ amount: bigint; balance: number } | null>(null);
+  // one key per deposit: a second Enter or a retried request deposits once; a new key after success
+  const [key, setKey] = useState(newKey);
   const submit = async () => {
     const v = await form.validateFields();
     const amount = Fen.parse(v.amount)!;
     setError(null);
     try {
-      const r = await post<{ balance: number }>(`/api/v1/accounts/${props.accountId}/deposits`, {
-        amount: Fen.toJson(amount),
-        method: v.method,
-      });
+      const r = await post<{ balance: number }>(
+        `/api/v1/accounts/${props.accountId}/deposits`,
+        { amount: Fen.toJson(amount), method: v.method },
+        key,
+      );
+      setKey(newKey());
       setReceipt({ amount, balance: r.balance });
       props.onDone();
     } catch (e) {
