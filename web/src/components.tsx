@@ -33,6 +33,7 @@ export function ReasonDialog(props: {
   onCancel: () => void;
   onConfirm: (reason: string) => Promise<void>;
   children?: React.ReactNode;
+  label?: string;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
@@ -65,7 +66,7 @@ export function ReasonDialog(props: {
       {props.children}
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item
-          label={t('form.reason')}
+          label={props.label ?? t('form.reason')}
           name="reason"
           rules={[{ required: true, min: 2, message: t('form.reasonRequired') }]}
         >

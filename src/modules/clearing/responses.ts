@@ -7,7 +7,7 @@ import { w } from '../../platform/http/wire.ts';
 const clearingDay = z.strictObject({
   date: w.date,
   state: z.string(),
-  sealedAt: w.dateTime,
+  sealedAt: w.dateTime.nullable(),
   steps: z.array(
     z.strictObject({
       step: z.string(),

@@ -1,0 +1,390 @@
+// The finance and auditor screens end to end: lane traffic of a day (own cards and one other
+// province's card) uploaded as lanes-sim's controllers make it, then in Chromium finance clears the
+// day (it waits for the province, which refuses its package, and then finishes), approves a payout
+// that a second finance user pays (four eyes shown and kept), downloads the payout statement as XLSX
+// (opened with exceljs and checked against the database), uploads the bank statement and sees it
+// reconciled, resolves the unmatched line's exception; the auditor finds the clerk's PII view of the
+// day. What the users see is asserted by role, label and text, then the database.
+import ExcelJS from 'exceljs';
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+import { createUser } from '../../src/modules/access/service.ts';
+import { deliverPending } from '../../src/modules/interchange/index.ts';
+import { customerWithVehicle } from '../helpers/fixtures.ts';
+import { harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
+import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
+import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
+import { centre } from '../integration/statuslist-support.ts';
+import { launch, mainScreen, type Browser } from './browser.ts';
+
+const KV = 191;
+const DAY = 86_400_000;
+const at = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+08:00`);
+const plus = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+type Who = { username: string; password: string; id: string };
+
+describe('the finance and auditor screens in a browser', function () {
+  this.timeout(60_000);
+  // one path: a step that fails leaves the later ones nothing to stand on
+  this.bail(true);
+  let base: string;
+  let browser: Browser;
+  let financeA: Who;
+  let financeB: Who;
+  let auditor: Who;
+  let clerk: { auth: string; username: string; userId: bigint };
+  let pageA: Page;
+  let pageB: Page;
+  let auditPage: Page;
+  let D: string;
+  let viewed: string; // the customer whose full data the clerk viewed
+  let paid: { operatorId: string; amount: bigint; bankReference: string };
+  let realNow: Date;
+
+  const db = async () => (await harness()).app.db;
+
+  before(async function () {
+    this.timeout(180_000);
+    const h = await harness();
+    realNow = h.clock.now();
+    base = await centre();
+    const masters: MasterKeys = await testMasters(KV);
+    const lanes: LaneSpec[] = await testLanes();
+    const bank: TestClient = await newClient('bank');
+    // a day of its own, well after every other test's
+    for (;;) {
+      D = plus(realNow.toISOString().slice(0, 10), 400 + randomInt(2000));
+      if (!(await h.app.db('clearing_days').where({ clearing_date: D }).first())) break;
+    }
+    const staff = async (role: 'finance' | 'auditor'): Promise<Who> => {
+      const username = unique(role.slice(0, 3));
+      const { user, password } = await createUser(h.app.db, null, {
+        username,
+        displayName: `${role} ${username}`,
+        role,
+      });
+      return { username, password, id: String(user.id) };
+    };
+    financeA = await staff('finance');
+    financeB = await staff('finance');
+    auditor = await staff('auditor');
+
+    // the day's traffic: own stored-value cards loaded at a bank, trips across operators, and one
+    // card of province 3201 on our roads (packaged to its issuer)
+    h.clock.set(at(D, '07:00'));
+    clerk = await loginAs('clerk');
+    const tariff = await dayTariff(clerk.auth, D);
+    const lane = (station: number, direction: 'entry' | 'exit') =>
+      controller(
+        lanes.find((l) => l.station === station && l.direction === direction)!,
+        masters,
+      );
+    const loaded = async () => {
+      const card = await storedValueCard(clerk.auth, KV);
+      await bankLoad(bank, card, 100_000);
+      return card;
+    };
+    const car = await loaded();
+    const truck = await loaded();
+    const foreign = new VirtualCard({
+      cardNo: '32010000999988886666',
+      masters: { ...masters, tac: Buffer.alloc(16, 3) },
+      balance: 90_000,
+    });
+    const trips: WireTransaction[] = [
+      ...tripTxs(car, lane(340102, 'entry'), lane(340106, 'exit'), tariff, at(D, '08:00'), at(D, '10:10')),
+      ...tripTxs(car, lane(340201, 'entry'), lane(340204, 'exit'), tariff, at(D, '11:00'), at(D, '13:20')),
+      ...tripTxs(truck, lane(340106, 'entry'), lane(340201, 'exit'), tariff, at(D, '09:00'), at(D, '11:40'), {
+        vehicleClass: 16,
+      }),
+      ...tripTxs(foreign, lane(340102, 'entry'), lane(340204, 'exit'), tariff, at(D, '12:00'), at(D, '14:30'), {
+        own: false,
+      }),
+    ];
+    h.clock.set(at(D, '20:00'));
+    const res = await upload('L340102-02', trips);
+    assert.ok(
+      res.body.results.every((r: { disposition: string }) => r.disposition === 'accepted'),
+      JSON.stringify(res.body),
+    );
+
+    // the next morning a clerk looks at a customer's full ID number (audited)
+    h.clock.set(at(plus(D, 1), '09:00'));
+    clerk = await loginAs('clerk'); // a new day, a new session
+    const c = await customerWithVehicle(clerk.auth);
+    viewed = String(c.customerId);
+    await request(h.http)
+      .post(`/api/v1/customers/${viewed}/pii-views`)
+      .set('Authorization', clerk.auth)
+      .send({ reason: '客户来电核实身份' })
+      .expect(200);
+
+    browser = await launch();
+    // the browser's clock is the service's: "yesterday" on the screens is the day cleared
+    await browser.context.clock.setFixedTime(h.clock.now());
+    pageA = await browser.context.newPage();
+    pageB = await browser.context.newPage();
+    auditPage = await browser.context.newPage();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    console.error('page errors:', browser?.errors);
+    // what each page showed when the step failed, for whoever reads the run
+    for (const [name, p] of Object.entries({ pageA, pageB, auditPage }))
+      await p?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/finance-e2e-${name}.png` }).catch(() => undefined);
+  });
+
+  after(async () => {
+    await browser?.close();
+    (await harness()).clock.set(realNow);
+  });
+
+  async function login(page: Page, who: Who) {
+    await page.goto(`${base}/login`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.keyboard.press('Enter');
+  }
+
+  it('finance runs the day: it waits for the province, then finishes once the package is refused', async () => {
+    const page = pageA;
+    await login(page, financeA);
+    await page
+      .getByRole('navigation', { name: '主菜单' })
+      .getByRole('link', { name: /清分日/ })
+      .click();
+    await page.getByRole('heading', { name: '清分日' }).waitFor();
+    // yesterday on the service's clock is the day to clear
+    assert.equal(await page.getByLabel('清分日期').inputValue(), D);
+    await page.getByText('未封账').waitFor();
+    await page.keyboard.press('F6');
+    const status = page.getByRole('status');
+    await status.getByText(/等待「外省确认拆分」/).waitFor();
+    await status.getByText('1 package(s) to 3201 not confirmed yet').waitFor();
+    await page.getByText('已封账').waitFor();
+    const steps = await (await db())('clearing_day_steps').where({ clearing_date: D }).orderBy('step');
+    assert.equal(steps.length, 5);
+    await mainScreen(page, 'finance-clearing-waiting');
+
+    // the issuer refuses the package (as delivery records a refusal): the day goes on without it
+    const h = await harness();
+    await deliverPending(h.app);
+    const updated = await h.app
+      .db('interchange_packages')
+      .where({ direction: 'outbound', clear_target_date: D, receiver: '3201' })
+      .update({ state: 'refused', result: 4 });
+    assert.equal(updated, 1);
+    await page.getByRole('button', { name: '执行清分 (F6)' }).click();
+    await status.getByText(/已完成：外省确认拆分、省际结算、路段付款单、对端核对/).waitFor();
+    await page.getByTestId('mirror-result').getByText('已核对 0 个省份，不一致 0 个').waitFor();
+    const day = await (await db())('clearing_days').where({ clearing_date: D }).first();
+    assert.equal(day.state, 'sealed');
+    assert.equal((await (await db())('clearing_day_steps').where({ clearing_date: D })).length, 9);
+    // the operators' split on screen adds up to the database's
+    const sum = await (await db())('clearing_operator_totals').where({ clearing_date: D }).sum({ a: 'amount' }).first();
+    const total = BigInt(sum!.a);
+    assert.ok(total > 0n);
+    const yuan = `¥${(total / 100n).toLocaleString('en-US')}.${String(total % 100n).padStart(2, '0')}`;
+    await page.getByRole('row', { name: /合计/ }).getByText(yuan).waitFor();
+    await mainScreen(page, 'finance-clearing');
+  });
+
+  it('approves a payout; the approver is shown and may not pay it; a second finance user pays', async () => {
+    const page = pageA;
+    await page.keyboard.press('F5');
+    await page.getByRole('heading', { name: '结算与付款' }).waitFor();
+    const payouts = await (await db())('operator_payouts').where({ clearing_date: D }).orderBy('operator_id');
+    assert.ok(payouts.length >= 2, 'the day pays several operators');
+    const op = payouts[0];
+    const row = page.getByRole('row').filter({ hasText: op.operator_id });
+    await row.getByText('待审核').waitFor();
+    await row.getByRole('button', { name: '审核' }).click();
+    await row.getByText('已审核').waitFor();
+    await row.getByText(`user:${financeA.username}`).waitFor();
+    // four eyes: the approver is told, and no pay button is offered
+    await row.getByText('由您审核，须另一位财务人员付款').waitFor();
+    assert.equal(await row.getByRole('button', { name: '付款' }).count(), 0);
+    let stored = await (
+      await db()
+    )('operator_payouts')
+      .where({ clearing_date: D, operator_id: op.operator_id })
+      .first();
+    assert.deepEqual([stored.state, stored.approved_by], ['approved', `user:${financeA.username}`]);
+    await mainScreen(page, 'finance-settlements');
+
+    const other = pageB;
+    await login(other, financeB);
+    await other.waitForURL(/\/finance\/today$/);
+    await other.goto(`${base}/finance/settlements?date=${D}`);
+    const theirs = other.getByRole('row').filter({ hasText: op.operator_id });
+    await theirs.getByText(`user:${financeA.username}`).waitFor();
+    await theirs.getByRole('button', { name: '付款' }).click();
+    const dialog = other.getByRole('dialog');
+    await dialog.getByText(`user:${financeA.username}`).waitFor();
+    const bankReference = unique('BR');
+    await dialog.getByLabel('银行流水号').fill(bankReference);
+    await other.keyboard.press('Enter');
+    await theirs.getByText('已付款').waitFor();
+    await theirs.getByText(bankReference).waitFor();
+    stored = await (await db())('operator_payouts').where({ clearing_date: D, operator_id: op.operator_id }).first();
+    assert.deepEqual(
+      [stored.state, stored.paid_by, stored.bank_reference],
+      ['paid', `user:${financeB.username}`, bankReference],
+    );
+    paid = { operatorId: op.operator_id, amount: BigInt(op.amount), bankReference };
+  });
+
+  it('downloads the payout statement as XLSX whose totals are the database’s', async () => {
+    const page = pageB;
+    const card = page.locator('.ant-card').filter({ hasText: '路段业主付款' });
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: '下载 XLSX' }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), `payouts-${D}.xlsx`);
+    const path = await file.path();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((r, i) => i > 1 && rows.push(r));
+    const totals = rows.find((r) => r.getCell(col('operator_id')).value === 'TOTAL')!;
+    assert.ok(totals, 'a totals row');
+    const fromDb = await (
+      await db()
+    )('operator_payouts')
+      .where({ clearing_date: D })
+      .sum({ amount: 'amount', own: 'own_amount', transactions: 'transactions' })
+      .count({ n: '*' })
+      .first();
+    assert.equal(BigInt(totals.getCell(col('amount_fen')).value as number), BigInt(fromDb!.amount));
+    assert.equal(BigInt(totals.getCell(col('own_card_fen')).value as number), BigInt(fromDb!.own));
+    assert.equal(BigInt(totals.getCell(col('transactions')).value as number), BigInt(fromDb!.transactions));
+    assert.equal(rows.length - 1, Number(fromDb!.n), 'one row per operator');
+    const mine = rows.find((r) => r.getCell(col('operator_id')).value === paid.operatorId)!;
+    assert.deepEqual(
+      [mine.getCell(col('state')).value, mine.getCell(col('bank_reference')).value],
+      ['paid', paid.bankReference],
+    );
+  });
+
+  it('uploads the bank statement and sees the payout matched and a stray line unmatched', async () => {
+    const page = pageB;
+    await page
+      .getByRole('navigation', { name: '主菜单' })
+      .getByRole('link', { name: /银行对账/ })
+      .click();
+    await page.getByRole('heading', { name: '银行对账' }).waitFor();
+    const stray = unique('BANK');
+    const csv = [
+      'valueDate,amount,counterparty,bankReference,reference',
+      `${plus(D, 1)},-${paid.amount},${paid.operatorId},${paid.bankReference},payout:${D}:${paid.operatorId}`,
+      `${plus(D, 1)},777,3201,${stray},`,
+      '',
+    ].join('\r\n');
+    await page.getByLabel('银行流水文件（CSV）').setInputFiles({
+      name: `clearing-${D}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByRole('status').getByText(`已导入 clearing-${D}.csv，共 2 行`).waitFor();
+    await page.getByRole('status').getByText('匹配 1 · 金额不符 0 · 未匹配 1 · 待对 0').waitFor();
+    const lines = page.locator('.ant-card').filter({ hasText: '银行流水' }).first();
+    await lines.getByRole('row').filter({ hasText: paid.operatorId }).getByText('已匹配').waitFor();
+    await lines.getByRole('row').filter({ hasText: stray }).getByText('未匹配').waitFor();
+    const imp = await (
+      await db()
+    )('bank_statement_imports')
+      .where({ file_name: `clearing-${D}.csv` })
+      .first();
+    const outcomes = await (
+      await db()
+    )('bank_statement_lines as l')
+      .join('reconciliation_items as r', 'r.statement_line_id', 'l.id')
+      .where('l.import_id', imp.id)
+      .orderBy('l.line_no')
+      .select('r.outcome', 'r.item_key');
+    assert.deepEqual(
+      outcomes.map((o) => [o.outcome, o.item_key]),
+      [
+        ['matched', `payout:${D}:${paid.operatorId}`],
+        ['extra', null],
+      ],
+    );
+    await mainScreen(page, 'finance-statements');
+  });
+
+  it('resolves the stray line’s exception from the queue with a note', async () => {
+    const page = pageB;
+    await page.keyboard.press('F4');
+    await page.getByRole('heading', { name: '异常处理' }).waitFor();
+    const line = await (
+      await db()
+    )('bank_statement_lines as l')
+      .join('bank_statement_imports as i', 'i.id', 'l.import_id')
+      .where('i.file_name', `clearing-${D}.csv`)
+      .andWhere('l.amount', 777)
+      .first('l.id');
+    const reference = `statement-line:${line.id}`;
+    const row = page.getByRole('row').filter({ hasText: reference });
+    await row.getByText('银行流水：未匹配').waitFor();
+    await mainScreen(page, 'finance-exceptions');
+    await row.getByRole('button', { name: '处理完毕' }).click();
+    await page.getByRole('dialog').getByLabel('处理说明').fill('对方省份误汇，已退回');
+    await page.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' });
+    const e = await (
+      await db()
+    )('finance_exceptions')
+      .where({ kind: 'reconciliation-statement-extra', reference })
+      .first();
+    assert.deepEqual(
+      [e.status, e.resolved_by, e.note],
+      ['resolved', `user:${financeB.username}`, '对方省份误汇，已退回'],
+    );
+  });
+
+  it('shows the disputes screen', async () => {
+    const page = pageB;
+    await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: /争议/ }).click();
+    await page.getByRole('heading', { name: '争议交易' }).waitFor();
+    await mainScreen(page, 'finance-disputes');
+  });
+
+  it("the auditor finds the clerk's PII view of the day and exports it", async () => {
+    const page = auditPage;
+    await login(page, auditor);
+    await page.getByRole('heading', { name: '审计日志' }).waitFor();
+    await page.getByLabel('操作', { exact: true }).fill('customer.pii-view');
+    await page.getByLabel('起').fill(`${plus(D, 1)}T00:00`);
+    await page.getByLabel('止').fill(`${plus(D, 2)}T00:00`);
+    await page.getByLabel('操作', { exact: true }).press('Enter');
+    const row = page.getByRole('row').filter({ hasText: `customer ${viewed}` });
+    await row.getByText(`user:${clerk.userId}`).waitFor();
+    await row.getByText('customer.pii-view').waitFor();
+    await mainScreen(page, 'audit-log');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('F10')]);
+    const text = readFileSync(await file.path(), 'utf8');
+    assert.match(text, new RegExp(`customer\\.pii-view,customer,${viewed},`));
+    const exported = await (
+      await db()
+    )('audit_log')
+      .where({ action: 'audit-log.export', actor_id: auditor.id })
+      .first();
+    assert.ok(exported, 'the export is itself audited');
+  });
+
+  it('raised no uncaught error in any page', () => {
+    assert.deepEqual(browser.errors, []);
+  });
+});
