@@ -3,7 +3,7 @@
 // and what the day split to each road operator by source.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Alert, Button, Card, Col, Descriptions, Row, Space, Steps, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Row, Space, Steps, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { ErrorLine, Money } from '../../components.tsx';
 import { Fen } from '../../money.ts';
 import { useFKeys } from '../../fkeys.tsx';
 import { DayField } from './day-field.tsx';
+import { ToneTag } from './tone.tsx';
 import { isFinance, localDay, type ClearingDay, type ClearingRun, type FinanceException } from './api.ts';
 
 export const CLEARING_STEPS = [
@@ -119,9 +120,9 @@ export function ClearingPage() {
             <Card size="small" title={t('finance.clearing.steps')}>
               <Descriptions size="small" column={1} style={{ marginBottom: 8 }}>
                 <Descriptions.Item label={t('finance.clearing.state')}>
-                  <Tag color={d.state === 'sealed' ? 'blue' : 'default'}>
+                  <ToneTag tone={d.state === 'sealed' ? 'info' : 'neutral'}>
                     {t(`finance.dayStates.${d.state}`, { defaultValue: d.state })}
-                  </Tag>
+                  </ToneTag>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('finance.clearing.sealedAt')}>
                   {d.sealedAt ? dayjs(d.sealedAt).format('YYYY-MM-DD HH:mm') : '—'}

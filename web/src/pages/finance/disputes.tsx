@@ -2,12 +2,13 @@
 // bad debt; the decision goes to the province) and ours that provinces disputed (their decision
 // arrives). Several open ones can be decided at once with one note.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Form, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, qs } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type Dispute } from './api.ts';
+import { ToneTag } from './tone.tsx';
 
 export function DisputesPage() {
   const { t } = useTranslation();
@@ -101,12 +102,12 @@ export function DisputesPage() {
             key: 'res',
             render: (_, d) =>
               d.resolution == null ? (
-                <Tag>{t('finance.exceptions.open')}</Tag>
+                <ToneTag tone="warn">{t('finance.exceptions.open')}</ToneTag>
               ) : (
-                <Tag color={d.resolution === 0 ? 'green' : 'red'}>
+                <ToneTag tone={d.resolution === 0 ? 'good' : 'bad'}>
                   {d.resolution === 0 ? t('finance.disputes.paid') : t('finance.disputes.badDebt')} · {d.resolvedOn} ·{' '}
                   {d.resolvedBy}
-                </Tag>
+                </ToneTag>
               ),
           },
         ]}

@@ -3,7 +3,7 @@
 // stuck load and its card, the statement line, the clearing day, the settlement).
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Button, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +29,8 @@ export const EXCEPTION_KINDS = [
   'clearing-day-waiting',
 ] as const;
 
+// antd's link blue is too light on a hovered row
+const LINK = { color: '#0a4a8c', textDecoration: 'underline' };
 const ageDays = (raisedAt: string) => Math.max(0, dayjs().diff(dayjs(raisedAt), 'day'));
 
 // where a finding's evidence is, by its kind and reference
@@ -37,27 +39,27 @@ function Evidence({ e }: { e: FinanceException }) {
   const detail = e.detail as Record<string, unknown>;
   if (e.kind.startsWith('load-') && typeof detail.cardNo === 'string')
     return (
-      <Link to="/cards/$cardNo" params={{ cardNo: detail.cardNo }}>
+      <Link style={LINK} to="/cards/$cardNo" params={{ cardNo: detail.cardNo }}>
         {t('finance.exceptions.openCard', { card: detail.cardNo })}
       </Link>
     );
   if (e.kind === 'clearing-day-waiting')
     return (
-      <Link to="/finance/clearing" search={{ date: e.reference.slice(0, 10) }}>
+      <Link style={LINK} to="/finance/clearing" search={{ date: e.reference.slice(0, 10) }}>
         {t('finance.exceptions.openDay', { date: e.reference.slice(0, 10) })}
       </Link>
     );
   const statement = /^bank-statement:(\d+)$/.exec(e.source);
   if (statement)
     return (
-      <Link to="/finance/statements" search={{ statement: Number(statement[1]) }}>
+      <Link style={LINK} to="/finance/statements" search={{ statement: Number(statement[1]) }}>
         {t('finance.exceptions.openStatement', { id: statement[1] })}
       </Link>
     );
   const item = /^(settlement|payout):(\d{4}-\d{2}-\d{2}):/.exec(e.reference);
   if (item || e.kind === 'interchange-settlement-mismatch')
     return (
-      <Link to="/finance/settlements" search={{ date: item?.[2] ?? e.reference.slice(0, 10) }}>
+      <Link style={LINK} to="/finance/settlements" search={{ date: item?.[2] ?? e.reference.slice(0, 10) }}>
         {t('finance.exceptions.openSettlements')}
       </Link>
     );
@@ -133,9 +135,15 @@ export function ExceptionsPage() {
       </Form>
       <Space wrap style={{ marginBottom: 12 }} aria-label={t('finance.exceptions.byKind')}>
         {byKind.map(([k, n]) => (
-          <Tag key={k} color={k === kind ? 'blue' : 'default'} style={{ cursor: 'pointer' }} onClick={() => setKind(k)}>
+          <Button
+            key={k}
+            size="small"
+            type={k === kind ? 'primary' : 'default'}
+            aria-pressed={k === kind}
+            onClick={() => setKind(k === kind ? undefined : k)}
+          >
             {t(`finance.kinds.${k}`, { defaultValue: k })}: {n}
-          </Tag>
+          </Button>
         ))}
       </Space>
       <ErrorLine error={q.error} />

@@ -4,7 +4,7 @@
 // statement files as CSV or XLSX downloads.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Button, Card, Form, Input, Modal, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Form, Input, Modal, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, newKey, post } from '../../api/client.ts';
@@ -20,6 +20,7 @@ import {
   type Settlements,
 } from './api.ts';
 import { DayField } from './day-field.tsx';
+import { ToneTag } from './tone.tsx';
 
 type Target =
   | { kind: 'settlement'; key: string; approvedBy: string | null; amount: number; date: string }
@@ -30,8 +31,8 @@ const path = (t: Target) =>
 
 function StateTag({ state }: { state: string }) {
   const { t } = useTranslation();
-  const color = state === 'draft' ? 'default' : state === 'approved' ? 'blue' : 'green';
-  return <Tag color={color}>{t(`finance.states.${state}`, { defaultValue: state })}</Tag>;
+  const tone = state === 'draft' ? 'neutral' : state === 'approved' ? 'info' : 'good';
+  return <ToneTag tone={tone}>{t(`finance.states.${state}`, { defaultValue: state })}</ToneTag>;
 }
 
 // approve / settle-or-pay buttons with the four-eyes rule made visible

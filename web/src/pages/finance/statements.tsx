@@ -3,7 +3,7 @@
 // mismatch, extra) and the items no line pays yet (missing).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Alert, Button, Card, Col, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Row, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,18 +18,23 @@ import {
   type StatementImported,
   type StatementImports,
 } from './api.ts';
+import { ToneTag, type Tone } from './tone.tsx';
 
-const OUTCOME_COLOUR: Record<string, string> = {
-  matched: 'green',
-  'amount-mismatch': 'orange',
-  extra: 'red',
-  missing: 'red',
+const OUTCOME_TONE: Record<string, Tone> = {
+  matched: 'good',
+  'amount-mismatch': 'warn',
+  extra: 'bad',
+  missing: 'bad',
 };
 
 export function OutcomeTag({ outcome }: { outcome: string | null | undefined }) {
   const { t } = useTranslation();
-  if (!outcome) return <Tag>{t('finance.outcomes.pending')}</Tag>;
-  return <Tag color={OUTCOME_COLOUR[outcome]}>{t(`finance.outcomes.${outcome}`, { defaultValue: outcome })}</Tag>;
+  if (!outcome) return <ToneTag tone="neutral">{t('finance.outcomes.pending')}</ToneTag>;
+  return (
+    <ToneTag tone={OUTCOME_TONE[outcome] ?? 'neutral'}>
+      {t(`finance.outcomes.${outcome}`, { defaultValue: outcome })}
+    </ToneTag>
+  );
 }
 
 export function StatementsPage() {
