@@ -8,6 +8,7 @@ import { registerStatuslistJobs } from './statuslist/index.ts';
 import { registerLaneJobs } from './lanes/index.ts';
 import { registerClearingJobs, runDayLater } from './clearing/index.ts';
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
+import { registerNotificationJobs } from './notifications/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -29,5 +30,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerLaneJobs(app),
     ...registerClearingJobs(app),
     ...registerInterchangeJobs(app),
+    ...registerNotificationJobs(app),
   ];
 }
