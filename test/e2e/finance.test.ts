@@ -368,7 +368,7 @@ describe('the finance and auditor screens in a browser', function () {
     await page.getByLabel('操作', { exact: true }).fill('customer.pii-view');
     // the audit trail keeps the wall clock's time (the run's manual clock does not reach it): the
     // hours around now, as local (China Standard Time) inputs
-    const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+    const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
     await page.getByLabel('操作人').fill(`user:${clerk.userId}`);
     await page.getByLabel('起').fill(local(Date.now() - 3_600_000));
     await page.getByLabel('止').fill(local(Date.now() + 3_600_000));

@@ -2,8 +2,8 @@
 // prefix such as customer.*) and time; newest first, page by page; the same filters as a CSV export,
 // which is itself audited.
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Space, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Button, DatePicker, Form, Input, Space, Table, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../api/client.ts';
@@ -19,16 +19,17 @@ type Filters = {
   from?: string;
   to?: string;
 };
+type FormValues = Omit<Filters, 'from' | 'to'> & { from?: Dayjs | null; to?: Dayjs | null };
 
-// local datetime-local values → instants with the centre's offset
-const instant = (v?: string) => (v ? dayjs(v).format('YYYY-MM-DDTHH:mm:ssZ') : undefined);
+// picked local times → instants with their offset
+const instant = (v?: Dayjs | null) => (v ? v.second(0).format('YYYY-MM-DDTHH:mm:ssZ') : undefined);
 
 export function AuditLogPage() {
   const { t } = useTranslation();
-  const [form] = Form.useForm<Filters>();
+  const [form] = Form.useForm<FormValues>();
   const [filters, setFilters] = useState<Filters>({});
   const [error, setError] = useState<unknown>(null);
-  const params = { ...filters, from: instant(filters.from), to: instant(filters.to) };
+  const params = filters;
   const q = useInfiniteQuery({
     queryKey: ['audit-log', params],
     initialPageParam: undefined as string | undefined,
@@ -38,8 +39,13 @@ export function AuditLogPage() {
   const rows = q.data?.pages.flatMap((p) => p.entries) ?? [];
   const exportCsv = () => download(`/api/v1/audit-log/export${qs(params)}`, 'audit-log.csv').catch(setError);
   useFKeys('audit', [{ key: 'F10', label: t('audit.export'), run: () => void exportCsv() }]);
-  const clean = (v: Filters): Filters =>
-    Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string' && x.trim() !== '')) as Filters;
+  const clean = ({ from, to, ...text }: FormValues): Filters => ({
+    ...(Object.fromEntries(
+      Object.entries(text).filter(([, x]) => typeof x === 'string' && x.trim() !== ''),
+    ) as Filters),
+    from: instant(from),
+    to: instant(to),
+  });
   return (
     <section aria-labelledby="audit-title">
       <Typography.Title id="audit-title" level={1} style={{ fontSize: 20 }}>
@@ -59,10 +65,20 @@ export function AuditLogPage() {
           <Input style={{ width: 110 }} />
         </Form.Item>
         <Form.Item label={t('audit.from')} name="from">
-          <Input type="datetime-local" style={{ width: 200 }} />
+          <DatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            needConfirm={false}
+            style={{ width: 170 }}
+          />
         </Form.Item>
         <Form.Item label={t('audit.to')} name="to">
-          <Input type="datetime-local" style={{ width: 200 }} />
+          <DatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            needConfirm={false}
+            style={{ width: 170 }}
+          />
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit">

@@ -87,19 +87,24 @@ export function StatementsPage() {
       </Typography.Title>
       <Space style={{ marginBottom: 12 }} wrap>
         {isFinance() && (
-          <label>
-            {t('finance.statements.upload')} (F7){' '}
+          <>
+            {/* the native picker speaks the browser's language, not the console's: a button opens it */}
             <input
               ref={file}
               type="file"
               accept=".csv,text/csv"
               aria-label={t('finance.statements.file')}
+              style={{ position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden' }}
+              tabIndex={-1}
               onChange={(e) => {
                 const f = e.target.files?.[0];
                 if (f) void upload(f);
               }}
             />
-          </label>
+            <Button type="primary" onClick={() => file.current?.click()}>
+              {t('finance.statements.upload')} (F7)
+            </Button>
+          </>
         )}
         <label htmlFor="statement-pick">{t('finance.statements.pick')}</label>
         <Select
@@ -156,7 +161,11 @@ export function StatementsPage() {
               locale={{ emptyText: t('finance.empty') }}
               columns={[
                 { title: '#', key: 'no', render: (_, r) => r.line?.lineNo },
-                { title: t('finance.statements.valueDate'), key: 'vd', render: (_, r) => r.line?.valueDate },
+                {
+                  title: t('finance.statements.valueDate'),
+                  key: 'vd',
+                  render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{r.line?.valueDate}</span>,
+                },
                 { title: t('finance.statements.counterparty'), key: 'cp', render: (_, r) => r.line?.counterparty },
                 {
                   title: t('finance.amount'),
