@@ -28,6 +28,8 @@ const at = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+08:00`);
 const plus = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
+const yuan = (fen: bigint) => `¥${(fen / 100n).toLocaleString('en-US')}.${String(fen % 100n).padStart(2, '0')}`;
+
 type Who = { username: string; password: string; id: string };
 
 describe('the finance and auditor screens in a browser', function () {
@@ -192,9 +194,29 @@ describe('the finance and auditor screens in a browser', function () {
     const sum = await (await db())('clearing_operator_totals').where({ clearing_date: D }).sum({ a: 'amount' }).first();
     const total = BigInt(sum!.a);
     assert.ok(total > 0n);
-    const yuan = `¥${(total / 100n).toLocaleString('en-US')}.${String(total % 100n).padStart(2, '0')}`;
-    await page.getByRole('row', { name: /合计/ }).getByText(yuan).waitFor();
+    await page.getByRole('row', { name: /合计/ }).getByText(yuan(total)).waitFor();
     await mainScreen(page, 'finance-clearing');
+  });
+
+  it("shows the day's figures and 30 days of flows on the Today screen", async () => {
+    const page = pageA;
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: `今日概况（清分日 ${D}）` }).waitFor();
+    const totals = await (await db())('clearing_operator_totals').where({ clearing_date: D });
+    const revenue = totals.reduce((a, r) => a + BigInt(r.amount), 0n);
+    const payouts = await (await db())('operator_payouts').where({ clearing_date: D });
+    await page.locator('.ant-statistic').filter({ hasText: '车道通行费收入' }).getByText(yuan(revenue)).waitFor();
+    await page
+      .locator('.ant-statistic')
+      .filter({ hasText: '应付路段业主' })
+      .getByText(`${payouts.length} 家`)
+      .waitFor();
+    await page.getByText('9/9').waitFor();
+    // the charts are drawn (SVG), one bar series per operator paid on the day
+    const chart = page.getByRole('img', { name: '近 30 天各路段业主日付款' });
+    await chart.locator('svg').waitFor();
+    for (const p of payouts) await chart.getByText(p.operator_id).first().waitFor();
+    await mainScreen(page, 'finance-today');
   });
 
   it('approves a payout; the approver is shown and may not pay it; a second finance user pays', async () => {

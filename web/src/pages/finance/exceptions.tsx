@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { get, post, qs } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type FinanceException } from './api.ts';
+import { LINK } from './tone.tsx';
 
 export const EXCEPTION_KINDS = [
   'load-stuck',
@@ -29,8 +30,6 @@ export const EXCEPTION_KINDS = [
   'clearing-day-waiting',
 ] as const;
 
-// antd's link blue is too light on a hovered row
-const LINK = { color: '#0a4a8c', textDecoration: 'underline' };
 const ageDays = (raisedAt: string) => Math.max(0, dayjs().diff(dayjs(raisedAt), 'day'));
 
 // where a finding's evidence is, by its kind and reference

@@ -7,6 +7,7 @@ import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
 import { SettlementsPage } from './settlements.tsx';
 import { StatementsPage } from './statements.tsx';
+import { TodayPage } from './today.tsx';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dateSearch = (s: Record<string, unknown>): { date?: string } =>
@@ -17,7 +18,7 @@ const statementSearch = (s: Record<string, unknown>): { statement?: number } =>
 export function financeRoutes<P extends AnyRoute>(app: P) {
   const parent = () => app;
   return [
-    createRoute({ getParentRoute: parent, path: '/finance/today', component: PlaceholderPage }),
+    createRoute({ getParentRoute: parent, path: '/finance/today', component: TodayPage }),
     createRoute({
       getParentRoute: parent,
       path: '/finance/clearing',
