@@ -1,5 +1,6 @@
-// The finance and auditor screens' routes, added under the signed-in frame by router.tsx.
-import { createRoute, type AnyRoute } from '@tanstack/react-router';
+// The finance and auditor screens' routes, added under the signed-in frame by router.tsx. The screens
+// with charts load on first visit, so ECharts is not in the counter's bundle.
+import { createRoute, lazyRouteComponent, type AnyRoute } from '@tanstack/react-router';
 import { AuditLogPage } from '../audit/audit-log.tsx';
 import { PlaceholderPage } from '../placeholder.tsx';
 import { ClearingPage } from './clearing.tsx';
@@ -7,7 +8,6 @@ import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
 import { SettlementsPage } from './settlements.tsx';
 import { StatementsPage } from './statements.tsx';
-import { TodayPage } from './today.tsx';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dateSearch = (s: Record<string, unknown>): { date?: string } =>
@@ -18,7 +18,11 @@ const statementSearch = (s: Record<string, unknown>): { statement?: number } =>
 export function financeRoutes<P extends AnyRoute>(app: P) {
   const parent = () => app;
   return [
-    createRoute({ getParentRoute: parent, path: '/finance/today', component: TodayPage }),
+    createRoute({
+      getParentRoute: parent,
+      path: '/finance/today',
+      component: lazyRouteComponent(() => import('./today.tsx'), 'TodayPage'),
+    }),
     createRoute({
       getParentRoute: parent,
       path: '/finance/clearing',
