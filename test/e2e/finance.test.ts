@@ -19,6 +19,7 @@ import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
+import { settlementDay } from '../helpers/settlement.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { launch, mainScreen, type Browser } from './browser.ts';
 
@@ -262,6 +263,42 @@ describe('the finance and auditor screens in a browser', function () {
       ['paid', `user:${financeB.username}`, bankReference],
     );
     paid = { operatorId: op.operator_id, amount: BigInt(op.amount), bankReference };
+  });
+
+  it('approves a province settlement; a second finance user settles it with the bank reference', async () => {
+    // a clearing date whose settlement with 3201 is as clearing's run leaves it
+    const day = await settlementDay(
+      [{ network: '3201', receivable: 40_000n, payable: 15_000n }],
+      [{ '3201': 40_000n }],
+    );
+    const page = pageA;
+    await page.goto(`${base}/finance/settlements?date=${day.date}`);
+    const card = page.locator('.ant-card').filter({ hasText: '省际结算' });
+    const row = card.getByRole('row').filter({ hasText: '3201' });
+    await row.getByText('¥250.00').waitFor(); // net: 400.00 receivable − 150.00 payable
+    await row.getByRole('button', { name: '审核' }).click();
+    await row.getByText('由您审核，须另一位财务人员结算').waitFor();
+    const other = pageB;
+    await other.goto(`${base}/finance/settlements?date=${day.date}`);
+    const theirs = other
+      .locator('.ant-card')
+      .filter({ hasText: '省际结算' })
+      .getByRole('row')
+      .filter({ hasText: '3201' });
+    await theirs.getByRole('button', { name: '结算' }).click();
+    const bankReference = unique('BR');
+    await other.getByRole('dialog').getByLabel('银行流水号').fill(bankReference);
+    await other.keyboard.press('Enter');
+    await theirs.getByText('已结算').waitFor();
+    const s = await (await db())('settlements').where({ clearing_date: day.date, network: '3201' }).first();
+    assert.deepEqual(
+      [s.state, s.approved_by, s.settled_by, s.bank_reference],
+      ['settled', `user:${financeA.username}`, `user:${financeB.username}`, bankReference],
+    );
+    // the bank movement was posted once: the net into the clearing bank
+    const entry = await (await db())('journal_entries').where({ reference: `settlement:${day.date}:3201` });
+    assert.equal(entry.length, 1);
+    await other.goto(`${base}/finance/settlements?date=${D}`);
   });
 
   it('downloads the payout statement as XLSX whose totals are the database’s', async () => {
