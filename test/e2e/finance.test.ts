@@ -418,6 +418,17 @@ describe('the finance and auditor screens in a browser', function () {
     await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: /争议/ }).click();
     await page.getByRole('heading', { name: '争议交易' }).waitFor();
     await mainScreen(page, 'finance-disputes');
+    // English is a switch away, menus and all
+    await page.getByLabel('界面语言').click();
+    await page.locator('.ant-select-item-option[title="English"]').click();
+    await page.getByRole('heading', { name: 'Disputes' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main menu' })
+      .getByRole('link', { name: /Settlements/ })
+      .waitFor();
+    await page.getByLabel('Language').click();
+    await page.locator('.ant-select-item-option[title="中文"]').click();
+    await page.getByRole('heading', { name: '争议交易' }).waitFor();
   });
 
   it("the auditor finds the clerk's PII view of the day and exports it", async () => {
