@@ -50,6 +50,7 @@ describe('the finance and auditor screens in a browser', function () {
   let viewed: string; // the customer whose full data the clerk viewed
   let paid: { operatorId: string; amount: bigint; bankReference: string };
   let realNow: Date;
+  let ownCard: string; // one of our stored-value cards that drove on the day
 
   const db = async () => (await harness()).app.db;
 
@@ -96,6 +97,7 @@ describe('the finance and auditor screens in a browser', function () {
     };
     const car = await loaded();
     const truck = await loaded();
+    ownCard = car.cardNo;
     const foreign = new VirtualCard({
       cardNo: '32010000999988886666',
       masters: { ...masters, tac: Buffer.alloc(16, 3) },
@@ -413,11 +415,58 @@ describe('the finance and auditor screens in a browser', function () {
     );
   });
 
-  it('shows the disputes screen', async () => {
+  it('decides a dispute raised as issuer: bad debt, with a note; the other stays open', async () => {
+    // province 3201's package of our cards on its roads, two of whose transactions we disputed as
+    // interchange's receiving leaves them (the card's TAC did not verify: result 8)
+    const h = await harness();
+    const [pkg] = await h.app
+      .db('interchange_packages')
+      .insert({
+        direction: 'inbound',
+        message_id: unique('TP3201'),
+        sender: '3201',
+        receiver: '3401',
+        clear_target_date: D,
+        count: 2,
+        amount: 3_500,
+        state: 'received',
+        result: 1,
+        created_at: h.clock.now(),
+      })
+      .returning('id');
+    const trans = [unique('T').toUpperCase(), unique('T').toUpperCase()];
+    await h.app.db('interchange_disputes').insert(
+      trans.map((t, i) => ({
+        side: 'issuer',
+        package_id: pkg.id,
+        trans_id: t,
+        clearing_date: D,
+        card_no: ownCard,
+        card_type: 22,
+        amount: 1_500 + i * 500,
+        result: 8,
+      })),
+    );
     const page = pageB;
     await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: /争议/ }).click();
     await page.getByRole('heading', { name: '争议交易' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: trans[0] });
+    await row.getByText('¥15.00').waitFor();
+    await page.getByRole('row').filter({ hasText: trans[1] }).getByText('¥20.00').waitFor();
+    await row.getByRole('checkbox').check();
     await mainScreen(page, 'finance-disputes');
+    await page.getByRole('button', { name: '坏账' }).click();
+    await page.getByRole('dialog').getByLabel('处理说明').fill('卡片 TAC 无法验证，按坏账处理');
+    await page.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' }); // the open list no longer has it
+    const decided = await h.app.db('interchange_disputes').where({ trans_id: trans[0] }).first();
+    assert.deepEqual(
+      [decided.resolution, decided.resolved_by, decided.note],
+      [1, `user:${financeB.username}`, '卡片 TAC 无法验证，按坏账处理'],
+    );
+    assert.ok(decided.resolution_id, 'a resolution document for 3201');
+    const other = await h.app.db('interchange_disputes').where({ trans_id: trans[1] }).first();
+    assert.equal(other.resolution, null);
     // English is a switch away, menus and all
     await page.getByLabel('界面语言').click();
     await page.locator('.ant-select-item-option[title="English"]').click();
