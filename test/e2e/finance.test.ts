@@ -480,6 +480,44 @@ describe('the finance and auditor screens in a browser', function () {
     await page.getByRole('heading', { name: '争议交易' }).waitFor();
   });
 
+  it("shows the month's revenue per operator and source, on screen and as CSV", async () => {
+    const page = pageA;
+    await page.keyboard.press('F9');
+    await page.getByRole('heading', { name: '报表' }).waitFor();
+    const month = D.slice(0, 7);
+    const rows = await (
+      await db()
+    )('operator_payouts')
+      .whereBetween('clearing_date', [`${month}-01`, D])
+      .groupBy('operator_id')
+      .select('operator_id')
+      .sum({ own: 'own_amount', total: 'amount' });
+    const card = page.locator('.ant-card').filter({ hasText: '路段业主月度通行费收入' });
+    for (const r of rows)
+      await card
+        .getByRole('row')
+        .filter({ hasText: r.operator_id })
+        .getByText(yuan(BigInt(r.total)))
+        .first()
+        .waitFor();
+    const total = rows.reduce((a, r) => a + BigInt(r.total), 0n);
+    await card.getByRole('row', { name: /合计/ }).getByText(yuan(total)).first().waitFor();
+    await mainScreen(page, 'finance-reports');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('button', { name: '下载 CSV' }).click(),
+    ]);
+    assert.equal(file.suggestedFilename(), `revenue-${month}.csv`);
+    const lines = readFileSync(await file.path(), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    assert.equal(lines.length, rows.length + 1);
+    const header = lines[0]!.split(',');
+    const sumOf = (col: string) => lines.slice(1).reduce((a, l) => a + BigInt(l.split(',')[header.indexOf(col)]!), 0n);
+    assert.equal(sumOf('金额 (fen)'), total);
+  });
+
   it("the auditor finds the clerk's PII view of the day and exports it", async () => {
     const page = auditPage;
     await login(page, auditor);

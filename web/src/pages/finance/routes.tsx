@@ -2,11 +2,11 @@
 // with charts load on first visit, so ECharts is not in the counter's bundle.
 import { createRoute, lazyRouteComponent, type AnyRoute } from '@tanstack/react-router';
 import { AuditLogPage } from '../audit/audit-log.tsx';
-import { PlaceholderPage } from '../placeholder.tsx';
 import { ClearingPage } from './clearing.tsx';
 import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
 import { SettlementsPage } from './settlements.tsx';
+import { ReportsPage } from './reports.tsx';
 import { StatementsPage } from './statements.tsx';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,7 +43,7 @@ export function financeRoutes<P extends AnyRoute>(app: P) {
       validateSearch: statementSearch,
       component: StatementsPage,
     }),
-    createRoute({ getParentRoute: parent, path: '/finance/reports', component: PlaceholderPage }),
+    createRoute({ getParentRoute: parent, path: '/finance/reports', component: ReportsPage }),
     createRoute({ getParentRoute: parent, path: '/audit/log', component: AuditLogPage }),
   ] as const;
 }

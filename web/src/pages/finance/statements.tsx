@@ -85,22 +85,26 @@ export function StatementsPage() {
       <Typography.Title id="statements-title" level={1} style={{ fontSize: 20 }}>
         {t('finance.statements.title')}
       </Typography.Title>
+      {isFinance() && (
+        <>
+          {/* the native picker speaks the browser's language, not the console's: a button opens it */}
+          <input
+            ref={file}
+            type="file"
+            accept=".csv,text/csv"
+            aria-label={t('finance.statements.file')}
+            style={{ position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden' }}
+            tabIndex={-1}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void upload(f);
+            }}
+          />
+        </>
+      )}
       <Space style={{ marginBottom: 12 }} wrap>
         {isFinance() && (
           <>
-            {/* the native picker speaks the browser's language, not the console's: a button opens it */}
-            <input
-              ref={file}
-              type="file"
-              accept=".csv,text/csv"
-              aria-label={t('finance.statements.file')}
-              style={{ position: 'absolute', width: 1, height: 1, opacity: 0, overflow: 'hidden' }}
-              tabIndex={-1}
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) void upload(f);
-              }}
-            />
             <Button type="primary" onClick={() => file.current?.click()}>
               {t('finance.statements.upload')} (F7)
             </Button>
