@@ -15,10 +15,11 @@ import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.
 import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import { createUser } from '../../src/modules/access/service.ts';
 import { deliverPending } from '../../src/modules/interchange/index.ts';
+import { sweepStuckLoads } from '../../src/modules/topup/index.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
-import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
+import { bankInit, bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { settlementDay } from '../helpers/settlement.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { launch, mainScreen, type Browser } from './browser.ts';
@@ -50,6 +51,7 @@ describe('the finance and auditor screens in a browser', function () {
   let viewed: string; // the customer whose full data the clerk viewed
   let paid: { operatorId: string; amount: bigint; bankReference: string };
   let realNow: Date;
+  let stuckLoad: string; // a bank load authorised and never confirmed
   let ownCard: string; // one of our stored-value cards that drove on the day
 
   const db = async () => (await harness()).app.db;
@@ -120,8 +122,15 @@ describe('the finance and auditor screens in a browser', function () {
       JSON.stringify(res.body),
     );
 
+    // early the next morning a bank's load of the truck's card is authorised and never confirmed:
+    // the sweep an hour later finds it stuck
+    h.clock.set(at(plus(D, 1), '08:00'));
+    const init = await bankInit(bank, truck, 5_000);
+    assert.equal(init.status, 201, JSON.stringify(init.body));
+    stuckLoad = init.body.loadId;
     // the next morning a clerk looks at a customer's full ID number (audited)
     h.clock.set(at(plus(D, 1), '09:00'));
+    await sweepStuckLoads(h.app.db, h.clock, h.app.config.stuckLoadMinutes);
     clerk = await loginAs('clerk'); // a new day, a new session
     const c = await customerWithVehicle(clerk.auth);
     viewed = String(c.customerId);
@@ -397,9 +406,18 @@ describe('the finance and auditor screens in a browser', function () {
       .andWhere('l.amount', 777)
       .first('l.id');
     const reference = `statement-line:${line.id}`;
-    const row = page.getByRole('row').filter({ hasText: reference });
+    const queue = page.locator('.ant-table-tbody');
+    const row = queue.getByRole('row').filter({ hasText: reference });
     await row.getByText('银行流水：未匹配').waitFor();
+    await page.getByRole('row').filter({ hasText: stuckLoad }).getByText('圈存未完成').waitFor();
     await mainScreen(page, 'finance-exceptions');
+    // the stuck load is resolved from its evidence: the dialog shows the load as the centre holds it
+    await page.getByRole('row').filter({ hasText: stuckLoad }).getByRole('button', { name: '处理完毕' }).click();
+    const evidence = page.getByRole('dialog').getByRole('region', { name: '圈存依据' });
+    await evidence.getByText('已授权（待确认）').waitFor();
+    await evidence.getByText('¥50.00').waitFor();
+    await mainScreen(page, 'finance-exception-load');
+    await page.keyboard.press('Escape');
     await row.getByRole('button', { name: '处理完毕' }).click();
     await page.getByRole('dialog').getByLabel('处理说明').fill('对方省份误汇，已退回');
     await page.keyboard.press('Enter');
@@ -485,13 +503,11 @@ describe('the finance and auditor screens in a browser', function () {
     await page.keyboard.press('F9');
     await page.getByRole('heading', { name: '报表' }).waitFor();
     const month = D.slice(0, 7);
-    const rows = await (
-      await db()
-    )('operator_payouts')
+    const knex = await db();
+    const rows: Array<{ operator_id: string; total: string }> = await knex('operator_payouts')
       .whereBetween('clearing_date', [`${month}-01`, D])
       .groupBy('operator_id')
-      .select('operator_id')
-      .sum({ own: 'own_amount', total: 'amount' });
+      .select('operator_id', knex.raw('sum(amount)::text as total'));
     const card = page.locator('.ant-card').filter({ hasText: '路段业主月度通行费收入' });
     for (const r of rows)
       await card

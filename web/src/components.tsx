@@ -34,6 +34,7 @@ export function ReasonDialog(props: {
   onConfirm: (reason: string) => Promise<void>;
   children?: React.ReactNode;
   label?: string;
+  width?: number;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
@@ -62,6 +63,7 @@ export function ReasonDialog(props: {
       confirmLoading={busy}
       onCancel={props.onCancel}
       destroyOnHidden
+      width={props.width}
     >
       {props.children}
       <Form form={form} layout="vertical" onFinish={submit}>

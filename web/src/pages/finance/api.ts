@@ -14,6 +14,7 @@ import type {
   postBankStatementsResponse,
 } from '@server/modules/settlement/responses.ts';
 import type { AuditEntryView } from '@server/modules/audit/query.ts';
+import type { getChannelLoadsResponse } from '@server/modules/topup/responses.ts';
 import type { Json } from '../../api/json.ts';
 import { ApiError, session } from '../../api/client.ts';
 
@@ -32,6 +33,7 @@ export type StatementImported = z.infer<typeof postBankStatementsResponse>;
 export type ReconciliationItems = z.infer<typeof getReconciliationResponse>;
 export type ReconciliationItem = ReconciliationItems['items'][number];
 export type AuditEntry = Json<AuditEntryView>;
+export type LoadEvidence = z.infer<typeof getChannelLoadsResponse>;
 export type AuditPage = { entries: AuditEntry[]; nextCursor: string | null };
 
 // the signed-in user as the service writes actors ("user:<username>")

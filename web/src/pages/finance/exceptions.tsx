@@ -3,13 +3,14 @@
 // stuck load and its card, the statement line, the clearing day, the settlement).
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Button, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Button, Descriptions, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, qs } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type FinanceException } from './api.ts';
+import { LoadEvidence } from './load-evidence.tsx';
 import { LINK } from './tone.tsx';
 
 export const EXCEPTION_KINDS = [
@@ -36,12 +37,9 @@ const ageDays = (raisedAt: string) => Math.max(0, dayjs().diff(dayjs(raisedAt), 
 function Evidence({ e }: { e: FinanceException }) {
   const { t } = useTranslation();
   const detail = e.detail as Record<string, unknown>;
+  // the load's evidence opens with the resolution (finance does not read card pages)
   if (e.kind.startsWith('load-') && typeof detail.cardNo === 'string')
-    return (
-      <Link style={LINK} to="/cards/$cardNo" params={{ cardNo: detail.cardNo }}>
-        {t('finance.exceptions.openCard', { card: detail.cardNo })}
-      </Link>
-    );
+    return <span>{t('finance.exceptions.loadOfCard', { card: detail.cardNo })}</span>;
   if (e.kind === 'clearing-day-waiting')
     return (
       <Link style={LINK} to="/finance/clearing" search={{ date: e.reference.slice(0, 10) }}>
@@ -200,9 +198,10 @@ export function ExceptionsPage() {
         open={!!resolving}
         title={
           resolving
-            ? `${t('finance.exceptions.resolve')} · ${t(`finance.kinds.${resolving.kind}`, { defaultValue: resolving.kind })} ${resolving.reference}`
+            ? `${t('finance.exceptions.resolve')} · ${t(`finance.kinds.${resolving.kind}`, { defaultValue: resolving.kind })}`
             : ''
         }
+        width={720}
         okText={t('finance.exceptions.resolve')}
         label={t('finance.exceptions.note')}
         onCancel={() => setResolving(null)}
@@ -212,10 +211,19 @@ export function ExceptionsPage() {
           void q.refetch();
         }}
       >
-        {resolving && (
-          <p>
-            {t('finance.exceptions.detail')}: <code>{JSON.stringify(resolving.detail)}</code>
-          </p>
+        {resolving?.kind.startsWith('load-') ? (
+          <LoadEvidence loadId={resolving.reference} />
+        ) : (
+          resolving && (
+            <Descriptions size="small" column={1} bordered style={{ marginBottom: 12 }}>
+              <Descriptions.Item label={t('finance.exceptions.reference')}>{resolving.reference}</Descriptions.Item>
+              {Object.entries(resolving.detail).map(([k, v]) => (
+                <Descriptions.Item key={k} label={k}>
+                  {typeof v === 'object' ? JSON.stringify(v) : String(v)}
+                </Descriptions.Item>
+              ))}
+            </Descriptions>
+          )
         )}
       </ReasonDialog>
     </section>

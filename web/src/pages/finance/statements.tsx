@@ -45,7 +45,7 @@ export function StatementsPage() {
   const file = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<unknown>(null);
   const [imported, setImported] = useState<StatementImported | null>(null);
-  const [outcome, setOutcome] = useState<string | undefined>('missing');
+  const [outcome, setOutcome] = useState<string | undefined>();
   const imports = useQuery({
     queryKey: ['bank-statements'],
     queryFn: () => get<StatementImports>('/api/v1/bank-statements?limit=50'),
@@ -170,7 +170,11 @@ export function StatementsPage() {
                   key: 'vd',
                   render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{r.line?.valueDate}</span>,
                 },
-                { title: t('finance.statements.counterparty'), key: 'cp', render: (_, r) => r.line?.counterparty },
+                {
+                  title: t('finance.statements.counterparty'),
+                  key: 'cp',
+                  render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{r.line?.counterparty}</span>,
+                },
                 {
                   title: t('finance.amount'),
                   key: 'a',
