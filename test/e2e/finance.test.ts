@@ -559,6 +559,15 @@ describe('the finance and auditor screens in a browser', function () {
       .where({ action: 'audit-log.export', actor_id: auditor.id })
       .first();
     assert.ok(exported, 'the export is itself audited');
+    // the auditor reads finance's screens with nothing to press
+    await page
+      .getByRole('navigation', { name: '主菜单' })
+      .getByRole('link', { name: /结算付款/ })
+      .click();
+    await page.getByRole('heading', { name: '结算与付款' }).waitFor();
+    await page.goto(`${base}/finance/settlements?date=${D}`);
+    await page.getByRole('row').filter({ hasText: paid.operatorId }).getByText('已付款').waitFor();
+    assert.equal(await page.getByRole('button', { name: /^(审核|付款|结算)$/ }).count(), 0);
   });
 
   it('raised no uncaught error in any page', () => {
