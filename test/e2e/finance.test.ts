@@ -22,7 +22,7 @@ import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/la
 import { bankInit, bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { settlementDay } from '../helpers/settlement.ts';
 import { centre } from '../integration/statuslist-support.ts';
-import { launch, mainScreen, type Browser } from './browser.ts';
+import { launch, mainScreen, until, type Browser } from './browser.ts';
 
 const KV = 191;
 const DAY = 86_400_000;
@@ -253,6 +253,13 @@ describe('the finance and auditor screens in a browser', function () {
       .first();
     assert.deepEqual([stored.state, stored.approved_by], ['approved', `user:${financeA.username}`]);
     await mainScreen(page, 'finance-settlements');
+    // filtered to what waits for the transfer: just the approved one
+    await page.getByText('待转账', { exact: true }).click();
+    const payoutRows = page.locator('.ant-card').filter({ hasText: '路段业主付款' }).locator('.ant-table-tbody tr');
+    await until(page, 'one payout left', async () => (await payoutRows.count()) === 1);
+    await payoutRows.filter({ hasText: op.operator_id }).waitFor();
+    await page.getByText('全部', { exact: true }).click();
+    await until(page, 'every payout back', async () => (await payoutRows.count()) === payouts.length);
 
     const other = pageB;
     await login(other, financeB);

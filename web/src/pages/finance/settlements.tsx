@@ -4,7 +4,7 @@
 // statement files as CSV or XLSX downloads.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Button, Card, Form, Input, Modal, Space, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, Form, Input, Modal, Segmented, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, newKey, post } from '../../api/client.ts';
@@ -25,6 +25,12 @@ import { ToneTag } from './tone.tsx';
 type Target =
   | { kind: 'settlement'; key: string; approvedBy: string | null; amount: number; date: string }
   | { kind: 'payout'; key: string; approvedBy: string | null; amount: number; date: string };
+
+// a filter by where each item is in its life: waiting for approval, for the transfer, or done
+const STAGES = ['all', 'draft', 'approved', 'done'] as const;
+type Stage = (typeof STAGES)[number];
+const inStage = (state: string, stage: Stage) =>
+  stage === 'all' || (stage === 'done' ? state === 'settled' || state === 'paid' : state === stage);
 
 const path = (t: Target) =>
   t.kind === 'settlement' ? `/api/v1/settlements/${t.date}/${t.key}` : `/api/v1/payouts/${t.date}/${t.key}`;
@@ -174,6 +180,7 @@ export function SettlementsPage() {
   const queries = useQueryClient();
   const search = useSearch({ strict: false }) as { date?: string };
   const date = search.date ?? localDay(-1);
+  const [stage, setStage] = useState<Stage>('all');
   const settlements = useQuery({
     queryKey: ['settlements', date],
     queryFn: () => get<Settlements>(`/api/v1/settlements?date=${date}`),
@@ -199,7 +206,15 @@ export function SettlementsPage() {
         id="settlement-date"
         value={date}
         onChange={(d) => void navigate({ to: '/finance/settlements', search: { date: d } })}
-      />
+      >
+        <Segmented
+          aria-label={t('finance.state')}
+          style={{ marginLeft: 16 }}
+          value={stage}
+          onChange={(v) => setStage(v as Stage)}
+          options={STAGES.map((s) => ({ value: s, label: t(`finance.stages.${s}`) }))}
+        />
+      </DayField>
       <ErrorLine error={settlements.error ?? payouts.error} />
       <Card
         size="small"
@@ -211,7 +226,7 @@ export function SettlementsPage() {
           size="small"
           pagination={false}
           rowKey="network"
-          dataSource={settlements.data?.settlements ?? []}
+          dataSource={(settlements.data?.settlements ?? []).filter((s) => inStage(s.state, stage))}
           locale={{ emptyText: t('finance.empty') }}
           columns={[
             { title: t('finance.network'), dataIndex: 'network' },
@@ -254,7 +269,7 @@ export function SettlementsPage() {
           size="small"
           pagination={false}
           rowKey="operatorId"
-          dataSource={payouts.data?.payouts ?? []}
+          dataSource={(payouts.data?.payouts ?? []).filter((p) => inStage(p.state, stage))}
           locale={{ emptyText: t('finance.empty') }}
           columns={[
             { title: t('finance.operator'), dataIndex: 'operatorId' },
