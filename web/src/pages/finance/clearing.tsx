@@ -2,7 +2,7 @@
 // running or re-running it (the same idempotent run the nightly job does), the mirror check's result
 // and what the day split to each road operator by source.
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Steps, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -12,7 +12,7 @@ import { ErrorLine, Money } from '../../components.tsx';
 import { Fen } from '../../money.ts';
 import { useFKeys } from '../../fkeys.tsx';
 import { DayField } from './day-field.tsx';
-import { ToneTag } from './tone.tsx';
+import { LINK, ToneTag } from './tone.tsx';
 import { isFinance, localDay, type ClearingDay, type ClearingRun, type FinanceException } from './api.ts';
 
 export const CLEARING_STEPS = [
@@ -46,14 +46,21 @@ export function ClearingPage() {
     queryFn: () => get<{ day: ClearingDay }>(`/api/v1/clearing/days/${date}`),
   });
   // a day that waited long enough raised an exception naming what it waits for
-  const waiting = useQuery({
-    queryKey: ['exceptions', 'clearing-day-waiting', date],
+  const allWaiting = useQuery({
+    queryKey: ['exceptions', 'clearing-day-waiting'],
     queryFn: () =>
       get<{ exceptions: FinanceException[] }>(
         `/api/v1/finance/exceptions${qs({ kind: 'clearing-day-waiting', status: 'open', limit: 50 })}`,
       ),
-    select: (r) => r.exceptions.filter((e) => e.reference.startsWith(`${date}:`)),
   });
+  const waiting = {
+    data: allWaiting.data?.exceptions.filter((e) => e.reference.startsWith(`${date}:`)),
+    refetch: allWaiting.refetch,
+  };
+  // other days still waiting, oldest first, one link each
+  const otherDays = [
+    ...new Set((allWaiting.data?.exceptions ?? []).map((e) => e.reference.slice(0, 10)).filter((x) => x !== date)),
+  ].sort();
   const run = useMutation({
     mutationFn: () => post<ClearingRun>(`/api/v1/clearing/days/${date}/run`),
     onSuccess: (r) => {
@@ -104,6 +111,16 @@ export function ClearingPage() {
               : undefined
           }
         />
+      )}
+      {otherDays.length > 0 && (
+        <nav aria-label={t('finance.clearing.otherWaiting')} style={{ marginBottom: 12 }}>
+          {t('finance.clearing.otherWaiting')}:{' '}
+          {otherDays.map((x) => (
+            <Link key={x} to="/finance/clearing" search={{ date: x }} style={{ ...LINK, marginRight: 12 }}>
+              {x}
+            </Link>
+          ))}
+        </nav>
       )}
       {(waiting.data ?? []).map((e) => (
         <Alert
