@@ -549,12 +549,12 @@ describe('the finance and auditor screens in a browser', function () {
     // the audit trail keeps the wall clock's time (the run's manual clock does not reach it): the
     // hours around now, as local (China Standard Time) inputs
     const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-    await page.getByLabel('操作人').fill(`user:${clerk.userId}`);
+    await page.getByLabel('操作人').fill(clerk.username); // by name: the screen knows the ids
     await page.getByLabel('起').fill(local(Date.now() - 3_600_000));
     await page.getByLabel('止').fill(local(Date.now() + 3_600_000));
     await page.getByLabel('操作', { exact: true }).press('Enter');
     const row = page.getByRole('row').filter({ hasText: `customer ${viewed}` });
-    await row.getByText(`user:${clerk.userId}`).waitFor();
+    await row.getByText(new RegExp(`^${clerk.username}（营业员`)).waitFor();
     await row.getByText('customer.pii-view').waitFor();
     await mainScreen(page, 'audit-log');
     const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('F10')]);

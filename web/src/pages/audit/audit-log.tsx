@@ -1,7 +1,7 @@
 // The audit trail for auditors (and supervisors): filters by actor, subject, action (exact or a
 // prefix such as customer.*) and time; newest first, page by page; the same filters as a CSV export,
 // which is itself audited.
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, DatePicker, Form, Input, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../api/client.ts';
 import { ErrorLine } from '../../components.tsx';
 import { useFKeys } from '../../fkeys.tsx';
-import { download, type AuditEntry, type AuditPage } from '../finance/api.ts';
+import { download, type AuditEntry, type AuditPage, type StaffUser } from '../finance/api.ts';
 
 type Filters = {
   actor?: string;
@@ -29,7 +29,21 @@ export function AuditLogPage() {
   const [form] = Form.useForm<FormValues>();
   const [filters, setFilters] = useState<Filters>({});
   const [error, setError] = useState<unknown>(null);
-  const params = filters;
+  // staff by id, to show and to filter by username (auditors may list users; others see ids)
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => get<{ users: StaffUser[] }>('/api/v1/users'),
+    retry: false,
+    staleTime: 60_000,
+  });
+  const byId = new Map((users.data?.users ?? []).map((u) => [String(u.id), u]));
+  const byName = new Map((users.data?.users ?? []).map((u) => [u.username, u]));
+  const actorParam = (a?: string) => (a && byName.has(a) ? `user:${byName.get(a)!.id}` : a);
+  const params = { ...filters, actor: actorParam(filters.actor) };
+  const actorText = (e: AuditEntry) => {
+    const u = e.actor.kind === 'user' ? byId.get(e.actor.id) : undefined;
+    return u ? `${u.username}（${t(`role.${u.role}`)} ${u.displayName}）` : `${e.actor.kind}:${e.actor.id}`;
+  };
   const q = useInfiniteQuery({
     queryKey: ['audit-log', params],
     initialPageParam: undefined as string | undefined,
@@ -53,7 +67,7 @@ export function AuditLogPage() {
       </Typography.Title>
       <Form form={form} layout="inline" onFinish={(v) => setFilters(clean(v))} style={{ marginBottom: 12, rowGap: 8 }}>
         <Form.Item label={t('audit.actor')} name="actor">
-          <Input autoFocus placeholder="user:clerk1" style={{ width: 150 }} />
+          <Input autoFocus placeholder="clerk1 / user:17" style={{ width: 150 }} />
         </Form.Item>
         <Form.Item label={t('audit.action')} name="action">
           <Input placeholder="customer.*" style={{ width: 170 }} />
@@ -102,7 +116,7 @@ export function AuditLogPage() {
             width: 150,
             render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss'),
           },
-          { title: t('audit.actor'), key: 'actor', width: 140, render: (_, e) => `${e.actor.kind}:${e.actor.id}` },
+          { title: t('audit.actor'), key: 'actor', width: 210, render: (_, e) => actorText(e) },
           { title: t('audit.action'), dataIndex: 'action', width: 170 },
           {
             title: t('audit.subject'),

@@ -15,6 +15,7 @@ import type {
 } from '@server/modules/settlement/responses.ts';
 import type { AuditEntryView } from '@server/modules/audit/query.ts';
 import type { getChannelLoadsResponse } from '@server/modules/topup/responses.ts';
+import type { getUsersResponse } from '@server/modules/access/responses.ts';
 import type { Json } from '../../api/json.ts';
 import { ApiError, session } from '../../api/client.ts';
 
@@ -33,6 +34,7 @@ export type StatementImported = z.infer<typeof postBankStatementsResponse>;
 export type ReconciliationItems = z.infer<typeof getReconciliationResponse>;
 export type ReconciliationItem = ReconciliationItems['items'][number];
 export type AuditEntry = Json<AuditEntryView>;
+export type StaffUser = z.infer<typeof getUsersResponse>['users'][number];
 export type LoadEvidence = z.infer<typeof getChannelLoadsResponse>;
 export type AuditPage = { entries: AuditEntry[]; nextCursor: string | null };
 
