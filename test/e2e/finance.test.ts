@@ -224,6 +224,7 @@ describe('the finance and auditor screens in a browser', function () {
       .getByText(`${payouts.length} 家`)
       .waitFor();
     await page.getByText('9/9').waitFor();
+    await page.getByTestId('ledger-check').getByText('通过').waitFor();
     // the charts are drawn (SVG), one bar series per operator paid on the day
     const chart = page.getByRole('img', { name: '近 30 天各路段业主日付款' });
     await chart.locator('svg').waitFor();

@@ -14,7 +14,7 @@ import { Fen } from '../../money.ts';
 import { localDay, type ClearingDay, type FinanceException, type Payouts, type Settlements } from './api.ts';
 import { Chart, yuanAxis, type ChartOption } from './chart.tsx';
 import { CLEARING_STEPS, sourceLabel } from './clearing.tsx';
-import { LINK } from './tone.tsx';
+import { LINK, ToneTag } from './tone.tsx';
 
 const DAYS = 30;
 const AGES = [
@@ -68,6 +68,11 @@ export function TodayPage() {
       get<{ exceptions: FinanceException[] }>(`/api/v1/finance/exceptions${qs({ status: 'open', limit: 500 })}`),
   });
 
+  // the ledger's invariants (balanced journal, float, splits, mirrors) checked now
+  const ledger = useQuery({
+    queryKey: ['ledger-check'],
+    queryFn: () => get<{ ok: boolean; failures: Array<{ check: string; detail: string }> }>('/api/v1/ledger/check'),
+  });
   const d = day.data?.day;
   const done = new Set((d?.steps ?? []).map((s) => s.step));
   const revenue = sum((d?.operators ?? []).map((o) => o.amount));
@@ -189,6 +194,18 @@ export function TodayPage() {
               <Link to="/finance/clearing" search={{ date: yesterday }} style={LINK}>
                 {t('finance.today.toDay')}
               </Link>
+            </p>
+            <p style={{ margin: '8px 0 0' }} data-testid="ledger-check">
+              {t('finance.today.ledger')}:{' '}
+              {ledger.data ? (
+                ledger.data.ok ? (
+                  <ToneTag tone="good">{t('finance.today.ledgerOk')}</ToneTag>
+                ) : (
+                  <ToneTag tone="bad">{t('finance.today.ledgerBad', { count: ledger.data.failures.length })}</ToneTag>
+                )
+              ) : (
+                '…'
+              )}
             </p>
           </Card>
         </Col>
