@@ -52,7 +52,8 @@ describe('the finance and auditor screens in a browser', function () {
   let paid: { operatorId: string; amount: bigint; bankReference: string };
   let realNow: Date;
   let stuckLoad: string; // a bank load authorised and never confirmed
-  let ownCard: string; // one of our stored-value cards that drove on the day
+  let ownCard: string;
+  let refund: { cancellationId: string; cardNo: string }; // a refund owed by bank transfer // one of our stored-value cards that drove on the day
 
   const db = async () => (await harness()).app.db;
 
@@ -139,6 +140,33 @@ describe('the finance and auditor screens in a browser', function () {
       .set('Authorization', clerk.auth)
       .send({ reason: '客户来电核实身份' })
       .expect(200);
+
+    // a debit card cancelled with its account's money refunded by bank transfer: a refund owed
+    const supervisor = (await loginAs('supervisor')).auth;
+    const f = await customerWithVehicle(clerk.auth);
+    const debit = await request(h.http)
+      .post('/api/v1/cards')
+      .set('Authorization', clerk.auth)
+      .send({ customerId: f.customerId, vehicleId: f.vehicleId, cardType: 23, payment: { method: 'cash' } })
+      .expect(201);
+    await request(h.http)
+      .post(`/api/v1/accounts/${f.accountId}/deposits`)
+      .set('Authorization', clerk.auth)
+      .set('Idempotency-Key', unique('deposit'))
+      .send({ amount: 12_345, method: 'cash' })
+      .expect(201);
+    const cancel = await request(h.http)
+      .post(`/api/v1/cards/${debit.body.card.cardNo}/cancellation-requests`)
+      .set('Authorization', clerk.auth)
+      .send({ reason: '车辆已出售', refundMethod: 'bank-account' })
+      .expect(201);
+    await request(h.http)
+      .post(`/api/v1/card-cancellations/${cancel.body.request.id}/approve`)
+      .set('Idempotency-Key', unique('approve'))
+      .set('Authorization', supervisor)
+      .send({ note: '核实无误' })
+      .expect(200);
+    refund = { cancellationId: String(cancel.body.request.id), cardNo: debit.body.card.cardNo };
 
     browser = await launch();
     // the browser's clock is the service's: "yesterday" on the screens is the day cleared
@@ -504,6 +532,75 @@ describe('the finance and auditor screens in a browser', function () {
     await page.getByLabel('Language').click();
     await page.locator('.ant-select-item-option[title="中文"]').click();
     await page.getByRole('heading', { name: '争议交易' }).waitFor();
+  });
+
+  it('pays a refund in a batch: payee recorded, made by one, approved by another, paid by someone else', async () => {
+    const page = pageA;
+    await page
+      .getByRole('navigation', { name: '主菜单' })
+      .getByRole('link', { name: /退款付款/ })
+      .click();
+    await page.getByRole('heading', { name: '退款付款' }).waitFor();
+    const owed = page.locator('.ant-card').filter({ hasText: '待付退款' });
+    const row = owed.getByRole('row').filter({ hasText: refund.cardNo });
+    await row.getByText('¥123.45').waitFor();
+    await row.getByText('未录入').waitFor();
+    await row.getByRole('button', { name: '录入收款账户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('户名').fill('王五');
+    await dialog.getByLabel('账号').fill('6222 0212 0000 8888');
+    await dialog.getByLabel('开户行').fill('工商银行合肥分行');
+    await page.keyboard.press('Enter');
+    await row.getByText(/王五 · 工商银行合肥分行 · .*8888/).waitFor();
+    assert.equal(await row.getByText('6222 0212 0000 8888').count(), 0, 'the account number is masked');
+    await row.getByRole('checkbox').check();
+    await owed.getByRole('button', { name: '生成付款批次（1 笔）' }).click();
+    await row.waitFor({ state: 'detached' });
+    const item = await (await db())('refund_batch_items').where({ cancellation_id: refund.cancellationId }).first();
+    const batchRow = (p: Page) =>
+      p
+        .locator('.ant-card')
+        .filter({ hasText: '付款批次' })
+        .locator('.ant-table-tbody tr')
+        .filter({ has: p.getByRole('cell', { name: String(item.batch_id), exact: true }) });
+    await batchRow(page).getByText('由您制单，须另一人审核').waitFor();
+    await mainScreen(page, 'finance-refunds');
+
+    const other = pageB;
+    await other.goto(`${base}/finance/refunds`);
+    await batchRow(other).getByRole('button', { name: '审核' }).click();
+    await batchRow(other).getByText('由您审核，须另一位财务人员付款').waitFor();
+
+    await page.reload();
+    const mine = batchRow(page);
+    await mine.getByText('已审核').waitFor();
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      mine.getByRole('button', { name: 'CSV' }).click(),
+    ]);
+    assert.equal(file.suggestedFilename().endsWith('.csv'), true);
+    assert.match(
+      readFileSync(await file.path(), 'utf8'),
+      /6222 ?0212 ?0000 ?8888/,
+      'the bank file has the full number',
+    );
+    await mine.getByRole('button', { name: '确认已付款' }).click();
+    const bankReference = unique('BR');
+    await page.getByRole('dialog').getByLabel('银行流水号').fill(bankReference);
+    await page.keyboard.press('Enter');
+    await mine.getByText('已付款').waitFor();
+    const batch = await (await db())('refund_batches').where({ id: item.batch_id }).first();
+    assert.deepEqual(
+      [batch.state, batch.created_by, batch.approved_by, batch.paid_by, batch.bank_reference, batch.total],
+      [
+        'paid',
+        `user:${financeA.username}`,
+        `user:${financeB.username}`,
+        `user:${financeA.username}`,
+        bankReference,
+        12_345n,
+      ],
+    );
   });
 
   it("shows the month's revenue per operator and source, on screen and as CSV", async () => {

@@ -9,6 +9,7 @@ export const FINANCE_MENU: MenuItem[] = [
   { path: '/finance/disputes', label: 'finance.menu.disputes' },
   { path: '/finance/settlements', label: 'finance.menu.settlements', key: 'F5' },
   { path: '/finance/statements', label: 'finance.menu.statements' },
+  { path: '/finance/refunds', label: 'finance.menu.refunds' },
   { path: '/finance/reports', label: 'finance.menu.reports', key: 'F9' },
 ];
 
@@ -19,5 +20,6 @@ export const AUDITOR_MENU: MenuItem[] = [
   { path: '/finance/disputes', label: 'finance.menu.disputes' },
   { path: '/finance/settlements', label: 'finance.menu.settlements' },
   { path: '/finance/statements', label: 'finance.menu.statements' },
+  { path: '/finance/refunds', label: 'finance.menu.refunds' },
   { path: '/finance/reports', label: 'finance.menu.reports', key: 'F9' },
 ];

@@ -6,6 +6,7 @@ import { ClearingPage } from './clearing.tsx';
 import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
 import { SettlementsPage } from './settlements.tsx';
+import { RefundsPage } from './refunds.tsx';
 import { ReportsPage } from './reports.tsx';
 import { StatementsPage } from './statements.tsx';
 
@@ -43,6 +44,7 @@ export function financeRoutes<P extends AnyRoute>(app: P) {
       validateSearch: statementSearch,
       component: StatementsPage,
     }),
+    createRoute({ getParentRoute: parent, path: '/finance/refunds', component: RefundsPage }),
     createRoute({ getParentRoute: parent, path: '/finance/reports', component: ReportsPage }),
     createRoute({ getParentRoute: parent, path: '/audit/log', component: AuditLogPage }),
   ] as const;
