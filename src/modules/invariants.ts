@@ -6,6 +6,7 @@ import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
+import { registerTreasuryInvariants } from './treasury/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -15,4 +16,5 @@ export function registerModuleInvariants(): void {
   registerInterchangeInvariants();
   registerSettlementInvariants();
   registerPaymentInvariants();
+  registerTreasuryInvariants();
 }

@@ -16,6 +16,7 @@ import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRou
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { paymentRoutes } from './payments/index.ts';
+import { treasuryRoutes } from './treasury/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -47,6 +48,7 @@ export function moduleRoutes(): RouteDef[] {
     ...issuanceConsoleRoutes,
     ...hallRoutes,
     ...paymentRoutes,
+    ...treasuryRoutes,
   ];
 }
 

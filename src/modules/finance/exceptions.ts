@@ -20,7 +20,8 @@ export type ExceptionKind =
   | 'interchange-document-refused'
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
-  | 'clearing-day-waiting';
+  | 'clearing-day-waiting'
+  | 'till-difference';
 
 export type FinanceException = {
   id: bigint;
@@ -65,6 +66,8 @@ export async function raiseExceptions(
     source: string;
     amount?: bigint | null;
     detail?: Record<string, unknown>;
+    // who must act on it, when not finance (e.g. `hall` for a till difference)
+    owner?: string;
   }>,
 ): Promise<number> {
   if (items.length === 0) return 0;
@@ -77,6 +80,7 @@ export async function raiseExceptions(
         amount: i.amount ?? null,
         detail: JSON.stringify(i.detail ?? {}, text),
         raised_at: at,
+        owner: i.owner ?? 'finance',
       })),
     )
     .onConflict(['kind', 'reference'])
