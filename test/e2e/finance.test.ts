@@ -53,6 +53,7 @@ describe('the finance and auditor screens in a browser', function () {
   let realNow: Date;
   let stuckLoad: string; // a bank load authorised and never confirmed
   let ownCard: string;
+  let cashDay: { date: string; cash: bigint }; // the clerk's confirmed till close
   let refund: { cancellationId: string; cardNo: string }; // a refund owed by bank transfer // one of our stored-value cards that drove on the day
 
   const db = async () => (await harness()).app.db;
@@ -167,6 +168,20 @@ describe('the finance and auditor screens in a browser', function () {
       .send({ note: '核实无误' })
       .expect(200);
     refund = { cancellationId: String(cancel.body.request.id), cardNo: debit.body.card.cardNo };
+    // the clerk closes the till with the cash the ledger expects, and a supervisor confirms it; the
+    // journal keeps the wall clock's time (the run's manual clock does not reach it): today's till
+    const tillDay = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const till = await request(h.http).get(`/api/v1/tills/${tillDay}`).set('Authorization', clerk.auth).expect(200);
+    cashDay = { date: tillDay, cash: BigInt(till.body.takenByMethod.cash) - BigInt(till.body.paidOutByMethod.cash) };
+    const closed = await request(h.http)
+      .post(`/api/v1/tills/${cashDay.date}/close`)
+      .set('Authorization', clerk.auth)
+      .send({ countedCash: Number(cashDay.cash) })
+      .expect(201);
+    await request(h.http)
+      .post(`/api/v1/till-closes/${closed.body.tillClose.id}/confirm`)
+      .set('Authorization', supervisor)
+      .expect(200);
 
     browser = await launch();
     // the browser's clock is the service's: "yesterday" on the screens is the day cleared
@@ -588,7 +603,7 @@ describe('the finance and auditor screens in a browser', function () {
     const bankReference = unique('BR');
     await page.getByRole('dialog').getByLabel('银行流水号').fill(bankReference);
     await page.keyboard.press('Enter');
-    await mine.getByText('已付款').waitFor();
+    await mine.getByText('已付款', { exact: true }).waitFor();
     const batch = await (await db())('refund_batches').where({ id: item.batch_id }).first();
     assert.deepEqual(
       [batch.state, batch.created_by, batch.approved_by, batch.paid_by, batch.bank_reference, batch.total],
@@ -601,6 +616,51 @@ describe('the finance and auditor screens in a browser', function () {
         12_345n,
       ],
     );
+  });
+
+  it("banks the hall's cash: a deposit slip made, approved by another, banked by someone else", async () => {
+    const page = pageA;
+    await page
+      .getByRole('navigation', { name: '主菜单' })
+      .getByRole('link', { name: /现金解款/ })
+      .click();
+    await page.getByRole('heading', { name: '现金解款', exact: true }).waitFor();
+    await page.goto(`${base}/finance/cash?date=${cashDay.date}`);
+    const till = page
+      .locator('.ant-card')
+      .filter({ hasText: '营业员日结' })
+      .getByRole('row')
+      .filter({ hasText: clerk.username });
+    await till.getByText('已确认').waitFor();
+    assert.ok(cashDay.cash > 0n, 'the clerk took cash');
+    await till.getByText(yuan(cashDay.cash)).first().waitFor();
+    const slipNo = unique('S').toUpperCase();
+    await page.getByLabel('解款单号').fill(slipNo);
+    await page.keyboard.press('Enter');
+    const slipRow = (p: Page) =>
+      p
+        .locator('.ant-card')
+        .filter({ hasText: '现金解款单' })
+        .locator('.ant-table-tbody tr')
+        .filter({ hasText: slipNo });
+    await slipRow(page).getByText('由您制单，须另一人审核').waitFor();
+    await mainScreen(page, 'finance-cash');
+    const other = pageB;
+    await other.goto(`${base}/finance/cash?date=${cashDay.date}`);
+    await slipRow(other).getByRole('button', { name: '审核' }).click();
+    await slipRow(other).getByText('由您审核，须另一位财务人员存入银行').waitFor();
+    await page.reload();
+    await slipRow(page).getByRole('button', { name: '确认已存入银行' }).click();
+    const bankReference = unique('BR');
+    await page.getByRole('dialog').getByLabel('银行流水号').fill(bankReference);
+    await page.keyboard.press('Enter');
+    await slipRow(page).getByText('已存入', { exact: true }).waitFor();
+    const slip = await (await db())('cash_deposit_slips').where({ slip_no: slipNo }).first();
+    assert.deepEqual(
+      [slip.state, slip.created_by, slip.approved_by, slip.banked_by, slip.bank_reference],
+      ['banked', `user:${financeA.username}`, `user:${financeB.username}`, `user:${financeA.username}`, bankReference],
+    );
+    assert.ok(slip.amount >= cashDay.cash, "the slip banks the clerk's counted cash");
   });
 
   it("shows the month's revenue per operator and source, on screen and as CSV", async () => {

@@ -13,7 +13,7 @@ export function DayField(props: {
   const { t } = useTranslation();
   return (
     <Form layout="inline" style={{ marginBottom: 12 }}>
-      <Form.Item label={t('finance.clearing.date')} htmlFor={props.id}>
+      <Form.Item label={props.label ?? t('finance.clearing.date')} htmlFor={props.id}>
         <DatePicker
           id={props.id}
           autoFocus

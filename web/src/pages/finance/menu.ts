@@ -10,6 +10,7 @@ export const FINANCE_MENU: MenuItem[] = [
   { path: '/finance/settlements', label: 'finance.menu.settlements', key: 'F5' },
   { path: '/finance/statements', label: 'finance.menu.statements' },
   { path: '/finance/refunds', label: 'finance.menu.refunds' },
+  { path: '/finance/cash', label: 'finance.menu.cash' },
   { path: '/finance/reports', label: 'finance.menu.reports', key: 'F9' },
 ];
 
@@ -21,5 +22,6 @@ export const AUDITOR_MENU: MenuItem[] = [
   { path: '/finance/settlements', label: 'finance.menu.settlements' },
   { path: '/finance/statements', label: 'finance.menu.statements' },
   { path: '/finance/refunds', label: 'finance.menu.refunds' },
+  { path: '/finance/cash', label: 'finance.menu.cash' },
   { path: '/finance/reports', label: 'finance.menu.reports', key: 'F9' },
 ];

@@ -2,6 +2,7 @@
 // with charts load on first visit, so ECharts is not in the counter's bundle.
 import { createRoute, lazyRouteComponent, type AnyRoute } from '@tanstack/react-router';
 import { AuditLogPage } from '../audit/audit-log.tsx';
+import { CashPage } from './cash.tsx';
 import { ClearingPage } from './clearing.tsx';
 import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
@@ -45,6 +46,7 @@ export function financeRoutes<P extends AnyRoute>(app: P) {
       component: StatementsPage,
     }),
     createRoute({ getParentRoute: parent, path: '/finance/refunds', component: RefundsPage }),
+    createRoute({ getParentRoute: parent, path: '/finance/cash', validateSearch: dateSearch, component: CashPage }),
     createRoute({ getParentRoute: parent, path: '/finance/reports', component: ReportsPage }),
     createRoute({ getParentRoute: parent, path: '/audit/log', component: AuditLogPage }),
   ] as const;
