@@ -114,7 +114,11 @@ export function parseStatementCsv(csv: string): StatementLine[] {
       throw refuse(lineNo, 'valueDate', 'must be a calendar date YYYY-MM-DD');
     const amount = fen(lineNo, v.amount);
     if (!COUNTERPARTY.test(v.counterparty))
-      throw refuse(lineNo, 'counterparty', 'must be a 4-digit network, a road operator id (OP-…), REFUND, CASH or BANK:<bank>');
+      throw refuse(
+        lineNo,
+        'counterparty',
+        'must be a 4-digit network, a road operator id (OP-…), REFUND, CASH or BANK:<bank>',
+      );
     lines.push({
       lineNo,
       valueDate: v.valueDate,
