@@ -7,6 +7,7 @@ import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
 import { registerTreasuryInvariants } from './treasury/index.ts';
+import { registerBankInvariants } from './banks/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -17,4 +18,5 @@ export function registerModuleInvariants(): void {
   registerSettlementInvariants();
   registerPaymentInvariants();
   registerTreasuryInvariants();
+  registerBankInvariants();
 }

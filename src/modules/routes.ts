@@ -9,7 +9,7 @@ import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
 import { interchangeDocumentRoutes, interchangeStaffRoutes } from './interchange/index.ts';
 import { loadRoutes } from './topup/index.ts';
-import { bankRoutes } from './banks/index.ts';
+import { bankRoutes, bankSettlementRoutes } from './banks/index.ts';
 import { financeRoutes } from './finance/index.ts';
 import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
@@ -30,6 +30,7 @@ export function moduleRoutes(): RouteDef[] {
     ...networkRoutes,
     ...loadRoutes,
     ...bankRoutes,
+    ...bankSettlementRoutes,
     ...financeRoutes,
     ...statuslistRoutes,
     ...laneRoutes,

@@ -91,11 +91,12 @@ export async function raiseExceptions(
 
 export async function listExceptions(
   db: Knex,
-  q: { status?: 'open' | 'resolved'; kind?: string; limit: number; offset: number },
+  q: { status?: 'open' | 'resolved'; kind?: string; owner?: string; limit: number; offset: number },
 ): Promise<FinanceException[]> {
   const query = db('finance_exceptions').orderBy('id', 'desc').limit(q.limit).offset(q.offset);
   if (q.status) query.where({ status: q.status });
   if (q.kind) query.where({ kind: q.kind });
+  if (q.owner) query.where({ owner: q.owner });
   return (await query).map(toException);
 }
 
@@ -118,6 +119,29 @@ export async function resolveException(
       entity: 'finance_exception',
       entityId: id,
       detail: { kind: row.kind, reference: row.reference, note },
+    });
+    return toException(updated);
+  });
+}
+
+/** Hands an open exception to another owner (a team such as `finance` or `hall`, or a username). */
+export async function assignException(
+  db: Knex,
+  ctx: RequestContext,
+  id: bigint,
+  owner: string,
+  note: string | undefined,
+): Promise<FinanceException> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx('finance_exceptions').where({ id }).forUpdate().first();
+    if (!row) throw new AppError('exception-not-found', `no exception ${id}`);
+    if (row.status === 'resolved') throw new AppError('exception-resolved', `exception ${id} was resolved already`);
+    const [updated] = await trx('finance_exceptions').where({ id }).update({ owner }).returning('*');
+    await audit(trx, ctx, {
+      action: 'finance-exception.assign',
+      entity: 'finance_exception',
+      entityId: id,
+      detail: { kind: row.kind, reference: row.reference, from: row.owner, to: owner, note: note ?? null },
     });
     return toException(updated);
   });
