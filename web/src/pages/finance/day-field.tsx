@@ -9,6 +9,7 @@ export function DayField(props: {
   value: string;
   onChange: (date: string) => void;
   children?: React.ReactNode;
+  label?: string;
 }) {
   const { t } = useTranslation();
   return (
