@@ -469,6 +469,15 @@ describe('the finance and auditor screens in a browser', function () {
     await evidence.getByText('¥50.00').waitFor();
     await mainScreen(page, 'finance-exception-load');
     await page.keyboard.press('Escape');
+    // handed to a colleague by name, with a note
+    const stuckRow = queue.getByRole('row').filter({ hasText: stuckLoad });
+    await stuckRow.getByRole('button', { name: '转交' }).click();
+    await page.getByRole('dialog').getByLabel('转交给').fill(financeA.username);
+    await page.getByRole('dialog').getByLabel('处理说明').fill('请核对银行冲正');
+    await page.keyboard.press('Enter');
+    await stuckRow.getByRole('cell', { name: financeA.username, exact: true }).waitFor();
+    const handed = await (await db())('finance_exceptions').where({ kind: 'load-stuck', reference: stuckLoad }).first();
+    assert.deepEqual([handed.owner, handed.status], [financeA.username, 'open']);
     await row.getByRole('button', { name: '处理完毕' }).click();
     await page.getByRole('dialog').getByLabel('处理说明').fill('对方省份误汇，已退回');
     await page.keyboard.press('Enter');

@@ -3,11 +3,11 @@
 // stuck load and its card, the statement line, the clearing day, the settlement).
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Button, Descriptions, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Button, Descriptions, Form, Modal, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, qs } from '../../api/client.ts';
+import { get, post, qs, session } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type FinanceException } from './api.ts';
 import { LoadEvidence } from './load-evidence.tsx';
@@ -63,6 +63,62 @@ function Evidence({ e }: { e: FinanceException }) {
   return null;
 }
 
+// Hand an open finding to a team (finance, hall) or a person (a username), with an optional note.
+function AssignDialog({ target, onClose }: { target: FinanceException | null; onClose: (done: boolean) => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ owner: string; note?: string }>();
+  const [error, setError] = useState<unknown>(null);
+  const submit = async () => {
+    const v = await form.validateFields();
+    setError(null);
+    try {
+      await post(`/api/v1/finance/exceptions/${target!.id}/assign`, {
+        owner: v.owner.trim(),
+        note: v.note?.trim() || undefined,
+      });
+      onClose(true);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <Modal
+      open={!!target}
+      title={`${t('finance.exceptions.assign')} · ${target?.reference ?? ''}`}
+      okText={t('action.confirm')}
+      cancelText={t('action.cancel')}
+      onOk={submit}
+      onCancel={() => onClose(false)}
+      destroyOnHidden
+    >
+      <p>
+        {t('finance.exceptions.owner')}: <strong>{target?.owner}</strong>
+      </p>
+      <Form form={form} layout="vertical" onFinish={submit}>
+        <Form.Item
+          label={t('finance.exceptions.newOwner')}
+          name="owner"
+          extra={t('finance.exceptions.ownerHint')}
+          rules={[
+            {
+              required: true,
+              pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+              message: t('finance.exceptions.ownerRule'),
+            },
+          ]}
+        >
+          <Input autoFocus maxLength={64} />
+        </Form.Item>
+        <Form.Item label={t('finance.exceptions.note')} name="note">
+          <Input maxLength={200} />
+        </Form.Item>
+        <button type="submit" hidden />
+      </Form>
+      <ErrorLine error={error} />
+    </Modal>
+  );
+}
+
 export function ExceptionsPage() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
@@ -70,6 +126,7 @@ export function ExceptionsPage() {
   const [owner, setOwner] = useState('');
   const [minAge, setMinAge] = useState<number | null>(null);
   const [resolving, setResolving] = useState<FinanceException | null>(null);
+  const [assigning, setAssigning] = useState<FinanceException | null>(null);
   const q = useQuery({
     queryKey: ['exceptions', status, kind ?? 'all'],
     queryFn: () =>
@@ -181,10 +238,17 @@ export function ExceptionsPage() {
                 title: t('finance.action'),
                 key: 'act',
                 render: (_, e) =>
-                  isFinance() ? (
-                    <Button size="small" onClick={() => setResolving(e)}>
-                      {t('finance.exceptions.resolve')}
-                    </Button>
+                  isFinance() || session.user()?.role === 'supervisor' ? (
+                    <Space>
+                      {isFinance() && (
+                        <Button size="small" onClick={() => setResolving(e)}>
+                          {t('finance.exceptions.resolve')}
+                        </Button>
+                      )}
+                      <Button size="small" onClick={() => setAssigning(e)}>
+                        {t('finance.exceptions.assign')}
+                      </Button>
+                    </Space>
                   ) : null,
               }
             : {
@@ -193,6 +257,13 @@ export function ExceptionsPage() {
                 render: (_, e) => `${e.resolvedBy ?? ''}: ${e.note ?? ''}`,
               },
         ]}
+      />
+      <AssignDialog
+        target={assigning}
+        onClose={(done) => {
+          setAssigning(null);
+          if (done) void q.refetch();
+        }}
       />
       <ReasonDialog
         open={!!resolving}
