@@ -16,6 +16,7 @@ import type {
 import type { AuditEntryView } from '@server/modules/audit/query.ts';
 import type { getChannelLoadsResponse } from '@server/modules/topup/responses.ts';
 import type { getUsersResponse } from '@server/modules/access/responses.ts';
+import type { bankSettlementsResponse } from '@server/modules/banks/responses.ts';
 import type { slipsResponse, tillClosesResponse } from '@server/modules/treasury/responses.ts';
 import type { batchDetailResponse, batchesResponse, refundsResponse } from '@server/modules/payments/responses.ts';
 import type { Json } from '../../api/json.ts';
@@ -41,6 +42,7 @@ export type RefundBatch = z.infer<typeof batchesResponse>['batches'][number];
 export type RefundBatchDetail = z.infer<typeof batchDetailResponse>;
 export type TillClose = z.infer<typeof tillClosesResponse>['tillCloses'][number];
 export type DepositSlip = z.infer<typeof slipsResponse>['slips'][number];
+export type BankSettlement = z.infer<typeof bankSettlementsResponse>['statements'][number];
 export type StaffUser = z.infer<typeof getUsersResponse>['users'][number];
 export type LoadEvidence = z.infer<typeof getChannelLoadsResponse>;
 export type AuditPage = { entries: AuditEntry[]; nextCursor: string | null };

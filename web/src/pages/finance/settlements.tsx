@@ -15,6 +15,7 @@ import {
   localDay,
   me,
   type Payout,
+  type BankSettlement,
   type Payouts,
   type Settlement,
   type Settlements,
@@ -24,7 +25,8 @@ import { ToneTag } from './tone.tsx';
 
 type Target =
   | { kind: 'settlement'; key: string; approvedBy: string | null; amount: number; date: string }
-  | { kind: 'payout'; key: string; approvedBy: string | null; amount: number; date: string };
+  | { kind: 'payout'; key: string; approvedBy: string | null; amount: number; date: string }
+  | { kind: 'bank'; key: string; id: number; approvedBy: string | null; amount: number; date: string };
 
 // a filter by where each item is in its life: waiting for approval, for the transfer, or done
 const STAGES = ['all', 'draft', 'approved', 'done'] as const;
@@ -33,7 +35,11 @@ const inStage = (state: string, stage: Stage) =>
   stage === 'all' || (stage === 'done' ? state === 'settled' || state === 'paid' : state === stage);
 
 const path = (t: Target) =>
-  t.kind === 'settlement' ? `/api/v1/settlements/${t.date}/${t.key}` : `/api/v1/payouts/${t.date}/${t.key}`;
+  t.kind === 'settlement'
+    ? `/api/v1/settlements/${t.date}/${t.key}`
+    : t.kind === 'bank'
+      ? `/api/v1/bank-settlements/${t.id}`
+      : `/api/v1/payouts/${t.date}/${t.key}`;
 
 function StateTag({ state }: { state: string }) {
   const { t } = useTranslation();
@@ -47,7 +53,7 @@ function Decide({ target, state, onDone }: { target: Target; state: string; onDo
   const [error, setError] = useState<unknown>(null);
   const [finishing, setFinishing] = useState(false);
   if (!isFinance()) return null;
-  const finishWord = target.kind === 'settlement' ? t('finance.settle') : t('finance.pay');
+  const finishWord = target.kind === 'payout' ? t('finance.pay') : t('finance.settle');
   if (state === 'draft')
     return (
       <>
@@ -115,11 +121,7 @@ function FinishDialog(props: {
     setBusy(true);
     setError(null);
     try {
-      await post(
-        `${path(props.target)}/${props.target.kind === 'settlement' ? 'settle' : 'pay'}`,
-        { bankReference },
-        key,
-      );
+      await post(`${path(props.target)}/${props.target.kind === 'payout' ? 'pay' : 'settle'}`, { bankReference }, key);
       props.onDone();
     } catch (e) {
       setError(e);
@@ -189,8 +191,15 @@ export function SettlementsPage() {
     queryKey: ['payouts', date],
     queryFn: () => get<Payouts>(`/api/v1/payouts?date=${date}`),
   });
+  // banks' daily statements of what they owe for their branches' loads (the list is newest first)
+  const banks = useQuery({
+    queryKey: ['bank-settlements'],
+    queryFn: () => get<{ statements: BankSettlement[] }>('/api/v1/bank-settlements'),
+  });
   const refresh = () =>
-    void queries.invalidateQueries({ predicate: (q) => ['settlements', 'payouts'].includes(String(q.queryKey[0])) });
+    void queries.invalidateQueries({
+      predicate: (q) => ['settlements', 'payouts', 'bank-settlements'].includes(String(q.queryKey[0])),
+    });
   const people = (approvedBy: string | null, doneBy: string | null) => (
     <span>
       {approvedBy ?? '—'}
@@ -329,6 +338,43 @@ export function SettlementsPage() {
               </Table.Summary.Row>
             ) : null
           }
+        />
+      </Card>
+      <Card
+        size="small"
+        title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('finance.settlements.banks')}</h2>}
+        style={{ marginTop: 16 }}
+      >
+        <Table<BankSettlement>
+          size="small"
+          pagination={false}
+          rowKey="id"
+          dataSource={(banks.data?.statements ?? []).filter((b) => b.businessDate === date && inStage(b.state, stage))}
+          locale={{ emptyText: t('finance.empty') }}
+          columns={[
+            { title: t('finance.settlements.bank'), dataIndex: 'bank' },
+            { title: t('finance.state'), dataIndex: 'state', render: (s: string) => <StateTag state={s} /> },
+            { title: t('finance.settlements.entries'), dataIndex: 'entries', align: 'right' },
+            {
+              title: t('finance.amount'),
+              dataIndex: 'amount',
+              align: 'right',
+              render: (a: number) => <Money fen={a} />,
+            },
+            { title: t('finance.approvedAndDone'), key: 'who', render: (_, b) => people(b.approvedBy, b.settledBy) },
+            { title: t('finance.bankReference'), dataIndex: 'bankReference', render: (r: string | null) => r ?? '—' },
+            {
+              title: t('finance.action'),
+              key: 'act',
+              render: (_, b) => (
+                <Decide
+                  state={b.state}
+                  onDone={refresh}
+                  target={{ kind: 'bank', key: b.bank, id: b.id, approvedBy: b.approvedBy, amount: b.amount, date }}
+                />
+              ),
+            },
+          ]}
         />
       </Card>
     </section>
