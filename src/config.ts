@@ -20,6 +20,7 @@ export type Config = {
   cardLimit: bigint; // highest purse balance a load may reach (fen)
   loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
+  shutdownTimeoutSeconds: number; // SIGTERM: in-flight requests and jobs get this long, then exit 1
   money: MoneyLimitsConfig;
   statusList: StatusListConfig;
   lanes: LanesConfig;
@@ -188,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
     },
     stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
+    shutdownTimeoutSeconds: int(env, 'ETC_SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
     lanes: lanesConfig(env),

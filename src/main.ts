@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { closableServer } from './platform/http/graceful.ts';
 import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
@@ -269,18 +270,47 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
   );
   const { express } = buildApp(app);
   const server = express.listen(app.config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : app.config.port;
     out(
-      `ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`,
+      `ETC back office listening on http://localhost:${port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`,
     );
     out(`log in: POST /api/v1/sessions {"username","password"}; API document: GET /api/v1/openapi.json`);
   });
-  const stop = () => {
-    stopSchedules();
-    server.close(() => void shutdown(app).then(() => process.exit(0)));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const http = closableServer(server);
+  process.once('SIGTERM', () => void gracefulStop(app, http, stopSchedules, 'SIGTERM'));
+  process.once('SIGINT', () => void gracefulStop(app, http, stopSchedules, 'SIGINT'));
   return new Promise(() => {});
+}
+
+// A graceful stop: no new connections or jobs; the requests and jobs in flight finish; then the
+// queue's Redis clients and the database pool close and the process exits 0. Past
+// ETC_SHUTDOWN_TIMEOUT_SECONDS it exits 1 with whatever is left unfinished (at-least-once jobs run
+// again elsewhere; an unanswered request is retried by its client under its idempotency key).
+async function gracefulStop(
+  app: Awaited<ReturnType<typeof bootstrap>>,
+  http: { close: () => Promise<void> },
+  stopSchedules: () => void,
+  signal: string,
+): Promise<void> {
+  const seconds = app.config.shutdownTimeoutSeconds;
+  out(`${signal}: stopping (new connections refused; in-flight requests and jobs get ${seconds} s)`);
+  const bound = setTimeout(() => {
+    process.stderr.write(`etc: shutdown did not finish within ${seconds} s; exiting\n`);
+    process.exit(1);
+  }, seconds * 1000);
+  try {
+    stopSchedules();
+    await http.close();
+    out(`${signal}: requests finished; waiting for running jobs`);
+    await shutdown(app);
+    clearTimeout(bound);
+    out(`${signal}: stopped`);
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`etc: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -15,6 +15,7 @@ import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
+import { registerInvariantMetrics } from './health/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -51,4 +52,5 @@ export function moduleRoutes(): RouteDef[] {
 // Modules' Prometheus gauges on the app's registry.
 export function registerModuleMetrics(app: AppContext, registry: Registry): void {
   registerStatuslistMetrics(app, registry);
+  registerInvariantMetrics(app, registry);
 }

@@ -20,7 +20,8 @@ export type ExceptionKind =
   | 'interchange-document-refused'
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
-  | 'clearing-day-waiting';
+  | 'clearing-day-waiting'
+  | 'invariant-broken';
 
 export type FinanceException = {
   id: bigint;
