@@ -157,6 +157,17 @@ function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): bool
   return true;
 }
 
+// Where the data lives, for `etc backup` and `etc restore`: read without side effects (no KEK is
+// generated and no directory made, so a restore finds the data dir as it was).
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
+  databaseUrl: string | undefined;
+  dataDir: string;
+} {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('DATABASE_URL', 'must be a postgres:// URL');
+  return { databaseUrl, dataDir: resolve(env.ETC_DATA_DIR || './var') };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.ETC_DATA_DIR || './var');
   const databaseUrl = env.DATABASE_URL || undefined;

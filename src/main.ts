@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closableServer } from './platform/http/graceful.ts';
 import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadStorageConfig } from './config.ts';
+import { backup, BackupRefused, restore } from './backup.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './modules/access/index.ts';
@@ -27,6 +28,8 @@ const USAGE = `usage: etc <command>
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
+  backup --out FILE                       PostgreSQL: pg_dump archive; embedded: tar of the stopped data dir (exit 3 while in use)
+  restore --file FILE [--database-url URL]   into an empty database (pg_restore) or an empty data dir
   clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
   interchange deliver | interchange import            deliver pending documents to peers now | read the files peers left in the drop folder
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only); only keys init and the
@@ -54,9 +57,11 @@ async function main(argv: string[]): Promise<number> {
       date: { type: 'string' },
       count: { type: 'string' },
       out: { type: 'string' },
+      'database-url': { type: 'string' },
     },
     strict: true,
   });
+  if (cmd === 'backup' || cmd === 'restore') return backupCommand(cmd, values);
   const config = loadConfig();
 
   if (cmd === 'migrate') {
@@ -206,6 +211,23 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+async function backupCommand(
+  cmd: 'backup' | 'restore',
+  values: { out?: string; file?: string; 'database-url'?: string },
+): Promise<number> {
+  const storage = loadStorageConfig();
+  if (cmd === 'backup') {
+    if (!values.out) throw new UsageError('backup --out FILE');
+    await backup(storage, values.out, out);
+  } else {
+    if (!values.file) throw new UsageError('restore --file FILE [--database-url URL]');
+    const target = values['database-url'] ?? storage.databaseUrl;
+    if (target && !/^postgres(ql)?:\/\//.test(target)) throw new UsageError('--database-url must be a postgres:// URL');
+    await restore({ ...storage, databaseUrl: target }, values.file, out);
+  }
+  return 0;
+}
+
 // Holds card keys: readable by its owner only, and never overwritten.
 function writeStockFile(path: string, stock: unknown): void {
   writeFileSync(path, JSON.stringify(stock, null, 1) + '\n', { mode: 0o600, flag: 'wx' });
@@ -324,6 +346,7 @@ main(process.argv.slice(2)).then(
     } else if (
       err instanceof ConfigError ||
       err instanceof UsageError ||
+      err instanceof BackupRefused ||
       err instanceof KeyImportError ||
       err instanceof NoKeysError
     ) {
