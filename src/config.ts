@@ -10,6 +10,7 @@ export type Config = {
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
+  queuePrefix: string; // Redis key prefix of the queues (centres or test runs sharing one Redis)
   dataDir: string;
   kek: Buffer; // key-encryption key; never logged, never returned
   network: string; // this centre's 4-digit network id
@@ -157,6 +158,12 @@ function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): bool
   return true;
 }
 
+function queuePrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.ETC_QUEUE_PREFIX || 'etc';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) fail('ETC_QUEUE_PREFIX', 'must be 1-64 letters, digits, _ . or -');
+  return raw;
+}
+
 // Where the data lives, for `etc backup` and `etc restore`: read without side effects (no KEK is
 // generated and no directory made, so a restore finds the data dir as it was).
 export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
@@ -182,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,
+    queuePrefix: queuePrefix(env),
     dataDir,
     kek: loadKek(env, dataDir, !databaseUrl),
     network,

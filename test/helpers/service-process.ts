@@ -18,7 +18,11 @@ export type CentreDb = {
 };
 
 /** A fresh database, migrated, with master keys; `env` is what the service and the CLI run with. */
-export async function centreDb(prefix: string, extra: NodeJS.ProcessEnv = {}): Promise<CentreDb> {
+export async function centreDb(
+  prefix: string,
+  extra: NodeJS.ProcessEnv = {},
+  opts: { keysFile?: string } = {},
+): Promise<CentreDb> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await adminSql(`create database ${name}`);
   const url = databaseUrl(name);
@@ -34,7 +38,12 @@ export async function centreDb(prefix: string, extra: NodeJS.ProcessEnv = {}): P
   if (extra.REDIS_URL) env.REDIS_URL = extra.REDIS_URL;
   const etc = (...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
-  for (const cmd of [['migrate'], ['keys', 'init']]) {
+  const steps = [
+    ['migrate'],
+    ...(opts.keysFile ? [['keys', 'import', '--file', opts.keysFile]] : []),
+    ['keys', 'init'],
+  ];
+  for (const cmd of steps) {
     const r = etc(...cmd);
     if (r.status !== 0) throw new Error(`etc ${cmd.join(' ')}: ${r.stdout}${r.stderr}`);
   }
