@@ -9,6 +9,7 @@ import { registerLaneJobs } from './lanes/index.ts';
 import { onDayCleared, registerClearingJobs, runDayLater } from './clearing/index.ts';
 import { checkAfterClearingDay, registerInvariantWatchJobs } from './health/index.ts';
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
+import { registerNotificationJobs } from './notifications/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -33,5 +34,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerClearingJobs(app),
     ...registerInterchangeJobs(app),
     ...registerInvariantWatchJobs(app),
+    ...registerNotificationJobs(app),
   ];
 }

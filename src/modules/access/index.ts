@@ -4,6 +4,7 @@ import './errors.ts';
 import './roles.ts';
 export {
   findUser,
+  findUserById,
   createUser,
   listUsers,
   setUserDisabled,

@@ -2,8 +2,8 @@
 // that a route lists role names; the names and which are machines are the access module's.
 import { registerRoles } from '../../platform/http/context.ts';
 
-export const USER_ROLES = ['clerk', 'supervisor', 'finance', 'admin', 'auditor'] as const;
-export const CLIENT_ROLES = ['bank', 'lane', 'province'] as const;
+export const USER_ROLES = ['clerk', 'supervisor', 'finance', 'admin', 'auditor', 'account-manager'] as const;
+export const CLIENT_ROLES = ['bank', 'lane', 'province', 'hotline'] as const;
 
 type UserRoles = { [R in (typeof USER_ROLES)[number]]: 'user' };
 type ClientRoles = { [R in (typeof CLIENT_ROLES)[number]]: 'client' };

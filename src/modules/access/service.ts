@@ -79,6 +79,11 @@ export async function findUser(db: Knex, username: string): Promise<UserView | n
   return row ? toUser(row) : null;
 }
 
+export async function findUserById(db: Knex, id: bigint): Promise<UserView | null> {
+  const row = await db('users').where({ id }).first();
+  return row ? toUser(row) : null;
+}
+
 export async function listUsers(db: Knex): Promise<UserView[]> {
   return (await db('users').select('*').orderBy('id')).map(toUser);
 }

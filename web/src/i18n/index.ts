@@ -1,8 +1,17 @@
 // i18next with the two message files; zh-CN is the default, the choice is kept per browser.
+// Each console area (corporate, credit, servicedesk, finance…) keeps its own message files beside the
+// main ones, `<area>.zh-CN.json` and `<area>.en.json`, each under its own top-level key, so areas are
+// added without touching one shared file.
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import zhCN from './zh-CN.json';
+
+type Messages = Record<string, unknown>;
+const areasZh = import.meta.glob<Messages>('./*.zh-CN.json', { eager: true, import: 'default' });
+const areasEn = import.meta.glob<Messages>('./*.en.json', { eager: true, import: 'default' });
+const merged = (base: Messages, areas: Record<string, Messages>): Messages =>
+  Object.values(areas).reduce<Messages>((all, area) => ({ ...all, ...area }), { ...base });
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -12,7 +21,10 @@ const stored = localStorage.getItem(KEY);
 export const initialLanguage: Language = stored === 'en' ? 'en' : 'zh-CN';
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: {
+    'zh-CN': { translation: merged(zhCN, areasZh) },
+    en: { translation: merged(en, areasEn) },
+  },
   lng: initialLanguage,
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
