@@ -10,15 +10,17 @@ import { checkLedger } from '../../../src/modules/ledger/index.ts';
 import { registeredErrorCodes } from '../../../src/platform/http/errors.ts';
 import type { RouteDef } from '../../../src/platform/http/route.ts';
 import type { FuzzCentre } from './centre.ts';
-import { nearValid, oddString, valid, wild, wrong, type Schema } from './schema-arbitrary.ts';
+import { nearValid, oddString, valid, wild, wrong, type Hints, type Schema } from './schema-arbitrary.ts';
 
 // what a raw database or runtime error looks like when it leaks into an answer
 const LEAK =
   /duplicate key|violates|syntax error|invalid input syntax|out of range for type|value too long|null value in column|relation "|column "|deadlock|\bknex\b|\bpg_|sqlstate|\.ts:\d+|at [\w.<>]+ \(|TypeError|RangeError|ReferenceError|Cannot read prop/i;
 
-// Tables a refusal may write by design: a failed login is counted and audited (POST /api/v1/sessions).
+// Tables a refusal may write by design (README, "Logging in"): a failed login is counted and audited,
+// and so is a wrong current password on a password change.
 const REFUSAL_WRITES: Record<string, string[]> = {
   'post /api/v1/sessions': ['login_failures', 'users', 'audit_log'],
+  'post /api/v1/me/password': ['login_failures', 'users', 'audit_log'],
 };
 
 export type OpenApiOperation = {
@@ -93,7 +95,50 @@ function queryArb(params: Array<{ name: string; schema: Schema }>): fc.Arbitrary
   });
 }
 
-function bodyArb(route: RouteDef, op: OpenApiOperation): fc.Arbitrary<string | undefined> {
+// Well-formed customer data drawn by fast-check (so the run's seed decides them), as generators.ts makes it.
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const residentIdArb = fc
+  .tuple(
+    fc.integer({ min: 1960, max: 1999 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 28 }),
+    fc.nat(999),
+  )
+  .map(([y, m, d, n]) => {
+    const body = `340104${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${String(n).padStart(3, '0')}`;
+    const sum = [...body].reduce((acc, c, i) => acc + Number(c) * ID_WEIGHTS[i], 0);
+    return body + '10X98765432'[sum % 11];
+  });
+const mobileArb = fc.nat(99_999_999).map((n) => `139${String(n).padStart(8, '0')}`);
+const PLATE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const plateArb = fc
+  .tuple(fc.nat(23), fc.nat(23), fc.nat(23), fc.nat(999))
+  .map(([a, b, c, n]) => `皖${PLATE_LETTERS[a]}${PLATE_LETTERS[b]}${PLATE_LETTERS[c]}${String(n).padStart(3, '0')}`);
+
+function hintsOf(pools: Record<string, string[]>): Hints {
+  const ids = (name: string) => (pools[name]?.length ? fc.constantFrom(...pools[name].map(Number)) : undefined);
+  const hints: Hints = {
+    idNumber: residentIdArb,
+    phone: mobileArb,
+    contactPhone: mobileArb,
+    plate: plateArb,
+    plateColor: fc.constantFrom(0, 1),
+    vehicleClass: fc.integer({ min: 1, max: 4 }),
+    idType: fc.constant(1),
+    cardType: fc.constantFrom(22, 23),
+    amount: fc.integer({ min: 1, max: 100_000 }),
+    payment: fc.constantFrom({ method: 'cash' }, { method: 'pos', reference: 'POS-1' }),
+    reason: fc.constantFrom('customer asked at the counter', 'card reported lost by phone'),
+    cardNo: pools.cardNo?.length ? fc.constantFrom(...pools.cardNo) : fc.constant('34010000000000000001'),
+  };
+  for (const name of ['customerId', 'vehicleId', 'accountId']) {
+    const a = ids(name);
+    if (a) hints[name] = a;
+  }
+  return hints;
+}
+
+function bodyArb(route: RouteDef, op: OpenApiOperation, hints: Hints): fc.Arbitrary<string | undefined> {
   const schema = op.requestBody?.content['application/json'].schema;
   if (!schema)
     return route.method === 'get'
@@ -124,7 +169,12 @@ export function requestArb(
   const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query');
   const params = fc.tuple(...pathParams.map((p) => paramArb(p.name, p.schema, centre.pools)));
   return fc
-    .record({ role: fc.constantFrom(...roles), params, query: queryArb(queryParams), body: bodyArb(route, op) })
+    .record({
+      role: fc.constantFrom(...roles),
+      params,
+      query: queryArb(queryParams),
+      body: bodyArb(route, op, hintsOf(centre.pools)),
+    })
     .map(({ role, params: values, query, body }) => {
       let i = 0;
       const path = route.path.replace(/:([A-Za-z0-9_]+)/g, () => encode(values[i++]));
@@ -147,12 +197,16 @@ export async function fuzzOperation(
   let serial = 0;
   const property = fc.asyncProperty(arb, async (req) => {
     const before = await quickDigest(centre.app.db);
-    const idem = route.method === 'post' ? `fuzz-${opts.seed}-${key}-${++serial}` : undefined;
+    const idem =
+      route.method === 'post'
+        ? `fuzz.${opts.seed}.${key.replace(/[^A-Za-z0-9]+/g, '.')}`.slice(0, 90) + `.${++serial}`
+        : undefined;
     const res = await centre.send(req.role, route.method, req.path, req.body, idem);
     const where = compact(
       `${key} as ${req.role}: ${route.method.toUpperCase()} ${req.path} ${req.body?.slice(0, 400) ?? ''} → ${res.status} ${res.text?.slice(0, 400)}`,
     );
     opts.stats.requests++;
+    if (process.env.FUZZ_TRACE) console.log(where);
     opts.stats.byStatus[res.status] = (opts.stats.byStatus[res.status] ?? 0) + 1;
     if (res.status >= 500) {
       // the service's own log line of the failure says where it came from

@@ -149,14 +149,18 @@ function validNumber(s: Schema, integer: boolean): fc.Arbitrary<number> {
   );
 }
 
-export function valid(s: Schema, depth = 0): fc.Arbitrary<unknown> {
+// Realistic values by property name (ids that exist, well-formed ID numbers, phones, plates), mixed in
+// with the schema's own values so that requests get past the services' deeper checks too.
+export type Hints = Record<string, fc.Arbitrary<unknown>>;
+
+export function valid(s: Schema, depth = 0, hints: Hints = {}): fc.Arbitrary<unknown> {
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const alts = s.anyOf ?? s.oneOf;
-  if (alts?.length) return fc.oneof(...alts.map((a) => valid(a, depth + 1)));
-  if (s.allOf?.length) return valid(s.allOf[0], depth + 1);
+  if (alts?.length) return fc.oneof(...alts.map((a) => valid(a, depth + 1, hints)));
+  if (s.allOf?.length) return valid(s.allOf[0], depth + 1, hints);
   const t = types(s);
-  if (t.length > 1) return fc.oneof(...t.map((x) => valid({ ...s, type: x }, depth + 1)));
+  if (t.length > 1) return fc.oneof(...t.map((x) => valid({ ...s, type: x }, depth + 1, hints)));
   switch (t[0]) {
     case 'string':
       return validString(s);
@@ -171,12 +175,19 @@ export function valid(s: Schema, depth = 0): fc.Arbitrary<unknown> {
     case 'array': {
       const minLength = s.minItems ?? 0;
       const maxLength = Math.min(s.maxItems ?? 4, minLength + 4, depth > 2 ? minLength : 99);
-      return fc.array(s.items ? valid(s.items, depth + 1) : wild(), { minLength, maxLength });
+      return fc.array(s.items ? valid(s.items, depth + 1, hints) : wild(), { minLength, maxLength });
     }
     case 'object': {
       const props = s.properties ?? {};
       const required = s.required ?? [];
-      const entries = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valid(v, depth + 1)]));
+      const entries = Object.fromEntries(
+        Object.entries(props).map(([k, v]) => [
+          k,
+          hints[k]
+            ? fc.oneof({ weight: 3, arbitrary: hints[k] }, { weight: 1, arbitrary: valid(v, depth + 1, hints) })
+            : valid(v, depth + 1, hints),
+        ]),
+      );
       return fc.record(entries, { requiredKeys: required.filter((k) => k in props) }) as fc.Arbitrary<unknown>;
     }
     default:
@@ -206,12 +217,12 @@ export function wrong(s: Schema): fc.Arbitrary<unknown> {
 }
 
 // A valid value with exactly one thing wrong in it, at any depth.
-export function nearValid(s: Schema, depth = 0): fc.Arbitrary<unknown> {
+export function nearValid(s: Schema, depth = 0, hints: Hints = {}): fc.Arbitrary<unknown> {
   const t = types(s);
   if (t[0] === 'object' && s.properties && depth < 4) {
     const props = s.properties;
     const keys = Object.keys(props);
-    const base = valid(s, depth) as fc.Arbitrary<Record<string, unknown>>;
+    const base = valid(s, depth, hints) as fc.Arbitrary<Record<string, unknown>>;
     const mutations: fc.Arbitrary<Record<string, unknown>>[] = [
       // an unknown field
       fc.tuple(base, fc.constantFrom('__proto__x', 'extra', 'id', 'status', 'amount2'), wild()).map(([o, k, v]) => ({
@@ -238,7 +249,9 @@ export function nearValid(s: Schema, depth = 0): fc.Arbitrary<unknown> {
   }
   if (t[0] === 'array' && s.items && depth < 4) {
     return fc.oneof(
-      fc.tuple(valid(s, depth) as fc.Arbitrary<unknown[]>, nearValid(s.items, depth + 1)).map(([a, x]) => [...a, x]),
+      fc
+        .tuple(valid(s, depth, hints) as fc.Arbitrary<unknown[]>, nearValid(s.items, depth + 1, hints))
+        .map(([a, x]) => [...a, x]),
       fc.constant(Array.from({ length: (s.maxItems ?? 1000) + 1 }, () => null)),
       wrong(s),
     );
