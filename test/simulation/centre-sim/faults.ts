@@ -38,6 +38,10 @@ export class Faults {
     return this.#rng.chance(p);
   }
 
+  pick<T>(xs: readonly T[]): T {
+    return this.#rng.pick(xs);
+  }
+
   /** How a money-moving request travels: mostly plainly, else with one of the request faults. */
   delivery(): Delivery {
     if (!this.roll()) return 'plain';

@@ -33,6 +33,7 @@ try {
       const r = await runSeed({ seed, steps, redis, faultRate: values['fault-rate'] ? Number(values['fault-rate']) : undefined });
       reports.push(r);
       console.log(`seed=${seed} ok: ${r.steps} steps, ${r.days} days, ${r.ms} ms`);
+      if (seeds.length === 1) console.log(JSON.stringify({ actions: r.actions, faults: r.faults }));
     } catch (e) {
       if (!(e instanceof SimFailure)) throw e;
       failures.push(e);

@@ -13,12 +13,20 @@ import { setUpLanes } from './actors/lanes.ts';
 import { Faults } from './faults.ts';
 import { Model } from './model.ts';
 import { Sim } from './sim.ts';
-import { startWorld, type RedisServer } from './world.ts';
+import { startWorld, type RedisServer, type World } from './world.ts';
 
 export const CHECK_EVERY = 25;
 const MIN = 60_000;
 
-export type RunOptions = { seed: number; steps: number; redis: RedisServer; faultRate?: number };
+export type RunOptions = {
+  seed: number;
+  steps: number;
+  redis: RedisServer;
+  faultRate?: number;
+  /** Test-only: something done to the world behind the simulation's back after a step's action
+   *  (the tests prove with it that the comparison catches a centre that goes wrong). */
+  sabotage?: { step: number; act: (world: World) => Promise<void> };
+};
 export type RunReport = {
   seed: number;
   steps: number;
@@ -26,6 +34,7 @@ export type RunReport = {
   actions: Record<string, number>;
   faults: Record<string, number>;
   ms: number;
+  log: string[];
 };
 
 export class SimFailure extends Error {
@@ -108,6 +117,7 @@ export async function runSeed(o: RunOptions): Promise<RunReport> {
         s.note(`${a.name}: ${did ?? 'nothing to do'}`);
       }
       actions[action] = (actions[action] ?? 0) + 1;
+      if (o.sabotage?.step === s.step) await o.sabotage.act(world);
       await compare(s);
       if (s.step % CHECK_EVERY === 0) await invariants(s);
     }
@@ -122,5 +132,5 @@ export async function runSeed(o: RunOptions): Promise<RunReport> {
   } finally {
     await world.close();
   }
-  return { seed: o.seed, steps: o.steps, days, actions, faults: faults.counts, ms: Date.now() - t0 };
+  return { seed: o.seed, steps: o.steps, days, actions, faults: faults.counts, ms: Date.now() - t0, log: s.log };
 }

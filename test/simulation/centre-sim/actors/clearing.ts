@@ -4,6 +4,7 @@
 // delivered between them — and what each operator and the province get is compared with the model
 // to the fen. Faults: the clearing and delivery jobs run twice, the peer down for a day (its
 // documents wait and go the day after), Redis restarted.
+import { publisherTick } from '../../../../src/modules/statuslist/index.ts';
 import { localDate, localDayStart } from '../../../../src/platform/clock/clock.ts';
 import { nextDate } from '../model.ts';
 import { must, type Pending, type Sim, type SimLane } from '../sim.ts';
@@ -147,7 +148,24 @@ export const infrastructureActions: Action[] = [
     act: async (s) => {
       s.faults.count('redis-restarted');
       await s.world.redis.restart();
+      // the queues find the new server by themselves: both centres' report healthy again
+      for (const side of [s.world.home, s.world.peer])
+        if (!(await side.app.queue.healthy())) throw new Error(`${side.network}: the queue did not come back`);
       return 'redis restarted';
+    },
+  },
+  {
+    name: 'publish-list',
+    weight: () => 0.6,
+    act: async (s) => {
+      // the publisher's job, run directly; run twice, the second has nothing left to publish
+      const first = await publisherTick(s.world.home.app);
+      if (s.faults.roll()) {
+        s.faults.count('job-run-twice');
+        const again = await publisherTick(s.world.home.app);
+        if (again) throw new Error(`the publisher run twice published version ${again.version} again`);
+      }
+      return first ? `list version ${first.version} published` : 'no list change';
     },
   },
 ];

@@ -6,7 +6,7 @@ import { VirtualCard } from '../../../../lanes-sim/card/virtual-card.ts';
 import type { CardModel, Network } from '../model.ts';
 import { must, type Sim } from '../sim.ts';
 import { call, send } from '../wire.ts';
-import { load } from './money.ts';
+import { load, reverse } from './money.ts';
 import type { Action } from './index.ts';
 
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -85,7 +85,9 @@ function fee(s: Sim, f: { listPrice: number; price: number }): void {
   ]);
 }
 
-const loadable = (c: CardModel) => c.status === 'normal' && c.card.balance < 700_000;
+// a load the card did not take waits for its reversal before the card is loaded again
+const loadable = (c: CardModel) =>
+  c.status === 'normal' && c.card.balance < 700_000 && (!c.inFlight || c.inFlight.credited);
 /** A card whose every event the centre has settled: what it knows is what the card holds. */
 const quiet = (c: CardModel) => c.status === 'normal' && c.unsettled === 0 && !c.inFlight;
 
@@ -128,6 +130,15 @@ export const clerkActions: Action[] = [
       const amount = 100 * s.rng.int(10, 3000);
       await load(s, card, amount, { via: 'bank' });
       return `peer bank load ${amount} onto ${card.cardNo}`;
+    },
+  },
+  {
+    name: 'bank-reversal',
+    weight: (s) => (s.cards('3401', (c) => c.inFlight?.credited === false).length ? 1 : 0),
+    act: async (s) => {
+      const card = s.rng.pick(s.cards('3401', (c) => c.inFlight?.credited === false));
+      await reverse(s, card);
+      return `bank reversed the load onto ${card.cardNo}`;
     },
   },
   {

@@ -144,7 +144,7 @@ export async function upload(s: Sim, lane: SimLane, items: Pending[]): Promise<v
   }
   const key = s.key(`up-${lane.controller.laneId}`);
   const payload = { transactions: body.map((i) => i.tx) };
-  const reply = must(`upload ${lane.controller.laneId}`, await send(side, who, path, payload, key, s.faults, s.faults.delivery(), /^insert into "lane_transactions"/i));
+  const reply = must(`upload ${lane.controller.laneId}`, await send(side, who, path, payload, key, s.faults, s.faults.delivery(), s.faults.pick([/^insert into "lane_transactions"/, /^update "idempotency_keys"/])));
   check(s, lane, body, reply, true);
   if (s.faults.roll(0.1)) {
     s.faults.count('replayed-upload');

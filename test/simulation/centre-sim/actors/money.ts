@@ -1,6 +1,7 @@
 // Online loads (圈存) as a bank branch or the counter runs them, with the torn-load faults: the card
 // pulled away before it wrote the credit (the bank reverses with the card's reading) or after (the
 // load stays authorised until the card's next load shows the credit, which confirms it).
+import { isDeepStrictEqual } from 'node:util';
 import { CardRemovedError } from '../../../../lanes-sim/card/virtual-card.ts';
 import type { CardModel } from '../model.ts';
 import { must, type Sim } from '../sim.ts';
@@ -32,7 +33,14 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
   if (r.status !== 201) throw new Error(`load init of ${card.cardNo}: ${r.status} ${JSON.stringify(r.body)}`);
   // a load the card took before it was pulled away is confirmed by this init's evidence
   if (card.inFlight?.credited) {
-    if (home) s.model.post('load-confirm (evidence)', [['loads-in-flight', card.inFlight.amount], ['purse-float', -card.inFlight.amount]]);
+    if (home) {
+      s.model.post('load-confirm (evidence)', [
+        ['loads-in-flight', card.inFlight.amount],
+        ['purse-float', -card.inFlight.amount],
+      ]);
+      // the init's reading (authenticated by MAC1) is the newest the centre has of the purse
+      s.model.know(card, card.order, BigInt(init.balance));
+    }
     card.inFlight = undefined;
   }
   if (card.inFlight) throw new Error(`model: ${card.cardNo} has a load in flight nobody resolved`);
@@ -69,19 +77,10 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
       }
       return true;
     }
-    // not credited: the payer is given back, by the bank's reversal or the counter's
-    const rev = await send(
-      side,
-      who,
-      `/api/v1/channel/loads/${inFlight.loadId}/reverse`,
-      { reason: 'card pulled away', card: { balance: card.card.balance, onlineSeq: card.card.onlineSeq } },
-      s.key('reverse'),
-      s.faults,
-      s.faults.delivery(),
-    );
-    must(`reversal of ${inFlight.loadId}`, rev);
-    if (home) s.model.post('load-reverse', [['loads-in-flight', inFlight.amount], [payer, -inFlight.amount]]);
-    card.inFlight = undefined;
+    // not credited: the payer is given back by a reversal — the bank's now or later in the day
+    // (meanwhile the card drives on), the counter's at once
+    if (way.via === 'bank' && s.rng.chance(0.5)) return true;
+    await reverse(s, card);
     return true;
   }
   const { tac } = card.card.creditForLoad(r.body.hostDate, r.body.hostTime, r.body.mac2);
@@ -96,10 +95,40 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
     s.faults.delivery(),
   );
   must(`load confirm of ${card.cardNo}`, c);
+  if (s.faults.roll(0.05)) {
+    // a client that lost the answer and its key confirms again under a new one with the same TAC:
+    // the same answer, and nothing moves a second time
+    s.faults.count('lost-answer');
+    const again = await send(side, who, `/api/v1/channel/loads/${inFlight.loadId}/confirm`, { tac }, s.key('confirm'), s.faults, 'plain');
+    if (again.status !== 200 || !isDeepStrictEqual(again.body, c.body))
+      throw new Error(`a second confirmation under a new key: ${again.status} ${JSON.stringify(again.body)}`);
+  }
   if (home) {
     s.model.post('load-confirm', [['loads-in-flight', inFlight.amount], ['purse-float', -inFlight.amount]]);
     s.model.know(card, card.order, BigInt(card.card.balance));
   }
   card.inFlight = undefined;
   return true;
+}
+
+/** The reversal of a load the card did not take, with the card's reading (its sequence unchanged). */
+export async function reverse(s: Sim, card: CardModel): Promise<void> {
+  const inFlight = card.inFlight!;
+  const via = inFlight.payer === s.model.bankCode ? ({ kind: 'bank' } as const) : ({ kind: 'staff', role: 'clerk' } as const);
+  const rev = await send(
+    s.side(card.issuer),
+    via,
+    `/api/v1/channel/loads/${inFlight.loadId}/reverse`,
+    { reason: 'card pulled away', card: { balance: card.card.balance, onlineSeq: card.card.onlineSeq } },
+    s.key('reverse'),
+    s.faults,
+    s.faults.delivery(),
+  );
+  must(`reversal of ${inFlight.loadId}`, rev);
+  if (card.issuer === '3401')
+    s.model.post('load-reverse', [
+      ['loads-in-flight', inFlight.amount],
+      [inFlight.payer, -inFlight.amount],
+    ]);
+  card.inFlight = undefined;
 }
