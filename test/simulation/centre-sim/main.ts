@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS } from './faults.ts';
 import { runSeed, SimFailure, type RunReport } from './run.ts';
-import { RedisServer } from './world.ts';
+import { dropSchemaTemplate, RedisServer } from './world.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +30,12 @@ const t0 = Date.now();
 try {
   for (const seed of seeds) {
     try {
-      const r = await runSeed({ seed, steps, redis, faultRate: values['fault-rate'] ? Number(values['fault-rate']) : undefined });
+      const r = await runSeed({
+        seed,
+        steps,
+        redis,
+        faultRate: values['fault-rate'] ? Number(values['fault-rate']) : undefined,
+      });
       reports.push(r);
       console.log(`seed=${seed} ok: ${r.steps} steps, ${r.days} days, ${r.ms} ms`);
       if (seeds.length === 1) console.log(JSON.stringify({ actions: r.actions, faults: r.faults }));
@@ -42,6 +47,7 @@ try {
   }
 } finally {
   await redis.stop();
+  await dropSchemaTemplate();
 }
 const total = (k: string) => reports.reduce((a, r) => a + (r.faults[k] ?? 0), 0);
 console.log(

@@ -56,7 +56,8 @@ export async function call(
     const headers: Record<string, string> = key ? { 'Idempotency-Key': key } : {};
     if (who.kind === 'staff') headers.authorization = `Bearer ${await token(side, who.role, attempt > 0)}`;
     else {
-      const [id, secret] = who.kind === 'bank' ? [side.bank.id, side.bank.secret] : [who.laneId, side.lanes.get(who.laneId)!];
+      const [id, secret] =
+        who.kind === 'bank' ? [side.bank.id, side.bank.secret] : [who.laneId, side.lanes.get(who.laneId)!];
       const text = body === undefined ? '' : JSON.stringify(body);
       Object.assign(headers, signatureHeaders(id, secret, method, path, text, side.clock.now().getTime()));
     }
@@ -103,7 +104,9 @@ export async function send(
     if (fired) {
       faults.count('db-connection-dropped');
       if (broken.status < 500)
-        throw new Error(`a request whose connection was dropped answered ${broken.status} ${JSON.stringify(broken.body)}`);
+        throw new Error(
+          `a request whose connection was dropped answered ${broken.status} ${JSON.stringify(broken.body)}`,
+        );
     } else if (broken.status < 500) return broken; // the request never reached that statement: nothing to retry
     // the client saw an error: it retries under the same key, which must now do the work once
     return call(side, who, 'POST', path, body, key);

@@ -15,6 +15,8 @@ import { loadConfig } from '../../../src/config.ts';
 import { createClient } from '../../../src/modules/access/index.ts';
 import { ManualClock } from '../../../src/platform/clock/clock.ts';
 import { createPostgresKnex } from '../../../src/platform/db/knex.ts';
+import { migrate } from '../../../src/platform/db/migrate.ts';
+import { ensureSystemAccounts } from '../../../src/modules/ledger/index.ts';
 import { createLogger } from '../../../src/platform/log/logger.ts';
 import { BullQueue } from '../../../src/platform/queue/queue.ts';
 import type { MasterKeys } from '../../../lanes-sim/card/virtual-card.ts';
@@ -97,6 +99,9 @@ export class DbFaults {
   fired = 0;
 
   install(db: Knex): void {
+    // the pool says so on stderr each time a connection it held was ended: here that is on purpose
+    const logger = (db.client as { logger: { _warn?: (m: string) => void } }).logger;
+    logger._warn = () => {};
     const client = db.client as { acquireConnection: () => Promise<PgConnection> };
     const acquire = client.acquireConnection.bind(client);
     client.acquireConnection = async () => {
@@ -140,6 +145,34 @@ export type Side = SimCentre & {
 
 export type World = { home: Side; peer: Side; redis: RedisServer; close: () => Promise<void> };
 
+// The schema is migrated once per process into a template database; each seed's databases are
+// copies of it (PostgreSQL copies a template in a fraction of the time the migrations take).
+let template: Promise<string> | null = null;
+
+function schemaTemplate(): Promise<string> {
+  template ??= (async () => {
+    const name = `etc_sim_template_${process.pid}`;
+    await adminSql(`drop database if exists ${name}`);
+    await adminSql(`create database ${name}`);
+    const db = createPostgresKnex(databaseUrl(name), 2);
+    try {
+      await migrate(db, () => {});
+      await ensureSystemAccounts(db);
+    } finally {
+      await db.destroy();
+    }
+    return name;
+  })();
+  return template;
+}
+
+export async function dropSchemaTemplate(): Promise<void> {
+  if (!template) return;
+  const name = await template;
+  template = null;
+  await adminSql(`drop database if exists ${name} with (force)`);
+}
+
 async function startSide(
   network: string,
   masters: MasterKeys,
@@ -149,7 +182,7 @@ async function startSide(
   tag: string,
 ): Promise<Side> {
   const dbName = `etc_sim_${process.pid}_${network}_${tag}`;
-  await adminSql(`create database ${dbName}`);
+  await adminSql(`create database ${dbName} template ${await schemaTemplate()}`);
   const dataDir = mkdtempSync(join(tmpdir(), `etc-sim-${network}-`));
   const config = loadConfig({
     DATABASE_URL: databaseUrl(dbName),
@@ -165,7 +198,10 @@ async function startSide(
   const app = await bootstrap(config, { clock, log: createLogger('fatal'), queue, db, generateKeys: true });
   const sim = await startSimCentre(app, clock, { masters, keyVersion });
   const bankId = `SIMBANK${network}`;
-  const bank = { id: bankId, secret: (await createClient(app.db, app.keys.hsm, null, { id: bankId, role: 'bank' })).secret };
+  const bank = {
+    id: bankId,
+    secret: (await createClient(app.db, app.keys.hsm, null, { id: bankId, role: 'bank' })).secret,
+  };
   const lanes = new Map<string, string>();
   for (const row of await app.db('api_clients').where({ role: 'lane' }).orderBy('id'))
     lanes.set(row.id, app.keys.hsm.open('client-secret', row.secret_sealed).toString('utf8'));

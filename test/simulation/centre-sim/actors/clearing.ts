@@ -48,7 +48,10 @@ async function clearOpenDays(s: Sim, upTo: string): Promise<void> {
     let waiting = false;
     for (const date of open) {
       for (const side of [s.world.home, s.world.peer]) {
-        const run = must(`clearing ${date} at ${side.network}`, await call(side, finance, 'POST', `/api/v1/clearing/days/${date}/run`, {}));
+        const run = must(
+          `clearing ${date} at ${side.network}`,
+          await call(side, finance, 'POST', `/api/v1/clearing/days/${date}/run`, {}),
+        );
         const peer = side === s.world.peer;
         if (run.done.includes('seal')) {
           if (peer) s.model.day(date, true).sealed = true;
@@ -62,8 +65,12 @@ async function clearOpenDays(s: Sim, upTo: string): Promise<void> {
           if (s.faults.roll()) {
             // the daily job again: a day cleared changes nothing
             s.faults.count('job-run-twice');
-            const again = must('clearing again', await call(side, finance, 'POST', `/api/v1/clearing/days/${date}/run`, {}));
-            if (again.done.length || again.pending) throw new Error(`clearing ${date} again did ${JSON.stringify(again)}`);
+            const again = must(
+              'clearing again',
+              await call(side, finance, 'POST', `/api/v1/clearing/days/${date}/run`, {}),
+            );
+            if (again.done.length || again.pending)
+              throw new Error(`clearing ${date} again did ${JSON.stringify(again)}`);
           }
         }
       }
@@ -93,7 +100,8 @@ async function checkDay(s: Sim, date: string): Promise<void> {
   const b = sb ? [BigInt(sb.receivable), BigInt(sb.payable)] : [0n, 0n];
   if (a[0] !== receivable || a[1] !== payable)
     throw new Error(`settlement of ${date} with 3201: ${a}, the model says ${[receivable, payable]}`);
-  if (b[0] !== payable || b[1] !== receivable) throw new Error(`3201's settlement of ${date} is no mirror: ${b} vs ${a}`);
+  if (b[0] !== payable || b[1] !== receivable)
+    throw new Error(`3201's settlement of ${date} is no mirror: ${b} vs ${a}`);
 }
 
 const sameMap = (a: Map<string, bigint>, b: Map<string, bigint>) =>

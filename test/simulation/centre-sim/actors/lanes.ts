@@ -144,7 +144,19 @@ export async function upload(s: Sim, lane: SimLane, items: Pending[]): Promise<v
   }
   const key = s.key(`up-${lane.controller.laneId}`);
   const payload = { transactions: body.map((i) => i.tx) };
-  const reply = must(`upload ${lane.controller.laneId}`, await send(side, who, path, payload, key, s.faults, s.faults.delivery(), s.faults.pick([/^insert into "lane_transactions"/, /^update "idempotency_keys"/])));
+  const reply = must(
+    `upload ${lane.controller.laneId}`,
+    await send(
+      side,
+      who,
+      path,
+      payload,
+      key,
+      s.faults,
+      s.faults.delivery(),
+      s.faults.pick([/^insert into "lane_transactions"/, /^update "idempotency_keys"/]),
+    ),
+  );
   check(s, lane, body, reply, true);
   if (s.faults.roll(0.1)) {
     s.faults.count('replayed-upload');
@@ -201,7 +213,9 @@ function settle(s: Sim, lane: SimLane, p: Pending): void {
   }
   // the peer's lanes: our cards go into its package of the day, to be checked by us
   if (p.card.issuer === '3401') {
-    s.model.day(date, true).abroad.push({ amount, card: p.card, order: p.order, balance: p.balance, accept: p.issuerAccepts });
+    s.model
+      .day(date, true)
+      .abroad.push({ amount, card: p.card, order: p.order, balance: p.balance, accept: p.issuerAccepts });
   }
 }
 

@@ -17,8 +17,7 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
   const home = card.issuer === '3401';
   const who: Caller = way.via === 'bank' ? { kind: 'bank' } : { kind: 'staff', role: 'clerk' };
   const method = way.via === 'bank' ? 'bank-account' : way.method;
-  const payer =
-    way.via === 'bank' ? s.model.bankCode : way.method === 'cash' ? 'counter-cash' : 'balance-carry';
+  const payer = way.via === 'bank' ? s.model.bankCode : way.method === 'cash' ? 'counter-cash' : 'balance-carry';
   const init = card.card.initializeForLoad(amount, TERMINAL);
   // the card's events keep their order in time too: a trip after this load starts after it
   card.lastEventAt = s.now().getTime();
@@ -44,7 +43,11 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
     card.inFlight = undefined;
   }
   if (card.inFlight) throw new Error(`model: ${card.cardNo} has a load in flight nobody resolved`);
-  if (home) s.model.post('load-authorise', [[payer, BigInt(amount)], ['loads-in-flight', -BigInt(amount)]]);
+  if (home)
+    s.model.post('load-authorise', [
+      [payer, BigInt(amount)],
+      ['loads-in-flight', -BigInt(amount)],
+    ]);
   const inFlight = { loadId: r.body.loadId as string, amount: BigInt(amount), payer, credited: false };
   card.inFlight = inFlight;
   if (torn) {
@@ -99,12 +102,23 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
     // a client that lost the answer and its key confirms again under a new one with the same TAC:
     // the same answer, and nothing moves a second time
     s.faults.count('lost-answer');
-    const again = await send(side, who, `/api/v1/channel/loads/${inFlight.loadId}/confirm`, { tac }, s.key('confirm'), s.faults, 'plain');
+    const again = await send(
+      side,
+      who,
+      `/api/v1/channel/loads/${inFlight.loadId}/confirm`,
+      { tac },
+      s.key('confirm'),
+      s.faults,
+      'plain',
+    );
     if (again.status !== 200 || !isDeepStrictEqual(again.body, c.body))
       throw new Error(`a second confirmation under a new key: ${again.status} ${JSON.stringify(again.body)}`);
   }
   if (home) {
-    s.model.post('load-confirm', [['loads-in-flight', inFlight.amount], ['purse-float', -inFlight.amount]]);
+    s.model.post('load-confirm', [
+      ['loads-in-flight', inFlight.amount],
+      ['purse-float', -inFlight.amount],
+    ]);
     s.model.know(card, card.order, BigInt(card.card.balance));
   }
   card.inFlight = undefined;
@@ -114,7 +128,8 @@ export async function load(s: Sim, card: CardModel, amount: number, way: LoadWay
 /** The reversal of a load the card did not take, with the card's reading (its sequence unchanged). */
 export async function reverse(s: Sim, card: CardModel): Promise<void> {
   const inFlight = card.inFlight!;
-  const via = inFlight.payer === s.model.bankCode ? ({ kind: 'bank' } as const) : ({ kind: 'staff', role: 'clerk' } as const);
+  const via =
+    inFlight.payer === s.model.bankCode ? ({ kind: 'bank' } as const) : ({ kind: 'staff', role: 'clerk' } as const);
   const rev = await send(
     s.side(card.issuer),
     via,
