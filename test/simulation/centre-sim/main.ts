@@ -1,6 +1,7 @@
 // The whole-centre simulation from the command line:
 //   npm run simulate -- --seed S --steps N          one seed (a failing seed replays exactly)
-//   npm run simulate -- --seeds K --steps N [--from F]   seeds F … F+K−1, with totals
+//   npm run simulate -- --seeds K --steps N [--from F] [--minutes M]   seeds F … F+K−1 (no new one
+//   after M minutes), with totals
 // Needs PostgreSQL (TEST_ADMIN_DATABASE_URL, default postgres@127.0.0.1:5432) and redis-server on
 // the PATH (the simulation starts its own on a free port, since it restarts it as a fault).
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     from: { type: 'string' },
     steps: { type: 'string', default: '500' },
     'fault-rate': { type: 'string' },
+    minutes: { type: 'string' }, // start no new seed after this long
   },
 });
 const steps = Number(values.steps);
@@ -29,6 +31,7 @@ const failures: SimFailure[] = [];
 const t0 = Date.now();
 try {
   for (const seed of seeds) {
+    if (values.minutes && Date.now() - t0 > Number(values.minutes) * 60_000) break;
     try {
       const r = await runSeed({
         seed,
@@ -53,12 +56,16 @@ const total = (k: string) => reports.reduce((a, r) => a + (r.faults[k] ?? 0), 0)
 console.log(
   JSON.stringify(
     {
-      seeds: seeds.length,
+      seeds: reports.length + failures.length,
       passed: reports.length,
       failed: failures.map((f) => ({ seed: f.seed, step: f.step, action: f.action })),
       steps: reports.reduce((a, r) => a + r.steps, 0),
       days: reports.reduce((a, r) => a + r.days, 0),
       faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, total(k)])),
+      actions: reports.reduce<Record<string, number>>((a, r) => {
+        for (const [k, v] of Object.entries(r.actions)) a[k] = (a[k] ?? 0) + v;
+        return a;
+      }, {}),
       seconds: Math.round((Date.now() - t0) / 1000),
     },
     null,

@@ -26,11 +26,18 @@ export type CardModel = {
 };
 
 /** An accepted transaction on a clearing day, with its split weights per operator. */
-export type DayTx = { amount: bigint; weights: Map<string, number>; confirmed: boolean };
+export type DayTx = {
+  amount: bigint;
+  weights: Map<string, number>;
+  confirmed: boolean;
+  transId?: string;
+  decided?: boolean; // a dispute the issuer has decided
+};
 
 export type DayModel = {
   own: DayTx[]; // home cards on home roads
   visiting: DayTx[]; // peer cards on home roads (confirmed unless the issuer disputes)
+  disputesPaid: DayTx[]; // disputed visiting transactions the issuer decided to pay on this day
   abroad: Array<{ amount: bigint; card: CardModel; order: number; balance: bigint; accept: boolean }>; // home cards on peer roads
   sealed: boolean;
   complete: boolean;
@@ -42,6 +49,8 @@ export class Model {
   readonly days = new Map<string, DayModel>(); // home centre's clearing days
   readonly peerDays = new Map<string, DayModel>(); // peer centre's clearing days (its packages to us)
   readonly bankCode: string;
+  /** payouts paid (date|operator) and settlements settled (date|province) */
+  readonly paid = new Set<string>();
 
   constructor(bankId: string) {
     this.bankCode = `bank-settlement:${bankId}`;
@@ -57,7 +66,7 @@ export class Model {
   day(date: string, peer = false): DayModel {
     const m = peer ? this.peerDays : this.days;
     let d = m.get(date);
-    if (!d) m.set(date, (d = { own: [], visiting: [], abroad: [], sealed: false, complete: false }));
+    if (!d) m.set(date, (d = { own: [], visiting: [], disputesPaid: [], abroad: [], sealed: false, complete: false }));
     return d;
   }
 
@@ -91,7 +100,7 @@ export class Model {
   completeDay(date: string): void {
     const d = this.day(date);
     d.complete = true;
-    const confirmed = d.visiting.filter((t) => t.confirmed);
+    const confirmed = [...d.visiting.filter((t) => t.confirmed), ...d.disputesPaid];
     const receivable = confirmed.reduce((a, t) => a + t.amount, 0n);
     if (receivable > 0n)
       this.post(`interchange-receivable ${date}`, [
@@ -122,15 +131,24 @@ export class Model {
   payouts(date: string): Map<string, bigint> {
     const d = this.day(date);
     const out = splitAll(d.own);
-    for (const [op, v] of splitAll(d.visiting.filter((t) => t.confirmed))) out.set(op, (out.get(op) ?? 0n) + v);
+    for (const [op, v] of splitAll([...d.visiting.filter((t) => t.confirmed), ...d.disputesPaid]))
+      out.set(op, (out.get(op) ?? 0n) + v);
     for (const [op, v] of out) if (v === 0n) out.delete(op);
     return out;
   }
 
   receivable(date: string): bigint {
-    return this.day(date)
-      .visiting.filter((t) => t.confirmed)
-      .reduce((a, t) => a + t.amount, 0n);
+    const d = this.day(date);
+    return [...d.visiting.filter((t) => t.confirmed), ...d.disputesPaid].reduce((a, t) => a + t.amount, 0n);
+  }
+
+  /** A visiting transaction the issuer disputed, by its interchange id. */
+  disputed(transId: string): DayTx | undefined {
+    for (const d of this.days.values()) {
+      const t = d.visiting.find((x) => x.transId === transId && !x.confirmed && !x.decided);
+      if (t) return t;
+    }
+    return undefined;
   }
 
   payable(date: string): bigint {

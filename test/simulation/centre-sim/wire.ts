@@ -9,7 +9,7 @@ import type { Faults } from './faults.ts';
 import type { Side } from './world.ts';
 
 export type Reply = { status: number; body: any };
-export type StaffRole = 'clerk' | 'supervisor' | 'finance' | 'admin';
+export type StaffRole = 'clerk' | 'supervisor' | 'finance' | 'finance2' | 'admin';
 export type Caller = { kind: 'staff'; role: StaffRole } | { kind: 'bank' } | { kind: 'lane'; laneId: string };
 
 const tokens = new WeakMap<Side, Map<StaffRole, string>>();
@@ -37,7 +37,7 @@ async function token(side: Side, role: StaffRole, fresh = false): Promise<string
   if (fresh) m.delete(role);
   const have = m.get(role);
   if (have) return have;
-  const r = await raw(side, 'POST', '/api/v1/sessions', side.staff[role], {});
+  const r = await raw(side, 'POST', '/api/v1/sessions', role === 'finance2' ? side.finance2 : side.staff[role], {});
   if (r.status !== 201) throw new Error(`log in as ${role} at ${side.network}: ${r.status} ${JSON.stringify(r.body)}`);
   m.set(role, r.body.token);
   return r.body.token;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { bootstrap, shutdown } from '../../../src/bootstrap.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createClient } from '../../../src/modules/access/index.ts';
+import { createClient, createUser } from '../../../src/modules/access/index.ts';
 import { ManualClock } from '../../../src/platform/clock/clock.ts';
 import { createPostgresKnex } from '../../../src/platform/db/knex.ts';
 import { migrate } from '../../../src/platform/db/migrate.ts';
@@ -136,6 +136,8 @@ export class DbFaults {
 
 export type Side = SimCentre & {
   db: DbFaults;
+  /** a second finance user: settling and paying are not done by who approved */
+  finance2: { username: string; password: string };
   bank: { id: string; secret: string };
   lanes: Map<string, string>;
   dbName: string;
@@ -202,10 +204,18 @@ async function startSide(
     id: bankId,
     secret: (await createClient(app.db, app.keys.hsm, null, { id: bankId, role: 'bank' })).secret,
   };
+  const finance2 = { username: `sim-finance2-${tag}`, password: '' };
+  finance2.password = (
+    await createUser(app.db, null, {
+      username: finance2.username,
+      displayName: 'simulation finance 2',
+      role: 'finance',
+    })
+  ).password;
   const lanes = new Map<string, string>();
   for (const row of await app.db('api_clients').where({ role: 'lane' }).orderBy('id'))
     lanes.set(row.id, app.keys.hsm.open('client-secret', row.secret_sealed).toString('utf8'));
-  return { ...sim, db: faults, bank, lanes, dbName, dataDir, queue };
+  return { ...sim, db: faults, finance2, bank, lanes, dbName, dataDir, queue };
 }
 
 async function closeSide(s: Side): Promise<void> {

@@ -3,6 +3,8 @@
 import type { Sim } from '../sim.ts';
 import { clerkActions } from './clerks.ts';
 import { corporateActions } from './corporate.ts';
+import { financeActions } from './finance.ts';
+import { peerActions } from './peer.ts';
 import { infrastructureActions } from './clearing.ts';
 import { laneActions } from './lanes.ts';
 
@@ -14,7 +16,14 @@ export type Action = {
   act: (s: Sim) => Promise<string | null>;
 };
 
-export const ACTIONS: Action[] = [...clerkActions, ...laneActions, ...corporateActions, ...infrastructureActions];
+export const ACTIONS: Action[] = [
+  ...clerkActions,
+  ...laneActions,
+  ...financeActions,
+  ...peerActions,
+  ...corporateActions,
+  ...infrastructureActions,
+];
 
 export function pickAction(s: Sim): Action {
   const weights = ACTIONS.map((a) => Math.max(0, a.weight(s)));

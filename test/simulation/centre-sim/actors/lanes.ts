@@ -8,6 +8,7 @@ import { VirtualPsam } from '../../../../lanes-sim/card/virtual-card.ts';
 import { LaneController, type Vehicle } from '../../../../lanes-sim/traffic/lane.ts';
 import { LaneTariff, type DiscountDoc, type NetworkDoc } from '../../../../lanes-sim/traffic/tariff.ts';
 import { LaneListClient } from '../../../../lanes-sim/status-list/client.ts';
+import { transIdOf } from '../../../../src/modules/interchange/index.ts';
 import { localDate } from '../../../../src/platform/clock/clock.ts';
 import type { CardModel, Network } from '../model.ts';
 import { must, type Pending, type Sim, type SimLane } from '../sim.ts';
@@ -208,7 +209,13 @@ function settle(s: Sim, lane: SimLane, p: Pending): void {
         ]);
         s.model.day(date).own.push({ amount, weights: p.weights, confirmed: true });
       }
-    } else if (amount > 0n) s.model.day(date).visiting.push({ amount, weights: p.weights, confirmed: p.issuerAccepts });
+    } else if (amount > 0n)
+      s.model.day(date).visiting.push({
+        amount,
+        weights: p.weights,
+        confirmed: p.issuerAccepts,
+        transId: transIdOf(p.tx.terminalId, p.tx.terminalSeq),
+      });
     return;
   }
   // the peer's lanes: our cards go into its package of the day, to be checked by us
