@@ -40,7 +40,9 @@ try {
         faultRate: values['fault-rate'] ? Number(values['fault-rate']) : undefined,
       });
       reports.push(r);
-      console.log(`seed=${seed} ok: ${r.steps} steps, ${r.days} days, ${r.ms} ms`);
+      console.log(
+        `seed=${seed} ok: ${r.steps} steps, ${r.days} days, ${r.ms} ms (comparisons ${r.compareMs} ms, invariants ${r.invariantsMs} ms)`,
+      );
       if (seeds.length === 1) console.log(JSON.stringify({ actions: r.actions, faults: r.faults }));
     } catch (e) {
       if (!(e instanceof SimFailure)) throw e;
@@ -67,6 +69,8 @@ console.log(
         return a;
       }, {}),
       seconds: Math.round((Date.now() - t0) / 1000),
+      compareSeconds: Math.round(reports.reduce((a, r) => a + r.compareMs, 0) / 1000),
+      invariantsSeconds: Math.round(reports.reduce((a, r) => a + r.invariantsMs, 0) / 1000),
     },
     null,
     2,

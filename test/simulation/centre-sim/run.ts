@@ -34,6 +34,9 @@ export type RunReport = {
   actions: Record<string, number>;
   faults: Record<string, number>;
   ms: number;
+  /** time spent in the per-step comparison and in the full invariants */
+  compareMs: number;
+  invariantsMs: number;
   log: string[];
 };
 
@@ -94,6 +97,12 @@ export async function runSeed(o: RunOptions): Promise<RunReport> {
   const s = new Sim({ world, rng, faults, model: new Model(world.home.bank.id), seed: o.seed });
   s.date = localDate(start);
   const actions: Record<string, number> = {};
+  const spent = { compare: 0, invariants: 0 };
+  const timed = async (k: keyof typeof spent, f: () => Promise<void>) => {
+    const t = Date.now();
+    await f();
+    spent[k] += Date.now() - t;
+  };
   let days = 0;
   let action = 'set-up';
   try {
@@ -118,8 +127,8 @@ export async function runSeed(o: RunOptions): Promise<RunReport> {
       }
       actions[action] = (actions[action] ?? 0) + 1;
       if (o.sabotage?.step === s.step) await o.sabotage.act(world);
-      await compare(s);
-      if (s.step % CHECK_EVERY === 0) await invariants(s);
+      await timed('compare', () => compare(s));
+      if (s.step % CHECK_EVERY === 0) await timed('invariants', () => invariants(s));
     }
     s.step = o.steps + 1;
     action = 'finish';
@@ -132,5 +141,15 @@ export async function runSeed(o: RunOptions): Promise<RunReport> {
   } finally {
     await world.close();
   }
-  return { seed: o.seed, steps: o.steps, days, actions, faults: faults.counts, ms: Date.now() - t0, log: s.log };
+  return {
+    seed: o.seed,
+    steps: o.steps,
+    days,
+    actions,
+    faults: faults.counts,
+    ms: Date.now() - t0,
+    compareMs: spent.compare,
+    invariantsMs: spent.invariants,
+    log: s.log,
+  };
 }
