@@ -15,7 +15,7 @@ import { Model } from './model.ts';
 import { Sim } from './sim.ts';
 import { startWorld, type RedisServer, type World } from './world.ts';
 
-export const CHECK_EVERY = 25;
+export const CHECK_EVERY = 10;
 const MIN = 60_000;
 
 export type RunOptions = {
