@@ -113,9 +113,8 @@ function item(
   order: number,
 ): Pending {
   const own = card.issuer === roads;
-  const lostBefore = card.status === 'lost' && card.lostAt !== undefined;
-  // a lost card is refused by its issuer: at its own lanes at once, otherwise in the confirmation
-  const refused = lostBefore;
+  // a card reported lost is refused by its issuer: at its own lanes at once, otherwise in the confirmation
+  const refused = card.status === 'lost';
   return {
     tx,
     card,
