@@ -5,6 +5,8 @@
 // `npm run simulate -- --seeds N`. Seeds that once failed stay here as regressions.
 import assert from 'node:assert/strict';
 import { postEntry } from '../../src/modules/ledger/index.ts';
+import { ACTIONS } from './centre-sim/actors/index.ts';
+import { FAULT_KINDS } from './centre-sim/faults.ts';
 import { runSeed, SimFailure, type RunReport } from './centre-sim/run.ts';
 import { dropSchemaTemplate, RedisServer } from './centre-sim/world.ts';
 
@@ -38,20 +40,8 @@ describe('the whole centre under a seed, with faults', function () {
 
   it('injects every kind of fault and runs every actor across the short run', () => {
     const total = (k: string, of: 'faults' | 'actions') => reports.reduce((a, r) => a + (r[of][k] ?? 0), 0);
-    for (const kind of [
-      'lost-answer',
-      'concurrent-replay',
-      'db-connection-dropped',
-      'duplicate-upload',
-      'reordered-upload',
-      'replayed-upload',
-      'late-upload',
-      'corrupted-tac',
-      'torn-load',
-      'job-run-twice',
-    ])
-      assert.ok(total(kind, 'faults') > 0, `no ${kind} fault in the short run`);
-    for (const action of ['register', 'peer-register', 'bank-load', 'counter-load', 'deposit', 'trip', 'upload'])
+    for (const kind of FAULT_KINDS) assert.ok(total(kind, 'faults') > 0, `no ${kind} fault in the short run`);
+    for (const action of ACTIONS.map((a) => a.name))
       assert.ok(total(action, 'actions') > 0, `no ${action} in the short run`);
   });
 

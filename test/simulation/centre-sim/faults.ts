@@ -11,6 +11,8 @@ export const FAULT_KINDS = [
   'replayed-upload',
   'late-upload',
   'corrupted-tac',
+  'purse-arithmetic',
+  'lane-clock-ahead',
   'lost-card-used',
   'torn-load',
   'redis-restarted',

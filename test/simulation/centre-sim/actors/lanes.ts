@@ -86,21 +86,37 @@ async function trip(s: Sim): Promise<string | null> {
   const e = entry.controller.entry(card.card, vehicle, entryAt);
   card.order++;
   const entryItem = item(s, card, roads, e.tx, new Map(), card.order);
+  // the exit's fault, if the seed gives it one: a corrupted TAC (the lane's centre refuses it for its
+  // own card; another province's card is taken at the lane and disputed by its issuer), a purse
+  // balance off by a fen (14) or the exit lane's clock two hours ahead (16), both on own cards
+  const fault =
+    card.status === 'normal' && charge.amount > 0 && s.faults.roll(0.09)
+      ? s.rng.pick(own ? (['tac', 'balance', 'skew'] as const) : (['tac'] as const))
+      : null;
+  if (fault === 'skew') exit.controller.skewMs = 120 * MIN;
   const x = exit.controller.exit(card.card, vehicle, exitAt, e.point, { ...charge, sendSections: s.rng.chance(0.5) });
+  exit.controller.skewMs = 0;
   card.order++;
   const exitItem = item(s, card, roads, x, charge.operators, card.order);
-  // a corrupted TAC: the lane's centre refuses it for its own card; another province's card is
-  // taken at the lane and disputed by its issuer
-  if (card.status === 'normal' && charge.amount > 0 && s.faults.roll(0.06)) {
+  if (fault === 'tac') {
     s.faults.count('corrupted-tac');
     x.tac = x.tac.slice(0, 7) + (x.tac[7] === '0' ? '1' : '0');
     if (own) exitItem.expect = { disposition: 'rejected', code: 1 };
     else exitItem.issuerAccepts = false;
+  } else if (fault === 'balance') {
+    s.faults.count('purse-arithmetic');
+    x.balanceAfter = x.balanceAfter! - 1;
+    exitItem.expect = { disposition: 'rejected', code: 14 };
+  } else if (fault === 'skew') {
+    s.faults.count('lane-clock-ahead');
+    exitItem.expect = { disposition: 'rejected', code: 16 };
   }
   entry.outbox.push(entryItem);
   exit.outbox.push(exitItem);
   card.unsettled += 2;
   if (card.status === 'lost') card.status = 'retired';
+  // the lane with the clock ahead sends at once, while its times are still in the centre's future
+  if (fault === 'skew') await upload(s, exit, exit.outbox.splice(0));
   return `trip of ${card.cardNo} on ${roads} roads ${entry.controller.laneId} → ${exit.controller.laneId}: ${charge.amount}`;
 }
 
