@@ -141,6 +141,8 @@ export async function finish(s: Sim): Promise<void> {
   if (s.peerDown) await setPeerReachable(s, true);
   s.setTime(new Date(s.now().getTime() + 60 * MIN));
   await clearOpenDays(s, lastDay(s));
+  const open = [...s.model.days].filter(([d, m]) => d <= lastDay(s) && !m.complete).map(([d]) => d);
+  if (open.length) throw new Error(`days still waiting at the end: ${open.join(', ')}`);
 }
 
 const lastDay = (s: Sim) => {
