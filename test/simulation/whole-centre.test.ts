@@ -17,8 +17,13 @@ const REGRESSIONS: Array<{ seed: number; steps: number; bug: string }> = [
     steps: 80,
     bug: "a purchase older than a load in flight lost its purse reading when the load was reversed (the centre's purse stayed too high)",
   },
+  {
+    seed: 7,
+    steps: 220,
+    bug: "the model expected a lost card's entry from before the loss report to be refused (the model was wrong)",
+  },
 ];
-const SHORT_RUN = { seeds: [101, 102, 103], steps: 150 };
+const SHORT_RUN = { seeds: [101, 102], steps: 150 };
 
 describe('the whole centre under a seed, with faults', function () {
   this.timeout(600_000);
@@ -38,21 +43,21 @@ describe('the whole centre under a seed, with faults', function () {
     });
   }
 
-  it('injects every kind of fault and runs every actor across the short run', () => {
+  for (const r of REGRESSIONS)
+    it(`seed ${r.seed} (once failed: ${r.bug}) holds`, async () => {
+      reports.push(await runSeed({ seed: r.seed, steps: r.steps, redis }));
+    });
+
+  it('injects every kind of fault and runs every actor across these runs', () => {
     const total = (k: string, of: 'faults' | 'actions') => reports.reduce((a, r) => a + (r[of][k] ?? 0), 0);
     for (const kind of FAULT_KINDS) assert.ok(total(kind, 'faults') > 0, `no ${kind} fault in the short run`);
     for (const action of ACTIONS.map((a) => a.name))
       assert.ok(total(action, 'actions') > 0, `no ${action} in the short run`);
   });
 
-  for (const r of REGRESSIONS)
-    it(`seed ${r.seed} (once failed: ${r.bug}) holds`, async () => {
-      await runSeed({ seed: r.seed, steps: r.steps, redis });
-    });
-
   it('replays a seed exactly: the same steps, actions and faults', async () => {
-    const a = await runSeed({ seed: 7, steps: 25, redis });
-    const b = await runSeed({ seed: 7, steps: 25, redis });
+    const a = await runSeed({ seed: 5, steps: 25, redis });
+    const b = await runSeed({ seed: 5, steps: 25, redis });
     assert.deepEqual(b.log, a.log);
     assert.deepEqual(b.faults, a.faults);
   });

@@ -177,6 +177,8 @@ export const clerkActions: Action[] = [
       );
       card.status = 'lost';
       card.lostAt = s.now();
+      // a trip of the lost card starts after the report, so that all of it is refused (9)
+      card.lastEventAt = s.now().getTime();
       return `loss report of ${card.cardNo}`;
     },
   },
