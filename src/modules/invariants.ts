@@ -5,6 +5,9 @@ import { registerLaneInvariants } from './lanes/index.ts';
 import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
+import { registerPaymentInvariants } from './payments/index.ts';
+import { registerTreasuryInvariants } from './treasury/index.ts';
+import { registerBankInvariants } from './banks/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -13,4 +16,7 @@ export function registerModuleInvariants(): void {
   registerClearingInvariants();
   registerInterchangeInvariants();
   registerSettlementInvariants();
+  registerPaymentInvariants();
+  registerTreasuryInvariants();
+  registerBankInvariants();
 }
