@@ -33,6 +33,8 @@ export function ReasonDialog(props: {
   onCancel: () => void;
   onConfirm: (reason: string) => Promise<void>;
   children?: React.ReactNode;
+  label?: string;
+  width?: number;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
@@ -61,11 +63,12 @@ export function ReasonDialog(props: {
       confirmLoading={busy}
       onCancel={props.onCancel}
       destroyOnHidden
+      width={props.width}
     >
       {props.children}
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item
-          label={t('form.reason')}
+          label={props.label ?? t('form.reason')}
           name="reason"
           rules={[{ required: true, min: 2, message: t('form.reasonRequired') }]}
         >

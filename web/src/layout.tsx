@@ -6,8 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { api, session } from './api/client.ts';
 import { useFKeyList, useFKeys, type FAction } from './fkeys.tsx';
 import { setLanguage, type Language } from './i18n/index.ts';
+import { AUDITOR_MENU, FINANCE_MENU } from './pages/finance/menu.ts';
 
-type MenuItem = { path: string; label: string; key?: FAction['key'] };
+export type MenuItem = { path: string; label: string; key?: FAction['key'] };
 
 export function menuFor(role: string | undefined): MenuItem[] {
   switch (role) {
@@ -26,7 +27,10 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/delivery', label: 'menu.delivery' },
         { path: '/till', label: 'menu.till', key: 'F9' },
       ];
-    // finance and auditor screens come in a later issue
+    case 'finance':
+      return FINANCE_MENU;
+    case 'auditor':
+      return AUDITOR_MENU;
     default:
       return [];
   }

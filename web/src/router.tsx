@@ -13,6 +13,7 @@ import { ApprovalsPage } from './pages/approvals.tsx';
 import { DeliveryPage } from './pages/delivery.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
+import { financeRoutes } from './pages/finance/routes.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -32,7 +33,13 @@ const home = createRoute({
   path: '/',
   beforeLoad: () => {
     const role = session.user()?.role;
-    throw redirect({ to: role === 'supervisor' ? '/approvals' : role === 'clerk' ? '/search' : '/welcome' });
+    const to: Record<string, string> = {
+      supervisor: '/approvals',
+      clerk: '/search',
+      finance: '/finance/today',
+      auditor: '/audit/log',
+    };
+    throw redirect({ to: to[role ?? ''] ?? '/welcome' });
   },
 });
 const search = createRoute({ getParentRoute: () => app, path: '/search', component: SearchPage });
@@ -52,7 +59,20 @@ const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', compo
 
 const tree = root.addChildren([
   login,
-  app.addChildren([home, search, register, customer, issue, card, till, approvals, lists, delivery, welcome]),
+  app.addChildren([
+    home,
+    search,
+    register,
+    customer,
+    issue,
+    card,
+    till,
+    approvals,
+    lists,
+    delivery,
+    welcome,
+    ...financeRoutes(app),
+  ]),
 ]);
 
 export const router = createRouter({ routeTree: tree });

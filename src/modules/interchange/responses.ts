@@ -104,9 +104,10 @@ export const getInterchangeDisputesResponse = z.strictObject({
       cardNo: z.string(),
       amount: w.int,
       result: w.int,
-      resolution: w.int,
-      resolvedOn: w.date,
-      resolvedBy: z.string(),
+      // null while the dispute is open
+      resolution: w.int.nullable(),
+      resolvedOn: w.date.nullable(),
+      resolvedBy: z.string().nullable(),
     }),
   ),
 });
