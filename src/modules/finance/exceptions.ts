@@ -20,7 +20,8 @@ export type ExceptionKind =
   | 'interchange-document-refused'
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
-  | 'clearing-day-waiting';
+  | 'clearing-day-waiting'
+  | 'corporate-transfer-unmatched';
 
 export type FinanceException = {
   id: bigint;
@@ -117,4 +118,19 @@ export async function resolveException(
     });
     return toException(updated);
   });
+}
+
+/** Resolves the open exception of (kind, reference) in the caller's transaction, when the module that
+ *  raised it settles the finding itself (e.g. a suspense transfer assigned by finance). */
+export async function resolveExceptionByReference(
+  trx: Knex,
+  at: Date,
+  actor: string,
+  kind: ExceptionKind,
+  reference: string,
+  note: string,
+): Promise<number> {
+  return trx('finance_exceptions')
+    .where({ kind, reference, status: 'open' })
+    .update({ status: 'resolved', resolved_by: actor, resolved_at: at, note });
 }

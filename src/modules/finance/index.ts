@@ -4,6 +4,7 @@ export {
   raiseExceptions,
   listExceptions,
   resolveException,
+  resolveExceptionByReference,
   type ExceptionKind,
   type FinanceException,
 } from './exceptions.ts';
