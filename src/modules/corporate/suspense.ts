@@ -102,7 +102,7 @@ async function settleLine(
     actor,
     from_status: row.status,
     to_status: to,
-    detail: JSON.stringify({ ...set, note }),
+    detail: JSON.stringify({ ...set, note }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
   });
   await resolveExceptionByReference(
     trx,
