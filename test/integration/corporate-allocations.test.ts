@@ -17,7 +17,7 @@ const KV = 181;
 const letters = (n: number) =>
   Array.from({ length: n }, () => 'ABCDEFGHJKLMNPQRTUWXY0123456789'[Math.floor(Math.random() * 30)]).join('');
 
-async function post(auth: string, path: string, body: unknown, key = unique('k')) {
+async function post(auth: string, path: string, body: object, key = unique('k')) {
   const h = await harness();
   return request(h.http).post(path).set('Authorization', auth).set('Idempotency-Key', key).send(body);
 }
