@@ -13,6 +13,7 @@ import { ApprovalsPage } from './pages/approvals.tsx';
 import { DeliveryPage } from './pages/delivery.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
+import { corporateRoutes } from './pages/corporate/routes.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -32,7 +33,18 @@ const home = createRoute({
   path: '/',
   beforeLoad: () => {
     const role = session.user()?.role;
-    throw redirect({ to: role === 'supervisor' ? '/approvals' : role === 'clerk' ? '/search' : '/welcome' });
+    throw redirect({
+      to:
+        role === 'supervisor'
+          ? '/approvals'
+          : role === 'clerk'
+            ? '/search'
+            : role === 'finance'
+              ? '/corporate/statements'
+              : role === 'account-manager'
+                ? '/corporate/pool'
+                : '/welcome',
+    });
   },
 });
 const search = createRoute({ getParentRoute: () => app, path: '/search', component: SearchPage });
@@ -52,7 +64,20 @@ const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', compo
 
 const tree = root.addChildren([
   login,
-  app.addChildren([home, search, register, customer, issue, card, till, approvals, lists, delivery, welcome]),
+  app.addChildren([
+    home,
+    search,
+    register,
+    customer,
+    issue,
+    card,
+    till,
+    approvals,
+    lists,
+    delivery,
+    welcome,
+    ...corporateRoutes(() => app),
+  ]),
 ]);
 
 export const router = createRouter({ routeTree: tree });

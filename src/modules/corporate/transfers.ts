@@ -231,19 +231,20 @@ export async function importStatement(
       });
     }
     await postEntries(trx, entries);
-    await raiseExceptions(
-      trx,
-      at,
-      decided
-        .filter((d) => d.status === 'suspense')
-        .map((d) => ({
+    // in parts: one statement per part stays within PostgreSQL's 65,535 parameters
+    const unmatched = decided.filter((d) => d.status === 'suspense');
+    for (let i = 0; i < unmatched.length; i += 5000)
+      await raiseExceptions(
+        trx,
+        at,
+        unmatched.slice(i, i + 5000).map((d) => ({
           kind: 'corporate-transfer-unmatched' as const,
           reference: lineReference(d.bank, d.serial),
           source: 'corporate',
           amount: d.amount,
           detail: { lineId: ids.get(d.serial), reason: d.note, payerName: d.payerName },
         })),
-    );
+      );
     for (const d of decided)
       if (d.status === 'matched')
         await creditWatched(trx, {
