@@ -211,8 +211,15 @@ export type VehicleAllocation = { vehicleId: bigint; plate: string; plateColor: 
 export async function poolOf(
   db: Knex,
   customerId: bigint,
-): Promise<{ customerId: bigint; accountId: bigint; pool: bigint; allocated: bigint; vehicles: VehicleAllocation[] }> {
-  await corporateCustomer(db, customerId);
+): Promise<{
+  customerId: bigint;
+  customerName: string;
+  accountId: bigint;
+  pool: bigint;
+  allocated: bigint;
+  vehicles: VehicleAllocation[];
+}> {
+  const customer = await corporateCustomer(db, customerId);
   const account = await getAccountOfCustomer(db, customerId);
   const rows = await db('vehicle_allocations').where({ customer_id: customerId }).select('vehicle_id');
   const balances = new Map<string, bigint>();
@@ -232,6 +239,7 @@ export async function poolOf(
     }));
   return {
     customerId,
+    customerName: customer.name,
     accountId: account.id,
     pool: await accountBalance(db, account.id),
     allocated: vehicles.reduce((s, v) => s + v.balance, 0n),

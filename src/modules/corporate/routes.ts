@@ -78,6 +78,7 @@ const batchJson = z.object({
 });
 const poolJson = z.object({
   customerId: idOut,
+  customerName: z.string(),
   accountId: idOut,
   pool: fenOut,
   allocated: fenOut,

@@ -132,7 +132,7 @@ async function decide(trx: Knex.Transaction, fresh: ParsedLine[]): Promise<Decid
     let customerId: bigint | null = null;
     let how: string | null = null;
     if (found.length > 1) {
-      d.note = 'ambiguous: the purpose names several customers';
+      d.note = 'ambiguous-reference';
       continue;
     }
     if (found.length === 1) [customerId, how] = [found[0] as bigint, 'reference'];
@@ -140,7 +140,9 @@ async function decide(trx: Knex.Transaction, fresh: ParsedLine[]): Promise<Decid
     if (customerId !== null) {
       const state = ok.get(String(customerId));
       if (typeof state === 'string' || !state) {
-        d.note = `${how} names customer ${customerId}: ${state ?? 'not creditable'}`;
+        // the customer it names is kept on the line for finance, the money waits in suspense
+        d.customerId = customerId;
+        d.note = typeof state === 'string' ? state : 'account-closed';
         continue;
       }
       Object.assign(d, { status: 'matched', matchedBy: how, customerId, accountId: state.accountId });
@@ -156,7 +158,7 @@ async function decide(trx: Knex.Transaction, fresh: ParsedLine[]): Promise<Decid
         accountId: BigInt(bills[0].accountId),
         billId: bills[0].billId,
       });
-    } else d.note = bills.length > 1 ? `ambiguous: ${bills.length} open bills of this amount` : 'no match';
+    } else d.note = bills.length > 1 ? 'ambiguous-bills' : 'no-match';
   }
   return out;
 }

@@ -14,6 +14,7 @@ export type Reference = Json<PaymentReference>;
 export type Rule = Json<ReplenishmentRule>;
 export type Pool = {
   customerId: number;
+  customerName: string;
   accountId: number;
   pool: number;
   allocated: number;

@@ -28,7 +28,8 @@ export function LinesTable({ lines, actions }: { lines: Line[]; actions?: (l: Li
           dataIndex: 'bookedAt',
           render: (d: string) => dayjs(d).format('MM-DD HH:mm'),
         },
-        { title: t('corporate.lines.serial'), render: (_: unknown, l) => `${l.bank} ${l.serial}` },
+        { title: t('corporate.lines.bank'), dataIndex: 'bank' },
+        { title: t('corporate.lines.serial'), dataIndex: 'serial' },
         {
           title: t('corporate.lines.amount'),
           dataIndex: 'amount',
@@ -49,13 +50,17 @@ export function LinesTable({ lines, actions }: { lines: Line[]; actions?: (l: Li
           dataIndex: 'status',
           render: (s: string, l) => (
             <>
-              <Tag color={COLOURS[s]}>{t(`corporate.status.${s}`)}</Tag>
+              <Tag>{t(`corporate.status.${s}`)}</Tag>
               {l.matchedBy ? t(`corporate.matchedBy.${l.matchedBy}`, { defaultValue: l.matchedBy }) : ''}
             </>
           ),
         },
         { title: t('corporate.lines.customer'), dataIndex: 'customerId', render: (c: number | null) => c ?? '' },
-        { title: t('corporate.lines.note'), dataIndex: 'note' },
+        {
+          title: t('corporate.lines.note'),
+          dataIndex: 'note',
+          render: (n: string | null) => (n ? t(`corporate.notes.${n}`, { defaultValue: n }) : ''),
+        },
         ...(actions
           ? [{ title: t('corporate.lines.actions'), key: 'a', render: (_: unknown, l: Line) => actions(l) }]
           : []),

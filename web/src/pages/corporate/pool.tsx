@@ -116,7 +116,11 @@ function RuleForm({ customerId }: { customerId: string }) {
     }
   };
   return (
-    <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('corporate.rule.title')}</h2>}>
+    <Card
+      size="small"
+      style={{ marginTop: 16 }}
+      title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('corporate.rule.title')}</h2>}
+    >
       <Form form={form} layout="inline" onFinish={save} initialValues={{ active: true }}>
         <Form.Item name="threshold" label={t('corporate.rule.threshold')} rules={[{ required: true }, yuanRule(t)]}>
           <Input style={{ width: 110 }} />
@@ -160,6 +164,7 @@ export function PoolPage() {
       setBatch(await post<Batch>(`/api/v1/corporate/customers/${customerId}/allocations`, body, key));
       setKey(newKey());
       setSelected([]);
+      setEach('');
       setCsv('');
       void q.refetch();
     } catch (e) {
@@ -173,6 +178,7 @@ export function PoolPage() {
     <section aria-labelledby="pool-title">
       <Typography.Title id="pool-title" level={1} style={{ fontSize: 20 }}>
         {t('corporate.pool.title')}
+        {q.data ? ` · ${q.data.customerName}` : ''}
       </Typography.Title>
       <ErrorLine error={q.error} />
       <Descriptions size="small" bordered column={3} style={{ marginBottom: 12 }}>
