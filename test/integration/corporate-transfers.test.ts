@@ -3,10 +3,13 @@
 // bill (a matcher registered as credit will), with ambiguous, unmatched and closed-customer lines in
 // suspense; the same file twice; malformed files refused whole; the ledger holding after each.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import {
+  importDropFolder,
   provideOpenBillMatcher,
   referenceFor,
   registerStatementMatcher,
@@ -288,5 +291,36 @@ describe('corporate transfers', () => {
       assert.match(r.body.error.message, reason);
     }
     assert.deepEqual(await digest(h.app.db), before);
+  });
+});
+
+describe('corporate statements fetched from the drop folder', () => {
+  it('imports each waiting file once, moves it to imported/, and a malformed one to refused/ with the reason', async function () {
+    this.timeout(30000);
+    const h = await harness();
+    const root = mkdtempSync(join(tmpdir(), 'corporate-drop-'));
+    const run = String(Math.floor(Math.random() * 90) + 10);
+    const good = iconv.encode(
+      iconv.decode(readFileSync(FIX + 'icbc-statement.txt'), 'gbk').replace(/ICBC2026/g, `ICBC${run}26`),
+      'gbk',
+    );
+    mkdirSync(join(root, 'icbc-fixed'), { recursive: true });
+    writeFileSync(join(root, 'icbc-fixed', 'a-good.txt'), good);
+    writeFileSync(join(root, 'icbc-fixed', 'b-bad.txt'), good.subarray(0, good.length - 10));
+    const out = await importDropFolder(h.app, root);
+    assert.deepEqual(
+      out.map((o) => [o.file, o.ok]),
+      [
+        ['a-good.txt', true],
+        ['b-bad.txt', false],
+      ],
+    );
+    assert.ok(existsSync(join(root, 'icbc-fixed', 'imported', 'a-good.txt')));
+    assert.match(readFileSync(join(root, 'icbc-fixed', 'refused', 'b-bad.txt.reason.txt'), 'utf8'), /^line 5: /);
+    const lines = await h.app.db('corporate_statement_lines').where('serial', 'like', `ICBC${run}26%`);
+    assert.equal(lines.length, 3);
+    assert.deepEqual(await importDropFolder(h.app, root), []);
+    rmSync(root, { recursive: true, force: true });
+    await assertLedgerHolds();
   });
 });

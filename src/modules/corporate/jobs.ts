@@ -24,10 +24,13 @@ export function registerStatementSource(name: string, source: StatementSource): 
 const FORMATS: StatementFormat[] = ['cmb-xml', 'icbc-fixed', 'csv'];
 
 /** Imports every file waiting in the drop folder; answers what happened to each. */
-export async function importDropFolder(app: AppContext): Promise<Array<{ file: string; ok: boolean; detail: string }>> {
+export async function importDropFolder(
+  app: AppContext,
+  root = join(app.config.dataDir, 'corporate-statements'),
+): Promise<Array<{ file: string; ok: boolean; detail: string }>> {
   const out: Array<{ file: string; ok: boolean; detail: string }> = [];
   for (const format of FORMATS) {
-    const dir = join(app.config.dataDir, 'corporate-statements', format);
+    const dir = join(root, format);
     await mkdir(join(dir, 'imported'), { recursive: true });
     await mkdir(join(dir, 'refused'), { recursive: true });
     for (const name of (await readdir(dir, { withFileTypes: true }))
