@@ -173,6 +173,17 @@ describe('corporate allocations', () => {
       `select coalesce(sum(p.amount),0)::bigint as b from postings p join ledger_accounts a on a.id = p.account_id where a.code = 'counter-cash'`,
     );
     assert.equal(BigInt(cashAfter.rows[0].b), BigInt(cashBefore.rows[0].b), 'no cash moved');
+    // a torn load from the allocation: the card's next init (sequence unchanged) reverses it and the
+    // allocation is whole again before the new load reserves from it
+    const torn = await post(f.clerk, '/api/v1/channel/loads', initBody(card, 5000, 'allocation'));
+    assert.equal(torn.status, 201, JSON.stringify(torn.body));
+    assert.equal((await pool(am.auth, f.customerId)).vehicles[0].balance, 15000);
+    const next = await post(f.clerk, '/api/v1/channel/loads', initBody(card, 20000, 'allocation'));
+    assert.equal(next.status, 201, JSON.stringify(next.body));
+    assert.equal((await h.app.db('loads').where({ id: torn.body.loadId }).first()).status, 'reversed');
+    assert.equal((await pool(am.auth, f.customerId)).vehicles[0].balance, 0);
+    const t2 = card.creditForLoad(next.body.hostDate, next.body.hostTime, next.body.mac2);
+    assert.equal((await post(f.clerk, `/api/v1/channel/loads/${next.body.loadId}/confirm`, t2)).status, 200);
     // a vehicle with no allocation cannot pay so
     const other = await fleet(1, 100n);
     const c2 = await request(h.http)
