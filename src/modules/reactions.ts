@@ -1,6 +1,6 @@
 // Wires modules that react to another module's change without the two importing each other:
 // the changing module keeps a list of watchers, called in the change's own transaction.
-import { watchCreditLimits } from './customers/index.ts';
+import { watchCreditLimits, watchDebitPayments } from './customers/index.ts';
 import { rejudgeOverdraft } from './lanes/index.ts';
 import { provideAllocationPayer } from './topup/index.ts';
 import { reserveAllocation } from './corporate/index.ts';
@@ -8,6 +8,10 @@ import { reserveAllocation } from './corporate/index.ts';
 export function registerModuleReactions(): void {
   // a credit limit change re-judges the account's overdraft at once (the status list reacts)
   watchCreditLimits(rejudgeOverdraft);
+  // so does a payment into a debit account: covered again, its cards leave the list at the next publish
+  watchDebitPayments((trx, p) =>
+    rejudgeOverdraft(trx, { accountId: p.accountId, creditLimit: p.creditLimit, at: p.at }),
+  );
   // a load paid from a corporate vehicle's allocation reserves it (corporate sits above topup)
   provideAllocationPayer(reserveAllocation);
 }

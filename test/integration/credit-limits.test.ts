@@ -170,4 +170,52 @@ describe('credit limits of debit accounts', () => {
       'issued, overdrawn, cleared',
     );
   });
+
+  it('a counter deposit that covers an overdrawn debit account takes its cards off at the next publish', async () => {
+    const h = await harness();
+    const c = await debitCustomer();
+    assert.equal((await setLimit(c.accountId, 5000)).status, 200);
+    const cardNo = (await issue(c)).body.card.cardNo as string;
+    await h.app.db.transaction((trx) =>
+      postEntry(trx, {
+        kind: 'test-toll',
+        reference: unique('toll'),
+        actor: 'test',
+        postings: [
+          { account: customerFundsCode(BigInt(c.accountId)), amount: 6000n },
+          { account: 'counter-cash', amount: -6000n },
+        ],
+      }),
+    );
+    const listed = async () =>
+      (await send(clerk, 'get', `/api/v1/status-list/entries/card/${cardNo}`)).body.entry?.listed ?? false;
+    // 6000 owed, past the limit: the next toll would list the cards; a lower limit judges it now
+    assert.equal((await setLimit(c.accountId, 4000, 'owes more than the limit')).status, 200);
+    await tick();
+    assert.equal(await listed(), true, 'listed as overdrawn');
+
+    // a deposit of 1500 leaves 4500 owed, still past the 4000 limit: nothing changes
+    const h2 = await harness();
+    const pay = (amount: number) =>
+      request(h2.http)
+        .post(`/api/v1/accounts/${c.accountId}/deposits`)
+        .set('Authorization', clerk)
+        .set('Idempotency-Key', unique('pay'))
+        .send({ amount, method: 'cash' });
+    assert.equal((await pay(1500)).status, 201);
+    assert.equal(
+      (await h.app.db('lifecycle_outbox').where({ medium_id: cardNo, event: 'card-overdraft-cleared' })).length,
+      0,
+    );
+    // 1000 more: 3500 owed, within the limit: cleared in the deposit's transaction, off at the next publish
+    const covered = await pay(1000);
+    assert.equal(covered.status, 201, JSON.stringify(covered.body));
+    assert.equal(covered.body.balance, -3500);
+    assert.equal(
+      (await h.app.db('lifecycle_outbox').where({ medium_id: cardNo, event: 'card-overdraft-cleared' })).length,
+      1,
+    );
+    await tick();
+    assert.equal(await listed(), false, 'off the list once the deposit covers it');
+  });
 });

@@ -76,7 +76,7 @@ describe('account deposits', () => {
     assert.equal(await balance(clerk, accountId), 51234);
   });
 
-  it('refuses bad input, unknown accounts, debit accounts and other roles, changing nothing', async () => {
+  it('refuses bad input, unknown accounts and other roles, changing nothing; a debit account takes a deposit', async () => {
     const path = `/api/v1/accounts/${accountId}/deposits`;
     await refused(() => post(clerk, path, { amount: 0, method: 'cash' }), 400, 'invalid-request', 'amount');
     await refused(() => post(clerk, path, { amount: 1.5, method: 'cash' }), 400, 'invalid-request', 'amount');
@@ -99,11 +99,12 @@ describe('account deposits', () => {
         account: { kind: 'debit', creditLimit: 100000 },
       });
     assert.equal(debit.status, 201, JSON.stringify(debit.body));
-    await refused(
-      () => post(clerk, `/api/v1/accounts/${debit.body.account.id}/deposits`, { amount: 100, method: 'cash' }),
-      409,
-      'account-not-prepaid',
-    );
+    // a debit account takes deposits too: they pay what it owes
+    const paid = await post(clerk, `/api/v1/accounts/${debit.body.account.id}/deposits`, {
+      amount: 100,
+      method: 'cash',
+    });
+    assert.deepEqual([paid.status, paid.body.balance], [201, 100], JSON.stringify(paid.body));
     const finance = (await loginAs('finance')).auth;
     await refused(() => post(finance, path, { amount: 100, method: 'cash' }), 403, 'forbidden');
   });

@@ -46,17 +46,31 @@ export const toDeposit = (d: Row): DepositView => ({
 // the till account a method pays into (and a reversal pays out of)
 export const tillOf = (method: DepositMethod): string => (method === 'cash' ? 'counter-cash' : 'counter-pos');
 
-async function lockOpenPrepaid(trx: Knex.Transaction, accountId: bigint): Promise<Row> {
+async function lockOpenAccount(trx: Knex.Transaction, accountId: bigint): Promise<Row> {
   // the lock orders deposits against a concurrent close, a change of the account's terms or a reversal
   const row = await accountRow(trx, { id: accountId }, { forUpdate: true });
   if (!row) throw new AppError('account-not-found', `no account ${accountId}`);
   if (row.status !== 'open') throw new AppError('account-closed', `account ${accountId} is closed`);
-  if (row.kind !== 'prepaid')
-    throw new AppError(
-      'account-not-prepaid',
-      `account ${accountId} is a debit account; deposits are for prepaid accounts`,
-    );
   return row;
+}
+
+// A payment into a debit account (a counter deposit; a reversal takes one back) changes what it owes:
+// watchers (lanes' overdraft watch, wired in src/modules/reactions.ts) judge it again in the same
+// transaction, so cards listed as overdrawn come off at the next publish once it is covered.
+export type DebitPayment = { accountId: bigint; amount: bigint; creditLimit: bigint; at: Date; reference: string };
+export type DebitPaymentWatcher = (trx: Knex.Transaction, payment: DebitPayment) => Promise<void>;
+const debitWatchers = new Set<DebitPaymentWatcher>();
+export function watchDebitPayments(w: DebitPaymentWatcher): void {
+  debitWatchers.add(w);
+}
+export async function tellDebitPayment(
+  trx: Knex.Transaction,
+  account: Row,
+  payment: Omit<DebitPayment, 'creditLimit' | 'accountId'>,
+) {
+  if (account.kind !== 'debit') return;
+  for (const w of debitWatchers)
+    await w(trx, { ...payment, accountId: BigInt(account.id), creditLimit: BigInt(account.credit_limit ?? 0) });
 }
 
 async function postDeposit(trx: Knex.Transaction, d: Row, actor: string): Promise<void> {
@@ -84,7 +98,7 @@ export async function deposit(
     throw new AppError('amount-out-of-range', `a ${input.method} deposit must be between 1 and ${limit} fen`, 'amount');
   const pending = input.amount > depositApprovalThreshold;
   return inTransaction(db, async (trx) => {
-    await lockOpenPrepaid(trx, accountId);
+    const account = await lockOpenAccount(trx, accountId);
     const actor = actorLabel(ctx.actor);
     const [d] = await trx('account_deposits')
       .insert({
@@ -97,7 +111,14 @@ export async function deposit(
         status: pending ? 'pending' : 'posted',
       })
       .returning('*');
-    if (!pending) await postDeposit(trx, d, actor);
+    if (!pending) {
+      await postDeposit(trx, d, actor);
+      await tellDebitPayment(trx, account, {
+        amount: input.amount,
+        at: ctx.app.clock.now(),
+        reference: `deposit:${d.id}`,
+      });
+    }
     await audit(trx, ctx, {
       action: pending ? 'account.deposit-pending' : 'account.deposit',
       entity: 'account',
@@ -140,7 +161,7 @@ export async function decideDeposit(
     const found = await trx('account_deposits').where({ id: depositId }).first();
     if (!found) throw new AppError('deposit-not-found', `no deposit ${depositId}`);
     // account first, then the deposit: the order every deposit path takes
-    if (decision === 'approve') await lockOpenPrepaid(trx, BigInt(found.account_id));
+    const account = decision === 'approve' ? await lockOpenAccount(trx, BigInt(found.account_id)) : null;
     const d = await lockDeposit(trx, depositId);
     if (d.status !== 'pending')
       throw new AppError('deposit-state-conflict', `deposit ${depositId} is already ${d.status}`);
@@ -156,7 +177,14 @@ export async function decideDeposit(
         decision_reason: reason ?? null,
       })
       .returning('*');
-    if (decision === 'approve') await postDeposit(trx, row, me);
+    if (account) {
+      await postDeposit(trx, row, me);
+      await tellDebitPayment(trx, account, {
+        amount: BigInt(row.amount),
+        at: ctx.app.clock.now(),
+        reference: `deposit:${row.id}`,
+      });
+    }
     await audit(trx, ctx, {
       action: decision === 'approve' ? 'account.deposit-approve' : 'account.deposit-reject',
       entity: 'account',

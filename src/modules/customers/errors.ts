@@ -14,7 +14,6 @@ export const CUSTOMERS_ERRORS = {
   'vehicle-in-use': 409,
   'vehicle-removed': 409,
   'account-closed': 409,
-  'account-not-prepaid': 409,
   'account-not-debit': 409,
   'deposit-not-found': 404,
   'deposit-reversal-not-found': 404,

@@ -20,7 +20,7 @@ export {
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
 export { getAccount, getAccountOfCustomer, accountBalance } from './accounts.ts';
-export { deposit, type DepositView } from './deposits.ts';
+export { deposit, watchDebitPayments, type DepositView, type DebitPayment } from './deposits.ts';
 export { depositRoutes } from './deposit-routes.ts';
 export { creditLimitRoutes } from './credit-limit-routes.ts';
 export { mask, maskPiiFields } from './pii.ts';

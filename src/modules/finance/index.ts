@@ -4,6 +4,7 @@ export {
   raiseExceptions,
   listExceptions,
   resolveException,
+  assignException,
   resolveExceptionByReference,
   type ExceptionKind,
   type FinanceException,
