@@ -18,6 +18,7 @@ import { ledgerRoutes } from './ledger/index.ts';
 import { corporateRoutes } from './corporate/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
+import { registerInvariantMetrics } from './health/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -58,4 +59,5 @@ export function moduleRoutes(): RouteDef[] {
 // Modules' Prometheus gauges on the app's registry.
 export function registerModuleMetrics(app: AppContext, registry: Registry): void {
   registerStatuslistMetrics(app, registry);
+  registerInvariantMetrics(app, registry);
 }

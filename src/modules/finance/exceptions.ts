@@ -22,7 +22,8 @@ export type ExceptionKind =
   | 'interchange-settlement-mismatch'
   | 'clearing-day-waiting'
   | 'corporate-transfer-unmatched'
-  | 'till-difference';
+  | 'till-difference'
+  | 'invariant-broken';
 
 export type FinanceException = {
   id: bigint;

@@ -33,6 +33,7 @@ export {
 } from './journal.ts';
 export {
   checkLedger,
+  invariantNames,
   registerInvariant,
   registerBalanceInvariant,
   balanceInvariant,
