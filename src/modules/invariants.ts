@@ -5,6 +5,7 @@ import { registerLaneInvariants } from './lanes/index.ts';
 import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
+import { registerCorporateInvariants } from './corporate/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
 import { registerTreasuryInvariants } from './treasury/index.ts';
 import { registerBankInvariants } from './banks/index.ts';
@@ -16,6 +17,7 @@ export function registerModuleInvariants(): void {
   registerClearingInvariants();
   registerInterchangeInvariants();
   registerSettlementInvariants();
+  registerCorporateInvariants();
   registerPaymentInvariants();
   registerTreasuryInvariants();
   registerBankInvariants();

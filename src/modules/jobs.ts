@@ -10,6 +10,7 @@ import { onDayCleared, registerClearingJobs, runDayLater } from './clearing/inde
 import { checkAfterClearingDay, registerInvariantWatchJobs } from './health/index.ts';
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 import { registerNotificationJobs } from './notifications/index.ts';
+import { registerCorporateJobs } from './corporate/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -35,5 +36,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerInterchangeJobs(app),
     ...registerInvariantWatchJobs(app),
     ...registerNotificationJobs(app),
+    ...registerCorporateJobs(app),
   ];
 }

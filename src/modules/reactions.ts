@@ -2,6 +2,8 @@
 // the changing module keeps a list of watchers, called in the change's own transaction.
 import { watchCreditLimits, watchDebitPayments } from './customers/index.ts';
 import { rejudgeOverdraft } from './lanes/index.ts';
+import { provideAllocationPayer } from './topup/index.ts';
+import { reserveAllocation } from './corporate/index.ts';
 
 export function registerModuleReactions(): void {
   // a credit limit change re-judges the account's overdraft at once (the status list reacts)
@@ -10,4 +12,6 @@ export function registerModuleReactions(): void {
   watchDebitPayments((trx, p) =>
     rejudgeOverdraft(trx, { accountId: p.accountId, creditLimit: p.creditLimit, at: p.at }),
   );
+  // a load paid from a corporate vehicle's allocation reserves it (corporate sits above topup)
+  provideAllocationPayer(reserveAllocation);
 }

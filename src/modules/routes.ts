@@ -15,6 +15,7 @@ import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
+import { corporateRoutes } from './corporate/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
 import { registerInvariantMetrics } from './health/index.ts';
@@ -49,6 +50,7 @@ export function moduleRoutes(): RouteDef[] {
     ...customerConsoleRoutes,
     ...issuanceConsoleRoutes,
     ...hallRoutes,
+    ...corporateRoutes,
     ...paymentRoutes,
     ...treasuryRoutes,
   ];

@@ -17,6 +17,7 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/search', label: 'menu.search', key: 'F2' },
         { path: '/customers/new', label: 'menu.register', key: 'F3' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/corporate/pool', label: 'corporate.menu.pool' },
       ];
     case 'supervisor':
       return [
@@ -26,11 +27,18 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/lists', label: 'menu.lists' },
         { path: '/delivery', label: 'menu.delivery' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/corporate/pool', label: 'corporate.menu.pool' },
       ];
     case 'finance':
-      return FINANCE_MENU;
+      return [
+        ...FINANCE_MENU,
+        { path: '/corporate/statements', label: 'corporate.menu.statements' },
+        { path: '/corporate/suspense', label: 'corporate.menu.suspense' },
+      ];
     case 'auditor':
       return AUDITOR_MENU;
+    case 'account-manager':
+      return [{ path: '/corporate/pool', label: 'corporate.menu.pool' }];
     default:
       return [];
   }

@@ -14,6 +14,7 @@ import { DeliveryPage } from './pages/delivery.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
 import { financeRoutes } from './pages/finance/routes.tsx';
+import { corporateRoutes } from './pages/corporate/routes.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -38,6 +39,7 @@ const home = createRoute({
       clerk: '/search',
       finance: '/finance/today',
       auditor: '/audit/log',
+      'account-manager': '/corporate/pool',
     };
     throw redirect({ to: to[role ?? ''] ?? '/welcome' });
   },
@@ -72,6 +74,7 @@ const tree = root.addChildren([
     delivery,
     welcome,
     ...financeRoutes(app),
+    ...corporateRoutes(() => app),
   ]),
 ]);
 

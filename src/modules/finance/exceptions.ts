@@ -21,6 +21,7 @@ export type ExceptionKind =
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
   | 'clearing-day-waiting'
+  | 'corporate-transfer-unmatched'
   | 'till-difference'
   | 'invariant-broken';
 
@@ -123,6 +124,21 @@ export async function resolveException(
     });
     return toException(updated);
   });
+}
+
+/** Resolves the open exception of (kind, reference) in the caller's transaction, when the module that
+ *  raised it settles the finding itself (e.g. a suspense transfer assigned by finance). */
+export async function resolveExceptionByReference(
+  trx: Knex,
+  at: Date,
+  actor: string,
+  kind: ExceptionKind,
+  reference: string,
+  note: string,
+): Promise<number> {
+  return trx('finance_exceptions')
+    .where({ kind, reference, status: 'open' })
+    .update({ status: 'resolved', resolved_by: actor, resolved_at: at, note });
 }
 
 /** Hands an open exception to another owner (a team such as `finance` or `hall`, or a username). */

@@ -5,6 +5,7 @@ export {
   listExceptions,
   resolveException,
   assignException,
+  resolveExceptionByReference,
   type ExceptionKind,
   type FinanceException,
 } from './exceptions.ts';

@@ -21,6 +21,7 @@ export {
 } from './accounts.ts';
 export {
   postEntry,
+  postEntries,
   assertBalanced,
   netPostings,
   entriesFor,

@@ -124,3 +124,59 @@ export async function accountPostings(
     balance: BigInt(r.balance),
   }));
 }
+
+/** Many entries in a few statements (a statement import credits thousands of transfers, a bulk
+ *  allocation thousands of vehicles): each entry is still one balanced entry of its own, checked
+ *  here and by the database at commit. Returns how many entries were written. */
+export async function postEntries(trx: Knex.Transaction, inputs: EntryInput[], chunk = 2000): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < inputs.length; i += chunk) {
+    const part = inputs.slice(i, i + chunk).map((e) => ({ ...e, postings: netPostings(e.postings) }));
+    const live = part.filter((e) => e.postings.length > 0);
+    for (const e of live) assertBalanced(e.postings);
+    if (live.length === 0) continue;
+    const pk: string[] = [];
+    const pr: string[] = [];
+    const pc: string[] = [];
+    const pa: string[] = [];
+    for (const e of live)
+      for (const p of e.postings) {
+        pk.push(e.kind);
+        pr.push(e.reference);
+        pc.push(p.account);
+        pa.push(p.amount.toString());
+      }
+    let rows: Array<{ ne: string | number; np: string | number }>;
+    try {
+      ({ rows } = await trx.raw(
+        `with v as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as v(kind, reference, memo, actor)),
+              e as (insert into journal_entries (kind, reference, memo, actor)
+                    select kind, reference, memo, actor from v returning id, kind, reference),
+              w as (select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as w(kind, reference, code, amount)),
+              p as (insert into postings (entry_id, account_id, amount)
+                    select e.id, a.id, w.amount from w join e using (kind, reference)
+                      join ledger_accounts a on a.code = w.code returning 1)
+         select (select count(*) from e) as ne, (select count(*) from p) as np`,
+        [
+          live.map((e) => e.kind),
+          live.map((e) => e.reference),
+          live.map((e) => e.memo ?? null) as string[],
+          live.map((e) => e.actor),
+          pk,
+          pr,
+          pc,
+          pa,
+        ],
+      ));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new LedgerError(`an entry of this batch was already posted`);
+      throw err;
+    }
+    if (Number(rows[0].np) !== pc.length) {
+      const known = await accountIdsByCode(trx, pc);
+      throw new LedgerError(`unknown ledger account ${pc.find((c) => !known.has(c)) ?? '?'}`);
+    }
+    written += Number(rows[0].ne);
+  }
+  return written;
+}

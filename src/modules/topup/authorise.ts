@@ -21,8 +21,16 @@ export type LoadRequest = {
   amount: bigint;
   terminalId: string;
   card: { balance: bigint; onlineSeq: number; keyVersion: number; algId: number; random: string; mac1: string };
-  payment: { method: 'bank-account' | 'cash' | 'pos' | 'carry-over'; reference?: string };
+  payment: { method: 'bank-account' | 'cash' | 'pos' | 'carry-over' | 'allocation'; reference?: string };
 };
+
+/** Reserves a load's amount from a vehicle's corporate allocation and answers the ledger account that
+ *  pays (corporate provides it; wired in src/modules/reactions.ts, since corporate sits above topup). */
+export type AllocationPayer = (trx: Knex.Transaction, vehicleId: bigint, amount: bigint) => Promise<string>;
+let allocationPayer: AllocationPayer | null = null;
+export function provideAllocationPayer(fn: AllocationPayer): void {
+  allocationPayer = fn;
+}
 
 export type Authorised = { loadId: string; status: 'authorised'; mac2: string; hostDate: string; hostTime: string };
 
@@ -31,11 +39,12 @@ function channelOf(ctx: RequestContext): 'bank' | 'counter' {
 }
 
 function checkPayment(channel: 'bank' | 'counter', method: LoadRequest['payment']['method']): void {
-  const ok = channel === 'bank' ? method === 'bank-account' : method !== 'bank-account';
+  // a corporate vehicle's allocation pays at either channel, with no cash
+  const ok = method === 'allocation' || (channel === 'bank' ? method === 'bank-account' : method !== 'bank-account');
   if (!ok)
     throw new AppError(
       'invalid-request',
-      `payment.method: ${channel === 'bank' ? 'a bank pays by bank-account' : 'the counter takes cash, pos or carry-over'}`,
+      `payment.method: ${channel === 'bank' ? 'a bank pays by bank-account or allocation' : 'the counter takes cash, pos, carry-over or allocation'}`,
       'payment.method',
     );
 }
@@ -127,6 +136,12 @@ export async function authoriseLoad(db: Knex, ctx: RequestContext, req: LoadRequ
     if (fundedBy) {
       payer = fundedBy.payerAccount;
       carryId = fundedBy.carryId;
+    } else if (req.payment.method === 'allocation') {
+      // the requested amount, no more than the vehicle's allocation holds (the terminal asks the card
+      // for MAC1 over the amount, so the amount is chosen before the init: see docs/ONLINE-LOAD.md)
+      if (!allocationPayer)
+        throw new AppError('invalid-request', 'payment.method: no allocations here', 'payment.method');
+      payer = await allocationPayer(trx, card.vehicleId, req.amount);
     } else if (req.payment.method === 'carry-over') {
       carryId = await reserveCarry(trx, card.cardNo, req.amount);
       payer = 'balance-carry';

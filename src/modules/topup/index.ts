@@ -1,6 +1,12 @@
 // Public face of the topup module (online load of stored-value cards).
 import './errors.ts';
-export { authoriseLoad, type LoadRequest, type Authorised } from './authorise.ts';
+export {
+  authoriseLoad,
+  provideAllocationPayer,
+  type AllocationPayer,
+  type LoadRequest,
+  type Authorised,
+} from './authorise.ts';
 export { confirmLoad, reverseLoad } from './finish.ts';
 export { findLoad, publicLoad, type Load } from './load-repo.ts';
 export { stuckLoads, sweepStuckLoads } from './stuck.ts';

@@ -52,8 +52,8 @@ export const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
 // How money is paid in or out, one word per instrument on every endpoint (docs/PAYMENT-METHODS.md):
 // cash (the counter's till), pos (the counter's card terminal), bank-account (through a bank: a bank
 // branch's settlement account, or a transfer to the customer's bank account; the ICD's word for the
-// bank channel), carry-over (a card's carried balance). Each endpoint admits the ones it can take.
-export const PAYMENT_METHODS = ['cash', 'pos', 'bank-account', 'carry-over'] as const;
+// bank channel), carry-over (a card's carried balance), allocation (a corporate vehicle's allocation). Each endpoint admits the ones it can take.
+export const PAYMENT_METHODS = ['cash', 'pos', 'bank-account', 'carry-over', 'allocation'] as const;
 export type PaymentMethodName = (typeof PAYMENT_METHODS)[number];
 const methods = <M extends PaymentMethodName>(...m: [M, ...M[]]) => z.enum(m);
 // fees at issuance: the counter takes cash or pos, a bank branch pays through its account
@@ -63,7 +63,7 @@ export const depositMethod = methods('cash', 'pos');
 // a cancellation's refund: cash from the till, or a transfer to the customer's bank account
 export const refundMethod = methods('cash', 'bank-account');
 // an online load's payment (ICD §1: a bank pays by bank-account)
-export const loadPaymentMethod = methods('bank-account', 'cash', 'pos', 'carry-over');
+export const loadPaymentMethod = methods('bank-account', 'cash', 'pos', 'carry-over', 'allocation');
 
 // Success bodies as they are on the wire: the primitives of wire.ts under the names the console's
 // read routes use (amounts and ids JSON integers, instants ISO 8601, calendar dates YYYY-MM-DD).

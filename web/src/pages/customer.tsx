@@ -27,6 +27,7 @@ import { ErrorLine, Money, ReasonDialog } from '../components.tsx';
 import { ApprovalsTable } from './approvals.tsx';
 import { useFKeys } from '../fkeys.tsx';
 import { Fen } from '../money.ts';
+import { PaymentReferenceLine } from './corporate/pool.tsx';
 
 export function CustomerPage() {
   const { t } = useTranslation();
@@ -106,7 +107,23 @@ export function CustomerPage() {
                   <Money fen={account.creditLimit} />
                 </Descriptions.Item>
               )}
+              {customer.kind === 'corporate' && (
+                <Descriptions.Item label={t('corporate.reference.label')}>
+                  <PaymentReferenceLine customerId={customerId} />
+                </Descriptions.Item>
+              )}
             </Descriptions>
+            {customer.kind === 'corporate' && (
+              <a
+                href={`/corporate/customers/${customerId}/pool`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  void navigate({ to: '/corporate/customers/$customerId/pool', params: { customerId } });
+                }}
+              >
+                {t('corporate.pool.title')}
+              </a>
+            )}
           </Card>
         </Col>
         <Col span={24}>
