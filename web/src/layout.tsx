@@ -1,5 +1,5 @@
 // The frame every signed-in screen sits in: a menu by role, the user, the language switch, and the
-// function-key bar. Finance and auditor menus are empty for now; their screens slot in later.
+// function-key bar. Each area (hall, finance, audit, corporate, service desk) adds its entries by role.
 import { Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { Button, Layout as AntLayout, Menu, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
