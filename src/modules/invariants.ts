@@ -8,6 +8,7 @@ import { registerSettlementInvariants } from './settlement/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
 import { registerTreasuryInvariants } from './treasury/index.ts';
 import { registerBankInvariants } from './banks/index.ts';
+import { registerCreditInvariants } from './credit/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -19,4 +20,5 @@ export function registerModuleInvariants(): void {
   registerPaymentInvariants();
   registerTreasuryInvariants();
   registerBankInvariants();
+  registerCreditInvariants();
 }

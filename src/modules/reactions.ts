@@ -2,6 +2,7 @@
 // the changing module keeps a list of watchers, called in the change's own transaction.
 import { watchCreditLimits, watchDebitPayments } from './customers/index.ts';
 import { rejudgeOverdraft } from './lanes/index.ts';
+import { payBillsFromDeposit } from './credit/index.ts';
 
 export function registerModuleReactions(): void {
   // a credit limit change re-judges the account's overdraft at once (the status list reacts)
@@ -10,4 +11,6 @@ export function registerModuleReactions(): void {
   watchDebitPayments((trx, p) =>
     rejudgeOverdraft(trx, { accountId: p.accountId, creditLimit: p.creditLimit, at: p.at }),
   );
+  // and it pays the account's open bills, oldest first (credit)
+  watchDebitPayments(payBillsFromDeposit);
 }

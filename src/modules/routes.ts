@@ -17,6 +17,8 @@ import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
+import { creditRoutes } from './credit/index.ts';
+import { portfolioRoutes } from './portfolio/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -50,6 +52,8 @@ export function moduleRoutes(): RouteDef[] {
     ...hallRoutes,
     ...paymentRoutes,
     ...treasuryRoutes,
+    ...creditRoutes,
+    ...portfolioRoutes,
   ];
 }
 
