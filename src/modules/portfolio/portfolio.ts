@@ -16,7 +16,7 @@ export type PoolFactsProvider = (db: Knex, customerIds: string[]) => Promise<Map
 
 let poolFacts: PoolFactsProvider | null = null;
 /** Corporate provides its pools and allocations (wired in src/modules/reactions.ts). */
-export function providePoolFacts(fn: PoolFactsProvider): void {
+export function providePoolFacts(fn: PoolFactsProvider | null): void {
   poolFacts = fn;
 }
 
