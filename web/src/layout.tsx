@@ -26,7 +26,10 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/delivery', label: 'menu.delivery' },
         { path: '/till', label: 'menu.till', key: 'F9' },
       ];
-    // finance and auditor screens come in a later issue
+    case 'account-manager':
+      return [{ path: '/portfolio', label: 'credit.menu.portfolio' }];
+    case 'finance':
+      return [{ path: '/credit/ageing', label: 'credit.menu.ageing' }];
     default:
       return [];
   }

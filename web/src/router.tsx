@@ -13,6 +13,8 @@ import { ApprovalsPage } from './pages/approvals.tsx';
 import { DeliveryPage } from './pages/delivery.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
+import { AgeingPage } from './pages/credit/ageing.tsx';
+import { PortfolioPage } from './pages/credit/portfolio.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -32,7 +34,16 @@ const home = createRoute({
   path: '/',
   beforeLoad: () => {
     const role = session.user()?.role;
-    throw redirect({ to: role === 'supervisor' ? '/approvals' : role === 'clerk' ? '/search' : '/welcome' });
+    throw redirect({
+      to:
+        role === 'supervisor'
+          ? '/approvals'
+          : role === 'clerk'
+            ? '/search'
+            : role === 'account-manager'
+              ? '/portfolio'
+              : '/welcome',
+    });
   },
 });
 const search = createRoute({ getParentRoute: () => app, path: '/search', component: SearchPage });
@@ -48,11 +59,27 @@ const till = createRoute({ getParentRoute: () => app, path: '/till', component: 
 const approvals = createRoute({ getParentRoute: () => app, path: '/approvals', component: ApprovalsPage });
 const lists = createRoute({ getParentRoute: () => app, path: '/lists', component: ListsPage });
 const delivery = createRoute({ getParentRoute: () => app, path: '/delivery', component: DeliveryPage });
+const portfolio = createRoute({ getParentRoute: () => app, path: '/portfolio', component: PortfolioPage });
+const ageing = createRoute({ getParentRoute: () => app, path: '/credit/ageing', component: AgeingPage });
 const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
 
 const tree = root.addChildren([
   login,
-  app.addChildren([home, search, register, customer, issue, card, till, approvals, lists, delivery, welcome]),
+  app.addChildren([
+    home,
+    search,
+    register,
+    customer,
+    issue,
+    card,
+    till,
+    approvals,
+    lists,
+    delivery,
+    welcome,
+    portfolio,
+    ageing,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree: tree });
