@@ -2,7 +2,8 @@
 // the changing module keeps a list of watchers, called in the change's own transaction.
 import { watchCreditLimits, watchDebitPayments } from './customers/index.ts';
 import { rejudgeOverdraft } from './lanes/index.ts';
-import { payBillsFromDeposit } from './credit/index.ts';
+import { payBillsFromDeposit, scopeBillsBy } from './credit/index.ts';
+import { assertInPortfolio } from './portfolio/index.ts';
 
 export function registerModuleReactions(): void {
   // a credit limit change re-judges the account's overdraft at once (the status list reacts)
@@ -13,4 +14,6 @@ export function registerModuleReactions(): void {
   );
   // and it pays the account's open bills, oldest first (credit)
   watchDebitPayments(payBillsFromDeposit);
+  // an account manager reads the bills of their own portfolio only
+  scopeBillsBy(assertInPortfolio);
 }

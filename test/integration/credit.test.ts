@@ -225,6 +225,13 @@ describe('credit: write-offs, grades, payments and portfolios', () => {
     assert.ok(row.ageing.over90 === 50_000, 'a bill due in 2020 is over 90 days');
     assert.deepEqual((await send(other.auth, 'get', '/api/v1/portfolio')).body.customers, []);
     const visit = { visitedOn: '2026-11-20', visitedBy: '李经理', notes: '讨论车队扩容', nextVisit: '2026-12-20' };
+    // a bill of the portfolio: the manager reads it, another manager does not
+    assert.equal((await send(mine.auth, 'get', `/api/v1/bills/${billIds[0]}`)).status, 200);
+    await refused(
+      () => send(other.auth, 'get', `/api/v1/bills/${billIds[0]}/document?format=csv`),
+      403,
+      'not-in-portfolio',
+    );
     await refused(
       () => send(other.auth, 'post', `/api/v1/portfolio/customers/${customerId}/visits`, visit),
       403,

@@ -5,6 +5,6 @@ export { payBillsFromCredit, payBillsFromDeposit, type CorporateCredit } from '.
 export { openBillsWithAmount, billsOfCustomers, runBills, previousMonth, type BillView } from './bills.ts';
 export { ageing, BUCKETS, type AgeingRow } from './ageing.ts';
 export { registerCreditJobs, billRun, dailySweep, BILL_RUN, DAILY_SWEEP } from './jobs.ts';
-export { creditRoutes } from './routes.ts';
+export { creditRoutes, scopeBillsBy } from './routes.ts';
 export { billJson, ageingJson } from './responses.ts';
 export { registerCreditInvariants } from './invariants.ts';

@@ -1,5 +1,8 @@
 // Bills, ageing, grades and write-offs of debit accounts (thin: validate → service → map).
+import type { Knex } from 'knex';
 import { z } from 'zod';
+import type { RequestContext } from '../../platform/http/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam, isoDate, positiveFen } from '../../platform/http/schemas.ts';
 import { getCustomer } from '../customers/index.ts';
@@ -11,6 +14,21 @@ import { decideWriteOff, proposeWriteOff, writeOffs } from './write-offs.ts';
 import { ageingJson, billJson, gradeJson, lineJson, writeOffJson } from './responses.ts';
 
 const READ = ['clerk', 'supervisor', 'finance', 'auditor'] as const;
+// account managers read the bills of their own portfolio's customers (portfolio decides, through a
+// hook wired in src/modules/reactions.ts: portfolio imports credit, not the other way round)
+const BILL_READ = [...READ, 'account-manager'] as const;
+type BillScope = (db: Knex, ctx: RequestContext, customerId: bigint) => Promise<void>;
+let billScope: BillScope = async (_db, ctx) => {
+  if (ctx.actor.role === 'account-manager') throw new AppError('forbidden', 'no portfolio scope is wired');
+};
+export function scopeBillsBy(fn: BillScope): void {
+  billScope = fn;
+}
+async function readableBill(ctx: RequestContext, billId: bigint) {
+  const bill = await getBill(ctx.db, billId);
+  await billScope(ctx.db, ctx, bill.customerId);
+  return bill;
+}
 const accountParams = z.strictObject({ accountId: idParam });
 const billParams = z.strictObject({ billId: idParam });
 const writeOffParams = z.strictObject({ writeOffId: idParam });
@@ -31,24 +49,24 @@ export const creditRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/bills/:billId',
     tag: 'credit',
-    roles: READ,
-    summary: 'A bill with its lines by vehicle (plate, trips, amount)',
+    roles: BILL_READ,
+    summary: "A bill with its lines by vehicle (plate, trips, amount); an account manager's own customers only",
     params: billParams,
     response: z.object({ bill: billJson, lines: z.array(lineJson) }),
     handler: async (ctx, { params }) =>
-      ok({ bill: await getBill(ctx.db, params.billId), lines: await billLines(ctx.db, params.billId) }),
+      ok({ bill: await readableBill(ctx, params.billId), lines: await billLines(ctx.db, params.billId) }),
   }),
   defineRoute({
     method: 'get',
     path: '/api/v1/bills/:billId/document',
     tag: 'credit',
-    roles: READ,
-    summary: 'A bill as a file: format=pdf (default) or csv',
+    roles: BILL_READ,
+    summary: "A bill as a file: format=pdf (default) or csv; an account manager's own customers only",
     params: billParams,
     query: z.strictObject({ format: z.enum(['pdf', 'csv']).default('pdf') }),
     produces: ['application/pdf', 'text/csv'],
     handler: async (ctx, { params, query }) => {
-      const bill = await getBill(ctx.db, params.billId);
+      const bill = await readableBill(ctx, params.billId);
       const lines = await billLines(ctx.db, params.billId);
       const name = `bill-${bill.id}-${bill.periodStart.slice(0, 7)}`;
       if (query.format === 'csv')

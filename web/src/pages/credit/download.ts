@@ -10,6 +10,9 @@ export async function downloadBill(billId: number, format: 'pdf' | 'csv'): Promi
   const a = document.createElement('a');
   a.href = url;
   a.download = `bill-${billId}.${format}`;
+  document.body.appendChild(a);
   a.click();
-  URL.revokeObjectURL(url);
+  a.remove();
+  // released once the browser has taken the file
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

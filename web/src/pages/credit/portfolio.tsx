@@ -125,7 +125,7 @@ export function PortfolioPage() {
             title: t('credit.portfolio.customer'),
             dataIndex: 'name',
             render: (n: string, c) => (
-              <Button type="link" onClick={() => setOpen(c.customerId)}>
+              <Button type="text" style={{ textDecoration: 'underline' }} onClick={() => setOpen(c.customerId)}>
                 {n}
               </Button>
             ),
