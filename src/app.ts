@@ -10,6 +10,7 @@ import { defineRoute, type RouteDef } from './platform/http/route.ts';
 import { mountRoutes, requestIdMiddleware, sendError, type MountOptions } from './platform/http/router.ts';
 import { accessAuthenticator, accessRoutes, CLIENT_ROLES, USER_ROLES } from './modules/access/index.ts';
 import { moduleRoutes, registerModuleMetrics } from './modules/routes.ts';
+import { readiness } from './modules/health/index.ts';
 
 export const API_VERSION = '1.0.0';
 const BODY_LIMIT = '2mb';
@@ -46,7 +47,7 @@ function serveConsole(web: express.Express, dist = CONSOLE_DIST): void {
   if (!existsSync(`${dist}/index.html`)) return;
   web.use('/assets', express.static(`${dist}/assets`, { immutable: true, maxAge: '365d', index: false }));
   web.use(express.static(dist, { index: false, maxAge: 0 }));
-  web.get(/^\/(?!api\/|api$|assets\/|metrics$|healthz$).*/, (_req: Request, res: Response) => {
+  web.get(/^\/(?!api\/|api$|assets\/|metrics$|healthz$|readyz$).*/, (_req: Request, res: Response) => {
     res.set('Cache-Control', 'no-cache');
     res.sendFile(`${dist}/index.html`);
   });
@@ -74,7 +75,7 @@ export function buildApp(
   // machine's signature is still checked over what it sent) instead of validating an absent body
   web.use(express.raw({ type: () => true, limit: BODY_LIMIT, verify: keepRaw }));
 
-  // health is the one unauthenticated endpoint: it says up/down, nothing else
+  // the probes are the unauthenticated endpoints: they say up/down, nothing else
   web.get('/healthz', async (_req: Request, res: Response) => {
     const [database, queue] = await Promise.all([
       app.db.raw('select 1').then(
@@ -90,6 +91,12 @@ export function buildApp(
       queue: queue ? 'up' : 'down',
       queueKind: app.queue.kind,
     });
+  });
+
+  // readiness: the database, the queue's Redis and the key service (a yes/no, never a key)
+  web.get('/readyz', async (_req: Request, res: Response) => {
+    const r = await readiness(app);
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not-ready', ...r.checks });
   });
 
   web.use(mountRoutes(app, routes, metrics, accessAuthenticator(app.keys.hsm), options));

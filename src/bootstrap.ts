@@ -61,7 +61,7 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
   }
   registerModuleInvariants();
   registerModuleReactions();
-  const queue = opts.queue ?? createQueue(config.redisUrl);
+  const queue = opts.queue ?? createQueue(config.redisUrl, config.queuePrefix);
   return { db, config, keys, clock: opts.clock ?? systemClock, log, queue };
 }
 

@@ -10,6 +10,7 @@ export type Config = {
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
+  queuePrefix: string; // Redis key prefix of the queues (centres or test runs sharing one Redis)
   dataDir: string;
   kek: Buffer; // key-encryption key; never logged, never returned
   network: string; // this centre's 4-digit network id
@@ -20,6 +21,7 @@ export type Config = {
   cardLimit: bigint; // highest purse balance a load may reach (fen)
   loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
+  shutdownTimeoutSeconds: number; // SIGTERM: in-flight requests and jobs get this long, then exit 1
   money: MoneyLimitsConfig;
   statusList: StatusListConfig;
   lanes: LanesConfig;
@@ -156,6 +158,23 @@ function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): bool
   return true;
 }
 
+function queuePrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.ETC_QUEUE_PREFIX || 'etc';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) fail('ETC_QUEUE_PREFIX', 'must be 1-64 letters, digits, _ . or -');
+  return raw;
+}
+
+// Where the data lives, for `etc backup` and `etc restore`: read without side effects (no KEK is
+// generated and no directory made, so a restore finds the data dir as it was).
+export function loadStorageConfig(env: NodeJS.ProcessEnv = process.env): {
+  databaseUrl: string | undefined;
+  dataDir: string;
+} {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) fail('DATABASE_URL', 'must be a postgres:// URL');
+  return { databaseUrl, dataDir: resolve(env.ETC_DATA_DIR || './var') };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.ETC_DATA_DIR || './var');
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -170,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,
+    queuePrefix: queuePrefix(env),
     dataDir,
     kek: loadKek(env, dataDir, !databaseUrl),
     network,
@@ -188,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
     },
     stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
+    shutdownTimeoutSeconds: int(env, 'ETC_SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
     lanes: lanesConfig(env),

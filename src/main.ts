@@ -2,8 +2,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { closableServer } from './platform/http/graceful.ts';
 import { bootstrap, closeDatabase, generateFirstKeys, openDatabase, shutdown } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadStorageConfig } from './config.ts';
+import { backup, BackupRefused, restore } from './backup.ts';
 import { buildApp } from './app.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { CLIENT_ROLES, USER_ROLES, type ClientRole, type UserRole } from './modules/access/index.ts';
@@ -26,6 +28,8 @@ const USAGE = `usage: etc <command>
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
   clients add --role bank|lane|province --id ID      create a machine client; prints its secret once
   check-ledger                            verify the ledger invariants (exit 1 on failure)
+  backup --out FILE                       PostgreSQL: pg_dump archive; embedded: tar of the stopped data dir (exit 3 while in use)
+  restore --file FILE [--database-url URL]   into an empty database (pg_restore) or an empty data dir
   clear --date YYYY-MM-DD                 run the clearing of a day that is over, with progress (seal, splits, packages, settlement, payouts); re-running changes nothing
   interchange deliver | interchange import            deliver pending documents to peers now | read the files peers left in the drop folder
   keys init | keys list | keys import --file F       key ceremony (list shows KCVs only); only keys init and the
@@ -53,9 +57,11 @@ async function main(argv: string[]): Promise<number> {
       date: { type: 'string' },
       count: { type: 'string' },
       out: { type: 'string' },
+      'database-url': { type: 'string' },
     },
     strict: true,
   });
+  if (cmd === 'backup' || cmd === 'restore') return backupCommand(cmd, values);
   const config = loadConfig();
 
   if (cmd === 'migrate') {
@@ -205,6 +211,23 @@ async function main(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
+async function backupCommand(
+  cmd: 'backup' | 'restore',
+  values: { out?: string; file?: string; 'database-url'?: string },
+): Promise<number> {
+  const storage = loadStorageConfig();
+  if (cmd === 'backup') {
+    if (!values.out) throw new UsageError('backup --out FILE');
+    await backup(storage, values.out, out);
+  } else {
+    if (!values.file) throw new UsageError('restore --file FILE [--database-url URL]');
+    const target = values['database-url'] ?? storage.databaseUrl;
+    if (target && !/^postgres(ql)?:\/\//.test(target)) throw new UsageError('--database-url must be a postgres:// URL');
+    await restore({ ...storage, databaseUrl: target }, values.file, out);
+  }
+  return 0;
+}
+
 // Holds card keys: readable by its owner only, and never overwritten.
 function writeStockFile(path: string, stock: unknown): void {
   writeFileSync(path, JSON.stringify(stock, null, 1) + '\n', { mode: 0o600, flag: 'wx' });
@@ -269,18 +292,47 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
   );
   const { express } = buildApp(app);
   const server = express.listen(app.config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : app.config.port;
     out(
-      `ETC back office listening on http://localhost:${app.config.port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`,
+      `ETC back office listening on http://localhost:${port} (${app.config.databaseUrl ? 'PostgreSQL' : 'embedded database in ' + app.config.dataDir}, ${app.queue.kind} queue)`,
     );
     out(`log in: POST /api/v1/sessions {"username","password"}; API document: GET /api/v1/openapi.json`);
   });
-  const stop = () => {
-    stopSchedules();
-    server.close(() => void shutdown(app).then(() => process.exit(0)));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const http = closableServer(server);
+  process.once('SIGTERM', () => void gracefulStop(app, http, stopSchedules, 'SIGTERM'));
+  process.once('SIGINT', () => void gracefulStop(app, http, stopSchedules, 'SIGINT'));
   return new Promise(() => {});
+}
+
+// A graceful stop: no new connections or jobs; the requests and jobs in flight finish; then the
+// queue's Redis clients and the database pool close and the process exits 0. Past
+// ETC_SHUTDOWN_TIMEOUT_SECONDS it exits 1 with whatever is left unfinished (at-least-once jobs run
+// again elsewhere; an unanswered request is retried by its client under its idempotency key).
+async function gracefulStop(
+  app: Awaited<ReturnType<typeof bootstrap>>,
+  http: { close: () => Promise<void> },
+  stopSchedules: () => void,
+  signal: string,
+): Promise<void> {
+  const seconds = app.config.shutdownTimeoutSeconds;
+  out(`${signal}: stopping (new connections refused; in-flight requests and jobs get ${seconds} s)`);
+  const bound = setTimeout(() => {
+    process.stderr.write(`etc: shutdown did not finish within ${seconds} s; exiting\n`);
+    process.exit(1);
+  }, seconds * 1000);
+  try {
+    stopSchedules();
+    await http.close();
+    out(`${signal}: requests finished; waiting for running jobs`);
+    await shutdown(app);
+    clearTimeout(bound);
+    out(`${signal}: stopped`);
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`etc: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -294,6 +346,7 @@ main(process.argv.slice(2)).then(
     } else if (
       err instanceof ConfigError ||
       err instanceof UsageError ||
+      err instanceof BackupRefused ||
       err instanceof KeyImportError ||
       err instanceof NoKeysError
     ) {

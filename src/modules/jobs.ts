@@ -6,7 +6,8 @@ import { registerIssuanceJobs } from './issuance/index.ts';
 import { registerTopupJobs } from './topup/index.ts';
 import { registerStatuslistJobs } from './statuslist/index.ts';
 import { registerLaneJobs } from './lanes/index.ts';
-import { registerClearingJobs, runDayLater } from './clearing/index.ts';
+import { onDayCleared, registerClearingJobs, runDayLater } from './clearing/index.ts';
+import { checkAfterClearingDay, registerInvariantWatchJobs } from './health/index.ts';
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 import { registerNotificationJobs } from './notifications/index.ts';
 import { registerCreditJobs } from './credit/index.ts';
@@ -17,6 +18,8 @@ const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 // next resume tick). Wired here, not in interchange, because clearing calls interchange. At load, so
 // the command line's `interchange import` queues the runs too.
 onClearingDayAffected(runDayLater);
+// each cleared day is followed by a check of the invariants (clearing does not know the watch)
+onDayCleared(checkAfterClearingDay);
 
 export function registerJobs(app: AppContext): Schedule[] {
   app.queue.process(PURGE_IDEMPOTENCY_KEYS, async () => {
@@ -31,6 +34,7 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerLaneJobs(app),
     ...registerClearingJobs(app),
     ...registerInterchangeJobs(app),
+    ...registerInvariantWatchJobs(app),
     ...registerNotificationJobs(app),
     ...registerCreditJobs(app),
   ];

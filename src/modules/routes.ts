@@ -19,6 +19,7 @@ import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
 import { creditRoutes } from './credit/index.ts';
 import { portfolioRoutes } from './portfolio/index.ts';
+import { registerInvariantMetrics } from './health/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -60,4 +61,5 @@ export function moduleRoutes(): RouteDef[] {
 // Modules' Prometheus gauges on the app's registry.
 export function registerModuleMetrics(app: AppContext, registry: Registry): void {
   registerStatuslistMetrics(app, registry);
+  registerInvariantMetrics(app, registry);
 }

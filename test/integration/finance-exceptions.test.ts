@@ -32,6 +32,7 @@ describe('finance exceptions: owners', () => {
     const trail = await h.app
       .db('audit_log')
       .where({ entity: 'finance_exception', entity_id: String(id) })
+      .orderBy('id')
       .pluck('action');
     assert.deepEqual(trail, ['finance-exception.assign']);
 

@@ -4,9 +4,9 @@ import request from 'supertest';
 import { harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
 import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
 import { mobile, plate, residentId } from '../helpers/fixtures.ts';
-import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
+import { bankInit, bankLoad, nextSerial, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, laneClient, testLanes, upload } from '../helpers/lanes.ts';
-import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import { CardRemovedError, VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import { reviewOverdrafts } from '../../src/modules/lanes/index.ts';
 import { postEntry } from '../../src/modules/ledger/index.ts';
 import type { LaneController, LaneSpec, Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
@@ -321,6 +321,39 @@ describe('lane transaction ingest', () => {
       res.body.results.map((r: { code?: number }) => r.code),
       [14, undefined],
     );
+  });
+
+  it('keeps the purse a purchase shows when a later load is still in flight and then reversed (simulation seed 3)', async () => {
+    const h = await harness();
+    const d = await newDay();
+    const card = await svCard(30_000);
+    const [e, x] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(10), d.at(50));
+    await setClock(d.at(60));
+    // a load the card never took: pulled away before the write; the bank reverses it later
+    const init = await bankInit(bank, card, 5_000);
+    assert.equal(init.status, 201, JSON.stringify(init.body));
+    card.failNext('credit-before-write');
+    assert.throws(() => card.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2), CardRemovedError);
+    // meanwhile the trip before the load is uploaded
+    await setClock(d.at(70));
+    const up = await upload('L340104-02', [e, x]);
+    assert.deepEqual(
+      up.body.results.map((r: { disposition: string }) => r.disposition),
+      ['accepted', 'accepted'],
+    );
+    await setClock(d.at(80));
+    const rev = await signed(
+      bank,
+      'post',
+      `/api/v1/channel/loads/${init.body.loadId}/reverse`,
+      { reason: 'card pulled away', card: { balance: card.balance, onlineSeq: card.onlineSeq } },
+      { idempotencyKey: nextSerial(bank) },
+    );
+    assert.equal(rev.status, 200, JSON.stringify(rev.body));
+    // the centre's purse is what the card holds, not what it held before the trip
+    const row = await h.app.db('cards').where({ card_no: card.cardNo }).first();
+    assert.equal(row.last_balance, BigInt(card.balance));
+    assert.equal(card.balance, 30_000 - x.amount);
   });
 
   it('charges a debit-account card to its account and raises card-overdrawn once past the credit limit', async () => {

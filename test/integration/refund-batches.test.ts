@@ -159,6 +159,7 @@ describe('refund payment batches', () => {
     const trail = await h.app
       .db('audit_log')
       .where({ entity: 'refund-batch', entity_id: String(id) })
+      .orderBy('id')
       .pluck('action');
     assert.deepEqual(trail, ['refund-batch.create', 'refund-batch.approve', 'refund-batch.payment-file']);
 

@@ -37,6 +37,8 @@ const pageQuery = z
       .string()
       .regex(/^[1-9]\d{0,18}$/, 'must be the nextCursor of a previous page')
       .transform((s) => BigInt(s))
+      // an id is a bigint column: past its largest value the database would refuse the comparison
+      .refine((v) => v <= 9223372036854775807n, 'must be the nextCursor of a previous page')
       .optional(),
   })
   .refine(ordered, orderIssue);

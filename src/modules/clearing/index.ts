@@ -14,6 +14,6 @@ export {
   type RunContext,
   type RunOutcome,
 } from './run-day.ts';
-export { registerClearingJobs, runDayLater, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
+export { registerClearingJobs, runDayLater, onDayCleared, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
 export { registerClearingInvariants } from './invariants.ts';
 export { clearingRoutes } from './routes.ts';

@@ -15,6 +15,13 @@ export const SYSTEM_ACTOR = 'system:clearing';
 const yesterday = (at: Date) => previousDate(localDate(at));
 const tenMinuteSlot = intervalSlot(600);
 
+// Who hears that a day's run finished (every step done): the invariant watch, wired in modules/jobs.ts.
+type DayClearedListener = (app: AppContext, date: string) => Promise<void>;
+const dayClearedListeners: DayClearedListener[] = [];
+export function onDayCleared(listener: DayClearedListener): void {
+  if (!dayClearedListeners.includes(listener)) dayClearedListeners.push(listener);
+}
+
 /** Queues a run of a day that is over (a no-op for a day not over yet: its own job will come). */
 export async function runDayLater(app: AppContext, date: string, reason: string): Promise<void> {
   if (date >= localDate(app.clock.now())) return;
@@ -29,6 +36,7 @@ export function registerClearingJobs(app: AppContext): Schedule[] {
       { date, done, pending },
       pending ? 'clearing day waiting' : done.length ? 'clearing day run' : 'clearing day already done',
     );
+    if (!pending && done.length) for (const l of dayClearedListeners) await l(app, date);
     // an earlier day left open (the service was down when its job was due) gets its own job
     for (const missed of await openDaysBefore(app.db, date))
       await app.queue.add(CLEAR_DAY, { date: missed }, { jobId: `${CLEAR_DAY}:${missed}` });

@@ -7,7 +7,7 @@ import { w } from '../../platform/http/wire.ts';
 const clearingDay = z.strictObject({
   date: w.date,
   state: z.string(),
-  sealedAt: w.dateTime,
+  sealedAt: w.dateTime.nullable(), // null until the day is sealed (or for a day never opened)
   steps: z.array(
     z.strictObject({
       step: z.string(),

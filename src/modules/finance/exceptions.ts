@@ -21,7 +21,8 @@ export type ExceptionKind =
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
   | 'clearing-day-waiting'
-  | 'till-difference';
+  | 'till-difference'
+  | 'invariant-broken';
 
 export type FinanceException = {
   id: bigint;

@@ -38,7 +38,7 @@ export const getInterchangeSettlementsResponse = z.strictObject({
 export const putInterchangePeersEndpointResponse = z.strictObject({
   peer: z.strictObject({
     network: z.string(),
-    url: z.string(),
+    url: z.string().nullable(), // null: the peer leaves its documents in the drop folder
     clientId: z.string(),
     secretSet: z.boolean(),
   }),
@@ -49,7 +49,7 @@ export const getInterchangePeerEndpointsResponse = z.strictObject({
   peers: z.array(
     z.strictObject({
       network: z.string(),
-      url: z.string(),
+      url: z.string().nullable(), // null: the peer leaves its documents in the drop folder
       clientId: z.string(),
       secretSet: z.boolean(),
       updatedAt: w.dateTime,

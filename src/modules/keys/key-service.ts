@@ -40,6 +40,23 @@ export class KeyService {
     return rows.length;
   }
 
+  // Readiness probe: the store still answers, and every master key in it opens under this KEK and
+  // matches its check value and the one loaded. Says only yes or no; the keys opened are wiped.
+  async ready(db: Knex): Promise<boolean> {
+    const rows = await loadWrappedKeys(db);
+    if (!rows.length) return false;
+    for (const r of rows) {
+      const key = this.#hsm.open('master-key', r.wrapped);
+      try {
+        const loaded = this.#masters.get(`${r.purpose}:${r.version}`);
+        if (!loaded || !loaded.equals(key) || kcv(key).toString('hex').toUpperCase() !== r.kcv) return false;
+      } finally {
+        key.fill(0);
+      }
+    }
+    return true;
+  }
+
   latestVersion(purpose: KeyPurpose): number {
     let best = 0;
     for (const id of this.#masters.keys()) {

@@ -32,6 +32,7 @@ export {
 } from './journal.ts';
 export {
   checkLedger,
+  invariantNames,
   registerInvariant,
   registerBalanceInvariant,
   balanceInvariant,

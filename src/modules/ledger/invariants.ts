@@ -72,6 +72,11 @@ const core: Invariant[] = [
   },
 ];
 
+/** The name of every invariant checkLedger runs (a watcher also reports the ones that hold). */
+export function invariantNames(): string[] {
+  return [...core, ...registry].map((i) => i.name);
+}
+
 export async function checkLedger(db: Knex): Promise<{ ok: boolean; failures: InvariantFailure[] }> {
   const failures: InvariantFailure[] = [];
   for (const inv of [...core, ...registry]) {

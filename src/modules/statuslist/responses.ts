@@ -266,7 +266,7 @@ export const getStatusListSnapshotsResponse = z.strictObject({
 export const getStatusListDistributionResponse = z.strictObject({
   at: w.dateTime,
   currentVersion: w.int,
-  publishedAt: w.dateTime,
+  publishedAt: w.dateTime.nullable(), // null before the first version is published
   thresholdSeconds: w.int,
   summary: z.strictObject({
     lanes: w.int,
@@ -274,7 +274,7 @@ export const getStatusListDistributionResponse = z.strictObject({
     lagging: w.int,
     behind: w.int,
     neverReported: w.int,
-    oldestAppliedVersion: w.int,
+    oldestAppliedVersion: w.int.nullable(), // null while no lane has reported a version
     maxSecondsBehind: w.int,
     byVersion: z.array(
       z.strictObject({

@@ -53,13 +53,16 @@ export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<L
   });
 }
 
-// Per card and time, in the order asked: whether the card loaded after that time (confirmed or in
-// flight). A purchase older than a load says nothing new about the purse: the load's own reading
-// of the card already includes it.
+// Per card and time, in the order asked: whether a load confirmed after that time. A purchase older
+// than a confirmed load says nothing new about the purse: the load's own reading of the card already
+// includes it. A load still in flight does not count: it may yet be reversed, and a reversal records
+// no reading, so the purchase's reading would be lost and the centre's purse left too high (a refund
+// or carry paying out money the card no longer holds); if it is confirmed, its reading replaces the
+// purchase's anyway (the online sequence moves on).
 export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: Date }>): Promise<boolean[]> {
   if (items.length === 0) return [];
   const { rows } = await db.raw(
-    `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status in ('authorised', 'confirmed')) as loaded
+    `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status = 'confirmed') as loaded
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord) order by v.ord`,
     [items.map((i) => i.cardNo), items.map((i) => i.at.toISOString())],
   );

@@ -116,6 +116,14 @@ export function httpResponseFromError(err: unknown): { status: number; body: Err
       internal: false,
     };
   }
+  // the router could not percent-decode a path parameter (e.g. %ED%A0%80, not UTF-8)
+  if (err instanceof URIError && e.status === 400) {
+    return {
+      status: 400,
+      body: { error: { code: 'invalid-request', message: 'path: malformed percent-encoding' } },
+      internal: false,
+    };
+  }
   if ((e && typeof e.type === 'string' && e.type.startsWith('charset')) || e?.type === 'encoding.unsupported') {
     return {
       status: 415,

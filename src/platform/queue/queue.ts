@@ -64,6 +64,7 @@ export class BullQueue implements Queue {
     for (const q of this.#queues.values()) await q.obliterate({ force: true });
   }
 
+  // bull's close stops taking jobs, waits for the active ones to finish, then quits its Redis clients
   async close(): Promise<void> {
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
     this.#queues.clear();
@@ -76,6 +77,7 @@ export class InProcessQueue implements Queue {
   readonly #handlers = new Map<string, JobHandler>();
   readonly #known = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #running = new Set<Promise<void>>();
   #closed = false;
   failures = 0;
 
@@ -94,11 +96,20 @@ export class InProcessQueue implements Queue {
       this.#timers.delete(t);
       const handler = this.#handlers.get(name);
       if (!handler || this.#closed) return;
+      const run = handler(data);
+      const tracked = run.then(
+        () => {},
+        () => {},
+      );
+      this.#running.add(tracked);
       try {
-        await handler(data);
+        await run;
       } catch {
         this.failures++;
-        if (attemptsLeft > 1) this.#schedule(name, data, 1000 * 2 ** (5 - attemptsLeft), attemptsLeft - 1);
+        if (attemptsLeft > 1 && !this.#closed)
+          this.#schedule(name, data, 1000 * 2 ** (5 - attemptsLeft), attemptsLeft - 1);
+      } finally {
+        this.#running.delete(tracked);
       }
     }, delay);
     this.#timers.add(t);
@@ -112,10 +123,12 @@ export class InProcessQueue implements Queue {
     return !this.#closed;
   }
 
+  // Starts nothing new and waits for the jobs running now (a graceful stop finishes them).
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    await Promise.all([...this.#running]);
   }
 }
 
