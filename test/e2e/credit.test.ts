@@ -19,7 +19,7 @@ describe('credit screens in a browser', function () {
   const name = `车队${unique('').slice(0, 4)}`;
   let customerId = 0;
   let billId = 0;
-  const staff = async (role: 'account-manager' | 'finance') => {
+  const staff = async (role: 'account-manager' | 'finance' | 'clerk') => {
     const h = await harness();
     const username = unique(role.slice(0, 3));
     const { user, password } = await createUser(h.app.db, null, { username, displayName: `${role} ${username}`, role });
@@ -116,6 +116,19 @@ describe('credit screens in a browser', function () {
       rows.map((r) => [r.visited_by, r.next_visit, r.recorded_by]),
       [['王经理', '2027-01-15', `user:${manager.username}`]],
     );
+  });
+
+  it("shows a debit customer's bills and credit grade on the customer page", async () => {
+    await page.evaluate('sessionStorage.clear()');
+    await login(await staff('clerk'));
+    await page.waitForURL('**/search');
+    await page.goto(`${base}/customers/${customerId}`);
+    const panel = page.locator('.ant-card').filter({ hasText: '信用等级' });
+    await panel.getByText('¥1,234.56').first().waitFor();
+    assert.equal(await panel.locator('.ant-tag').textContent(), 'A');
+    await panel.getByText('暂无等级变动').waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await mainScreen(page, 'credit-customer-bills');
   });
 
   it('shows finance the ageing report with the overdue bill in 31–60 days and the total', async () => {

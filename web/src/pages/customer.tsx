@@ -27,6 +27,7 @@ import { ErrorLine, Money, ReasonDialog } from '../components.tsx';
 import { ApprovalsTable } from './approvals.tsx';
 import { useFKeys } from '../fkeys.tsx';
 import { Fen } from '../money.ts';
+import { DebitPanel } from './credit/debit-panel.tsx';
 
 export function CustomerPage() {
   const { t } = useTranslation();
@@ -181,6 +182,7 @@ export function CustomerPage() {
             />
           </Card>
         </Col>
+        {account.kind === 'debit' && <DebitPanel accountId={account.id} />}
         <Col span={24}>
           <Card title={t('customer.approvals')} size="small">
             <ApprovalsTable customerId={customerId} />
