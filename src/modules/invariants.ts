@@ -9,6 +9,7 @@ import { registerCorporateInvariants } from './corporate/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
 import { registerTreasuryInvariants } from './treasury/index.ts';
 import { registerBankInvariants } from './banks/index.ts';
+import { registerCreditInvariants } from './credit/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -21,4 +22,5 @@ export function registerModuleInvariants(): void {
   registerPaymentInvariants();
   registerTreasuryInvariants();
   registerBankInvariants();
+  registerCreditInvariants();
 }

@@ -11,6 +11,7 @@ import { checkAfterClearingDay, registerInvariantWatchJobs } from './health/inde
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 import { registerNotificationJobs } from './notifications/index.ts';
 import { registerCorporateJobs } from './corporate/index.ts';
+import { registerCreditJobs } from './credit/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -37,5 +38,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerInvariantWatchJobs(app),
     ...registerNotificationJobs(app),
     ...registerCorporateJobs(app),
+    ...registerCreditJobs(app),
   ];
 }

@@ -3,9 +3,22 @@
 import { watchCreditLimits, watchDebitPayments } from './customers/index.ts';
 import { rejudgeOverdraft } from './lanes/index.ts';
 import { provideAllocationPayer } from './topup/index.ts';
-import { reserveAllocation } from './corporate/index.ts';
+import {
+  corporatePoolFacts,
+  provideOpenBillMatcher,
+  reserveAllocation,
+  watchCorporateCredits,
+} from './corporate/index.ts';
+import { openBillsWithAmount, payBillsFromCredit, payBillsFromDeposit, scopeBillsBy } from './credit/index.ts';
+import { assertInPortfolio, providePoolFacts } from './portfolio/index.ts';
+
+// The wiring is process-wide: a second application in the same process (tests, the simulation's two
+// centres) must not add every watcher again.
+let registered = false;
 
 export function registerModuleReactions(): void {
+  if (registered) return;
+  registered = true;
   // a credit limit change re-judges the account's overdraft at once (the status list reacts)
   watchCreditLimits(rejudgeOverdraft);
   // so does a payment into a debit account: covered again, its cards leave the list at the next publish
@@ -14,4 +27,13 @@ export function registerModuleReactions(): void {
   );
   // a load paid from a corporate vehicle's allocation reserves it (corporate sits above topup)
   provideAllocationPayer(reserveAllocation);
+  // and it pays the account's open bills, oldest first (credit); so does a matched bank transfer
+  watchDebitPayments(payBillsFromDeposit);
+  watchCorporateCredits(payBillsFromCredit);
+  // a transfer with no reference nor known payer may match exactly one open bill by its amount
+  provideOpenBillMatcher(openBillsWithAmount);
+  // the account manager's portfolio shows each customer's pool and allocations
+  providePoolFacts(corporatePoolFacts);
+  // an account manager reads the bills of their own portfolio only
+  scopeBillsBy(assertInPortfolio);
 }

@@ -18,6 +18,8 @@ import { ledgerRoutes } from './ledger/index.ts';
 import { corporateRoutes } from './corporate/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
+import { creditRoutes } from './credit/index.ts';
+import { portfolioRoutes } from './portfolio/index.ts';
 import { registerInvariantMetrics } from './health/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
@@ -53,6 +55,8 @@ export function moduleRoutes(): RouteDef[] {
     ...corporateRoutes,
     ...paymentRoutes,
     ...treasuryRoutes,
+    ...creditRoutes,
+    ...portfolioRoutes,
   ];
 }
 

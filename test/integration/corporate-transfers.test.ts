@@ -81,14 +81,17 @@ const balance = async (accountId: number) => {
 describe('corporate transfers', () => {
   const credits: CorporateCredit[] = [];
   let unwatch: () => void;
+  // the centre's own matcher (credit's open bills, wired at start), put back after these tests
+  let wired: ReturnType<typeof provideOpenBillMatcher> = null;
   before(() => {
+    wired = provideOpenBillMatcher(null);
     unwatch = watchCorporateCredits(async (_trx, c) => {
       credits.push(c);
     });
   });
   after(() => {
     unwatch();
-    provideOpenBillMatcher(null);
+    provideOpenBillMatcher(wired);
   });
 
   it('a reference is QY + 10 digits + mod-97 check digits, given once', async () => {

@@ -39,6 +39,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
       return AUDITOR_MENU;
     case 'account-manager':
       return [{ path: '/corporate/pool', label: 'corporate.menu.pool' }];
+      return [{ path: '/portfolio', label: 'credit.menu.portfolio' }];
+      return [{ path: '/credit/ageing', label: 'credit.menu.ageing' }];
     default:
       return [];
   }

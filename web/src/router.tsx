@@ -15,6 +15,8 @@ import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
 import { financeRoutes } from './pages/finance/routes.tsx';
 import { corporateRoutes } from './pages/corporate/routes.tsx';
+import { AgeingPage } from './pages/credit/ageing.tsx';
+import { PortfolioPage } from './pages/credit/portfolio.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -39,7 +41,7 @@ const home = createRoute({
       clerk: '/search',
       finance: '/finance/today',
       auditor: '/audit/log',
-      'account-manager': '/corporate/pool',
+      'account-manager': '/portfolio',
     };
     throw redirect({ to: to[role ?? ''] ?? '/welcome' });
   },
@@ -57,6 +59,8 @@ const till = createRoute({ getParentRoute: () => app, path: '/till', component: 
 const approvals = createRoute({ getParentRoute: () => app, path: '/approvals', component: ApprovalsPage });
 const lists = createRoute({ getParentRoute: () => app, path: '/lists', component: ListsPage });
 const delivery = createRoute({ getParentRoute: () => app, path: '/delivery', component: DeliveryPage });
+const portfolio = createRoute({ getParentRoute: () => app, path: '/portfolio', component: PortfolioPage });
+const ageing = createRoute({ getParentRoute: () => app, path: '/credit/ageing', component: AgeingPage });
 const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
 
 const tree = root.addChildren([
@@ -75,6 +79,8 @@ const tree = root.addChildren([
     welcome,
     ...financeRoutes(app),
     ...corporateRoutes(() => app),
+    portfolio,
+    ageing,
   ]),
 ]);
 

@@ -38,8 +38,11 @@ let openBillMatcher: OpenBillMatcher | null = null;
 const creditWatchers: CorporateCreditWatcher[] = [];
 const statementMatchers = new Map<string, StatementMatcher>();
 
-export function provideOpenBillMatcher(fn: OpenBillMatcher | null): void {
+/** Sets the bill matcher; returns the one it replaces (a test puts it back). */
+export function provideOpenBillMatcher(fn: OpenBillMatcher | null): OpenBillMatcher | null {
+  const was = openBillMatcher;
   openBillMatcher = fn;
+  return was;
 }
 export function watchCorporateCredits(fn: CorporateCreditWatcher): () => void {
   creditWatchers.push(fn);

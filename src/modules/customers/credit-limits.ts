@@ -95,3 +95,37 @@ export async function changeCreditLimit(
 export async function creditLimitHistory(db: Knex, accountId: bigint): Promise<CreditLimitChange[]> {
   return (await db('credit_limit_changes').where({ account_id: accountId }).orderBy('id')).map(toChange);
 }
+
+/** A limit lowered by a rule rather than a person (credit's downgrade of a late payer): the same
+ *  change, history, audit and watchers, by "system", in the caller's transaction. */
+export async function setCreditLimitBySystem(
+  trx: Knex.Transaction,
+  accountId: bigint,
+  creditLimit: bigint,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  const row = await accountRow(trx, { id: accountId }, { forUpdate: true });
+  if (!row || row.kind !== 'debit')
+    throw new AppError('account-not-debit', `account ${accountId} is not a debit account`);
+  const from = BigInt(row.credit_limit);
+  if (from === creditLimit) return;
+  await trx('accounts').where({ id: accountId }).update({ credit_limit: creditLimit });
+  const [change] = await trx('credit_limit_changes')
+    .insert({
+      account_id: accountId,
+      from_limit: from,
+      to_limit: creditLimit,
+      reason,
+      changed_by: 'system',
+      changed_at: at,
+    })
+    .returning('id');
+  await audit(trx, null, {
+    action: 'account.credit-limit',
+    entity: 'account',
+    entityId: accountId,
+    detail: { from, to: creditLimit, reason, changeId: change.id },
+  });
+  for (const w of watchers) await w(trx, { accountId, creditLimit, at });
+}

@@ -37,6 +37,7 @@ export { customerRoutes } from './routes.ts';
 export { provideMediaFacts, type MediaFacts, type MediumEventView } from './media.ts';
 export {
   changeCreditLimit,
+  setCreditLimitBySystem,
   creditLimitHistory,
   watchCreditLimits,
   type CreditLimitChange,
@@ -46,3 +47,4 @@ export { vehiclesOf } from './repository.ts';
 export { customerContact, type CustomerContact } from './contacts.ts';
 export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
 export { historyResponse } from './routes.ts';
+export { findCjkFont, type CjkFont } from './statement-pdf.ts';

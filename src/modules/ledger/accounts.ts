@@ -20,6 +20,8 @@ export const SYSTEM_ACCOUNTS: ReadonlyArray<{ code: string; name: string; kind: 
   { code: 'clearing-bank', name: 'Clearing bank account (province settlements, operator payouts)', kind: 'asset' },
   // disputed interchange transactions this centre, as issuer, decided to pay without a card account to charge
   { code: 'interchange-dispute-cost', name: 'Disputed interchange transactions paid by the centre', kind: 'expense' },
+  // debit-account bills written off as uncollectable (credit), with two approvals
+  { code: 'customer-bad-debt', name: 'Customer bills written off as bad debt', kind: 'expense' },
 ];
 
 export const customerFundsCode = (accountId: bigint | string) => `customer-funds:${accountId}`;

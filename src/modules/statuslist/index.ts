@@ -1,6 +1,6 @@
 // Public face of the status-list module.
 import './errors.ts';
-export { raiseListEvent, applyRules, type ListEvent } from './rules.ts';
+export { raiseListEvent, raiseArrearsEvent, applyRules, type ListEvent } from './rules.ts';
 export { publishNow, seal, type Published } from './publisher.ts';
 export { registerStatuslistJobs, publisherTick, dailyRun, publishCron, PUBLISH, DAILY, SNAPSHOT } from './jobs.ts';
 export { registerStatuslistMetrics, distribution, type Distribution, type LaneDelivery } from './monitoring.ts';

@@ -22,7 +22,8 @@ export const MANUAL_REASONS: Record<Medium, readonly number[]> = {
 
 // Events the list reacts to: the issuance outbox's life-cycle events (overdrafts included, written by
 // lane ingest), and the account events other modules may raise through raiseListEvent.
-export type AccountEventName = 'account-overdrawn' | 'account-covered' | 'purse-balance';
+export type AccountEventName =
+  'account-overdrawn' | 'account-covered' | 'account-in-arrears' | 'account-arrears-cleared' | 'purse-balance';
 
 export type RuleEffect = { action: ListAction; reason: number } | null;
 
@@ -53,9 +54,12 @@ export function ruleFor(
       // another module may raise the same through raiseListEvent
       case 'card-overdrawn':
       case 'account-overdrawn':
+      // a debit account's bill overdue past the grace (credit): the same reason, "overdrawn / arrears"
+      case 'account-in-arrears':
         return { action: 'enter', reason: CARD_REASON.overdrawn };
       case 'card-overdraft-cleared':
       case 'account-covered':
+      case 'account-arrears-cleared':
         return { action: 'leave', reason: CARD_REASON.overdrawn };
       case 'purse-balance': {
         if (lowBalanceFen <= 0n) return null; // the optional rule is off

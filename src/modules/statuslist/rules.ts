@@ -38,8 +38,13 @@ function holdLookup(trx: Knex): HoldLookup {
   };
 }
 
-async function applyEvent(trx: Knex, config: Config, e: ListEvent, holdOf: HoldLookup): Promise<ChangeView | null> {
-  const effect = ruleFor(e.medium, e.event, e.payload ?? {}, config.statusList.lowBalanceFen);
+async function applyEvent(
+  trx: Knex,
+  config: Config | null,
+  e: ListEvent,
+  holdOf: HoldLookup,
+): Promise<ChangeView | null> {
+  const effect = ruleFor(e.medium, e.event, e.payload ?? {}, config?.statusList.lowBalanceFen ?? 0n);
   if (!effect || !MEDIUM_ID[e.medium].test(e.mediumId)) return null;
   const base = {
     medium: e.medium,
@@ -107,6 +112,15 @@ export async function raiseListEvent(
   e: ListEvent & { event: AccountEventName },
 ): Promise<ChangeView | null> {
   return applyEvent(trx, config, e, holdLookup(trx));
+}
+
+// Arrears of a debit account (credit), raised per card in the payment's or the sweep's transaction;
+// no setting is involved, so no config is needed.
+export async function raiseArrearsEvent(
+  trx: Knex.Transaction,
+  e: ListEvent & { event: 'account-in-arrears' | 'account-arrears-cleared' },
+): Promise<ChangeView | null> {
+  return applyEvent(trx, null, e, holdLookup(trx));
 }
 
 const fromOutbox = (o: LifecycleEvent): ListEvent => ({

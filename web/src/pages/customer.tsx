@@ -28,6 +28,7 @@ import { ApprovalsTable } from './approvals.tsx';
 import { useFKeys } from '../fkeys.tsx';
 import { Fen } from '../money.ts';
 import { PaymentReferenceLine } from './corporate/pool.tsx';
+import { DebitPanel } from './credit/debit-panel.tsx';
 
 export function CustomerPage() {
   const { t } = useTranslation();
@@ -198,6 +199,7 @@ export function CustomerPage() {
             />
           </Card>
         </Col>
+        {account.kind === 'debit' && <DebitPanel accountId={account.id} />}
         <Col span={24}>
           <Card title={t('customer.approvals')} size="small">
             <ApprovalsTable customerId={customerId} />
