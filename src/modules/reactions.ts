@@ -25,8 +25,6 @@ export function registerModuleReactions(): void {
   watchDebitPayments((trx, p) =>
     rejudgeOverdraft(trx, { accountId: p.accountId, creditLimit: p.creditLimit, at: p.at }),
   );
-  // a load paid from a corporate vehicle's allocation reserves it (corporate sits above topup)
-  provideAllocationPayer(reserveAllocation);
   // and it pays the account's open bills, oldest first (credit); so does a matched bank transfer
   watchDebitPayments(payBillsFromDeposit);
   watchCorporateCredits(payBillsFromCredit);
@@ -36,4 +34,6 @@ export function registerModuleReactions(): void {
   providePoolFacts(corporatePoolFacts);
   // an account manager reads the bills of their own portfolio only
   scopeBillsBy(assertInPortfolio);
+  // a load paid from a corporate vehicle's allocation reserves it (corporate sits above topup)
+  provideAllocationPayer(reserveAllocation);
 }
