@@ -5,6 +5,7 @@ import { registerLaneInvariants } from './lanes/index.ts';
 import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
+import { registerRemedyInvariants } from './servicedesk/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -13,4 +14,5 @@ export function registerModuleInvariants(): void {
   registerClearingInvariants();
   registerInterchangeInvariants();
   registerSettlementInvariants();
+  registerRemedyInvariants();
 }

@@ -9,6 +9,7 @@ import { registerLaneJobs } from './lanes/index.ts';
 import { registerClearingJobs, runDayLater } from './clearing/index.ts';
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 import { registerNotificationJobs } from './notifications/index.ts';
+import { registerServicedeskJobs } from './servicedesk/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -31,5 +32,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerClearingJobs(app),
     ...registerInterchangeJobs(app),
     ...registerNotificationJobs(app),
+    ...registerServicedeskJobs(app),
   ];
 }

@@ -15,6 +15,7 @@ import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
+import { servicedeskRoutes } from './servicedesk/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -45,6 +46,7 @@ export function moduleRoutes(): RouteDef[] {
     ...customerConsoleRoutes,
     ...issuanceConsoleRoutes,
     ...hallRoutes,
+    ...servicedeskRoutes,
   ];
 }
 
