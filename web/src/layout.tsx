@@ -16,6 +16,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/search', label: 'menu.search', key: 'F2' },
         { path: '/customers/new', label: 'menu.register', key: 'F3' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/servicedesk/new', label: 'sd.menu.intake' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
       ];
     case 'supervisor':
       return [
@@ -25,6 +27,15 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/lists', label: 'menu.lists' },
         { path: '/delivery', label: 'menu.delivery' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
+        { path: '/servicedesk/remedies', label: 'sd.menu.remedies' },
+        { path: '/servicedesk/reports', label: 'sd.menu.reports' },
+      ];
+    case 'account-manager':
+      return [
+        { path: '/servicedesk/new', label: 'sd.menu.intake' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
+        { path: '/servicedesk/reports', label: 'sd.menu.reports' },
       ];
     // finance and auditor screens come in a later issue
     default:

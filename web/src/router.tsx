@@ -13,6 +13,11 @@ import { ApprovalsPage } from './pages/approvals.tsx';
 import { DeliveryPage } from './pages/delivery.tsx';
 import { ListsPage } from './pages/lists.tsx';
 import { PlaceholderPage } from './pages/placeholder.tsx';
+import { IntakePage } from './pages/servicedesk/intake.tsx';
+import { QueuePage } from './pages/servicedesk/queue.tsx';
+import { TicketPage } from './pages/servicedesk/ticket.tsx';
+import { RemediesPage } from './pages/servicedesk/remedies.tsx';
+import { ReportsPage } from './pages/servicedesk/reports.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -48,11 +53,37 @@ const till = createRoute({ getParentRoute: () => app, path: '/till', component: 
 const approvals = createRoute({ getParentRoute: () => app, path: '/approvals', component: ApprovalsPage });
 const lists = createRoute({ getParentRoute: () => app, path: '/lists', component: ListsPage });
 const delivery = createRoute({ getParentRoute: () => app, path: '/delivery', component: DeliveryPage });
+const sdIntake = createRoute({ getParentRoute: () => app, path: '/servicedesk/new', component: IntakePage });
+const sdQueue = createRoute({ getParentRoute: () => app, path: '/servicedesk/tickets', component: QueuePage });
+const sdTicket = createRoute({
+  getParentRoute: () => app,
+  path: '/servicedesk/tickets/$ticketId',
+  component: TicketPage,
+});
+const sdRemedies = createRoute({ getParentRoute: () => app, path: '/servicedesk/remedies', component: RemediesPage });
+const sdReports = createRoute({ getParentRoute: () => app, path: '/servicedesk/reports', component: ReportsPage });
 const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
 
 const tree = root.addChildren([
   login,
-  app.addChildren([home, search, register, customer, issue, card, till, approvals, lists, delivery, welcome]),
+  app.addChildren([
+    home,
+    search,
+    register,
+    customer,
+    issue,
+    card,
+    till,
+    approvals,
+    lists,
+    delivery,
+    welcome,
+    sdIntake,
+    sdQueue,
+    sdTicket,
+    sdRemedies,
+    sdReports,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree: tree });
