@@ -69,6 +69,7 @@ export function QueuePage() {
             render: (v: string, r) => (
               <a
                 href={`/servicedesk/tickets/${r.id}`}
+                style={{ color: '#0b5cad' }}
                 onClick={(e) => {
                   e.preventDefault();
                   open(r.id);

@@ -48,7 +48,7 @@ export function RemediesPage() {
             title: t('sd.ticket'),
             dataIndex: 'ticketId',
             render: (id: number) => (
-              <Link to="/servicedesk/tickets/$ticketId" params={{ ticketId: String(id) }}>
+              <Link to="/servicedesk/tickets/$ticketId" params={{ ticketId: String(id) }} style={{ color: '#0b5cad' }}>
                 {t('sd.openTicket')} #{id}
               </Link>
             ),

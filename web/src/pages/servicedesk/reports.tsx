@@ -161,7 +161,12 @@ export function ReportsPage() {
           dataSource={monthly.data?.rootCauses ?? []}
           columns={[
             { title: t('sd.rootCause'), dataIndex: 'name' },
-            { title: t(`sd.reports.byOptions.${by}`), dataIndex: 'group' },
+            {
+              title: t(`sd.reports.byOptions.${by}`),
+              dataIndex: 'group',
+              render: (g: string) =>
+                by === 'outlet' ? g : t(`sd.${by === 'channel' ? 'channels' : 'categories'}.${g}`),
+            },
             { title: t('sd.reports.tickets'), dataIndex: 'tickets' },
           ]}
         />

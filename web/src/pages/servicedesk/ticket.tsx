@@ -175,6 +175,8 @@ export function TicketPage() {
           rules={[{ required: true, message: t('form.required') }]}
         >
           <Select
+            showSearch
+            optionFilterProp="label"
             aria-label={t('sd.responsibleUnit')}
             options={(units.data?.units ?? []).map((u) => ({ value: u.id, label: u.name }))}
           />
