@@ -331,6 +331,62 @@ describe('service desk', () => {
     assert.equal(bad.body.error.code, 'calendar-day-invalid');
   });
 
+  it('opens a work order with its own limit, escalates it when overdue, completes it once; reopens a ticket', async () => {
+    const h = await harness();
+    const t = await counterTicket();
+    await move(handler, t.id, { action: 'accept' });
+    const wo = await post(handler, `/tickets/${t.id}/work-orders`, {
+      step: '核查车道 L340102-01 的交易记录',
+      unitId,
+      limitMinutes: 120,
+      basis: 'natural',
+    });
+    assert.equal(wo.status, 201, JSON.stringify(wo.body));
+    const due = new Date(wo.body.workOrder.dueAt);
+    assert.equal(due.getTime() - new Date(wo.body.workOrder.createdAt).getTime(), 120 * 60_000);
+    const escalated = async () =>
+      h.app
+        .db('servicedesk_escalations')
+        .where({ ticket_id: t.id, clock: 'work-order' })
+        .select('level', 'notified_user_id');
+    await sweepEscalations(h.app.db, new Date(due.getTime() - 1));
+    assert.deepEqual(await escalated(), []);
+    await sweepEscalations(h.app.db, due);
+    await sweepEscalations(h.app.db, due);
+    assert.deepEqual(
+      (await escalated()).map((e) => [e.level, String(e.notified_user_id)]),
+      [['supervisor', String(supervisor.userId)]],
+    );
+    const done = await post(handler, `/work-orders/${wo.body.workOrder.id}/completion`, { outcome: '确有重复扣费' });
+    assert.equal(done.body.workOrder.status, 'done');
+    const again = await post(handler, `/work-orders/${wo.body.workOrder.id}/completion`, { outcome: '再次' });
+    assert.equal(again.body.error.code, 'work-order-state-conflict');
+    await move(handler, t.id, {
+      action: 'resolve',
+      rootCause: 'LANE-DOUBLE-CHARGE',
+      verdict: 'not-justified',
+      responsibleUnitId: unitId,
+      note: '经核查无重复扣费',
+    });
+    // not justified: no remedy
+    const remedy = await post(
+      handler,
+      `/tickets/${t.id}/remedies`,
+      { kind: 'toll-refund', amount: 100, reason: '试试' },
+      unique('k'),
+    );
+    assert.equal(remedy.body.error.code, 'remedy-not-justified');
+    const reopened = await move(handler, t.id, { action: 'reopen', reason: '客户不认可' });
+    assert.equal(reopened.status, 200);
+    assert.deepEqual([reopened.body.ticket.status, reopened.body.ticket.cycle], ['in-progress', 1]);
+    const clocks = (await get(handler, `/tickets/${t.id}`)).body.clocks;
+    assert.equal(
+      clocks.find((c: { clock: string }) => c.clock === 'resolution').stoppedAt,
+      null,
+      'the resolution clock runs again',
+    );
+  });
+
   it('posts a remedy once under concurrent approvals, not by its proposer', async () => {
     const h = await harness();
     const c = await customerWithVehicle(clerk.auth);

@@ -6,7 +6,10 @@
 // set-based insert finds and records them all; the ticket events and messages follow from its rows.
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { localTime, send } from './notify.ts';
+import { queueNotifications } from '../notifications/index.ts';
+import { localTime } from './notify.ts';
+
+type Row = Record<string, any>;
 
 const LEVEL_WORDS: Record<string, string> = {
   warning: '即将到期',
@@ -20,14 +23,29 @@ const CLOCK_WORDS: Record<string, string> = {
   'work-order': '工单步骤',
 };
 
+// tickets per statement: bounds the rows (and messages) one statement returns, so memory stays flat
+const RANGE = 10_000;
+
 export async function sweepEscalations(db: Knex, now: Date): Promise<{ escalated: number; notified: number }> {
+  const span = await db('servicedesk_tickets').whereNot('status', 'closed').first(db.raw('min(id) as lo, max(id) as hi'));
+  const total = { escalated: 0, notified: 0 };
+  if (span?.lo == null) return total;
+  for (let lo = BigInt(span.lo); lo <= BigInt(span.hi); lo += BigInt(RANGE)) {
+    const r = await sweepRange(db, now, lo, lo + BigInt(RANGE) - 1n);
+    total.escalated += r.escalated;
+    total.notified += r.notified;
+  }
+  return total;
+}
+
+async function sweepRange(db: Knex, now: Date, lo: bigint, hi: bigint): Promise<{ escalated: number; notified: number }> {
   return inTransaction(db, async (trx) => {
     const { rows } = await trx.raw(
       `with handler_unit as (
          select t.id as ticket_id, t.ticket_no, t.cycle, t.assignee_user_id,
                 coalesce(t.unit_id, s.unit_id) as unit_id
            from servicedesk_tickets t left join servicedesk_staff s on s.user_id = t.assignee_user_id
-          where t.status <> 'closed'),
+          where t.status <> 'closed' and t.id between :lo and :hi),
        due as (
          select h.ticket_id, h.ticket_no, c.clock, l.level, h.cycle, l.at as due_at,
                 to_char(c.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') as due_key,
@@ -44,7 +62,7 @@ export async function sweepEscalations(db: Knex, now: Date): Promise<{ escalated
            from servicedesk_work_orders w
            join servicedesk_tickets t on t.id = w.ticket_id
            join servicedesk_units u on u.id = w.unit_id
-          where w.status = 'open' and w.due_at <= :now),
+          where w.status = 'open' and w.due_at <= :now and w.ticket_id between :lo and :hi),
        ins as (
          insert into servicedesk_escalations (ticket_id, clock, level, cycle, due_key, at, notified_user_id)
          select ticket_id, clock, level, cycle, due_key, :now, notify
@@ -60,27 +78,23 @@ export async function sweepEscalations(db: Knex, now: Date): Promise<{ escalated
          join due d on d.ticket_id = ins.ticket_id and d.clock = ins.clock and d.level = ins.level
                   and d.due_key = ins.due_key and d.cycle = ins.cycle
        order by ins.id`,
-      { now },
+      { now, lo: String(lo), hi: String(hi) },
     );
-    let notified = 0;
-    for (const r of rows) {
-      if (r.notified_user_id == null) continue;
-      await send(
-        trx,
-        now,
-        'sms',
-        { kind: 'user', userId: r.notified_user_id },
-        'servicedesk.escalation',
-        {
+    const messages = rows
+      .filter((r: Row) => r.notified_user_id != null)
+      .map((r: Row) => ({
+        channel: 'sms' as const,
+        recipient: { kind: 'user' as const, userId: r.notified_user_id },
+        template: 'servicedesk.escalation',
+        params: {
           ticketNo: r.ticket_no,
           clock: CLOCK_WORDS[r.clock] ?? r.clock,
           level: LEVEL_WORDS[r.level],
           dueAt: localTime(r.due_at),
         },
-        `ticket-esc:${r.id}`,
-      );
-      notified++;
-    }
+        dedupeKey: `ticket-esc:${r.id}`,
+      }));
+    const notified = await queueNotifications(trx, now, messages);
     return { escalated: rows.length, notified };
   });
 }
