@@ -130,7 +130,7 @@ describe('the service desk console in a browser', function () {
   it('the supervisor approves the refund once; the money reaches the account', async () => {
     const page = supervisorPage;
     await login(page, supervisor);
-    await page.getByRole('link', { name: '补偿审批' }).click();
+    await page.getByRole('link', { name: '补偿待批' }).click();
     const row = page.getByRole('row').filter({ hasText: '¥60.00' });
     await row.waitFor();
     await mainScreen(page, 'servicedesk-remedies');
