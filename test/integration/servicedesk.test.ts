@@ -243,6 +243,19 @@ describe('service desk', () => {
       assert.equal(sent.length, 1);
       assert.equal(sent[0].params.ticketNo, r.body.ticketNo);
     }
+    // a hotline ticket closes on a confirming callback, not on a word at the counter
+    await move(handler, row.id, { action: 'accept' });
+    await move(handler, row.id, {
+      action: 'resolve',
+      rootCause: 'LANE-DOUBLE-CHARGE',
+      verdict: 'justified',
+      responsibleUnitId: unitId,
+      note: '已退还',
+    });
+    const atCounter = await move(handler, row.id, { action: 'close', confirmedBy: 'customer' });
+    assert.equal(atCounter.body.error.code, 'ticket-confirmation-required');
+    await post(handler, `/tickets/${row.id}/callbacks`, { reached: true, confirmed: true, satisfaction: 5 });
+    assert.equal((await move(handler, row.id, { action: 'close', confirmedBy: 'callback' })).status, 200);
     const events = await h.app.db('servicedesk_ticket_events').where({ ticket_id: row.id, kind: 'escalated' });
     assert.equal(events.length, (await h.app.db('servicedesk_escalations').where({ ticket_id: row.id })).length);
   });

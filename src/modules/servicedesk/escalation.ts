@@ -27,7 +27,9 @@ const CLOCK_WORDS: Record<string, string> = {
 const RANGE = 10_000;
 
 export async function sweepEscalations(db: Knex, now: Date): Promise<{ escalated: number; notified: number }> {
-  const span = await db('servicedesk_tickets').whereNot('status', 'closed').first(db.raw('min(id) as lo, max(id) as hi'));
+  const span = await db('servicedesk_tickets')
+    .whereNot('status', 'closed')
+    .first(db.raw('min(id) as lo, max(id) as hi'));
   const total = { escalated: 0, notified: 0 };
   if (span?.lo == null) return total;
   for (let lo = BigInt(span.lo); lo <= BigInt(span.hi); lo += BigInt(RANGE)) {
@@ -38,7 +40,12 @@ export async function sweepEscalations(db: Knex, now: Date): Promise<{ escalated
   return total;
 }
 
-async function sweepRange(db: Knex, now: Date, lo: bigint, hi: bigint): Promise<{ escalated: number; notified: number }> {
+async function sweepRange(
+  db: Knex,
+  now: Date,
+  lo: bigint,
+  hi: bigint,
+): Promise<{ escalated: number; notified: number }> {
   return inTransaction(db, async (trx) => {
     const { rows } = await trx.raw(
       `with handler_unit as (

@@ -106,6 +106,9 @@ export async function transition(db: Knex, ctx: RequestContext, ticketId: bigint
             'ticket-confirmation-required',
             'closing on a callback needs a callback where the customer confirmed, recorded after the resolution',
           );
+        // a hotline complaint is closed on a callback to the customer, as the hotline requires
+        if (t.confirmedBy === 'customer' && row.channel === 'hotline')
+          throw new AppError('ticket-confirmation-required', 'a hotline ticket is closed on a confirming callback');
         if (t.confirmedBy === 'customer' && ctx.actor.kind !== 'user')
           throw new AppError('ticket-confirmation-required', 'a customer confirmation is recorded by staff');
         patch.closed_at = now;
