@@ -22,6 +22,18 @@ export function isWorkingDay(cal: CalendarDays, day: string): boolean {
   return dow !== 0 && dow !== 6;
 }
 
+// whether the local day holding instant t is a working day, memoised per calendar by day number (the
+// walks below ask about the same few dozen days for every ticket)
+const memo = new WeakMap<CalendarDays, Map<number, boolean>>();
+function workingAt(cal: CalendarDays, t: number): boolean {
+  let days = memo.get(cal);
+  if (!days) memo.set(cal, (days = new Map()));
+  const n = Math.floor((t + OFFSET) / DAY);
+  let w = days.get(n);
+  if (w === undefined) days.set(n, (w = isWorkingDay(cal, localDayOf(t))));
+  return w;
+}
+
 type Walk = { t: number; pauses: Interval[]; i: number };
 
 // The next stretch [t, end) that counts, starting at or after w.t; null when an open pause swallows
@@ -35,7 +47,7 @@ function nextCounting(w: Walk, basis: Basis, cal: CalendarDays, limit: number): 
       w.t = p.to;
       continue;
     }
-    if (basis === 'working' && !isWorkingDay(cal, localDayOf(w.t))) {
+    if (basis === 'working' && !workingAt(cal, w.t)) {
       w.t = nextMidnight(w.t);
       if (w.t > limit) return null;
       continue;
