@@ -79,6 +79,8 @@ describe('service desk', () => {
       ['created'],
     );
     assert.equal(d.body.ticket.links.clerkUserId, Number(clerk.userId));
+    // it starts in the unit of whoever logged it: an unassigned breach reaches that unit's supervisor
+    assert.equal(d.body.ticket.unitId, unitId);
     const fr = d.body.clocks.find((c: { clock: string }) => c.clock === 'first-reply');
     assert.equal(fr.dueAt, d.body.ticket.replyPromisedAt);
     assert.equal(fr.targetMinutes, 1440);

@@ -48,9 +48,10 @@ async function sweepRange(
 ): Promise<{ escalated: number; notified: number }> {
   return inTransaction(db, async (trx) => {
     const { rows } = await trx.raw(
-      `with handler_unit as (
+      `-- the unit of the handler first (its supervisor is theirs), else the unit of the ticket
+       with handler_unit as (
          select t.id as ticket_id, t.ticket_no, t.cycle, t.assignee_user_id,
-                coalesce(t.unit_id, s.unit_id) as unit_id
+                coalesce(s.unit_id, t.unit_id) as unit_id
            from servicedesk_tickets t left join servicedesk_staff s on s.user_id = t.assignee_user_id
           where t.status <> 'closed' and t.id between :lo and :hi),
        due as (

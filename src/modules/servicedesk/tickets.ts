@@ -12,6 +12,7 @@ import { refreshTicketClocks, type ClockRow } from './clocks.ts';
 import { checkLinks, type TicketLinks } from './links.ts';
 import { localTime, send } from './notify.ts';
 import { appendEvent, type TicketEvent, eventsOfTicket } from './events.ts';
+import { unitOfUser } from './organisation.ts';
 
 export const CHANNELS = ['counter', 'phone', 'bank', 'web', 'hotline'] as const;
 export const CATEGORIES = ['product', 'service', 'technical', 'payment'] as const;
@@ -144,6 +145,12 @@ export async function intake(
     const { rows } = await trx.raw(`select nextval('servicedesk_tickets_id_seq') as id`);
     const id = BigInt(rows[0].id);
     const ticketNo = `SD${localDate(receivedAt).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+    // the ticket starts with the unit of whoever logged it, else the first unit (the default intake
+    // unit), so that an unassigned ticket's breach still reaches a supervisor
+    const unitId =
+      (ctx.actor.kind === 'user' ? await unitOfUser(trx, ctx.actor.userId) : null) ??
+      (await trx('servicedesk_units').orderBy('id').first('id'))?.id ??
+      null;
     const contact = input.caller?.contact?.trim();
     const l = input.links ?? {};
     await trx('servicedesk_tickets').insert({
@@ -168,6 +175,7 @@ export async function intake(
       clerk_user_id:
         l.clerkUserId ?? (ctx.actor.kind === 'user' && input.channel === 'counter' ? ctx.actor.userId : null),
       status: 'new',
+      unit_id: unitId,
       received_at: receivedAt,
       reply_promised_at: receivedAt, // replaced below by the first-reply clock's due time
       created_by: actor,

@@ -127,7 +127,7 @@ export async function transition(db: Knex, ctx: RequestContext, ticketId: bigint
     if (t.action === 'accept' && !row.assignee_user_id && ctx.actor.kind === 'user') {
       // whoever accepts a ticket handles it until it is reassigned
       patch.assignee_user_id = ctx.actor.userId;
-      patch.unit_id = row.unit_id ?? (await unitOfUser(trx, ctx.actor.userId));
+      patch.unit_id = (await unitOfUser(trx, ctx.actor.userId)) ?? row.unit_id;
     }
     const [updated] = await trx('servicedesk_tickets').where({ id: ticketId }).update(patch).returning('*');
     await appendEvent(trx, ticketId, {
@@ -216,7 +216,7 @@ export async function assign(
     const row = await lockTicket(trx, ticketId);
     if (row.status === 'closed') throw new AppError('ticket-state-conflict', 'a closed ticket is not assigned');
     await requireUser(trx, a.userId);
-    const unitId = a.unitId ?? (await unitOfUser(trx, a.userId));
+    const unitId = a.unitId ?? (await unitOfUser(trx, a.userId)) ?? (row.unit_id == null ? null : BigInt(row.unit_id));
     if (unitId) await requireUnit(trx, unitId);
     const [updated] = await trx('servicedesk_tickets')
       .where({ id: ticketId })
