@@ -6,6 +6,9 @@ import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
 import { registerRemedyInvariants } from './servicedesk/index.ts';
+import { registerPaymentInvariants } from './payments/index.ts';
+import { registerTreasuryInvariants } from './treasury/index.ts';
+import { registerBankInvariants } from './banks/index.ts';
 
 export function registerModuleInvariants(): void {
   registerCarryInvariants();
@@ -15,4 +18,7 @@ export function registerModuleInvariants(): void {
   registerInterchangeInvariants();
   registerSettlementInvariants();
   registerRemedyInvariants();
+  registerPaymentInvariants();
+  registerTreasuryInvariants();
+  registerBankInvariants();
 }

@@ -9,13 +9,15 @@ import { laneTransactionRoutes, networkRoutes } from './lanes/index.ts';
 import { clearingRoutes } from './clearing/index.ts';
 import { interchangeDocumentRoutes, interchangeStaffRoutes } from './interchange/index.ts';
 import { loadRoutes } from './topup/index.ts';
-import { bankRoutes } from './banks/index.ts';
+import { bankRoutes, bankSettlementRoutes } from './banks/index.ts';
 import { financeRoutes } from './finance/index.ts';
 import { settlementRoutes, statementRoutes } from './settlement/index.ts';
 import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRoutes } from './statuslist/index.ts';
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { servicedeskRoutes } from './servicedesk/index.ts';
+import { paymentRoutes } from './payments/index.ts';
+import { treasuryRoutes } from './treasury/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
 
@@ -29,6 +31,7 @@ export function moduleRoutes(): RouteDef[] {
     ...networkRoutes,
     ...loadRoutes,
     ...bankRoutes,
+    ...bankSettlementRoutes,
     ...financeRoutes,
     ...statuslistRoutes,
     ...laneRoutes,
@@ -47,6 +50,8 @@ export function moduleRoutes(): RouteDef[] {
     ...issuanceConsoleRoutes,
     ...hallRoutes,
     ...servicedeskRoutes,
+    ...paymentRoutes,
+    ...treasuryRoutes,
   ];
 }
 

@@ -129,6 +129,9 @@ describe('every endpoint is authenticated and role-checked', () => {
       'post /api/v1/payouts/:date/:operatorId/pay',
       'post /api/v1/channel/loads',
       'post /api/v1/card-cancellations/:requestId/approve',
+      'post /api/v1/refund-batches/:batchId/paid',
+      'post /api/v1/cash-deposit-slips/:slipId/banked',
+      'post /api/v1/bank-settlements/:statementId/settle',
     ];
     const declared = routes.map((r) => `${r.method} ${r.path}`);
     for (const e of expected) assert.ok(declared.includes(e), `${e} is declared moneyMoving`);

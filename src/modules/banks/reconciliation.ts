@@ -8,6 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { raiseExceptions, type ExceptionKind } from '../finance/index.ts';
 import { loadsOfBankDay, type BankDayLoad } from '../topup/index.ts';
+import { draftBankSettlement } from './settlement-statements.ts';
 
 export type BankLine = {
   bankReference: string;
@@ -99,6 +100,8 @@ export async function reconcileBankDay(
       bank_only: result.bankOnly.length,
       mismatched: result.amountMismatch.length + result.statusMismatch.length,
     });
+    // the day is compared: what the bank owes for it can be stated (once)
+    await draftBankSettlement(trx, clientId, date, now);
     await audit(trx, ctx, {
       action: 'bank.reconcile',
       entity: 'bank_day',

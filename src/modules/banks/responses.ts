@@ -1,6 +1,7 @@
 // Success bodies of the banks routes as they travel (JSON): the OpenAPI document describes them, and
 // the tests check every answer against them.
 import { z } from 'zod';
+import { fenOut, idOut } from '../../platform/http/schemas.ts';
 import { w } from '../../platform/http/wire.ts';
 
 // one of the centre's loads of the bank's day
@@ -36,3 +37,22 @@ export const postChannelReconciliationResponse = z.strictObject({
   statusMismatch: z.array(pair),
   exceptions: w.int,
 });
+
+const bankSettlement = z.strictObject({
+  id: idOut,
+  bank: z.string(),
+  businessDate: w.date,
+  entries: w.int,
+  amount: fenOut,
+  state: z.enum(['draft', 'approved', 'settled']),
+  createdAt: w.dateTime,
+  createdBy: z.string(),
+  approvedAt: w.dateTime.nullable(),
+  approvedBy: z.string().nullable(),
+  settledAt: w.dateTime.nullable(),
+  settledBy: z.string().nullable(),
+  bankReference: z.string().nullable(),
+});
+export const bankSettlementsResponse = z.strictObject({ statements: z.array(bankSettlement) });
+export const bankSettlementResponse = z.strictObject({ statement: bankSettlement });
+export const bankSettlementSettledResponse = z.strictObject({ statement: bankSettlement, entryId: idOut.nullable() });

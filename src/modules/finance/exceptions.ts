@@ -20,7 +20,8 @@ export type ExceptionKind =
   | 'interchange-document-refused'
   | 'interchange-resolution-late'
   | 'interchange-settlement-mismatch'
-  | 'clearing-day-waiting';
+  | 'clearing-day-waiting'
+  | 'till-difference';
 
 export type FinanceException = {
   id: bigint;
@@ -65,6 +66,8 @@ export async function raiseExceptions(
     source: string;
     amount?: bigint | null;
     detail?: Record<string, unknown>;
+    // who must act on it, when not finance (e.g. `hall` for a till difference)
+    owner?: string;
   }>,
 ): Promise<number> {
   if (items.length === 0) return 0;
@@ -77,6 +80,7 @@ export async function raiseExceptions(
         amount: i.amount ?? null,
         detail: JSON.stringify(i.detail ?? {}, text),
         raised_at: at,
+        owner: i.owner ?? 'finance',
       })),
     )
     .onConflict(['kind', 'reference'])
@@ -87,11 +91,12 @@ export async function raiseExceptions(
 
 export async function listExceptions(
   db: Knex,
-  q: { status?: 'open' | 'resolved'; kind?: string; limit: number; offset: number },
+  q: { status?: 'open' | 'resolved'; kind?: string; owner?: string; limit: number; offset: number },
 ): Promise<FinanceException[]> {
   const query = db('finance_exceptions').orderBy('id', 'desc').limit(q.limit).offset(q.offset);
   if (q.status) query.where({ status: q.status });
   if (q.kind) query.where({ kind: q.kind });
+  if (q.owner) query.where({ owner: q.owner });
   return (await query).map(toException);
 }
 
@@ -114,6 +119,29 @@ export async function resolveException(
       entity: 'finance_exception',
       entityId: id,
       detail: { kind: row.kind, reference: row.reference, note },
+    });
+    return toException(updated);
+  });
+}
+
+/** Hands an open exception to another owner (a team such as `finance` or `hall`, or a username). */
+export async function assignException(
+  db: Knex,
+  ctx: RequestContext,
+  id: bigint,
+  owner: string,
+  note: string | undefined,
+): Promise<FinanceException> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx('finance_exceptions').where({ id }).forUpdate().first();
+    if (!row) throw new AppError('exception-not-found', `no exception ${id}`);
+    if (row.status === 'resolved') throw new AppError('exception-resolved', `exception ${id} was resolved already`);
+    const [updated] = await trx('finance_exceptions').where({ id }).update({ owner }).returning('*');
+    await audit(trx, ctx, {
+      action: 'finance-exception.assign',
+      entity: 'finance_exception',
+      entityId: id,
+      detail: { kind: row.kind, reference: row.reference, from: row.owner, to: owner, note: note ?? null },
     });
     return toException(updated);
   });

@@ -4,6 +4,7 @@ export {
   raiseExceptions,
   listExceptions,
   resolveException,
+  assignException,
   type ExceptionKind,
   type FinanceException,
 } from './exceptions.ts';

@@ -29,3 +29,4 @@ export {
 } from './console-reads.ts';
 export { issuanceConsoleRoutes, mediaResponse } from './console-routes.ts';
 export { makeDemoStock, type StockCounts } from './stock.ts';
+export { bankRefunds, type RefundOwed } from './refunds-owed.ts';

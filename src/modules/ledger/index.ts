@@ -42,6 +42,7 @@ export { ledgerRoutes } from './routes.ts';
 export {
   statementOf,
   tillOf,
+  movementOf,
   TILL_ACCOUNTS,
   type Statement,
   type Movement,

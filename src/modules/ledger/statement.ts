@@ -184,3 +184,21 @@ export async function tillOf(
     })),
   };
 }
+
+/** What entries made in [from, to) moved on one account: their count and the net amount (debit +). */
+export async function movementOf(
+  db: Knex,
+  code: string,
+  from: Date,
+  to: Date,
+): Promise<{ entries: number; amount: bigint }> {
+  const { rows } = await db.raw(
+    `select cast(count(distinct e.id) as int) as entries, cast(coalesce(sum(p.amount), 0) as bigint) as amount
+       from journal_entries e
+       join postings p on p.entry_id = e.id
+       join ledger_accounts a on a.id = p.account_id and a.code = ?
+      where e.created_at >= ? and e.created_at < ?`,
+    [code, from, to],
+  );
+  return { entries: rows[0].entries, amount: BigInt(rows[0].amount) };
+}

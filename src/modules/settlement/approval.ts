@@ -7,13 +7,16 @@ import { audit } from '../../platform/audit/audit.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, type ErrorCode } from '../../platform/http/errors.ts';
 
+// the audit action of each final state
+const DONE_ACTION = { settled: 'settle', paid: 'pay', banked: 'bank' } as const;
+
 type Row = { state: string; approvedBy: string | null; bankReference: string | null };
 
 export type ApprovalFlow<T extends Row> = {
   table: string;
   entity: string; // audit entity; actions are `${action}.approve` and `${action}.${doneVerb}`
   action: string;
-  done: 'settled' | 'paid'; // the final state, and its verb
+  done: keyof typeof DONE_ACTION; // the final state, and its verb
   doneColumns: { at: string; by: string };
   codes: { alreadyApproved: ErrorCode; notApproved: ErrorCode; alreadyDone: ErrorCode };
   toView: (row: Record<string, any>) => T;
@@ -56,7 +59,7 @@ export async function finishStep<T extends Row>(
   move: (current: T) => Promise<{ entryId: bigint | null; detail: Record<string, unknown> }>,
 ): Promise<{ view: T; entryId: bigint | null }> {
   const current = await lock(trx, flow, key);
-  const verb = flow.done === 'settled' ? 'settled' : 'paid';
+  const verb = flow.done;
   if (current.state === 'draft')
     throw new AppError(flow.codes.notApproved, `${what} must be approved before it is ${verb}`);
   if (current.state === flow.done)
@@ -75,7 +78,7 @@ export async function finishStep<T extends Row>(
     })
     .returning('*');
   await audit(trx, ctx, {
-    action: `${flow.action}.${flow.done === 'settled' ? 'settle' : 'pay'}`,
+    action: `${flow.action}.${DONE_ACTION[flow.done]}`,
     entity: flow.entity,
     entityId: entityId(key),
     detail: { ...detail, bankReference, entryId },

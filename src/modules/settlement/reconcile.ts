@@ -30,7 +30,15 @@ export type ReconcileSummary = {
 
 // Settled settlements and paid payouts that moved money. done_on is the centre's calendar day
 // (UTC+8 all year) of settling or paying.
-const TARGETS = `targets as (
+// Money other modules move through the clearing bank account (a refund batch paid out, …): each a
+// SELECT of (kind, item_key, reference, counterparty, bank_reference, expected, done_on), registered
+// when the module loads, so settlement reconciles it without knowing its tables' owner.
+const moreTargets: string[] = [];
+export function registerReconciliationTargets(select: string): void {
+  if (!moreTargets.includes(select)) moreTargets.push(select);
+}
+
+const targets = () => `targets as (
   select 'settlement'::text as kind, to_char(s.clearing_date, 'YYYY-MM-DD') || ':' || s.network as item_key,
          'settlement:' || to_char(s.clearing_date, 'YYYY-MM-DD') || ':' || s.network as reference,
          s.network::text as counterparty, s.bank_reference, s.net as expected,
@@ -40,10 +48,10 @@ const TARGETS = `targets as (
   select 'payout', to_char(p.clearing_date, 'YYYY-MM-DD') || ':' || p.operator_id,
          'payout:' || to_char(p.clearing_date, 'YYYY-MM-DD') || ':' || p.operator_id,
          p.operator_id, p.bank_reference, -p.amount, ((p.paid_at at time zone 'UTC') + interval '8 hours')::date
-    from operator_payouts p where p.state = 'paid' and p.amount <> 0)`;
+    from operator_payouts p where p.state = 'paid' and p.amount <> 0${moreTargets.map((t) => `\n  union all\n  ${t}`).join('')})`;
 
 // Lines not yet paired (no item, or extra) with items not yet paired, one to one.
-const PAIRS = `${TARGETS},
+const pairs = () => `${targets()},
 open_lines as (
   select l.id, l.amount, l.counterparty, l.bank_reference, l.reference from bank_statement_lines l
    where not exists (select 1 from reconciliation_items r where r.statement_line_id = l.id and r.outcome <> 'extra')),
@@ -63,7 +71,7 @@ const LINE_COLUMNS = `l.import_id, l.line_no, l.value_date, l.counterparty, l.ba
 // matched / amount-mismatch: a new item for the line, or its extra item turned into the pair (the
 // extra exception raised before stays for a person to resolve; the item keeps pointing at it when
 // the pair itself raises none)
-const paired = (outcome: 'matched' | 'amount-mismatch') => `with ${PAIRS},
+const paired = (outcome: 'matched' | 'amount-mismatch') => `with ${pairs()},
 ins as (
   insert into reconciliation_items as r (statement_line_id, kind, item_key, expected_amount, actual_amount, outcome, exception_kind, exception_reference, reconciled_at)
   select line_id, kind, item_key, expected, actual, '${outcome}',
@@ -91,7 +99,7 @@ const EXTRA = `with ins as (
   returning *)
 select ins.*, ${LINE_COLUMNS} from ins join bank_statement_lines l on l.id = ins.statement_line_id`;
 
-const MISSING = `with ${TARGETS}
+const missing = () => `with ${targets()}
 insert into reconciliation_items (kind, item_key, expected_amount, outcome, exception_kind, exception_reference, reconciled_at)
 select t.kind, t.item_key, t.expected, 'missing', 'reconciliation-statement-missing', t.reference, ?::timestamptz
   from targets t
@@ -139,13 +147,13 @@ export async function reconcile(trx: Knex.Transaction, now: Date): Promise<Recon
   const mismatched: ItemRow[] = (await trx.raw(paired('amount-mismatch'), [at])).rows;
   const found: ItemRow[] = (await trx.raw(FOUND)).rows;
   const extra: ItemRow[] = (await trx.raw(EXTRA, [at])).rows;
-  const missing: ItemRow[] = (await trx.raw(MISSING, [at, MISSING_AFTER_DAYS])).rows;
-  const exceptions = await raiseExceptions(trx, now, [...mismatched, ...extra, ...missing].map(exceptionOf));
+  const missed: ItemRow[] = (await trx.raw(missing(), [at, MISSING_AFTER_DAYS])).rows;
+  const exceptions = await raiseExceptions(trx, now, [...mismatched, ...extra, ...missed].map(exceptionOf));
   return {
     matched: matched.length,
     amountMismatch: mismatched.length,
     extra: extra.length,
-    missing: missing.length,
+    missing: missed.length,
     found: found.length,
     exceptions,
   };

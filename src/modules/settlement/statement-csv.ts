@@ -19,7 +19,7 @@ export type StatementLine = {
 };
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const COUNTERPARTY = /^(\d{4}|OP-[A-Z0-9]{2,16})$/;
+const COUNTERPARTY = /^(\d{4}|OP-[A-Z0-9]{2,16}|REFUND|CASH|BANK:[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 const MAX_FEN = BigInt(Number.MAX_SAFE_INTEGER);
 
 const refuse = (lineNo: number, field: string, message: string) =>
@@ -114,7 +114,11 @@ export function parseStatementCsv(csv: string): StatementLine[] {
       throw refuse(lineNo, 'valueDate', 'must be a calendar date YYYY-MM-DD');
     const amount = fen(lineNo, v.amount);
     if (!COUNTERPARTY.test(v.counterparty))
-      throw refuse(lineNo, 'counterparty', 'must be a 4-digit network or a road operator id (OP-…)');
+      throw refuse(
+        lineNo,
+        'counterparty',
+        'must be a 4-digit network, a road operator id (OP-…), REFUND, CASH or BANK:<bank>',
+      );
     lines.push({
       lineNo,
       valueDate: v.valueDate,
