@@ -6,6 +6,7 @@ import { registerClearingInvariants } from './clearing/index.ts';
 import { registerInterchangeInvariants } from './interchange/index.ts';
 import { registerSettlementInvariants } from './settlement/index.ts';
 import { registerCorporateInvariants } from './corporate/index.ts';
+import { registerRemedyInvariants } from './servicedesk/index.ts';
 import { registerPaymentInvariants } from './payments/index.ts';
 import { registerTreasuryInvariants } from './treasury/index.ts';
 import { registerBankInvariants } from './banks/index.ts';
@@ -19,6 +20,7 @@ export function registerModuleInvariants(): void {
   registerInterchangeInvariants();
   registerSettlementInvariants();
   registerCorporateInvariants();
+  registerRemedyInvariants();
   registerPaymentInvariants();
   registerTreasuryInvariants();
   registerBankInvariants();

@@ -12,6 +12,7 @@ import { onClearingDayAffected, registerInterchangeJobs } from './interchange/in
 import { registerNotificationJobs } from './notifications/index.ts';
 import { registerCorporateJobs } from './corporate/index.ts';
 import { registerCreditJobs } from './credit/index.ts';
+import { registerServicedeskJobs } from './servicedesk/index.ts';
 
 const PURGE_IDEMPOTENCY_KEYS = 'platform.purge-idempotency-keys';
 
@@ -39,5 +40,6 @@ export function registerJobs(app: AppContext): Schedule[] {
     ...registerNotificationJobs(app),
     ...registerCorporateJobs(app),
     ...registerCreditJobs(app),
+    ...registerServicedeskJobs(app),
   ];
 }

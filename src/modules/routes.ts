@@ -16,6 +16,7 @@ import { interchangeRoutes, laneRoutes, registerStatuslistMetrics, statuslistRou
 import { keyRoutes } from './keys/index.ts';
 import { ledgerRoutes } from './ledger/index.ts';
 import { corporateRoutes } from './corporate/index.ts';
+import { servicedeskRoutes } from './servicedesk/index.ts';
 import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
 import { creditRoutes } from './credit/index.ts';
@@ -53,6 +54,7 @@ export function moduleRoutes(): RouteDef[] {
     ...issuanceConsoleRoutes,
     ...hallRoutes,
     ...corporateRoutes,
+    ...servicedeskRoutes,
     ...paymentRoutes,
     ...treasuryRoutes,
     ...creditRoutes,

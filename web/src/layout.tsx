@@ -17,6 +17,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/search', label: 'menu.search', key: 'F2' },
         { path: '/customers/new', label: 'menu.register', key: 'F3' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/servicedesk/new', label: 'sd.menu.intake' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
         { path: '/corporate/pool', label: 'corporate.menu.pool' },
       ];
     case 'supervisor':
@@ -27,20 +29,28 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/lists', label: 'menu.lists' },
         { path: '/delivery', label: 'menu.delivery' },
         { path: '/till', label: 'menu.till', key: 'F9' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
+        { path: '/servicedesk/remedies', label: 'sd.menu.remedies' },
+        { path: '/servicedesk/reports', label: 'sd.menu.reports' },
         { path: '/corporate/pool', label: 'corporate.menu.pool' },
+      ];
+    case 'account-manager':
+      return [
+        { path: '/portfolio', label: 'credit.menu.portfolio' },
+        { path: '/corporate/pool', label: 'corporate.menu.pool' },
+        { path: '/servicedesk/new', label: 'sd.menu.intake' },
+        { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
+        { path: '/servicedesk/reports', label: 'sd.menu.reports' },
       ];
     case 'finance':
       return [
         ...FINANCE_MENU,
+        { path: '/credit/ageing', label: 'credit.menu.ageing' },
         { path: '/corporate/statements', label: 'corporate.menu.statements' },
         { path: '/corporate/suspense', label: 'corporate.menu.suspense' },
       ];
     case 'auditor':
       return AUDITOR_MENU;
-    case 'account-manager':
-      return [{ path: '/corporate/pool', label: 'corporate.menu.pool' }];
-      return [{ path: '/portfolio', label: 'credit.menu.portfolio' }];
-      return [{ path: '/credit/ageing', label: 'credit.menu.ageing' }];
     default:
       return [];
   }

@@ -17,6 +17,11 @@ import { financeRoutes } from './pages/finance/routes.tsx';
 import { corporateRoutes } from './pages/corporate/routes.tsx';
 import { AgeingPage } from './pages/credit/ageing.tsx';
 import { PortfolioPage } from './pages/credit/portfolio.tsx';
+import { IntakePage } from './pages/servicedesk/intake.tsx';
+import { QueuePage } from './pages/servicedesk/queue.tsx';
+import { TicketPage } from './pages/servicedesk/ticket.tsx';
+import { RemediesPage } from './pages/servicedesk/remedies.tsx';
+import { ReportsPage } from './pages/servicedesk/reports.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -61,6 +66,15 @@ const lists = createRoute({ getParentRoute: () => app, path: '/lists', component
 const delivery = createRoute({ getParentRoute: () => app, path: '/delivery', component: DeliveryPage });
 const portfolio = createRoute({ getParentRoute: () => app, path: '/portfolio', component: PortfolioPage });
 const ageing = createRoute({ getParentRoute: () => app, path: '/credit/ageing', component: AgeingPage });
+const sdIntake = createRoute({ getParentRoute: () => app, path: '/servicedesk/new', component: IntakePage });
+const sdQueue = createRoute({ getParentRoute: () => app, path: '/servicedesk/tickets', component: QueuePage });
+const sdTicket = createRoute({
+  getParentRoute: () => app,
+  path: '/servicedesk/tickets/$ticketId',
+  component: TicketPage,
+});
+const sdRemedies = createRoute({ getParentRoute: () => app, path: '/servicedesk/remedies', component: RemediesPage });
+const sdReports = createRoute({ getParentRoute: () => app, path: '/servicedesk/reports', component: ReportsPage });
 const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
 
 const tree = root.addChildren([
@@ -81,6 +95,11 @@ const tree = root.addChildren([
     ...corporateRoutes(() => app),
     portfolio,
     ageing,
+    sdIntake,
+    sdQueue,
+    sdTicket,
+    sdRemedies,
+    sdReports,
   ]),
 ]);
 

@@ -8,6 +8,7 @@ import { mediaEventsOfCustomer } from './console-reads.ts';
 provideMediaFacts({ customerIdOfCard, vehicleHasMediaInService, mediaEventsOfCustomer });
 
 export { customerIdOfCard, vehicleHasMediaInService };
+export { refundRequestCard } from './lookup.ts';
 export { findCard, lockCard, CARD_STATUS, IN_SERVICE, type CardView } from './card-repo.ts';
 export { recordPurseState, reserveCarry, restoreCarry } from './purse.ts';
 export { findObu, OBU_STATUS, type ObuView } from './obu-service.ts';

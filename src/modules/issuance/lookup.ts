@@ -18,3 +18,9 @@ export async function vehicleHasMediaInService(db: Knex, vehicleId: bigint): Pro
   );
   return { card: r.rows[0].card, obu: r.rows[0].obu };
 }
+
+// A card cancellation with a refund (what a complaint about a refund points at): its card, or null.
+export async function refundRequestCard(db: Knex, cancellationId: bigint): Promise<string | null> {
+  const row = await db('card_cancellations').where({ id: cancellationId }).first('card_no');
+  return row ? row.card_no : null;
+}

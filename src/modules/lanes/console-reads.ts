@@ -74,3 +74,23 @@ export async function laneTransactionsOfCard(
     code: r.code,
   }));
 }
+
+// One lane transaction by id (what a complaint about a charge points at), or null.
+export async function findLaneTransaction(
+  db: Knex,
+  id: bigint,
+): Promise<{ id: bigint; cardNo: string; issuer: string; ownCard: boolean; laneId: string; amount: bigint } | null> {
+  const r = await db('lane_transactions')
+    .where({ id })
+    .first('id', 'card_no', 'issuer', 'own_card', 'lane_id', 'amount');
+  return r
+    ? {
+        id: BigInt(r.id),
+        cardNo: r.card_no,
+        issuer: r.issuer,
+        ownCard: r.own_card,
+        laneId: r.lane_id,
+        amount: BigInt(r.amount),
+      }
+    : null;
+}

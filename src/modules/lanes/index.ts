@@ -37,4 +37,4 @@ export { registerLaneInvariants } from './invariants.ts';
 export { registerLaneJobs } from './jobs.ts';
 export { networkRoutes } from './routes.ts';
 export { laneTransactionRoutes } from './lane-routes.ts';
-export { laneTransactionsOfCard, type LaneHistoryItem } from './console-reads.ts';
+export { laneTransactionsOfCard, findLaneTransaction, type LaneHistoryItem } from './console-reads.ts';

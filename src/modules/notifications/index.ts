@@ -1,6 +1,7 @@
 // Public face of the notifications module: the outbox of SMS and e-mail messages to people.
 export {
   queueNotification,
+  queueNotifications,
   notificationsOf,
   notificationsByKeyPrefix,
   type Channel,

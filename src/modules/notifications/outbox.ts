@@ -95,3 +95,31 @@ export async function notificationsByKeyPrefix(db: Knex, prefix: string): Promis
     .orderBy('id');
   return rows.map(toView);
 }
+
+/** Queues many messages to customers or staff users in one statement (a sweep's messages), each
+ *  once per dedupe key; returns how many were new. Address recipients go through queueNotification. */
+export async function queueNotifications(
+  trx: Knex,
+  at: Date,
+  reqs: Array<NotificationRequest & { recipient: { kind: 'customer' | 'user' } & Recipient }>,
+): Promise<number> {
+  let queued = 0;
+  for (let i = 0; i < reqs.length; i += 2000) {
+    const rows = reqs.slice(i, i + 2000).map((req) => {
+      if (!hasTemplate(req.template)) throw new Error(`no notification template ${req.template}`);
+      const r = req.recipient as Extract<Recipient, { kind: 'customer' | 'user' }>;
+      return {
+        queued_at: at,
+        channel: req.channel,
+        recipient_kind: r.kind,
+        customer_id: r.kind === 'customer' ? BigInt(r.customerId) : null,
+        user_id: r.kind === 'user' ? BigInt(r.userId) : null,
+        template: req.template,
+        params: JSON.stringify(req.params),
+        dedupe_key: req.dedupeKey,
+      };
+    });
+    queued += (await trx('notifications').insert(rows).onConflict('dedupe_key').ignore().returning('id')).length;
+  }
+  return queued;
+}

@@ -1,0 +1,117 @@
+// Who handles complaints: units with a supervisor and a manager (the escalation chain), the unit each
+// staff member works in, and the maintained list of root causes. Users themselves belong to access.
+import type { Knex } from 'knex';
+import { audit } from '../../platform/audit/audit.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { findUserById } from '../access/index.ts';
+
+export type UnitView = {
+  id: bigint;
+  code: string;
+  name: string;
+  supervisorUserId: bigint | null;
+  managerUserId: bigint | null;
+  members: bigint[];
+};
+export type RootCauseView = { code: string; name: string; category: string | null; active: boolean };
+
+export async function requireUser(db: Knex, userId: bigint): Promise<void> {
+  const u = await findUserById(db, userId);
+  if (!u || u.disabled) throw new AppError('servicedesk-user-not-found', `no active user ${userId}`, 'userId');
+}
+
+export async function requireUnit(db: Knex, unitId: bigint): Promise<Record<string, any>> {
+  const u = await db('servicedesk_units').where({ id: unitId }).first();
+  if (!u) throw new AppError('unit-not-found', `no unit ${unitId}`);
+  return u;
+}
+
+export async function unitOfUser(db: Knex, userId: bigint): Promise<bigint | null> {
+  const r = await db('servicedesk_staff').where({ user_id: userId }).first('unit_id');
+  return r ? BigInt(r.unit_id) : null;
+}
+
+export async function listUnits(db: Knex): Promise<UnitView[]> {
+  const units = await db('servicedesk_units').orderBy('code');
+  const staff = await db('servicedesk_staff').select('unit_id', 'user_id').orderBy('user_id');
+  return units.map((u) => ({
+    id: BigInt(u.id),
+    code: u.code,
+    name: u.name,
+    supervisorUserId: u.supervisor_user_id == null ? null : BigInt(u.supervisor_user_id),
+    managerUserId: u.manager_user_id == null ? null : BigInt(u.manager_user_id),
+    members: staff.filter((s) => String(s.unit_id) === String(u.id)).map((s) => BigInt(s.user_id)),
+  }));
+}
+
+/** Creates or updates a unit by its code; members are moved into it (a user works in one unit). */
+export async function saveUnit(
+  db: Knex,
+  ctx: RequestContext,
+  u: {
+    code: string;
+    name: string;
+    supervisorUserId?: bigint | null;
+    managerUserId?: bigint | null;
+    members?: bigint[];
+  },
+): Promise<UnitView> {
+  return inTransaction(db, async (trx) => {
+    for (const id of [u.supervisorUserId, u.managerUserId, ...(u.members ?? [])]) if (id) await requireUser(trx, id);
+    const [row] = await trx('servicedesk_units')
+      .insert({
+        code: u.code,
+        name: u.name,
+        supervisor_user_id: u.supervisorUserId ?? null,
+        manager_user_id: u.managerUserId ?? null,
+      })
+      .onConflict('code')
+      .merge(['name', 'supervisor_user_id', 'manager_user_id'])
+      .returning('*');
+    for (const m of u.members ?? [])
+      await trx('servicedesk_staff').insert({ user_id: m, unit_id: row.id }).onConflict('user_id').merge(['unit_id']);
+    await audit(trx, ctx, {
+      action: 'servicedesk.unit-save',
+      entity: 'servicedesk-unit',
+      entityId: row.id,
+      detail: { code: u.code },
+    });
+    return (await listUnits(trx)).find((x) => x.id === BigInt(row.id))!;
+  });
+}
+
+const toCause = (r: Record<string, any>): RootCauseView => ({
+  code: r.code,
+  name: r.name,
+  category: r.category,
+  active: r.active,
+});
+
+export async function listRootCauses(db: Knex): Promise<RootCauseView[]> {
+  return (await db('servicedesk_root_causes').orderBy('code')).map(toCause);
+}
+
+export async function saveRootCause(
+  db: Knex,
+  ctx: RequestContext,
+  c: { code: string; name: string; category?: string | null; active: boolean },
+): Promise<RootCauseView> {
+  return inTransaction(db, async (trx) => {
+    const [row] = await trx('servicedesk_root_causes')
+      .insert({
+        code: c.code,
+        name: c.name,
+        category: c.category ?? null,
+        active: c.active,
+        changed_by: actorLabel(ctx.actor),
+        changed_at: ctx.app.clock.now(),
+      })
+      .onConflict('code')
+      .merge(['name', 'category', 'active', 'changed_by', 'changed_at'])
+      .returning('*');
+    await audit(trx, ctx, { action: 'servicedesk.root-cause-save', entity: 'root-cause', entityId: c.code, detail: c });
+    return toCause(row);
+  });
+}

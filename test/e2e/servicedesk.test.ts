@@ -1,0 +1,185 @@
+// The service desk in a browser: a clerk logs a complaint at the counter about a double charge, a
+// handler resolves it with a toll refund, the supervisor approves the refund, the customer confirms
+// and the ticket closes. Asserted by role, label and text, then in the database.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { createUser } from '../../src/modules/access/service.ts';
+import { customerWithVehicle } from '../helpers/fixtures.ts';
+import { harness, loginAs, unique } from '../helpers/harness.ts';
+import { journal } from '../helpers/ledger.ts';
+import { centre } from '../integration/statuslist-support.ts';
+import { launch, mainScreen, type Browser } from './browser.ts';
+
+describe('the service desk console in a browser', function () {
+  this.timeout(60_000);
+  this.bail(true);
+  let base: string;
+  let browser: Browser;
+  type Who = { username: string; password: string; id: bigint };
+  let clerk: Who, handler: Who, supervisor: Who;
+  let clerkPage: Page, handlerPage: Page, supervisorPage: Page;
+  let customer: { customerId: number; accountId: number; phone: string };
+  let ticketId = 0;
+  const db = async () => (await harness()).app.db;
+
+  before(async function () {
+    this.timeout(120_000);
+    const h = await harness();
+    base = await centre();
+    const staff = async (role: 'clerk' | 'supervisor') => {
+      const username = unique(role.slice(0, 3));
+      const { user, password } = await createUser(h.app.db, null, {
+        username,
+        displayName: `${role} ${username}`,
+        role,
+      });
+      return { username, password, id: user.id };
+    };
+    [clerk, handler, supervisor] = [await staff('clerk'), await staff('clerk'), await staff('supervisor')];
+    const apiClerk = await loginAs('clerk');
+    customer = await customerWithVehicle(apiClerk.auth);
+    await h.app
+      .db('servicedesk_units')
+      .insert({ code: unique('E2E'), name: '投诉处理组', supervisor_user_id: supervisor.id });
+    browser = await launch();
+    [clerkPage, handlerPage, supervisorPage] = [
+      await browser.context.newPage(),
+      await browser.context.newPage(),
+      await browser.context.newPage(),
+    ];
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.error('page errors:', browser?.errors);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function login(page: Page, who: Who) {
+    await page.goto(`${base}/`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation').waitFor();
+  }
+
+  it('a clerk logs a complaint about a double charge at the counter, by keyboard', async () => {
+    const page = clerkPage;
+    await login(page, clerk);
+    await page.getByRole('link', { name: '投诉登记' }).click();
+    await page.getByRole('heading', { name: '投诉登记' }).waitFor();
+    // the customer box has the focus on arrival
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'f-customerQuery');
+    await page.keyboard.type(customer.phone);
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: customer.phone.slice(-4) })
+      .waitFor();
+    await page.getByLabel('子类').fill('重复扣费');
+    await page.getByLabel('诉求内容').fill('3 月 2 日合肥南出口同一次通行扣了两次费');
+    await page.getByLabel('网点').fill('HF01');
+    await mainScreen(page, 'servicedesk-intake');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '已登记' }).waitFor();
+    const row = await (await db())('servicedesk_tickets').where({ customer_id: customer.customerId }).first();
+    assert.ok(row, 'the ticket is in the database');
+    ticketId = Number(row.id);
+    assert.deepEqual(
+      [row.channel, row.category, row.outlet, String(row.clerk_user_id)],
+      ['counter', 'technical', 'HF01', String(clerk.id)],
+    );
+    await page.getByText(row.ticket_no).waitFor();
+    const ack = await (
+      await db()
+    )('notifications')
+      .where({ dedupe_key: `ticket-ack:${row.ticket_no}` })
+      .first();
+    assert.equal(ack.template, 'servicedesk.ack');
+  });
+
+  it('a handler accepts it, resolves it with a root cause and proposes a toll refund', async () => {
+    const page = handlerPage;
+    await login(page, handler);
+    await page.goto(`${base}/servicedesk/tickets/${ticketId}`);
+    await page.getByRole('button', { name: '受理' }).click();
+    await page.getByText('已受理').first().waitFor();
+    await page.getByRole('button', { name: '办结' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('根本原因').fill('LANE-DOUBLE');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('责任部门').fill('投诉处理');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('处理说明').fill('车道 L340102-01 重复扣费，已核实');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('已处理待确认').first().waitFor();
+    await page.getByRole('button', { name: '补偿' }).click();
+    await dialog.getByLabel('金额（元）').fill('60.00');
+    await dialog.getByLabel('原因').fill('退还重复扣取的通行费');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('待审批').waitFor();
+    await mainScreen(page, 'servicedesk-ticket');
+    const t = await (await db())('servicedesk_tickets').where({ id: ticketId }).first();
+    assert.deepEqual([t.status, t.root_cause, t.verdict], ['resolved', 'LANE-DOUBLE-CHARGE', 'justified']);
+  });
+
+  it('the supervisor approves the refund once; the money reaches the account', async () => {
+    const page = supervisorPage;
+    await login(page, supervisor);
+    await page.getByRole('link', { name: '补偿待批' }).click();
+    const row = page.getByRole('row').filter({ hasText: '¥60.00' });
+    await row.waitFor();
+    await mainScreen(page, 'servicedesk-remedies');
+    await row.getByRole('button', { name: '批准' }).click();
+    await row.waitFor({ state: 'detached' });
+    const remedy = await (await db())('servicedesk_remedies').where({ ticket_id: ticketId }).first();
+    assert.equal(remedy.status, 'posted');
+    assert.deepEqual(await journal('ticket-remedy', String(remedy.id)), {
+      'complaint-remedies': 6000n,
+      [`customer-funds:${customer.accountId}`]: -6000n,
+    });
+  });
+
+  it('the customer confirms at the counter and the ticket closes', async () => {
+    const page = clerkPage;
+    await page.goto(`${base}/servicedesk/tickets/${ticketId}`);
+    await page.getByRole('button', { name: '关闭' }).click();
+    await page.getByRole('dialog').getByRole('radio', { name: '客户当面确认' }).check();
+    await page.getByRole('dialog').getByRole('button', { name: '确认' }).click();
+    await page.getByText('已关闭').first().waitFor();
+    const t = await (await db())('servicedesk_tickets').where({ id: ticketId }).first();
+    assert.equal(t.status, 'closed');
+    const kinds = (await (await db())('servicedesk_ticket_events').where({ ticket_id: ticketId }).orderBy('id')).map(
+      (e) => e.kind,
+    );
+    assert.deepEqual(kinds, ['created', 'accept', 'resolve', 'remedy-proposed', 'remedy-posted', 'close']);
+  });
+
+  it('shows the queue with its deadline columns and the reports with a chart', async () => {
+    // another complaint, by phone, still open: the queue shows it with its deadlines
+    const h = await harness();
+    const open = await request(h.http)
+      .post('/api/v1/servicedesk/tickets')
+      .set('Authorization', (await loginAs('clerk')).auth)
+      .send({ channel: 'phone', customerId: customer.customerId, category: 'payment', description: '圈存未到账' })
+      .expect(201);
+    const page = supervisorPage;
+    await page.getByRole('link', { name: '我的工单' }).click();
+    await page.getByRole('heading', { name: '工单队列' }).waitFor();
+    await page.getByRole('columnheader', { name: '首次答复' }).waitFor();
+    await page.getByRole('link', { name: open.body.ticket.ticketNo }).waitFor();
+    await mainScreen(page, 'servicedesk-queue');
+    await page.getByRole('link', { name: '客服报表' }).click();
+    await page.getByRole('heading', { name: '客服报表' }).waitFor();
+    await page.getByRole('img', { name: '各网点工单数柱状图' }).waitFor();
+    await mainScreen(page, 'servicedesk-reports');
+  });
+
+  it('raised no uncaught error in any page', () => {
+    assert.deepEqual(browser.errors, []);
+  });
+});
