@@ -65,6 +65,17 @@ describe('endpoint fuzzing regressions', function () {
     assert.deepEqual(await quickDigest(centre.app.db), before);
   });
 
+  it('a service desk report month outside 2000–2099 is 400 naming month, not a database error', async () => {
+    const res = await request(centre.http)
+      .get('/api/v1/servicedesk/reports/export?report=root-causes&month=0440-11')
+      .set('Authorization', auth('supervisor'));
+    assert.deepEqual([res.status, res.body.error.code, res.body.error.field], [400, 'invalid-request', 'month']);
+    const december = await request(centre.http)
+      .get('/api/v1/servicedesk/reports/export?report=root-causes&month=2026-12&format=csv')
+      .set('Authorization', auth('supervisor'));
+    assert.equal(december.status, 200, december.text);
+  });
+
   it("the fuzzer's change detector sees a write", async () => {
     const before = await quickDigest(centre.app.db);
     await centre.renew('clerk');

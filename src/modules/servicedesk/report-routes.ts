@@ -8,7 +8,8 @@ import * as r from './responses.ts';
 import { CSV_CONTENT_TYPE, tableResult, XLSX_TYPE, type Table } from './sheet.ts';
 
 const READERS: Role[] = ['supervisor', 'account-manager', 'auditor', 'admin'];
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
+// a month the centre can have tickets in: 2000-01 … 2099-12
+const month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM (2000–2099)');
 const by = z.enum(['outlet', 'channel', 'category']).default('category');
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

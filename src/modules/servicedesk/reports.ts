@@ -7,7 +7,8 @@ import { localDayStart } from '../../platform/clock/clock.ts';
 const nextDay = (day: string) => new Date(localDayStart(day).getTime() + 86_400_000);
 const monthRange = (month: string) => {
   const [y, m] = month.split('-').map(Number);
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  const year = (n: number) => String(n).padStart(4, '0');
+  const next = m === 12 ? `${year(y! + 1)}-01` : `${year(y!)}-${String(m! + 1).padStart(2, '0')}`;
   return [localDayStart(`${month}-01`), localDayStart(`${next}-01`)] as const;
 };
 
