@@ -16,6 +16,7 @@ import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import { billRun, dailySweep, payBillsFromCredit } from '../../src/modules/credit/index.ts';
 import { publisherTick } from '../../src/modules/statuslist/index.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
+import { notificationsByKeyPrefix } from '../../src/modules/notifications/index.ts';
 
 const KV = 132;
 const DAY = 86_400_000;
@@ -196,11 +197,16 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
     assert.equal(pdf.headers['content-type'], 'application/pdf');
 
     // the due date passes: a reminder at the due date, one on entering 1–30
+    // (the sweep covers every account of the database; this fleet's bill is counted by its own messages)
+    const reminders = async () => (await notificationsByKeyPrefix(h.app.db, `credit.bill:${bill.id}:`)).length;
     await setClock(at(1, 16, 3));
-    assert.equal((await dailySweep(h.app)).reminders, 1);
+    await dailySweep(h.app);
+    assert.equal(await reminders(), 1);
     await setClock(at(1, 20, 3));
-    const sweep = await dailySweep(h.app);
-    assert.deepEqual(sweep, { reminders: 1, entered: 0, left: 0 }, 'within the grace: no arrears');
+    await dailySweep(h.app);
+    assert.equal(await reminders(), 2);
+    await publisherTick(h.app);
+    assert.equal(await listed(), 0, 'within the grace: no arrears');
     const ageing = (await api(await staff('finance'), 'get', '/api/v1/credit/ageing')).body;
     const mine = ageing.rows.find((r: { accountId: number }) => r.accountId === accountId);
     assert.equal(BigInt(mine.d1to30), charged);
@@ -235,7 +241,7 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
     assert.equal(BigInt(bill.amount), charged);
     await setClock(at(2, 28, 3)); // due on the 16th + 10 days' grace: past it
     const sweep = await dailySweep(h.app);
-    assert.equal(sweep.entered, 1);
+    assert.ok(sweep.entered >= 1, 'this account (at least) enters arrears');
     await publisherTick(h.app);
     assert.equal(await listed(), FLEET, 'every card of the account is on the list as overdrawn / arrears');
     const again = await dailySweep(h.app);
