@@ -85,6 +85,9 @@ describe('corporate fleets in the console', function () {
     const h = await harness();
     const page = await browser.context.newPage();
     await login(page, finance);
+    // finance lands on Today; the statement import is in its menu
+    await page.getByRole('heading', { name: /今日概况/ }).waitFor();
+    await page.getByRole('menuitem', { name: '银行流水', exact: true }).click();
     await page.getByRole('heading', { name: '导入银行流水' }).waitFor();
     // the real-shaped fixture with this fleet's reference and serials of this run
     const run = String(Date.now()).slice(-2);
@@ -131,6 +134,8 @@ describe('corporate fleets in the console', function () {
     const h = await harness();
     const page = await browser.context.newPage();
     await login(page, manager);
+    // the account manager lands on their portfolio; the pool is in the menu
+    await page.getByRole('menuitem', { name: '车队资金池' }).click();
     await page.getByLabel('企业客户号').fill(String(fleet.customerId));
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '车队资金池与分配' }).waitFor();

@@ -32,7 +32,6 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
         { path: '/servicedesk/remedies', label: 'sd.menu.remedies' },
         { path: '/servicedesk/reports', label: 'sd.menu.reports' },
-        { path: '/corporate/pool', label: 'corporate.menu.pool' },
       ];
     case 'account-manager':
       return [
@@ -78,7 +77,16 @@ export function Layout() {
     <AntLayout style={{ minHeight: '100vh' }}>
       <AntLayout.Header
         className="no-print"
-        style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#0b2e59', paddingInline: 16 }}
+        // a long menu wraps to a second line rather than hiding entries
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          gap: 16,
+          background: '#0b2e59',
+          paddingInline: 16,
+          height: 'auto',
+          minHeight: 64,
+        }}
       >
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           {t('app.title')}
@@ -87,7 +95,9 @@ export function Layout() {
           <Menu
             theme="dark"
             mode="horizontal"
-            style={{ background: 'transparent' }}
+            // every entry stays reachable by Tab: a collapsed "…" would hide focusable entries (axe)
+            disabledOverflow
+            style={{ background: 'transparent', flexWrap: 'wrap', lineHeight: '48px' }}
             selectedKeys={[items.find((i) => path.startsWith(i.path))?.path ?? '']}
             items={items.map((i) => ({
               key: i.path,
