@@ -7,10 +7,15 @@
 import type { Knex } from 'knex';
 import { localDayStart } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
+import type { RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { bankSettlementCode, CLEARING_BANK, movementOf, postEntry } from '../ledger/index.ts';
-import { approveStep, finishStep, registerReconciliationTargets, type ApprovalFlow } from '../settlement/index.ts';
+import { bankSettlementCode, movementOf } from '../ledger/index.ts';
+import {
+  approveStep,
+  finishWithBankMovement,
+  registerReconciliationTargets,
+  type ApprovalFlow,
+} from '../settlement/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -108,24 +113,19 @@ export async function settleBankSettlement(
   bankReference: string,
 ): Promise<{ statement: BankSettlement; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
-    const { view, entryId } = await finishStep(
+    const { view, entryId } = await finishWithBankMovement(
       trx,
       ctx,
       FLOW,
       { id: String(id) },
       `bank settlement statement ${id}`,
       bankReference,
-      async (s) => ({
-        entryId: await postEntry(trx, {
-          kind: 'bank-settlement',
-          reference: bankSettlementReference(s.businessDate, s.bank),
-          memo: `bank ${s.bank} paid its branches' loads and fees of ${s.businessDate}`,
-          actor: actorLabel(ctx.actor),
-          postings: [
-            { account: CLEARING_BANK, amount: s.amount },
-            { account: bankSettlementCode(s.bank), amount: -s.amount },
-          ],
-        }),
+      (s) => ({
+        kind: 'bank-settlement',
+        reference: bankSettlementReference(s.businessDate, s.bank),
+        memo: `bank ${s.bank} paid its branches' loads and fees of ${s.businessDate}`,
+        account: bankSettlementCode(s.bank),
+        amount: s.amount,
         detail: { bank: s.bank, date: s.businessDate, amount: s.amount.toString() },
       }),
     );

@@ -36,6 +36,7 @@ export {
   invariantNames,
   registerInvariant,
   registerBalanceInvariant,
+  registerEntryInvariant,
   balanceInvariant,
   type Invariant,
   type InvariantFailure,

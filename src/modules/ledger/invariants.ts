@@ -35,6 +35,35 @@ export function balanceInvariant(inv: BalanceInvariant): Invariant {
   };
 }
 
+// The other common shape: each of a module's documents posted exactly its movement on one account,
+// once, and no entry of its kinds exists without a document. `dueSql` returns rows (reference, amount):
+// the journal reference each document posts under and the amount it must have moved on `account`.
+export type EntryInvariant = { name: string; account: string; kinds: string[]; dueSql: string };
+
+export function registerEntryInvariant(inv: EntryInvariant): void {
+  registerInvariant({
+    name: inv.name,
+    run: async (db) => {
+      const { rows } = await db.raw(
+        `with posted as (
+           select e.reference, coalesce(sum(p.amount) filter (where a.code = ?), 0) as amount
+             from journal_entries e join postings p on p.entry_id = e.id join ledger_accounts a on a.id = p.account_id
+            where e.kind = any(?::text[]) group by e.reference),
+         due as (${inv.dueSql})
+         select coalesce(d.reference, p.reference) as reference, d.amount::text as due, p.amount::text as posted
+           from due d full join posted p on p.reference = d.reference
+          where d.amount is distinct from p.amount
+          limit 20`,
+        [inv.account, inv.kinds],
+      );
+      return rows.map(
+        (r: { reference: string; due: string | null; posted: string | null }) =>
+          `${r.reference}: ${inv.account} movement due ${r.due ?? 'none'}, posted ${r.posted ?? 'none'}`,
+      );
+    },
+  });
+}
+
 const core: Invariant[] = [
   {
     name: 'every journal entry sums to zero with at least two postings',

@@ -9,8 +9,12 @@ import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { bankRefunds } from '../issuance/index.ts';
-import { CLEARING_BANK, postEntry } from '../ledger/index.ts';
-import { approveStep, finishStep, registerReconciliationTargets, type ApprovalFlow } from '../settlement/index.ts';
+import {
+  approveStep,
+  finishWithBankMovement,
+  registerReconciliationTargets,
+  type ApprovalFlow,
+} from '../settlement/index.ts';
 import { payeesOf, type PayeeView } from './payees.ts';
 
 export type BatchState = 'draft' | 'approved' | 'paid' | 'rejected';
@@ -129,15 +133,9 @@ export async function createBatch(db: Knex, ctx: RequestContext, cancellationIds
 }
 
 export async function approveBatch(db: Knex, ctx: RequestContext, id: bigint): Promise<RefundBatch> {
-  return inTransaction(db, async (trx) => {
-    const current = await lockBatch(trx, { id: String(id) });
-    // four eyes: whoever made the batch does not approve it (and the approver does not pay it)
-    if (current.state === 'draft' && current.createdBy === actorLabel(ctx.actor))
-      throw new AppError('four-eyes-required', `refund batch ${id} must be approved by someone other than its maker`);
-    return approveStep(trx, ctx, FLOW, { id: String(id) }, `refund batch ${id}`, (b) => ({
-      total: b.total.toString(),
-    }));
-  });
+  return inTransaction(db, (trx) =>
+    approveStep(trx, ctx, FLOW, { id: String(id) }, `refund batch ${id}`, (b) => ({ total: b.total.toString() })),
+  );
 }
 
 export async function payBatch(
@@ -147,24 +145,19 @@ export async function payBatch(
   bankReference: string,
 ): Promise<{ batch: RefundBatch; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
-    const { view, entryId } = await finishStep(
+    const { view, entryId } = await finishWithBankMovement(
       trx,
       ctx,
       FLOW,
       { id: String(id) },
       `refund batch ${id}`,
       bankReference,
-      async (b) => ({
-        entryId: await postEntry(trx, {
-          kind: 'refund-batch-payment',
-          reference: refundBatchReference(id),
-          memo: `refunds paid by bank transfer (${b.refundCount})`,
-          actor: actorLabel(ctx.actor),
-          postings: [
-            { account: 'refunds-payable', amount: b.total },
-            { account: CLEARING_BANK, amount: -b.total },
-          ],
-        }),
+      (b) => ({
+        kind: 'refund-batch-payment',
+        reference: refundBatchReference(id),
+        memo: `refunds paid by bank transfer (${b.refundCount})`,
+        account: 'refunds-payable',
+        amount: -b.total, // out of the clearing bank
         detail: { total: b.total.toString(), refunds: b.refundCount },
       }),
     );

@@ -1,16 +1,20 @@
-// The one life of a settlement with a province and of a payout to a road operator: draft → approved
-// (who approved is kept) → settled / paid by someone else (the bank movement: one journal entry in
-// the same transaction). The row is locked for the step; a step out of order is refused with the kind's own
+// The one life of a money document that leaves or enters the clearing bank account (a settlement with
+// a province, a payout to a road operator, a refund batch, a hall deposit slip, a bank's day): draft →
+// approved (who approved is kept; not the maker, for a document a person made) → settled / paid /
+// banked by someone other than the approver (the bank movement: one journal entry in the same
+// transaction). The row is locked for the step; a step out of order is refused with the kind's own
 // code, changing nothing; each step writes audit_log.
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, type ErrorCode } from '../../platform/http/errors.ts';
+import { CLEARING_BANK, postEntry } from '../ledger/index.ts';
 
 // the audit action of each final state
 const DONE_ACTION = { settled: 'settle', paid: 'pay', banked: 'bank' } as const;
 
-type Row = { state: string; approvedBy: string | null; bankReference: string | null };
+// createdBy: the person who made the document, when a person did (the daily run's documents have none)
+type Row = { state: string; approvedBy: string | null; bankReference: string | null; createdBy?: string | null };
 
 export type ApprovalFlow<T extends Row> = {
   table: string;
@@ -35,6 +39,8 @@ export async function approveStep<T extends Row>(
   if (current.state === 'approved')
     throw new AppError(flow.codes.alreadyApproved, `${what} was approved by ${current.approvedBy}`);
   if (current.state === flow.done) throw new AppError(flow.codes.alreadyDone, `${what} was ${flow.done} already`);
+  if (current.createdBy && current.createdBy === actorLabel(ctx.actor))
+    throw new AppError('four-eyes-required', `${what} must be approved by someone other than its maker`);
   const [row] = await trx(flow.table)
     .where(key)
     .update({ state: 'approved', approved_at: ctx.app.clock.now(), approved_by: actorLabel(ctx.actor) })
@@ -84,6 +90,42 @@ export async function finishStep<T extends Row>(
     detail: { ...detail, bankReference, entryId },
   });
   return { view: flow.toView(row), entryId };
+}
+
+/** A bank movement of `amount` into the clearing bank account (negative: out of it) against `account`. */
+export type BankMovement = {
+  kind: string;
+  reference: string;
+  memo: string;
+  account: string;
+  amount: bigint;
+  detail: Record<string, unknown>;
+};
+
+/** The final step when it is one two-legged bank movement: finishStep posting `movement(current)`. */
+export async function finishWithBankMovement<T extends Row>(
+  trx: Knex.Transaction,
+  ctx: RequestContext,
+  flow: ApprovalFlow<T>,
+  key: Record<string, string>,
+  what: string,
+  bankReference: string,
+  movement: (current: T) => BankMovement,
+): Promise<{ view: T; entryId: bigint | null }> {
+  return finishStep(trx, ctx, flow, key, what, bankReference, async (current) => {
+    const m = movement(current);
+    const entryId = await postEntry(trx, {
+      kind: m.kind,
+      reference: m.reference,
+      memo: m.memo,
+      actor: actorLabel(ctx.actor),
+      postings: [
+        { account: CLEARING_BANK, amount: m.amount },
+        { account: m.account, amount: -m.amount },
+      ],
+    });
+    return { entryId, detail: m.detail };
+  });
 }
 
 const lock = <T extends Row>(trx: Knex.Transaction, flow: ApprovalFlow<T>, key: Record<string, string>) =>

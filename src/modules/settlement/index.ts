@@ -27,7 +27,7 @@ export { yuan, toCsv, type Sheet } from './sheet.ts';
 export { parseStatementCsv, STATEMENT_COLUMNS, type StatementLine } from './statement-csv.ts';
 export { importStatement, runReconciliation, listReconciliationItems, type ReconciliationItem } from './statements.ts';
 export { reconcile, registerReconciliationTargets, MISSING_AFTER_DAYS, type ReconcileSummary } from './reconcile.ts';
-export { approveStep, finishStep, type ApprovalFlow } from './approval.ts';
+export { approveStep, finishStep, finishWithBankMovement, type ApprovalFlow, type BankMovement } from './approval.ts';
 export { sheetResult, CSV_TYPE, XLSX_TYPE } from './sheet.ts';
 export { registerSettlementInvariants } from './invariants.ts';
 export { settlementRoutes } from './routes.ts';

@@ -7,8 +7,12 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { CLEARING_BANK, postEntry } from '../ledger/index.ts';
-import { approveStep, finishStep, registerReconciliationTargets, type ApprovalFlow } from '../settlement/index.ts';
+import {
+  approveStep,
+  finishWithBankMovement,
+  registerReconciliationTargets,
+  type ApprovalFlow,
+} from '../settlement/index.ts';
 import { toTillClose, type TillClose } from './till-closes.ts';
 
 export type DepositSlip = {
@@ -115,17 +119,12 @@ export async function createSlip(db: Knex, ctx: RequestContext, date: string, sl
 }
 
 export async function approveSlip(db: Knex, ctx: RequestContext, id: bigint): Promise<DepositSlip> {
-  return inTransaction(db, async (trx) => {
-    const current = await lockSlip(trx, { id: String(id) });
-    if (current.state === 'draft' && current.createdBy === actorLabel(ctx.actor))
-      throw new AppError(
-        'four-eyes-required',
-        `deposit slip ${current.slipNo} must be approved by someone other than its maker`,
-      );
-    return approveStep(trx, ctx, FLOW, { id: String(id) }, `deposit slip ${current.slipNo}`, (s) => ({
+  return inTransaction(db, (trx) =>
+    approveStep(trx, ctx, FLOW, { id: String(id) }, `deposit slip ${id}`, (s) => ({
+      slipNo: s.slipNo,
       amount: s.amount.toString(),
-    }));
-  });
+    })),
+  );
 }
 
 export async function bankSlip(
@@ -135,24 +134,19 @@ export async function bankSlip(
   bankReference: string,
 ): Promise<{ slip: DepositSlip; entryId: bigint | null }> {
   return inTransaction(db, async (trx) => {
-    const { view, entryId } = await finishStep(
+    const { view, entryId } = await finishWithBankMovement(
       trx,
       ctx,
       FLOW,
       { id: String(id) },
       `deposit slip ${id}`,
       bankReference,
-      async (s) => ({
-        entryId: await postEntry(trx, {
-          kind: 'cash-deposit',
-          reference: cashDepositReference(s.slipNo),
-          memo: `hall cash of ${s.businessDate} banked (${s.tillCount} tills)`,
-          actor: actorLabel(ctx.actor),
-          postings: [
-            { account: CLEARING_BANK, amount: s.amount },
-            { account: 'counter-cash', amount: -s.amount },
-          ],
-        }),
+      (s) => ({
+        kind: 'cash-deposit',
+        reference: cashDepositReference(s.slipNo),
+        memo: `hall cash of ${s.businessDate} banked (${s.tillCount} tills)`,
+        account: 'counter-cash',
+        amount: s.amount,
         detail: { amount: s.amount.toString(), slipNo: s.slipNo },
       }),
     );
