@@ -76,6 +76,11 @@ describe("banks' daily settlement statements", () => {
     const approved = await staffPost(finance.auth, `/api/v1/bank-settlements/${id}/approve`);
     assert.equal(approved.body.statement.state, 'approved', JSON.stringify(approved.body));
     await refused(
+      () => staffPost(finance2.auth, `/api/v1/bank-settlements/${id}/approve`),
+      409,
+      'bank-settlement-already-approved',
+    );
+    await refused(
       () => staffPost(finance.auth, `/api/v1/bank-settlements/${id}/settle`, { bankReference: 'X' }, unique('s')),
       409,
       'four-eyes-required',

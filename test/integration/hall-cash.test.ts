@@ -119,36 +119,19 @@ describe('hall cash: till close and deposit slip', () => {
       409,
       'four-eyes-required',
     );
-    await refused(
-      () =>
-        staffPost(
-          finance.auth,
-          `/api/v1/cash-deposit-slips/${slip.id}/banked`,
-          { bankReference: 'B1' },
-          unique('bank'),
-        ),
-      409,
-      'deposit-slip-not-approved',
-    );
+    const bank = (who: { auth: string }, bankReference: string) =>
+      staffPost(who.auth, `/api/v1/cash-deposit-slips/${slip.id}/banked`, { bankReference }, unique('bank'));
+    await refused(() => bank(finance, 'B1'), 409, 'deposit-slip-not-approved');
     await staffPost(finance.auth, `/api/v1/cash-deposit-slips/${slip.id}/approve`);
     await refused(
-      () =>
-        staffPost(
-          finance.auth,
-          `/api/v1/cash-deposit-slips/${slip.id}/banked`,
-          { bankReference: 'B1' },
-          unique('bank'),
-        ),
+      () => staffPost(finance2.auth, `/api/v1/cash-deposit-slips/${slip.id}/approve`),
       409,
-      'four-eyes-required',
+      'deposit-slip-already-approved',
     );
-    const banked = await staffPost(
-      finance2.auth,
-      `/api/v1/cash-deposit-slips/${slip.id}/banked`,
-      { bankReference: `CASH-${slipNo}` },
-      unique('bank'),
-    );
+    await refused(() => bank(finance, 'B1'), 409, 'four-eyes-required');
+    const banked = await bank(finance2, `CASH-${slipNo}`);
     assert.equal(banked.body.slip.state, 'banked', JSON.stringify(banked.body));
+    await refused(() => bank(finance2, 'B2'), 409, 'deposit-slip-already-banked');
     assert.deepEqual(await journal('cash-deposit', `cash-deposit:${slipNo}`), {
       'clearing-bank': BigInt(slip.amount),
       'counter-cash': -BigInt(slip.amount),
@@ -160,5 +143,41 @@ describe('hall cash: till close and deposit slip', () => {
     assert.equal(imported.status, 201, JSON.stringify(imported.body));
     const item = await h.app.db('reconciliation_items').where({ kind: 'cash-deposit', item_key: slipNo }).first();
     assert.equal(item.outcome, 'matched');
+  });
+
+  it('refuses a slip number already used, and unknown closes and slips, changing nothing', async () => {
+    const date = await today();
+    const supervisor = await loginAs('supervisor');
+    const clerk = await clerkWithCash(1_000);
+    const close = await staffPost(clerk.auth, `/api/v1/tills/${date}/close`, { countedCash: 1_000 });
+    await staffPost(supervisor.auth, `/api/v1/till-closes/${close.body.tillClose.id}/confirm`);
+    const slipNo = unique('S').toUpperCase();
+    const first = await staffPost(supervisor.auth, '/api/v1/cash-deposit-slips', { date, slipNo });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    // another confirmed close waiting: the same slip number is refused
+    const other = await clerkWithCash(500);
+    const second = await staffPost(other.auth, `/api/v1/tills/${date}/close`, { countedCash: 500 });
+    await staffPost(supervisor.auth, `/api/v1/till-closes/${second.body.tillClose.id}/confirm`);
+    const finance = await loginAs('finance');
+    await refused(
+      () => staffPost(finance.auth, '/api/v1/cash-deposit-slips', { date, slipNo }),
+      409,
+      'deposit-slip-exists',
+    );
+    await refused(
+      () => staffPost(supervisor.auth, '/api/v1/till-closes/999999999/confirm'),
+      404,
+      'till-close-not-found',
+    );
+    await refused(
+      () => staffGet(supervisor.auth, '/api/v1/cash-deposit-slips/999999999'),
+      404,
+      'deposit-slip-not-found',
+    );
+    await refused(
+      () => staffPost(clerk.auth, `/api/v1/tills/${date}/close`, { countedCash: -1 }),
+      400,
+      'invalid-request',
+    );
   });
 });

@@ -231,6 +231,12 @@ describe('refund payment batches', () => {
       'refund-not-found',
     );
     await refused(() => staffPost(maker, '/api/v1/refund-batches/999999999/approve'), 404, 'refund-batch-not-found');
+    await refused(
+      () => staffGet(maker, '/api/v1/refund-batches/999999999/payment-file'),
+      404,
+      'refund-batch-not-found',
+    );
+    await refused(() => staffPost(maker, '/api/v1/refunds/999999999/payee', payee('4444')), 404, 'refund-not-found');
     await refused(() => staffPost(maker, '/api/v1/refund-batches', { cancellationIds: [] }), 400, 'invalid-request');
     await refused(() => staffPost(clerk, '/api/v1/refund-batches', { cancellationIds: [c] }), 403, 'forbidden');
     await refused(
