@@ -1,7 +1,6 @@
 // A bill as CSV and PDF (pdfkit, the statement's font rule: a CJK font when the machine has one,
 // otherwise the built-in font with undrawable characters as '*').
-import PDFDocument from 'pdfkit';
-import { findCjkFont, type CjkFont } from '../customers/index.ts';
+import { findCjkFont, pdfDocument, type CjkFont } from '../../platform/pdf/document.ts';
 import type { BillLine, BillView } from './bills.ts';
 
 export const yuan = (fen: bigint) => {
@@ -33,26 +32,13 @@ export function billCsv(bill: BillView, lines: BillLine[]): string {
   return out.join('\n') + '\n';
 }
 
-const drawable = (s: string) => s.replace(/[^\x20-\x7e\xa0-\xff]/g, '*');
-
 export function billPdf(
   bill: BillView,
   lines: BillLine[],
   customerName: string,
   font: CjkFont = findCjkFont(),
 ): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Bill ${bill.id}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (font) {
-    doc.registerFont('body', font.path, font.family);
-    doc.font('body');
-  } else doc.font('Helvetica');
-  const text = (v: string) => (font ? v : drawable(v));
+  const { doc, text, done } = pdfDocument(`Bill ${bill.id}`, font);
   doc.fontSize(16).text(text('记账卡账单 Debit-account bill'));
   doc.moveDown(0.5).fontSize(10);
   doc.text(text(`客户 Customer: ${customerName}`));

@@ -47,4 +47,3 @@ export { vehiclesOf } from './repository.ts';
 export { customerContact, type CustomerContact } from './contacts.ts';
 export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
 export { historyResponse } from './routes.ts';
-export { findCjkFont, type CjkFont } from './statement-pdf.ts';

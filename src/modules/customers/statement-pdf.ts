@@ -1,55 +1,9 @@
-// The account statement as a PDF for the customer (pdfkit). Customers' names are Chinese, which the
-// PDF's built-in fonts cannot draw: a CJK font found on the machine is embedded (subset). Without
-// one, the PDF is still produced with a built-in font, and every character it cannot draw is shown
-// as '*' (the statement says so) rather than failing or printing garbage.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+// The account statement as a PDF for the customer (the CJK font handling is platform/pdf's).
+import { findCjkFont, pdfDocument, type CjkFont } from '../../platform/pdf/document.ts';
 import { yuan, type AccountStatement } from './statement.ts';
 
-// Debian/Ubuntu (fonts-noto-cjk, fonts-wqy-*), Fedora, macOS; fc-match is asked when none is there.
-const KNOWN_FONTS: Array<{ path: string; family?: string }> = [
-  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYi Micro Hei' },
-  { path: '/System/Library/Fonts/STHeiti Light.ttc', family: 'STHeitiSC-Light' },
-];
-
-export type CjkFont = { path: string; family?: string } | null;
-let found: CjkFont | undefined;
-
-export function findCjkFont(): CjkFont {
-  if (found !== undefined) return found;
-  found = KNOWN_FONTS.find((f) => existsSync(f.path)) ?? null;
-  if (!found) {
-    try {
-      const path = execFileSync('fc-match', ['-f', '%{file}', ':lang=zh-cn'], { encoding: 'utf8', timeout: 2000 });
-      // fc-match always answers something; only a TrueType/OpenType file pdfkit can embed will do
-      if (/\.(ttf|otf)$/i.test(path) && existsSync(path)) found = { path };
-    } catch {
-      // no fontconfig: the built-in font is used
-    }
-  }
-  return found;
-}
-
-// What the built-in (WinAnsi) font can draw: printable Latin-1
-const drawable = (s: string) => s.replace(/[^\x20-\x7e\xa0-\xff]/g, '*');
-
 export function statementPdf(s: AccountStatement, font: CjkFont = findCjkFont()): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Statement ${s.account.id}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (font) {
-    doc.registerFont('body', font.path, font.family);
-    doc.font('body');
-  } else doc.font('Helvetica');
-  const text = (v: string) => (font ? v : drawable(v));
+  const { doc, text, done } = pdfDocument(`Statement ${s.account.id}`, font);
 
   doc.fontSize(16).text(text('账户对账单 Account statement'));
   doc.moveDown(0.5).fontSize(10);
