@@ -50,21 +50,7 @@ export function harness(): Promise<Harness> {
     // every response body of the run is kept, so a test can prove no key material ever left
     const responses: string[] = [];
     const http = express();
-    http.use((_req, res, next) => {
-      const chunks: Buffer[] = [];
-      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-      const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
-      res.write = ((chunk: unknown, ...rest: unknown[]) => {
-        if (chunk) chunks.push(Buffer.from(chunk as string));
-        return write(chunk, ...rest);
-      }) as typeof res.write;
-      res.end = ((chunk: unknown, ...rest: unknown[]) => {
-        if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
-        responses.push(Buffer.concat(chunks).toString('utf8'));
-        return end(chunk, ...rest);
-      }) as typeof res.end;
-      next();
-    });
+    http.use(recordResponses(responses));
     // every JSON answer of the suite is checked against its route's declared response schema
     http.use(buildApp(app, { checkResponses: true }).express);
     return { app, http, clock, logLines, responses, kek };
@@ -128,4 +114,23 @@ export async function signed(
 // A digest of every table's contents: equal before and after proves a refused request changed nothing.
 export async function fingerprint(): Promise<Record<string, string>> {
   return digest((await harness()).app.db);
+}
+
+// Keeps every response body (as UTF-8) in `into`, so a test can prove no key material ever left.
+export function recordResponses(into: string[]): express.RequestHandler {
+  return (_req, res, next) => {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk) chunks.push(Buffer.from(chunk as string));
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+      into.push(Buffer.concat(chunks).toString('utf8'));
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+    next();
+  };
 }

@@ -18,6 +18,7 @@ import type { AppContext } from '../../../src/platform/http/context.ts';
 import type { RouteDef } from '../../../src/platform/http/route.ts';
 import { createLogger } from '../../../src/platform/log/logger.ts';
 import type { AddOptions, JobHandler, Queue } from '../../../src/platform/queue/queue.ts';
+import { recordResponses } from '../harness.ts';
 import { adminSql, databaseUrl } from '../admin-db.ts';
 import { mobile, plate, residentId } from '../generators.ts';
 
@@ -88,21 +89,7 @@ export async function fuzzCentre(): Promise<FuzzCentre> {
   const built = buildApp(app, { checkResponses: true });
   const responses: string[] = [];
   const http = express();
-  http.use((_req, res, next) => {
-    const chunks: Buffer[] = [];
-    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...a: unknown[]) => typeof res;
-    res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (chunk) chunks.push(Buffer.from(chunk as string));
-      return write(chunk, ...rest);
-    }) as typeof res.write;
-    res.end = ((chunk: unknown, ...rest: unknown[]) => {
-      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
-      responses.push(Buffer.concat(chunks).toString('utf8'));
-      return end(chunk, ...rest);
-    }) as typeof res.end;
-    next();
-  });
+  http.use(recordResponses(responses));
   http.use(built.express);
 
   const creds = new Map<string, Credential>();
