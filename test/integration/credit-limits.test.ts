@@ -34,6 +34,25 @@ describe('credit limits of debit accounts', () => {
     assert.deepEqual(await fingerprint(), before, `${code} changed nothing`);
   }
 
+  // tolls charged to the account (stands in for lane ingest): the account owes `amount` more
+  async function owe(accountId: number, amount: bigint) {
+    const h = await harness();
+    await h.app.db.transaction((trx) =>
+      postEntry(trx, {
+        kind: 'test-toll',
+        reference: unique('toll'),
+        actor: 'test',
+        postings: [
+          { account: customerFundsCode(BigInt(accountId)), amount },
+          { account: 'counter-cash', amount: -amount },
+        ],
+      }),
+    );
+  }
+  // whether the card is on the published status list
+  const listed = async (cardNo: string): Promise<boolean> =>
+    (await send(clerk, 'get', `/api/v1/status-list/entries/card/${cardNo}`)).body.entry?.listed ?? false;
+
   // a debit customer opened by a clerk (limit 0) with one vehicle
   async function debitCustomer(by = clerk) {
     const c = await send(by, 'post', '/api/v1/customers', {
@@ -129,21 +148,9 @@ describe('credit limits of debit accounts', () => {
     assert.equal((await setLimit(c.accountId, 10000)).status, 200);
     const cardNo = (await issue(c)).body.card.cardNo as string;
     // tolls charged to the account: 6000 owed, within the 10000 limit
-    await h.app.db.transaction((trx) =>
-      postEntry(trx, {
-        kind: 'test-toll',
-        reference: unique('toll'),
-        actor: 'test',
-        postings: [
-          { account: customerFundsCode(BigInt(c.accountId)), amount: 6000n },
-          { account: 'counter-cash', amount: -6000n },
-        ],
-      }),
-    );
-    const listed = async () =>
-      (await send(clerk, 'get', `/api/v1/status-list/entries/card/${cardNo}`)).body.entry?.listed ?? false;
+    await owe(c.accountId, 6000n);
     await tick();
-    assert.equal(await listed(), false);
+    assert.equal(await listed(cardNo), false);
 
     const lowered = await setLimit(c.accountId, 5000, 'payments came late twice');
     assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
@@ -151,7 +158,7 @@ describe('credit limits of debit accounts', () => {
     assert.equal(raised.length, 1);
     assert.deepEqual([raised[0].payload.balance, raised[0].payload.creditLimit], ['-6000', '5000']);
     await tick();
-    assert.equal(await listed(), true, 'listed as overdrawn at the next publish');
+    assert.equal(await listed(cardNo), true, 'listed as overdrawn at the next publish');
 
     const covered = await setLimit(c.accountId, 8000, 'customer explained the delay');
     assert.equal(covered.status, 200, JSON.stringify(covered.body));
@@ -160,7 +167,7 @@ describe('credit limits of debit accounts', () => {
       1,
     );
     await tick();
-    assert.equal(await listed(), false, 'off the list once covered');
+    assert.equal(await listed(cardNo), false, 'off the list once covered');
 
     // a change that keeps the state raises nothing
     assert.equal((await setLimit(c.accountId, 9000, 'raised a little more')).status, 200);
@@ -176,23 +183,11 @@ describe('credit limits of debit accounts', () => {
     const c = await debitCustomer();
     assert.equal((await setLimit(c.accountId, 5000)).status, 200);
     const cardNo = (await issue(c)).body.card.cardNo as string;
-    await h.app.db.transaction((trx) =>
-      postEntry(trx, {
-        kind: 'test-toll',
-        reference: unique('toll'),
-        actor: 'test',
-        postings: [
-          { account: customerFundsCode(BigInt(c.accountId)), amount: 6000n },
-          { account: 'counter-cash', amount: -6000n },
-        ],
-      }),
-    );
-    const listed = async () =>
-      (await send(clerk, 'get', `/api/v1/status-list/entries/card/${cardNo}`)).body.entry?.listed ?? false;
+    await owe(c.accountId, 6000n);
     // 6000 owed, past the limit: the next toll would list the cards; a lower limit judges it now
     assert.equal((await setLimit(c.accountId, 4000, 'owes more than the limit')).status, 200);
     await tick();
-    assert.equal(await listed(), true, 'listed as overdrawn');
+    assert.equal(await listed(cardNo), true, 'listed as overdrawn');
 
     // a deposit of 1500 leaves 4500 owed, still past the 4000 limit: nothing changes
     const h2 = await harness();
@@ -216,6 +211,6 @@ describe('credit limits of debit accounts', () => {
       1,
     );
     await tick();
-    assert.equal(await listed(), false, 'off the list once the deposit covers it');
+    assert.equal(await listed(cardNo), false, 'off the list once the deposit covers it');
   });
 });

@@ -63,7 +63,7 @@ const debitWatchers = new Set<DebitPaymentWatcher>();
 export function watchDebitPayments(w: DebitPaymentWatcher): void {
   debitWatchers.add(w);
 }
-export async function tellDebitPayment(
+async function tellDebitPayment(
   trx: Knex.Transaction,
   account: Row,
   payment: Omit<DebitPayment, 'creditLimit' | 'accountId'>,
