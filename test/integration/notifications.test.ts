@@ -191,6 +191,33 @@ describe('notification outbox', () => {
     assert.equal(row!.status, 'sent');
   });
 
+  it('sends to a staff user by username, and marks an unknown user undeliverable', async () => {
+    const h = await harness();
+    const manager = await loginAs('account-manager');
+    const known = unique('user:');
+    const unknown = unique('user:');
+    await inTransaction(h.app.db, async (trx) => {
+      for (const [key, userId] of [
+        [known, manager.userId],
+        [unknown, 999_999_999n],
+      ] as const)
+        await queueNotification(trx, h.clock.now(), {
+          channel: 'sms',
+          recipient: { kind: 'user', userId },
+          template: 'test.hello',
+          params: { ref: key },
+          dedupeKey: key,
+        });
+    });
+    await deliverNotifications(h.app);
+    assert.deepEqual(
+      sent.filter((m) => m.text.includes(known)).map((m) => m.to),
+      [manager.username],
+    );
+    const [lost] = await notificationsByKeyPrefix(h.app.db, unknown);
+    assert.deepEqual([lost!.status, lost!.lastError], ['undeliverable', 'no such user']);
+  });
+
   it('the default file sender writes the text with the recipient masked', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'notify-'));
     const phone = mobile();

@@ -5,6 +5,7 @@ import './roles.ts';
 export {
   findUser,
   findUserById,
+  usernamesByIds,
   createUser,
   listUsers,
   setUserDisabled,

@@ -84,6 +84,15 @@ export async function findUserById(db: Knex, id: bigint): Promise<UserView | nul
   return row ? toUser(row) : null;
 }
 
+/** Usernames by user id, for the ids that exist (one query). */
+export async function usernamesByIds(db: Knex, ids: bigint[]): Promise<Map<bigint, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db('users')
+    .whereIn('id', [...new Set(ids)].map(String))
+    .select('id', 'username');
+  return new Map(rows.map((r) => [BigInt(r.id), r.username as string]));
+}
+
 export async function listUsers(db: Knex): Promise<UserView[]> {
   return (await db('users').select('*').orderBy('id')).map(toUser);
 }

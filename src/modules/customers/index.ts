@@ -44,6 +44,6 @@ export {
   type CreditLimitWatcher,
 } from './credit-limits.ts';
 export { vehiclesOf } from './repository.ts';
-export { customerContact, type CustomerContact } from './contacts.ts';
+export { customerContacts, type CustomerContact } from './contacts.ts';
 export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
 export { historyResponse } from './routes.ts';

@@ -5,8 +5,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { AppContext } from '../../platform/http/context.ts';
-import { findUserById } from '../access/index.ts';
-import { customerContact, mask } from '../customers/index.ts';
+import { usernamesByIds } from '../access/index.ts';
+import { customerContacts, mask } from '../customers/index.ts';
 import type { Channel } from './outbox.ts';
 import { render } from './templates.ts';
 
@@ -60,18 +60,26 @@ async function claim(db: Knex, now: Date, batch: number): Promise<Record<string,
   return [...r.rows].sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-// The recipient's address for the channel, or why there is none.
-async function addressOf(app: AppContext, row: Record<string, any>): Promise<string | { missing: string }> {
-  if (row.recipient_kind === 'address')
-    return app.keys.hsm.open('pii', Buffer.from(row.address_sealed)).toString('utf8');
-  if (row.recipient_kind === 'user') {
-    const user = await findUserById(app.db, BigInt(row.user_id));
-    return user ? user.username : { missing: 'no such user' };
-  }
-  const contact = await customerContact(app.db, app.keys.hsm, BigInt(row.customer_id));
-  if (!contact) return { missing: 'no such customer' };
-  const to = row.channel === 'sms' ? contact.phone : contact.email;
-  return to ?? { missing: row.channel === 'sms' ? 'no phone number on file' : 'no e-mail address on file' };
+// Each claimed row's address for its channel, or why there is none: customers and users looked up
+// once for the whole batch.
+async function addressesOf(
+  app: AppContext,
+  rows: Record<string, any>[],
+): Promise<Map<unknown, string | { missing: string }>> {
+  const ids = (kind: string, column: string) =>
+    rows.filter((r) => r.recipient_kind === kind).map((r) => BigInt(r[column]));
+  const customers = await customerContacts(app.db, app.keys.hsm, ids('customer', 'customer_id'));
+  const users = await usernamesByIds(app.db, ids('user', 'user_id'));
+  const addressOf = (row: Record<string, any>): string | { missing: string } => {
+    if (row.recipient_kind === 'address')
+      return app.keys.hsm.open('pii', Buffer.from(row.address_sealed)).toString('utf8');
+    if (row.recipient_kind === 'user') return users.get(BigInt(row.user_id)) ?? { missing: 'no such user' };
+    const contact = customers.get(BigInt(row.customer_id));
+    if (!contact) return { missing: 'no such customer' };
+    const to = row.channel === 'sms' ? contact.phone : contact.email;
+    return to ?? { missing: row.channel === 'sms' ? 'no phone number on file' : 'no e-mail address on file' };
+  };
+  return new Map(rows.map((r) => [r.id, addressOf(r)]));
 }
 
 const settle = (db: Knex, id: unknown, fields: Record<string, unknown>) =>
@@ -89,8 +97,9 @@ export async function deliverNotifications(
   for (;;) {
     const rows = await claim(app.db, app.clock.now(), opts.batch ?? 100);
     if (!rows.length) return counts;
+    const addresses = await addressesOf(app, rows);
     for (const row of rows) {
-      const to = await addressOf(app, row);
+      const to = addresses.get(row.id)!;
       if (typeof to !== 'string') {
         await settle(app.db, row.id, { status: 'undeliverable', last_error: to.missing });
         counts.undeliverable++;
