@@ -3,12 +3,13 @@
 // marked banked with the bank's reference by someone other than the approver.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd';
+import { Button, Card, Form, Input, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, newKey, post, qs } from '../../api/client.ts';
+import { get, post, qs } from '../../api/client.ts';
 import { ErrorLine, Money } from '../../components.tsx';
 import { isFinance, localDay, me, type DepositSlip, type TillClose } from './api.ts';
+import { BankReferenceDialog } from './bank-reference-dialog.tsx';
 import { DayField } from './day-field.tsx';
 import { ToneTag, type Tone } from './tone.tsx';
 
@@ -20,49 +21,6 @@ const TONE: Record<string, Tone> = {
   banked: 'good',
 };
 const OWN = { color: '#7a4500' };
-
-function BankedDialog({ slip, onClose }: { slip: DepositSlip | null; onClose: (done: boolean) => void }) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm<{ bankReference: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [key] = useState(newKey);
-  const submit = async () => {
-    const { bankReference } = await form.validateFields();
-    setError(null);
-    try {
-      await post(`/api/v1/cash-deposit-slips/${slip!.id}/banked`, { bankReference }, key);
-      onClose(true);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <Modal
-      open={!!slip}
-      title={`${t('finance.cash.markBanked')} · ${slip?.slipNo ?? ''}`}
-      okText={t('action.confirm')}
-      cancelText={t('action.cancel')}
-      onOk={submit}
-      onCancel={() => onClose(false)}
-      destroyOnHidden
-    >
-      <p>
-        {t('finance.approvedBy')}: <strong>{slip?.approvedBy}</strong> · {t('finance.amount')}:{' '}
-        <Money fen={slip?.amount} />
-      </p>
-      <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item
-          label={t('finance.bankReference')}
-          name="bankReference"
-          rules={[{ required: true, whitespace: true, message: t('finance.bankReferenceRequired') }]}
-        >
-          <Input autoFocus maxLength={64} />
-        </Form.Item>
-      </Form>
-      <ErrorLine error={error} />
-    </Modal>
-  );
-}
 
 export function CashPage() {
   const { t } = useTranslation();
@@ -240,8 +198,12 @@ export function CashPage() {
           ]}
         />
       </Card>
-      <BankedDialog
-        slip={banking}
+      <BankReferenceDialog
+        open={!!banking}
+        title={`${t('finance.cash.markBanked')} · ${banking?.slipNo ?? ''}`}
+        approvedBy={banking?.approvedBy}
+        amount={banking?.amount}
+        path={`/api/v1/cash-deposit-slips/${banking?.id}/banked`}
         onClose={(done) => {
           setBanking(null);
           if (done) refresh();

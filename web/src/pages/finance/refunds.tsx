@@ -8,9 +8,10 @@ import { Button, Card, Form, Input, Modal, Space, Table, Typography } from 'antd
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, newKey, post } from '../../api/client.ts';
+import { get, post } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { download, isFinance, me, type RefundBatch, type RefundOwed } from './api.ts';
+import { BankReferenceDialog } from './bank-reference-dialog.tsx';
 import { ToneTag, type Tone } from './tone.tsx';
 
 const TONE: Record<string, Tone> = { draft: 'neutral', approved: 'info', paid: 'good', rejected: 'bad' };
@@ -59,50 +60,6 @@ function PayeeDialog({ refund, onClose }: { refund: RefundOwed | null; onClose: 
           <Input maxLength={100} />
         </Form.Item>
         <button type="submit" hidden />
-      </Form>
-      <ErrorLine error={error} />
-    </Modal>
-  );
-}
-
-function PaidDialog({ batch, onClose }: { batch: RefundBatch | null; onClose: (done: boolean) => void }) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm<{ bankReference: string }>();
-  const [error, setError] = useState<unknown>(null);
-  // one key per dialog: a second Enter marks it paid once
-  const [key] = useState(newKey);
-  const submit = async () => {
-    const { bankReference } = await form.validateFields();
-    setError(null);
-    try {
-      await post(`/api/v1/refund-batches/${batch!.id}/paid`, { bankReference }, key);
-      onClose(true);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <Modal
-      open={!!batch}
-      title={`${t('finance.refunds.markPaid')} · #${batch?.id ?? ''}`}
-      okText={t('action.confirm')}
-      cancelText={t('action.cancel')}
-      onOk={submit}
-      onCancel={() => onClose(false)}
-      destroyOnHidden
-    >
-      <p>
-        {t('finance.approvedBy')}: <strong>{batch?.approvedBy}</strong> · {t('finance.amount')}:{' '}
-        <Money fen={batch?.total} />
-      </p>
-      <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item
-          label={t('finance.bankReference')}
-          name="bankReference"
-          rules={[{ required: true, whitespace: true, message: t('finance.bankReferenceRequired') }]}
-        >
-          <Input autoFocus maxLength={64} />
-        </Form.Item>
       </Form>
       <ErrorLine error={error} />
     </Modal>
@@ -314,8 +271,12 @@ export function RefundsPage() {
           if (saved) refresh();
         }}
       />
-      <PaidDialog
-        batch={paying}
+      <BankReferenceDialog
+        open={!!paying}
+        title={`${t('finance.refunds.markPaid')} · #${paying?.id ?? ''}`}
+        approvedBy={paying?.approvedBy}
+        amount={paying?.total}
+        path={`/api/v1/refund-batches/${paying?.id}/paid`}
         onClose={(done) => {
           setPaying(null);
           if (done) refresh();

@@ -4,10 +4,10 @@
 // statement files as CSV or XLSX downloads.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { Button, Card, Form, Input, Modal, Segmented, Space, Table, Tooltip, Typography } from 'antd';
+import { Button, Card, Segmented, Space, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, newKey, post } from '../../api/client.ts';
+import { get, post } from '../../api/client.ts';
 import { ErrorLine, Money } from '../../components.tsx';
 import {
   download,
@@ -22,6 +22,7 @@ import {
 } from './api.ts';
 import { DayField } from './day-field.tsx';
 import { ToneTag } from './tone.tsx';
+import { BankReferenceDialog } from './bank-reference-dialog.tsx';
 
 type Target =
   | { kind: 'settlement'; key: string; approvedBy: string | null; amount: number; date: string }
@@ -89,72 +90,18 @@ function Decide({ target, state, onDone }: { target: Target; state: string; onDo
           {finishWord}
         </Button>
       )}
-      <FinishDialog
+      <BankReferenceDialog
         open={finishing}
-        target={target}
         title={`${finishWord} · ${target.key}`}
-        onCancel={() => setFinishing(false)}
-        onDone={() => {
+        approvedBy={target.approvedBy}
+        amount={target.amount}
+        path={`${path(target)}/${target.kind === 'payout' ? 'pay' : 'settle'}`}
+        onClose={(done) => {
           setFinishing(false);
-          onDone();
+          if (done) onDone();
         }}
       />
     </>
-  );
-}
-
-function FinishDialog(props: {
-  open: boolean;
-  target: Target;
-  title: string;
-  onCancel: () => void;
-  onDone: () => void;
-}) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm<{ bankReference: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  // one key for this transfer until it succeeds: a second Enter moves the money once
-  const [key] = useState(newKey);
-  const submit = async () => {
-    const { bankReference } = await form.validateFields();
-    setBusy(true);
-    setError(null);
-    try {
-      await post(`${path(props.target)}/${props.target.kind === 'payout' ? 'pay' : 'settle'}`, { bankReference }, key);
-      props.onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal
-      open={props.open}
-      title={props.title}
-      okText={t('action.confirm')}
-      cancelText={t('action.cancel')}
-      onOk={submit}
-      confirmLoading={busy}
-      onCancel={props.onCancel}
-      destroyOnHidden
-    >
-      <p>
-        {t('finance.approvedBy')}: <strong>{props.target.approvedBy}</strong> · {t('finance.amount')}:{' '}
-        <Money fen={props.target.amount} />
-      </p>
-      <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item
-          label={t('finance.bankReference')}
-          name="bankReference"
-          rules={[{ required: true, whitespace: true, message: t('finance.bankReferenceRequired') }]}
-        >
-          <Input autoFocus maxLength={64} />
-        </Form.Item>
-      </Form>
-      <ErrorLine error={error} />
-    </Modal>
   );
 }
 
