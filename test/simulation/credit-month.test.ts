@@ -30,6 +30,8 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
   let months: Date[]; // the 1st of three consecutive months, far from other tests' days
   let customerId: number;
   let accountId: number;
+  // what each month's traffic charged the fleet's account
+  const chargedByMonth: bigint[] = [];
   const cards: Array<{ card: VirtualCard; vehicle: Vehicle }> = [];
 
   const at = (month: number, day: number, hour = 10) =>
@@ -40,7 +42,7 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
   async function staff(role: 'clerk' | 'supervisor' | 'finance') {
     return (await loginAs(role)).auth; // sessions expire: log in at the simulated time
   }
-  async function api(auth: string, method: 'get' | 'post', path: string, body?: object, key?: string) {
+  async function api(auth: string, method: 'get' | 'post' | 'put', path: string, body?: object, key?: string) {
     const h = await harness();
     const r = request(h.http)[method](path).set('Authorization', auth);
     if (key) r.set('Idempotency-Key', key);
@@ -182,6 +184,7 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
   it('bills month one by vehicle; paid late by transfer within the grace: a warning, no listing', async () => {
     const h = await harness();
     const charged = await monthOfTraffic(0, 6);
+    chargedByMonth.push(charged);
     const bill = await runBillsOn(1);
     assert.equal(BigInt(bill.amount), charged);
     assert.equal(bill.periodStart, at(0, 1).toISOString().slice(0, 10));
@@ -237,6 +240,7 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
   it('month two unpaid past the grace lists all 200 cards; paid late by counter deposits: a downgrade, a lower limit, off the list', async () => {
     const h = await harness();
     const charged = await monthOfTraffic(1, 9);
+    chargedByMonth.push(charged);
     const bill = await runBillsOn(2);
     assert.equal(BigInt(bill.amount), charged);
     await setClock(at(2, 28, 3)); // due on the 16th + 10 days' grace: past it
@@ -293,5 +297,21 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
     assert.equal(await listed(), 0, 'paid: off the list at the next publish');
     const sweep2 = await dailySweep(h.app);
     assert.deepEqual([sweep2.entered, sweep2.left], [0, 0]);
+  });
+
+  it("the fleet's account manager sees its vehicles and each month's lane usage", async () => {
+    const manager = await loginAs('account-manager');
+    const assigned = await api(await staff('supervisor'), 'put', `/api/v1/portfolio/assignments/${customerId}`, {
+      managerId: Number(manager.userId),
+      segment: 'freight',
+    });
+    assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+    const view = await api(manager.auth, 'get', '/api/v1/portfolio');
+    const mine = view.body.customers.find((c: { customerId: number }) => c.customerId === customerId);
+    assert.equal(mine.vehicles, FLEET);
+    assert.deepEqual(
+      mine.usage.map((u: { amount: number }) => BigInt(u.amount)),
+      chargedByMonth,
+    );
   });
 });

@@ -94,3 +94,27 @@ export async function findLaneTransaction(
       }
     : null;
 }
+
+export type MonthlyUsage = { month: string; trips: number; amount: bigint };
+
+/** Accepted lane charges of the given accounts by month from `fromDate` on (one grouped query). */
+export async function monthlyUsageOf(
+  db: Knex,
+  accountIds: bigint[],
+  fromDate: string,
+): Promise<Map<bigint, MonthlyUsage[]>> {
+  const out = new Map<bigint, MonthlyUsage[]>();
+  if (!accountIds.length) return out;
+  const { rows } = await db.raw(
+    `select account_id, to_char(clearing_date, 'YYYY-MM') as month, count(*)::int as trips, sum(amount) as amount
+       from lane_transactions
+      where account_id = any(?::bigint[]) and disposition = 'accepted' and clearing_date >= ?::date
+      group by 1, 2 order by 1, 2`,
+    [accountIds.map(String), fromDate],
+  );
+  for (const r of rows as Array<{ account_id: bigint; month: string; trips: number; amount: bigint }>) {
+    const id = BigInt(r.account_id);
+    out.set(id, [...(out.get(id) ?? []), { month: r.month, trips: r.trips, amount: BigInt(r.amount) }]);
+  }
+  return out;
+}

@@ -37,4 +37,10 @@ export { registerLaneInvariants } from './invariants.ts';
 export { registerLaneJobs } from './jobs.ts';
 export { networkRoutes } from './routes.ts';
 export { laneTransactionRoutes } from './lane-routes.ts';
-export { laneTransactionsOfCard, findLaneTransaction, type LaneHistoryItem } from './console-reads.ts';
+export {
+  laneTransactionsOfCard,
+  findLaneTransaction,
+  monthlyUsageOf,
+  type LaneHistoryItem,
+  type MonthlyUsage,
+} from './console-reads.ts';

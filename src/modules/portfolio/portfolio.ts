@@ -6,7 +6,9 @@ import { AppError } from '../../platform/http/errors.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { audit } from '../../platform/audit/audit.ts';
-import { getAccountOfCustomer, getCustomer, vehiclesOf } from '../customers/index.ts';
+import { findUserById } from '../access/index.ts';
+import { customerSummaries, getCustomer } from '../customers/index.ts';
+import { monthlyUsageOf } from '../lanes/index.ts';
 import { ageing, billsOfCustomers, type AgeingRow, type BillView } from '../credit/index.ts';
 
 export const SEGMENTS = ['passenger', 'freight', 'express', 'government', 'other'] as const;
@@ -40,8 +42,9 @@ export type PortfolioCustomer = {
 export async function assign(db: Knex, ctx: RequestContext, customerId: bigint, managerId: bigint, segment: Segment) {
   return inTransaction(db, async (trx) => {
     await getCustomer(trx, customerId);
-    const manager = await trx('users').where({ id: managerId, role: 'account-manager' }).first('id');
-    if (!manager) throw new AppError('manager-not-found', `user ${managerId} is not an account manager`, 'managerId');
+    const manager = await findUserById(trx, managerId);
+    if (manager?.role !== 'account-manager')
+      throw new AppError('manager-not-found', `user ${managerId} is not an account manager`, 'managerId');
     const row = {
       customer_id: customerId,
       manager_id: managerId,
@@ -69,43 +72,44 @@ export async function portfolioOf(db: Knex, managerId: bigint, at: Date): Promis
   const bills = await billsOfCustomers(db, ids);
   const aged = await ageing(db, at, ids);
   const from = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
-  const out: PortfolioCustomer[] = [];
-  for (const r of rows) {
+  const customers = await customerSummaries(db, ids);
+  const usage = await monthlyUsageOf(
+    db,
+    [...customers.values()].map((c) => c.accountId),
+    from,
+  );
+  // each customer's latest visit
+  const visits = new Map<bigint, { visited_on: string; next_visit: string | null }>(
+    (
+      await db('portfolio_visits')
+        .distinctOn('customer_id')
+        .whereIn('customer_id', ids.map(String))
+        .orderBy([{ column: 'customer_id' }, { column: 'visited_on', order: 'desc' }, { column: 'id', order: 'desc' }])
+        .select('customer_id', 'visited_on', 'next_visit')
+    ).map((v) => [BigInt(v.customer_id), v]),
+  );
+  return rows.flatMap((r) => {
     const id = BigInt(r.customer_id);
-    const customer = await getCustomer(db, id);
-    const account = await getAccountOfCustomer(db, id);
-    // lane usage of the account by month (lanes' accepted charges, read only)
-    const { rows: usage } = await db.raw(
-      `select to_char(clearing_date, 'YYYY-MM') as month, count(*)::int as trips, sum(amount) as amount
-         from lane_transactions where account_id = ? and disposition = 'accepted' and clearing_date >= ?::date
-        group by 1 order by 1`,
-      [String(account.id), from],
-    );
-    const visits = await db('portfolio_visits')
-      .where({ customer_id: id })
-      .orderBy('visited_on', 'desc')
-      .orderBy('id', 'desc')
-      .first();
-    out.push({
-      customerId: id,
-      name: customer.name,
-      segment: r.segment,
-      accountId: account.id,
-      accountKind: account.kind,
-      vehicles: (await vehiclesOf(db, id)).filter((v) => v.status === 'active').length,
-      pool: pools ? (pools.get(String(id)) ?? null) : null,
-      usage: usage.map((u: { month: string; trips: number; amount: bigint }) => ({
-        month: u.month,
-        trips: u.trips,
-        amount: BigInt(u.amount),
-      })),
-      bills: bills.filter((b) => b.customerId === id).slice(0, 12),
-      ageing: aged.rows.find((a) => a.customerId === id) ?? null,
-      lastVisit: visits?.visited_on ?? null,
-      nextVisit: visits?.next_visit ?? null,
-    });
-  }
-  return out;
+    const c = customers.get(id);
+    if (!c) return [];
+    const visit = visits.get(id);
+    return [
+      {
+        customerId: id,
+        name: c.name,
+        segment: r.segment,
+        accountId: c.accountId,
+        accountKind: c.accountKind,
+        vehicles: c.activeVehicles,
+        pool: pools ? (pools.get(String(id)) ?? null) : null,
+        usage: usage.get(c.accountId) ?? [],
+        bills: bills.filter((b) => b.customerId === id).slice(0, 12),
+        ageing: aged.rows.find((a) => a.customerId === id) ?? null,
+        lastVisit: visit?.visited_on ?? null,
+        nextVisit: visit?.next_visit ?? null,
+      },
+    ];
+  });
 }
 
 /** An account manager reaches only the customers assigned to them; other staff roles reach all. */
