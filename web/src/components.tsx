@@ -25,7 +25,8 @@ export const ErrorLine = ({ error }: { error: unknown }) => {
   return error ? <Alert type="error" role="alert" title={text(error)} style={{ marginBottom: 12 }} /> : null;
 };
 
-// A confirmation that needs a reason (PII views, life-cycle changes, list changes).
+// A confirmation that needs one line of text: a reason (PII views, life-cycle changes, list changes) by
+// default, or another required field (a bank reference) through label, minLength and requiredMessage.
 export function ReasonDialog(props: {
   open: boolean;
   title: string;
@@ -35,6 +36,9 @@ export function ReasonDialog(props: {
   children?: React.ReactNode;
   label?: string;
   width?: number;
+  minLength?: number;
+  maxLength?: number;
+  requiredMessage?: string;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
@@ -70,9 +74,16 @@ export function ReasonDialog(props: {
         <Form.Item
           label={props.label ?? t('form.reason')}
           name="reason"
-          rules={[{ required: true, min: 2, message: t('form.reasonRequired') }]}
+          rules={[
+            {
+              required: true,
+              whitespace: true,
+              min: props.minLength ?? 2,
+              message: props.requiredMessage ?? t('form.reasonRequired'),
+            },
+          ]}
         >
-          <Input autoFocus />
+          <Input autoFocus maxLength={props.maxLength} />
         </Form.Item>
       </Form>
       <ErrorLine error={error} />
