@@ -21,6 +21,7 @@ import { paymentRoutes } from './payments/index.ts';
 import { treasuryRoutes } from './treasury/index.ts';
 import { creditRoutes } from './credit/index.ts';
 import { portfolioRoutes } from './portfolio/index.ts';
+import { reportsRoutes } from './reports/index.ts';
 import { registerInvariantMetrics } from './health/index.ts';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../platform/http/context.ts';
@@ -59,6 +60,7 @@ export function moduleRoutes(): RouteDef[] {
     ...treasuryRoutes,
     ...creditRoutes,
     ...portfolioRoutes,
+    ...reportsRoutes,
   ];
 }
 

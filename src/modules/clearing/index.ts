@@ -17,3 +17,4 @@ export {
 export { registerClearingJobs, runDayLater, onDayCleared, CLEAR_DAY, SYSTEM_ACTOR } from './jobs.ts';
 export { registerClearingInvariants } from './invariants.ts';
 export { clearingRoutes } from './routes.ts';
+export { operatorTotalsBetween, daysBetween, type OperatorTotal, type DayProgress } from './report-reads.ts';

@@ -10,3 +10,4 @@ export {
   type FinanceException,
 } from './exceptions.ts';
 export { financeRoutes } from './routes.ts';
+export { openExceptionAges, type ExceptionAges } from './report-reads.ts';

@@ -30,3 +30,4 @@ export {
 export { issuanceConsoleRoutes, mediaResponse } from './console-routes.ts';
 export { makeDemoStock, type StockCounts } from './stock.ts';
 export { bankRefunds, type RefundOwed } from './refunds-owed.ts';
+export { issuedPerDay, mediaCounts, type IssuedPerDay, type MediaCount } from './report-reads.ts';

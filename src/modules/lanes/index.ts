@@ -44,3 +44,4 @@ export {
   type LaneHistoryItem,
   type MonthlyUsage,
 } from './console-reads.ts';
+export { laneVolumes, type LaneVolume } from './report-reads.ts';

@@ -53,3 +53,4 @@ export {
   type TillOperation,
   type TillMethod,
 } from './statement.ts';
+export { balancesAt } from './report-reads.ts';

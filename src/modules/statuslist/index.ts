@@ -11,3 +11,4 @@ export { interchangeRoutes } from './interchange-routes.ts';
 export { changesOfMedium, heldChanges } from './console-reads.ts';
 export { delivery, deliveryResponse } from './delivery.ts';
 export type { ChangeView } from './changes.ts';
+export { listVersionsPerDay, type ListDay } from './report-reads.ts';

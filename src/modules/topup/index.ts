@@ -16,3 +16,4 @@ export { loadRoutes } from './routes.ts';
 export { loadsOfBankDay, type BankDayLoad } from './reports.ts';
 export { cardKeyVersions, loadsInWindows, loadedAfter, type LoadWindow, type LoadedInWindow } from './lane-facts.ts';
 export { loadsOfCard, type LoadHistoryItem } from './console-reads.ts';
+export { loadVolumes, type LoadVolume } from './report-reads.ts';

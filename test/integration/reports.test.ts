@@ -1,0 +1,286 @@
+// Finance's read model: the Today figures, the reports and the clearing days list, checked against
+// what the test itself put in: cards issued and loaded through a bank and the counter, lane traffic,
+// the day cleared. A date of its own (freshDate) keeps other tests' traffic out of the figures.
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { fingerprint, harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
+import { assertLedgerHolds } from '../helpers/ledger.ts';
+import { bankLoad, counterInit, storedValueCard, testMasters } from '../helpers/loads.ts';
+import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
+import { download, freshDate, onDay, plusDays, staffGet } from '../helpers/settlement.ts';
+import { balanceOf, balancesAt } from '../../src/modules/ledger/index.ts';
+import type { MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+
+const KV = 134;
+const dbNow = async (): Promise<Date> =>
+  (await (await harness()).app.db.raw('select clock_timestamp() as t')).rows[0].t;
+
+describe('reports: the finance read model', () => {
+  let bank: TestClient;
+  let masters: MasterKeys;
+  let lanes: LaneSpec[];
+  let realNow: Date;
+  let D: string;
+  let laneTotal = 0n;
+  let laneCount = 0;
+  const bankLoads = [120_000, 30_000];
+  const counterLoad = 50_000;
+
+  before(async () => {
+    const h = await harness();
+    realNow = h.clock.now();
+    bank = await newClient('bank');
+    masters = await testMasters(KV);
+    lanes = await testLanes();
+    D = await freshDate();
+    await h.app
+      .db('clearing_days')
+      .insert({ clearing_date: D, opened_at: onDay(D, '00:00') })
+      .onConflict()
+      .ignore();
+  });
+  after(async () => (await harness()).clock.set(realNow));
+  afterEach(assertLedgerHolds);
+
+  const lane = (station: number, direction: 'entry' | 'exit') =>
+    controller(
+      lanes.find((l) => l.station === station && l.direction === direction)!,
+      masters,
+    );
+
+  it('Today shows the day by channel, revenue by operator and source, the float; the reports add up to the fen', async () => {
+    const h = await harness();
+    const startedAt = await dbNow();
+    h.clock.set(onDay(D, '08:00'));
+    const clerk = (await loginAs('clerk')).auth;
+    const a = await storedValueCard(clerk, KV);
+    const b = await storedValueCard(clerk, KV);
+    await bankLoad(bank, a, bankLoads[0]);
+    await bankLoad(bank, b, bankLoads[1]);
+    const init = await counterInit(clerk, b, counterLoad, 'cash');
+    assert.equal(init.status, 201, JSON.stringify(init.body));
+    const { tac } = b.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2);
+    await request(h.http)
+      .post(`/api/v1/channel/loads/${init.body.loadId}/confirm`)
+      .set('Idempotency-Key', unique('confirm'))
+      .set('Authorization', clerk)
+      .send({ tac })
+      .expect(200);
+
+    const tariff = await dayTariff(clerk, D);
+    const trips: WireTransaction[] = [
+      ...tripTxs(a, lane(340102, 'entry'), lane(340106, 'exit'), tariff, onDay(D, '09:00'), onDay(D, '10:10')),
+      ...tripTxs(b, lane(340201, 'entry'), lane(340204, 'exit'), tariff, onDay(D, '11:00'), onDay(D, '13:20')),
+      ...tripTxs(a, lane(340104, 'entry'), lane(340102, 'exit'), tariff, onDay(D, '14:00'), onDay(D, '15:30')),
+    ];
+    h.clock.set(onDay(D, '20:00'));
+    const up = await upload('L340102-02', trips);
+    assert.ok(
+      up.body.results.every((r: { disposition: string }) => r.disposition === 'accepted'),
+      JSON.stringify(up.body),
+    );
+    laneTotal = trips.reduce((s, t) => s + BigInt(t.amount), 0n);
+    laneCount = trips.length;
+    assert.ok(laneTotal > 0n);
+
+    h.clock.set(onDay(plusDays(D, 1), '01:00'));
+    const finance = (await loginAs('finance')).auth;
+    const run = await request(h.http).post(`/api/v1/clearing/days/${D}/run`).set('Authorization', finance);
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+
+    const today = await staffGet(finance, `/api/v1/reports/today?date=${D}`);
+    assert.equal(today.status, 200, JSON.stringify(today.body));
+    const [day, before] = today.body.days;
+    assert.deepEqual([day.date, before.date], [D, plusDays(D, -1)]);
+    const channel = (k: string) => day.channels.find((c: any) => c.channel === k);
+    assert.deepEqual(channel(`bank:${bank.id}`), {
+      kind: 'load',
+      channel: `bank:${bank.id}`,
+      count: 2,
+      amount: bankLoads[0] + bankLoads[1],
+    });
+    assert.deepEqual(channel('counter:cash'), { kind: 'load', channel: 'counter:cash', count: 1, amount: counterLoad });
+    assert.deepEqual(day.loads, { count: 3, amount: bankLoads[0] + bankLoads[1] + counterLoad });
+    assert.deepEqual(before.loads, { count: 0, amount: 0 });
+    // every fen of the day's tolls went to an operator, all of it from our own cards
+    assert.equal(BigInt(day.revenue.amount), laneTotal);
+    assert.equal(
+      day.revenueByOperator.reduce((s: bigint, o: any) => s + BigInt(o.amount), 0n),
+      laneTotal,
+    );
+    assert.deepEqual(
+      day.revenueBySource.map((s: any) => [s.source, BigInt(s.amount)]),
+      [['own-card', laneTotal]],
+    );
+    assert.deepEqual(day.traffic, [
+      { origin: 'lane', source: 'own-card', count: laneCount, amount: Number(laneTotal) },
+    ]);
+    // the float is the ledger's: the journal's own times (the database's clock, not the test's) place
+    // the whole of this run before the end of D, so D shows the purse float as it stands now, and
+    // the balance at an instant before the loads lacks exactly the loads less the tolls
+    assert.equal(BigInt(day.float.purse), -(await balanceOf(h.app.db, 'purse-float')));
+    const [then] = await balancesAt(h.app.db, ['purse-float'], startedAt);
+    assert.equal(
+      BigInt(day.float.purse) - -then.balance,
+      BigInt(bankLoads[0] + bankLoads[1] + counterLoad) - laneTotal,
+    );
+    const series = today.body.series;
+    assert.equal(series.dates.length, 30);
+    assert.equal(series.dates.at(-1), D);
+    assert.equal(series.sources.find((s: any) => s.source === 'own-card').amounts.at(-1), Number(laneTotal));
+
+    // the daily operations report of the day, on screen and as an XLSX opened here
+    const ops = await staffGet(finance, `/api/v1/reports/daily-operations?from=${D}&to=${D}`);
+    assert.equal(ops.status, 200, JSON.stringify(ops.body));
+    assert.deepEqual(
+      {
+        cards: ops.body.rows[0].cardsIssued,
+        loads: ops.body.rows[0].loads,
+        loadAmount: ops.body.rows[0].loadAmount,
+        lane: ops.body.rows[0].laneTransactions,
+        laneAmount: ops.body.rows[0].laneAmount,
+      },
+      {
+        cards: 2,
+        loads: 3,
+        loadAmount: bankLoads[0] + bankLoads[1] + counterLoad,
+        lane: laneCount,
+        laneAmount: Number(laneTotal),
+      },
+    );
+    const revenue = await staffGet(finance, `/api/v1/reports/monthly-revenue?from=${D}&to=${D}`);
+    assert.equal(BigInt(revenue.body.totals.amount), laneTotal);
+    assert.ok(revenue.body.rows.every((r: any) => r.month === D.slice(0, 7) && r.source === 'own-card'));
+    const banks = await staffGet(finance, `/api/v1/reports/bank-channel?from=${D}&to=${D}`);
+    assert.deepEqual(
+      banks.body.rows.filter((r: any) => r.bank === bank.id).map((r: any) => [r.loads, r.amount]),
+      [[2, bankLoads[0] + bankLoads[1]]],
+    );
+
+    const auditBefore = await h.app.db('audit_log').where({ action: 'report.export' }).count({ n: '*' }).first();
+    const file = await download(finance, `/api/v1/reports/monthly-revenue/export?format=xlsx&from=${D}&to=${D}`);
+    assert.equal(file.status, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.body as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const at = header.indexOf('amount_fen') + 1;
+    assert.ok(at > 0, String(header));
+    let sum = 0n;
+    let total: bigint | null = null;
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      if (row.getCell(1).value === 'total') total = BigInt(row.getCell(at).value as number);
+      else sum += BigInt(row.getCell(at).value as number);
+    });
+    assert.equal(sum, laneTotal);
+    assert.equal(total, laneTotal);
+    const auditAfter = await h.app.db('audit_log').where({ action: 'report.export' }).count({ n: '*' }).first();
+    assert.equal(Number(auditAfter!.n), Number(auditBefore!.n) + 1);
+
+    const csv = await staffGet(finance, `/api/v1/reports/daily-operations/export?format=csv&from=${D}&to=${D}`);
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers['content-type'], /text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    assert.equal(lines.length, 3); // header, the day, the total
+    assert.ok(lines[0].startsWith('date,cardsIssued,obusIssued,loads,loadAmount_fen'));
+
+    // the clearing days list shows the day through every step
+    const list = await staffGet(finance, `/api/v1/clearing/days?from=${plusDays(D, -3)}&to=${D}`);
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    const listed = list.body.days.find((x: any) => x.date === D);
+    assert.deepEqual(
+      [listed.phase, listed.stepsDone, listed.stepsTotal, listed.nextStep, listed.waitingFor],
+      ['cleared', 9, 9, null, null],
+    );
+    assert.deepEqual(listed.mirror, { compared: 0, mismatches: 0, notAsked: [] });
+  });
+
+  it('the clearing days list says what a waiting day waits for', async () => {
+    const h = await harness();
+    const W = await freshDate();
+    await h.app
+      .db('clearing_days')
+      .insert({
+        clearing_date: W,
+        opened_at: onDay(W, '00:00'),
+        state: 'sealed',
+        sealed_at: onDay(plusDays(W, 1), '00:30'),
+      });
+    await h.app
+      .db('clearing_day_steps')
+      .insert({
+        clearing_date: W,
+        step: 'seal',
+        done_at: onDay(plusDays(W, 1), '00:30'),
+        actor: 'system',
+        detail: '{}',
+      });
+    await h.app.db('finance_exceptions').insert({
+      kind: 'clearing-day-waiting',
+      reference: `${W}:interchange-split`,
+      source: 'clearing',
+      detail: JSON.stringify({
+        date: W,
+        step: 'interchange-split',
+        reasons: ['1 package(s) to 3201 not confirmed yet'],
+      }),
+      raised_at: onDay(plusDays(W, 2), '01:00'),
+    });
+    const res = await staffGet((await loginAs('auditor')).auth, `/api/v1/clearing/days?from=${W}&to=${W}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      res.body.days.map((d: any) => [
+        d.date,
+        d.phase,
+        d.stepsDone,
+        d.nextStep,
+        d.waitingFor?.step,
+        d.waitingFor?.reasons,
+      ]),
+      [[W, 'waiting', 1, 'own-card-split', 'interchange-split', ['1 package(s) to 3201 not confirmed yet']]],
+    );
+  });
+
+  it('refuses an unknown report (404), bad dates and ranges (400), the wrong role (403), and changes nothing', async () => {
+    const finance = (await loginAs('finance')).auth;
+    const clerk = (await loginAs('clerk')).auth;
+    const refused = async (auth: string, path: string, status: number, code: string) => {
+      const before = await fingerprint();
+      const res = await staffGet(auth, path);
+      assert.deepEqual([res.status, res.body.error?.code], [status, code], `${path}: ${JSON.stringify(res.body)}`);
+      assert.deepEqual(await fingerprint(), before);
+    };
+    await refused(finance, '/api/v1/reports/no-such-report?from=2030-01-01&to=2030-01-31', 404, 'report-not-found');
+    await refused(
+      finance,
+      '/api/v1/reports/no-such-report/export?format=csv&from=2030-01-01&to=2030-01-31',
+      404,
+      'report-not-found',
+    );
+    await refused(finance, '/api/v1/reports/daily-operations?from=2030-02-30&to=2030-03-01', 400, 'invalid-request');
+    await refused(finance, '/api/v1/reports/daily-operations?from=2030-03-02&to=2030-03-01', 400, 'invalid-request');
+    await refused(finance, '/api/v1/reports/daily-operations?from=2030-01-01&to=2031-06-01', 400, 'invalid-request');
+    await refused(finance, '/api/v1/reports/daily-operations?from=2030-01-01', 400, 'invalid-request');
+    await refused(
+      finance,
+      '/api/v1/reports/bank-channel/export?format=pdf&from=2030-01-01&to=2030-01-02',
+      400,
+      'invalid-request',
+    );
+    await refused(finance, '/api/v1/reports/today?date=yesterday', 400, 'invalid-request');
+    await refused(finance, '/api/v1/clearing/days?from=2030-01-02&to=2030-01-01', 400, 'invalid-request');
+    await refused(clerk, '/api/v1/reports/today', 403, 'forbidden');
+    await refused(
+      clerk,
+      '/api/v1/reports/monthly-revenue/export?format=xlsx&from=2030-01-01&to=2030-01-31',
+      403,
+      'forbidden',
+    );
+    await refused(clerk, '/api/v1/clearing/days?from=2030-01-01&to=2030-01-02', 403, 'forbidden');
+    const anonymous = await request((await harness()).http).get('/api/v1/reports/today');
+    assert.equal(anonymous.status, 401);
+  });
+});
