@@ -19,6 +19,12 @@ import type { getUsersResponse } from '@server/modules/access/responses.ts';
 import type { bankSettlementsResponse } from '@server/modules/banks/responses.ts';
 import type { slipsResponse, tillClosesResponse } from '@server/modules/treasury/responses.ts';
 import type { batchDetailResponse, batchesResponse, refundsResponse } from '@server/modules/payments/responses.ts';
+import type {
+  clearingDayListResponse,
+  reportListResponse,
+  reportResponse,
+  todayResponse,
+} from '@server/modules/reports/responses.ts';
 import type { Json } from '../../api/json.ts';
 import { ApiError, session } from '../../api/client.ts';
 
@@ -45,6 +51,11 @@ export type DepositSlip = z.infer<typeof slipsResponse>['slips'][number];
 export type BankSettlement = z.infer<typeof bankSettlementsResponse>['statements'][number];
 export type StaffUser = z.infer<typeof getUsersResponse>['users'][number];
 export type LoadEvidence = z.infer<typeof getChannelLoadsResponse>;
+export type TodayFigures = z.infer<typeof todayResponse>;
+export type TodayDay = TodayFigures['days'][number];
+export type ReportTable = z.infer<typeof reportResponse>;
+export type ReportList = z.infer<typeof reportListResponse>;
+export type ClearingDayListItem = z.infer<typeof clearingDayListResponse>['days'][number];
 export type AuditPage = { entries: AuditEntry[]; nextCursor: string | null };
 
 // the signed-in user as the service writes actors ("user:<username>")

@@ -5,6 +5,7 @@ import type { MenuItem } from '../../layout.tsx';
 export const FINANCE_MENU: MenuItem[] = [
   { path: '/finance/today', label: 'finance.menu.today', key: 'F2' },
   { path: '/finance/clearing', label: 'finance.menu.clearing', key: 'F3' },
+  { path: '/finance/clearing-days', label: 'finance.menu.clearingDays' },
   { path: '/finance/exceptions', label: 'finance.menu.exceptions', key: 'F4' },
   { path: '/finance/disputes', label: 'finance.menu.disputes' },
   { path: '/finance/settlements', label: 'finance.menu.settlements', key: 'F5' },
@@ -17,6 +18,7 @@ export const FINANCE_MENU: MenuItem[] = [
 export const AUDITOR_MENU: MenuItem[] = [
   { path: '/audit/log', label: 'finance.menu.auditLog', key: 'F2' },
   { path: '/finance/clearing', label: 'finance.menu.clearing' },
+  { path: '/finance/clearing-days', label: 'finance.menu.clearingDays' },
   { path: '/finance/exceptions', label: 'finance.menu.exceptions' },
   { path: '/finance/disputes', label: 'finance.menu.disputes' },
   { path: '/finance/settlements', label: 'finance.menu.settlements' },

@@ -4,6 +4,7 @@ import { createRoute, lazyRouteComponent, type AnyRoute } from '@tanstack/react-
 import { AuditLogPage } from '../audit/audit-log.tsx';
 import { CashPage } from './cash.tsx';
 import { ClearingPage } from './clearing.tsx';
+import { ClearingDaysPage } from './clearing-days.tsx';
 import { DisputesPage } from './disputes.tsx';
 import { ExceptionsPage } from './exceptions.tsx';
 import { SettlementsPage } from './settlements.tsx';
@@ -23,6 +24,7 @@ export function financeRoutes<P extends AnyRoute>(app: P) {
     createRoute({
       getParentRoute: parent,
       path: '/finance/today',
+      validateSearch: dateSearch,
       component: lazyRouteComponent(() => import('./today.tsx'), 'TodayPage'),
     }),
     createRoute({
@@ -31,6 +33,7 @@ export function financeRoutes<P extends AnyRoute>(app: P) {
       validateSearch: dateSearch,
       component: ClearingPage,
     }),
+    createRoute({ getParentRoute: parent, path: '/finance/clearing-days', component: ClearingDaysPage }),
     createRoute({ getParentRoute: parent, path: '/finance/exceptions', component: ExceptionsPage }),
     createRoute({ getParentRoute: parent, path: '/finance/disputes', component: DisputesPage }),
     createRoute({

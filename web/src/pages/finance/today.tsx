@@ -1,174 +1,153 @@
-// Today, for finance: the last clearing day's figures — lane revenue by operator and by source (own
-// cards, each province), what each province owes us and we owe it, payouts, the exceptions open by
-// kind and age — the clearing day's progress, and the daily flows per operator and per province
-// over the last 30 days (ECharts).
+// Today, for finance: a day (yesterday unless chosen) beside the day before — money in by channel,
+// lane revenue by road operator and by source, the float on cards as the ledger holds it, what each
+// province owes us and we owe it, the open exceptions by kind and age — the clearing day's progress,
+// and 30 days of revenue per operator and per source (ECharts). One read of /api/v1/reports/today.
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { Card, Col, Progress, Row, Statistic, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../api/client.ts';
 import { ErrorLine, Money } from '../../components.tsx';
 import { Fen } from '../../money.ts';
-import { localDay, type ClearingDay, type FinanceException, type Payouts, type Settlements } from './api.ts';
+import { localDay, type ClearingDay, type TodayDay, type TodayFigures } from './api.ts';
 import { Chart, yuanAxis, type ChartOption } from './chart.tsx';
 import { CLEARING_STEPS, sourceLabel } from './clearing.tsx';
+import { DayField } from './day-field.tsx';
+import { channelLabel } from './labels.ts';
 import { LINK, ToneTag } from './tone.tsx';
 
-const DAYS = 30;
-const AGES = [
-  { key: 'd0', max: 1 },
-  { key: 'd1', max: 3 },
-  { key: 'd3', max: 7 },
-  { key: 'd7', max: Infinity },
-] as const;
+const AGES = ['under1d', 'd1to3', 'd3to7', 'over7d'] as const;
+const h2 = (text: string) => <h2 style={{ fontSize: 15, margin: 0 }}>{text}</h2>;
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + BigInt(b), 0n);
-
-// one series per key over the dates, zero where a key has nothing that day
-function seriesByDay<T>(
-  rows: T[],
-  dates: string[],
-  keyOf: (r: T) => string,
-  dayOf: (r: T) => string,
-  value: (r: T) => number,
+// rows keyed the same way on both days, the day's figures beside the day before's
+function beside<R extends { amount: number; count: number }>(
+  day: R[] | undefined,
+  before: R[] | undefined,
+  keyOf: (r: R) => string,
 ) {
-  const keys = [...new Set(rows.map(keyOf))].sort();
-  return keys.map((k) => {
-    const byDay = new Map<string, number>();
-    for (const r of rows) if (keyOf(r) === k) byDay.set(dayOf(r), (byDay.get(dayOf(r)) ?? 0) + value(r));
-    return { name: k, data: dates.map((d) => byDay.get(d) ?? 0) };
-  });
+  const m = new Map<
+    string,
+    { key: string; row: R; count: number; amount: number; countBefore: number; amountBefore: number }
+  >();
+  for (const r of day ?? [])
+    m.set(keyOf(r), { key: keyOf(r), row: r, count: r.count, amount: r.amount, countBefore: 0, amountBefore: 0 });
+  for (const r of before ?? []) {
+    const x = m.get(keyOf(r)) ?? { key: keyOf(r), row: r, count: 0, amount: 0, countBefore: 0, amountBefore: 0 };
+    m.set(keyOf(r), { ...x, countBefore: r.count, amountBefore: r.amount });
+  }
+  return [...m.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 export function TodayPage() {
   const { t } = useTranslation();
-  const yesterday = localDay(-1);
-  const from = localDay(-DAYS);
-  const dates = useMemo(
-    () => Array.from({ length: DAYS }, (_, i) => dayjs(from).add(i, 'day').format('YYYY-MM-DD')),
-    [from],
-  );
+  const navigate = useNavigate();
+  const search = useSearch({ strict: false }) as { date?: string };
+  const date = search.date ?? localDay(-1);
+  const figures = useQuery({
+    queryKey: ['reports-today', date],
+    queryFn: () => get<TodayFigures>(`/api/v1/reports/today${qs({ date })}`),
+  });
   const day = useQuery({
-    queryKey: ['clearing-day', yesterday],
-    queryFn: () => get<{ day: ClearingDay }>(`/api/v1/clearing/days/${yesterday}`),
+    queryKey: ['clearing-day', date],
+    queryFn: () => get<{ day: ClearingDay }>(`/api/v1/clearing/days/${date}`),
   });
-  const payouts = useQuery({
-    queryKey: ['payouts', from, yesterday],
-    queryFn: () => get<Payouts>(`/api/v1/payouts${qs({ from, to: yesterday })}`),
-  });
-  const settlements = useQuery({
-    queryKey: ['settlements', from, yesterday],
-    queryFn: () => get<Settlements>(`/api/v1/settlements${qs({ from, to: yesterday })}`),
-  });
-  const exceptions = useQuery({
-    queryKey: ['exceptions', 'open', 'all'],
-    queryFn: () =>
-      get<{ exceptions: FinanceException[] }>(`/api/v1/finance/exceptions${qs({ status: 'open', limit: 500 })}`),
-  });
-
   // the ledger's invariants (balanced journal, float, splits, mirrors) checked now
   const ledger = useQuery({
     queryKey: ['ledger-check'],
     queryFn: () => get<{ ok: boolean; failures: Array<{ check: string; detail: string }> }>('/api/v1/ledger/check'),
   });
-  const d = day.data?.day;
-  const done = new Set((d?.steps ?? []).map((s) => s.step));
-  const revenue = sum((d?.operators ?? []).map((o) => o.amount));
-  const bySource = useMemo(() => {
-    const m = new Map<string, { transactions: number; amount: bigint }>();
-    for (const o of d?.operators ?? []) {
-      const x = m.get(o.source) ?? { transactions: 0, amount: 0n };
-      m.set(o.source, { transactions: x.transactions + o.transactions, amount: x.amount + BigInt(o.amount) });
-    }
-    return [...m].map(([source, x]) => ({ source, ...x }));
-  }, [d]);
-  const yesterdaySettlements = (settlements.data?.settlements ?? []).filter((s) => s.clearingDate === yesterday);
-  const yesterdayPayouts = (payouts.data?.payouts ?? []).filter((p) => p.clearingDate === yesterday);
-  const ageRows = useMemo(() => {
-    const m = new Map<string, Record<string, number>>();
-    for (const e of exceptions.data?.exceptions ?? []) {
-      const age = Math.max(0, dayjs().diff(dayjs(e.raisedAt), 'day', true));
-      const bucket = AGES.find((a) => age < a.max)!.key;
-      const row = m.get(e.kind) ?? { d0: 0, d1: 0, d3: 0, d7: 0 };
-      row[bucket] = (row[bucket] ?? 0) + 1;
-      m.set(e.kind, row);
-    }
-    return [...m].map(([kind, r]) => ({ kind, ...r, total: Object.values(r).reduce((a, b) => a + b, 0) }));
-  }, [exceptions.data]);
+  const f = figures.data;
+  const [d, before]: [TodayDay | undefined, TodayDay | undefined] = [f?.days[0], f?.days[1]];
+  const done = new Set((day.data?.day.steps ?? []).map((s) => s.step));
+  const openExceptions = (f?.exceptions ?? []).reduce((a, e) => a + e.total, 0);
 
-  const axisDates = dates.map((x) => x.slice(5));
-  const operatorChart: ChartOption = useMemo(
-    () => ({
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => Fen.format(v) },
-      legend: { type: 'scroll', top: 0 },
-      grid: { left: 70, right: 16, top: 36, bottom: 28 },
-      xAxis: { type: 'category', data: axisDates },
-      yAxis: { type: 'value', axisLabel: { formatter: yuanAxis } },
-      series: seriesByDay(
-        payouts.data?.payouts ?? [],
-        dates,
-        (p) => p.operatorId,
-        (p) => p.clearingDate,
-        (p) => p.amount,
-      ).map((s) => ({ ...s, type: 'bar', stack: 'operators' })),
-    }),
-    [payouts.data, dates],
+  const money = (key: 'amount' | 'amountBefore') => ({
+    title: key === 'amount' ? t('finance.amount') : t('finance.today.before'),
+    dataIndex: key,
+    align: 'right' as const,
+    render: (a: number) => <Money fen={a} />,
+  });
+  const count = { title: t('finance.today.count'), dataIndex: 'count', align: 'right' as const };
+  const channels = useMemo(() => beside(d?.channels, before?.channels, (c) => c.channel), [d, before]);
+  const operators = useMemo(
+    () => beside(d?.revenueByOperator, before?.revenueByOperator, (o) => o.operatorId),
+    [d, before],
   );
-  const provinceChart: ChartOption = useMemo(
-    () => ({
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => Fen.format(v) },
-      legend: { type: 'scroll', top: 0 },
-      grid: { left: 70, right: 16, top: 36, bottom: 28 },
-      xAxis: { type: 'category', data: axisDates },
-      yAxis: { type: 'value', axisLabel: { formatter: yuanAxis } },
-      series: seriesByDay(
-        settlements.data?.settlements ?? [],
-        dates,
-        (s) => s.network,
-        (s) => s.clearingDate,
-        (s) => s.net,
-      ).map((s) => ({ ...s, type: 'line', showSymbol: false })),
-    }),
-    [settlements.data, dates],
+  const sources = useMemo(() => beside(d?.revenueBySource, before?.revenueBySource, (s) => s.source), [d, before]);
+  const floatRows = (['purse', 'inFlight', 'carry', 'accounts'] as const).map((k) => ({
+    key: k,
+    amount: d?.float[k] ?? 0,
+    amountBefore: before?.float[k] ?? 0,
+  }));
+
+  const chart = (stacked: boolean, series: Array<{ name: string; data: number[] }>): ChartOption => ({
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => Fen.format(v) },
+    legend: { type: 'scroll', top: 0 },
+    grid: { left: 70, right: 16, top: 36, bottom: 28 },
+    xAxis: { type: 'category', data: (f?.series.dates ?? []).map((x) => x.slice(5)) },
+    yAxis: { type: 'value', axisLabel: { formatter: yuanAxis } },
+    series: series.map((s) =>
+      stacked ? { ...s, type: 'bar', stack: 'all' } : { ...s, type: 'line', showSymbol: false },
+    ),
+  });
+  const operatorChart = useMemo(
+    () =>
+      chart(
+        true,
+        (f?.series.operators ?? []).map((o) => ({ name: o.operatorId, data: o.amounts })),
+      ),
+    [f],
   );
+  const sourceChart = useMemo(
+    () =>
+      chart(
+        false,
+        (f?.series.sources ?? []).map((s) => ({ name: sourceLabel(t, s.source), data: s.amounts })),
+      ),
+    [f, t],
+  );
+  const days = f?.series.dates.length ?? 30;
 
   return (
     <section aria-labelledby="today-title">
       <Typography.Title id="today-title" level={1} style={{ fontSize: 20 }}>
-        {t('finance.today.title', { date: yesterday })}
+        {t('finance.today.title', { date })}
       </Typography.Title>
-      <ErrorLine error={day.error ?? payouts.error ?? settlements.error ?? exceptions.error} />
+      <DayField
+        id="today-date"
+        value={date}
+        onChange={(x) => void navigate({ to: '/finance/today', search: { date: x } })}
+      />
+      <ErrorLine error={figures.error ?? day.error} />
       <Row gutter={[12, 12]}>
         <Col span={6}>
           <Card size="small">
-            <Statistic title={t('finance.today.revenue')} value={Fen.format(revenue)} />
+            <Statistic title={t('finance.today.revenue')} value={Fen.format(d?.revenue.amount ?? 0)} />
+            <small>{t('finance.today.beforeWas', { amount: Fen.format(before?.revenue.amount ?? 0) })}</small>
           </Card>
         </Col>
         <Col span={6}>
           <Card size="small">
             <Statistic
-              title={t('finance.today.payouts')}
-              value={Fen.format(sum(yesterdayPayouts.map((p) => p.amount)))}
-              suffix={<small>{t('finance.today.operators', { count: yesterdayPayouts.length })}</small>}
+              title={t('finance.today.loads')}
+              value={Fen.format(d?.loads.amount ?? 0)}
+              suffix={<small>{t('finance.today.loadCount', { count: d?.loads.count ?? 0 })}</small>}
             />
+            <small>{t('finance.today.beforeWas', { amount: Fen.format(before?.loads.amount ?? 0) })}</small>
           </Card>
         </Col>
         <Col span={6}>
           <Card size="small">
-            <Statistic
-              title={t('finance.today.provincesNet')}
-              value={Fen.format(sum(yesterdaySettlements.map((s) => s.net)))}
-              suffix={<small>{t('finance.today.provinces', { count: yesterdaySettlements.length })}</small>}
-            />
+            <Statistic title={t('finance.today.purse')} value={Fen.format(d?.float.purse ?? 0)} />
+            <small>{t('finance.today.beforeWas', { amount: Fen.format(before?.float.purse ?? 0) })}</small>
           </Card>
         </Col>
         <Col span={6}>
           <Card size="small">
             <Statistic
               title={t('finance.today.openExceptions')}
-              value={exceptions.data?.exceptions.length ?? 0}
+              value={openExceptions}
               suffix={
                 <Link to="/finance/exceptions" style={{ ...LINK, fontSize: 14 }}>
                   {t('finance.today.toQueue')}
@@ -177,21 +156,57 @@ export function TodayPage() {
             />
           </Card>
         </Col>
-        <Col span={8}>
-          <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.progress')}</h2>}>
+        <Col span={10}>
+          <Card size="small" title={h2(t('finance.today.byChannel'))}>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="key"
+              dataSource={channels}
+              locale={{ emptyText: t('finance.empty') }}
+              columns={[
+                { title: t('finance.today.channel'), dataIndex: 'key', render: (c: string) => channelLabel(t, c) },
+                count,
+                money('amount'),
+                money('amountBefore'),
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col span={7}>
+          <Card size="small" title={h2(t('finance.today.float'))}>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="key"
+              dataSource={floatRows}
+              columns={[
+                {
+                  title: t('finance.today.liability'),
+                  dataIndex: 'key',
+                  render: (k: string) => t(`finance.today.floats.${k}`),
+                },
+                money('amount'),
+                money('amountBefore'),
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col span={7}>
+          <Card size="small" title={h2(t('finance.today.progress'))}>
             <Progress
               percent={Math.round((done.size * 100) / CLEARING_STEPS.length)}
               format={() => `${done.size}/${CLEARING_STEPS.length}`}
               aria-label={t('finance.today.progress')}
             />
             <p style={{ margin: '8px 0 0' }}>
-              {d?.state === 'sealed' ? t('finance.dayStates.sealed') : t('finance.dayStates.open')}
+              {day.data?.day.state === 'sealed' ? t('finance.dayStates.sealed') : t('finance.dayStates.open')}
               {' · '}
               {done.size === CLEARING_STEPS.length
                 ? t('finance.today.allDone')
                 : t('finance.today.next', { step: t(`finance.steps.${CLEARING_STEPS.find((s) => !done.has(s))}`) })}
               {' · '}
-              <Link to="/finance/clearing" search={{ date: yesterday }} style={LINK}>
+              <Link to="/finance/clearing" search={{ date }} style={LINK}>
                 {t('finance.today.toDay')}
               </Link>
             </p>
@@ -209,34 +224,51 @@ export function TodayPage() {
             </p>
           </Card>
         </Col>
-        <Col span={8}>
-          <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.bySource')}</h2>}>
+        <Col span={9}>
+          <Card size="small" title={h2(t('finance.today.byOperator'))}>
             <Table
               size="small"
               pagination={false}
-              rowKey="source"
-              dataSource={bySource}
+              rowKey="key"
+              dataSource={operators}
               locale={{ emptyText: t('finance.empty') }}
               columns={[
-                { title: t('finance.source'), dataIndex: 'source', render: (s: string) => sourceLabel(t, s) },
-                { title: t('finance.transactions'), dataIndex: 'transactions', align: 'right' },
                 {
-                  title: t('finance.amount'),
-                  dataIndex: 'amount',
-                  align: 'right',
-                  render: (a: bigint) => <Money fen={a} />,
+                  title: t('finance.operator'),
+                  dataIndex: 'key',
+                  render: (id: string, r) => (r.row.name ? `${id} ${r.row.name}` : id),
                 },
+                { ...count, title: t('finance.transactions') },
+                money('amount'),
+                money('amountBefore'),
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col span={7}>
+          <Card size="small" title={h2(t('finance.today.bySource'))}>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="key"
+              dataSource={sources}
+              locale={{ emptyText: t('finance.empty') }}
+              columns={[
+                { title: t('finance.source'), dataIndex: 'key', render: (s: string) => sourceLabel(t, s) },
+                { ...count, title: t('finance.transactions') },
+                money('amount'),
+                money('amountBefore'),
               ]}
             />
           </Card>
         </Col>
         <Col span={8}>
-          <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.provinceTable')}</h2>}>
+          <Card size="small" title={h2(t('finance.today.provinceTable'))}>
             <Table
               size="small"
               pagination={false}
               rowKey="network"
-              dataSource={yesterdaySettlements}
+              dataSource={d?.provinces ?? []}
               locale={{ emptyText: t('finance.empty') }}
               columns={[
                 { title: t('finance.network'), dataIndex: 'network' },
@@ -252,63 +284,32 @@ export function TodayPage() {
                   align: 'right',
                   render: (a: number) => <Money fen={a} />,
                 },
+                { title: t('finance.net'), dataIndex: 'net', align: 'right', render: (a: number) => <Money fen={a} /> },
               ]}
             />
           </Card>
         </Col>
         <Col span={12}>
-          <Card
-            size="small"
-            title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.operatorChart', { days: DAYS })}</h2>}
-          >
+          <Card size="small" title={h2(t('finance.today.operatorChart', { days }))}>
             <Chart
               option={operatorChart}
-              label={t('finance.today.operatorChart', { days: DAYS })}
+              label={t('finance.today.operatorChart', { days })}
               empty={t('finance.empty')}
             />
           </Card>
         </Col>
         <Col span={12}>
-          <Card
-            size="small"
-            title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.provinceChart', { days: DAYS })}</h2>}
-          >
-            <Chart
-              option={provinceChart}
-              label={t('finance.today.provinceChart', { days: DAYS })}
-              empty={t('finance.empty')}
-            />
+          <Card size="small" title={h2(t('finance.today.sourceChart', { days }))}>
+            <Chart option={sourceChart} label={t('finance.today.sourceChart', { days })} empty={t('finance.empty')} />
           </Card>
         </Col>
-        <Col span={12}>
-          <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.byOperator')}</h2>}>
-            <Table
-              size="small"
-              pagination={false}
-              rowKey={(o) => `${o.operatorId}-${o.source}`}
-              dataSource={d?.operators ?? []}
-              locale={{ emptyText: t('finance.empty') }}
-              columns={[
-                { title: t('finance.operator'), dataIndex: 'operatorId' },
-                { title: t('finance.source'), dataIndex: 'source', render: (s: string) => sourceLabel(t, s) },
-                { title: t('finance.transactions'), dataIndex: 'transactions', align: 'right' },
-                {
-                  title: t('finance.amount'),
-                  dataIndex: 'amount',
-                  align: 'right',
-                  render: (a: number) => <Money fen={a} />,
-                },
-              ]}
-            />
-          </Card>
-        </Col>
-        <Col span={12}>
-          <Card size="small" title={<h2 style={{ fontSize: 15, margin: 0 }}>{t('finance.today.exceptionsByAge')}</h2>}>
+        <Col span={24}>
+          <Card size="small" title={h2(t('finance.today.exceptionsByAge'))}>
             <Table
               size="small"
               pagination={false}
               rowKey="kind"
-              dataSource={ageRows}
+              dataSource={f?.exceptions ?? []}
               locale={{ emptyText: t('finance.exceptions.none') }}
               columns={[
                 {
@@ -316,12 +317,14 @@ export function TodayPage() {
                   dataIndex: 'kind',
                   render: (k: string) => t(`finance.kinds.${k}`, { defaultValue: k }),
                 },
-                ...AGES.map((a) => ({
-                  title: t(`finance.today.ages.${a.key}`),
-                  dataIndex: a.key,
-                  align: 'right' as const,
-                })),
+                ...AGES.map((a) => ({ title: t(`finance.today.ages.${a}`), dataIndex: a, align: 'right' as const })),
                 { title: t('finance.total'), dataIndex: 'total', align: 'right' as const },
+                {
+                  title: t('finance.amount'),
+                  dataIndex: 'amount',
+                  align: 'right' as const,
+                  render: (a: number) => <Money fen={a} />,
+                },
               ]}
             />
           </Card>
