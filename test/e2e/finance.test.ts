@@ -54,6 +54,7 @@ describe('the finance and auditor screens in a browser', function () {
   let stuckLoad: string; // a bank load authorised and never confirmed
   let ownCard: string;
   let cashDay: { date: string; cash: bigint }; // the clerk's confirmed till close
+  let bankId: string; // the bank whose branches loaded the day's cards
   let refund: { cancellationId: string; cardNo: string }; // a refund owed by bank transfer // one of our stored-value cards that drove on the day
 
   const db = async () => (await harness()).app.db;
@@ -66,6 +67,7 @@ describe('the finance and auditor screens in a browser', function () {
     const masters: MasterKeys = await testMasters(KV);
     const lanes: LaneSpec[] = await testLanes();
     const bank: TestClient = await newClient('bank');
+    bankId = bank.id;
     // a day of its own, well after every other test's
     for (;;) {
       D = plus(realNow.toISOString().slice(0, 10), 400 + randomInt(2000));
@@ -216,7 +218,7 @@ describe('the finance and auditor screens in a browser', function () {
     await login(page, financeA);
     await page
       .getByRole('navigation', { name: '主菜单' })
-      .getByRole('link', { name: /清分日/ })
+      .getByRole('link', { name: '清分日 (F3)' })
       .click();
     await page.getByRole('heading', { name: '清分日' }).waitFor();
     // yesterday on the service's clock is the day to clear
@@ -253,26 +255,60 @@ describe('the finance and auditor screens in a browser', function () {
     await mainScreen(page, 'finance-clearing');
   });
 
-  it("shows the day's figures and 30 days of flows on the Today screen", async () => {
+  it("shows the day's figures by channel and 30 days of flows on the Today screen", async () => {
     const page = pageA;
     await page.keyboard.press('F2');
     await page.getByRole('heading', { name: `今日概况（清分日 ${D}）` }).waitFor();
-    const totals = await (await db())('clearing_operator_totals').where({ clearing_date: D });
+    const knex = await db();
+    const totals = await knex('clearing_operator_totals').where({ clearing_date: D });
     const revenue = totals.reduce((a, r) => a + BigInt(r.amount), 0n);
-    const payouts = await (await db())('operator_payouts').where({ clearing_date: D });
     await page.locator('.ant-statistic').filter({ hasText: '车道通行费收入' }).getByText(yuan(revenue)).waitFor();
+    // the bank's branches loaded the day's cards: the channel row says how many and how much
+    const loads = await knex('loads')
+      .where({ client_id: bankId, status: 'confirmed' })
+      .andWhere('created_at', '>=', at(D, '00:00'))
+      .andWhere('created_at', '<', at(plus(D, 1), '00:00'))
+      .select(knex.raw('count(*)::int as n'), knex.raw('sum(amount)::text as amount'))
+      .first();
+    assert.equal(loads.n, 2);
+    const channel = page
+      .locator('.ant-card')
+      .filter({ hasText: '按渠道的圈存与存款' })
+      .getByRole('row')
+      .filter({ hasText: `银行网点 ${bankId}` });
+    await channel.getByRole('cell', { name: '2', exact: true }).waitFor();
+    await channel.getByText(yuan(BigInt(loads.amount))).waitFor();
     await page
       .locator('.ant-statistic')
-      .filter({ hasText: '应付路段业主' })
-      .getByText(`${payouts.length} 家`)
+      .filter({ hasText: '圈存充值（已确认）' })
+      .getByText(yuan(BigInt(loads.amount)))
       .waitFor();
+    // each operator's tolls of the day, by source own cards
+    const operators = page.locator('.ant-card').filter({ hasText: '按路段业主的通行费' });
+    for (const r of totals.filter((x) => x.source === 'own-card'))
+      await operators.getByRole('row').filter({ hasText: r.operator_id }).first().waitFor();
     await page.getByText('9/9').waitFor();
     await page.getByTestId('ledger-check').getByText('通过').waitFor();
-    // the charts are drawn (SVG), one bar series per operator paid on the day
-    const chart = page.getByRole('img', { name: '近 30 天各路段业主日付款' });
+    // the charts are drawn (SVG), one bar series per operator with tolls on the day
+    const chart = page.getByRole('img', { name: '近 30 天各路段业主日通行费' });
     await chart.locator('svg').waitFor();
-    for (const p of payouts) await chart.getByText(p.operator_id).first().waitFor();
+    for (const op of new Set(totals.map((r) => r.operator_id))) await chart.getByText(op).first().waitFor();
     await mainScreen(page, 'finance-today');
+  });
+
+  it('lists the clearing days and opens one from the keyboard', async () => {
+    const page = pageA;
+    await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '清分日列表' }).click();
+    await page.getByRole('heading', { name: '清分日列表' }).waitFor();
+    // the period ends yesterday: D, every step done, the mirror check's result shown
+    const row = page.getByRole('row', { name: `${D} 已完成` });
+    await row.getByText('9/9').waitFor();
+    await row.getByText('0 省核对，0 不一致').waitFor();
+    await mainScreen(page, 'finance-clearing-days');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '清分日', exact: true }).waitFor();
+    assert.equal(await page.getByLabel('清分日期').inputValue(), D);
   });
 
   it('approves a payout; the approver is shown and may not pay it; a second finance user pays', async () => {
@@ -672,40 +708,55 @@ describe('the finance and auditor screens in a browser', function () {
     assert.ok(slip.amount >= cashDay.cash, "the slip banks the clerk's counted cash");
   });
 
-  it("shows the month's revenue per operator and source, on screen and as CSV", async () => {
+  it("shows the service's reports; the monthly revenue XLSX it makes has the database's totals", async () => {
     const page = pageA;
     await page.keyboard.press('F9');
     await page.getByRole('heading', { name: '报表' }).waitFor();
-    const month = D.slice(0, 7);
+    const from = `${D.slice(0, 7)}-01`;
     const knex = await db();
-    const rows: Array<{ operator_id: string; total: string }> = await knex('operator_payouts')
-      .whereBetween('clearing_date', [`${month}-01`, D])
+    const rows: Array<{ operator_id: string; total: string }> = await knex('clearing_operator_totals')
+      .whereBetween('clearing_date', [from, D])
       .groupBy('operator_id')
       .select('operator_id', knex.raw('sum(amount)::text as total'));
-    const card = page.locator('.ant-card').filter({ hasText: '路段业主月度通行费收入' });
-    for (const r of rows)
-      await card
-        .getByRole('row')
-        .filter({ hasText: r.operator_id })
-        .getByText(yuan(BigInt(r.total)))
-        .first()
-        .waitFor();
     const total = rows.reduce((a, r) => a + BigInt(r.total), 0n);
+    assert.ok(total > 0n);
+    const card = page.locator('[data-report="monthly-revenue"]');
+    for (const r of rows) await card.getByRole('row').filter({ hasText: r.operator_id }).first().waitFor();
     await card.getByRole('row', { name: /合计/ }).getByText(yuan(total)).first().waitFor();
+    // the daily operations of D: the two cards loaded at the bank
+    await page
+      .locator('[data-report="daily-operations"]')
+      .getByRole('row')
+      .filter({ hasText: D })
+      .getByText(yuan(200_000n))
+      .waitFor();
     await mainScreen(page, 'finance-reports');
     const [file] = await Promise.all([
       page.waitForEvent('download'),
-      card.getByRole('button', { name: '下载 CSV' }).click(),
+      card.getByRole('button', { name: '路段业主月度通行费收入（按来源） 下载 XLSX' }).click(),
     ]);
-    assert.equal(file.suggestedFilename(), `revenue-${month}.csv`);
-    const lines = readFileSync(await file.path(), 'utf8')
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split('\r\n');
-    assert.equal(lines.length, rows.length + 1);
-    const header = lines[0]!.split(',');
-    const sumOf = (col: string) => lines.slice(1).reduce((a, l) => a + BigInt(l.split(',')[header.indexOf(col)]!), 0n);
-    assert.equal(sumOf('金额 (fen)'), total);
+    assert.equal(file.suggestedFilename(), `monthly-revenue-${from}-${D}.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(await file.path());
+    const sheet = wb.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const col = header.indexOf('amount_fen') + 1;
+    let sum = 0n;
+    let totalLine: bigint | null = null;
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      const v = BigInt(row.getCell(col).value as number);
+      if (row.getCell(1).value === 'total') totalLine = v;
+      else sum += v;
+    });
+    assert.equal(sum, total);
+    assert.equal(totalLine, total);
+    // the file left the centre under the user's name
+    const audited = await knex('audit_log')
+      .where({ action: 'report.export', entity_id: 'monthly-revenue', actor_id: financeA.id })
+      .orderBy('id', 'desc')
+      .first();
+    assert.deepEqual(audited?.detail, { from, to: D, format: 'xlsx', rows: audited?.detail.rows });
   });
 
   it("the auditor finds the clerk's PII view of the day and exports it", async () => {
