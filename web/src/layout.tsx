@@ -98,7 +98,7 @@ export function Layout() {
             // every entry stays reachable by Tab: a collapsed "…" would hide focusable entries (axe)
             disabledOverflow
             style={{ background: 'transparent', flexWrap: 'wrap', lineHeight: '48px' }}
-            selectedKeys={[items.find((i) => path.startsWith(i.path))?.path ?? '']}
+            selectedKeys={[items.find((i) => path === i.path || path.startsWith(`${i.path}/`))?.path ?? '']}
             items={items.map((i) => ({
               key: i.path,
               label: (
