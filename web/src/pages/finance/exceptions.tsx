@@ -7,7 +7,7 @@ import { Button, Descriptions, Form, Modal, Input, InputNumber, Select, Space, T
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, qs, session } from '../../api/client.ts';
+import { get, newKey, post, qs, session } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type FinanceException } from './api.ts';
 import { LoadEvidence } from './load-evidence.tsx';
@@ -29,6 +29,9 @@ export const EXCEPTION_KINDS = [
   'interchange-resolution-late',
   'interchange-settlement-mismatch',
   'clearing-day-waiting',
+  'corporate-transfer-unmatched',
+  'till-difference',
+  'invariant-broken',
 ] as const;
 
 const ageDays = (raisedAt: string) => Math.max(0, dayjs().diff(dayjs(raisedAt), 'day'));
@@ -44,6 +47,20 @@ function Evidence({ e }: { e: FinanceException }) {
     return (
       <Link style={LINK} to="/finance/clearing" search={{ date: e.reference.slice(0, 10) }}>
         {t('finance.exceptions.openDay', { date: e.reference.slice(0, 10) })}
+      </Link>
+    );
+  // a transfer nobody's reference matched waits in corporate's suspense queue
+  if (e.kind === 'corporate-transfer-unmatched')
+    return (
+      <Link style={LINK} to="/corporate/suspense">
+        {t('finance.exceptions.openSuspense', { payer: String(detail.payerName ?? '—') })}
+      </Link>
+    );
+  // a till difference names whose drawer it was and the day: the hall's cash screen shows it
+  if (e.kind === 'till-difference' && typeof detail.date === 'string')
+    return (
+      <Link style={LINK} to="/finance/cash" search={{ date: detail.date }}>
+        {t('finance.exceptions.tillOf', { user: String(detail.user ?? '—'), date: detail.date })}
       </Link>
     );
   const statement = /^bank-statement:(\d+)$/.exec(e.source);
@@ -127,6 +144,9 @@ export function ExceptionsPage() {
   const [minAge, setMinAge] = useState<number | null>(null);
   const [resolving, setResolving] = useState<FinanceException | null>(null);
   const [assigning, setAssigning] = useState<FinanceException | null>(null);
+  // an unmatched transfer assigned to a customer from here (corporate's suspense step, one key per line)
+  const [toCustomer, setToCustomer] = useState<{ e: FinanceException; key: string } | null>(null);
+  const [customerId, setCustomerId] = useState<number | null>(null);
   const q = useQuery({
     queryKey: ['exceptions', status, kind ?? 'all'],
     queryFn: () =>
@@ -245,6 +265,11 @@ export function ExceptionsPage() {
                           {t('finance.exceptions.resolve')}
                         </Button>
                       )}
+                      {isFinance() && e.kind === 'corporate-transfer-unmatched' && e.detail.lineId != null && (
+                        <Button size="small" onClick={() => setToCustomer({ e, key: newKey() })}>
+                          {t('finance.exceptions.assignToCustomer')}
+                        </Button>
+                      )}
                       <Button size="small" onClick={() => setAssigning(e)}>
                         {t('finance.exceptions.assign')}
                       </Button>
@@ -265,6 +290,41 @@ export function ExceptionsPage() {
           if (done) void q.refetch();
         }}
       />
+      <ReasonDialog
+        open={!!toCustomer}
+        title={toCustomer ? `${t('finance.exceptions.assignToCustomer')} · ${toCustomer.e.reference}` : ''}
+        okText={t('action.confirm')}
+        label={t('finance.exceptions.note')}
+        onCancel={() => setToCustomer(null)}
+        onConfirm={async (note) => {
+          const { e, key } = toCustomer!;
+          // corporate moves the money to the customer's account and resolves this exception with it
+          await post(
+            `/api/v1/corporate/statement-lines/${String(e.detail.lineId)}/assignment`,
+            { customerId, note },
+            key,
+          );
+          setToCustomer(null);
+          setCustomerId(null);
+          void q.refetch();
+        }}
+      >
+        <p>
+          {t('finance.amount')}: <Money fen={toCustomer?.e.amount} /> · {String(toCustomer?.e.detail.payerName ?? '')}
+        </p>
+        <Form layout="vertical">
+          <Form.Item label={t('finance.exceptions.customerId')} htmlFor="exc-customer" required>
+            <InputNumber
+              id="exc-customer"
+              min={1}
+              precision={0}
+              value={customerId}
+              onChange={(v) => setCustomerId(v)}
+              style={{ width: '100%' }}
+            />
+          </Form.Item>
+        </Form>
+      </ReasonDialog>
       <ReasonDialog
         open={!!resolving}
         title={
