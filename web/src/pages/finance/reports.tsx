@@ -13,6 +13,9 @@ import { download, localDay, type ReportList, type ReportTable } from './api.ts'
 import { sourceLabel } from './clearing.tsx';
 
 type Range = { from: string; to: string };
+// the money reports first; the service may add reports, which follow in its order
+const ORDER = ['monthly-revenue', 'bank-channel', 'daily-operations', 'customers-cards'];
+const rank = (r: string) => (ORDER.includes(r) ? ORDER.indexOf(r) : ORDER.length);
 type Cell = string | number | null;
 
 function ReportCard({ report, range }: { report: string; range: Range }) {
@@ -62,7 +65,8 @@ function ReportCard({ report, range }: { report: string; range: Range }) {
       <ErrorLine error={q.error ?? fileError} />
       <Table<Record<string, Cell>>
         size="small"
-        pagination={{ pageSize: 31, hideOnSinglePage: true }}
+        pagination={false}
+        scroll={{ y: 300 }}
         rowKey={(r) => columns.map((c) => String(r[c.key])).join('|')}
         loading={q.isLoading}
         dataSource={q.data?.rows ?? []}
@@ -124,9 +128,11 @@ export function ReportsPage() {
         <Space>{t('finance.reports.period', range)}</Space>
       </Form>
       <ErrorLine error={list.error} />
-      {(list.data?.reports ?? []).map((r) => (
-        <ReportCard key={r.report} report={r.report} range={range} />
-      ))}
+      {[...(list.data?.reports ?? [])]
+        .sort((a, b) => rank(a.report) - rank(b.report))
+        .map((r) => (
+          <ReportCard key={r.report} report={r.report} range={range} />
+        ))}
     </section>
   );
 }
