@@ -17,6 +17,7 @@ import { createUser } from '../../src/modules/access/service.ts';
 import { deliverPending } from '../../src/modules/interchange/index.ts';
 import { sweepStuckLoads } from '../../src/modules/topup/index.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
+import { mobile } from '../helpers/generators.ts';
 import { harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { bankInit, bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
@@ -216,10 +217,7 @@ describe('the finance and auditor screens in a browser', function () {
   it('finance runs the day: it waits for the province, then finishes once the package is refused', async () => {
     const page = pageA;
     await login(page, financeA);
-    await page
-      .getByRole('navigation', { name: '主菜单' })
-      .getByRole('link', { name: '清分日 (F3)' })
-      .click();
+    await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '清分日 (F3)' }).click();
     await page.getByRole('heading', { name: '清分日' }).waitFor();
     // yesterday on the service's clock is the day to clear
     assert.equal(await page.getByLabel('清分日期').inputValue(), D);
@@ -706,6 +704,55 @@ describe('the finance and auditor screens in a browser', function () {
       ['banked', `user:${financeA.username}`, `user:${financeB.username}`, `user:${financeA.username}`, bankReference],
     );
     assert.ok(slip.amount >= cashDay.cash, "the slip banks the clerk's counted cash");
+  });
+
+  it('assigns an unmatched corporate transfer to its customer from the exceptions queue', async () => {
+    const h = await harness();
+    const page = pageA;
+    // a corporate customer, and a transfer from it that names no reference: suspense and an exception
+    const customer = await request(h.http)
+      .post('/api/v1/customers')
+      .set('Authorization', (await loginAs('clerk')).auth)
+      .send({
+        kind: 'corporate',
+        name: unique('江淮物流 '),
+        registrationNumber: `91340100${String(randomInt(1e9)).padStart(9, '0')}X`,
+        contactPerson: '王五',
+        contactPhone: mobile(),
+      });
+    assert.equal(customer.status, 201, JSON.stringify(customer.body));
+    const customerId = String(customer.body.customer.id);
+    const serial = unique('S');
+    const payer = `6222${String(randomInt(1e12)).padStart(12, '0')}`;
+    const csv = `bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name\nCCB,${serial},${plus(D, 1)},10:00:00,credit,2345.67,,运费,${payer},江淮物流\n`;
+    const imported = await request(h.http)
+      .post('/api/v1/corporate/statements')
+      .set('Authorization', (await loginAs('finance')).auth)
+      .set('Idempotency-Key', unique('imp'))
+      .send({ format: 'csv', fileName: `${serial}.csv`, contentBase64: Buffer.from(csv).toString('base64') });
+    assert.equal(imported.status, 201, JSON.stringify(imported.body));
+    assert.equal(imported.body.byStatus.suspense, 1);
+
+    await page.keyboard.press('F4');
+    await page.getByRole('heading', { name: '异常处理' }).waitFor();
+    await page.getByRole('button', { name: /^单位转账：未匹配: \d+$/ }).click();
+    const row = page.getByRole('row').filter({ hasText: `CCB:${serial}` });
+    await row.getByRole('link', { name: '暂挂队列（付款人 江淮物流）' }).waitFor();
+    await row.getByRole('button', { name: '分配给客户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('¥2,345.67').waitFor();
+    await dialog.getByLabel('单位客户编号').fill(customerId);
+    await dialog.getByLabel('处理说明').fill('客户来电确认运费转账');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await row.waitFor({ state: 'detached' });
+    // corporate moved the money to the customer's account and resolved the exception with it
+    const line = await h.app.db('corporate_statement_lines').where({ bank: 'CCB', serial }).first();
+    assert.deepEqual([line.status, String(line.customer_id)], ['assigned', customerId]);
+    const exception = await h.app
+      .db('finance_exceptions')
+      .where({ kind: 'corporate-transfer-unmatched', reference: `CCB:${serial}` })
+      .first();
+    assert.deepEqual([exception.status, exception.resolved_by], ['resolved', `user:${financeA.username}`]);
   });
 
   it("shows the service's reports; the monthly revenue XLSX it makes has the database's totals", async () => {
