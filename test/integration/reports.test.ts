@@ -159,6 +159,32 @@ describe('reports: the finance read model', () => {
       [[2, bankLoads[0] + bankLoads[1]]],
     );
 
+    // customers and cards at the end of D: what the database holds, group by group
+    const cc = await staffGet(finance, `/api/v1/reports/customers-cards?from=${D}&to=${D}`);
+    assert.equal(cc.status, 200, JSON.stringify(cc.body));
+    const customers = await h.app.db.raw(
+      `select kind, tier, count(*)::int as n from customers where status = 'active' and created_at < ? group by 1, 2`,
+      [onDay(plusDays(D, 1), '00:00')],
+    );
+    assert.deepEqual(
+      cc.body.rows
+        .filter((r: any) => r.group === 'customers')
+        .map((r: any) => `${r.type}/${r.tier}:${r.count}`)
+        .sort(),
+      customers.rows.map((r: any) => `${r.kind}/${r.tier}:${r.n}`).sort(),
+    );
+    const storedValue = await h.app
+      .db('cards')
+      .where({ card_type: 22 })
+      .andWhere('issued_at', '<', onDay(plusDays(D, 1), '00:00'))
+      .count({ n: '*' })
+      .first();
+    assert.equal(cc.body.rows.find((r: any) => r.type === 'stored-value').count, Number(storedValue!.n));
+    assert.ok(
+      cc.body.rows.find((r: any) => r.type === 'stored-value').inService >= 2,
+      'the two cards of the day are in service',
+    );
+
     const auditBefore = await h.app.db('audit_log').where({ action: 'report.export' }).count({ n: '*' }).first();
     const file = await download(finance, `/api/v1/reports/monthly-revenue/export?format=xlsx&from=${D}&to=${D}`);
     assert.equal(file.status, 200);
@@ -201,23 +227,19 @@ describe('reports: the finance read model', () => {
   it('the clearing days list says what a waiting day waits for', async () => {
     const h = await harness();
     const W = await freshDate();
-    await h.app
-      .db('clearing_days')
-      .insert({
-        clearing_date: W,
-        opened_at: onDay(W, '00:00'),
-        state: 'sealed',
-        sealed_at: onDay(plusDays(W, 1), '00:30'),
-      });
-    await h.app
-      .db('clearing_day_steps')
-      .insert({
-        clearing_date: W,
-        step: 'seal',
-        done_at: onDay(plusDays(W, 1), '00:30'),
-        actor: 'system',
-        detail: '{}',
-      });
+    await h.app.db('clearing_days').insert({
+      clearing_date: W,
+      opened_at: onDay(W, '00:00'),
+      state: 'sealed',
+      sealed_at: onDay(plusDays(W, 1), '00:30'),
+    });
+    await h.app.db('clearing_day_steps').insert({
+      clearing_date: W,
+      step: 'seal',
+      done_at: onDay(plusDays(W, 1), '00:30'),
+      actor: 'system',
+      detail: '{}',
+    });
     await h.app.db('finance_exceptions').insert({
       kind: 'clearing-day-waiting',
       reference: `${W}:interchange-split`,
