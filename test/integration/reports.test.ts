@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { fingerprint, harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
+import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { bankLoad, counterInit, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
 import { download, freshDate, onDay, plusDays, staffGet } from '../helpers/settlement.ts';
@@ -27,6 +28,7 @@ describe('reports: the finance read model', () => {
   let laneCount = 0;
   const bankLoads = [120_000, 30_000];
   const counterLoad = 50_000;
+  const deposit = 8_800;
 
   before(async () => {
     const h = await harness();
@@ -69,6 +71,15 @@ describe('reports: the finance read model', () => {
       .send({ tac })
       .expect(200);
 
+    // a cash deposit to a customer's account at the counter
+    const holder = await customerWithVehicle(clerk);
+    await request(h.http)
+      .post(`/api/v1/accounts/${holder.accountId}/deposits`)
+      .set('Authorization', clerk)
+      .set('Idempotency-Key', unique('deposit'))
+      .send({ amount: deposit, method: 'cash' })
+      .expect(201);
+
     const tariff = await dayTariff(clerk, D);
     const trips: WireTransaction[] = [
       ...tripTxs(a, lane(340102, 'entry'), lane(340106, 'exit'), tariff, onDay(D, '09:00'), onDay(D, '10:10')),
@@ -104,6 +115,8 @@ describe('reports: the finance read model', () => {
     assert.deepEqual(channel('counter:cash'), { kind: 'load', channel: 'counter:cash', count: 1, amount: counterLoad });
     assert.deepEqual(day.loads, { count: 3, amount: bankLoads[0] + bankLoads[1] + counterLoad });
     assert.deepEqual(before.loads, { count: 0, amount: 0 });
+    assert.deepEqual(channel('deposit:cash'), { kind: 'deposit', channel: 'deposit:cash', count: 1, amount: deposit });
+    assert.deepEqual(day.deposits, { count: 1, amount: deposit });
     // every fen of the day's tolls went to an operator, all of it from our own cards
     assert.equal(BigInt(day.revenue.amount), laneTotal);
     assert.equal(
