@@ -9,7 +9,7 @@ import { assertLedgerHolds } from '../helpers/ledger.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { bankLoad, counterInit, storedValueCard, testMasters } from '../helpers/loads.ts';
 import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
-import { download, freshDate, onDay, plusDays, staffGet } from '../helpers/settlement.ts';
+import { download, freshDate, onDay, plusDays, settlementDay, staffGet } from '../helpers/settlement.ts';
 import { balanceOf, balancesAt } from '../../src/modules/ledger/index.ts';
 import type { MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
@@ -101,6 +101,7 @@ describe('reports: the finance read model', () => {
     const run = await request(h.http).post(`/api/v1/clearing/days/${D}/run`).set('Authorization', finance);
     assert.equal(run.status, 200, JSON.stringify(run.body));
 
+    await settlementDay([{ network: '3201', receivable: 7_700n, payable: 0n }], [{ '3201': 7_700n }]);
     const today = await staffGet(finance, `/api/v1/reports/today?date=${D}`);
     assert.equal(today.status, 200, JSON.stringify(today.body));
     const [day, before] = today.body.days;
@@ -139,6 +140,14 @@ describe('reports: the finance read model', () => {
       BigInt(day.float.purse) - -then.balance,
       BigInt(bankLoads[0] + bankLoads[1] + counterLoad) - laneTotal,
     );
+    // provinces at the day's end: what the ledger's province accounts hold (a settlement day of
+    // province 3201 made sure there is one)
+    assert.ok(day.provinces.length > 0);
+    for (const p of day.provinces) {
+      assert.equal(BigInt(p.receivable), await balanceOf(h.app.db, `province-receivable:${p.network}`));
+      assert.equal(BigInt(p.payable), -(await balanceOf(h.app.db, `province-payable:${p.network}`)));
+      assert.equal(BigInt(p.net), BigInt(p.receivable) - BigInt(p.payable));
+    }
     const series = today.body.series;
     assert.equal(series.dates.length, 30);
     assert.equal(series.dates.at(-1), D);
