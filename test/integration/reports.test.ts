@@ -101,7 +101,7 @@ describe('reports: the finance read model', () => {
     const run = await request(h.http).post(`/api/v1/clearing/days/${D}/run`).set('Authorization', finance);
     assert.equal(run.status, 200, JSON.stringify(run.body));
 
-    await settlementDay([{ network: '3201', receivable: 7_700n, payable: 0n }], [{ '3201': 7_700n }]);
+    const settled = await settlementDay([{ network: '3201', receivable: 7_700n, payable: 0n }], [{ '3201': 7_700n }]);
     const today = await staffGet(finance, `/api/v1/reports/today?date=${D}`);
     assert.equal(today.status, 200, JSON.stringify(today.body));
     const [day, before] = today.body.days;
@@ -205,6 +205,16 @@ describe('reports: the finance read model', () => {
     assert.ok(
       cc.body.rows.find((r: any) => r.type === 'stored-value').inService >= 2,
       'the two cards of the day are in service',
+    );
+
+    // the province's settlement day in its month
+    const provinces = await staffGet(
+      finance,
+      `/api/v1/reports/province-settlements?from=${settled.date}&to=${settled.date}`,
+    );
+    assert.deepEqual(
+      provinces.body.rows.map((r: any) => [r.month, r.network, r.days, r.receivable, r.payable, r.net]),
+      [[settled.date.slice(0, 7), '3201', 1, 7_700, 0, 7_700]],
     );
 
     const auditBefore = await h.app.db('audit_log').where({ action: 'report.export' }).count({ n: '*' }).first();

@@ -8,6 +8,7 @@ import { laneVolumes, listOperators } from '../lanes/index.ts';
 import { listVersionsPerDay } from '../statuslist/index.ts';
 import { operatorTotalsBetween } from '../clearing/index.ts';
 import { customerCounts } from '../customers/index.ts';
+import { listSettlements } from '../settlement/index.ts';
 import { dayEnd, daysFrom } from './days.ts';
 
 // a level (a list's size, a version) is a figure at a moment: shown, never summed
@@ -22,7 +23,8 @@ const count = (key: string): Column => ({ key, kind: 'count' });
 const money = (key: string): Column => ({ key, kind: 'money' });
 const level = (key: string): Column => ({ key, kind: 'level' });
 
-export type ReportName = 'daily-operations' | 'monthly-revenue' | 'customers-cards' | 'bank-channel';
+export type ReportName =
+  'daily-operations' | 'monthly-revenue' | 'province-settlements' | 'customers-cards' | 'bank-channel';
 
 export const REPORTS: Record<ReportName, ReportDef> = {
   // per day: cards and OBUs issued, confirmed loads, accepted lane transactions (ours and our cards'
@@ -99,6 +101,52 @@ export const REPORTS: Record<ReportName, ReportDef> = {
         };
         r.transactions += t.transactions;
         r.amount += t.amount;
+        m.set(k, r);
+      }
+      return [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+    },
+  },
+  // per month and province: the settlements of the range (their cards on our roads, ours on theirs),
+  // what each owed us and we owed it, the net, and how many days are settled
+  'province-settlements': {
+    columns: [
+      text('month'),
+      text('network'),
+      count('days'),
+      count('settledDays'),
+      count('theirCardsHere'),
+      count('ourCardsThere'),
+      money('receivable'),
+      money('payable'),
+      money('net'),
+    ],
+    rows: async (db, from, to) => {
+      const m = new Map<
+        string,
+        Row &
+          Record<'days' | 'settledDays' | 'theirCardsHere' | 'ourCardsThere' | 'receivable' | 'payable' | 'net', bigint>
+      >();
+      for (const x of (await listSettlements(db, { from, to })).settlements) {
+        const month = x.clearingDate.slice(0, 7);
+        const k = `${month}|${x.network}`;
+        const r = m.get(k) ?? {
+          month,
+          network: x.network,
+          days: 0n,
+          settledDays: 0n,
+          theirCardsHere: 0n,
+          ourCardsThere: 0n,
+          receivable: 0n,
+          payable: 0n,
+          net: 0n,
+        };
+        r.days += 1n;
+        if (x.state === 'settled') r.settledDays += 1n;
+        r.theirCardsHere += x.confirmedCount;
+        r.ourCardsThere += x.acceptedCount;
+        r.receivable += x.receivable;
+        r.payable += x.payable;
+        r.net += x.net;
         m.set(k, r);
       }
       return [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);

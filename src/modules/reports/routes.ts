@@ -65,7 +65,7 @@ export const reportsRoutes: RouteDef[] = [
     path: '/api/v1/reports/:report',
     tag: 'reports',
     roles: READERS,
-    summary: `A report over local days [from, to] (at most ${MAX_RANGE_DAYS}): daily-operations, monthly-revenue, customers-cards (as at the end of to), bank-channel; its columns, rows and totals`,
+    summary: `A report over local days [from, to] (at most ${MAX_RANGE_DAYS}): daily-operations, monthly-revenue, province-settlements, customers-cards (as at the end of to), bank-channel; its columns, rows and totals`,
     params: reportParams,
     query: rangeQuery,
     response: reportResponse,

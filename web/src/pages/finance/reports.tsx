@@ -14,7 +14,7 @@ import { sourceLabel } from './clearing.tsx';
 
 type Range = { from: string; to: string };
 // the money reports first; the service may add reports, which follow in its order
-const ORDER = ['monthly-revenue', 'bank-channel', 'daily-operations', 'customers-cards'];
+const ORDER = ['monthly-revenue', 'province-settlements', 'bank-channel', 'daily-operations', 'customers-cards'];
 const rank = (r: string) => (ORDER.includes(r) ? ORDER.indexOf(r) : ORDER.length);
 type Cell = string | number | null;
 
