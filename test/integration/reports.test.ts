@@ -135,9 +135,9 @@ describe('reports: the finance read model', () => {
     // the whole of this run before the end of D, so D shows the purse float as it stands now, and
     // the balance at an instant before the loads lacks exactly the loads less the tolls
     assert.equal(BigInt(day.float.purse), -(await balanceOf(h.app.db, 'purse-float')));
-    const [then] = await balancesAt(h.app.db, ['purse-float'], startedAt);
+    const [then] = await balancesAt(h.app.db, ['purse-float'], [startedAt]);
     assert.equal(
-      BigInt(day.float.purse) - -then.balance,
+      BigInt(day.float.purse) - -then.balances[0],
       BigInt(bankLoads[0] + bankLoads[1] + counterLoad) - laneTotal,
     );
     // provinces at the day's end: what the ledger's province accounts hold (a settlement day of

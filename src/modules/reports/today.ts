@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { balancesAt } from '../ledger/index.ts';
 import { depositVolumes } from '../customers/index.ts';
 import { loadVolumes, type LoadVolume } from '../topup/index.ts';
-import { laneVolumes, listOperators } from '../lanes/index.ts';
+import { laneVolumes, listOperators, type LaneVolume } from '../lanes/index.ts';
 import { operatorTotalsBetween, type OperatorTotal } from '../clearing/index.ts';
 import { openExceptionAges } from '../finance/index.ts';
 import { addDays, dayEnd, daysFrom } from './days.ts';
@@ -30,13 +30,14 @@ const add = (m: Map<string, Figure>, k: string, count: bigint, amount: bigint) =
 const rows = <K extends string>(m: Map<string, Figure>, key: K) =>
   [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => ({ [key]: k, ...v }) as Record<K, string> & Figure);
 
-async function dayFigures(
-  db: Knex,
+function dayFigures(
   date: string,
   loads: LoadVolume[],
   deposits: Awaited<ReturnType<typeof depositVolumes>>,
   totals: OperatorTotal[],
   names: Map<string, string>,
+  lanes: LaneVolume[],
+  balances: Map<string, bigint>, // at the day's end
 ) {
   const loadChannels = new Map<string, Figure>();
   for (const l of loads)
@@ -51,14 +52,9 @@ async function dayFigures(
       add(bySource, t.source, t.transactions, t.amount);
     }
   const traffic = new Map<string, Figure>();
-  for (const v of await laneVolumes(db, date, date))
-    if (v.disposition === 'accepted') add(traffic, `${v.origin}:${v.source}`, v.transactions, v.amount);
-  const at = dayEnd(date);
-  const balances = new Map(
-    (await balancesAt(db, ['purse-float', 'loads-in-flight', 'balance-carry', 'customer-funds:', 'province-'], at)).map(
-      (b) => [b.code, b.balance],
-    ),
-  );
+  for (const v of lanes)
+    if (v.date === date && v.disposition === 'accepted')
+      add(traffic, `${v.origin}:${v.source}`, v.transactions, v.amount);
   let accounts = 0n;
   const provinces = new Map<string, { receivable: bigint; payable: bigint }>();
   for (const [code, balance] of balances) {
@@ -109,14 +105,22 @@ async function dayFigures(
 export async function todayFigures(db: Knex, date: string, now: Date) {
   const previous = addDays(date, -1);
   const seriesFrom = addDays(date, -(SERIES_DAYS - 1));
-  const [loads, deposits, totals, operators, exceptions] = await Promise.all([
+  const [loads, deposits, totals, operators, exceptions, lanes] = await Promise.all([
     loadVolumes(db, previous, date),
     depositVolumes(db, previous, date),
     operatorTotalsBetween(db, seriesFrom, date),
     listOperators(db),
     openExceptionAges(db, now),
+    laneVolumes(db, previous, date),
   ]);
   const names = new Map(operators.map((o) => [o.id, o.name]));
+  // the float and the provinces' accounts at the end of the day and of the day before, in one scan
+  const ledger = await balancesAt(
+    db,
+    ['purse-float', 'loads-in-flight', 'balance-carry', 'customer-funds:', 'province-'],
+    [dayEnd(date), dayEnd(previous)],
+  );
+  const at = (i: number) => new Map(ledger.map((b) => [b.code, b.balances[i]]));
   const dates = daysFrom(seriesFrom, date);
   const series = (keyOf: (t: OperatorTotal) => string) => {
     const m = new Map<string, bigint[]>();
@@ -132,8 +136,8 @@ export async function todayFigures(db: Knex, date: string, now: Date) {
   return {
     date,
     days: [
-      await dayFigures(db, date, loads, deposits, totals, names),
-      await dayFigures(db, previous, loads, deposits, totals, names),
+      dayFigures(date, loads, deposits, totals, names, lanes, at(0)),
+      dayFigures(previous, loads, deposits, totals, names, lanes, at(1)),
     ],
     exceptions,
     series: {

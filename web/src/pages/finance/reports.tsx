@@ -63,38 +63,40 @@ function ReportCard({ report, range }: { report: string; range: Range }) {
       data-report={report}
     >
       <ErrorLine error={q.error ?? fileError} />
-      <Table<Record<string, Cell>>
-        size="small"
-        pagination={false}
-        scroll={{ y: 300 }}
-        rowKey={(r) => columns.map((c) => String(r[c.key])).join('|')}
-        loading={q.isLoading}
-        dataSource={q.data?.rows ?? []}
-        locale={{ emptyText: t('finance.empty') }}
-        columns={columns.map((c) => ({
-          title: t(`finance.reports.columns.${c.key}`, { defaultValue: c.key }),
-          dataIndex: c.key,
-          align: c.kind === 'text' ? undefined : ('right' as const),
-          render: (v: Cell) => (c.kind === 'money' ? <Money fen={v as number | null} /> : text(c.key, v)),
-        }))}
-        summary={() =>
-          q.data?.rows.length ? (
-            <Table.Summary.Row>
-              {columns.map((c, i) => (
-                <Table.Summary.Cell key={c.key} index={i} align={c.kind === 'text' ? undefined : 'right'}>
-                  {i === 0 ? (
-                    t('finance.total')
-                  ) : c.kind === 'money' ? (
-                    <Money fen={q.data.totals[c.key]} />
-                  ) : (
-                    (q.data.totals[c.key]?.toString() ?? '')
-                  )}
-                </Table.Summary.Cell>
-              ))}
-            </Table.Summary.Row>
-          ) : null
-        }
-      />
+      {/* a long report scrolls in its card; the region takes focus so the keyboard scrolls it too */}
+      <div role="region" aria-label={title} tabIndex={0} style={{ maxHeight: 360, overflow: 'auto' }}>
+        <Table<Record<string, Cell>>
+          size="small"
+          pagination={false}
+          rowKey={(r) => columns.map((c) => String(r[c.key])).join('|')}
+          loading={q.isLoading}
+          dataSource={q.data?.rows ?? []}
+          locale={{ emptyText: t('finance.empty') }}
+          columns={columns.map((c) => ({
+            title: t(`finance.reports.columns.${c.key}`, { defaultValue: c.key }),
+            dataIndex: c.key,
+            align: c.kind === 'text' ? undefined : ('right' as const),
+            render: (v: Cell) => (c.kind === 'money' ? <Money fen={v as number | null} /> : text(c.key, v)),
+          }))}
+          summary={() =>
+            q.data?.rows.length ? (
+              <Table.Summary.Row>
+                {columns.map((c, i) => (
+                  <Table.Summary.Cell key={c.key} index={i} align={c.kind === 'text' ? undefined : 'right'}>
+                    {i === 0 ? (
+                      t('finance.total')
+                    ) : c.kind === 'money' ? (
+                      <Money fen={q.data.totals[c.key]} />
+                    ) : (
+                      (q.data.totals[c.key]?.toString() ?? '')
+                    )}
+                  </Table.Summary.Cell>
+                ))}
+              </Table.Summary.Row>
+            ) : null
+          }
+        />
+      </div>
     </Card>
   );
 }
