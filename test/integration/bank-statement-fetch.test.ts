@@ -5,7 +5,9 @@
 // record, exception or configuration error.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { balanceOf, customerFundsCode } from '../../src/modules/ledger/index.ts'
 import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
 import { mobile } from '../helpers/generators.ts';
+import { testCa } from '../helpers/tls-certs.ts';
 
 type Line = { serial: string; yuan: string; purpose: string; payer: string };
 // a CMB account-transactions file as the bank writes it (GBK), with its trailer
@@ -48,29 +51,37 @@ ${body}
   );
 }
 
-// The bank's statement service: files by account and day, behind a bearer token; `down` drops every
-// connection. Every request is kept.
+// The bank's statement service: files by account and day, behind a bearer token (over HTTP) or a
+// client certificate its CA signed (over HTTPS, mutual TLS); `down` drops every connection. Every
+// request is kept, with the client certificate's subject when there is one.
 class FakeBank {
   files = new Map<string, Buffer>();
   down = false;
-  requests: Array<{ url: string; auth: string | undefined }> = [];
+  requests: Array<{ url: string; auth: string | undefined; client?: string }> = [];
   private server!: Server;
-  readonly token: string;
-  constructor(token: string) {
-    this.token = token;
+  readonly token: string | undefined;
+  readonly tls: { cert: string; key: string; ca: string } | undefined;
+  constructor(auth: { token?: string; tls?: { cert: string; key: string; ca: string } }) {
+    this.token = auth.token;
+    this.tls = auth.tls;
   }
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       if (this.down) return req.socket.destroy();
-      this.requests.push({ url: req.url ?? '', auth: req.headers.authorization });
-      if (req.headers.authorization !== `Bearer ${this.token}`) return res.writeHead(401).end();
+      const cn = this.tls ? (req.socket as TLSSocket).getPeerCertificate().subject?.CN : undefined;
+      const client = cn === undefined ? undefined : String(cn);
+      this.requests.push({ url: req.url ?? '', auth: req.headers.authorization, ...(client ? { client } : {}) });
+      if (this.token && req.headers.authorization !== `Bearer ${this.token}`) return res.writeHead(401).end();
       const m = /^\/statements\/([^/]+)\/(\d{4}-\d{2}-\d{2})\?format=cmb-xml$/.exec(req.url ?? '');
       const file = m && this.files.get(`${m[1]}/${m[2]}`);
       if (!file) return res.writeHead(404).end();
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(file);
-    });
+    };
+    this.server = this.tls
+      ? createTlsServer({ ...this.tls, requestCert: true, rejectUnauthorized: true }, handle)
+      : createServer(handle);
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
   stop = () => new Promise<void>((r) => this.server.close(() => r()));
 }
@@ -79,9 +90,9 @@ const localDay = (at: Date, back: number) =>
   new Date(at.getTime() + 8 * 3600_000 - back * 86_400_000).toISOString().slice(0, 10);
 const serial = () => `K${randomBytes(7).toString('hex').toUpperCase().slice(0, 13)}`;
 
-describe('bank statement fetch over HTTP', () => {
+describe('bank statement fetch over HTTP(S)', () => {
   const token = `tok-${randomBytes(24).toString('hex')}`;
-  const bank = new FakeBank(token);
+  const bank = new FakeBank({ token });
   const dir = mkdtempSync(join(tmpdir(), 'etc-bank-fetch-'));
   let url: string;
   let t0: Date;
@@ -301,6 +312,67 @@ describe('bank statement fetch over HTTP', () => {
       bank.requests.slice(asked + 2).map((r) => r.url),
       [`/statements/${account}/${day2}?format=cmb-xml`],
     );
+  });
+
+  it('asks over HTTPS with a client certificate (mutual TLS); a centre without one is refused by the bank and asks again', async () => {
+    const h = await harness();
+    const ca = testCa('Test bank CA');
+    const server = ca.server('127.0.0.1');
+    const centre = ca.client('ETC centre 3401');
+    const tlsBank = new FakeBank({ tls: { cert: server.certPem, key: server.keyPem, ca: ca.caPem } });
+    const tlsUrl = await tlsBank.start();
+    try {
+      for (const [name, pem] of [
+        ['ca.pem', ca.caPem],
+        ['centre.pem', centre.certPem],
+        ['centre.key', centre.keyPem],
+      ])
+        writeFileSync(join(dir, name), pem, { mode: 0o600 });
+      const fleet = await corporateCustomer();
+      const day = localDay(h.clock.now(), 1);
+      const account = `7559${randomBytes(5).toString('hex').replace(/[a-f]/g, '2')}`;
+      const s1 = serial();
+      tlsBank.files.set(
+        `${account}/${day}`,
+        cmbFile(day, [{ serial: s1, yuan: '66.00', purpose: `预付 ${fleet.reference}`, payer: '7559002' }]),
+      );
+      const env = (code: string, withCert: boolean) => ({
+        ETC_DATA_DIR: dir,
+        ETC_BANK_STATEMENT_BANKS: code,
+        [`ETC_BANK_STATEMENT_${code}_URL`]: tlsUrl,
+        [`ETC_BANK_STATEMENT_${code}_ACCOUNT`]: account,
+        [`ETC_BANK_STATEMENT_${code}_FORMAT`]: 'cmb-xml',
+        [`ETC_BANK_STATEMENT_${code}_CA`]: join(dir, 'ca.pem'),
+        ...(withCert
+          ? {
+              [`ETC_BANK_STATEMENT_${code}_CERT`]: join(dir, 'centre.pem'),
+              [`ETC_BANK_STATEMENT_${code}_KEY`]: join(dir, 'centre.key'),
+            }
+          : { [`ETC_BANK_STATEMENT_${code}_TOKEN`]: token }),
+      });
+      // without the certificate: the handshake fails, the day is unreachable, asked again next run
+      const bare = `CMB${randomBytes(3).toString('hex').toUpperCase()}`;
+      offs.push(registerBankStatementSources(h.app, loadConfig(env(bare, false)).bankStatements));
+      await fetchStatements(h.app);
+      offs.splice(0).forEach((f) => f());
+      const refused = await fetchRow(bare, day);
+      assert.deepEqual([refused.state, tlsBank.requests.length], ['unreachable', 0]);
+      assert.ok(refused.detail && !refused.detail.includes(token), refused.detail);
+      // with it: imported and matched
+      const code = `CMB${randomBytes(3).toString('hex').toUpperCase()}`;
+      offs.push(registerBankStatementSources(h.app, loadConfig(env(code, true)).bankStatements));
+      await fetchStatements(h.app);
+      assert.deepEqual(tlsBank.requests, [
+        { url: `/statements/${account}/${day}?format=cmb-xml`, auth: undefined, client: 'ETC centre 3401' },
+      ]);
+      assert.equal((await fetchRow(code, day)).state, 'imported');
+      assert.deepEqual(
+        (await lines([s1])).map((l) => [l.status, l.matched_by]),
+        [['matched', 'reference']],
+      );
+    } finally {
+      await tlsBank.stop();
+    }
   });
 
   it('never writes the token: not in a log line, a fetch record, an exception or a response', async () => {
