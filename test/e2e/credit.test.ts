@@ -12,7 +12,7 @@ import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { balanceOf } from '../../src/modules/ledger/index.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
-import { launch, mainScreen, type Browser } from './browser.ts';
+import { launch, mainScreen, until, type Browser } from './browser.ts';
 
 describe('credit screens in a browser', function () {
   this.timeout(60_000);
@@ -249,7 +249,7 @@ describe('credit screens in a browser', function () {
     await page.getByRole('link', { name: '信用等级' }).click();
     await page.getByRole('heading', { name: '信用等级' }).waitFor();
     await page.getByRole('button', { name: `${name} · 账户 ${accountId}` }).click();
-    const panel = page.locator('.ant-card').filter({ hasText: '等级变动记录' });
+    const panel = page.locator('.ant-card').filter({ hasText: /等级变动记录|Grade history/ });
     await panel.getByRole('cell', { name: '降级' }).waitFor();
     await panel.getByLabel('复核意见').fill('好');
     await panel.getByRole('button', { name: '申请升级 B → A' }).click();
@@ -267,7 +267,17 @@ describe('credit screens in a browser', function () {
     await page.evaluate('sessionStorage.clear()');
     await login(approver);
     await page.waitForURL('**/approvals');
-    await page.goto(`${base}/credit/grades?account=${accountId}`);
+    // keyboard first: the account field has the focus; its number and Enter open the account
+    await page.getByRole('link', { name: '信用等级' }).click();
+    await page.getByRole('heading', { name: '信用等级' }).waitFor();
+    await until(
+      page,
+      'the account field focused',
+      async () => (await page.evaluate('document.activeElement?.id')) === 'grades-account',
+    );
+    await page.keyboard.type(String(accountId));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/credit/grades?account=${accountId}`);
     await panel.getByLabel('审批意见').fill('复核材料齐全，同意');
     await panel.getByRole('button', { name: '批准升级至 A' }).click();
     await panel.getByRole('cell', { name: '升级批准' }).waitFor();
@@ -276,6 +286,14 @@ describe('credit screens in a browser', function () {
     assert.deepEqual(await kinds(), ['warning', 'downgrade', 'upgrade-proposed', 'upgrade-approved']);
     const last = await h.app.db('credit_grade_events').where({ account_id: accountId }).orderBy('id', 'desc').first();
     assert.deepEqual([last.by, last.note], [`user:${approver.username}`, '复核材料齐全，同意']);
+    // English is a switch away
+    await page.getByLabel('界面语言').click();
+    await page.locator('.ant-select-item-option[title="English"]').click();
+    await page.getByRole('heading', { name: 'Credit grades', exact: true }).waitFor();
+    await panel.getByText('Graded A, the highest.').waitFor();
+    await page.getByLabel('Language').click();
+    await page.locator('.ant-select-item-option[title="中文"]').click();
+    await page.getByRole('heading', { name: '信用等级', exact: true }).waitFor();
     assert.deepEqual(browser.errors, []);
   });
 });
