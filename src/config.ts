@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cron from 'node-cron';
+import { statementFetchConfig, type StatementFetchSettings } from './config-bank-statements.ts';
+export type { StatementFetchConfig, StatementFetchSettings } from './config-bank-statements.ts';
 
 export type Config = {
   port: number;
@@ -25,6 +27,7 @@ export type Config = {
   money: MoneyLimitsConfig;
   statusList: StatusListConfig;
   lanes: LanesConfig;
+  bankStatements: StatementFetchSettings; // the daily pull of the banks' statement files (none by default)
 };
 
 export type LoginConfig = {
@@ -212,5 +215,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
     lanes: lanesConfig(env),
+    bankStatements: statementFetchConfig(env, fail, (name, dflt, min, max) => int(env, name, dflt, min, max)),
   };
 }

@@ -11,6 +11,7 @@ import { checkAfterClearingDay, registerInvariantWatchJobs } from './health/inde
 import { onClearingDayAffected, registerInterchangeJobs } from './interchange/index.ts';
 import { registerNotificationJobs } from './notifications/index.ts';
 import { registerCorporateJobs } from './corporate/index.ts';
+import { registerBankStatementSources } from './banks/index.ts';
 import { registerCreditJobs } from './credit/index.ts';
 import { registerServicedeskJobs } from './servicedesk/index.ts';
 
@@ -28,6 +29,8 @@ export function registerJobs(app: AppContext): Schedule[] {
     const n = await purgeIdempotencyKeys(app.db, app.clock.now());
     if (n) app.log.info({ removed: n }, 'old idempotency keys removed');
   });
+  // the banks configured in ETC_BANK_STATEMENT_BANKS feed corporate's daily statement fetch
+  registerBankStatementSources(app);
   return [
     { name: PURGE_IDEMPOTENCY_KEYS, cron: '17 3 * * *', slot: hourSlot },
     ...registerIssuanceJobs(app),

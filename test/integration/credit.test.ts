@@ -80,6 +80,16 @@ describe('credit: write-offs, grades, payments and portfolios', () => {
     });
     assert.equal(p.status, 201, JSON.stringify(p.body));
     const id = p.body.writeOff.id;
+    // finance's lists name the customer: the write-off with its bill, the ageing row
+    const listed = await send(proposer, 'get', '/api/v1/credit/write-offs?state=proposed');
+    const row = listed.body.writeOffs.find((w: { id: number }) => w.id === id);
+    assert.deepEqual(
+      [row.customerName, row.accountId, row.periodStart, row.billOutstanding, row.amount],
+      ['张三', accountId, '2020-01-01', 70_000, 70_000],
+    );
+    const ageing = await send(proposer, 'get', '/api/v1/credit/ageing');
+    const aged = ageing.body.rows.find((r: { accountId: number }) => r.accountId === accountId);
+    assert.deepEqual([aged.customerName, aged.over90], ['张三', 70_000]);
     await refused(
       () => send(proposer, 'post', `/api/v1/bills/${billIds[0]}/write-offs`, { amount: 1, reason: 'second try' }),
       409,
@@ -158,6 +168,15 @@ describe('credit: write-offs, grades, payments and portfolios', () => {
       note: 'reviewed Q3',
     });
     assert.equal(p.status, 200, JSON.stringify(p.body));
+    const review = async () =>
+      (await send(proposer, 'get', '/api/v1/credit/grades')).body.accounts.find(
+        (a: { accountId: number }) => a.accountId === accountId,
+      );
+    const pending = await review();
+    assert.deepEqual(
+      [pending.customerName, pending.grade, pending.pending?.toGrade, pending.pending?.note],
+      ['张三', 'C', 'B', 'reviewed Q3'],
+    );
     await refused(
       () => send(proposer, 'post', `/api/v1/accounts/${accountId}/credit-grade/upgrade`, { note: 'reviewed Q3' }),
       409,
@@ -182,6 +201,8 @@ describe('credit: write-offs, grades, payments and portfolios', () => {
       },
     );
     assert.equal(d.body.grade, 'B', 'one grade, not straight to A');
+    const after = await review();
+    assert.deepEqual([after.grade, after.pending], ['B', null], 'still below A, nothing pending');
     assert.deepEqual(
       d.body.history.map((e: { kind: string; fromGrade: string; toGrade: string }) => [e.kind, e.fromGrade, e.toGrade]),
       [

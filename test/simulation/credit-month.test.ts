@@ -2,6 +2,9 @@
 // and virtual cards): the bill run bills each month by vehicle; the first bill paid late gives a
 // warning; the second, unpaid past the grace, lists all 200 cards ("overdrawn / arrears") and, paid
 // late, downgrades the grade and halves the limit; the payment takes the cards off at the next publish.
+// Beside it a corporate stored-value fleet of 200 vehicles: its pool paid by transfer, allocated to
+// every vehicle from a CSV, cards loading from their allocations, the daily replenishment topping the
+// drained vehicles back up (once a day) and the account manager told when the pool runs low.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -17,6 +20,10 @@ import { billRun, dailySweep, payBillsFromCredit } from '../../src/modules/credi
 import { publisherTick } from '../../src/modules/statuslist/index.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { notificationsByKeyPrefix } from '../../src/modules/notifications/index.ts';
+import { replenishAll } from '../../src/modules/corporate/index.ts';
+import { digest } from '../helpers/digest.ts';
+import { journal } from '../helpers/ledger.ts';
+import { issueStoredValueCard, loadFromAllocation, storedValueFleet } from './stored-value-fleet.ts';
 
 const KV = 132;
 const DAY = 86_400_000;
@@ -313,5 +320,89 @@ describe('a month-by-month simulation of a 200-vehicle debit fleet', function ()
       mine.usage.map((u: { amount: number }) => BigInt(u.amount)),
       chargedByMonth,
     );
+  });
+
+  it('a stored-value fleet of 200: the pool allocated from a CSV, cards load from it, replenished daily, the pool-low message', async () => {
+    const h = await harness();
+    await setClock(at(3, 2, 2));
+    const manager = await loginAs('account-manager');
+    const clerk = await staff('clerk');
+    const fleet = await storedValueFleet(
+      clerk,
+      await staff('finance'),
+      manager.username,
+      FLEET,
+      4_500_000n,
+      at(3, 2).toISOString().slice(0, 10),
+    );
+    // read as a clerk logged in at the simulated time (the manager's session ends with the day)
+    const pool = async () =>
+      (await api(await staff('clerk'), 'get', `/api/v1/corporate/customers/${fleet.customerId}/pool`)).body;
+    assert.deepEqual([(await pool()).pool, (await pool()).allocated], [4_500_000, 0], 'paid in by transfer');
+
+    // 200 yuan to each vehicle from a CSV of plates: one batch, one entry per vehicle, once per key
+    const csv = `plate,amount\n${fleet.vehicles.map((v) => `${v.plate},200.00`).join('\n')}\n`;
+    const path = `/api/v1/corporate/customers/${fleet.customerId}/allocations`;
+    const requestKey = randomBytes(8).toString('hex');
+    const batch = await api(manager.auth, 'post', path, { csv }, requestKey);
+    assert.equal(batch.status, 201, JSON.stringify(batch.body));
+    assert.deepEqual([batch.body.vehicles, batch.body.total, batch.body.poolAfter], [FLEET, FLEET * 20_000, 500_000]);
+    const snap = await digest(h.app.db);
+    const again = await api(manager.auth, 'post', path, { csv }, requestKey);
+    assert.deepEqual([again.status, again.body.batchId], [201, batch.body.batchId]);
+    assert.deepEqual(await digest(h.app.db), snap, 'the same request again moves nothing');
+    const last = fleet.vehicles[FLEET - 1]!;
+    assert.deepEqual(await journal('corporate-allocation', `${batch.body.batchId}:${last.id}`), {
+      [`customer-funds:${fleet.accountId}`]: 20_000n,
+      [`vehicle-allocation:${last.id}`]: -20_000n,
+    });
+    let p = await pool();
+    assert.ok(p.vehicles.every((v: { balance: number }) => v.balance === 20_000));
+
+    // the rule: a vehicle below 50 yuan goes back to 200; the manager is told when the pool is under 2 000 yuan
+    const rule = await api(manager.auth, 'post', `/api/v1/corporate/customers/${fleet.customerId}/replenishment-rule`, {
+      threshold: 5_000,
+      target: 20_000,
+      poolFloor: 200_000,
+      active: true,
+    });
+    assert.equal(rule.status, 200, JSON.stringify(rule.body));
+    // twenty of the fleet's cards take 180 yuan each from their allocation at the counter (no cash)
+    const drained = fleet.vehicles.slice(0, 20);
+    for (const v of drained) {
+      const card = await issueStoredValueCard(clerk, fleet.customerId, v.id, masters, KV);
+      await loadFromAllocation(clerk, card, 18_000);
+      assert.equal(card.balance, 18_000, 'the purse holds the load');
+    }
+    p = await pool();
+    const balances = new Map(p.vehicles.map((v: { vehicleId: number; balance: number }) => [v.vehicleId, v.balance]));
+    assert.ok(drained.every((v) => balances.get(v.id) === 2_000));
+    assert.equal(p.pool, 500_000, 'loads spend allocations, not the pool');
+
+    // the daily replenishment: the twenty back to 200 yuan from the pool (20 × 180 = 3 600 yuan), the
+    // pool left at 1 400 yuan, under its floor: the account manager gets one message
+    const lowKey = `corporate-pool-low:${fleet.customerId}:`;
+    await setClock(at(3, 3, 7));
+    await replenishAll(h.app.db, h.clock.now());
+    p = await pool();
+    assert.ok(
+      p.vehicles.every((v: { balance: number }) => v.balance === 20_000),
+      'every vehicle at its target again',
+    );
+    assert.deepEqual([p.pool, p.allocated], [140_000, FLEET * 20_000]);
+    const told = await h.app.db('notifications').where('dedupe_key', 'like', `${lowKey}%`);
+    assert.deepEqual(
+      told.map((n) => [n.template, String(n.user_id)]),
+      [['corporate-pool-low', String(manager.userId)]],
+    );
+    const replenished = await h.app
+      .db('corporate_allocation_batches')
+      .where({ customer_id: fleet.customerId, source: 'replenishment' });
+    assert.equal(replenished.length, 1);
+    // the job again the same day changes nothing
+    const day = await digest(h.app.db);
+    await replenishAll(h.app.db, h.clock.now());
+    assert.deepEqual(await digest(h.app.db), day);
+    assert.equal((await h.app.db('notifications').where('dedupe_key', 'like', `${lowKey}%`)).length, 1);
   });
 });

@@ -32,6 +32,9 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/servicedesk/tickets', label: 'sd.menu.queue' },
         { path: '/servicedesk/remedies', label: 'sd.menu.remedies' },
         { path: '/servicedesk/reports', label: 'sd.menu.reports' },
+        { path: '/credit/ageing', label: 'credit.menu.ageing' },
+        { path: '/credit/write-offs', label: 'credit.menu.writeOffs' },
+        { path: '/credit/grades', label: 'credit.menu.grades' },
       ];
     case 'account-manager':
       return [
@@ -45,6 +48,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
       return [
         ...FINANCE_MENU,
         { path: '/credit/ageing', label: 'credit.menu.ageing' },
+        { path: '/credit/write-offs', label: 'credit.menu.writeOffs' },
+        { path: '/credit/grades', label: 'credit.menu.grades' },
         { path: '/corporate/statements', label: 'corporate.menu.statements' },
         { path: '/corporate/suspense', label: 'corporate.menu.suspense' },
       ];

@@ -17,6 +17,7 @@ import { financeRoutes } from './pages/finance/routes.tsx';
 import { corporateRoutes } from './pages/corporate/routes.tsx';
 import { AgeingPage } from './pages/credit/ageing.tsx';
 import { PortfolioPage } from './pages/credit/portfolio.tsx';
+import { creditRoutes } from './pages/credit/routes.tsx';
 import { IntakePage } from './pages/servicedesk/intake.tsx';
 import { QueuePage } from './pages/servicedesk/queue.tsx';
 import { TicketPage } from './pages/servicedesk/ticket.tsx';
@@ -95,6 +96,7 @@ const tree = root.addChildren([
     ...corporateRoutes(() => app),
     portfolio,
     ageing,
+    ...creditRoutes(() => app),
     sdIntake,
     sdQueue,
     sdTicket,

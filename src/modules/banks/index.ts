@@ -5,3 +5,4 @@ export { bankRoutes } from './routes.ts';
 export { bankSettlementRoutes } from './settlement-routes.ts';
 export { registerBankInvariants } from './invariants.ts';
 export { bankSettlementReference } from './settlement-statements.ts';
+export { registerBankStatementSources, bankStatementSource } from './statement-fetch.ts';

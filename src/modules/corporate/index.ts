@@ -29,6 +29,11 @@ export {
   registerCorporateJobs,
   registerStatementSource,
   importDropFolder,
+  importFetched,
+  fetchStatements,
+  type StatementFile,
+  type StatementSource,
+  type ImportOutcome,
   REPLENISH,
   FETCH_STATEMENTS,
 } from './jobs.ts';

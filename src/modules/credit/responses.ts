@@ -36,6 +36,8 @@ export const ageingJson = z.object({
   over90: fen,
   total: fen,
 });
+// a row of finance's report: the customer's name beside the ids
+export const ageingRowJson = ageingJson.extend({ customerName: z.string() });
 const grade = z.enum(['A', 'B', 'C', 'D']);
 export const gradeJson = z.object({
   grade,
@@ -64,4 +66,21 @@ export const writeOffJson = z.object({
   approvedAt: time.nullable(),
   postedBy: z.string().nullable(),
   postedAt: time.nullable(),
+});
+// finance's list: the bill's customer and period beside the write-off
+export const writeOffRowJson = writeOffJson.extend({
+  accountId: id,
+  customerId: id,
+  customerName: z.string(),
+  periodStart: z.string(),
+  billOutstanding: fen,
+});
+// accounts to review: graded below A or with an upgrade awaiting approval
+export const gradeRowJson = z.object({
+  accountId: id,
+  customerId: id,
+  customerName: z.string(),
+  grade,
+  changedAt: time,
+  pending: z.object({ toGrade: grade, by: z.string(), at: time, note: z.string().nullable() }).nullable(),
 });

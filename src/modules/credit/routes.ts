@@ -6,12 +6,21 @@ import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idParam, isoDate, positiveFen } from '../../platform/http/schemas.ts';
 import { getCustomer } from '../customers/index.ts';
-import { ageing } from './ageing.ts';
 import { billCsv, billPdf } from './bill-docs.ts';
 import { billLines, billsOfAccount, getBill } from './bills.ts';
 import { decideUpgrade, gradeOf, proposeUpgrade } from './grades.ts';
-import { decideWriteOff, proposeWriteOff, writeOffs } from './write-offs.ts';
-import { ageingJson, billJson, gradeJson, lineJson, writeOffJson } from './responses.ts';
+import { decideWriteOff, proposeWriteOff } from './write-offs.ts';
+import { ageingReport, gradeReviewList, writeOffList } from './review.ts';
+import {
+  ageingJson,
+  ageingRowJson,
+  billJson,
+  gradeJson,
+  gradeRowJson,
+  lineJson,
+  writeOffJson,
+  writeOffRowJson,
+} from './responses.ts';
 
 const READ = ['clerk', 'supervisor', 'finance', 'auditor'] as const;
 // account managers read the bills of their own portfolio's customers (portfolio decides, through a
@@ -88,13 +97,24 @@ export const creditRoutes: RouteDef[] = [
     path: '/api/v1/credit/ageing',
     tag: 'credit',
     roles: ['finance', 'supervisor', 'auditor'],
-    summary: 'Overdue ageing of open bills at a date (default today): per customer account and in total, by bucket',
+    summary:
+      "Overdue ageing of open bills at a date (default today): per customer account (with the customer's name) and in total, by bucket",
     query: z.strictObject({ at: isoDate.optional() }),
-    response: z.object({ at: z.string(), rows: z.array(ageingJson), total: ageingJson }),
+    response: z.object({ at: z.string(), rows: z.array(ageingRowJson), total: ageingJson }),
     handler: async (ctx, { query }) => {
       const at = query.at ? new Date(`${query.at}T23:59:59Z`) : ctx.app.clock.now();
-      return ok({ at: at.toISOString().slice(0, 10), ...(await ageing(ctx.db, at)) });
+      return ok({ at: at.toISOString().slice(0, 10), ...(await ageingReport(ctx.db, at)) });
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/credit/grades',
+    tag: 'credit',
+    roles: ['finance', 'supervisor', 'auditor'],
+    summary:
+      'Debit accounts to review: graded below A or with an upgrade awaiting approval (those first), with the customer',
+    response: z.object({ accounts: z.array(gradeRowJson) }),
+    handler: async (ctx) => ok({ accounts: await gradeReviewList(ctx.db) }),
   }),
   defineRoute({
     method: 'get',
@@ -147,10 +167,10 @@ export const creditRoutes: RouteDef[] = [
     path: '/api/v1/credit/write-offs',
     tag: 'credit',
     roles: ['finance', 'supervisor', 'auditor'],
-    summary: 'Write-offs, newest first, optionally by state',
+    summary: "Write-offs, newest first, optionally by state, with the bill's customer, period and outstanding amount",
     query: z.strictObject({ state: z.enum(['proposed', 'approved-once', 'posted', 'rejected']).optional() }),
-    response: z.object({ writeOffs: z.array(writeOffJson) }),
-    handler: async (ctx, { query }) => ok({ writeOffs: await writeOffs(ctx.db, query.state) }),
+    response: z.object({ writeOffs: z.array(writeOffRowJson) }),
+    handler: async (ctx, { query }) => ok({ writeOffs: await writeOffList(ctx.db, query.state) }),
   }),
   defineRoute({
     method: 'post',

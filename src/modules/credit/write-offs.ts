@@ -24,7 +24,7 @@ export type WriteOffView = {
   postedAt: Date | null;
 };
 
-const toView = (r: Record<string, any>): WriteOffView => ({
+export const toWriteOff = (r: Record<string, any>): WriteOffView => ({
   id: BigInt(r.id),
   billId: BigInt(r.bill_id),
   amount: BigInt(r.amount),
@@ -75,7 +75,7 @@ export async function proposeWriteOff(
       entityId: w.id,
       detail: { billId, amount: input.amount },
     });
-    return toView(w);
+    return toWriteOff(w);
   });
 }
 
@@ -125,12 +125,6 @@ export async function decideWriteOff(
       entityId: writeOffId,
       detail: { state: row.state, billId: w.bill_id },
     });
-    return toView(row);
+    return toWriteOff(row);
   });
-}
-
-export async function writeOffs(db: Knex, state?: string): Promise<WriteOffView[]> {
-  const q = db('credit_write_offs').orderBy('id', 'desc').limit(500);
-  if (state) q.where({ state });
-  return (await q).map(toView);
 }

@@ -47,5 +47,5 @@ export { vehiclesOf } from './repository.ts';
 export { customerContacts, type CustomerContact } from './contacts.ts';
 export { customerConsoleRoutes, statementResponse } from './console-routes.ts';
 export { historyResponse } from './routes.ts';
-export { customerSummaries, type CustomerSummary } from './summaries.ts';
+export { customerSummaries, accountSummaries, type CustomerSummary } from './summaries.ts';
 export { depositVolumes, customerCounts, type DepositVolume, type CustomerCount } from './report-reads.ts';

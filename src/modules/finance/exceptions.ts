@@ -22,6 +22,8 @@ export type ExceptionKind =
   | 'interchange-settlement-mismatch'
   | 'clearing-day-waiting'
   | 'corporate-transfer-unmatched'
+  | 'bank-statement-unreachable'
+  | 'bank-statement-refused'
   | 'till-difference'
   | 'invariant-broken';
 
