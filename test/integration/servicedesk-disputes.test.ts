@@ -104,6 +104,12 @@ describe('service desk: an interchange dispute raised from a ticket', function (
     first = await ticket(received[0].id);
     const packageId = received[0].received_package_id;
     const before = await B.app.db('interchange_confirmations').where({ package_id: packageId }).first();
+    const offered = await B.request('clerk', 'get', `${API}/tickets/${first.id}`);
+    assert.deepEqual(
+      [offered.body.disputeEligibility.eligible, offered.body.disputeEligibility.network],
+      [true, '3401'],
+      'the ticket screen offers the dispute',
+    );
     const r = await dispute('clerk', first.id, { result: 2, note: '客户称同一次通行重复扣费' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     disputeId = r.body.dispute.id;
@@ -196,6 +202,11 @@ describe('service desk: an interchange dispute raised from a ticket', function (
 
   it("refuses another province's card on our roads with what to do instead", async () => {
     const t = await ticket(visiting.id);
+    const shown = await B.request('clerk', 'get', `${API}/tickets/${t.id}`);
+    assert.deepEqual(
+      [shown.body.disputeEligibility.eligible, shown.body.disputeEligibility.code],
+      [false, 'dispute-not-issuer'],
+    );
     await unchanged(async () => {
       const r = await dispute('clerk', t.id, { result: 2, note: '安徽卡在江苏被重复扣费' });
       assert.deepEqual([r.status, r.body.error.code], [409, 'dispute-not-issuer']);
@@ -213,6 +224,8 @@ describe('service desk: an interchange dispute raised from a ticket', function (
       'Anhui received the confirmation listing the one disputed transaction',
     );
     const late = await ticket(received[2].id);
+    const shown = await B.request('clerk', 'get', `${API}/tickets/${late.id}`);
+    assert.equal(shown.body.disputeEligibility.code, 'package-confirmed');
     await unchanged(async () => {
       const r = await dispute('clerk', late.id, { result: 2, note: '确认已发出' });
       assert.deepEqual([r.status, r.body.error.code], [409, 'package-confirmed']);

@@ -16,6 +16,8 @@ export { postIssuerDisputePayments, listDisputes, type Dispute } from './dispute
 export {
   raiseIssuerDispute,
   disputesOfTransactions,
+  disputeEligibility,
+  type DisputeEligibility,
   ISSUER_RESULT_CODES,
   type DisputeRequest,
 } from './requested-disputes.ts';

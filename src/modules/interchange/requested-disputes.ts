@@ -31,6 +31,98 @@ export type DisputeRequest = {
   note: string;
 };
 
+type Row = Record<string, any>;
+
+const disputedAlready = (existing: Row, transId: string, messageId: string) =>
+  new AppError(
+    'dispute-exists',
+    existing.requested_by
+      ? `transaction ${transId} was disputed already (result ${existing.result}) for ${existing.request_reference}`
+      : `transaction ${transId} was disputed already by our checks of package ${messageId} (result ${existing.result})`,
+  );
+
+// Whether the transaction can be disputed now; throws the refusal. With `lock`, the package's
+// confirmation row is locked first (delivery claims it the same way, so the two never interleave).
+// An existing dispute is returned for the caller to compare (a replay is not a refusal).
+async function examine(db: Knex, transactionId: bigint, now: Date, lock: boolean) {
+  const t = await db('lane_transactions')
+    .where({ id: transactionId })
+    .first(
+      'id',
+      'received_package_id',
+      'own_card',
+      'disposition',
+      'terminal_id',
+      'terminal_seq',
+      'card_no',
+      'card_type',
+      'account_id',
+      'amount',
+    );
+  if (!t) throw new AppError('dispute-transaction-not-found', `no lane transaction ${transactionId}`);
+  if (t.received_package_id === null) {
+    const issuer = String(t.card_no).slice(0, 4);
+    if (!t.own_card)
+      throw new AppError(
+        'dispute-not-issuer',
+        `transaction ${t.id} is a card of province ${issuer} on our roads: only that province, as the card's issuer, ` +
+          `can dispute it, in its confirmation of our package (ICD §3 has no dispute from the road's side). ` +
+          `Ask province ${issuer} to dispute it, or settle the complaint with a remedy`,
+      );
+    throw new AppError(
+      'dispute-not-interchange',
+      `transaction ${t.id} is our card on our roads: no other province is involved; settle the complaint with a remedy`,
+    );
+  }
+  const packageId = BigInt(t.received_package_id);
+  const transId = transIdOf(t.terminal_id, t.terminal_seq);
+  const cq = db('interchange_confirmations').where({ package_id: packageId });
+  const c = await (lock ? cq.forNoKeyUpdate() : cq).first();
+  const p = await db('interchange_packages')
+    .where({ id: packageId })
+    .first('message_id', 'sender', 'clear_target_date');
+  const existing: Row | undefined = await db('interchange_disputes')
+    .where({ package_id: packageId, trans_id: transId })
+    .first();
+  if (existing) return { t, p, existing, transId, packageId };
+  if (c.delivered_at !== null)
+    throw new AppError(
+      'package-confirmed',
+      `our confirmation of package ${p.message_id} went to province ${p.sender}: every transaction it does not list is accepted for payment, and ICD §3 allows no dispute after it`,
+    );
+  if (c.delivery_claimed_until !== null && c.delivery_claimed_until > now)
+    throw new AppError(
+      'package-confirmed',
+      `our confirmation of package ${p.message_id} is being sent to province ${p.sender}; try again in two minutes`,
+    );
+  const settled = await db('clearing_day_steps')
+    .where({ clearing_date: p.clear_target_date, step: 'settlement' })
+    .first('step');
+  if (settled)
+    throw new AppError(
+      'package-confirmed',
+      `the settlement with the provinces for ${p.clear_target_date} is written: package ${p.message_id} stands as confirmed`,
+    );
+  if (t.disposition !== 'accepted')
+    throw new AppError('dispute-exists', `transaction ${transId} was not accepted: it is not confirmed for payment`);
+  return { t, p, existing, transId, packageId };
+}
+
+export type DisputeEligibility =
+  { eligible: true; network: string; packageMessageId: string } | { eligible: false; code: string; message: string };
+
+/** Whether a dispute could be raised on the transaction now (for a screen to offer it), unlocked. */
+export async function disputeEligibility(db: Knex, transactionId: bigint, now: Date): Promise<DisputeEligibility> {
+  try {
+    const { p, existing, transId } = await examine(db, transactionId, now, false);
+    if (existing) throw disputedAlready(existing, transId, p.message_id);
+    return { eligible: true, network: p.sender, packageMessageId: p.message_id };
+  } catch (err) {
+    if (err instanceof AppError) return { eligible: false, code: err.code, message: err.message };
+    throw err;
+  }
+}
+
 /**
  * Raises the dispute inside the caller's transaction (the caller records why, e.g. in a ticket's
  * event log, in the same transaction). Returns the dispute and whether this call created it; the
@@ -44,77 +136,13 @@ export async function raiseIssuerDispute(
   if (!(ISSUER_RESULT_CODES as readonly number[]).includes(req.result))
     throw new AppError('invalid-request', `result ${req.result} is not an issuer result code`, 'result');
   const { app } = ctx;
-  const network = app.config.network;
-  const t = await trx('lane_transactions')
-    .where({ id: req.transactionId })
-    .first(
-      'id',
-      'received_package_id',
-      'upload_id',
-      'own_card',
-      'disposition',
-      'terminal_id',
-      'terminal_seq',
-      'card_no',
-      'card_type',
-      'account_id',
-      'amount',
-      'clearing_date',
-    );
-  if (!t) throw new AppError('dispute-transaction-not-found', `no lane transaction ${req.transactionId}`);
-  if (t.received_package_id === null) {
-    if (!t.own_card)
-      throw new AppError(
-        'dispute-not-issuer',
-        `transaction ${t.id} is a card of province ${String(t.card_no).slice(0, 4)} on our roads: only that province, ` +
-          `as the card's issuer, can dispute it, in its confirmation of our package (ICD §3 has no dispute from the road's side). ` +
-          `Ask province ${String(t.card_no).slice(0, 4)} to dispute it, or settle the complaint with a remedy`,
-      );
-    throw new AppError(
-      'dispute-not-interchange',
-      `transaction ${t.id} is our card on our roads: no other province is involved; settle the complaint with a remedy`,
-    );
-  }
-  const packageId = BigInt(t.received_package_id);
-  const transId = transIdOf(t.terminal_id, t.terminal_seq);
-  // the confirmation row first: delivery claims it the same way, so the two never interleave
-  const c = await trx('interchange_confirmations').where({ package_id: packageId }).forNoKeyUpdate().first();
-  const p = await trx('interchange_packages')
-    .where({ id: packageId })
-    .first('message_id', 'sender', 'clear_target_date');
-  const existing = await trx('interchange_disputes').where({ package_id: packageId, trans_id: transId }).first();
+  const now = app.clock.now();
+  const { t, p, existing, transId, packageId } = await examine(trx, req.transactionId, now, true);
   if (existing) {
     if (existing.request_reference === req.reference && existing.result === req.result)
       return { dispute: (await disputesWhere(trx, { 'd.id': existing.id }))[0], created: false };
-    throw new AppError(
-      'dispute-exists',
-      existing.requested_by
-        ? `transaction ${transId} was disputed already (result ${existing.result}) for ${existing.request_reference}`
-        : `transaction ${transId} was disputed already by our checks of package ${p.message_id} (result ${existing.result})`,
-    );
+    throw disputedAlready(existing, transId, p.message_id);
   }
-  const now = app.clock.now();
-  if (c.delivered_at !== null)
-    throw new AppError(
-      'package-confirmed',
-      `our confirmation of package ${p.message_id} went to province ${p.sender}: every transaction it does not list is accepted for payment, and ICD §3 allows no dispute after it`,
-    );
-  if (c.delivery_claimed_until !== null && c.delivery_claimed_until > now)
-    throw new AppError(
-      'package-confirmed',
-      `our confirmation of package ${p.message_id} is being sent to province ${p.sender}; try again in two minutes`,
-    );
-  const settled = await trx('clearing_day_steps')
-    .where({ clearing_date: p.clear_target_date, step: 'settlement' })
-    .first('step');
-  if (settled)
-    throw new AppError(
-      'package-confirmed',
-      `the settlement with the provinces for ${p.clear_target_date} is written: package ${p.message_id} stands as confirmed`,
-    );
-  if (t.disposition !== 'accepted')
-    throw new AppError('dispute-exists', `transaction ${transId} was not accepted: it is not confirmed for payment`);
-
   const amount = BigInt(t.amount);
   const [row] = await trx('interchange_disputes')
     .insert({

@@ -3,7 +3,7 @@
 // the lane transaction it links.
 import type { Knex } from 'knex';
 import { clockReading, loadCalendar, type ClockRow } from './clocks.ts';
-import { disputesOfTicket } from './disputes.ts';
+import { disputesOfTicket, ticketDisputeEligibility } from './disputes.ts';
 import { listRemedies } from './remedies.ts';
 import { getTicket, type ClockView } from './tickets.ts';
 import { workOrdersOf } from './work-orders.ts';
@@ -34,5 +34,6 @@ export async function ticketDetail(db: Knex, ticketId: bigint, now: Date) {
     remedies: await listRemedies(db, { ticketId }),
     workOrders: await workOrdersOf(db, ticketId),
     disputes: await disputesOfTicket(db, ticket.links.laneTransactionId),
+    disputeEligibility: await ticketDisputeEligibility(db, ticket.status, ticket.links.laneTransactionId, now),
   };
 }

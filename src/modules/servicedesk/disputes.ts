@@ -8,7 +8,13 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { disputesOfTransactions, raiseIssuerDispute, type Dispute } from '../interchange/index.ts';
+import {
+  disputeEligibility,
+  disputesOfTransactions,
+  raiseIssuerDispute,
+  type Dispute,
+  type DisputeEligibility,
+} from '../interchange/index.ts';
 import { appendEvent } from './events.ts';
 import { lockTicket } from './tickets.ts';
 
@@ -65,4 +71,17 @@ export async function raiseTicketDispute(
 /** The interchange disputes of the lane transaction a ticket links, with their decisions. */
 export async function disputesOfTicket(db: Knex, laneTransactionId: bigint | null): Promise<Dispute[]> {
   return laneTransactionId === null ? [] : disputesOfTransactions(db, [laneTransactionId]);
+}
+
+/** Whether the ticket may raise a dispute now (the screen offers the action only then). */
+export async function ticketDisputeEligibility(
+  db: Knex,
+  status: string,
+  laneTransactionId: bigint | null,
+  now: Date,
+): Promise<DisputeEligibility | null> {
+  if (laneTransactionId === null) return null;
+  if (status === 'closed')
+    return { eligible: false, code: 'ticket-state-conflict', message: 'a closed ticket raises no dispute' };
+  return disputeEligibility(db, laneTransactionId, now);
 }

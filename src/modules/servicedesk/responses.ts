@@ -125,6 +125,14 @@ export const ticketDetailJson = z.strictObject({
   remedies: z.array(remedyJson),
   workOrders: z.array(workOrderJson),
   disputes: z.array(ticketDisputeJson),
+  // null when the ticket links no lane transaction; otherwise whether a dispute may be raised now,
+  // or the refusal's code and message
+  disputeEligibility: z
+    .union([
+      z.strictObject({ eligible: z.literal(true), network: z.string(), packageMessageId: z.string() }),
+      z.strictObject({ eligible: z.literal(false), code: z.string(), message: z.string() }),
+    ])
+    .nullable(),
 });
 export const intakeJson = z.strictObject({ ticket: ticketJson, replyBy: time });
 export const hotlineIntakeJson = z.strictObject({
