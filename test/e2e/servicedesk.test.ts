@@ -9,6 +9,7 @@ import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { journal } from '../helpers/ledger.ts';
 import { centre } from '../integration/statuslist-support.ts';
+import { recomputeAfterCalendarChange } from '../../src/modules/servicedesk/index.ts';
 import { launch, mainScreen, type Browser } from './browser.ts';
 
 describe('the service desk console in a browser', function () {
@@ -17,8 +18,8 @@ describe('the service desk console in a browser', function () {
   let base: string;
   let browser: Browser;
   type Who = { username: string; password: string; id: bigint };
-  let clerk: Who, handler: Who, supervisor: Who;
-  let clerkPage: Page, handlerPage: Page, supervisorPage: Page;
+  let clerk: Who, handler: Who, supervisor: Who, admin: Who;
+  let clerkPage: Page, handlerPage: Page, supervisorPage: Page, adminPage: Page;
   let customer: { customerId: number; accountId: number; phone: string };
   let ticketId = 0;
   const db = async () => (await harness()).app.db;
@@ -27,7 +28,7 @@ describe('the service desk console in a browser', function () {
     this.timeout(120_000);
     const h = await harness();
     base = await centre();
-    const staff = async (role: 'clerk' | 'supervisor') => {
+    const staff = async (role: 'clerk' | 'supervisor' | 'admin') => {
       const username = unique(role.slice(0, 3));
       const { user, password } = await createUser(h.app.db, null, {
         username,
@@ -36,14 +37,20 @@ describe('the service desk console in a browser', function () {
       });
       return { username, password, id: user.id };
     };
-    [clerk, handler, supervisor] = [await staff('clerk'), await staff('clerk'), await staff('supervisor')];
+    [clerk, handler, supervisor, admin] = [
+      await staff('clerk'),
+      await staff('clerk'),
+      await staff('supervisor'),
+      await staff('admin'),
+    ];
     const apiClerk = await loginAs('clerk');
     customer = await customerWithVehicle(apiClerk.auth);
     await h.app
       .db('servicedesk_units')
       .insert({ code: unique('E2E'), name: '投诉处理组', supervisor_user_id: supervisor.id });
     browser = await launch();
-    [clerkPage, handlerPage, supervisorPage] = [
+    [clerkPage, handlerPage, supervisorPage, adminPage] = [
+      await browser.context.newPage(),
       await browser.context.newPage(),
       await browser.context.newPage(),
       await browser.context.newPage(),
@@ -177,6 +184,82 @@ describe('the service desk console in a browser', function () {
     await page.getByRole('heading', { name: '客服报表' }).waitFor();
     await page.getByRole('img', { name: '各网点工单数柱状图' }).waitFor();
     await mainScreen(page, 'servicedesk-reports');
+  });
+
+  it('an admin marks a make-up working day on the 2027 calendar with a reason; the recomputation shows queued, then done', async () => {
+    const page = adminPage;
+    await login(page, admin);
+    await page.getByRole('heading', { name: '工作日历' }).waitFor();
+    // the year box has the focus on arrival
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'sd-calendar-year');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2027');
+    await page.getByText('2027 年为暂定安排').waitFor();
+    await page.getByRole('row').filter({ hasText: '2027-02-05' }).getByText('暂定').waitFor();
+    await page.keyboard.press('F4');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('新增特殊日').waitFor();
+    // a weekday cannot be a make-up working day: the service's refusal shows on the field
+    await page.keyboard.type('2027-02-17');
+    await dialog.getByRole('radio', { name: '调休上班' }).check();
+    await dialog.getByLabel('名称').fill('春节调休');
+    await dialog.getByLabel('原因').fill('国务院办公厅通知：2 月 20 日（周六）上班');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.getByText('调休上班只能设在周末').waitFor();
+    await dialog.getByLabel('日期').fill('2027-02-20');
+    await dialog.getByLabel('原因').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: '2027-02-20 已保存' }).waitFor();
+    const change = page.getByRole('row').filter({ hasText: '国务院办公厅通知' });
+    await change.getByText('排队中').waitFor();
+    await page.getByRole('row').filter({ hasText: '2027-02-20' }).first().getByText('管理员录入').waitFor();
+    await mainScreen(page, 'servicedesk-calendar');
+    const day = await (await db())('servicedesk_calendar_days').where({ day: '2027-02-20' }).first();
+    assert.deepEqual([day.kind, day.name, day.source], ['workday', '春节调休', 'admin']);
+    const c = await (
+      await db()
+    )('servicedesk_calendar_changes')
+      .where({ day: '2027-02-20' })
+      .orderBy('id', 'desc')
+      .first();
+    assert.deepEqual(
+      [c.to_kind, c.reason, c.recomputed_at],
+      ['workday', '国务院办公厅通知：2 月 20 日（周六）上班', null],
+    );
+    assert.equal((await (await db())('servicedesk_calendar_days').where({ day: '2027-02-17' })).length, 0);
+    // the queued job runs: the screen shows it done without a reload
+    await recomputeAfterCalendarChange(await db(), new Date());
+    await change.getByText('已完成').waitFor();
+  });
+
+  it('an admin adds a unit with its supervisor, then deactivates it with a reason', async () => {
+    const page = adminPage;
+    await page.getByRole('link', { name: '处理部门' }).click();
+    await page.getByRole('heading', { name: '处理部门' }).waitFor();
+    await page.keyboard.press('F4');
+    const dialog = page.getByRole('dialog');
+    const code = unique('HF');
+    await dialog.getByLabel('部门代码').fill(code);
+    await dialog.getByLabel('部门名称').fill('合肥投诉复核组');
+    await dialog.getByLabel('主管（超时升级）').fill(supervisor.username);
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: code });
+    await row.getByText('合肥投诉复核组').waitFor();
+    await row.getByText(`supervisor ${supervisor.username}`).waitFor();
+    await row.getByText('在用').waitFor();
+    await mainScreen(page, 'servicedesk-units');
+    const unit = await (await db())('servicedesk_units').where({ code }).first();
+    assert.deepEqual(
+      [unit.name, String(unit.supervisor_user_id), unit.active],
+      ['合肥投诉复核组', String(supervisor.id), true],
+    );
+    await row.getByRole('button', { name: `停用 ${code}` }).click();
+    await page.getByRole('dialog').getByLabel('原因').fill('并入投诉处理组');
+    await page.keyboard.press('Enter');
+    await row.getByText('已停用').waitFor();
+    assert.equal((await (await db())('servicedesk_units').where({ code }).first()).active, false);
   });
 
   it('raised no uncaught error in any page', () => {

@@ -3,15 +3,16 @@
 // marked provisional until the official arrangement is entered. Every change queues the
 // recomputation of all open tickets' clocks; the change list shows it waiting, then done.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, Modal, Radio, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, get } from '../../api/client.ts';
 import { ErrorLine, ReasonDialog } from '../../components.tsx';
 import { useFKeys } from '../../fkeys.tsx';
+import { ToneTag } from '../finance/tone.tsx';
 import { SD, type CalendarChange, type CalendarDay } from './api.ts';
-import { onFields } from './fields.ts';
+import { clearErrors, onFields } from './fields.ts';
 
 type Edit = { day?: string; kind: 'holiday' | 'workday'; name?: string; reason?: string };
 
@@ -43,7 +44,9 @@ export function CalendarPage() {
     await q.refetch();
   };
   const save = async () => {
-    const v = await form.validateFields();
+    // the form shows what is wrong on each field; nothing to send until it holds
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
@@ -107,14 +110,16 @@ export function CalendarPage() {
           {
             title: t('sd.calendar.kind'),
             dataIndex: 'kind',
-            render: (k: string) => <Tag color={k === 'holiday' ? 'red' : 'blue'}>{t(`sd.calendar.kinds.${k}`)}</Tag>,
+            render: (k: string) => (
+              <ToneTag tone={k === 'holiday' ? 'bad' : 'info'}>{t(`sd.calendar.kinds.${k}`)}</ToneTag>
+            ),
           },
           { title: t('sd.calendar.name'), dataIndex: 'name' },
           {
             title: t('sd.calendar.source'),
             dataIndex: 'source',
             render: (s: string) => (
-              <Tag color={s === 'provisional' ? 'orange' : undefined}>{t(`sd.calendar.sources.${s}`)}</Tag>
+              <ToneTag tone={s === 'provisional' ? 'warn' : 'neutral'}>{t(`sd.calendar.sources.${s}`)}</ToneTag>
             ),
           },
           {
@@ -177,9 +182,9 @@ export function CalendarPage() {
             dataIndex: 'recomputedAt',
             render: (v: string | null) =>
               v ? (
-                <Tag color="green">{t('sd.calendar.recomputed', { at: dayjs(v).format('MM-DD HH:mm') })}</Tag>
+                <ToneTag tone="good">{t('sd.calendar.recomputed', { at: dayjs(v).format('MM-DD HH:mm') })}</ToneTag>
               ) : (
-                <Tag color="gold">{t('sd.calendar.pending')}</Tag>
+                <ToneTag tone="warn">{t('sd.calendar.pending')}</ToneTag>
               ),
           },
         ]}
@@ -192,9 +197,18 @@ export function CalendarPage() {
         onOk={() => void save()}
         confirmLoading={busy}
         onCancel={() => setEditing(null)}
+        // the modal takes the focus when it opens: hand it to the first field to fill
+        afterOpenChange={(open) => open && form.getFieldInstance(editing?.isNew ? 'day' : 'name')?.focus()}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" onFinish={() => void save()} initialValues={{ kind: 'holiday' }}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={() => void save()}
+          initialValues={{ kind: 'holiday' }}
+          // a refusal shown on one field stands until something is changed
+          onValuesChange={() => clearErrors(form)}
+        >
           <Form.Item
             name="day"
             label={t('sd.calendar.day')}
@@ -202,7 +216,8 @@ export function CalendarPage() {
               { required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('sd.calendar.dayFormat') },
               {
                 validator: (_, v?: string) =>
-                  !v || dayjs(v, 'YYYY-MM-DD', true).isValid()
+                  // a real calendar date: 2027-02-30 does not come back as itself
+                  !v || dayjs(v).format('YYYY-MM-DD') === v
                     ? Promise.resolve()
                     : Promise.reject(new Error(t('sd.calendar.dayFormat'))),
               },
@@ -229,6 +244,8 @@ export function CalendarPage() {
           >
             <Input />
           </Form.Item>
+          {/* Enter in any field sends the form (implicit submission needs a submit button) */}
+          <button type="submit" hidden aria-hidden tabIndex={-1} />
         </Form>
         <ErrorLine error={error} />
       </Modal>

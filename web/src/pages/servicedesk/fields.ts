@@ -14,3 +14,8 @@ export function onFields(form: FormInstance, e: unknown, map: Record<string, str
   form.setFields([{ name, errors: [text] }]);
   return true;
 }
+
+/** Clears every field's errors (a field's rules run again when the form is sent). */
+export function clearErrors(form: FormInstance): void {
+  form.setFields(form.getFieldsError().map((f) => ({ name: f.name, errors: [] })));
+}

@@ -1,9 +1,10 @@
 // The interchange disputes of the lane transaction a ticket links: the province, the package, the
 // reason code, and finance's decision once made (sent to the province as a resolution). When no
 // dispute can be raised, why — for another province's card on our roads, what to do instead.
-import { Alert, Card, Table, Tag } from 'antd';
+import { Alert, Card, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Money } from '../../components.tsx';
+import { ToneTag } from '../finance/tone.tsx';
 import type { TicketDetail, TicketDispute } from './api.ts';
 
 export function TicketDisputes({
@@ -47,11 +48,11 @@ export function TicketDisputes({
               key: 'decision',
               render: (_: unknown, x) =>
                 x.resolution === null ? (
-                  <Tag color="gold">{t('sd.dispute.open')}</Tag>
+                  <ToneTag tone="warn">{t('sd.dispute.open')}</ToneTag>
                 ) : (
-                  <Tag color={x.resolution === 0 ? 'blue' : 'red'}>
+                  <ToneTag tone={x.resolution === 0 ? 'info' : 'bad'}>
                     {t(`sd.dispute.resolutions.${x.resolution}`)} · {x.resolvedOn}
-                  </Tag>
+                  </ToneTag>
                 ),
             },
           ]}

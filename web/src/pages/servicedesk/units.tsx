@@ -1,7 +1,7 @@
 // The units that handle complaints (admin): create one, rename it, name its supervisor and manager
 // (the escalation chain at breach and at 150 %), deactivate it or activate it again with a reason.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -9,8 +9,9 @@ import type { getUsersResponse } from '@server/modules/access/responses.ts';
 import { get, post } from '../../api/client.ts';
 import { ErrorLine, ReasonDialog } from '../../components.tsx';
 import { useFKeys } from '../../fkeys.tsx';
+import { ToneTag } from '../finance/tone.tsx';
 import { SD, type Unit } from './api.ts';
-import { onFields } from './fields.ts';
+import { clearErrors, onFields } from './fields.ts';
 
 type User = z.infer<typeof getUsersResponse>['users'][number];
 type Edit = { code: string; name: string; supervisorUserId?: number | null; managerUserId?: number | null };
@@ -39,7 +40,9 @@ export function UnitsPage() {
     .map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }));
 
   const save = async () => {
-    const v = await form.validateFields();
+    // the form shows what is wrong on each field; nothing to send until it holds
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
@@ -85,7 +88,11 @@ export function UnitsPage() {
             title: t('sd.units.status'),
             dataIndex: 'active',
             render: (a: boolean) =>
-              a ? <Tag color="green">{t('sd.units.active')}</Tag> : <Tag>{t('sd.units.inactive')}</Tag>,
+              a ? (
+                <ToneTag tone="good">{t('sd.units.active')}</ToneTag>
+              ) : (
+                <ToneTag tone="neutral">{t('sd.units.inactive')}</ToneTag>
+              ),
           },
           {
             title: t('sd.calendar.actions'),
@@ -129,9 +136,11 @@ export function UnitsPage() {
         onOk={() => void save()}
         confirmLoading={busy}
         onCancel={() => setEditing(null)}
+        // the modal takes the focus when it opens: hand it to the first field to fill
+        afterOpenChange={(open) => open && form.getFieldInstance(editing?.isNew ? 'code' : 'name')?.focus()}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" onFinish={() => void save()}>
+        <Form form={form} layout="vertical" onFinish={() => void save()} onValuesChange={() => clearErrors(form)}>
           <Form.Item
             name="code"
             label={t('sd.units.code')}
