@@ -10,7 +10,11 @@ import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { journal } from '../helpers/ledger.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { recomputeAfterCalendarChange } from '../../src/modules/servicedesk/index.ts';
-import { launch, mainScreen, type Browser } from './browser.ts';
+import { launch, mainScreen, assertAccessible, type Browser } from './browser.ts';
+import { clearDay } from '../../src/modules/clearing/index.ts';
+import { deliverPending } from '../../src/modules/interchange/index.ts';
+import { simulateInterchangeDay } from '../../lanes-sim/traffic/interchange-day.ts';
+import { pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
 
 describe('the service desk console in a browser', function () {
   this.timeout(60_000);
@@ -260,6 +264,115 @@ describe('the service desk console in a browser', function () {
     await page.keyboard.press('Enter');
     await row.getByText('已停用').waitFor();
     assert.equal((await (await db())('servicedesk_units').where({ code }).first()).active, false);
+  });
+
+  it('raised no uncaught error in any page', () => {
+    assert.deepEqual(browser.errors, []);
+  });
+});
+
+// A complaint about a charge of a Jiangsu (3201) card on Anhui's (3401) roads, in the console of
+// Jiangsu's centre: Anhui's package has arrived and Jiangsu's confirmation has not gone out yet, so
+// the handler raises the dispute from the ticket; finance sees it among the disputes we raised.
+describe('the service desk raises an interchange dispute in a browser', function () {
+  this.timeout(300_000);
+  this.bail(true);
+  const DAY = 86_400_000;
+  const D = new Date(Date.now() + 50 * DAY).toISOString().slice(0, 10);
+  const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`);
+  let A: TestCentre;
+  let B: TestCentre;
+  let browser: Browser;
+  let ticket: { id: number; ticketNo: string };
+  let tx: { id: string; terminal_id: string; terminal_seq: number };
+
+  before(async () => {
+    const [ma, mb] = sharedPurchaseMasters();
+    A = await startCentre('3401', ma, 161, at(D, '00:00'));
+    B = await startCentre('3201', mb, 162, at(D, '00:00'));
+    await pairCentres(A, B);
+    await simulateInterchangeDay({
+      sides: [
+        { centre: A.centre, network: '3401', masters: ma, keyVersion: 161 },
+        { centre: B.centre, network: '3201', masters: mb, keyVersion: 162 },
+      ],
+      date: D,
+      vehicles: 4,
+      visitShare: 0,
+      seed: 1613,
+      faults: { tac: false, lost: false, duplicate: false },
+      batchSize: 10,
+      uploadMinutes: 120,
+    });
+    const next = new Date(Date.parse(`${D}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    for (const c of [A, B]) c.clock.set(at(next, '09:00'));
+    await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, D);
+    assert.equal((await deliverPending(A.app)).failed, 0);
+    tx = await B.app
+      .db('lane_transactions')
+      .whereNotNull('received_package_id')
+      .where({ disposition: 'accepted' })
+      .where('amount', '>', 0)
+      .orderBy('id')
+      .first('id', 'terminal_id', 'terminal_seq');
+    const r = await B.request('clerk', 'post', '/api/v1/servicedesk/tickets', {
+      channel: 'phone',
+      caller: { name: '王先生', contact: '13800000000' },
+      category: 'payment',
+      subcategory: '异地扣费',
+      description: '在安徽高速同一次通行被扣了两次费',
+      links: { laneTransactionId: Number(tx.id) },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    ticket = r.body.ticket;
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await A?.close();
+    await B?.close();
+  });
+
+  async function login(page: Page, who: { username: string; password: string }) {
+    await page.goto(`${B.base}/`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation').waitFor();
+  }
+
+  it('a handler raises the dispute from the ticket with a reason code; the ticket shows it and its event', async () => {
+    const page = await browser.context.newPage();
+    await login(page, B.staff.clerk);
+    await page.goto(`${B.base}/servicedesk/tickets/${ticket.id}`);
+    await page.getByRole('button', { name: '发起跨省争议' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('3401 省道路').waitFor();
+    // the reason code box has the focus: type to search, Enter to pick
+    await page.keyboard.type('重复交易');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('争议说明').fill('客户称同一次通行被扣两次');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = page.getByRole('row').filter({ hasText: '待财务裁定' });
+    await card.getByText('3401').first().waitFor();
+    await page.getByText('发起跨省争议').last().waitFor();
+    await assertAccessible(page, 'servicedesk-ticket-dispute');
+    const d = await B.app.db('interchange_disputes').where({ transaction_id: tx.id }).first();
+    assert.deepEqual([d.side, d.result, d.request_reference], ['issuer', 2, ticket.ticketNo]);
+    const events = await B.app.db('servicedesk_ticket_events').where({ ticket_id: ticket.id }).pluck('kind');
+    assert.ok(events.includes('interchange-dispute'));
+    await page.close();
+  });
+
+  it('finance sees it among the disputes we raised, with the ticket it came from', async () => {
+    const page = await browser.context.newPage();
+    await login(page, B.staff.finance);
+    await page.getByRole('link', { name: '争议' }).click();
+    const row = page.getByRole('row').filter({ hasText: ticket.ticketNo });
+    await row.waitFor();
+    await row.getByText('3401', { exact: true }).waitFor();
+    await page.close();
   });
 
   it('raised no uncaught error in any page', () => {

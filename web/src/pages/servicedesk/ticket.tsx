@@ -428,6 +428,8 @@ export function TicketPage() {
         onOk={() => void submitDialog()}
         confirmLoading={busy}
         onCancel={() => setDialog(null)}
+        // the modal takes the focus when it opens: the dispute's reason code is the first thing to choose
+        afterOpenChange={(open) => open && dialog === 'dispute' && form.getFieldInstance('result')?.focus()}
         destroyOnHidden
       >
         <Form form={form} layout="vertical" onFinish={() => void submitDialog()}>
