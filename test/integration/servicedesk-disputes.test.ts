@@ -86,8 +86,34 @@ describe('service desk: an interchange dispute raised from a ticket', function (
     assert.equal(r.status, 201, JSON.stringify(r.body));
     return r.body.ticket as { id: number; ticketNo: string };
   }
-  const dispute = (role: 'clerk' | 'supervisor' | 'finance', id: number, body: Record<string, unknown>) =>
-    B.request(role, 'post', `${API}/tickets/${id}/interchange-dispute`, body);
+  // the dispute moves money (the purchase goes back to the card): staff send an Idempotency-Key
+  const tokens = new Map<string, string>();
+  let keys = 0;
+  async function dispute(
+    role: 'clerk' | 'supervisor' | 'finance',
+    id: number,
+    body: Record<string, unknown>,
+    key: string | null = `dispute-${++keys}`,
+  ): Promise<{ status: number; body: any; replayed: boolean }> {
+    if (!tokens.has(role)) {
+      const r = await fetch(`${B.base}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(B.staff[role]),
+      });
+      tokens.set(role, ((await r.json()) as { token: string }).token);
+    }
+    const r = await fetch(`${B.base}${API}/tickets/${id}/interchange-dispute`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tokens.get(role)}`,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json(), replayed: r.headers.get('idempotent-replayed') === 'true' };
+  }
   async function unchanged(run: () => Promise<void>) {
     const strip = (d: Record<string, string>) => {
       const { idempotency_keys: _i, audit_log: _a, sessions: _s, ...rest } = d;
@@ -149,14 +175,22 @@ describe('service desk: an interchange dispute raised from a ticket', function (
     assert.deepEqual((await checkLedger(B.app.db)).failures, []);
   });
 
-  it('answers the same request again with the same dispute, and refuses a different one, changing nothing', async () => {
+  it('answers the same request again with the same dispute (and a key replayed), and refuses a different one, changing nothing', async () => {
     const again = await dispute('clerk', first.id, { result: 2, note: '客户再次来电' });
     assert.deepEqual([again.status, again.body.dispute.id], [200, disputeId]);
+    // the same key again is the first answer replayed
+    const sent = await dispute('clerk', first.id, { result: 2, note: '客户再次来电' }, 'same-key');
+    const replayed = await dispute('clerk', first.id, { result: 2, note: '客户再次来电' }, 'same-key');
+    assert.deepEqual([replayed.status, replayed.body, replayed.replayed], [sent.status, sent.body, true]);
     const second = await ticket(received[0].id);
     await B.request('supervisor', 'get', `${API}/tickets/${second.id}`);
     await unchanged(async () => {
       const other = await dispute('clerk', first.id, { result: 6, note: '换一个原因' });
       assert.deepEqual([other.status, other.body.error.code], [409, 'dispute-exists']);
+      const keyReused = await dispute('clerk', first.id, { result: 6, note: '换一个原因' }, 'same-key');
+      assert.deepEqual([keyReused.status, keyReused.body.error.code], [409, 'idempotency-conflict']);
+      const noKey = await dispute('clerk', first.id, { result: 2, note: '没有幂等键' }, null);
+      assert.deepEqual([noKey.status, noKey.body.error.code], [400, 'idempotency-key-required']);
       const fromOther = await dispute('supervisor', second.id, { result: 2, note: '另一张工单' });
       assert.deepEqual([fromOther.status, fromOther.body.error.code], [409, 'dispute-exists']);
     });

@@ -280,6 +280,8 @@ export const servicedeskRoutes: RouteDef[] = [
     tag: 'servicedesk',
     roles: HANDLERS,
     status: 201,
+    // the purchase is taken back from the province's payable to the card: an Idempotency-Key is required
+    moneyMoving: true,
     summary:
       "Raise an interchange dispute about the lane transaction the ticket links, when it is our card on another province's roads: listed as disputed (an issuer result code) in our confirmation of the province's package, while that confirmation has not gone out. 201 when raised, 200 when the same ticket asked the same before. 409 ticket-transaction-not-linked, ticket-state-conflict (closed), package-confirmed, dispute-exists, dispute-not-issuer (another province's card on our roads: that province disputes it in its confirmation), dispute-not-interchange; 404 dispute-transaction-not-found",
     params: ticketParams,
