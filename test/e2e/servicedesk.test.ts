@@ -234,6 +234,12 @@ describe('the service desk console in a browser', function () {
     // the queued job runs: the screen shows it done without a reload
     await recomputeAfterCalendarChange(await db(), new Date());
     await change.getByText('已完成').waitFor();
+    // removed again with a reason: the day follows the weekly rule, the change is listed
+    await page.getByRole('button', { name: '删除 2027-02-20' }).click();
+    await page.getByRole('dialog').getByLabel('原因').fill('补班安排录错，撤销');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row').filter({ hasText: '补班安排录错' }).getByText('调休上班 → 按周计算').waitFor();
+    assert.equal((await (await db())('servicedesk_calendar_days').where({ day: '2027-02-20' })).length, 0);
   });
 
   it('an admin adds a unit with its supervisor, then deactivates it with a reason', async () => {
