@@ -5,7 +5,9 @@
 // a different request for a transaction already disputed, a role that does not handle tickets.
 import assert from 'node:assert/strict';
 import { clearDay } from '../../src/modules/clearing/index.ts';
-import { raiseIssuerDispute, deliverPending } from '../../src/modules/interchange/index.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deliver, deliverPending, raiseIssuerDispute } from '../../src/modules/interchange/index.ts';
 import { checkLedger } from '../../src/modules/ledger/index.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { simulateInterchangeDay } from '../../lanes-sim/traffic/interchange-day.ts';
@@ -253,6 +255,49 @@ describe('service desk: an interchange dispute raised from a ticket', function (
       assert.match(r.body.error.message, /3401/);
       assert.match(r.body.error.message, /confirmation/);
     });
+  });
+
+  it('refuses a dispute while a worker is sending the confirmation, and adds nothing to it', async () => {
+    const packageId = received[2].received_package_id;
+    const t = await ticket(received[2].id);
+    const endpoint = await B.app.db('interchange_peers').where({ network: '3401' }).first();
+    // a peer that holds the call until the test lets go, then drops it (a transport failure)
+    let arrived!: () => void;
+    const called = new Promise<void>((r) => (arrived = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const peer = createServer((req, res) => {
+      req.resume();
+      arrived();
+      void released.then(() => res.destroy());
+    });
+    await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
+    try {
+      const port = (peer.address() as AddressInfo).port;
+      const put = await B.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', {
+        url: `http://127.0.0.1:${port}`,
+        clientId: endpoint.client_id,
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const delivering = deliver(B.app, 'confirmation', BigInt(packageId)).catch((e: Error) => e);
+      await called;
+      const before = await B.app.db('interchange_confirmations').where({ package_id: packageId }).first();
+      const r = await dispute('clerk', t.id, { result: 2, note: '确认发送中' });
+      assert.deepEqual([r.status, r.body.error.code], [409, 'package-confirmed']);
+      assert.match(r.body.error.message, /being sent/);
+      assert.deepEqual(await B.app.db('interchange_confirmations').where({ package_id: packageId }).first(), before);
+      assert.equal((await B.app.db('interchange_disputes').where({ transaction_id: received[2].id })).length, 0);
+      release();
+      assert.ok((await delivering) instanceof Error, 'the dropped call is a delivery failure, retried later');
+    } finally {
+      release();
+      peer.closeAllConnections();
+      await new Promise((r) => peer.close(r));
+      await B.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', {
+        url: endpoint.url,
+        clientId: endpoint.client_id,
+      });
+    }
   });
 
   it('sends the dispute in the confirmation; after that the package is confirmed, and the decision shows on the ticket', async () => {
