@@ -9,7 +9,12 @@ import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { journal } from '../helpers/ledger.ts';
 import { centre } from '../integration/statuslist-support.ts';
-import { launch, mainScreen, type Browser } from './browser.ts';
+import { recomputeAfterCalendarChange } from '../../src/modules/servicedesk/index.ts';
+import { launch, mainScreen, assertAccessible, type Browser } from './browser.ts';
+import { clearDay } from '../../src/modules/clearing/index.ts';
+import { deliverPending } from '../../src/modules/interchange/index.ts';
+import { simulateInterchangeDay } from '../../lanes-sim/traffic/interchange-day.ts';
+import { pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
 
 describe('the service desk console in a browser', function () {
   this.timeout(60_000);
@@ -17,8 +22,8 @@ describe('the service desk console in a browser', function () {
   let base: string;
   let browser: Browser;
   type Who = { username: string; password: string; id: bigint };
-  let clerk: Who, handler: Who, supervisor: Who;
-  let clerkPage: Page, handlerPage: Page, supervisorPage: Page;
+  let clerk: Who, handler: Who, supervisor: Who, admin: Who;
+  let clerkPage: Page, handlerPage: Page, supervisorPage: Page, adminPage: Page;
   let customer: { customerId: number; accountId: number; phone: string };
   let ticketId = 0;
   const db = async () => (await harness()).app.db;
@@ -27,7 +32,7 @@ describe('the service desk console in a browser', function () {
     this.timeout(120_000);
     const h = await harness();
     base = await centre();
-    const staff = async (role: 'clerk' | 'supervisor') => {
+    const staff = async (role: 'clerk' | 'supervisor' | 'admin') => {
       const username = unique(role.slice(0, 3));
       const { user, password } = await createUser(h.app.db, null, {
         username,
@@ -36,14 +41,20 @@ describe('the service desk console in a browser', function () {
       });
       return { username, password, id: user.id };
     };
-    [clerk, handler, supervisor] = [await staff('clerk'), await staff('clerk'), await staff('supervisor')];
+    [clerk, handler, supervisor, admin] = [
+      await staff('clerk'),
+      await staff('clerk'),
+      await staff('supervisor'),
+      await staff('admin'),
+    ];
     const apiClerk = await loginAs('clerk');
     customer = await customerWithVehicle(apiClerk.auth);
     await h.app
       .db('servicedesk_units')
       .insert({ code: unique('E2E'), name: '投诉处理组', supervisor_user_id: supervisor.id });
     browser = await launch();
-    [clerkPage, handlerPage, supervisorPage] = [
+    [clerkPage, handlerPage, supervisorPage, adminPage] = [
+      await browser.context.newPage(),
       await browser.context.newPage(),
       await browser.context.newPage(),
       await browser.context.newPage(),
@@ -177,6 +188,197 @@ describe('the service desk console in a browser', function () {
     await page.getByRole('heading', { name: '客服报表' }).waitFor();
     await page.getByRole('img', { name: '各网点工单数柱状图' }).waitFor();
     await mainScreen(page, 'servicedesk-reports');
+  });
+
+  it('an admin marks a make-up working day on the 2027 calendar with a reason; the recomputation shows queued, then done', async () => {
+    const page = adminPage;
+    await login(page, admin);
+    await page.getByRole('heading', { name: '工作日历' }).waitFor();
+    // the year box has the focus on arrival
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'sd-calendar-year');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2027');
+    await page.getByText('2027 年为暂定安排').waitFor();
+    await page.getByRole('row').filter({ hasText: '2027-02-05' }).getByText('暂定').waitFor();
+    await page.keyboard.press('F4');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('新增特殊日').waitFor();
+    // a weekday cannot be a make-up working day: the service's refusal shows on the field
+    await page.keyboard.type('2027-02-17');
+    await dialog.getByRole('radio', { name: '调休上班' }).check();
+    await dialog.getByLabel('名称').fill('春节调休');
+    await dialog.getByLabel('原因').fill('国务院办公厅通知：2 月 20 日（周六）上班');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.getByText('调休上班只能设在周末').waitFor();
+    await dialog.getByLabel('日期').fill('2027-02-20');
+    await dialog.getByLabel('原因').press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: '2027-02-20 已保存' }).waitFor();
+    const change = page.getByRole('row').filter({ hasText: '国务院办公厅通知' });
+    await change.getByText('排队中').waitFor();
+    await page.getByRole('row').filter({ hasText: '2027-02-20' }).first().getByText('管理员录入').waitFor();
+    await mainScreen(page, 'servicedesk-calendar');
+    const day = await (await db())('servicedesk_calendar_days').where({ day: '2027-02-20' }).first();
+    assert.deepEqual([day.kind, day.name, day.source], ['workday', '春节调休', 'admin']);
+    const c = await (
+      await db()
+    )('servicedesk_calendar_changes')
+      .where({ day: '2027-02-20' })
+      .orderBy('id', 'desc')
+      .first();
+    assert.deepEqual(
+      [c.to_kind, c.reason, c.recomputed_at],
+      ['workday', '国务院办公厅通知：2 月 20 日（周六）上班', null],
+    );
+    assert.equal((await (await db())('servicedesk_calendar_days').where({ day: '2027-02-17' })).length, 0);
+    // the queued job runs: the screen shows it done without a reload
+    await recomputeAfterCalendarChange(await db(), new Date());
+    await change.getByText('已完成').waitFor();
+    // removed again with a reason: the day follows the weekly rule, the change is listed
+    await page.getByRole('button', { name: '删除 2027-02-20' }).click();
+    await page.getByRole('dialog').getByLabel('原因').fill('补班安排录错，撤销');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row').filter({ hasText: '补班安排录错' }).getByText('调休上班 → 按周计算').waitFor();
+    assert.equal((await (await db())('servicedesk_calendar_days').where({ day: '2027-02-20' })).length, 0);
+  });
+
+  it('an admin adds a unit with its supervisor, then deactivates it with a reason', async () => {
+    const page = adminPage;
+    await page.getByRole('link', { name: '处理部门' }).click();
+    await page.getByRole('heading', { name: '处理部门' }).waitFor();
+    await page.keyboard.press('F4');
+    const dialog = page.getByRole('dialog');
+    const code = unique('HF');
+    await dialog.getByLabel('部门代码').fill(code);
+    await dialog.getByLabel('部门名称').fill('合肥投诉复核组');
+    await dialog.getByLabel('主管（超时升级）').fill(supervisor.username);
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: code });
+    await row.getByText('合肥投诉复核组').waitFor();
+    await row.getByText(`supervisor ${supervisor.username}`).waitFor();
+    await row.getByText('在用').waitFor();
+    await mainScreen(page, 'servicedesk-units');
+    const unit = await (await db())('servicedesk_units').where({ code }).first();
+    assert.deepEqual(
+      [unit.name, String(unit.supervisor_user_id), unit.active],
+      ['合肥投诉复核组', String(supervisor.id), true],
+    );
+    await row.getByRole('button', { name: `停用 ${code}` }).click();
+    await page.getByRole('dialog').getByLabel('原因').fill('并入投诉处理组');
+    await page.keyboard.press('Enter');
+    await row.getByText('已停用').waitFor();
+    assert.equal((await (await db())('servicedesk_units').where({ code }).first()).active, false);
+  });
+
+  it('raised no uncaught error in any page', () => {
+    assert.deepEqual(browser.errors, []);
+  });
+});
+
+// A complaint about a charge of a Jiangsu (3201) card on Anhui's (3401) roads, in the console of
+// Jiangsu's centre: Anhui's package has arrived and Jiangsu's confirmation has not gone out yet, so
+// the handler raises the dispute from the ticket; finance sees it among the disputes we raised.
+describe('the service desk raises an interchange dispute in a browser', function () {
+  this.timeout(300_000);
+  this.bail(true);
+  const DAY = 86_400_000;
+  const D = new Date(Date.now() + 50 * DAY).toISOString().slice(0, 10);
+  const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`);
+  let A: TestCentre;
+  let B: TestCentre;
+  let browser: Browser;
+  let ticket: { id: number; ticketNo: string };
+  let tx: { id: string; terminal_id: string; terminal_seq: number };
+
+  before(async () => {
+    const [ma, mb] = sharedPurchaseMasters();
+    A = await startCentre('3401', ma, 161, at(D, '00:00'));
+    B = await startCentre('3201', mb, 162, at(D, '00:00'));
+    await pairCentres(A, B);
+    await simulateInterchangeDay({
+      sides: [
+        { centre: A.centre, network: '3401', masters: ma, keyVersion: 161 },
+        { centre: B.centre, network: '3201', masters: mb, keyVersion: 162 },
+      ],
+      date: D,
+      vehicles: 4,
+      visitShare: 0,
+      seed: 1613,
+      faults: { tac: false, lost: false, duplicate: false },
+      batchSize: 10,
+      uploadMinutes: 120,
+    });
+    const next = new Date(Date.parse(`${D}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    for (const c of [A, B]) c.clock.set(at(next, '09:00'));
+    await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, D);
+    assert.equal((await deliverPending(A.app)).failed, 0);
+    tx = await B.app
+      .db('lane_transactions')
+      .whereNotNull('received_package_id')
+      .where({ disposition: 'accepted' })
+      .where('amount', '>', 0)
+      .orderBy('id')
+      .first('id', 'terminal_id', 'terminal_seq');
+    const r = await B.request('clerk', 'post', '/api/v1/servicedesk/tickets', {
+      channel: 'phone',
+      caller: { name: '王先生', contact: '13800000000' },
+      category: 'payment',
+      subcategory: '异地扣费',
+      description: '在安徽高速同一次通行被扣了两次费',
+      links: { laneTransactionId: Number(tx.id) },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    ticket = r.body.ticket;
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await A?.close();
+    await B?.close();
+  });
+
+  async function login(page: Page, who: { username: string; password: string }) {
+    await page.goto(`${B.base}/`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation').waitFor();
+  }
+
+  it('a handler raises the dispute from the ticket with a reason code; the ticket shows it and its event', async () => {
+    const page = await browser.context.newPage();
+    await login(page, B.staff.clerk);
+    await page.goto(`${B.base}/servicedesk/tickets/${ticket.id}`);
+    await page.getByRole('button', { name: '发起跨省争议' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('3401 省道路').waitFor();
+    // the reason code box has the focus: type to search, Enter to pick
+    await page.keyboard.type('重复交易');
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('争议说明').fill('客户称同一次通行被扣两次');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const card = page.getByRole('row').filter({ hasText: '待财务裁定' });
+    await card.getByText('3401').first().waitFor();
+    await page.getByText('发起跨省争议').last().waitFor();
+    await assertAccessible(page, 'servicedesk-ticket-dispute');
+    const d = await B.app.db('interchange_disputes').where({ transaction_id: tx.id }).first();
+    assert.deepEqual([d.side, d.result, d.request_reference], ['issuer', 2, ticket.ticketNo]);
+    const events = await B.app.db('servicedesk_ticket_events').where({ ticket_id: ticket.id }).pluck('kind');
+    assert.ok(events.includes('interchange-dispute'));
+    await page.close();
+  });
+
+  it('finance sees it among the disputes we raised, with the ticket it came from', async () => {
+    const page = await browser.context.newPage();
+    await login(page, B.staff.finance);
+    await page.getByRole('link', { name: '争议' }).click();
+    const row = page.getByRole('row').filter({ hasText: ticket.ticketNo });
+    await row.waitFor();
+    await row.getByText('3401', { exact: true }).waitFor();
+    await page.close();
   });
 
   it('raised no uncaught error in any page', () => {

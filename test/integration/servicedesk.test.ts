@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { notificationsByKeyPrefix } from '../../src/modules/notifications/index.ts';
-import { recomputeOpenClocks, sweepEscalations } from '../../src/modules/servicedesk/index.ts';
+import {
+  recomputeAfterCalendarChange,
+  recomputeOpenClocks,
+  sweepEscalations,
+} from '../../src/modules/servicedesk/index.ts';
 import { customerWithVehicle, mobile } from '../helpers/fixtures.ts';
 import { fingerprint, harness, loginAs, newClient, signed, unique } from '../helpers/harness.ts';
 import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
@@ -326,24 +330,81 @@ describe('service desk', () => {
     const set = await request(h.http)
       .put(`${API}/calendar/${day}`)
       .set('Authorization', admin.auth)
-      .send({ kind: 'holiday', name: '临时假日' });
+      .send({ kind: 'holiday', name: '临时假日', reason: '台风停工，政府通知放假' });
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.equal(set.body.working, false);
-    await recomputeOpenClocks(h.app.db, h.clock.now());
+    assert.equal(set.body.recomputation, 'queued');
+    const year = Number(day.slice(0, 4));
+    const change = async () =>
+      (await get(admin, `/calendar?year=${year}`)).body.changes.find((c: { id: number }) => c.id === set.body.changeId);
+    assert.deepEqual(
+      [(await change()).reason, (await change()).toKind, (await change()).recomputedAt],
+      ['台风停工，政府通知放假', 'holiday', null],
+      'the change is listed with its reason, its recomputation still waiting',
+    );
+    await recomputeAfterCalendarChange(h.app.db, h.clock.now());
+    assert.ok((await change()).recomputedAt, 'the recomputation that ran after it is shown');
     const after = await due();
     assert.ok(after.getTime() > before.getTime(), `${after.toISOString()} later than ${before.toISOString()}`);
     await request(h.http)
       .put(`${API}/calendar/${day}`)
       .set('Authorization', admin.auth)
-      .send({ kind: null })
+      .send({ kind: null, reason: '通知撤回，恢复正常工作日' })
       .expect(200);
     await recomputeOpenClocks(h.app.db, h.clock.now());
     assert.equal((await due()).getTime(), before.getTime());
     const bad = await request(h.http)
       .put(`${API}/calendar/2026-12-02`)
       .set('Authorization', admin.auth)
-      .send({ kind: 'workday', name: '调休' });
+      .send({ kind: 'workday', name: '调休', reason: '补班安排录入' });
     assert.equal(bad.body.error.code, 'calendar-day-invalid');
+    const noReason = await request(h.http)
+      .put(`${API}/calendar/2026-12-05`)
+      .set('Authorization', admin.auth)
+      .send({ kind: 'workday', name: '调休' });
+    assert.deepEqual([noReason.status, noReason.body.error.code], [400, 'invalid-request']);
+    const byClerk = await request(h.http)
+      .put(`${API}/calendar/2026-12-05`)
+      .set('Authorization', clerk.auth)
+      .send({ kind: 'workday', name: '调休', reason: '补班安排录入' });
+    assert.equal(byClerk.status, 403);
+    assert.equal(await h.app.db('servicedesk_calendar_days').where({ day: '2026-12-05' }).first(), undefined);
+  });
+
+  it('renames and deactivates a unit with a reason: no new work order may name it, its activation undoes it', async () => {
+    const h = await harness();
+    const code = unique('U');
+    const created = await post(admin, '/units', {
+      code,
+      name: '投诉二组',
+      supervisorUserId: Number(supervisor.userId),
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const id = created.body.unit.id;
+    assert.equal(created.body.unit.active, true);
+    const renamed = await post(admin, '/units', {
+      code,
+      name: '投诉复核组',
+      supervisorUserId: Number(supervisor.userId),
+    });
+    assert.deepEqual([renamed.body.unit.id, renamed.body.unit.name], [id, '投诉复核组']);
+    const byClerk = await post(clerk, `/units/${id}/active`, { active: false, reason: '组织调整，并入一组' });
+    assert.equal(byClerk.status, 403);
+    const noReason = await post(admin, `/units/${id}/active`, { active: false });
+    assert.deepEqual([noReason.status, noReason.body.error.code], [400, 'invalid-request']);
+    const unknown = await post(admin, `/units/999999999/active`, { active: false, reason: '组织调整，并入一组' });
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'unit-not-found']);
+    assert.equal((await h.app.db('servicedesk_units').where({ id }).first()).active, true);
+    const off = await post(admin, `/units/${id}/active`, { active: false, reason: '组织调整，并入一组' });
+    assert.equal(off.status, 200, JSON.stringify(off.body));
+    assert.equal(off.body.unit.active, false);
+    const t = await counterTicket();
+    const wo = await post(handler, `/tickets/${t.id}/work-orders`, { step: '核查', unitId: id, limitMinutes: 60 });
+    assert.deepEqual([wo.status, wo.body.error.code], [409, 'unit-inactive']);
+    assert.equal((await h.app.db('servicedesk_work_orders').where({ ticket_id: t.id })).length, 0);
+    const on = await post(admin, `/units/${id}/active`, { active: true, reason: '恢复独立处理' });
+    assert.equal(on.body.unit.active, true);
+    assert.equal((await h.app.db('servicedesk_units').where({ id }).first()).active, true);
   });
 
   it('opens a work order with its own limit, escalates it when overdue, completes it once; reopens a ticket', async () => {

@@ -55,6 +55,11 @@ export function menuFor(role: string | undefined): MenuItem[] {
       ];
     case 'auditor':
       return AUDITOR_MENU;
+    case 'admin':
+      return [
+        { path: '/servicedesk/calendar', label: 'sd.menu.calendar' },
+        { path: '/servicedesk/units', label: 'sd.menu.units' },
+      ];
     default:
       return [];
   }

@@ -23,6 +23,8 @@ import { QueuePage } from './pages/servicedesk/queue.tsx';
 import { TicketPage } from './pages/servicedesk/ticket.tsx';
 import { RemediesPage } from './pages/servicedesk/remedies.tsx';
 import { ReportsPage } from './pages/servicedesk/reports.tsx';
+import { CalendarPage } from './pages/servicedesk/calendar.tsx';
+import { UnitsPage } from './pages/servicedesk/units.tsx';
 
 const root = createRootRoute({ component: Outlet });
 
@@ -48,6 +50,7 @@ const home = createRoute({
       finance: '/finance/today',
       auditor: '/audit/log',
       'account-manager': '/portfolio',
+      admin: '/servicedesk/calendar',
     };
     throw redirect({ to: to[role ?? ''] ?? '/welcome' });
   },
@@ -76,6 +79,8 @@ const sdTicket = createRoute({
 });
 const sdRemedies = createRoute({ getParentRoute: () => app, path: '/servicedesk/remedies', component: RemediesPage });
 const sdReports = createRoute({ getParentRoute: () => app, path: '/servicedesk/reports', component: ReportsPage });
+const sdCalendar = createRoute({ getParentRoute: () => app, path: '/servicedesk/calendar', component: CalendarPage });
+const sdUnits = createRoute({ getParentRoute: () => app, path: '/servicedesk/units', component: UnitsPage });
 const welcome = createRoute({ getParentRoute: () => app, path: '/welcome', component: PlaceholderPage });
 
 const tree = root.addChildren([
@@ -102,6 +107,8 @@ const tree = root.addChildren([
     sdTicket,
     sdRemedies,
     sdReports,
+    sdCalendar,
+    sdUnits,
   ]),
 ]);
 

@@ -45,6 +45,10 @@ export type Dispute = {
   resolution: 0 | 1 | null;
   resolvedOn: string | null;
   resolvedBy: string | null;
+  transactionId: bigint | null;
+  /** set when staff asked for the dispute (e.g. from a complaint ticket), null for our checks' own */
+  requestedBy: string | null;
+  requestReference: string | null;
 };
 
 const toDispute = (r: Record<string, any>): Dispute => ({
@@ -60,7 +64,24 @@ const toDispute = (r: Record<string, any>): Dispute => ({
   resolution: r.resolution,
   resolvedOn: r.resolved_on,
   resolvedBy: r.resolved_by,
+  transactionId: r.transaction_id === null ? null : BigInt(r.transaction_id),
+  requestedBy: r.requested_by,
+  requestReference: r.request_reference,
 });
+
+/** Disputes joined with their package, filtered by the caller (an id, a list of transactions). */
+export async function disputesWhere(
+  db: Knex,
+  where: Record<string, unknown> | ((q: Knex.QueryBuilder) => void),
+): Promise<Dispute[]> {
+  const q = db('interchange_disputes as d')
+    .join('interchange_packages as p', 'p.id', 'd.package_id')
+    .select('d.*', 'p.sender', 'p.receiver', 'p.message_id', 'p.clear_target_date')
+    .orderBy('d.id');
+  if (typeof where === 'function') where(q);
+  else q.where(where);
+  return (await q).map(toDispute);
+}
 
 export async function listDisputes(
   db: Knex,

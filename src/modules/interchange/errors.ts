@@ -7,6 +7,11 @@ export const INTERCHANGE_ERRORS = {
   'dispute-not-found': 404,
   'dispute-resolved': 409,
   'dispute-not-ours': 409,
+  'dispute-transaction-not-found': 404,
+  'dispute-not-issuer': 409,
+  'dispute-not-interchange': 409,
+  'dispute-exists': 409,
+  'package-confirmed': 409,
   'peer-certificate-missing': 422,
   'document-signature-invalid': 422,
 } as const;

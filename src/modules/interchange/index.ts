@@ -13,6 +13,14 @@ export {
   type PeerView,
 } from './positions.ts';
 export { postIssuerDisputePayments, listDisputes, type Dispute } from './disputes.ts';
+export {
+  raiseIssuerDispute,
+  disputesOfTransactions,
+  disputeEligibility,
+  type DisputeEligibility,
+  ISSUER_RESULT_CODES,
+  type DisputeRequest,
+} from './requested-disputes.ts';
 export { deliverPending, deliver, enqueuePackageDeliveries, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf, callerNetwork } from './documents.ts';
 export { registerInterchangeJobs } from './jobs.ts';

@@ -5,11 +5,15 @@ export function registerInterchangeInvariants(): void {
   registerInvariant({
     name: 'every received package posted exactly the amount we confirmed, and its accepted rows add up to it',
     run: async (db) => {
+      // an accepted row disputed on request afterwards left the confirmation, with a reversing entry
       const { rows } = await db.raw(
-        `with t as (select received_package_id as id, sum(amount) as amount from lane_transactions where received_package_id is not null and disposition = 'accepted' group by 1),
-              e as (select substr(e.reference, 9)::bigint as id, -sum(p.amount) as amount from journal_entries e
+        `with t as (select received_package_id as id, sum(amount) as amount from lane_transactions l
+                     where received_package_id is not null and disposition = 'accepted'
+                       and not exists (select 1 from interchange_disputes d where d.transaction_id = l.id and d.side = 'issuer')
+                     group by 1),
+              e as (select split_part(e.reference, ':', 2)::bigint as id, -sum(p.amount) as amount from journal_entries e
                       join postings p on p.entry_id = e.id join ledger_accounts a on a.id = p.account_id
-                     where e.kind = 'interchange-purchase' and a.code like 'province-payable:%' group by 1)
+                     where e.kind in ('interchange-purchase', 'interchange-purchase-disputed') and a.code like 'province-payable:%' group by 1)
          select k.id, c.amount::text as confirmed, coalesce(t.amount, 0)::text as rows, coalesce(e.amount, 0)::text as posted
            from interchange_packages k join interchange_confirmations c on c.package_id = k.id
            left join t on t.id = k.id left join e on e.id = k.id

@@ -108,6 +108,10 @@ export const getInterchangeDisputesResponse = z.strictObject({
       resolution: w.int.nullable(),
       resolvedOn: w.date.nullable(),
       resolvedBy: z.string().nullable(),
+      transactionId: w.int.nullable(),
+      // who asked for a dispute raised on request (a complaint ticket), and its reference
+      requestedBy: z.string().nullable(),
+      requestReference: z.string().nullable(),
     }),
   ),
 });

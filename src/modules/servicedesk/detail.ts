@@ -1,7 +1,9 @@
 // A ticket as the console shows it: the ticket, its events, its clocks read at this moment (elapsed
-// and remaining counting minutes), its remedies and its work orders.
+// and remaining counting minutes), its remedies, its work orders and the interchange disputes of
+// the lane transaction it links.
 import type { Knex } from 'knex';
 import { clockReading, loadCalendar, type ClockRow } from './clocks.ts';
+import { disputesOfTicket, ticketDisputeEligibility } from './disputes.ts';
 import { listRemedies } from './remedies.ts';
 import { getTicket, type ClockView } from './tickets.ts';
 import { workOrdersOf } from './work-orders.ts';
@@ -31,5 +33,7 @@ export async function ticketDetail(db: Knex, ticketId: bigint, now: Date) {
     clocks: clocks.map(read),
     remedies: await listRemedies(db, { ticketId }),
     workOrders: await workOrdersOf(db, ticketId),
+    disputes: await disputesOfTicket(db, ticket.links.laneTransactionId),
+    disputeEligibility: await ticketDisputeEligibility(db, ticket.status, ticket.links.laneTransactionId, now),
   };
 }

@@ -20,6 +20,8 @@ export const SERVICEDESK_ERRORS = {
   'work-order-state-conflict': 409,
   'calendar-day-invalid': 422,
   'hotline-ticket-conflict': 409,
+  'ticket-transaction-not-linked': 409,
+  'unit-inactive': 409,
 } as const;
 
 type Codes = typeof SERVICEDESK_ERRORS;

@@ -14,6 +14,7 @@ export type UnitView = {
   supervisorUserId: bigint | null;
   managerUserId: bigint | null;
   members: bigint[];
+  active: boolean;
 };
 export type RootCauseView = { code: string; name: string; category: string | null; active: boolean };
 
@@ -22,9 +23,11 @@ export async function requireUser(db: Knex, userId: bigint): Promise<void> {
   if (!u || u.disabled) throw new AppError('servicedesk-user-not-found', `no active user ${userId}`, 'userId');
 }
 
+/** A unit that may be named now: a deactivated one is refused (its old tickets keep it). */
 export async function requireUnit(db: Knex, unitId: bigint): Promise<Record<string, any>> {
   const u = await db('servicedesk_units').where({ id: unitId }).first();
   if (!u) throw new AppError('unit-not-found', `no unit ${unitId}`);
+  if (!u.active) throw new AppError('unit-inactive', `unit ${u.code} is deactivated`);
   return u;
 }
 
@@ -43,6 +46,7 @@ export async function listUnits(db: Knex): Promise<UnitView[]> {
     supervisorUserId: u.supervisor_user_id == null ? null : BigInt(u.supervisor_user_id),
     managerUserId: u.manager_user_id == null ? null : BigInt(u.manager_user_id),
     members: staff.filter((s) => String(s.unit_id) === String(u.id)).map((s) => BigInt(s.user_id)),
+    active: u.active,
   }));
 }
 
@@ -79,6 +83,28 @@ export async function saveUnit(
       detail: { code: u.code },
     });
     return (await listUnits(trx)).find((x) => x.id === BigInt(row.id))!;
+  });
+}
+
+/** Deactivates a unit, or activates it again; the reason goes to the audit log. */
+export async function setUnitActive(
+  db: Knex,
+  ctx: RequestContext,
+  unitId: bigint,
+  active: boolean,
+  reason: string,
+): Promise<UnitView> {
+  return inTransaction(db, async (trx) => {
+    const u = await trx('servicedesk_units').where({ id: unitId }).forUpdate().first();
+    if (!u) throw new AppError('unit-not-found', `no unit ${unitId}`);
+    if (u.active !== active) await trx('servicedesk_units').where({ id: unitId }).update({ active });
+    await audit(trx, ctx, {
+      action: active ? 'servicedesk.unit-activate' : 'servicedesk.unit-deactivate',
+      entity: 'servicedesk-unit',
+      entityId: unitId,
+      detail: { code: u.code, reason, changed: u.active !== active },
+    });
+    return (await listUnits(trx)).find((x) => x.id === unitId)!;
   });
 }
 

@@ -100,12 +100,39 @@ export const workOrderJson = z.strictObject({
   doneBy: z.string().nullable(),
   doneAt: time.nullable(),
 });
+// an interchange dispute of the linked transaction (interchange's Dispute as it travels)
+export const ticketDisputeJson = z.strictObject({
+  id,
+  side: z.enum(['provider', 'issuer']),
+  network: z.string(),
+  packageMessageId: z.string(),
+  date: w.date,
+  transId: z.string(),
+  cardNo: z.string(),
+  amount: w.int,
+  result: w.int,
+  resolution: w.int.nullable(),
+  resolvedOn: w.date.nullable(),
+  resolvedBy: z.string().nullable(),
+  transactionId: id.nullable(),
+  requestedBy: z.string().nullable(),
+  requestReference: z.string().nullable(),
+});
 export const ticketDetailJson = z.strictObject({
   ticket: ticketJson,
   events: z.array(eventJson),
   clocks: z.array(clockJson),
   remedies: z.array(remedyJson),
   workOrders: z.array(workOrderJson),
+  disputes: z.array(ticketDisputeJson),
+  // null when the ticket links no lane transaction; otherwise whether a dispute may be raised now,
+  // or the refusal's code and message
+  disputeEligibility: z
+    .union([
+      z.strictObject({ eligible: z.literal(true), network: z.string(), packageMessageId: z.string() }),
+      z.strictObject({ eligible: z.literal(false), code: z.string(), message: z.string() }),
+    ])
+    .nullable(),
 });
 export const intakeJson = z.strictObject({ ticket: ticketJson, replyBy: time });
 export const hotlineIntakeJson = z.strictObject({
@@ -121,6 +148,7 @@ export const unitJson = z.strictObject({
   supervisorUserId: id.nullable(),
   managerUserId: id.nullable(),
   members: z.array(id),
+  active: z.boolean(),
 });
 export const rootCauseJson = z.strictObject({
   code: z.string(),
@@ -132,7 +160,20 @@ export const calendarDayJson = z.strictObject({
   day: w.date,
   kind: z.enum(['holiday', 'workday']),
   name: z.string(),
+  // official, provisional (statutory days only, until the year's arrangement is entered) or admin
   source: z.string(),
+});
+export const calendarChangeJson = z.strictObject({
+  id,
+  day: w.date,
+  fromKind: z.string().nullable(),
+  toKind: z.string().nullable(),
+  name: z.string().nullable(),
+  reason: z.string().nullable(),
+  changedBy: z.string(),
+  changedAt: time,
+  // null while the recomputation of open tickets' clocks it queued has not run
+  recomputedAt: time.nullable(),
 });
 export const outletDayJson = z.strictObject({ outlet: z.string(), received: w.int, closed: w.int, openAtEnd: w.int });
 export const slaRatesJson = z.strictObject({

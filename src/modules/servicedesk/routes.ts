@@ -7,11 +7,13 @@ import { idBody, idParam, isoDate, limit, offset, positiveFen, reason } from '..
 import { customerIdOfCard } from '../issuance/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { w } from '../../platform/http/wire.ts';
-import { calendarOf, setCalendarDay } from './calendar.ts';
+import { calendarChangesOf, calendarOf, setCalendarDay } from './calendar.ts';
+import { raiseTicketDispute } from './disputes.ts';
+import { ISSUER_RESULT_CODES } from '../interchange/index.ts';
 import { ticketDetail } from './detail.ts';
 import { decideRemedy, listRemedies, proposeRemedy } from './remedies.ts';
 import { reportRoutes } from './report-routes.ts';
-import { listRootCauses, listUnits, saveRootCause, saveUnit } from './organisation.ts';
+import { listRootCauses, listUnits, saveRootCause, saveUnit, setUnitActive } from './organisation.ts';
 import * as r from './responses.ts';
 import { CATEGORIES, CHANNELS, intake, listTickets } from './tickets.ts';
 import { assign, recordCallback, reply, transition } from './transitions.ts';
@@ -273,6 +275,33 @@ export const servicedeskRoutes: RouteDef[] = [
       ok({ remedy: await proposeRemedy(ctx.db, ctx, params.ticketId, body) }, 201),
   }),
   defineRoute({
+    method: 'post',
+    path: '/api/v1/servicedesk/tickets/:ticketId/interchange-dispute',
+    tag: 'servicedesk',
+    roles: HANDLERS,
+    status: 201,
+    // the purchase is taken back from the province's payable to the card: an Idempotency-Key is required
+    moneyMoving: true,
+    summary:
+      "Raise an interchange dispute about the lane transaction the ticket links, when it is our card on another province's roads: listed as disputed (an issuer result code) in our confirmation of the province's package, while that confirmation has not gone out. 201 when raised, 200 when the same ticket asked the same before. 409 ticket-transaction-not-linked, ticket-state-conflict (closed), package-confirmed, dispute-exists, dispute-not-issuer (another province's card on our roads: that province disputes it in its confirmation), dispute-not-interchange; 404 dispute-transaction-not-found",
+    params: ticketParams,
+    body: z.strictObject({
+      result: z
+        .number()
+        .int()
+        .refine(
+          (v) => (ISSUER_RESULT_CODES as readonly number[]).includes(v),
+          'an issuer result code (ETC-REFERENCE §7)',
+        ),
+      note: text(500),
+    }),
+    response: z.strictObject({ dispute: r.ticketDisputeJson }),
+    handler: async (ctx, { params, body }) => {
+      const { dispute, created } = await raiseTicketDispute(ctx.db, ctx, params.ticketId, body);
+      return ok({ dispute }, created ? 201 : 200);
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/api/v1/servicedesk/remedies',
     tag: 'servicedesk',
@@ -318,8 +347,9 @@ export const servicedeskRoutes: RouteDef[] = [
     roles: ['admin', 'supervisor', 'clerk', 'account-manager', 'auditor'],
     summary: "The working-time calendar's special days of a year: public holidays and make-up working days (调休)",
     query: z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) }),
-    response: z.strictObject({ days: z.array(r.calendarDayJson) }),
-    handler: async (ctx, { query }) => ok({ days: await calendarOf(ctx.db, query.year) }),
+    response: z.strictObject({ days: z.array(r.calendarDayJson), changes: z.array(r.calendarChangeJson) }),
+    handler: async (ctx, { query }) =>
+      ok({ days: await calendarOf(ctx.db, query.year), changes: await calendarChangesOf(ctx.db, query.year) }),
   }),
   defineRoute({
     method: 'put',
@@ -327,13 +357,19 @@ export const servicedeskRoutes: RouteDef[] = [
     tag: 'servicedesk',
     roles: ['admin'],
     summary:
-      'Set a day as a public holiday or a make-up working day (a weekend day only; 422 calendar-day-invalid), or back to the weekly rule (kind null). Every open ticket’s clocks are recomputed by a queued job',
+      'Set a day as a public holiday or a make-up working day (a weekend day only; 422 calendar-day-invalid), or back to the weekly rule (kind null), with a reason. Every open ticket’s clocks are recomputed by a queued job: the change is answered with recomputation "queued" and shows as done in the year’s changes once it has run',
     params: z.strictObject({ date: isoDate }),
     body: z.strictObject({
       kind: z.enum(['holiday', 'workday']).nullable(),
       name: z.string().trim().min(1).max(50).optional(),
+      reason,
     }),
-    response: z.strictObject({ day: w.date, working: z.boolean() }),
+    response: z.strictObject({
+      day: w.date,
+      working: z.boolean(),
+      changeId: w.int,
+      recomputation: z.literal('queued'),
+    }),
     handler: async (ctx, { params, body }) => ok(await setCalendarDay(ctx.db, ctx, params.date, body)),
   }),
   defineRoute({
@@ -360,6 +396,19 @@ export const servicedeskRoutes: RouteDef[] = [
     }),
     response: z.strictObject({ unit: r.unitJson }),
     handler: async (ctx, { body }) => ok({ unit: await saveUnit(ctx.db, ctx, body) }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/servicedesk/units/:unitId/active',
+    tag: 'servicedesk',
+    roles: ['admin'],
+    summary:
+      'Deactivate a unit (no new assignment or work order may name it; its tickets keep it) or activate it again, with a reason',
+    params: z.strictObject({ unitId: idParam }),
+    body: z.strictObject({ active: z.boolean(), reason }),
+    response: z.strictObject({ unit: r.unitJson }),
+    handler: async (ctx, { params, body }) =>
+      ok({ unit: await setUnitActive(ctx.db, ctx, params.unitId, body.active, body.reason) }),
   }),
   defineRoute({
     method: 'get',

@@ -98,6 +98,12 @@ export function DisputesPage() {
           { title: t('finance.amount'), dataIndex: 'amount', align: 'right', render: (a: number) => <Money fen={a} /> },
           { title: t('finance.disputes.result'), dataIndex: 'result' },
           {
+            // a dispute raised on request (a complaint ticket) names it; our checks' own show nothing
+            title: t('finance.disputes.requested'),
+            dataIndex: 'requestReference',
+            render: (r: string | null, d) => (r ? `${r} · ${d.requestedBy}` : '—'),
+          },
+          {
             title: t('finance.disputes.resolution'),
             key: 'res',
             render: (_, d) =>

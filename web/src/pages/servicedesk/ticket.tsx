@@ -26,8 +26,14 @@ import { get, newKey, post } from '../../api/client.ts';
 import { ErrorLine, Money } from '../../components.tsx';
 import { Fen } from '../../money.ts';
 import { duration, SD, type Clock, type RootCause, type TicketDetail, type Unit, type WorkOrder } from './api.ts';
+import { TicketDisputes } from './ticket-disputes.tsx';
+import { onFields } from './fields.ts';
 
-type Dialog = 'reply' | 'wait' | 'resolve' | 'remedy' | 'callback' | 'close' | 'reopen' | 'workOrder' | null;
+type Dialog =
+  'reply' | 'wait' | 'resolve' | 'remedy' | 'callback' | 'close' | 'reopen' | 'workOrder' | 'dispute' | null;
+
+// ETC-REFERENCE §7 issuer result codes a handler may give as a dispute's reason
+const ISSUER_RESULTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 100];
 
 export function TicketPage() {
   const { t } = useTranslation();
@@ -46,6 +52,8 @@ export function TicketPage() {
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
   const [remedyKey, setRemedyKey] = useState(newKey);
+  // one key for the dispute dialog, so a repeated click is the same request
+  const [disputeKey] = useState(newKey);
   const d = q.data;
   const tk = d?.ticket;
 
@@ -58,7 +66,8 @@ export function TicketPage() {
       form.resetFields();
       await q.refetch();
     } catch (e) {
-      setError(e);
+      if (!onFields(form, e, { result: 'result', note: 'note', reason: 'reason', amount: 'amount', unitId: 'unitId' }))
+        setError(e);
     } finally {
       setBusy(false);
     }
@@ -85,6 +94,8 @@ export function TicketPage() {
         confirmed: v.confirmed,
         satisfaction: v.satisfaction,
       });
+    if (dialog === 'dispute')
+      return act(`/tickets/${ticketId}/interchange-dispute`, { result: v.result, note: v.note }, disputeKey);
     if (dialog === 'workOrder')
       return act(`/tickets/${ticketId}/work-orders`, {
         step: v.step,
@@ -125,6 +136,7 @@ export function TicketPage() {
   if (s !== 'new') actions.push([t('sd.actions.callback'), () => setDialog('callback')]);
   if (s === 'resolved') actions.push([t('sd.actions.close'), () => setDialog('close'), true]);
   if (s === 'resolved' || s === 'closed') actions.push([t('sd.actions.reopen'), () => setDialog('reopen')]);
+  if (d.disputeEligibility?.eligible) actions.push([t('sd.actions.dispute'), () => setDialog('dispute')]);
 
   const fields: Record<Exclude<Dialog, null>, React.ReactNode> = {
     reply: (
@@ -250,6 +262,38 @@ export function TicketPage() {
         <Input autoFocus />
       </Form.Item>
     ),
+    dispute: (
+      <>
+        {d.disputeEligibility?.eligible && (
+          <Typography.Paragraph>
+            {t('sd.dispute.explain', {
+              network: d.disputeEligibility.network,
+              pkg: d.disputeEligibility.packageMessageId,
+            })}
+          </Typography.Paragraph>
+        )}
+        <Form.Item
+          name="result"
+          label={t('sd.dispute.result')}
+          rules={[{ required: true, message: t('sd.dispute.resultRequired') }]}
+        >
+          <Select
+            showSearch
+            autoFocus
+            aria-label={t('sd.dispute.result')}
+            optionFilterProp="label"
+            options={ISSUER_RESULTS.map((c) => ({ value: c, label: `${c} · ${t(`sd.dispute.results.${c}`)}` }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="note"
+          label={t('sd.dispute.note')}
+          rules={[{ required: true, whitespace: true, min: 2, max: 500, message: t('form.required') }]}
+        >
+          <Input.TextArea rows={2} />
+        </Form.Item>
+      </>
+    ),
     workOrder: (
       <>
         <Form.Item
@@ -332,6 +376,7 @@ export function TicketPage() {
           ]}
         />
       </Card>
+      <TicketDisputes disputes={d.disputes} eligibility={d.disputeEligibility} />
       {d.remedies.length > 0 && (
         <Card size="small" title={t('sd.remedy.title')} style={{ marginBottom: 12 }}>
           {d.remedies.map((r) => (
@@ -383,6 +428,8 @@ export function TicketPage() {
         onOk={() => void submitDialog()}
         confirmLoading={busy}
         onCancel={() => setDialog(null)}
+        // the modal takes the focus when it opens: the dispute's reason code is the first thing to choose
+        afterOpenChange={(open) => open && dialog === 'dispute' && form.getFieldInstance('result')?.focus()}
         destroyOnHidden
       >
         <Form form={form} layout="vertical" onFinish={() => void submitDialog()}>
