@@ -102,6 +102,20 @@ describe('online load in one statement per phase', () => {
       action: 'load.confirm',
       detail: { balance: '1500' },
     });
+    // a load this process did not authorise in one statement is read first, then confirmed alike
+    const t2 = generalCard.creditForLoad(general.body.hostDate, general.body.hostTime, general.body.mac2).tac;
+    const conf2 = await signed(
+      bank,
+      'post',
+      `/api/v1/channel/loads/${general.body.loadId}/confirm`,
+      { tac: t2 },
+      { idempotencyKey: nextSerial(bank) },
+    );
+    assert.equal(conf2.status, 200);
+    const after2 = await written(general.body.loadId);
+    assert.deepEqual(sameBut(after.history, fastCard.cardNo), sameBut(after2.history, generalCard.cardNo));
+    assert.deepEqual(sameBut(after.entries, fastCard.cardNo), sameBut(after2.entries, generalCard.cardNo));
+    assert.deepEqual(sameBut(after.audit, fastCard.cardNo), sameBut(after2.audit, generalCard.cardNo));
     const card = await app.db('cards').where({ card_no: fastCard.cardNo }).first();
     assert.deepEqual([card.last_balance, card.last_online_seq], [1500n, 1]);
     assert.deepEqual([after.load.status, after.load.resolution, after.load.tac], ['confirmed', 'tac', tac]);

@@ -1,5 +1,6 @@
 // The online load's phases as the channel calls them (ICD §1), each in one database round trip in
-// the common case (confirm: a read, then one): the service checks what it can without the database
+// the common case (confirm: one when it reaches the worker that authorised the load, else a read
+// first): the service checks what it can without the database
 // (payment, amount, MAC1; the TAC against the load it read) and makes MAC2 and the answer's exact text
 // first, then one server-side function (migration 0175) claims the Idempotency-Key with that answer,
 // locks, checks and writes. Nothing keeps a transaction open while Node works.
@@ -7,10 +8,12 @@
 // a replayed or conflicting key it does not find, an allocation or a carried balance as payer — goes
 // the general path (authoriseLoad / confirmLoad under the pipeline's idempotency), which decides it
 // exactly as before: the fast path only ever answers what the general path would.
+import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { auditActor, auditDetailText } from '../../platform/audit/audit.ts';
 import { hostDateTime } from '../../platform/clock/clock.ts';
 import { cardSerial } from '../../platform/crypto/pboc.ts';
+import { perDatabase } from '../../platform/db/per-database.ts';
 import { retrying } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -122,9 +125,45 @@ export async function initLoad(ctx: RequestContext, idem: IdempotencyInput, req:
     );
     return rows[0] as Outcome;
   });
-  if (o.o_outcome === 'ok') return answered(201, text);
+  if (o.o_outcome === 'ok') {
+    remember(ctx.db, id, {
+      cardNo: req.cardNo,
+      clientId: channel === 'bank' ? ctx.actor.id : null,
+      keyVersion: req.card.keyVersion,
+      balanceBefore: req.card.balance,
+      amount: req.amount,
+      onlineSeq: req.card.onlineSeq,
+      terminalId: req.terminalId,
+      hostDate,
+      hostTime,
+    });
+    return answered(201, text);
+  }
   if (o.o_outcome === 'replay') return replay(o, idem);
   return viaGeneral();
+}
+
+// What the TAC is checked against, kept by the worker that authorised the load until its confirm
+// (immutable once written; the function checks the status again under the lock), so a confirm that
+// reaches the same worker needs no read first. No key material: the load's own public facts.
+type TacFacts = {
+  cardNo: string;
+  clientId: string | null;
+  keyVersion: number;
+  balanceBefore: bigint;
+  amount: bigint;
+  onlineSeq: number;
+  terminalId: string;
+  hostDate: string;
+  hostTime: string;
+};
+const RECENT_MAX = 20_000;
+const recentLoads = perDatabase(() => new Map<string, TacFacts>());
+function remember(db: Knex, id: string, facts: TacFacts): void {
+  const recent = recentLoads(db);
+  // loads never confirmed here (torn, or confirmed through another worker) must not pile up
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(id, facts);
 }
 
 export async function confirmLoadOnce(
@@ -134,34 +173,42 @@ export async function confirmLoadOnce(
   tac: string,
 ): Promise<RouteResult> {
   const viaGeneral = () => general(ctx, idem, async (trx) => ({ body: await confirmLoad(trx, ctx, loadId, tac) }));
-  // the key's stored answer and the load, in one read outside any transaction
-  const { rows } = await ctx.db.raw(
-    `select l.*, k.request_hash as k_hash, k.response_status as k_status, k.response_body as k_body
-       from (select 1) o
-       left join loads l on l.id = ?::uuid
-       left join idempotency_keys k on k.client_id = ? and k.idem_key = ?`,
-    [UUID.test(loadId) ? loadId : null, idem.owner, idem.key],
-  );
-  const r = rows[0];
-  if (r.k_hash) return replay({ o_outcome: 'replay', o_hash: r.k_hash, o_status: r.k_status, o_body: r.k_body }, idem);
-  if (!r.id) throw new AppError('load-not-found', `no load ${loadId}`);
-  const load = toLoad(r);
-  assertMayAct(ctx, load);
-  const balance = load.balanceBefore + load.amount;
-  const ok =
-    load.status === 'authorised' &&
-    ctx.app.keys.verifyLoadTac({
-      serial8: cardSerial(load.cardNo),
-      keyVersion: load.keyVersion,
-      newBalance: balance,
-      onlineSeq: load.onlineSeq,
-      amount: load.amount,
-      terminalId: load.terminalId,
-      hostDate: load.hostDate,
-      hostTime: load.hostTime,
-      tac,
-    });
-  // another state, or a TAC that does not verify (flagged by the general path, under the lock)
+  const bank = ctx.actor.kind === 'client' && ctx.actor.role === 'bank';
+  const recent = recentLoads(ctx.db);
+  let facts = recent.get(loadId);
+  recent.delete(loadId);
+  if (!facts || (bank ? facts.clientId !== ctx.actor.id : ctx.actor.kind !== 'user')) {
+    // the key's stored answer and the load, in one read outside any transaction
+    const { rows } = await ctx.db.raw(
+      `select l.*, k.request_hash as k_hash, k.response_status as k_status, k.response_body as k_body
+         from (select 1) o
+         left join loads l on l.id = ?::uuid
+         left join idempotency_keys k on k.client_id = ? and k.idem_key = ?`,
+      [UUID.test(loadId) ? loadId : null, idem.owner, idem.key],
+    );
+    const r = rows[0];
+    if (r.k_hash)
+      return replay({ o_outcome: 'replay', o_hash: r.k_hash, o_status: r.k_status, o_body: r.k_body }, idem);
+    if (!r.id) throw new AppError('load-not-found', `no load ${loadId}`);
+    const load = toLoad(r);
+    assertMayAct(ctx, load);
+    // another state: the general path decides it
+    if (load.status !== 'authorised') return viaGeneral();
+    facts = load;
+  }
+  const balance = facts.balanceBefore + facts.amount;
+  const ok = ctx.app.keys.verifyLoadTac({
+    serial8: cardSerial(facts.cardNo),
+    keyVersion: facts.keyVersion,
+    newBalance: balance,
+    onlineSeq: facts.onlineSeq,
+    amount: facts.amount,
+    terminalId: facts.terminalId,
+    hostDate: facts.hostDate,
+    hostTime: facts.hostTime,
+    tac,
+  });
+  // a TAC that does not verify is flagged by the general path, under the lock
   if (!ok) return viaGeneral();
   const text = toJsonText({ loadId, status: 'confirmed', balance });
   const who = auditActor(ctx);
