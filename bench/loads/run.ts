@@ -63,9 +63,10 @@ function withChildren(pid: number): number[] {
 // Runs `worker` on CONCURRENCY lanes for SECONDS; returns completed count and per-item latencies.
 async function drive(
   worker: (lane: number, i: number) => Promise<void>,
+  seconds = SECONDS,
 ): Promise<{ done: number; seconds: number; ms: number[] }> {
   const ms: number[] = [];
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + seconds * 1000;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, lane) => {
@@ -212,7 +213,8 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
     };
     // one measured run against the service as it is now: throughput, latency, CPU per load
     const measure = async (workers: number) => {
-      for (let i = 0; i < 64; i++) await oneLoad(i % CONCURRENCY, i); // warm-up
+      // warm-up at full concurrency: every worker's code compiled, every pool connection open
+      await drive(oneLoad, 3);
       const trips0 = workers === 1 ? await roundTrips() : NaN;
       const nodePids = withChildren(server.pid!);
       const pgPids = await backends();
