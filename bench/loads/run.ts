@@ -220,9 +220,11 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       const pgPids = await backends();
       const cpu = (pids: number[]) => pids.reduce((s, p) => s + cpuSeconds(p), 0);
       const node0 = cpu(nodePids);
+      const primary0 = cpuSeconds(server.pid!);
       const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
       const run = await drive(oneLoad);
       const node1 = cpu(nodePids);
+      const primary1 = cpuSeconds(server.pid!);
       let pgCpu = 0;
       for (const p of new Set([...pgPids, ...(await backends())])) pgCpu += cpuSeconds(p) - (pg0.get(p) ?? 0);
       const trips1 = workers === 1 ? await roundTrips() : NaN;
@@ -233,9 +235,14 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         // the /metrics read itself costs one session lookup, left in
         roundTripsPerLoad: (trips1 - trips0) / run.done,
         nodeCpuMsPerLoad: ((node1 - node0) * 1000) / run.done,
+        // with workers, the primary's share (it only hands connections over)
+        primaryCpuMsPerLoad: ((primary1 - primary0) * 1000) / run.done,
         pgCpuMsPerLoad: (pgCpu * 1000) / run.done,
       };
     };
+    // each worker count measured on a fresh service, after the same warm-up
+    await stopProcess(server);
+    server = await serve(1);
     const one = await measure(1);
     await stopProcess(server);
     server = await serve(2);
@@ -286,6 +293,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         workers2LoadsPerSecond: Math.round(two.loadsPerSecond),
         workers2P99Ms: r2(two.p99Ms),
         workers2NodeCpuMsPerLoad: r2(two.nodeCpuMsPerLoad),
+        workers2PrimaryCpuMsPerLoad: r2(two.primaryCpuMsPerLoad),
         workers2PgCpuMsPerLoad: r2(two.pgCpuMsPerLoad),
         floorLoadsPerSecond: Math.round(floorPerSecond),
         floorCpuMsPerLoad: r2(floorCpuMs),
