@@ -62,9 +62,9 @@ export function writeResults(name: string, metrics: Record<string, number>, note
   );
 }
 
-// Starts a script of this repo in a child process (tsx) and resolves once it prints `ready`.
+// Starts a script of this repo in a child process (tsx) and resolves once it prints `ready` (or matches it).
 // BENCH_PROFILE=dir adds a CPU profile; BENCH_STDERR=1 passes its stderr through.
-export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: string | RegExp): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], {
     cwd: ROOT,
@@ -75,7 +75,7 @@ export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: st
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;
-      if (out.includes(ready)) resolve(child);
+      if (typeof ready === 'string' ? out.includes(ready) : ready.test(out)) resolve(child);
     });
     child.stderr!.on('data', (d) => {
       out += d;

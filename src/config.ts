@@ -9,6 +9,7 @@ export type { StatementFetchConfig, StatementFetchSettings } from './config-bank
 
 export type Config = {
   port: number;
+  workers: number; // API processes sharing the port (`serve --workers N`); PostgreSQL only
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
@@ -189,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   mkdirSync(dataDir, { recursive: true });
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
+    workers: int(env, 'ETC_WORKERS', 1, 1, 64),
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,

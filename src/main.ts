@@ -20,9 +20,12 @@ import { registerJobs } from './modules/jobs.ts';
 import { clearDay, daySummary } from './modules/clearing/index.ts';
 import { deliverPending, importDropFolder } from './modules/interchange/index.ts';
 import { makeDemoStock } from './modules/issuance/index.ts';
+import cluster from 'node:cluster';
+import { runPrimary, workerIndex } from './serve-cluster.ts';
 
 const USAGE = `usage: etc <command>
-  serve                                   run the service (embedded database unless DATABASE_URL is set)
+  serve [--workers N]                     run the service (embedded database unless DATABASE_URL is set); N API
+                                          processes share the port (PostgreSQL only; default ETC_WORKERS or 1)
   migrate                                 apply database migrations
   seed                                    seed the demo province and demo users (idempotent; passwords to ETC_DATA_DIR/demo-passwords.txt)
   users add --role ROLE --name NAME [--username U]   create a user; prints its password once
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       count: { type: 'string' },
       out: { type: 'string' },
       'database-url': { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
@@ -89,6 +93,16 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (existsSync(values.out)) throw new UsageError(`${values.out} exists: a stock file is never overwritten`);
+  }
+  if (cmd === 'serve') {
+    const workers = values.workers === undefined ? config.workers : Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+      throw new UsageError('serve --workers N: N must be an integer from 1 to 64');
+    if (workers > 1 && !config.databaseUrl)
+      throw new UsageError(
+        `etc serve: ${workers} workers need PostgreSQL (DATABASE_URL); the embedded database admits one process, so it runs one`,
+      );
+    if (workers > 1 && cluster.isPrimary) return runPrimary(workers, out);
   }
   let app: Awaited<ReturnType<typeof bootstrap>>;
   try {
@@ -287,9 +301,12 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
       out(`demo card stock for the virtual reader: ${file} (npm run reader)`);
     }
   }
-  const stopSchedules = startSchedules(app.queue, registerJobs(app), (err) =>
-    app.log.error({ err }, 'schedule failed'),
-  );
+  // with several workers only the first fires the schedules (src/serve-cluster.ts)
+  const schedules = registerJobs(app);
+  const stopSchedules =
+    workerIndex() === 0
+      ? startSchedules(app.queue, schedules, (err) => app.log.error({ err }, 'schedule failed'))
+      : () => {};
   const { express } = buildApp(app);
   const server = express.listen(app.config.port, () => {
     const address = server.address();
@@ -309,12 +326,16 @@ async function serve(app: Awaited<ReturnType<typeof bootstrap>>): Promise<number
 // queue's Redis clients and the database pool close and the process exits 0. Past
 // ETC_SHUTDOWN_TIMEOUT_SECONDS it exits 1 with whatever is left unfinished (at-least-once jobs run
 // again elsewhere; an unanswered request is retried by its client under its idempotency key).
+let stopping = false;
 async function gracefulStop(
   app: Awaited<ReturnType<typeof bootstrap>>,
   http: { close: () => Promise<void> },
   stopSchedules: () => void,
   signal: string,
 ): Promise<void> {
+  // a worker gets SIGINT from the terminal and SIGTERM from the primary: one stop
+  if (stopping) return;
+  stopping = true;
   const seconds = app.config.shutdownTimeoutSeconds;
   out(`${signal}: stopping (new connections refused; in-flight requests and jobs get ${seconds} s)`);
   const bound = setTimeout(() => {

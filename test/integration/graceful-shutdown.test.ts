@@ -4,9 +4,10 @@
 // database), and everything is synchronised on the service's output, its exit and the database's
 // own view of who waits for a lock.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { mobile, residentId } from '../helpers/generators.ts';
-import { centreDb, cliUser, login, startService, type CentreDb } from '../helpers/service-process.ts';
+import { centreDb, cliUser, login, ROOT, startService, type CentreDb } from '../helpers/service-process.ts';
 
 async function untilWaitingOnLock(c: pg.Client, db: string): Promise<void> {
   for (;;) {
@@ -63,6 +64,57 @@ describe('graceful shutdown on SIGTERM', function () {
       await locker.end();
       if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
     }
+  });
+
+  it('with two workers sharing the port: SIGTERM stops both after the request in flight, exits 0', async () => {
+    const svc = await startService({ ...db.env, ETC_WORKERS: '2' });
+    const auth = await login(svc.base, clerk);
+    await svc.waitFor(/listening on[^]*listening on/);
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table customers in exclusive mode');
+      const inFlight = registerCustomer(svc.base, auth);
+      await untilWaitingOnLock(locker, db.name);
+      svc.child.kill('SIGTERM');
+      await svc.waitFor(/SIGTERM: stopping 2 workers/);
+      // the idle worker stops at once; the other waits for its request
+      await svc.waitFor(/SIGTERM: stopped/);
+      assert.equal(svc.child.exitCode, null, 'still running: a request is in flight');
+      await locker.query('commit');
+      const res = await inFlight;
+      assert.equal(res.status, 201, 'the request in flight was answered');
+      const body = (await res.json()) as { customer: { id: number } };
+      assert.deepEqual(await svc.exited, { code: 0, signal: null });
+      assert.equal(svc.output().match(/SIGTERM: stopped/g)?.length, 2, 'both workers stopped gracefully');
+      assert.match(svc.output(), /all 2 workers stopped/);
+      await assert.rejects(fetch(`${svc.base}/healthz`), 'nothing listens any more');
+      const row = await locker.query('select id from customers where id = $1', [body.customer.id]);
+      assert.equal(row.rowCount, 1, 'what it answered is stored');
+    } finally {
+      await locker.end();
+      if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses several workers on the embedded database, before opening it', () => {
+    const env: NodeJS.ProcessEnv = { ...db.env, ETC_WORKERS: '2' };
+    delete env.DATABASE_URL;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /2 workers need PostgreSQL \(DATABASE_URL\); the embedded database admits one process/);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--workers', 'two'], {
+      cwd: ROOT,
+      env: db.env,
+      encoding: 'utf8',
+    });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--workers N: N must be an integer from 1 to 64/);
   });
 
   it('exits 1 when what is in flight outlasts ETC_SHUTDOWN_TIMEOUT_SECONDS', async () => {

@@ -34,11 +34,11 @@ export function provideAllocationPayer(fn: AllocationPayer): void {
 
 export type Authorised = { loadId: string; status: 'authorised'; mac2: string; hostDate: string; hostTime: string };
 
-function channelOf(ctx: RequestContext): 'bank' | 'counter' {
+export function channelOf(ctx: RequestContext): 'bank' | 'counter' {
   return ctx.actor.kind === 'client' && ctx.actor.role === 'bank' ? 'bank' : 'counter';
 }
 
-function checkPayment(channel: 'bank' | 'counter', method: LoadRequest['payment']['method']): void {
+export function checkPayment(channel: 'bank' | 'counter', method: LoadRequest['payment']['method']): void {
   // a corporate vehicle's allocation pays at either channel, with no cash
   const ok = method === 'allocation' || (channel === 'bank' ? method === 'bank-account' : method !== 'bank-account');
   if (!ok)

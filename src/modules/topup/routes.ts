@@ -6,6 +6,7 @@ import { cardNo, hex, loadPaymentMethod, reason } from '../../platform/http/sche
 import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
+import { confirmLoadOnce, initLoad } from './one-trip.ts';
 import { stuckLoads } from './stuck.ts';
 import {
   getChannelLoadsResponse,
@@ -54,7 +55,9 @@ export const loadRoutes: RouteDef[] = [
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
     response: postChannelLoadsResponse,
-    handler: async (ctx, { body }) => ok(await authoriseLoad(ctx.db, ctx, body), 201),
+    ownIdempotency: true,
+    handler: async (ctx, { body, idempotency }) =>
+      idempotency ? initLoad(ctx, idempotency, body) : ok(await authoriseLoad(ctx.db, ctx, body), 201),
   }),
   defineRoute({
     method: 'post',
@@ -66,7 +69,11 @@ export const loadRoutes: RouteDef[] = [
     params: loadParams,
     body: z.strictObject({ tac: hex(4) }),
     response: postChannelLoadsConfirmResponse,
-    handler: async (ctx, { params, body }) => ok(await confirmLoad(ctx.db, ctx, params.loadId, body.tac)),
+    ownIdempotency: true,
+    handler: async (ctx, { params, body, idempotency }) =>
+      idempotency
+        ? confirmLoadOnce(ctx, idempotency, params.loadId, body.tac)
+        : ok(await confirmLoad(ctx.db, ctx, params.loadId, body.tac)),
   }),
   defineRoute({
     method: 'post',

@@ -10,6 +10,19 @@ export type AuditEntry = {
   detail?: Record<string, unknown>;
 };
 
+/** Who and from where, as an audit row records it (for a row written by a server-side function). */
+export function auditActor(ctx: Pick<RequestContext, 'actor' | 'ip' | 'requestId'> | null) {
+  return {
+    actor_kind: ctx && ctx.actor.kind !== 'anonymous' ? ctx.actor.kind : 'system',
+    actor_id: ctx ? ctx.actor.id : 'system',
+    source_ip: ctx?.ip ?? null,
+    request_id: ctx?.requestId ?? null,
+  };
+}
+
+export const auditDetailText = (detail: Record<string, unknown> | undefined) =>
+  JSON.stringify(detail ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
 export async function audit(
   db: Knex,
   ctx: Pick<RequestContext, 'actor' | 'ip' | 'requestId'> | null,

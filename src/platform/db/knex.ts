@@ -23,6 +23,25 @@ function installPgParsers(): void {
   pgParsersInstalled = true;
 }
 
+// ETC_COUNT_QUERIES=1 (benchmarks): every statement sent to PostgreSQL through pg, BEGIN and COMMIT
+// included, is counted, so a bench can report database round trips per operation (GET /metrics,
+// etc_db_round_trips_total). Off by default: nothing is wrapped.
+let roundTrips = 0;
+let counting = false;
+function countRoundTrips(): void {
+  if (counting || process.env.ETC_COUNT_QUERIES !== '1') return;
+  counting = true;
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    roundTrips++;
+    return query.apply(this, args);
+  } as typeof pg.Client.prototype.query;
+}
+/** Statements sent so far by this process, or null when not counting. */
+export function dbRoundTrips(): number | null {
+  return counting ? roundTrips : null;
+}
+
 export type DbKind = 'postgres' | 'embedded';
 
 // pglite is kept for multi-statement scripts (migrations), which knex-pglite cannot send
@@ -31,6 +50,7 @@ export type Db = Knex & { dbKind?: DbKind; pglite?: PGlite; releaseLock?: () => 
 
 export function createPostgresKnex(url: string, poolMax = 10): Db {
   installPgParsers();
+  countRoundTrips();
   const db = knexFactory({
     client: 'pg',
     connection: url,

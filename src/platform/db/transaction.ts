@@ -36,6 +36,19 @@ export async function inTransaction<T>(
   }
 }
 
+/** Retries one self-contained statement (its own transaction, e.g. a server-side function that
+ *  does a whole unit of work) on serialization failure or deadlock, like inTransaction. */
+export async function retrying<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= MAX_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
+    }
+  }
+}
+
 /** Runs work once the transaction db belongs to has committed (at once when db is no transaction):
  *  a job queued from inside a transaction must not run before what it needs is visible. A rolled
  *  back transaction runs nothing; a failure of the work goes to onError. */

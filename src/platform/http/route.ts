@@ -48,8 +48,18 @@ export type RouteDef<P = any, Q = any, B = any> = RouteSuccess & {
   // the POST moves money (or decides a movement): staff must send an Idempotency-Key too, so a
   // double submit at the counter replays the first answer instead of moving the money twice
   moneyMoving?: boolean;
-  handler: (ctx: RequestContext, input: { params: P; query: Q; body: B }) => Promise<RouteResult>;
+  // the handler keeps the Idempotency-Key itself, in the same statement as its change (the online
+  // load's phases): it gets `idempotency` and answers with the stored JSON text (`raw`), marking a
+  // replay with the Idempotent-Replayed header; same rules as the pipeline's (ICD §0)
+  ownIdempotency?: boolean;
+  handler: (
+    ctx: RequestContext,
+    input: { params: P; query: Q; body: B; idempotency?: IdempotencyInput },
+  ) => Promise<RouteResult>;
 };
+
+/** An idempotent request's key, its owner (a client id, or user:<id>) and the request's hash. */
+export type IdempotencyInput = { owner: string; key: string; hash: Buffer };
 
 export function defineRoute<P, Q, B>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
   return def;

@@ -180,7 +180,17 @@ export function mountRoutes(
           bearerToken: actor.kind === 'user' ? bearer : undefined,
         };
         const input = { params, query, body };
-        if (idempotent && key) {
+        if (idempotent && key && def.ownIdempotency) {
+          const idempotency = {
+            owner: actor.kind === 'user' ? `user:${actor.id}` : actor.id,
+            key,
+            hash: requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0)),
+          };
+          const result = await def.handler(ctx, { ...input, idempotency });
+          if (options.checkResponses && typeof result.raw === 'string')
+            checkResponse(def, { status: result.status, body: JSON.parse(result.raw) });
+          send(res, result);
+        } else if (idempotent && key) {
           const hash = requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0));
           const owner = actor.kind === 'user' ? `user:${actor.id}` : actor.id;
           const answer = await runIdempotent(

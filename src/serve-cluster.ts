@@ -1,0 +1,58 @@
+// Several API processes sharing one port (DESIGN §2), on PostgreSQL only: `etc serve --workers N`
+// (or ETC_WORKERS=N). The primary holds the listening socket (node:cluster hands connections to the
+// workers in turn) and nothing else: no database pool, no queue, no schedules. Each worker is a whole
+// `etc serve`; only worker 0 fires the schedules, so a schedule enqueues once per slot whatever N is
+// (with Redis the deterministic job id would also dedupe; the in-process queue could not across
+// processes). Jobs run where they are queued (in-process) or in whichever worker bull hands them to.
+// SIGTERM/SIGINT: every worker stops gracefully (its own bound, ETC_SHUTDOWN_TIMEOUT_SECONDS); the
+// primary exits 0 when all of them did, 1 otherwise. A worker that dies after it listened is
+// replaced; one that fails before it listens (no keys, bad configuration) stops the whole service
+// with its exit code, rather than being restarted in a loop.
+import cluster, { type Worker } from 'node:cluster';
+
+export const WORKER_INDEX_ENV = 'ETC_WORKER_INDEX';
+
+/** This process's worker index (0 for a single process): the schedules run where it is 0. */
+export function workerIndex(): number {
+  return cluster.isWorker ? Number(process.env[WORKER_INDEX_ENV] ?? 0) : 0;
+}
+
+export function runPrimary(workers: number, out: (line: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const live = new Map<Worker, number>(); // worker → its index
+    const listening = new Set<Worker>();
+    let stopping = false;
+    let failed = 0;
+    const fork = (index: number) => {
+      const w = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
+      live.set(w, index);
+      w.on('listening', () => listening.add(w));
+      w.on('exit', (code, signal) => {
+        live.delete(w);
+        const wasListening = listening.delete(w);
+        if (code !== 0 && !failed) failed = code ?? 1;
+        if (!stopping && wasListening) {
+          out(`worker ${index} exited (${code ?? signal}); starting another`);
+          fork(index);
+          return;
+        }
+        if (!stopping) stopAll('start-up failure', code ?? 1);
+        if (live.size === 0) {
+          out(`all ${workers} workers stopped`);
+          resolve(failed);
+        }
+      });
+    };
+    const stopAll = (why: string, code = 0) => {
+      if (stopping) return;
+      stopping = true;
+      if (code && !failed) failed = code;
+      out(`${why}: stopping ${live.size} workers`);
+      for (const w of live.keys()) w.process.kill('SIGTERM');
+    };
+    process.once('SIGTERM', () => stopAll('SIGTERM'));
+    process.once('SIGINT', () => stopAll('SIGINT'));
+    out(`ETC back office: starting ${workers} workers on one port`);
+    for (let i = 0; i < workers; i++) fork(i);
+  });
+}
