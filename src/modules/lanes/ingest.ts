@@ -37,8 +37,8 @@ import {
   claimCardSeqs,
   claimTerminalKeys,
   dispositionOf,
-  insertTransactions,
-  insertUpload,
+  insertPackageTransactions,
+  insertUploadWithTransactions,
   storedCardSeqs,
   terminalKey,
 } from './ingest-store.ts';
@@ -279,8 +279,11 @@ async function ingestWithin(
   const { postings, total } = ledgerPostings(accepted, credit);
   let uploadId: bigint | null = null;
   if (source.kind === 'lane') {
-    uploadId = await insertUpload(trx, { laneId: source.laneId, at: now, ...counts, acceptedAmount: total });
-    await insertTransactions(trx, stored, { uploadId, laneId: source.laneId, packageId: null, at: now });
+    uploadId = await insertUploadWithTransactions(
+      trx,
+      { laneId: source.laneId, at: now, ...counts, acceptedAmount: total },
+      stored,
+    );
     if (total > 0n) {
       await postEntry(trx, {
         kind: 'lane-purchase',
@@ -291,7 +294,7 @@ async function ingestWithin(
       });
     }
   } else {
-    await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
+    await insertPackageTransactions(trx, stored, { packageId: source.packageId, at: now });
     if (total > 0n) {
       await ensureAccounts(trx, [provincePayableAccount(source.sender)]);
       await postEntry(trx, {
@@ -303,11 +306,13 @@ async function ingestWithin(
       });
     }
   }
-  await recordPurses(trx, accepted);
+  // Last, so that the row locks they take (overdraft state, card purses) are held only until the
+  // commit: exit batches of the same cards wait for each other only that long.
   await raiseOverdrafts(
     trx,
     accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
     now,
   );
+  await recordPurses(trx, accepted);
   return { uploadId, results, counts, acceptedAmount: total };
 }
