@@ -2,6 +2,7 @@
 // the overdraft events it raises for the status list. Owned by issuance because they read and write
 // issuance's tables (cards, card_events, lifecycle_outbox); lanes calls them through index.ts.
 import type { Knex } from 'knex';
+import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
 import { emitLifecycle } from './outbox.ts';
 import { CARD_TYPE } from '../codes.ts';
 
@@ -30,7 +31,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord)
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [items.map((i) => i.cardNo), items.map((i) => i.at.toISOString())],
+    [quotedArray(items.map((i) => i.cardNo)), plainArray(items.map((i) => i.at.toISOString()))],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,
@@ -76,9 +77,9 @@ export async function recordLanePurses(
        from v join moving m on m.card_no = v.card_no
       where c.card_no = v.card_no and c.last_offline_seq <= v.seq`,
     [
-      cards,
-      cards.map((c) => latest.get(c)!.offlineSeq),
-      cards.map((c) => latest.get(c)!.balance.toString()),
+      quotedArray(cards),
+      plainArray(cards.map((c) => latest.get(c)!.offlineSeq)),
+      plainArray(cards.map((c) => latest.get(c)!.balance)),
       CARD_TYPE.storedValue,
     ],
   );

@@ -2,6 +2,7 @@
 // arrays and unnested by PostgreSQL. Rows are sorted by their unique key before insert so that two
 // batches claiming overlapping keys lock them in the same order (no deadlock, one waits).
 import type { Knex } from 'knex';
+import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
 import type { ChainNeighbour } from './chain.ts';
 import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
 import { CARD_TYPE } from '../codes.ts';
@@ -28,7 +29,11 @@ export async function claimTerminalKeys(
       order by v.ord
      on conflict do nothing
      returning terminal_id, terminal_seq, transaction_id`,
-    [sorted.map((i) => i.terminalId), sorted.map((i) => i.terminalSeq), sorted.map((i) => i.clearingDate)],
+    [
+      plainArray(sorted.map((i) => i.terminalId)),
+      plainArray(sorted.map((i) => i.terminalSeq)),
+      plainArray(sorted.map((i) => i.clearingDate)),
+    ],
   );
   return new Map(
     rows.map((r: { terminal_id: string; terminal_seq: bigint; transaction_id: bigint }) => [
@@ -49,7 +54,7 @@ export async function storedCardSeqs(
     `select distinct s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
        from unnest(?::bpchar[], ?::int[], ?::int[]) as k(card_no, lo, hi)
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
-    [ranges.map((k) => k.cardNo), ranges.map((k) => k.lo), ranges.map((k) => k.hi)],
+    [plainArray(ranges.map((k) => k.cardNo)), plainArray(ranges.map((k) => k.lo)), plainArray(ranges.map((k) => k.hi))],
   );
   return new Map(
     rows.map((r: Record<string, any>) => [
@@ -77,16 +82,16 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
      select * from unnest(?::text[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
      on conflict do nothing
      returning card_no, offline_seq`,
-    b([
-      sorted.map((w) => w.tx.cardNo),
-      sorted.map((w) => w.tx.offlineSeq),
-      sorted.map((w) => w.id!),
-      sorted.map((w) => w.clearingDate!),
-      sorted.map((w) => w.tx.time.toISOString()),
-      sorted.map((w) => w.tx.amount),
-      sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null)),
-      sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null)),
-    ]),
+    [
+      plainArray(sorted.map((w) => w.tx.cardNo)),
+      plainArray(sorted.map((w) => w.tx.offlineSeq)),
+      plainArray(sorted.map((w) => w.id!)),
+      plainArray(sorted.map((w) => w.clearingDate!)),
+      plainArray(sorted.map((w) => w.tx.time.toISOString())),
+      plainArray(sorted.map((w) => w.tx.amount)),
+      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null))),
+      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
+    ],
   );
   return new Set(rows.map((r: { card_no: string; offline_seq: number }) => cardSeqKey(r.card_no, r.offline_seq)));
 }
@@ -97,21 +102,6 @@ export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' 
     return { disposition: 'duplicate', code: LANE_RESULT.duplicate };
   if (code !== undefined) return { disposition: 'rejected', code };
   return { disposition: 'accepted' };
-}
-
-// A PostgreSQL array literal of one column, so that the driver sends one string per column instead
-// of walking and escaping a thousand bindings (knex and pg did that per element: ~3 % of the
-// service's CPU at full ingest). Text elements are quoted; null is NULL.
-function arrayLiteral(values: ReadonlyArray<string | number | bigint | boolean | null>, text: boolean): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    if (v === null) out += 'NULL';
-    else if (text) out += `"${String(v).replace(/["\\]/g, '\\$&')}"`;
-    else out += String(v);
-  }
-  return out + '}';
 }
 
 export type UploadCounts = {
@@ -126,7 +116,8 @@ export type UploadCounts = {
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
-// The columns of a stored row: name, SQL type, whether the array literal quotes it, and the value.
+// The columns of a stored row: name, SQL type, whether the value is free text (quoted in the array
+// literal: the plate, and the comma-joined sections and split) or plain, and the value.
 type Column = [
   string,
   string,
@@ -135,27 +126,27 @@ type Column = [
 ];
 const COLUMNS: Column[] = [
   ['id', 'bigint', false, (w) => w.id!],
-  ['clearing_date', 'date', true, (w) => w.clearingDate!],
-  ['terminal_id', 'text', true, (w) => w.tx.terminalId],
+  ['clearing_date', 'date', false, (w) => w.clearingDate!],
+  ['terminal_id', 'text', false, (w) => w.tx.terminalId],
   ['terminal_seq', 'bigint', false, (w) => w.tx.terminalSeq],
-  ['trans_type', 'text', true, (w) => w.tx.transType],
-  ['tx_time', 'timestamptz', true, (w) => w.tx.time.toISOString()],
-  ['card_no', 'text', true, (w) => w.tx.cardNo],
+  ['trans_type', 'text', false, (w) => w.tx.transType],
+  ['tx_time', 'timestamptz', false, (w) => w.tx.time.toISOString()],
+  ['card_no', 'text', false, (w) => w.tx.cardNo],
   ['card_type', 'smallint', false, (w) => w.tx.cardType],
-  ['issuer', 'text', true, (w) => w.issuer],
+  ['issuer', 'text', false, (w) => w.issuer],
   ['own_card', 'boolean', false, (w) => w.own],
-  ['obu_id', 'text', true, (w) => w.tx.obuId ?? null],
+  ['obu_id', 'text', false, (w) => w.tx.obuId ?? null],
   ['plate', 'text', true, (w) => w.tx.plate ?? null],
   ['plate_color', 'smallint', false, (w) => w.tx.plateColor ?? null],
   ['vehicle_class', 'smallint', false, (w) => w.tx.vehicleClass],
-  ['entry_network', 'text', true, (w) => w.tx.entry?.network ?? null],
+  ['entry_network', 'text', false, (w) => w.tx.entry?.network ?? null],
   ['entry_station', 'int', false, (w) => w.tx.entry?.station ?? null],
   ['entry_lane', 'smallint', false, (w) => w.tx.entry?.lane ?? null],
-  ['entry_time', 'timestamptz', true, (w) => iso(w.tx.entry?.time)],
-  ['exit_network', 'text', true, (w) => w.tx.exit?.network ?? null],
+  ['entry_time', 'timestamptz', false, (w) => iso(w.tx.entry?.time)],
+  ['exit_network', 'text', false, (w) => w.tx.exit?.network ?? null],
   ['exit_station', 'int', false, (w) => w.tx.exit?.station ?? null],
   ['exit_lane', 'smallint', false, (w) => w.tx.exit?.lane ?? null],
-  ['exit_time', 'timestamptz', true, (w) => iso(w.tx.exit?.time)],
+  ['exit_time', 'timestamptz', false, (w) => iso(w.tx.exit?.time)],
   ['sections', 'text', true, (w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')],
   ['path_derived', 'boolean', false, (w) => w.priced?.derived ?? false],
   ['split_operators', 'text', true, (w) => (w.priced?.ok ? w.priced.operators.join(',') : null)],
@@ -165,9 +156,9 @@ const COLUMNS: Column[] = [
   ['balance_before', 'bigint', false, (w) => w.tx.balanceBefore ?? null],
   ['balance_after', 'bigint', false, (w) => w.tx.balanceAfter ?? null],
   ['offline_seq', 'int', false, (w) => w.tx.offlineSeq],
-  ['tac', 'text', true, (w) => w.tx.tac],
+  ['tac', 'text', false, (w) => w.tx.tac],
   ['account_id', 'bigint', false, (w) => w.accountId ?? null],
-  ['disposition', 'text', true, (_, d) => d.disposition],
+  ['disposition', 'text', false, (_, d) => d.disposition],
   ['code', 'smallint', false, (_, d) => d.code ?? null],
 ];
 // sections and the split are sent joined by commas (a section id and an operator id have none)
@@ -183,12 +174,10 @@ const INSERT_ROWS = `insert into lane_transactions (${COLUMNS.map(([name]) => na
 
 function columnArrays(works: Work[]): string[] {
   const d = works.map(dispositionOf);
-  return COLUMNS.map(([, , text, f]) =>
-    arrayLiteral(
-      works.map((w, i) => f(w, d[i])),
-      text,
-    ),
-  );
+  return COLUMNS.map(([, , text, f]) => {
+    const values = works.map((w, i) => f(w, d[i]));
+    return text ? quotedArray(values) : plainArray(values);
+  });
 }
 
 /** A lane's upload and its stored rows (every transaction that was not a re-send) in one statement:
