@@ -141,20 +141,18 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
 
 // The card's last known purse (issuance keeps it; a reissued card's carry is taken from it). Only
 // purchases that took money move it: an entry (0) shows the purse the previous purchase or a load
-// already recorded.
-async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<void> {
+// already recorded. Read before any row lock is taken (see the end of ingestWithin).
+type PurseReading = { cardNo: string; offlineSeq: number; balance: bigint };
+async function pursesToRecord(trx: Knex.Transaction, accepted: Work[]): Promise<PurseReading[]> {
   const purses = accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.storedValue && w.tx.amount > 0n);
-  if (purses.length === 0) return;
+  if (purses.length === 0) return [];
   const later = await loadedAfter(
     trx,
     purses.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })),
   );
-  await recordLanePurses(
-    trx,
-    purses
-      .filter((_, i) => !later[i])
-      .map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })),
-  );
+  return purses
+    .filter((_, i) => !later[i])
+    .map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! }));
 }
 
 function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Posting[]; total: bigint } {
@@ -306,13 +304,14 @@ async function ingestWithin(
       });
     }
   }
-  // Last, so that the row locks they take (overdraft state, card purses) are held only until the
-  // commit: exit batches of the same cards wait for each other only that long.
+  // Last, and with nothing but the commit after them, so that the row locks they take (overdraft
+  // state, card purses: the rows every exit batch of the same cards shares) are held only that long.
+  const purses = await pursesToRecord(trx, accepted);
   await raiseOverdrafts(
     trx,
     accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
     now,
   );
-  await recordPurses(trx, accepted);
+  await recordLanePurses(trx, purses);
   return { uploadId, results, counts, acceptedAmount: total };
 }
