@@ -1,6 +1,10 @@
 // bench/ingest: lane uploads in batches of 1,000 over HTTP against real PostgreSQL, every own card's
 // TAC verified, card facts and balance chain checked, accepted transactions posted to the ledger —
-// transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s).
+// transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s), against a
+// floor measured in the same run: the bare write of the same rows (INSERT … SELECT of each upload's
+// stored rows into a table with lane_transactions' columns and indexes, one transaction per batch,
+// as many at once as lanes uploaded; no checks, no key tables, no journal). Also the service's and
+// PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +37,27 @@ const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined;
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
+const TICK_MS = 10; // USER_HZ is 100 on Linux: /proc times are in hundredths of a second
+
+// user + system CPU of a process in ms (0 once it has gone)
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+// the CPU of this database's PostgreSQL backends, by pid
+async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await db.query('select pid from pg_stat_activity where datname = current_database()');
+  return new Map(rows.map((r: { pid: number }) => [r.pid, cpuMs(r.pid)]));
+}
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
 
 // a fixed pool of simultaneous tasks over a list
 async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -95,7 +120,6 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     );
   }
   const laneRows = (await db.query('select id, station_id, lane_no, direction from lanes order by id')).rows;
-  await db.end();
   const lanes: LaneSpec[] = laneRows.map((r) => ({
     laneId: r.id,
     network: '3401',
@@ -220,27 +244,79 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       }),
     );
     const timedTx = transactions - Object.values(counts).reduce((a, b) => a + b, 0);
+    const timedBatches = [...batches.values()].reduce((a, l) => a + l.length, 0);
+    const firstTimedUpload =
+      BigInt((await db.query('select coalesce(max(id), 0) as id from lane_uploads')).rows[0].id) + 1n;
+    const pgBefore = await backendCpu(db);
+    const nodeBefore = cpuMs(server.pid!);
     const started = process.hrtime.bigint();
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
     await pool([...batches], CONCURRENCY ?? batches.size, async ([laneId, list]) => {
       for (const raw of list) await send(laneId, raw);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const nodeMsPerBatch = (cpuMs(server.pid!) - nodeBefore) / timedBatches;
+    const pgMsPerBatch = cpuSince(pgBefore, await backendCpu(db)) / timedBatches;
     if (refused.length)
       throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
     const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
-    const metrics = { transactionsPerSecond: Math.round(timedTx / seconds), peakRssMb };
+
+    // the floor: the same rows written bare, upload by upload, as many at once as lanes uploaded
+    await db.query('create table floor_rows (like lane_transactions including all)');
+    await db.query('create index on lane_transactions (upload_id)'); // to read each upload's rows back (not timed)
+    await db.query('vacuum analyze lane_transactions');
+    const uploads = (
+      await db.query('select id from lane_uploads where id >= $1 order by id', [String(firstTimedUpload)])
+    ).rows.map((r: { id: string }) => r.id);
+    const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
+    const writers = await Promise.all(
+      Array.from({ length: width }, async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        return c;
+      }),
+    );
+    const floorPgBefore = await backendCpu(db);
+    const f0 = process.hrtime.bigint();
+    let next = 0;
+    let floorRows = 0;
+    await Promise.all(
+      writers.map(async (c) => {
+        while (next < uploads.length) {
+          const id = uploads[next++];
+          const r = await c.query('insert into floor_rows select * from lane_transactions where upload_id = $1', [id]);
+          floorRows += r.rowCount ?? 0;
+        }
+      }),
+    );
+    const floorSeconds = Number(process.hrtime.bigint() - f0) / 1e9;
+    const floorPgMsPerBatch = cpuSince(floorPgBefore, await backendCpu(db)) / uploads.length;
+    await Promise.all(writers.map((c) => c.end()));
+    await db.end();
+    const tps = Math.round(timedTx / seconds);
+    const floorTps = Math.round(floorRows / floorSeconds);
+    const loadAtEnd = loadavg()[0].toFixed(1);
+    const metrics = {
+      transactionsPerSecond: tps,
+      floorTransactionsPerSecond: floorTps,
+      ratioToFloor: Number((tps / floorTps).toFixed(2)),
+      nodeMsPerBatch: Number(nodeMsPerBatch.toFixed(1)),
+      postgresMsPerBatch: Number(pgMsPerBatch.toFixed(1)),
+      floorPostgresMsPerBatch: Number(floorPgMsPerBatch.toFixed(1)),
+      peakRssMb,
+      loadAverageStart: Number(LOAD_AT_START),
+      loadAverageEnd: Number(loadAtEnd),
+    };
     process.stdout.write(
       `${JSON.stringify({ ...metrics, timedTransactions: timedTx, seconds: Number(seconds.toFixed(2)), warmupBatches: warm, counts }, null, 2)}\n`,
     );
-    const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} when the bench started`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

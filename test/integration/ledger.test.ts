@@ -3,7 +3,15 @@ import request from 'supertest';
 import { harness, loginAs } from '../helpers/harness.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
-import { LedgerError, postEntry, balanceOf, balanceInvariant } from '../../src/modules/ledger/index.ts';
+import {
+  LedgerError,
+  postEntry,
+  postEntries,
+  balanceOf,
+  balancesOf,
+  balanceInvariant,
+  checkLedger,
+} from '../../src/modules/ledger/index.ts';
 import { purgeIdempotencyKeys } from '../../src/platform/http/idempotency.ts';
 
 describe('ledger', () => {
@@ -130,6 +138,86 @@ describe('ledger', () => {
     const failures = await off.run(h.app.db);
     assert.equal(failures.length, 1);
     assert.match(failures[0], /^refunds-payable ledger -?\d+ ≠ refunds -?\d+$/);
+  });
+
+  it('keeps a running balance with every posting, whoever writes it, and its check catches a tampered one', async () => {
+    const h = await harness();
+    const db = h.app.db;
+    const sum = async (code: string) =>
+      BigInt(
+        (
+          await db.raw(
+            'select coalesce(sum(p.amount), 0)::text as s from postings p join ledger_accounts a on a.id = p.account_id where a.code = ?',
+            [code],
+          )
+        ).rows[0].s,
+      );
+    const before = await balanceOf(db, 'counter-pos');
+    const ref = `run-${Math.random()}`;
+    // several connections at once (each backend adds to its own stripe), postEntry and postEntries
+    await Promise.all(
+      [1n, 2n, 3n, 4n].map((n) =>
+        db.transaction((trx) =>
+          postEntry(trx, {
+            kind: 'test',
+            reference: `${ref}-${n}`,
+            actor: 't',
+            postings: [
+              { account: 'counter-pos', amount: n },
+              { account: 'fee-revenue', amount: -n },
+            ],
+          }),
+        ),
+      ),
+    );
+    await db.transaction((trx) =>
+      postEntries(
+        trx,
+        [10n, 20n].map((n) => ({
+          kind: 'test',
+          reference: `${ref}-many-${n}`,
+          actor: 't',
+          postings: [
+            { account: 'counter-pos', amount: n },
+            { account: 'fee-revenue', amount: -n },
+          ],
+        })),
+      ),
+    );
+    // a writer in SQL alone (a server-side function posting a load) is covered by the same trigger
+    await db.transaction(async (trx) => {
+      await trx.raw(
+        `with e as (insert into journal_entries (kind, reference, actor) values ('test', ?, 't') returning id)
+         insert into postings (entry_id, account_id, amount)
+         select e.id, a.id, case a.code when 'counter-pos' then 100 else -100 end
+           from e cross join ledger_accounts a where a.code in ('counter-pos', 'fee-revenue')`,
+        [`${ref}-sql`],
+      );
+    });
+    assert.equal(await balanceOf(db, 'counter-pos'), before + 140n);
+    const both = await balancesOf(db, ['counter-pos', 'fee-revenue']);
+    assert.equal(both.get('counter-pos'), await sum('counter-pos'));
+    assert.equal(both.get('fee-revenue'), await sum('fee-revenue'));
+    assert.deepEqual((await checkLedger(db)).failures, []);
+
+    // tampered in a transaction that is rolled back: the check names the account
+    await db
+      .transaction(async (trx) => {
+        await trx.raw(
+          `update ledger_balances set balance = balance + 1
+            where (account_id, stripe) = (select b.account_id, b.stripe from ledger_balances b
+                                            join ledger_accounts a on a.id = b.account_id where a.code = 'counter-pos' limit 1)`,
+        );
+        const { ok, failures } = await checkLedger(trx);
+        assert.equal(ok, false);
+        assert.deepEqual(
+          failures.map((f) => f.detail.replace(/-?\d+/g, 'N')),
+          ['account counter-pos: running balance N ≠ Σ postings N'],
+        );
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => assert.equal(err.message, 'roll back'));
+    assert.deepEqual((await checkLedger(db)).failures, []);
   });
 
   it('idempotency keys are kept 7 days and then purged', async () => {

@@ -19,7 +19,7 @@ export {
   type PiiView,
 } from './customers.ts';
 export { getVehicle, addVehicle, removeVehicle } from './vehicles.ts';
-export { getAccount, getAccountOfCustomer, accountBalance } from './accounts.ts';
+export { getAccount, getAccountOfCustomer, accountBalance, creditLimitsOf } from './accounts.ts';
 export { deposit, watchDebitPayments, type DepositView, type DebitPayment } from './deposits.ts';
 export { depositRoutes } from './deposit-routes.ts';
 export { creditLimitRoutes } from './credit-limit-routes.ts';

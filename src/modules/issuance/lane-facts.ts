@@ -2,6 +2,7 @@
 // the overdraft events it raises for the status list. Owned by issuance because they read and write
 // issuance's tables (cards, card_events, lifecycle_outbox); lanes calls them through index.ts.
 import type { Knex } from 'knex';
+import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
 import { emitLifecycle } from './outbox.ts';
 import { CARD_TYPE } from '../codes.ts';
 
@@ -30,7 +31,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord)
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [items.map((i) => i.cardNo), items.map((i) => i.at.toISOString())],
+    [quotedArray(items.map((i) => i.cardNo)), plainArray(items.map((i) => i.at.toISOString()))],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,
@@ -47,7 +48,14 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
 // The purse as accepted lane purchases of stored-value cards show it (cards.last_balance, read by
 // the balance carry of a reissued card). The offline sequence only moves forward, so an older
 // purchase uploaded late does not overwrite a newer one; the caller leaves out purchases older than
-// a load of the card (the load's reading already includes them). Cards in card-number order.
+// a load of the card (the load's reading already includes them).
+//
+// One statement, meant to be the last of the caller's transaction so that the row locks are held
+// only until its commit: only the cards whose purse moves are locked (a card already at a later
+// sequence is not), in card-number order (an UPDATE … FROM locks in whatever order its plan visits,
+// so two batches of the same cards could deadlock), FOR NO KEY UPDATE (what the UPDATE takes anyway:
+// inserts referencing the card are not blocked). A batch that waits for another's lock re-reads the
+// row once it is free, so the later sequence wins whichever commits first: no purse update is lost.
 export async function recordLanePurses(
   trx: Knex.Transaction,
   items: Array<{ cardNo: string; offlineSeq: number; balance: bigint }>,
@@ -59,16 +67,19 @@ export async function recordLanePurses(
   }
   if (latest.size === 0) return;
   const cards = [...latest.keys()].sort();
-  // row locks in card-number order first: an UPDATE … FROM locks in whatever order its plan visits
-  await trx.raw('select 1 from cards where card_no = any(?::bpchar[]) order by card_no for update', [cards]);
   await trx.raw(
-    `update cards c set last_balance = v.balance, last_offline_seq = v.seq
-       from unnest(?::bpchar[], ?::int[], ?::bigint[]) as v(card_no, seq, balance)
-      where c.card_no = v.card_no and c.card_type = ? and c.last_offline_seq <= v.seq`,
+    `with v as (select * from unnest(?::bpchar[], ?::int[], ?::bigint[]) as v(card_no, seq, balance)),
+          moving as materialized (
+            select c.card_no from cards c join v on v.card_no = c.card_no
+             where c.card_type = ? and c.last_offline_seq < v.seq
+             order by c.card_no for no key update of c)
+     update cards c set last_balance = v.balance, last_offline_seq = v.seq
+       from v join moving m on m.card_no = v.card_no
+      where c.card_no = v.card_no and c.last_offline_seq <= v.seq`,
     [
-      cards,
-      cards.map((c) => latest.get(c)!.offlineSeq),
-      cards.map((c) => latest.get(c)!.balance.toString()),
+      quotedArray(cards),
+      plainArray(cards.map((c) => latest.get(c)!.offlineSeq)),
+      plainArray(cards.map((c) => latest.get(c)!.balance)),
       CARD_TYPE.storedValue,
     ],
   );

@@ -2,6 +2,7 @@
 // arrays and unnested by PostgreSQL. Rows are sorted by their unique key before insert so that two
 // batches claiming overlapping keys lock them in the same order (no deadlock, one waits).
 import type { Knex } from 'knex';
+import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
 import type { ChainNeighbour } from './chain.ts';
 import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
 import { CARD_TYPE } from '../codes.ts';
@@ -28,7 +29,11 @@ export async function claimTerminalKeys(
       order by v.ord
      on conflict do nothing
      returning terminal_id, terminal_seq, transaction_id`,
-    [sorted.map((i) => i.terminalId), sorted.map((i) => i.terminalSeq), sorted.map((i) => i.clearingDate)],
+    [
+      plainArray(sorted.map((i) => i.terminalId)),
+      plainArray(sorted.map((i) => i.terminalSeq)),
+      plainArray(sorted.map((i) => i.clearingDate)),
+    ],
   );
   return new Map(
     rows.map((r: { terminal_id: string; terminal_seq: bigint; transaction_id: bigint }) => [
@@ -49,7 +54,7 @@ export async function storedCardSeqs(
     `select distinct s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
        from unnest(?::bpchar[], ?::int[], ?::int[]) as k(card_no, lo, hi)
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
-    [ranges.map((k) => k.cardNo), ranges.map((k) => k.lo), ranges.map((k) => k.hi)],
+    [plainArray(ranges.map((k) => k.cardNo)), plainArray(ranges.map((k) => k.lo)), plainArray(ranges.map((k) => k.hi))],
   );
   return new Map(
     rows.map((r: Record<string, any>) => [
@@ -77,16 +82,16 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
      select * from unnest(?::text[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
      on conflict do nothing
      returning card_no, offline_seq`,
-    b([
-      sorted.map((w) => w.tx.cardNo),
-      sorted.map((w) => w.tx.offlineSeq),
-      sorted.map((w) => w.id!),
-      sorted.map((w) => w.clearingDate!),
-      sorted.map((w) => w.tx.time.toISOString()),
-      sorted.map((w) => w.tx.amount),
-      sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null)),
-      sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null)),
-    ]),
+    [
+      plainArray(sorted.map((w) => w.tx.cardNo)),
+      plainArray(sorted.map((w) => w.tx.offlineSeq)),
+      plainArray(sorted.map((w) => w.id!)),
+      plainArray(sorted.map((w) => w.clearingDate!)),
+      plainArray(sorted.map((w) => w.tx.time.toISOString())),
+      plainArray(sorted.map((w) => w.tx.amount)),
+      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null))),
+      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
+    ],
   );
   return new Set(rows.map((r: { card_no: string; offline_seq: number }) => cardSeqKey(r.card_no, r.offline_seq)));
 }
@@ -99,99 +104,121 @@ export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' 
   return { disposition: 'accepted' };
 }
 
-export async function insertUpload(
-  trx: Knex.Transaction,
-  u: {
-    laneId: string;
-    at: Date;
-    received: number;
-    accepted: number;
-    duplicate: number;
-    rejected: number;
-    acceptedAmount: bigint;
-  },
-): Promise<bigint> {
-  const [row] = await trx('lane_uploads')
-    .insert({
-      lane_id: u.laneId,
-      received_at: u.at,
-      received: u.received,
-      accepted: u.accepted,
-      duplicate: u.duplicate,
-      rejected: u.rejected,
-      accepted_amount: u.acceptedAmount,
-    })
-    .returning('id');
-  return BigInt(row.id);
-}
+export type UploadCounts = {
+  laneId: string;
+  at: Date;
+  received: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  acceptedAmount: bigint;
+};
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
-/** The stored rows of a batch (every transaction that was not a re-send), one statement. */
-export async function insertTransactions(
+// The columns of a stored row: name, SQL type, whether the value is free text (quoted in the array
+// literal: the plate, and the comma-joined sections and split) or plain, and the value.
+type Column = [
+  string,
+  string,
+  boolean,
+  (w: Work, d: ReturnType<typeof dispositionOf>) => string | number | bigint | boolean | null,
+];
+const COLUMNS: Column[] = [
+  ['id', 'bigint', false, (w) => w.id!],
+  ['clearing_date', 'date', false, (w) => w.clearingDate!],
+  ['terminal_id', 'text', false, (w) => w.tx.terminalId],
+  ['terminal_seq', 'bigint', false, (w) => w.tx.terminalSeq],
+  ['trans_type', 'text', false, (w) => w.tx.transType],
+  ['tx_time', 'timestamptz', false, (w) => w.tx.time.toISOString()],
+  ['card_no', 'text', false, (w) => w.tx.cardNo],
+  ['card_type', 'smallint', false, (w) => w.tx.cardType],
+  ['issuer', 'text', false, (w) => w.issuer],
+  ['own_card', 'boolean', false, (w) => w.own],
+  ['obu_id', 'text', false, (w) => w.tx.obuId ?? null],
+  ['plate', 'text', true, (w) => w.tx.plate ?? null],
+  ['plate_color', 'smallint', false, (w) => w.tx.plateColor ?? null],
+  ['vehicle_class', 'smallint', false, (w) => w.tx.vehicleClass],
+  ['entry_network', 'text', false, (w) => w.tx.entry?.network ?? null],
+  ['entry_station', 'int', false, (w) => w.tx.entry?.station ?? null],
+  ['entry_lane', 'smallint', false, (w) => w.tx.entry?.lane ?? null],
+  ['entry_time', 'timestamptz', false, (w) => iso(w.tx.entry?.time)],
+  ['exit_network', 'text', false, (w) => w.tx.exit?.network ?? null],
+  ['exit_station', 'int', false, (w) => w.tx.exit?.station ?? null],
+  ['exit_lane', 'smallint', false, (w) => w.tx.exit?.lane ?? null],
+  ['exit_time', 'timestamptz', false, (w) => iso(w.tx.exit?.time)],
+  ['sections', 'text', true, (w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')],
+  ['path_derived', 'boolean', false, (w) => w.priced?.derived ?? false],
+  ['split_operators', 'text', true, (w) => (w.priced?.ok ? w.priced.operators.join(',') : null)],
+  ['split_weights', 'text', true, (w) => (w.priced?.ok ? w.priced.weights.join(',') : null)],
+  ['fee', 'bigint', false, (w) => w.tx.fee],
+  ['amount', 'bigint', false, (w) => w.tx.amount],
+  ['balance_before', 'bigint', false, (w) => w.tx.balanceBefore ?? null],
+  ['balance_after', 'bigint', false, (w) => w.tx.balanceAfter ?? null],
+  ['offline_seq', 'int', false, (w) => w.tx.offlineSeq],
+  ['tac', 'text', false, (w) => w.tx.tac],
+  ['account_id', 'bigint', false, (w) => w.accountId ?? null],
+  ['disposition', 'text', false, (_, d) => d.disposition],
+  ['code', 'smallint', false, (_, d) => d.code ?? null],
+];
+// sections and the split are sent joined by commas (a section id and an operator id have none)
+const SELECTED = COLUMNS.map(([name]) =>
+  name === 'sections' || name === 'split_operators'
+    ? `string_to_array(v.${name}, ',')`
+    : name === 'split_weights'
+      ? `string_to_array(v.${name}, ',')::bigint[]`
+      : `v.${name}`,
+).join(', ');
+const UNNEST = `unnest(${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as v(${COLUMNS.map(([name]) => name).join(', ')})`;
+const INSERT_ROWS = `insert into lane_transactions (${COLUMNS.map(([name]) => name).join(', ')}, upload_id, lane_id, received_at, received_package_id)`;
+
+function columnArrays(works: Work[]): string[] {
+  const d = works.map(dispositionOf);
+  return COLUMNS.map(([, , text, f]) => {
+    const values = works.map((w, i) => f(w, d[i]));
+    return text ? quotedArray(values) : plainArray(values);
+  });
+}
+
+/** A lane's upload and its stored rows (every transaction that was not a re-send) in one statement:
+ *  the rows take the id the upload's insert returns, so none can name an upload that does not
+ *  exist (lane_transactions has no foreign key to lane_uploads: migration 0181). Returns the id. */
+export async function insertUploadWithTransactions(
+  trx: Knex.Transaction,
+  u: UploadCounts,
+  works: Work[],
+): Promise<bigint> {
+  const { rows } = await trx.raw(
+    `with u as (insert into lane_uploads (lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount)
+                values (?, ?, ?, ?, ?, ?, ?) returning id),
+          r as (${INSERT_ROWS}
+                select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null from ${UNNEST})
+     select id from u`,
+    b([
+      u.laneId,
+      u.at.toISOString(),
+      u.received,
+      u.accepted,
+      u.duplicate,
+      u.rejected,
+      u.acceptedAmount,
+      u.laneId,
+      u.at.toISOString(),
+      ...columnArrays(works),
+    ]),
+  );
+  return BigInt(rows[0].id);
+}
+
+/** The stored rows of a package a peer province sent (no lane, no upload), one statement. */
+export async function insertPackageTransactions(
   trx: Knex.Transaction,
   works: Work[],
-  from: { uploadId: bigint | null; laneId: string | null; packageId: bigint | null; at: Date },
+  from: { packageId: bigint; at: Date },
 ): Promise<void> {
   if (works.length === 0) return;
-  const col = <T>(f: (w: Work) => T) => works.map(f);
-  const d = works.map(dispositionOf);
   await trx.raw(
-    `insert into lane_transactions (id, clearing_date, upload_id, lane_id, terminal_id, terminal_seq, trans_type, tx_time, card_no, card_type, issuer, own_card,
-        obu_id, plate, plate_color, vehicle_class, entry_network, entry_station, entry_lane, entry_time, exit_network, exit_station, exit_lane, exit_time,
-        sections, path_derived, split_operators, split_weights, fee, amount, balance_before, balance_after, offline_seq, tac, account_id, disposition, code, received_at,
-        received_package_id)
-     select v.id, v.cd, ?::bigint, ?::text, v.tid, v.tseq, v.tt, v.t, v.card, v.ctype, v.iss, v.own, v.obu, v.plate, v.pc, v.vc,
-            v.en, v.es, v.el, v.et, v.xn, v.xs, v.xl, v.xt,
-            string_to_array(v.secs, ','), v.derived, string_to_array(v.ops, ','), string_to_array(v.ws, ',')::bigint[],
-            v.fee, v.amount, v.bb, v.ba, v.oseq, v.tac, v.acct, v.disp, v.code, ?::timestamptz, ?::bigint
-       from unnest(?::bigint[], ?::date[], ?::text[], ?::bigint[], ?::text[], ?::timestamptz[], ?::text[], ?::smallint[], ?::text[], ?::boolean[],
-                   ?::text[], ?::text[], ?::smallint[], ?::smallint[],
-                   ?::text[], ?::int[], ?::smallint[], ?::timestamptz[], ?::text[], ?::int[], ?::smallint[], ?::timestamptz[],
-                   ?::text[], ?::boolean[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::bigint[],
-                   ?::text[], ?::smallint[])
-         as v(id, cd, tid, tseq, tt, t, card, ctype, iss, own, obu, plate, pc, vc, en, es, el, et, xn, xs, xl, xt,
-              secs, derived, ops, ws, fee, amount, bb, ba, oseq, tac, acct, disp, code)`,
-    b([
-      from.uploadId,
-      from.laneId,
-      from.at.toISOString(),
-      from.packageId,
-      col((w) => w.id!),
-      col((w) => w.clearingDate!),
-      col((w) => w.tx.terminalId),
-      col((w) => w.tx.terminalSeq),
-      col((w) => w.tx.transType),
-      col((w) => w.tx.time.toISOString()),
-      col((w) => w.tx.cardNo),
-      col((w) => w.tx.cardType),
-      col((w) => w.issuer),
-      col((w) => w.own),
-      col((w) => w.tx.obuId ?? null),
-      col((w) => w.tx.plate ?? null),
-      col((w) => w.tx.plateColor ?? null),
-      col((w) => w.tx.vehicleClass),
-      col((w) => w.tx.entry?.network ?? null),
-      col((w) => w.tx.entry?.station ?? null),
-      col((w) => w.tx.entry?.lane ?? null),
-      col((w) => iso(w.tx.entry?.time)),
-      col((w) => w.tx.exit?.network ?? null),
-      col((w) => w.tx.exit?.station ?? null),
-      col((w) => w.tx.exit?.lane ?? null),
-      col((w) => iso(w.tx.exit?.time)),
-      col((w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')),
-      col((w) => w.priced?.derived ?? false),
-      col((w) => (w.priced?.ok ? w.priced.operators.join(',') : null)),
-      col((w) => (w.priced?.ok ? w.priced.weights.join(',') : null)),
-      col((w) => w.tx.fee),
-      col((w) => w.tx.amount),
-      col((w) => w.tx.balanceBefore ?? null),
-      col((w) => w.tx.balanceAfter ?? null),
-      col((w) => w.tx.offlineSeq),
-      col((w) => w.tx.tac),
-      col((w) => w.accountId ?? null),
-      d.map((x) => x.disposition),
-      d.map((x) => x.code ?? null),
-    ]),
+    `${INSERT_ROWS} select ${SELECTED}, null, null, ?::timestamptz, ?::bigint from ${UNNEST}`,
+    b([from.at.toISOString(), from.packageId, ...columnArrays(works)]),
   );
 }

@@ -37,8 +37,8 @@ import {
   claimCardSeqs,
   claimTerminalKeys,
   dispositionOf,
-  insertTransactions,
-  insertUpload,
+  insertPackageTransactions,
+  insertUploadWithTransactions,
   storedCardSeqs,
   terminalKey,
 } from './ingest-store.ts';
@@ -141,20 +141,18 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
 
 // The card's last known purse (issuance keeps it; a reissued card's carry is taken from it). Only
 // purchases that took money move it: an entry (0) shows the purse the previous purchase or a load
-// already recorded.
-async function recordPurses(trx: Knex.Transaction, accepted: Work[]): Promise<void> {
+// already recorded. Read before any row lock is taken (see the end of ingestWithin).
+type PurseReading = { cardNo: string; offlineSeq: number; balance: bigint };
+async function pursesToRecord(trx: Knex.Transaction, accepted: Work[]): Promise<PurseReading[]> {
   const purses = accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.storedValue && w.tx.amount > 0n);
-  if (purses.length === 0) return;
+  if (purses.length === 0) return [];
   const later = await loadedAfter(
     trx,
     purses.map((w) => ({ cardNo: w.tx.cardNo, at: w.tx.time })),
   );
-  await recordLanePurses(
-    trx,
-    purses
-      .filter((_, i) => !later[i])
-      .map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! })),
-  );
+  return purses
+    .filter((_, i) => !later[i])
+    .map((w) => ({ cardNo: w.tx.cardNo, offlineSeq: w.tx.offlineSeq, balance: w.tx.balanceAfter! }));
 }
 
 function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Posting[]; total: bigint } {
@@ -279,8 +277,11 @@ async function ingestWithin(
   const { postings, total } = ledgerPostings(accepted, credit);
   let uploadId: bigint | null = null;
   if (source.kind === 'lane') {
-    uploadId = await insertUpload(trx, { laneId: source.laneId, at: now, ...counts, acceptedAmount: total });
-    await insertTransactions(trx, stored, { uploadId, laneId: source.laneId, packageId: null, at: now });
+    uploadId = await insertUploadWithTransactions(
+      trx,
+      { laneId: source.laneId, at: now, ...counts, acceptedAmount: total },
+      stored,
+    );
     if (total > 0n) {
       await postEntry(trx, {
         kind: 'lane-purchase',
@@ -291,7 +292,7 @@ async function ingestWithin(
       });
     }
   } else {
-    await insertTransactions(trx, stored, { uploadId: null, laneId: null, packageId: source.packageId, at: now });
+    await insertPackageTransactions(trx, stored, { packageId: source.packageId, at: now });
     if (total > 0n) {
       await ensureAccounts(trx, [provincePayableAccount(source.sender)]);
       await postEntry(trx, {
@@ -303,11 +304,14 @@ async function ingestWithin(
       });
     }
   }
-  await recordPurses(trx, accepted);
+  // Last, and with nothing but the commit after them, so that the row locks they take (overdraft
+  // state, card purses: the rows every exit batch of the same cards shares) are held only that long.
+  const purses = await pursesToRecord(trx, accepted);
   await raiseOverdrafts(
     trx,
     accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
     now,
   );
+  await recordLanePurses(trx, purses);
   return { uploadId, results, counts, acceptedAmount: total };
 }

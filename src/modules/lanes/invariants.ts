@@ -27,13 +27,16 @@ export function registerLaneInvariants(): void {
     // a re-sent transaction is counted as a duplicate but not stored again, so stored ≤ received
     run: async (db) => {
       const { rows } = await db.raw(
-        `select u.id from lane_uploads u
-           left join (select upload_id, count(*) filter (where disposition = 'accepted') as a, count(*) filter (where disposition = 'rejected') as r
-                        from lane_transactions group by upload_id) t on t.upload_id = u.id
-          where u.accepted <> coalesce(t.a, 0) or u.rejected <> coalesce(t.r, 0) limit 20`,
+        `select coalesce(u.id, t.upload_id) as id, u.id is null as orphan from lane_uploads u
+           full join (select upload_id, count(*) filter (where disposition = 'accepted') as a, count(*) filter (where disposition = 'rejected') as r
+                        from lane_transactions where upload_id is not null group by upload_id) t on t.upload_id = u.id
+          where u.id is null or u.accepted <> coalesce(t.a, 0) or u.rejected <> coalesce(t.r, 0) limit 20`,
       );
-      return rows.map(
-        (r: { id: string }) => `upload ${r.id}: accepted or rejected counts differ from its stored transactions`,
+      // no foreign key holds the rows to their upload (migration 0181): an orphan shows here
+      return rows.map((r: { id: string; orphan: boolean }) =>
+        r.orphan
+          ? `lane transactions name upload ${r.id}, which does not exist`
+          : `upload ${r.id}: accepted or rejected counts differ from its stored transactions`,
       );
     },
   });

@@ -6,7 +6,7 @@ import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { perDatabase } from '../../platform/db/per-database.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
-import { uploadBody } from './ingest-schema.ts';
+import { fastUploadBody, uploadBody } from './ingest-schema.ts';
 import { ingestBatch } from './ingest.ts';
 import { getLane } from './network.ts';
 import { postLanesTransactionsResponse } from './responses.ts';
@@ -43,6 +43,7 @@ export const laneTransactionRoutes: RouteDef[] = [
       'Upload up to 1,000 lane transactions (ICD §2): one result per transaction in input order — accepted, duplicate (code 2) or rejected with the issuer result code',
     params: laneParams,
     body: uploadBody,
+    fastBody: fastUploadBody,
     response: postLanesTransactionsResponse,
     handler: async (ctx, { params, body }) => {
       await assertLane(ctx, params.laneId);

@@ -5,7 +5,7 @@
 import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
 import { afterCommit, inTransaction } from '../../platform/db/transaction.ts';
-import { getAccount } from '../customers/index.ts';
+import { creditLimitsOf, getAccount } from '../customers/index.ts';
 import { emitAccountOverdraft } from '../issuance/index.ts';
 import { balancesOf, customerFundsCode } from '../ledger/index.ts';
 
@@ -18,16 +18,29 @@ async function customerBalances(db: Knex, ids: bigint[]): Promise<Map<bigint, bi
 // Credit limits change rarely and only by a supervisor; ingest asks for the limits of every
 // account it charged into debt, batch after batch, so they are kept a few seconds. A limit raised
 // in those seconds can make one batch judge by the old one: the review job clears such an entry.
+// The ones not kept are read in one statement per batch.
 const LIMIT_TTL_MS = 5000;
 const limitMaps = perDatabase(() => new Map<bigint, { limit: bigint; until: number }>());
-async function creditLimit(db: Knex, id: bigint): Promise<bigint> {
+async function creditLimits(db: Knex, ids: bigint[]): Promise<Map<bigint, bigint>> {
   const limits = limitMaps(db);
-  const hit = limits.get(id);
-  if (hit && hit.until > Date.now()) return hit.limit;
-  const { creditLimit: limit } = await getAccount(db, id);
+  const now = Date.now();
+  const out = new Map<bigint, bigint>();
+  const missing: bigint[] = [];
+  for (const id of ids) {
+    const hit = limits.get(id);
+    if (hit && hit.until > now) out.set(id, hit.limit);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const read = await creditLimitsOf(db, missing);
   if (limits.size > 100_000) limits.clear();
-  limits.set(id, { limit, until: Date.now() + LIMIT_TTL_MS });
-  return limit;
+  for (const id of missing) {
+    const limit = read.get(id);
+    if (limit === undefined) throw new Error(`customer account ${id} charged by a lane batch does not exist`);
+    limits.set(id, { limit, until: now + LIMIT_TTL_MS });
+    out.set(id, limit);
+  }
+  return out;
 }
 
 async function change(
@@ -46,29 +59,34 @@ async function change(
 
 /** After charging these accounts in trx: those now past their limit and not yet known so are raised.
  *  Their state rows are locked first, in id order, so that concurrent batches charging the same
- *  account read its balance one after the other (a limit crossed by two batches together is seen). */
+ *  account read its balance one after the other (a limit crossed by two batches together is seen).
+ *  Ingest calls this at the end of its transaction, so the locks are held only until the commit. */
 export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterable<bigint>, at: Date): Promise<number> {
   const ids = [...new Set(accountIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (ids.length === 0) return 0;
   const list = ids.map(String);
-  await trx.raw(
-    `insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
-                 select id, false, 0, 0, ? from unnest(?::bigint[]) as u(id) order by id on conflict do nothing`,
-    [at.toISOString(), list],
-  );
+  // one statement: the rows made now are this transaction's (not yet overdrawn, locked by their
+  // insert); the rows that were there are locked in id order
   const { rows } = await trx.raw(
-    'select account_id, overdrawn from account_overdrafts where account_id = any(?::bigint[]) order by account_id for update',
-    [list],
+    `with made as (insert into account_overdrafts (account_id, overdrawn, balance, credit_limit, changed_at)
+                   select id, false, 0, 0, ? from unnest(?::bigint[]) as u(id) order by id
+                   on conflict do nothing returning account_id, overdrawn),
+          had as (select account_id, overdrawn from account_overdrafts
+                   where account_id = any(?::bigint[]) order by account_id for update)
+     select account_id, overdrawn from had union all select account_id, overdrawn from made`,
+    [at.toISOString(), list, list],
   );
   const open = rows
     .filter((r: { overdrawn: boolean }) => !r.overdrawn)
     .map((r: { account_id: bigint }) => BigInt(r.account_id));
   const balances = await customerBalances(trx, open);
+  const owing = open.filter((id: bigint) => balances.get(id)! < 0n); // within any limit otherwise
+  if (owing.length === 0) return 0;
+  const limits = await creditLimits(trx, owing);
   let raised = 0;
-  for (const id of open) {
+  for (const id of owing) {
     const balance = balances.get(id)!;
-    if (balance >= 0n) continue; // within any limit
-    const limit = await creditLimit(trx, id);
+    const limit = limits.get(id)!;
     if (balance < -limit) {
       await change(trx, id, true, balance, limit, at);
       raised++;

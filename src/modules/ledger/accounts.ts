@@ -72,14 +72,11 @@ export async function accountIdsByCode(db: Knex, codes: string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.code as string, r.id as bigint]));
 }
 
-// Balance = Σ postings (debit positive). Never stored: derived, so it cannot drift.
+// Balance = Σ postings (debit positive), read from the running balance the database keeps with
+// every posting (ledger_balances, a few stripes per account: migration 0180); the invariant check
+// proves it equals the sum of the postings.
 export async function balanceOf(db: Knex, code: string): Promise<bigint> {
-  const row = await db('postings as p')
-    .join('ledger_accounts as a', 'a.id', 'p.account_id')
-    .where('a.code', code)
-    .sum({ s: 'p.amount' })
-    .first();
-  return row?.s == null ? 0n : BigInt(row.s as string | bigint);
+  return (await balancesOf(db, [code])).get(code) ?? 0n;
 }
 
 // Balances of many accounts in one statement (lane ingest checks every debit account a batch
@@ -87,7 +84,7 @@ export async function balanceOf(db: Knex, code: string): Promise<bigint> {
 export async function balancesOf(db: Knex, codes: string[]): Promise<Map<string, bigint>> {
   if (codes.length === 0) return new Map();
   const { rows } = await db.raw(
-    `select a.code, coalesce((select sum(p.amount) from postings p where p.account_id = a.id), 0)::bigint as balance
+    `select a.code, coalesce((select sum(b.balance) from ledger_balances b where b.account_id = a.id), 0)::bigint as balance
        from ledger_accounts a where a.code = any(?::text[])`,
     [[...new Set(codes)]],
   );
@@ -96,10 +93,10 @@ export async function balancesOf(db: Knex, codes: string[]): Promise<Map<string,
 
 export async function balancesByPrefix(db: Knex, prefix: string): Promise<Array<{ code: string; balance: bigint }>> {
   const rows = await db('ledger_accounts as a')
-    .leftJoin('postings as p', 'p.account_id', 'a.id')
+    .leftJoin('ledger_balances as b', 'b.account_id', 'a.id')
     .where('a.code', 'like', `${prefix.replace(/[%_]/g, '\\$&')}%`)
     .groupBy('a.code')
-    .select('a.code', db.raw('coalesce(sum(p.amount), 0)::bigint as balance'))
+    .select('a.code', db.raw('coalesce(sum(b.balance), 0)::bigint as balance'))
     .orderBy('a.code');
   return rows.map((r: { code: string; balance: bigint }) => ({ code: r.code, balance: BigInt(r.balance) }));
 }

@@ -99,6 +99,25 @@ const core: Invariant[] = [
       return rows.rows.map((r: { code: string }) => `account ${r.code} has postings outside any entry`);
     },
   },
+  {
+    name: "every account's running balance equals the sum of its postings",
+    // balanceOf/balancesOf read ledger_balances (kept by a trigger on postings, migration 0180): a
+    // stripe written by anything but the trigger, or a posting the trigger missed, shows here
+    run: async (db) => {
+      const { rows } = await db.raw(`
+        with posted as (select account_id, sum(amount) as s from postings group by account_id),
+             kept as (select account_id, sum(balance) as s from ledger_balances group by account_id)
+        select a.code, coalesce(p.s, 0)::text as posted, coalesce(k.s, 0)::text as kept
+          from posted p full join kept k using (account_id)
+          join ledger_accounts a on a.id = coalesce(p.account_id, k.account_id)
+         where coalesce(p.s, 0) <> coalesce(k.s, 0)
+         order by a.code limit 20`);
+      return rows.map(
+        (r: { code: string; posted: string; kept: string }) =>
+          `account ${r.code}: running balance ${r.kept} ≠ Σ postings ${r.posted}`,
+      );
+    },
+  },
 ];
 
 /** The name of every invariant checkLedger runs (a watcher also reports the ones that hold). */
