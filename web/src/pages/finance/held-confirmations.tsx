@@ -21,7 +21,7 @@ export function HeldConfirmationsCard() {
   const rows = q.data?.confirmations ?? [];
   if (!q.error && rows.length === 0) return null;
   return (
-    <Card size="small" title={t('finance.held.title')} style={{ marginBottom: 12 }}>
+    <Card size="small" title={t('finance.held.title')} style={{ marginTop: 12 }}>
       <Typography.Paragraph type="secondary">
         {t('finance.held.explain', { minutes: q.data?.holdMinutes ?? 0 })}
       </Typography.Paragraph>
