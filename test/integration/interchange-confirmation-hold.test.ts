@@ -1,8 +1,9 @@
 // The confirmation hold: Jiangsu (3201) holds its confirmations of Anhui's (3401) packages for 60
-// minutes (ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES), Anhui none. Two days of Anhui's packages
+// minutes (ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES), Anhui none. Three days of Anhui's packages
 // arrive at once; before the hold ends the delivery job sends neither, Jiangsu's clearing day waits
 // and says until when, and a complaint ticket disputes a transaction of the first. Finance releases
-// the second early: it goes out at once. Refusals (unknown, sent, not held, wrong role) change
+// the second early: it goes out at once; the third while Anhui is unreachable: the release stands
+// and the next round sends it. Refusals (unknown, sent, not held, wrong role) change
 // nothing. At the hold's end the job sends the first, listing the dispute, and Anhui records it.
 import assert from 'node:assert/strict';
 import { clearDay } from '../../src/modules/clearing/index.ts';
@@ -25,11 +26,13 @@ describe('interchange: our confirmation held for complaints, then sent', functio
   let B: TestCentre;
   const D = new Date(Date.now() + 50 * DAY).toISOString().slice(0, 10);
   const D1 = plus(D, 1);
+  const D2 = plus(D, 2);
   let arrived: Date;
   let holdEnd: Date;
   // Jiangsu's received packages of D and D1 (by Anhui's message id order) and their accepted rows
   let first: { id: string; messageId: string };
   let second: { id: string; messageId: string };
+  let third: { id: string; messageId: string };
   let rows: Array<{ id: string; amount: string }>;
 
   before(async () => {
@@ -40,6 +43,7 @@ describe('interchange: our confirmation held for complaints, then sent', functio
     for (const [date, seed] of [
       [D, 1731],
       [D1, 1732],
+      [D2, 1733],
     ] as const) {
       await simulateInterchangeDay({
         sides: [
@@ -55,11 +59,11 @@ describe('interchange: our confirmation held for complaints, then sent', functio
         uploadMinutes: 120,
       });
     }
-    arrived = at(plus(D, 2), '00:40');
+    arrived = at(plus(D, 3), '00:40');
     holdEnd = new Date(arrived.getTime() + 60 * 60_000);
     for (const c of [A, B]) c.clock.set(arrived);
     // Anhui packages both days and sends the packages; Jiangsu stores each with a held confirmation
-    for (const date of [D, D1]) await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, date);
+    for (const date of [D, D1, D2]) await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, date);
     assert.equal((await deliverPending(A.app)).failed, 0);
     const packages = await B.app
       .db('interchange_packages')
@@ -68,9 +72,9 @@ describe('interchange: our confirmation held for complaints, then sent', functio
       .select('id', 'message_id', 'clear_target_date');
     assert.deepEqual(
       packages.map((p) => p.clear_target_date),
-      [D, D1],
+      [D, D1, D2],
     );
-    [first, second] = packages.map((p) => ({ id: String(p.id), messageId: p.message_id }));
+    [first, second, third] = packages.map((p) => ({ id: String(p.id), messageId: p.message_id }));
     rows = await B.app
       .db('lane_transactions')
       .where({ received_package_id: first.id, disposition: 'accepted' })
@@ -115,11 +119,15 @@ describe('interchange: our confirmation held for complaints, then sent', functio
     assert.deepEqual(strip(await digest(B.app.db)), before);
   }
 
-  it('holds both confirmations: the delivery jobs send nothing before the hold ends, and finance sees until when', async () => {
-    const held = await B.app.db('interchange_confirmations').whereIn('package_id', [first.id, second.id]);
+  it('holds every confirmation: the delivery jobs send nothing before the hold ends, and finance sees until when', async () => {
+    const held = await B.app
+      .db('interchange_confirmations')
+      .whereIn('package_id', [first.id, second.id, third.id])
+      .orderBy('package_id');
     assert.deepEqual(
       held.map((c) => [c.hold_until.toISOString(), c.delivered_at]),
       [
+        [holdEnd.toISOString(), null],
         [holdEnd.toISOString(), null],
         [holdEnd.toISOString(), null],
       ],
@@ -142,6 +150,7 @@ describe('interchange: our confirmation held for complaints, then sent', functio
       [
         [first.messageId, holdEnd.getTime(), true],
         [second.messageId, holdEnd.getTime(), true],
+        [third.messageId, holdEnd.getTime(), true],
       ],
     );
     // Anhui, holding no confirmation, keeps no hold (the default)
@@ -202,8 +211,45 @@ describe('interchange: our confirmation held for complaints, then sent', functio
     const list = await B.request('finance', 'get', HELD);
     assert.deepEqual(
       list.body.confirmations.map((x: { packageMessageId: string }) => x.packageMessageId),
-      [first.messageId],
+      [first.messageId, third.messageId],
     );
+  });
+
+  it('keeps a release when Anhui cannot be reached: asked again it answers the same, and the next round sends it', async () => {
+    const endpoint = await B.app.db('interchange_peers').where({ network: '3401' }).first();
+    const point = (url: string) =>
+      B.request('admin', 'put', '/api/v1/interchange/peers/3401/endpoint', { url, clientId: endpoint.client_id });
+    // a port nobody listens on: the connection is refused
+    assert.equal((await point('http://127.0.0.1:9')).status, 200);
+    try {
+      const r = await B.request('finance', 'post', `${HELD}/${third.id}/release`, { note: '提前发出第三个确认' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        [r.body.released, r.body.deliveredAt, r.body.confirmation.held, r.body.confirmation.attempts],
+        [true, null, false, 1],
+      );
+      assert.ok(r.body.confirmation.lastError);
+      const again = await B.request('finance', 'post', `${HELD}/${third.id}/release`, { note: '再次提前发出' });
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.deepEqual(
+        [again.body.released, again.body.confirmation.releasedAt, again.body.confirmation.releasedBy],
+        [false, r.body.confirmation.releasedAt, r.body.confirmation.releasedBy],
+      );
+      const c = await B.app.db('interchange_confirmations').where({ package_id: third.id }).first();
+      assert.equal(c.release_note, '提前发出第三个确认', 'the first release stands');
+      assert.equal(
+        (await B.app.db('audit_log').where({ action: 'interchange.confirmation-released', entity_id: third.id }))
+          .length,
+        1,
+      );
+      assert.equal(await confirmationAtA(third.messageId), undefined);
+    } finally {
+      await point(endpoint.url);
+    }
+    // still before the first one's hold ends: of the confirmations, the round sends only the released one
+    assert.equal((await deliverPending(B.app)).failed, 0);
+    assert.ok((await confirmationAtA(third.messageId))?.received_at);
+    assert.equal(await confirmationAtA(first.messageId), undefined);
   });
 
   it('refuses a release that is unknown, already sent, by a role other than finance, or without a note, changing nothing', async () => {
