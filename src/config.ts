@@ -24,6 +24,9 @@ export type Config = {
   cardLimit: bigint; // highest purse balance a load may reach (fen)
   loadLimits: { bank: bigint; counter: bigint }; // single-load limit per channel (fen)
   stuckLoadMinutes: number; // a load authorised longer than this is listed for finance
+  // our confirmation of a province's package waits this long before it is sent (0: at once), so that
+  // a complaint can still be listed as a dispute in it; the province's clearing day waits for it
+  interchangeConfirmationHoldMinutes: number;
   shutdownTimeoutSeconds: number; // SIGTERM: in-flight requests and jobs get this long, then exit 1
   money: MoneyLimitsConfig;
   statusList: StatusListConfig;
@@ -213,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       counter: BigInt(int(env, 'ETC_COUNTER_LOAD_LIMIT', 1_000_000, 1, 4_294_967_295)),
     },
     stuckLoadMinutes: int(env, 'ETC_STUCK_LOAD_MINUTES', 30, 1, 7 * 24 * 60),
+    interchangeConfirmationHoldMinutes: int(env, 'ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES', 0, 0, 24 * 60),
     shutdownTimeoutSeconds: int(env, 'ETC_SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),

@@ -24,6 +24,8 @@ export async function startCentre(
   masters: MasterKeys,
   keyVersion: number,
   start: Date,
+  // more settings of this centre (e.g. its confirmation hold)
+  env: Record<string, string> = {},
 ): Promise<TestCentre> {
   const dbName = `etc_test_${process.pid}_${network}_${randomBytes(3).toString('hex')}`;
   await adminSql(`create database ${dbName}`);
@@ -33,6 +35,7 @@ export async function startCentre(
     ETC_NETWORK: network,
     ETC_DATA_DIR: mkdtempSync(join(tmpdir(), `etc-${network}-`)),
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const clock = new ManualClock(start);
   const queue = new BullQueue(

@@ -3,11 +3,13 @@
 // across the peer's HTTP call; a second worker skips a claimed row. The peer
 // answers a package with a result — 1, or 5 (it has it already) is delivered; any other result is
 // a refusal for finance, not retried. A transport failure is recorded and retried: by the queue's
-// back-off, then by the redelivery schedule.
+// back-off, then by the redelivery schedule. A confirmation still in its hold (confirmation-hold.ts)
+// is not due: the job that comes before the hold's end leaves it, the redelivery after it sends it.
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { AppContext } from '../../platform/http/context.ts';
 import { raiseExceptions } from '../finance/index.ts';
+import { holdPassed } from './confirmation-hold.ts';
 import { confirmationDocument } from './confirmations.ts';
 import { resolutionDocument } from './disputes.ts';
 import { documentSha256, RESULT } from './documents.ts';
@@ -17,9 +19,15 @@ import { DeliveryError, peerEndpoint, sendDocument, type Sent } from './peers.ts
 export type DocumentKind = 'package' | 'confirmation' | 'resolution';
 export const DELIVER = 'interchange.deliver';
 
+// `due` narrows pending to what may go out now: a confirmation whose hold has not passed waits
 const TABLE: Record<
   DocumentKind,
-  { table: string; key: string; pending: (q: Knex.QueryBuilder) => Knex.QueryBuilder }
+  {
+    table: string;
+    key: string;
+    pending: (q: Knex.QueryBuilder) => Knex.QueryBuilder;
+    due?: (q: Knex.QueryBuilder, now: Date) => Knex.QueryBuilder;
+  }
 > = {
   package: {
     table: 'interchange_packages',
@@ -33,6 +41,7 @@ const TABLE: Record<
       q
         .whereNull('delivered_at')
         .whereIn('package_id', (s) => s.from('interchange_packages').where({ direction: 'inbound' }).select('id')),
+    due: (q, now) => holdPassed(q, now),
   },
   resolution: {
     table: 'interchange_resolutions',
@@ -40,6 +49,8 @@ const TABLE: Record<
     pending: (q) => q.where({ direction: 'outbound' }).whereNull('delivered_at'),
   },
 };
+
+const dueNow = (t: (typeof TABLE)[DocumentKind], q: Knex.QueryBuilder, now: Date) => (t.due ? t.due(q, now) : q);
 
 // the peer's result code; an answer without one (not ICD §3) counts as a refusal with no code
 const answerOf = (sent: Sent): number | null => {
@@ -63,8 +74,7 @@ export async function deliver(app: AppContext, kind: DocumentKind, id: bigint): 
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
   const claimedAt = app.clock.now();
   const claim = await inTransaction(app.db, async (trx) => {
-    const row = await t
-      .pending(trx(t.table).where({ [t.key]: id }))
+    const row = await dueNow(t, t.pending(trx(t.table).where({ [t.key]: id })), claimedAt)
       .where((q) => q.whereNull('delivery_claimed_until').orWhere('delivery_claimed_until', '<=', claimedAt))
       .forNoKeyUpdate()
       .skipLocked()
@@ -188,9 +198,11 @@ export async function deliverPending(app: AppContext): Promise<{ delivered: numb
   let failed = 0;
   for (const kind of ['package', 'confirmation', 'resolution'] as const) {
     const t = TABLE[kind];
-    const ids: bigint[] = (await t.pending(app.db(t.table)).orderBy(t.key).pluck(t.key)).map((v: unknown) =>
-      BigInt(v as string),
-    );
+    const ids: bigint[] = (
+      await dueNow(t, t.pending(app.db(t.table)), app.clock.now())
+        .orderBy(t.key)
+        .pluck(t.key)
+    ).map((v: unknown) => BigInt(v as string));
     for (const id of ids) {
       try {
         if (await deliver(app, kind, id)) delivered++;

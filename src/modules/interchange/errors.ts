@@ -12,6 +12,9 @@ export const INTERCHANGE_ERRORS = {
   'dispute-not-interchange': 409,
   'dispute-exists': 409,
   'package-confirmed': 409,
+  'confirmation-not-found': 404,
+  'confirmation-delivered': 409,
+  'confirmation-not-held': 409,
   'peer-certificate-missing': 422,
   'document-signature-invalid': 422,
 } as const;

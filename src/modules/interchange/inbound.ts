@@ -4,7 +4,8 @@
 // body (4), a message id seen before (5), a clearing date not yet over… or too far back (6). An
 // accepted package is checked transaction by transaction exactly like a lane upload (lanes'
 // ingestReceivedPackage: duplicates, TAC, card status at the time, balance chain) in one database
-// transaction with its row and the confirmation we owe, which a queued job then delivers.
+// transaction with its row and the confirmation we owe, which a queued job then delivers (once the
+// centre's confirmation hold, if any, has passed: confirmation-hold.ts).
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
@@ -22,6 +23,7 @@ import {
   type Answer,
   incomingHeader,
 } from './documents.ts';
+import { confirmationHoldUntil } from './confirmation-hold.ts';
 
 export const MAX_PACKAGE = 4000;
 const packageTransactions = z
@@ -117,6 +119,7 @@ export async function receivePackage(ctx: RequestContext, doc: Record<string, un
         amount: header.amount - disputedAmount,
         disputed_count: disputed.length,
         disputed_amount: disputedAmount,
+        hold_until: confirmationHoldUntil(app, now),
       });
       await audit(trx, ctx, {
         action: 'interchange.package-received',

@@ -21,6 +21,7 @@ export {
   ISSUER_RESULT_CODES,
   type DisputeRequest,
 } from './requested-disputes.ts';
+export { listHeldConfirmations, releaseConfirmation, type HeldConfirmation } from './confirmation-hold.ts';
 export { deliverPending, deliver, enqueuePackageDeliveries, type DocumentKind } from './delivery.ts';
 export { canonicalJson, transIdOf, callerNetwork } from './documents.ts';
 export { registerInterchangeJobs } from './jobs.ts';

@@ -1,11 +1,13 @@
 // Whether a clearing date's interchange documents are all in (the gate of the interchange split),
 // and whether each peer's settlement of the date mirrors ours (the gate and work of the mirror
 // check). A peer reached over HTTP is asked for its view of the date; a drop-folder peer cannot be
-// asked, so only our own packages' confirmations are awaited from it.
+// asked, so only our own packages' confirmations are awaited from it. Our own confirmations of the
+// date's packages still in their hold are awaited too.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.ts';
 import { raiseExceptions } from '../finance/index.ts';
+import { heldConfirmationReasons } from './confirmation-hold.ts';
 import { getFromPeer, peerEndpoint, peerNetworks, DeliveryError } from './peers.ts';
 
 const money = z.number().int().nullable();
@@ -55,6 +57,9 @@ export async function interchangeReadiness(app: AppContext, date: string): Promi
     .groupBy('p.receiver')
     .select('p.receiver', db.raw('count(*)::int as n'));
   for (const o of open) pending.push(`${o.n} package(s) to ${o.receiver} not confirmed yet`);
+  // our own confirmations of the date's packages still in their hold: settling now would fix them
+  // as they stand and end the window for complaints to be disputed in them
+  pending.push(...(await heldConfirmationReasons(db, date, app.clock.now())));
   for (const network of await networksOf(db, date)) {
     const view = await askPeer(app, network, date);
     if (view === 'no URL') continue;

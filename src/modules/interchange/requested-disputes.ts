@@ -1,7 +1,7 @@
 // Disputes we raise as issuer on request: a customer complains about a charge of our card on another
 // province's roads. ICD §3 carries an issuer's disputes only inside its confirmation of the package,
 // so the request is accepted only while our confirmation of that package has not gone out (nor is
-// going out) and the date's settlement is not written: the transaction then moves from the
+// going out; the centre's confirmation hold keeps it back for a while, confirmation-hold.ts) and the date's settlement is not written: the transaction then moves from the
 // confirmed to the disputed list of that confirmation, its purchase money goes back to the card
 // (one entry), and finance decides it like any other dispute. For another province's card on our
 // roads there is no document we could send: its issuer disputes it in its confirmation of our package.
@@ -84,7 +84,7 @@ async function examine(db: Knex, transactionId: bigint, now: Date, lock: boolean
   const existing: Row | undefined = await db('interchange_disputes')
     .where({ package_id: packageId, trans_id: transId })
     .first();
-  if (existing) return { t, p, existing, transId, packageId };
+  if (existing) return { t, p, c, existing, transId, packageId };
   if (c.delivered_at !== null)
     throw new AppError(
       'package-confirmed',
@@ -105,18 +105,27 @@ async function examine(db: Knex, transactionId: bigint, now: Date, lock: boolean
     );
   if (t.disposition !== 'accepted')
     throw new AppError('dispute-exists', `transaction ${transId} was not accepted: it is not confirmed for payment`);
-  return { t, p, existing, transId, packageId };
+  return { t, p, c, existing, transId, packageId };
 }
 
 export type DisputeEligibility =
-  { eligible: true; network: string; packageMessageId: string } | { eligible: false; code: string; message: string };
+  | {
+      eligible: true;
+      network: string;
+      packageMessageId: string;
+      /** the end of our confirmation's hold: a dispute is possible until then (and until the delivery
+       *  round after it sends the confirmation); null without a hold, when it may go out any moment */
+      until: Date | null;
+    }
+  | { eligible: false; code: string; message: string };
 
 /** Whether a dispute could be raised on the transaction now (for a screen to offer it), unlocked. */
 export async function disputeEligibility(db: Knex, transactionId: bigint, now: Date): Promise<DisputeEligibility> {
   try {
-    const { p, existing, transId } = await examine(db, transactionId, now, false);
+    const { p, c, existing, transId } = await examine(db, transactionId, now, false);
     if (existing) throw disputedAlready(existing, transId, p.message_id);
-    return { eligible: true, network: p.sender, packageMessageId: p.message_id };
+    const until: Date | null = c.hold_until !== null && c.hold_until > now ? c.hold_until : null;
+    return { eligible: true, network: p.sender, packageMessageId: p.message_id, until };
   } catch (err) {
     if (err instanceof AppError) return { eligible: false, code: err.code, message: err.message };
     throw err;

@@ -129,3 +129,38 @@ export const postInterchangeDisputesDecisionsResponse = z.strictObject({
   ),
   date: w.date,
 });
+
+// a confirmation we owe a province, held back for complaints to be disputed in it
+const heldConfirmation = z.strictObject({
+  packageId: w.int,
+  messageId: z.string(),
+  packageMessageId: z.string(),
+  network: z.string(),
+  date: w.date,
+  count: w.int,
+  amount: w.int,
+  disputedCount: w.int,
+  disputedAmount: w.int,
+  // when it may be sent; held false once that has passed (the next delivery round sends it)
+  heldUntil: w.dateTime,
+  held: z.boolean(),
+  releasedAt: w.dateTime.nullable(),
+  releasedBy: z.string().nullable(),
+  attempts: w.int,
+  lastError: z.string().nullable(),
+});
+
+// GET /api/v1/interchange/held-confirmations
+export const getInterchangeHeldConfirmationsResponse = z.strictObject({
+  holdMinutes: w.int,
+  confirmations: z.array(heldConfirmation),
+});
+
+// POST /api/v1/interchange/held-confirmations/{packageId}/release
+export const postInterchangeHeldConfirmationsReleaseResponse = z.strictObject({
+  confirmation: heldConfirmation,
+  // false when it was released before (the same answer again)
+  released: z.boolean(),
+  // set when the province acknowledged it within this call; if not, the redelivery schedule sends it
+  deliveredAt: w.dateTime.nullable(),
+});

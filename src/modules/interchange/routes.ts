@@ -9,7 +9,9 @@ import { isoDate, network } from '../../platform/http/schemas.ts';
 import { afterCommit } from '../../platform/db/transaction.ts';
 import { clearingDayAffected } from './day-affected.ts';
 import { receiveConfirmation } from './confirmations.ts';
-import { deliverPending, enqueueDelivery } from './delivery.ts';
+import { listHeldConfirmations, releaseConfirmation } from './confirmation-hold.ts';
+import { deliver, deliverPending, enqueueDelivery } from './delivery.ts';
+import { DeliveryError } from './peers.ts';
 import { decideDisputes, listDisputes, receiveResolution } from './disputes.ts';
 import { confirmationEnvelope, packageEnvelope, resolutionEnvelope } from './documents.ts';
 import { receivePackage } from './inbound.ts';
@@ -18,6 +20,8 @@ import { listPeerEndpoints, setPeerEndpoint } from './peers.ts';
 import { peerView } from './positions.ts';
 import {
   getInterchangeDisputesResponse,
+  getInterchangeHeldConfirmationsResponse,
+  postInterchangeHeldConfirmationsReleaseResponse,
   getInterchangePackagesResponse,
   getInterchangePeerEndpointsResponse,
   getInterchangeSettlementsResponse,
@@ -177,6 +181,57 @@ export const interchangeStaffRoutes: RouteDef[] = [
     summary: 'Deliver every pending document now (the schedule does so every 10 minutes)',
     response: postInterchangeDeliveriesRunResponse,
     handler: async (ctx) => ok(await deliverPending(ctx.app)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/interchange/held-confirmations',
+    tag: 'interchange',
+    roles: [...STAFF_READ],
+    summary:
+      "Our confirmations of provinces' packages held back (ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES) so that complaints can still be disputed in them, with when each goes out; not yet delivered ones only",
+    response: getInterchangeHeldConfirmationsResponse,
+    handler: async (ctx) =>
+      ok({
+        holdMinutes: ctx.app.config.interchangeConfirmationHoldMinutes,
+        confirmations: await listHeldConfirmations(ctx.db, ctx.app.clock.now()),
+      }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/interchange/held-confirmations/:packageId/release',
+    tag: 'interchange',
+    roles: ['finance'],
+    summary:
+      'Release a held confirmation before its hold ends and send it now (no dispute can be added to it after; deliveredAt once the province acknowledged it within the call, else the redelivery schedule sends it). The same release again answers it as it stands (released false). 404 confirmation-not-found, 409 confirmation-delivered, confirmation-not-held (its hold has passed: the next delivery round sends it)',
+    params: z.strictObject({ packageId: z.coerce.bigint().positive() }),
+    body: z.strictObject({ note: z.string().trim().min(3).max(500) }),
+    response: postInterchangeHeldConfirmationsReleaseResponse,
+    handler: async (ctx, { params, body }) => {
+      const out = await releaseConfirmation(ctx, params.packageId, body.note);
+      // sent once the release commits, with no transaction open (as the delivery job does): within
+      // this call, unless the request runs in a transaction (an Idempotency-Key), then right after it.
+      // A peer that cannot be reached leaves it to the redelivery schedule.
+      await afterCommit(
+        ctx.db,
+        async () => {
+          try {
+            await deliver(ctx.app, 'confirmation', params.packageId);
+          } catch (err) {
+            if (!(err instanceof DeliveryError)) throw err;
+          }
+        },
+        failed(ctx),
+      );
+      const row = await ctx
+        .db('interchange_confirmations')
+        .where({ package_id: params.packageId })
+        .first('delivered_at', 'attempts', 'last_error');
+      return ok({
+        ...out,
+        confirmation: { ...out.confirmation, attempts: row.attempts, lastError: row.last_error },
+        deliveredAt: row.delivered_at,
+      });
+    },
   }),
   defineRoute({
     method: 'get',

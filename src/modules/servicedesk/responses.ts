@@ -129,7 +129,13 @@ export const ticketDetailJson = z.strictObject({
   // or the refusal's code and message
   disputeEligibility: z
     .union([
-      z.strictObject({ eligible: z.literal(true), network: z.string(), packageMessageId: z.string() }),
+      z.strictObject({
+        eligible: z.literal(true),
+        network: z.string(),
+        packageMessageId: z.string(),
+        // the end of our confirmation's hold (disputes possible until then); null: no hold, it may go any moment
+        until: time.nullable(),
+      }),
       z.strictObject({ eligible: z.literal(false), code: z.string(), message: z.string() }),
     ])
     .nullable(),

@@ -4,7 +4,10 @@
 import type { z } from 'zod';
 import type { getClearingDaysResponse, postClearingDaysRunResponse } from '@server/modules/clearing/responses.ts';
 import type { getFinanceExceptionsResponse } from '@server/modules/finance/responses.ts';
-import type { getInterchangeDisputesResponse } from '@server/modules/interchange/responses.ts';
+import type {
+  getInterchangeDisputesResponse,
+  getInterchangeHeldConfirmationsResponse,
+} from '@server/modules/interchange/responses.ts';
 import type {
   getBankStatementsByStatementIdResponse,
   getBankStatementsResponse,
@@ -32,6 +35,8 @@ export type ClearingDay = z.infer<typeof getClearingDaysResponse>['day'];
 export type ClearingRun = z.infer<typeof postClearingDaysRunResponse>;
 export type FinanceException = z.infer<typeof getFinanceExceptionsResponse>['exceptions'][number];
 export type Dispute = z.infer<typeof getInterchangeDisputesResponse>['disputes'][number];
+export type HeldConfirmations = z.infer<typeof getInterchangeHeldConfirmationsResponse>;
+export type HeldConfirmation = HeldConfirmations['confirmations'][number];
 export type Settlements = z.infer<typeof getSettlementsResponse>;
 export type Settlement = Settlements['settlements'][number];
 export type Payouts = z.infer<typeof getPayoutsResponse>;

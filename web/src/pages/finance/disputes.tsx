@@ -1,6 +1,7 @@
 // Disputes: transactions we disputed as issuer in other provinces' packages (finance decides: pay or
 // bad debt; the decision goes to the province) and ours that provinces disputed (their decision
-// arrives). Several open ones can be decided at once with one note.
+// arrives). Several open ones can be decided at once with one note. Below them, our confirmations
+// still held back for complaints, which finance may send early.
 import { useQuery } from '@tanstack/react-query';
 import { Button, Form, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
@@ -8,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { get, post, qs } from '../../api/client.ts';
 import { ErrorLine, Money, ReasonDialog } from '../../components.tsx';
 import { isFinance, type Dispute } from './api.ts';
+import { HeldConfirmationsCard } from './held-confirmations.tsx';
 import { ToneTag } from './tone.tsx';
 
 export function DisputesPage() {
@@ -118,6 +120,7 @@ export function DisputesPage() {
           },
         ]}
       />
+      {side === 'issuer' && <HeldConfirmationsCard />}
       <ReasonDialog
         open={deciding !== null}
         title={`${deciding === 0 ? t('finance.disputes.pay') : t('finance.disputes.badDebt')} · ${t('finance.disputes.count', { count: picked.length })}`}

@@ -270,6 +270,15 @@ export function TicketPage() {
               network: d.disputeEligibility.network,
               pkg: d.disputeEligibility.packageMessageId,
             })}
+            {/* with the centre's confirmation hold: until when the dispute can still go into it */}
+            {d.disputeEligibility.until && (
+              <>
+                {' '}
+                <Typography.Text strong>
+                  {t('sd.dispute.until', { time: dayjs(d.disputeEligibility.until).format('YYYY-MM-DD HH:mm') })}
+                </Typography.Text>
+              </>
+            )}
           </Typography.Paragraph>
         )}
         <Form.Item
