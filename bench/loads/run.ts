@@ -297,6 +297,8 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         workers2PgCpuMsPerLoad: r2(two.pgCpuMsPerLoad),
         floorLoadsPerSecond: Math.round(floorPerSecond),
         floorCpuMsPerLoad: r2(floorCpuMs),
+        // the same 32 clients against the bare pair: the latency a machine this busy gives any endpoint
+        floorP99Ms: r2(percentile(floorRun.ms, 99)),
         cpuRatioToFloor: Number((floorCpuMs / (one.nodeCpuMsPerLoad + one.pgCpuMsPerLoad)).toFixed(3)),
         ratioToFloor: Number((one.loadsPerSecond / floorPerSecond).toFixed(3)),
         workers2RatioToFloor: Number((two.loadsPerSecond / floorPerSecond).toFixed(3)),
