@@ -1,10 +1,13 @@
 // The split of a clearing day, set-based: every transaction's amount shared between its operators
 // in proportion to their tolls, largest remainder to the fen, ties by operator id (byte order, as
 // split.ts) — one statement over the day's rows writing the splits and the per-operator totals
-// (each distinct fare split once, see splitInto). Numeric arithmetic, so amount × weight cannot overflow. Own-card money first; then, once
-// the issuers have confirmed, other provinces' money (source 'province:<network>').
+// (each distinct fare split once, see splitInto). Numeric arithmetic, so amount × weight cannot
+// overflow. Own-card money first (into the day's partition loaded before it is indexed,
+// day-partition.ts); then, once the issuers have confirmed, other provinces' money (source
+// 'province:<network>').
 import type { Knex } from 'knex';
 import { ownCardSplitSource } from '../lanes/index.ts';
+import { closeDayLoad, openDayLoad } from './day-partition.ts';
 
 export type SplitSummary = {
   amount: bigint;
@@ -14,10 +17,14 @@ export type SplitRows = { parts: bigint; amount: bigint };
 
 export async function splitOwnCardDay(trx: Knex.Transaction, date: string): Promise<SplitRows> {
   const src = ownCardSplitSource(date);
-  const parts = await splitInto(trx, date, {
-    sql: `select s.*, 'own-card' as source from (${src.sql}) s`,
-    bindings: src.bindings,
-  });
+  const load = await openDayLoad(trx, date);
+  const parts = await splitInto(
+    trx,
+    date,
+    { sql: `select s.*, 'own-card' as source from (${src.sql}) s`, bindings: src.bindings },
+    load ?? 'clearing_splits',
+  );
+  if (load) await closeDayLoad(trx, date, load);
   // the rows written, and the amount of the totals just summed (no second pass over the splits)
   const t = await trx('clearing_operator_totals')
     .where({ clearing_date: date, source: 'own-card' })
@@ -38,6 +45,7 @@ export async function splitInto(
   trx: Knex.Transaction,
   date: string,
   src: { sql: string; bindings: readonly Knex.RawBinding[] },
+  into = 'clearing_splits',
 ): Promise<bigint> {
   // The planner cannot know how few fares there are (it guesses a tenth of the rows) and would sort
   // the whole day for a merge join; a hash of the few fares, probed by each row, is the plan wanted.
@@ -58,11 +66,11 @@ export async function splitInto(
        insert into clearing_operator_totals (clearing_date, operator_id, source, transactions, amount)
        select ?::date, operator_id, source, sum(n), sum(n * part) from fares group by operator_id, source
      )
-     insert into clearing_splits (clearing_date, transaction_id, operator_id, source, amount)
+     insert into ?? (clearing_date, transaction_id, operator_id, source, amount)
      select ?::date, t.transaction_id, f.operator_id, t.source, f.part
        from (${src.sql}) t
        join fares f on f.amount = t.amount and f.operators = t.operators and f.weights = t.weights and f.source = t.source`,
-    [...src.bindings, date, date, ...src.bindings],
+    [...src.bindings, date, into, date, ...src.bindings],
   );
   await trx.raw('reset enable_mergejoin');
   return BigInt(r.rowCount ?? 0);
