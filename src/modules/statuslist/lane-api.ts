@@ -53,6 +53,7 @@ async function assertKnownLane(db: Knex, now: Date, laneId: string): Promise<voi
 export const packageOptions = (app: AppContext): PackageOptions => ({
   maxStreams: app.config.statusList.maxStreams,
   deltaCacheBytes: app.config.statusList.deltaCacheMb * 2 ** 20,
+  storedDeltas: app.config.statusList.storedDeltas,
   now: app.clock.now(),
 });
 
