@@ -62,6 +62,7 @@ export type StatusListConfig = {
   snapshotDir: string; // where the daily full snapshot files are written
   maxStreams: number; // concurrent list downloads per process (each holds a database connection)
   deltaCacheMb: number; // signed small deltas kept in memory per process (every lane asks for the same one); 0 = off
+  storedDeltas: boolean; // signed small deltas kept in the database once made (status_list_delta_packages)
 };
 
 // Intervals the publisher's cron can express with a fixed phase: 5–30 s dividing a minute, or
@@ -117,6 +118,7 @@ function statusListConfig(env: NodeJS.ProcessEnv, dataDir: string): StatusListCo
     snapshotDir: resolve(env.ETC_LIST_SNAPSHOT_DIR || join(dataDir, 'status-lists')),
     maxStreams: int(env, 'ETC_LIST_MAX_STREAMS', 4, 1, 64),
     deltaCacheMb: int(env, 'ETC_LIST_DELTA_CACHE_MB', 64, 0, 4096),
+    storedDeltas: env.ETC_LIST_STORED_DELTAS !== 'off',
   };
 }
 

@@ -3,6 +3,11 @@
 // `etc clear --date D` against the time of one bare SQL query computing the same sums (DESIGN §10
 // target: < 10 minutes, within 2× the bare SQL).
 // Usage: npx tsx bench/clearing/run.ts [--transactions 10000000] [--date 2026-10-01] [--chunk 1000000]
+//          [--template NAME]
+// --template NAME keeps the generated day (migrated, seeded, generated; no keys) as database NAME
+// and, when NAME already holds that many transactions, starts from a copy of it instead of
+// generating again (the copy is migrated to the current schema; keys are made anew each run): a
+// 10-million-transaction day takes minutes to generate. Drop NAME by hand when done.
 //
 // With the interchange steps in the run, a day with other issuers' cards stops at a waiting point
 // once its outbound packages are built, until each has the issuer's confirmation. The bench then
@@ -24,11 +29,14 @@ const { values } = parseArgs({
     transactions: { type: 'string', default: '10000000' },
     date: { type: 'string', default: '2026-10-01' },
     chunk: { type: 'string', default: '1000000' },
+    template: { type: 'string' },
   },
 });
 const N = Number(values.transactions);
 const D = values.date!;
 const CHUNK = Number(values.chunk);
+const TEMPLATE = values.template;
+if (TEMPLATE !== undefined && !/^[a-z_][a-z0-9_]*$/.test(TEMPLATE)) throw new Error('--template: a lower-case name');
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
 if (!Number.isInteger(N) || N < BATCH || !/^\d{4}-\d{2}-\d{2}$/.test(D) || !(CHUNK > 0))
   throw new Error('usage: --transactions N (≥ 1000) --date YYYY-MM-DD --chunk N');
@@ -156,7 +164,29 @@ const groupedSql = (withProvinces: boolean) => `
     ${lateralSplit('f')}
    group by grouping sets ((f.src, s.op), (f.src))`;
 
-await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
+// The generated day kept as a template database, with how long it took to generate (its comment).
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+async function templateOf(name: string): Promise<{ seconds: number; longest: number } | null> {
+  const { rows } = await admin((c) =>
+    c.query(`select shobj_description(oid, 'pg_database') as d from pg_database where datname = $1`, [name]),
+  );
+  const m = /^bench-clearing (\d+) (\S+) (\d+) (\d+)$/.exec(rows[0]?.d ?? '');
+  return m && Number(m[1]) === N && m[2] === D ? { seconds: Number(m[3]), longest: Number(m[4]) } : null;
+}
+
+const benchDb = `etc_bench_clearing_${process.pid}`;
+const fromTemplate = TEMPLATE ? await templateOf(TEMPLATE) : null;
+if (TEMPLATE && fromTemplate === null) await admin((c) => c.query(`drop database if exists ${TEMPLATE}`));
+await withDatabase(benchDb, async (url) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'etc-bench-clearing-')); // drop folder, keys: nothing under the repo
   const env = {
     DATABASE_URL: url,
@@ -166,17 +196,43 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
     LOG_LEVEL: 'warn',
     REDIS_URL: '',
   };
-  const db = new pg.Client({ connectionString: url });
+  let db = new pg.Client({ connectionString: url });
   const monitor = new pg.Client({ connectionString: url });
   try {
-    await etcCommand(['migrate'], env);
+    let generateSeconds: number;
+    let longest: number;
+    if (fromTemplate !== null) {
+      // withDatabase made an empty database: replace it with a copy of the kept day
+      await admin(async (c) => {
+        await c.query(`drop database ${benchDb} with (force)`);
+        await c.query(`create database ${benchDb} template ${TEMPLATE} strategy file_copy`);
+      });
+      await etcCommand(['migrate'], env);
+      await db.connect();
+      ({ seconds: generateSeconds, longest } = fromTemplate);
+      log(`day copied from template ${TEMPLATE} (generated earlier in ${generateSeconds} s)`);
+    } else {
+      await etcCommand(['migrate'], env);
+      log(`seeded: ${(/demo network: (.*)/.exec(await etcCommand(['seed'], env)) ?? [])[1]}`);
+      await db.connect();
+      const g0 = process.hrtime.bigint();
+      ({ longest } = await generate(db, D, N, CHUNK, log));
+      generateSeconds = secondsSince(g0);
+      if (TEMPLATE) {
+        await db.end();
+        await admin(async (c) => {
+          await c.query(`create database ${TEMPLATE} template ${benchDb} strategy file_copy`);
+          await c.query(
+            `comment on database ${TEMPLATE} is 'bench-clearing ${N} ${D} ${Math.round(generateSeconds)} ${longest}'`,
+          );
+        });
+        db = new pg.Client({ connectionString: url });
+        await db.connect();
+        log(`the generated day kept as database ${TEMPLATE}`);
+      }
+    }
     await etcCommand(['keys', 'init'], env);
-    log(`seeded: ${(/demo network: (.*)/.exec(await etcCommand(['seed'], env)) ?? [])[1]}`);
-    await db.connect();
     await monitor.connect();
-    const g0 = process.hrtime.bigint();
-    const { longest } = await generate(db, D, N, CHUNK, log);
-    const generateSeconds = secondsSince(g0);
     const mix = (
       await db.query(
         `select own_card, issuer, count(*)::int as n, sum(amount)::bigint as amount from lane_transactions where clearing_date = $1::date group by 1, 2 order by 1 desc, 2`,
@@ -323,6 +379,9 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
       transactions: N,
       splitsRows,
       groupedSqlSeconds: Number(groupedSqlSeconds.toFixed(2)),
+      // the run splits each distinct fare once too (and still writes every part): held against the
+      // grouped sums as well, the lowest floor there is
+      ratioToGroupedSql: Number((seconds / groupedSqlSeconds).toFixed(2)),
       generateSeconds: Math.round(generateSeconds),
       firstRunSeconds: Number(first.seconds.toFixed(2)),
       ...(second
@@ -338,7 +397,7 @@ await withDatabase(`etc_bench_clearing_${process.pid}`, async (url) => {
     writeResults(
       'clearing',
       metrics,
-      `${N.toLocaleString('en')} accepted transactions of one day (${Math.round((100 * own) / N)} % own cards, the rest of 4 other provinces; 1–${longest} sections on the demo network, ${CLASS_SLOTS.filter((c) => c === 1).length} % class 1), generated in SQL in ${Math.round(generateSeconds)} s; ${second ? `two \`etc clear\` runs around ${outbound.n} outbound packages confirmed in SQL (${confirmSeconds.toFixed(2)} s, not counted)` : 'one `etc clear` run (no interchange steps yet)'}; bare SQL: one SELECT of the same per-transaction largest-remainder splits summed per source and operator${provincesSplit ? ', and per-province sums' : ''}, warm, best of two (grouped by fare first: groupedSqlSeconds); peak RSS of the clearing process; PostgreSQL on the same 2 cores; load average ${LOAD_AT_START} when the bench started, ${loadAfterRun} after the run`,
+      `${N.toLocaleString('en')} accepted transactions of one day (${Math.round((100 * own) / N)} % own cards, the rest of 4 other provinces; 1–${longest} sections on the demo network, ${CLASS_SLOTS.filter((c) => c === 1).length} % class 1), generated in SQL in ${Math.round(generateSeconds)} s; ${second ? `two \`etc clear\` runs around ${outbound.n} outbound packages confirmed in SQL (${confirmSeconds.toFixed(2)} s, not counted)` : 'one `etc clear` run (no interchange steps yet)'}; bare SQL: one SELECT of the same per-transaction largest-remainder splits summed per source and operator${provincesSplit ? ', and per-province sums' : ''}, warm, best of two (grouped by fare first: groupedSqlSeconds; the run splits each distinct fare once too, then writes every transaction's parts); peak RSS of the clearing process; PostgreSQL on the same 2 cores; load average ${LOAD_AT_START} when the bench started, ${loadAfterRun} after the clearing runs, ${loadavg()[0].toFixed(1)} at the end`,
     );
   } finally {
     await monitor.end().catch(() => {});

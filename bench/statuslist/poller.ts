@@ -10,15 +10,16 @@ import { createGunzip } from 'node:zlib';
 import { readPackage } from '../../lanes-sim/status-list/package.ts';
 import { signatureHeaders } from '../../lanes-sim/status-list/signing.ts';
 
-const [centre, secretsFile, deltaSince, currentVersion, seconds, concurrency] = process.argv.slice(2);
+const [centre, secretsFile, deltaSince, currentVersion, seconds, concurrency, floor] = process.argv.slice(2);
 const lanes = JSON.parse(readFileSync(secretsFile, 'utf8')) as Array<{ id: string; secret: string }>;
 const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrency) + 4 });
 const emit = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify(o) + '\n');
 
-// asks the service's process to switch its delta cache, and waits for its "go" on stdin
+// asks the service's process to switch its delta cache (memory) and its stored deltas (database),
+// and waits for its "go" on stdin
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-async function cache(on: boolean): Promise<void> {
-  emit({ event: 'want', deltaCache: on });
+async function cache(on: boolean, stored = true): Promise<void> {
+  emit({ event: 'want', deltaCache: on, storedDeltas: stored });
   await lines.next();
 }
 
@@ -90,11 +91,31 @@ async function main() {
       max: samples.at(-1),
     });
   };
-  // from the database every time (the figure reported), then as lanes really get it: the same
-  // delta for every lane after a publish, from the cache
+  // from the database every time (the figure reported: the signed package kept there by the first
+  // pull), then built and signed at every pull (no stored package: what a first pull costs), then
+  // as lanes really get it: the same delta for every lane after a publish, from the memory cache
   await cache(false);
   await deltas(Number(deltaSince), 'delta');
   await deltas(Number(currentVersion) - 1, 'delta-single');
+  // the floor: the same bytes from a bare HTTP server in the service's process (no signature check,
+  // no database, gzip as the service does it)
+  emit({ event: 'want', deltaCache: false, storedDeltas: true, floorOf: { since: Number(deltaSince) } });
+  await lines.next();
+  const bare: number[] = [];
+  for (let i = 0; i < 1050; i++) {
+    const t0 = performance.now();
+    const r = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(floor, { headers: { 'accept-encoding': 'gzip' }, agent }, resolve)
+        .on('error', reject)
+        .end(),
+    );
+    await drain(r);
+    if (i >= 50) bare.push(performance.now() - t0);
+  }
+  bare.sort((a, b) => a - b);
+  emit({ event: 'floor', p50: bare[Math.floor(bare.length * 0.5)], p99: bare[Math.ceil(bare.length * 0.99) - 1] });
+  await cache(false, false);
+  await deltas(Number(deltaSince), 'delta-built');
   await cache(true);
   await deltas(Number(deltaSince), 'delta-cached');
 

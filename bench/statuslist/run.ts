@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { buildApp } from '../../src/app.ts';
@@ -119,6 +123,7 @@ async function measure(
   secrets: string,
   seconds: string,
   concurrency: string,
+  floor: { url: string; load: (since: number) => Promise<void> },
 ): Promise<{ events: Event[]; peakRss: number; baseRss: number }> {
   const events: Event[] = [];
   let tracking = false;
@@ -129,7 +134,7 @@ async function measure(
   }, 20);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bench/statuslist/poller.ts', url, secrets, '1', '11', seconds, concurrency],
+    ['--import', 'tsx', 'bench/statuslist/poller.ts', url, secrets, '1', '11', seconds, concurrency, floor.url],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let buf = '';
@@ -147,7 +152,13 @@ async function measure(
       if (e.event === 'full-end') tracking = false;
       if (e.event === 'want') {
         app.config.statusList.deltaCacheMb = e.deltaCache ? 64 : 0;
-        child.stdin.write('go\n');
+        app.config.statusList.storedDeltas = e.storedDeltas !== false;
+        if (e.floorOf)
+          void floor
+            .load(e.floorOf.since)
+            .then(() => child.stdin.write('go\n'))
+            .catch((err) => child.kill() && log(String(err)));
+        else child.stdin.write('go\n');
       }
       log(`poller: ${JSON.stringify(e)}`);
     }
@@ -190,6 +201,21 @@ try {
       const server = buildApp(app).express.listen(0, '127.0.0.1');
       await new Promise((r) => server.once('listening', r));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // the floor's server: the 1,000-change delta's very bytes, gzipped per request like the service
+      let floorBytes = Buffer.alloc(0);
+      const loadFloor = async (since: number) => {
+        const { rows } = await app.db.raw(
+          'select bytes from status_list_delta_packages where from_version = ? and to_version = 11',
+          [since],
+        );
+        if (!rows[0]) throw new Error('no stored delta for the floor');
+        floorBytes = rows[0].bytes;
+      };
+      const floorServer = createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
+        pipeline(Readable.from([floorBytes]), createGzip({ level: 1 }), res, () => {});
+      }).listen(0, '127.0.0.1');
+      await new Promise((r) => floorServer.once('listening', r));
       try {
         const load = loadavg()[0].toFixed(1); // other work on the machine skews every figure: say how much
         const { events, peakRss, baseRss } = await measure(
@@ -198,25 +224,35 @@ try {
           join(dataDir, 'lanes.json'),
           values.seconds!,
           values.concurrency!,
+          { url: `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`, load: loadFloor },
         );
         const full = events.find((e) => e.event === 'full-end')!;
         const delta = events.find((e) => e.event === 'delta')!;
         const single = events.find((e) => e.event === 'delta-single')!;
+        const built = events.find((e) => e.event === 'delta-built')!;
         const hot = events.find((e) => e.event === 'delta-cached')!;
+        const bare = events.find((e) => e.event === 'floor')!;
         const nm = events.find((e) => e.event === 'not-modified')!;
         if (full.entries !== N) throw new Error(`the full snapshot had ${full.entries} entries, not ${N}`);
         metrics = {
           fullSnapshotSeconds: full.seconds,
           fullSnapshotPeakRssMb: mb(peakRss),
+          deltaP50Ms: delta.p50,
           deltaP99Ms: delta.p99,
+          deltaBuiltP99Ms: built.p99,
+          floorP99Ms: bare.p99,
+          deltaRatioToFloor: delta.p99 / bare.p99,
           notModifiedPerSecond: nm.perSecond,
         };
+        const loadEnd = loadavg()[0].toFixed(1);
         note =
           `${N.toLocaleString('en')} entries (generated in ${genSeconds.toFixed(0)} s); full gzip, verified by the lane side; RSS ${mb(baseRss)} MB before the full, peak ${mb(peakRss)} MB; ` +
-          `publish of a 100-change version ${publishMs.toFixed(0)} ms; delta of ${delta.lines} changes over 10 versions p50 ${delta.p50.toFixed(1)} ms, p99 ${delta.p99.toFixed(1)} ms; one-version delta of ${single.lines} changes p99 ${single.p99.toFixed(1)} ms; the 1,000-change delta from the cache (as lanes get it after a publish) p99 ${hot.p99.toFixed(1)} ms; ` +
-          `304 over ${nm.lanesCovered.toLocaleString('en')} of ${LANES.toLocaleString('en')} lanes at concurrency ${values.concurrency}: ${Math.round(nm.perSecond)}/s (${(nm.perSecond / (LANES / 60)).toFixed(1)}× the ${Math.round(LANES / 60)}/s needed), p99 ${nm.p99.toFixed(1)} ms, ${nm.errors} errors; load average ${load} when measuring began`;
+          `publish of a 100-change version ${publishMs.toFixed(0)} ms; delta of ${delta.lines} changes over 10 versions from the database (the signed package stored by its first pull) p50 ${delta.p50.toFixed(1)} ms, p99 ${delta.p99.toFixed(1)} ms; built and signed at every pull (no stored package, as a first pull) p50 ${built.p50.toFixed(1)} ms, p99 ${built.p99.toFixed(1)} ms; floor (the same bytes from a bare node:http server in the same process, gzip level 1 per request) p50 ${bare.p50.toFixed(1)} ms, p99 ${bare.p99.toFixed(1)} ms: delta p99 ${(delta.p99 / bare.p99).toFixed(2)}× the floor's; one-version delta of ${single.lines} changes p99 ${single.p99.toFixed(1)} ms; the 1,000-change delta from the cache (as lanes get it after a publish) p99 ${hot.p99.toFixed(1)} ms; ` +
+          `304 over ${nm.lanesCovered.toLocaleString('en')} of ${LANES.toLocaleString('en')} lanes at concurrency ${values.concurrency}: ${Math.round(nm.perSecond)}/s (${(nm.perSecond / (LANES / 60)).toFixed(1)}× the ${Math.round(LANES / 60)}/s needed), p99 ${nm.p99.toFixed(1)} ms, ${nm.errors} errors; load average ${load} when measuring began, ${loadEnd} at the end`;
       } finally {
         server.close();
+        floorServer.close();
+        floorServer.closeAllConnections();
         server.closeAllConnections();
       }
     } finally {

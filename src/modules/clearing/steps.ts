@@ -90,7 +90,7 @@ export const STEP_WORK: Record<Step, StepDef> = {
   },
   'own-card-split': {
     work: async (trx, date) => {
-      await trx.raw('select ensure_daily_partitions(?::regclass, ?::date, 1)', ['clearing_splits', date]);
+      // the day's partition is made by the split itself (loaded, then indexed: day-partition.ts)
       const split = await splitOwnCardDay(trx, date);
       const expected = await ownCardDayTotals(trx, date);
       // the largest-remainder split adds up by construction; a difference means rows were missed

@@ -53,6 +53,7 @@ async function assertKnownLane(db: Knex, now: Date, laneId: string): Promise<voi
 export const packageOptions = (app: AppContext): PackageOptions => ({
   maxStreams: app.config.statusList.maxStreams,
   deltaCacheBytes: app.config.statusList.deltaCacheMb * 2 ** 20,
+  storedDeltas: app.config.statusList.storedDeltas,
   now: app.clock.now(),
 });
 
@@ -109,6 +110,17 @@ export async function pullForLane(
 }
 
 // The delivery map shows when a lane last asked and last received a package (telemetry, not audited).
+// Every pull writes it, so it is committed without waiting for the WAL flush (synchronous_commit
+// off for this statement's own transaction: set_config(…, true) lasts until its commit): a crash
+// may lose the last few pull times, never anything else, and the lane's answer does not wait for
+// a disk flush. Inside a caller's transaction it would apply to that transaction: lanes' pulls
+// have none (ctx.db is the pool).
+const PULL_TYPES = {
+  lane_id: 'text',
+  pulled_at: 'timestamptz',
+  downloaded_at: 'timestamptz',
+  downloaded_version: 'integer',
+} as const;
 async function recordPull(ctx: RequestContext, laneId: string, downloaded: number | null): Promise<void> {
   const now = ctx.app.clock.now();
   const row = {
@@ -116,11 +128,16 @@ async function recordPull(ctx: RequestContext, laneId: string, downloaded: numbe
     pulled_at: now,
     ...(downloaded !== null ? { downloaded_at: now, downloaded_version: downloaded } : {}),
   };
-  await ctx
-    .db('status_list_lanes')
-    .insert(row)
-    .onConflict('lane_id')
-    .merge(Object.keys(row).filter((k) => k !== 'lane_id'));
+  const cols = Object.keys(row) as Array<keyof typeof PULL_TYPES>;
+  await ctx.db.raw(
+    `insert into status_list_lanes (${cols.join(', ')})
+     select ${cols.map((c) => `?::${PULL_TYPES[c]}`).join(', ')} from (select set_config('synchronous_commit', 'off', true)) relaxed
+     on conflict (lane_id) do update set ${cols
+       .filter((c) => c !== 'lane_id')
+       .map((c) => `${c} = excluded.${c}`)
+       .join(', ')}`,
+    Object.values(row),
+  );
 }
 
 export type Heartbeat = { listVersion: number; appliedAt: string; pendingUploads?: number; software?: string };

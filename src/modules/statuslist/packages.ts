@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { AppError } from '../../platform/http/errors.ts';
 import { listHead } from './head.ts';
 import type { KeyService } from '../keys/index.ts';
+import { signerOf, storeDelta, storedDelta } from './stored-deltas.ts';
 
 export type ListHeader = {
   kind: 'full' | 'delta';
@@ -174,7 +175,13 @@ function signedPackage(keys: KeyService, header: ListHeader, text: string): Buff
   return Buffer.from(`${headerLine}\n${text}${trailer}\n`, 'utf8');
 }
 
-export type PackageOptions = { maxStreams: number; deltaCacheBytes: number; now: Date };
+export type PackageOptions = { maxStreams: number; deltaCacheBytes: number; storedDeltas?: boolean; now: Date };
+
+const fromBytes = (bytes: Buffer): ListPackage => ({
+  notModified: false,
+  header: JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()),
+  stream: Readable.from([bytes]),
+});
 
 // Decides and opens the package for a pull: not modified, a delta, or a full list.
 export async function openListPackage(
@@ -190,12 +197,13 @@ export async function openListPackage(
     if (req.since < head.current && req.since >= head.prunedThrough) {
       const key = `${req.since}:${head.current}:${req.issuer ?? '*'}`;
       const hit = opts.deltaCacheBytes > 0 ? cached(db, key) : undefined;
-      if (hit)
-        return {
-          notModified: false,
-          header: JSON.parse(hit.subarray(0, hit.indexOf(10)).toString()),
-          stream: Readable.from([hit]),
-        };
+      if (hit) return fromBytes(hit);
+      const stored = { from: req.since, to: head.current, issuer: req.issuer, signer: signerOf(keys) };
+      const kept = opts.storedDeltas !== false ? await storedDelta(db, stored) : undefined;
+      if (kept) {
+        if (opts.deltaCacheBytes > 0) remember(db, key, kept, opts.deltaCacheBytes);
+        return fromBytes(kept);
+      }
       const q = await quickDelta(db, req.since, head.current, req.issuer);
       if (q.valid && q.n <= SMALL_DELTA) {
         const header: ListHeader = {
@@ -206,6 +214,7 @@ export async function openListPackage(
           count: q.n,
         };
         const bytes = signedPackage(keys, header, q.text);
+        if (opts.storedDeltas !== false) await storeDelta(db, stored, bytes);
         if (opts.deltaCacheBytes > 0) remember(db, key, bytes, opts.deltaCacheBytes);
         return { notModified: false, header, stream: Readable.from([bytes]) };
       }

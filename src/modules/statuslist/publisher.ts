@@ -9,6 +9,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type AppContext, type RequestContext } from '../../platform/http/context.ts';
 import { forgetListHead } from './head.ts';
 import { applyRules } from './rules.ts';
+import { dropDeltasBefore } from './stored-deltas.ts';
 
 const PUBLISH_LOCK = 3401_0041;
 
@@ -129,6 +130,7 @@ export async function seal(db: Knex, at: Date, by: string, ownNetwork: string): 
     });
     await applyCauses(trx, version);
     await applyEntries(trx, version);
+    await dropDeltasBefore(trx, version);
     const [c] = await rows(
       trx,
       `select count(*) as changed,

@@ -14,6 +14,7 @@ import type { AppContext } from '../../platform/http/context.ts';
 import { ensureSigner, packageOptions } from './lane-api.ts';
 import { forgetListHead } from './head.ts';
 import { currentVersion, openListPackage } from './packages.ts';
+import { dropDeltasFrom } from './stored-deltas.ts';
 
 const KEEP_FILES = 3;
 
@@ -56,6 +57,7 @@ export async function pruneDeltas(
     const deleted = await trx.raw('delete from status_list_deltas where version <= ?', [through]);
     const rows = Number(deleted.rowCount ?? 0);
     await trx('status_list_state').update({ pruned_through: through });
+    await dropDeltasFrom(trx, through);
     forgetListHead(trx);
     await audit(trx, null, {
       action: 'status-list.prune',
