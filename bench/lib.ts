@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: a database of their own, the machine's description, results
-// written to bench/results/<name>.json and a row appended to bench/README.md.
+// written to bench/results/<name>.json and a row added to the table of bench/README.md (newest first).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -56,10 +56,12 @@ export function writeResults(name: string, metrics: Record<string, number>, note
   const figures = Object.entries(metrics)
     .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`)
     .join(', ');
-  appendFileSync(
-    readme,
-    `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`,
-  );
+  // newest first, right under the table's header (the prose below it stays in one piece)
+  const row = `| ${date.slice(0, 16).replace('T', ' ')} | ${name} | ${machine()} | ${figures} | ${note} |\n`;
+  const text = readFileSync(readme, 'utf8');
+  const header = '|---|---|---|---|---|\n';
+  const at = text.indexOf(header);
+  writeFileSync(readme, at < 0 ? text + row : text.slice(0, at + header.length) + row + text.slice(at + header.length));
 }
 
 // Starts a script of this repo in a child process (tsx) and resolves once it prints `ready` (or matches it).
