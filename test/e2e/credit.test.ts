@@ -251,6 +251,8 @@ describe('credit screens in a browser', function () {
     await page.getByRole('button', { name: `${name} · 账户 ${accountId}` }).click();
     const panel = page.locator('.ant-card').filter({ hasText: /等级变动记录|Grade history/ });
     await panel.getByRole('cell', { name: '降级' }).waitFor();
+    // the service's own notes, stored in English, read in the user's language
+    await panel.getByRole('cell', { name: '12 个月内第二次逾期还款' }).waitFor();
     await panel.getByLabel('复核意见').fill('好');
     await panel.getByRole('button', { name: '申请升级 B → A' }).click();
     await panel.getByText('请填写意见（5–500 个字）').waitFor();
