@@ -356,9 +356,9 @@ describe('lane transaction ingest', () => {
     assert.equal(card.balance, 30_000 - x.amount);
   });
 
-  it('charges a debit-account card to its account and raises card-overdrawn once past the credit limit', async () => {
+  // a personal customer on a debit account with this credit limit, and a debit-account card of theirs
+  async function debitCard(creditLimit: number) {
     const h = await harness();
-    const d = await newDay();
     const supervisor = (await loginAs('supervisor')).auth;
     const c = await request(h.http)
       .post('/api/v1/customers')
@@ -369,7 +369,7 @@ describe('lane transaction ingest', () => {
         idType: 1,
         idNumber: residentId(),
         phone: mobile(),
-        account: { kind: 'debit', creditLimit: 500 },
+        account: { kind: 'debit', creditLimit },
       })
       .expect(201);
     const v = await request(h.http)
@@ -383,6 +383,13 @@ describe('lane transaction ingest', () => {
       .send({ customerId: c.body.customer.id, vehicleId: v.body.vehicle.id, cardType: 23, payment: { method: 'cash' } })
       .expect(201);
     const card = new VirtualCard({ cardNo: issued.body.card.cardNo, masters, keyVersion: KV, balance: 4_000_000_000 });
+    return { c, card };
+  }
+
+  it('charges a debit-account card to its account and raises card-overdrawn once past the credit limit', async () => {
+    const h = await harness();
+    const d = await newDay();
+    const { c, card } = await debitCard(500);
     const [en, ex] = trip(card, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(100), {
       cardType: 23,
     });
@@ -430,6 +437,63 @@ describe('lane transaction ingest', () => {
       .db('lifecycle_outbox')
       .where({ medium_id: card.cardNo, event: 'card-overdraft-cleared' });
     assert.equal(cleared.length, 1);
+  });
+
+  it('lists the account when two batches at once cross its limit together, each within it alone', async () => {
+    const h = await harness();
+    const d = await newDay();
+    const { c, card } = await debitCard(1_000_000);
+    const [en, ex] = trip(card, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(500), d.at(590), {
+      cardType: 23,
+    });
+    const [en2, ex2] = trip(card, lane(340106, 'entry'), lane(340102, 'exit'), d.tariff, d.at(600), d.at(690), {
+      cardType: 23,
+    });
+    const supervisor = (await loginAs('supervisor')).auth;
+    await request(h.http)
+      .post(`/api/v1/accounts/${c.body.account.id}/credit-limit`)
+      .set('Authorization', supervisor)
+      .send({ creditLimit: ex.amount + ex2.amount - 1, reason: 'two trips go one fen past it' })
+      .expect(200);
+    await setClock(d.at(700));
+    await Promise.all([upload('L340106-02', [en, ex]), upload('L340102-02', [en2, ex2])]);
+    const state = await h.app
+      .db('account_overdrafts')
+      .where({ account_id: String(c.body.account.id) })
+      .first();
+    assert.deepEqual([state.overdrawn, BigInt(state.balance)], [true, -BigInt(ex.amount + ex2.amount)]);
+    assert.equal(
+      (await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' })).length,
+      1,
+    );
+  });
+
+  it('judges a batch whose overdraft judgement never ran (the process died after its commit) at the next review', async () => {
+    const h = await harness();
+    const d = await newDay();
+    const { c, card } = await debitCard(500);
+    const [en, ex] = trip(card, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(300), d.at(390), {
+      cardType: 23,
+    });
+    await setClock(d.at(400));
+    await upload('L340106-02', [en, ex]);
+    const accountId = String(c.body.account.id);
+    const judged = await h.app.db('account_overdrafts').where({ account_id: accountId }).first();
+    assert.equal(judged.overdrawn, true, 'judged just after the batch committed');
+    const uploadId = (await h.app.db('lane_transactions').where({ card_no: card.cardNo }).first('upload_id')).upload_id;
+    assert.equal((await h.app.db('lane_uploads').where({ id: uploadId }).first()).overdrafts_pending, false);
+    // what a process dying between the batch's commit and its judgement leaves: the upload marked, the
+    // account not judged
+    await h.app.db('account_overdrafts').where({ account_id: accountId }).update({ overdrawn: false });
+    await h.app.db('lane_uploads').where({ id: uploadId }).update({ overdrafts_pending: true });
+    await reviewOverdrafts(h.app.db, h.clock.now());
+    assert.equal((await h.app.db('account_overdrafts').where({ account_id: accountId }).first()).overdrawn, true);
+    assert.equal((await h.app.db('lane_uploads').where({ id: uploadId }).first()).overdrafts_pending, false);
+    assert.equal(
+      (await h.app.db('lifecycle_outbox').where({ medium_id: card.cardNo, event: 'card-overdrawn' })).length,
+      2,
+      'raised again by the review, as the judgement would have',
+    );
   });
 
   it('stores other issuers’ cards for their issuer without charging anyone', async () => {

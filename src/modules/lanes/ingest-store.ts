@@ -185,12 +185,13 @@ function columnArrays(works: Work[]): string[] {
  *  exist (lane_transactions has no foreign key to lane_uploads: migration 0181). Returns the id. */
 export async function insertUploadWithTransactions(
   trx: Knex.Transaction,
-  u: UploadCounts,
+  u: UploadCounts & { overdraftsPending: boolean },
   works: Work[],
 ): Promise<bigint> {
   const { rows } = await trx.raw(
-    `with u as (insert into lane_uploads (lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount)
-                values (?, ?, ?, ?, ?, ?, ?) returning id),
+    `with u as (insert into lane_uploads (lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount,
+                                          overdrafts_pending)
+                values (?, ?, ?, ?, ?, ?, ?, ?) returning id),
           r as (${INSERT_ROWS}
                 select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null from ${UNNEST})
      select id from u`,
@@ -202,6 +203,7 @@ export async function insertUploadWithTransactions(
       u.duplicate,
       u.rejected,
       u.acceptedAmount,
+      u.overdraftsPending,
       u.laneId,
       u.at.toISOString(),
       ...columnArrays(works),

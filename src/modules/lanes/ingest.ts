@@ -42,13 +42,15 @@ import {
   storedCardSeqs,
   terminalKey,
 } from './ingest-store.ts';
-import { raiseOverdrafts } from './overdraft.ts';
+import { judgeUploadOverdrafts, raiseOverdrafts } from './overdraft.ts';
 import { ensureDayPartitions } from './partitions.ts';
 import { tariffBooks } from './pricing.ts';
 import { CARD_TYPE } from '../codes.ts';
 
 export type IngestOutcome = {
   uploadId: bigint | null;
+  /** Debit accounts a lane batch charged, judged for overdraft once the batch has committed. */
+  overdraftAccounts: bigint[];
   results: LaneResult[];
   counts: { received: number; accepted: number; duplicate: number; rejected: number };
   acceptedAmount: bigint;
@@ -176,7 +178,14 @@ function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Po
 }
 
 export async function ingestBatch(ctx: RequestContext, laneId: string, txs: LaneTransaction[]): Promise<IngestOutcome> {
-  return inTransaction(ctx.db, (trx) => ingestWithin(trx, ctx, { kind: 'lane', laneId }, txs));
+  const outcome = await inTransaction(ctx.db, (trx) => ingestWithin(trx, ctx, { kind: 'lane', laneId }, txs));
+  // after the commit, so the overdraft rows shared by every exit batch are held only for this short
+  // transaction; it reads the committed balances, so of two batches crossing a limit together the
+  // later judgement sees both. The upload stays marked until this has run (the review job's catch-up).
+  if (outcome.uploadId !== null && outcome.overdraftAccounts.length > 0) {
+    await judgeUploadOverdrafts(ctx.db, outcome.uploadId, outcome.overdraftAccounts, ctx.app.clock.now());
+  }
+  return outcome;
 }
 
 /** A peer's package of our cards on its roads, checked like a lane upload inside the caller's
@@ -275,11 +284,22 @@ async function ingestWithin(
   for (const r of results) counts[r.disposition]++;
   const credit = source.kind === 'lane' ? 'toll-revenue-clearing' : provincePayableCode(source.sender);
   const { postings, total } = ledgerPostings(accepted, credit);
+  const overdraftAccounts = [
+    ...new Set(
+      accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
+    ),
+  ];
   let uploadId: bigint | null = null;
   if (source.kind === 'lane') {
     uploadId = await insertUploadWithTransactions(
       trx,
-      { laneId: source.laneId, at: now, ...counts, acceptedAmount: total },
+      {
+        laneId: source.laneId,
+        at: now,
+        ...counts,
+        acceptedAmount: total,
+        overdraftsPending: overdraftAccounts.length > 0,
+      },
       stored,
     );
     if (total > 0n) {
@@ -307,11 +327,8 @@ async function ingestWithin(
   // Last, and with nothing but the commit after them, so that the row locks they take (overdraft
   // state, card purses: the rows every exit batch of the same cards shares) are held only that long.
   const purses = await pursesToRecord(trx, accepted);
-  await raiseOverdrafts(
-    trx,
-    accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
-    now,
-  );
+  // a peer's package is judged in its caller's transaction (rare, and no lane waits on it)
+  if (source.kind !== 'lane') await raiseOverdrafts(trx, overdraftAccounts, now);
   await recordLanePurses(trx, purses);
-  return { uploadId, results, counts, acceptedAmount: total };
+  return { uploadId, overdraftAccounts, results, counts, acceptedAmount: total };
 }

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { afterCommit, inTransaction } from '../../platform/db/transaction.ts';
 import { creditLimitsOf, getAccount } from '../customers/index.ts';
 import { emitAccountOverdraft } from '../issuance/index.ts';
-import { balancesOf, customerFundsCode } from '../ledger/index.ts';
+import { balancesByPrefix, balancesOf, customerFundsCode } from '../ledger/index.ts';
 
 // The customer's side: positive = money held, negative = owed (customer-funds is a liability).
 async function customerBalances(db: Knex, ids: bigint[]): Promise<Map<bigint, bigint>> {
@@ -60,7 +60,8 @@ async function change(
 /** After charging these accounts in trx: those now past their limit and not yet known so are raised.
  *  Their state rows are locked first, in id order, so that concurrent batches charging the same
  *  account read its balance one after the other (a limit crossed by two batches together is seen).
- *  Ingest calls this at the end of its transaction, so the locks are held only until the commit. */
+ *  A lane batch calls this through judgeUploadOverdrafts just after its commit; a peer's package at
+ *  the end of its caller's transaction. */
 export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterable<bigint>, at: Date): Promise<number> {
   const ids = [...new Set(accountIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (ids.length === 0) return 0;
@@ -95,8 +96,41 @@ export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterabl
   return raised;
 }
 
+/** A lane batch's judgement, in a short transaction of its own once the batch has committed: the
+ *  charged accounts are judged and the upload's mark (set in the batch's transaction) is cleared. */
+export async function judgeUploadOverdrafts(
+  db: Knex,
+  uploadId: bigint,
+  accountIds: bigint[],
+  at: Date,
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const raised = await raiseOverdrafts(trx, accountIds, at);
+    await trx('lane_uploads').where({ id: uploadId }).update({ overdrafts_pending: false });
+    return raised;
+  });
+}
+
+/** Uploads whose judgement never ran (the process died between the batch's commit and it): every
+ *  account that owes is judged once (the uploads do not say which accounts they charged without a
+ *  scan of their rows), then the marks are cleared. Returns how many accounts went overdrawn. */
+async function judgeUnjudgedUploads(db: Knex, at: Date): Promise<number> {
+  const pending: bigint[] = await db('lane_uploads').where({ overdrafts_pending: true }).pluck('id');
+  if (pending.length === 0) return 0;
+  // customer-funds is a liability: a positive ledger balance is money owed by the customer
+  const owing = (await balancesByPrefix(db, 'customer-funds:'))
+    .filter((a) => a.balance > 0n)
+    .map((a) => BigInt(a.code.slice('customer-funds:'.length)));
+  return inTransaction(db, async (trx) => {
+    const raised = await raiseOverdrafts(trx, owing, at);
+    await trx('lane_uploads').whereIn('id', pending.map(String)).update({ overdrafts_pending: false });
+    return raised;
+  });
+}
+
 /** Re-checks every account known overdrawn; those covered again are cleared. Returns how many. */
 export async function reviewOverdrafts(db: Knex, at: Date): Promise<number> {
+  await judgeUnjudgedUploads(db, at);
   const ids: bigint[] = await db('account_overdrafts')
     .where({ overdrawn: true })
     .orderBy('account_id')
