@@ -5,67 +5,33 @@
 // databases.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { clearDay } from '../../src/modules/clearing/index.ts';
-import { deliverPending } from '../../src/modules/interchange/index.ts';
-import { simulateInterchangeDay } from '../../lanes-sim/traffic/interchange-day.ts';
-import { pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
+import type { TestCentre } from '../helpers/centres.ts';
 import { launch, mainScreen, until, type Browser } from './browser.ts';
+import { at, loginAt, peerComplaint, type PeerComplaint } from './peer-complaint.ts';
 
 describe('the confirmation hold in a browser', function () {
   this.timeout(300_000);
   this.bail(true);
-  const DAY = 86_400_000;
-  const D = new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10);
-  const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`);
   let A: TestCentre;
   let B: TestCentre;
   let browser: Browser;
-  let ticket: { id: number; ticketNo: string };
-  let tx: { id: string; received_package_id: string };
+  let ticket: PeerComplaint['ticket'];
+  let tx: PeerComplaint['tx'];
   let holdEnd: Date;
   let messageId: string;
 
   before(async () => {
-    const [ma, mb] = sharedPurchaseMasters();
-    A = await startCentre('3401', ma, 175, at(D, '00:00'));
-    B = await startCentre('3201', mb, 176, at(D, '00:00'), { ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES: '60' });
-    await pairCentres(A, B);
-    await simulateInterchangeDay({
-      sides: [
-        { centre: A.centre, network: '3401', masters: ma, keyVersion: 175 },
-        { centre: B.centre, network: '3201', masters: mb, keyVersion: 176 },
-      ],
-      date: D,
-      vehicles: 4,
-      visitShare: 0,
+    let next: string;
+    ({ A, B, next, ticket, tx } = await peerComplaint({
+      daysAhead: 60,
+      keyVersions: [175, 176],
       seed: 1751,
-      faults: { tac: false, lost: false, duplicate: false },
-      batchSize: 10,
-      uploadMinutes: 120,
-    });
-    const next = new Date(Date.parse(`${D}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
-    for (const c of [A, B]) c.clock.set(at(next, '09:00'));
-    holdEnd = at(next, '10:00');
-    await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, D);
-    assert.equal((await deliverPending(A.app)).failed, 0);
-    tx = await B.app
-      .db('lane_transactions')
-      .whereNotNull('received_package_id')
-      .where({ disposition: 'accepted' })
-      .where('amount', '>', 0)
-      .orderBy('id')
-      .first('id', 'received_package_id');
-    messageId = (await B.app.db('interchange_packages').where({ id: tx.received_package_id }).first()).message_id;
-    const r = await B.request('clerk', 'post', '/api/v1/servicedesk/tickets', {
-      channel: 'phone',
+      jiangsuSettings: { ETC_INTERCHANGE_CONFIRMATION_HOLD_MINUTES: '60' },
       caller: { name: '赵先生', contact: '13700000000' },
-      category: 'payment',
-      subcategory: '异地扣费',
       description: '安徽高速扣费金额高于实际里程',
-      links: { laneTransactionId: Number(tx.id) },
-    });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    ticket = r.body.ticket;
+    }));
+    holdEnd = at(next, '10:00');
+    messageId = (await B.app.db('interchange_packages').where({ id: tx.received_package_id }).first()).message_id;
     browser = await launch();
   });
   after(async () => {
@@ -73,14 +39,7 @@ describe('the confirmation hold in a browser', function () {
     await A?.close();
     await B?.close();
   });
-
-  async function login(page: Page, who: { username: string; password: string }) {
-    await page.goto(`${B.base}/`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.keyboard.press('Enter');
-    await page.getByRole('navigation').waitFor();
-  }
+  const login = (page: Page, who: { username: string; password: string }) => loginAt(page, B.base, who);
   // the hold's end as the browser shows it (its own time zone)
   const shown = (page: Page): Promise<string> =>
     page.evaluate(

@@ -11,10 +11,8 @@ import { journal } from '../helpers/ledger.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { recomputeAfterCalendarChange } from '../../src/modules/servicedesk/index.ts';
 import { launch, mainScreen, assertAccessible, type Browser } from './browser.ts';
-import { clearDay } from '../../src/modules/clearing/index.ts';
-import { deliverPending } from '../../src/modules/interchange/index.ts';
-import { simulateInterchangeDay } from '../../lanes-sim/traffic/interchange-day.ts';
-import { pairCentres, sharedPurchaseMasters, startCentre, type TestCentre } from '../helpers/centres.ts';
+import type { TestCentre } from '../helpers/centres.ts';
+import { loginAt, peerComplaint, type PeerComplaint } from './peer-complaint.ts';
 
 describe('the service desk console in a browser', function () {
   this.timeout(60_000);
@@ -283,54 +281,20 @@ describe('the service desk console in a browser', function () {
 describe('the service desk raises an interchange dispute in a browser', function () {
   this.timeout(300_000);
   this.bail(true);
-  const DAY = 86_400_000;
-  const D = new Date(Date.now() + 50 * DAY).toISOString().slice(0, 10);
-  const at = (date: string, time: string) => new Date(`${date}T${time}:00+08:00`);
   let A: TestCentre;
   let B: TestCentre;
   let browser: Browser;
-  let ticket: { id: number; ticketNo: string };
-  let tx: { id: string; terminal_id: string; terminal_seq: number };
+  let ticket: PeerComplaint['ticket'];
+  let tx: PeerComplaint['tx'];
 
   before(async () => {
-    const [ma, mb] = sharedPurchaseMasters();
-    A = await startCentre('3401', ma, 161, at(D, '00:00'));
-    B = await startCentre('3201', mb, 162, at(D, '00:00'));
-    await pairCentres(A, B);
-    await simulateInterchangeDay({
-      sides: [
-        { centre: A.centre, network: '3401', masters: ma, keyVersion: 161 },
-        { centre: B.centre, network: '3201', masters: mb, keyVersion: 162 },
-      ],
-      date: D,
-      vehicles: 4,
-      visitShare: 0,
+    ({ A, B, ticket, tx } = await peerComplaint({
+      daysAhead: 50,
+      keyVersions: [161, 162],
       seed: 1613,
-      faults: { tac: false, lost: false, duplicate: false },
-      batchSize: 10,
-      uploadMinutes: 120,
-    });
-    const next = new Date(Date.parse(`${D}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
-    for (const c of [A, B]) c.clock.set(at(next, '09:00'));
-    await clearDay({ app: A.app, now: A.clock.now(), actor: 'test' }, D);
-    assert.equal((await deliverPending(A.app)).failed, 0);
-    tx = await B.app
-      .db('lane_transactions')
-      .whereNotNull('received_package_id')
-      .where({ disposition: 'accepted' })
-      .where('amount', '>', 0)
-      .orderBy('id')
-      .first('id', 'terminal_id', 'terminal_seq');
-    const r = await B.request('clerk', 'post', '/api/v1/servicedesk/tickets', {
-      channel: 'phone',
       caller: { name: '王先生', contact: '13800000000' },
-      category: 'payment',
-      subcategory: '异地扣费',
       description: '在安徽高速同一次通行被扣了两次费',
-      links: { laneTransactionId: Number(tx.id) },
-    });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    ticket = r.body.ticket;
+    }));
     browser = await launch();
   });
   after(async () => {
@@ -338,14 +302,7 @@ describe('the service desk raises an interchange dispute in a browser', function
     await A?.close();
     await B?.close();
   });
-
-  async function login(page: Page, who: { username: string; password: string }) {
-    await page.goto(`${B.base}/`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.keyboard.press('Enter');
-    await page.getByRole('navigation').waitFor();
-  }
+  const login = (page: Page, who: { username: string; password: string }) => loginAt(page, B.base, who);
 
   it('a handler raises the dispute from the ticket with a reason code; the ticket shows it and its event', async () => {
     const page = await browser.context.newPage();

@@ -3,13 +3,13 @@
 // rows take focus, ↑/↓ move between them and Enter opens the day on the clearing screen.
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { DatePicker, Form, Space, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Space, Table, Typography } from 'antd';
 import { useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../api/client.ts';
 import { ErrorLine } from '../../components.tsx';
 import { localDay, type ClearingDayListItem } from './api.ts';
+import { DayRangeFields } from './day-field.tsx';
 import { LINK, ToneTag, type Tone } from './tone.tsx';
 
 const PHASE_TONE: Record<ClearingDayListItem['phase'], Tone> = {
@@ -38,29 +38,19 @@ export function ClearingDaysPage() {
       if (next instanceof HTMLElement && next.dataset.rowKey) next.focus();
     }
   };
-  const day = (key: 'from' | 'to', autoFocus = false) => (
-    <Form.Item label={t(`finance.clearingDays.${key}`)} htmlFor={`days-${key}`}>
-      <DatePicker
-        id={`days-${key}`}
-        autoFocus={autoFocus}
-        allowClear={false}
-        format="YYYY-MM-DD"
-        value={dayjs(range[key])}
-        onChange={(d) => d && setRange((r) => ({ ...r, [key]: d.format('YYYY-MM-DD') }))}
-        style={{ width: 150 }}
-      />
-    </Form.Item>
-  );
   return (
     <section aria-labelledby="clearing-days-title">
       <Typography.Title id="clearing-days-title" level={1} style={{ fontSize: 20 }}>
         {t('finance.clearingDays.title')}
       </Typography.Title>
-      <Form layout="inline" style={{ marginBottom: 12 }}>
-        {day('from', true)}
-        {day('to')}
+      <DayRangeFields
+        idPrefix="days"
+        labels={{ from: t('finance.clearingDays.from'), to: t('finance.clearingDays.to') }}
+        range={range}
+        onChange={setRange}
+      >
         <Space>{t('finance.clearingDays.hint')}</Space>
-      </Form>
+      </DayRangeFields>
       <ErrorLine error={q.error} />
       <Table<ClearingDayListItem>
         size="small"

@@ -38,3 +38,35 @@ export function DayField(props: {
     </Form>
   );
 }
+
+export type DayRange = { from: string; to: string };
+
+/** A from–to pair of calendar-day fields in one inline form, the first focused; `children` follow. */
+export function DayRangeFields(props: {
+  idPrefix: string;
+  labels: { from: string; to: string };
+  range: DayRange;
+  onChange: (range: DayRange) => void;
+  children?: React.ReactNode;
+}) {
+  const day = (key: keyof DayRange) => (
+    <Form.Item label={props.labels[key]} htmlFor={`${props.idPrefix}-${key}`}>
+      <DatePicker
+        id={`${props.idPrefix}-${key}`}
+        autoFocus={key === 'from'}
+        allowClear={false}
+        format="YYYY-MM-DD"
+        value={dayjs(props.range[key])}
+        onChange={(d) => d && props.onChange({ ...props.range, [key]: d.format('YYYY-MM-DD') })}
+        style={{ width: 150 }}
+      />
+    </Form.Item>
+  );
+  return (
+    <Form layout="inline" style={{ marginBottom: 12 }}>
+      {day('from')}
+      {day('to')}
+      {props.children}
+    </Form>
+  );
+}

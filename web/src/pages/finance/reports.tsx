@@ -3,22 +3,21 @@
 // over a range of days, on screen as a table with its totals and as the service's CSV or XLSX file
 // (downloads are audited there). Amounts are fen on the wire, yuan on screen.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Form, Space, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Button, Card, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, qs } from '../../api/client.ts';
 import { ErrorLine, Money } from '../../components.tsx';
 import { download, localDay, type ReportList, type ReportTable } from './api.ts';
+import { DayRangeFields, type DayRange } from './day-field.tsx';
 import { sourceLabel } from './clearing.tsx';
 
-type Range = { from: string; to: string };
 // the money reports first; the service may add reports, which follow in its order
 const ORDER = ['monthly-revenue', 'province-settlements', 'bank-channel', 'daily-operations', 'customers-cards'];
 const rank = (r: string) => (ORDER.includes(r) ? ORDER.indexOf(r) : ORDER.length);
 type Cell = string | number | null;
 
-function ReportCard({ report, range }: { report: string; range: Range }) {
+function ReportCard({ report, range }: { report: string; range: DayRange }) {
   const { t } = useTranslation();
   const [fileError, setFileError] = useState<unknown>(null);
   const q = useQuery({
@@ -104,31 +103,21 @@ function ReportCard({ report, range }: { report: string; range: Range }) {
 export function ReportsPage() {
   const { t } = useTranslation();
   const yesterday = localDay(-1);
-  const [range, setRange] = useState<Range>({ from: `${yesterday.slice(0, 7)}-01`, to: yesterday });
+  const [range, setRange] = useState<DayRange>({ from: `${yesterday.slice(0, 7)}-01`, to: yesterday });
   const list = useQuery({ queryKey: ['reports'], queryFn: () => get<ReportList>('/api/v1/reports') });
-  const day = (key: keyof Range, autoFocus = false) => (
-    <Form.Item label={t(`finance.reports.${key}`)} htmlFor={`report-${key}`}>
-      <DatePicker
-        id={`report-${key}`}
-        autoFocus={autoFocus}
-        allowClear={false}
-        format="YYYY-MM-DD"
-        value={dayjs(range[key])}
-        onChange={(d) => d && setRange((r) => ({ ...r, [key]: d.format('YYYY-MM-DD') }))}
-        style={{ width: 150 }}
-      />
-    </Form.Item>
-  );
   return (
     <section aria-labelledby="reports-title">
       <Typography.Title id="reports-title" level={1} style={{ fontSize: 20 }}>
         {t('finance.reports.title')}
       </Typography.Title>
-      <Form layout="inline" style={{ marginBottom: 12 }}>
-        {day('from', true)}
-        {day('to')}
+      <DayRangeFields
+        idPrefix="report"
+        labels={{ from: t('finance.reports.from'), to: t('finance.reports.to') }}
+        range={range}
+        onChange={setRange}
+      >
         <Space>{t('finance.reports.period', range)}</Space>
-      </Form>
+      </DayRangeFields>
       <ErrorLine error={list.error} />
       {[...(list.data?.reports ?? [])]
         .sort((a, b) => rank(a.report) - rank(b.report))
