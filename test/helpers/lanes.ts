@@ -11,6 +11,8 @@ import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import type { ManualClock } from '../../src/platform/clock/clock.ts';
 import { harness, loginAs, newClient, signed, type TestClient } from './harness.ts';
 import { machine } from '../integration/statuslist-support.ts';
+import { assertLedgerHolds } from './ledger.ts';
+import { testMasters } from './loads.ts';
 
 /** The demo network's ETC lanes (seeded if need be), each with its machine client. */
 export async function testLanes(): Promise<LaneSpec[]> {
@@ -138,4 +140,32 @@ export function tripTxs(
   const e = entry.entry(card, v, entryAt);
   const charge = tariff.charge(entry.spec.station, exit.spec.station, v.vehicleClass, o.own ?? true);
   return [e.tx, exit.exit(card, v, exitAt, e.point, { ...charge, sendSections: o.sendSections ?? false })];
+}
+
+/** What most lane suites set up, registered as the calling suite's hooks: a bank client, the test
+ *  masters of key version `kv`, the demo lanes, the clock put back afterwards and the ledger checked
+ *  after each test. Its fields are filled once the suite's `before` has run. */
+export function laneSuite(kv: number) {
+  const s = {
+    bank: undefined as unknown as TestClient,
+    masters: undefined as unknown as MasterKeys,
+    lanes: [] as LaneSpec[],
+    realNow: new Date(0),
+    /** a controller at this station's lane of that direction */
+    lane: (station: number, direction: 'entry' | 'exit'): LaneController =>
+      controller(
+        s.lanes.find((l) => l.station === station && l.direction === direction)!,
+        s.masters,
+      ),
+  };
+  before(async () => {
+    const h = await harness();
+    s.realNow = h.clock.now();
+    s.bank = await newClient('bank');
+    s.masters = await testMasters(kv);
+    s.lanes = await testLanes();
+  });
+  after(async () => (await harness()).clock.set(s.realNow));
+  afterEach(assertLedgerHolds);
+  return s;
 }

@@ -3,12 +3,11 @@
 // commits first, and neither batch waits for a lock the other holds for long or deadlocks.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { harness, loginAs, newClient, type TestClient } from '../helpers/harness.ts';
-import { assertLedgerHolds } from '../helpers/ledger.ts';
-import { bankLoad, storedValueCard, testMasters } from '../helpers/loads.ts';
-import { controller, testLanes, upload } from '../helpers/lanes.ts';
-import type { MasterKeys, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
-import type { LaneSpec, Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+import { harness, loginAs } from '../helpers/harness.ts';
+import { bankLoad, storedValueCard } from '../helpers/loads.ts';
+import { laneSuite, upload } from '../helpers/lanes.ts';
+import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
+import type { Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import { recordLanePurses } from '../../src/modules/issuance/index.ts';
 
@@ -18,28 +17,14 @@ const DAY = 24 * HOUR;
 const vehicle: Vehicle = { plate: '皖A54321', plateColor: 0, vehicleClass: 1, obuId: '3401190220052903', cardType: 22 };
 
 describe('concurrent exit batches of the same cards', () => {
+  const suite = laneSuite(KV);
+  const { lane } = suite;
   let clerk: string;
-  let bank: TestClient;
-  let masters: MasterKeys;
-  let lanes: LaneSpec[];
-  let realNow: Date;
 
   before(async () => {
-    const h = await harness();
-    realNow = h.clock.now();
     clerk = (await loginAs('clerk')).auth;
-    bank = await newClient('bank');
-    masters = await testMasters(KV);
-    lanes = await testLanes();
   });
-  after(async () => (await harness()).clock.set(realNow));
-  afterEach(assertLedgerHolds);
 
-  const lane = (station: number, direction: 'entry' | 'exit') =>
-    controller(
-      lanes.find((l) => l.station === station && l.direction === direction)!,
-      masters,
-    );
   const purse = async (cardNo: string) => {
     const c = await (await harness()).app.db('cards').where({ card_no: cardNo }).first();
     return { balance: BigInt(c.last_balance), seq: c.last_offline_seq as number };
@@ -47,7 +32,7 @@ describe('concurrent exit batches of the same cards', () => {
 
   it('keeps every card at its latest purchase whichever of two simultaneous batches commits first', async () => {
     const h = await harness();
-    const start = new Date(`${new Date(realNow.getTime() + 40 * DAY).toISOString().slice(0, 10)}T08:00:00+08:00`);
+    const start = new Date(`${new Date(suite.realNow.getTime() + 40 * DAY).toISOString().slice(0, 10)}T08:00:00+08:00`);
     h.clock.set(start);
     clerk = (await loginAs('clerk')).auth;
     const date = new Date(start.getTime() + 8 * HOUR).toISOString().slice(0, 10);
@@ -59,7 +44,7 @@ describe('concurrent exit batches of the same cards', () => {
     const cards: VirtualCard[] = [];
     for (let i = 0; i < 6; i++) {
       const card = await storedValueCard(clerk, KV);
-      await bankLoad(bank, card, 80_000);
+      await bankLoad(suite.bank, card, 80_000);
       cards.push(card);
     }
     const at = (m: number) => new Date(start.getTime() + m * 60_000);

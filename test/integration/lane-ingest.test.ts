@@ -1,15 +1,15 @@
 // Lane transaction ingest (ICD §2): dispositions, duplicates, the checks of own cards, the ledger.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
-import { assertLedgerHolds, journal } from '../helpers/ledger.ts';
+import { harness, loginAs, signed } from '../helpers/harness.ts';
+import { journal } from '../helpers/ledger.ts';
 import { mobile, plate, residentId } from '../helpers/fixtures.ts';
-import { bankInit, bankLoad, nextSerial, storedValueCard, testMasters } from '../helpers/loads.ts';
-import { controller, laneClient, testLanes, upload } from '../helpers/lanes.ts';
-import { CardRemovedError, VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import { bankInit, bankLoad, nextSerial, storedValueCard } from '../helpers/loads.ts';
+import { laneClient, laneSuite, upload } from '../helpers/lanes.ts';
+import { CardRemovedError, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { reviewOverdrafts } from '../../src/modules/lanes/index.ts';
 import { postEntry } from '../../src/modules/ledger/index.ts';
-import type { LaneController, LaneSpec, Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+import type { LaneController, Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 
 const KV = 131;
@@ -17,29 +17,20 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('lane transaction ingest', () => {
+  const suite = laneSuite(KV);
+  const { lane } = suite;
   let clerk: string;
-  let bank: TestClient;
-  let masters: MasterKeys;
-  let lanes: LaneSpec[];
-  let realNow: Date;
   let day = 20;
 
   before(async () => {
-    const h = await harness();
-    realNow = h.clock.now();
     clerk = (await loginAs('clerk')).auth;
-    bank = await newClient('bank');
-    masters = await testMasters(KV);
-    lanes = await testLanes();
   });
-  after(async () => (await harness()).clock.set(realNow));
-  afterEach(assertLedgerHolds);
 
   // Each test on a day of its own, from 08:00 local time.
   async function newDay(): Promise<{ at: (minutes: number) => Date; date: string; tariff: LaneTariff }> {
     const h = await harness();
     const start = new Date(
-      `${new Date(realNow.getTime() + day++ * DAY + 8 * HOUR).toISOString().slice(0, 10)}T08:00:00+08:00`,
+      `${new Date(suite.realNow.getTime() + day++ * DAY + 8 * HOUR).toISOString().slice(0, 10)}T08:00:00+08:00`,
     );
     h.clock.set(start);
     clerk = (await loginAs('clerk')).auth; // sessions expire: log in on the day
@@ -51,11 +42,6 @@ describe('lane transaction ingest', () => {
     return { at: (m) => new Date(start.getTime() + m * 60_000), date, tariff: new LaneTariff(network, discounts) };
   }
 
-  const lane = (station: number, direction: 'entry' | 'exit') =>
-    controller(
-      lanes.find((l) => l.station === station && l.direction === direction)!,
-      masters,
-    );
   const vehicleOf = (card: VirtualCard, cardType: 22 | 23 = 22): Vehicle => ({
     plate: '皖A12345',
     plateColor: 0,
@@ -66,7 +52,7 @@ describe('lane transaction ingest', () => {
 
   async function svCard(amount = 50_000): Promise<VirtualCard> {
     const card = await storedValueCard(clerk, KV);
-    await bankLoad(bank, card, amount);
+    await bankLoad(suite.bank, card, amount);
     return card;
   }
 
@@ -170,7 +156,7 @@ describe('lane transaction ingest', () => {
     // another province's card: same card and offline sequence under another terminal key
     const foreign = new VirtualCard({
       cardNo: '32011234567890123456',
-      masters: { ...masters, tac: Buffer.alloc(16, 7) },
+      masters: { ...suite.masters, tac: Buffer.alloc(16, 7) },
       balance: 90_000,
     });
     const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), {
@@ -295,7 +281,7 @@ describe('lane transaction ingest', () => {
     const card = await svCard(30_000);
     const [a1, a2] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(10), d.at(50));
     await setClock(d.at(60));
-    await bankLoad(bank, card, 7_000); // between the trips
+    await bankLoad(suite.bank, card, 7_000); // between the trips
     const [b1, b2] = trip(card, lane(340104, 'entry'), lane(340204, 'exit'), d.tariff, d.at(70), d.at(130));
     const [c1, c2] = trip(card, lane(340204, 'entry'), lane(340102, 'exit'), d.tariff, d.at(140), d.at(230));
     await setClock(d.at(240));
@@ -330,7 +316,7 @@ describe('lane transaction ingest', () => {
     const [e, x] = trip(card, lane(340102, 'entry'), lane(340104, 'exit'), d.tariff, d.at(10), d.at(50));
     await setClock(d.at(60));
     // a load the card never took: pulled away before the write; the bank reverses it later
-    const init = await bankInit(bank, card, 5_000);
+    const init = await bankInit(suite.bank, card, 5_000);
     assert.equal(init.status, 201, JSON.stringify(init.body));
     card.failNext('credit-before-write');
     assert.throws(() => card.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2), CardRemovedError);
@@ -343,11 +329,11 @@ describe('lane transaction ingest', () => {
     );
     await setClock(d.at(80));
     const rev = await signed(
-      bank,
+      suite.bank,
       'post',
       `/api/v1/channel/loads/${init.body.loadId}/reverse`,
       { reason: 'card pulled away', card: { balance: card.balance, onlineSeq: card.onlineSeq } },
-      { idempotencyKey: nextSerial(bank) },
+      { idempotencyKey: nextSerial(suite.bank) },
     );
     assert.equal(rev.status, 200, JSON.stringify(rev.body));
     // the centre's purse is what the card holds, not what it held before the trip
@@ -382,7 +368,12 @@ describe('lane transaction ingest', () => {
       .set('Authorization', clerk)
       .send({ customerId: c.body.customer.id, vehicleId: v.body.vehicle.id, cardType: 23, payment: { method: 'cash' } })
       .expect(201);
-    const card = new VirtualCard({ cardNo: issued.body.card.cardNo, masters, keyVersion: KV, balance: 4_000_000_000 });
+    const card = new VirtualCard({
+      cardNo: issued.body.card.cardNo,
+      masters: suite.masters,
+      keyVersion: KV,
+      balance: 4_000_000_000,
+    });
     return { c, card };
   }
 
@@ -501,7 +492,7 @@ describe('lane transaction ingest', () => {
     const d = await newDay();
     const foreign = new VirtualCard({
       cardNo: '33010000123412341234',
-      masters: { ...masters, tac: Buffer.alloc(16, 9) },
+      masters: { ...suite.masters, tac: Buffer.alloc(16, 9) },
       balance: 90_000,
     });
     const [en, ex] = trip(foreign, lane(340201, 'entry'), lane(340106, 'exit'), d.tariff, d.at(10), d.at(130), {

@@ -4,25 +4,21 @@
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { fingerprint, harness, loginAs, newClient, unique, type TestClient } from '../helpers/harness.ts';
-import { assertLedgerHolds } from '../helpers/ledger.ts';
+import { fingerprint, harness, loginAs, unique } from '../helpers/harness.ts';
 import { customerWithVehicle } from '../helpers/fixtures.ts';
-import { bankLoad, counterInit, storedValueCard, testMasters } from '../helpers/loads.ts';
-import { controller, dayTariff, testLanes, tripTxs, upload } from '../helpers/lanes.ts';
+import { bankLoad, counterInit, storedValueCard } from '../helpers/loads.ts';
+import { dayTariff, laneSuite, tripTxs, upload } from '../helpers/lanes.ts';
 import { download, freshDate, onDay, plusDays, settlementDay, staffGet } from '../helpers/settlement.ts';
 import { balanceOf, balancesAt } from '../../src/modules/ledger/index.ts';
-import type { MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
-import type { LaneSpec, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+import type { WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 
 const KV = 134;
 const dbNow = async (): Promise<Date> =>
   (await (await harness()).app.db.raw('select clock_timestamp() as t')).rows[0].t;
 
 describe('reports: the finance read model', () => {
-  let bank: TestClient;
-  let masters: MasterKeys;
-  let lanes: LaneSpec[];
-  let realNow: Date;
+  const suite = laneSuite(KV);
+  const { lane } = suite;
   let D: string;
   let laneTotal = 0n;
   let laneCount = 0;
@@ -31,26 +27,15 @@ describe('reports: the finance read model', () => {
   const deposit = 8_800;
 
   before(async () => {
-    const h = await harness();
-    realNow = h.clock.now();
-    bank = await newClient('bank');
-    masters = await testMasters(KV);
-    lanes = await testLanes();
     D = await freshDate();
-    await h.app
+    await (
+      await harness()
+    ).app
       .db('clearing_days')
       .insert({ clearing_date: D, opened_at: onDay(D, '00:00') })
       .onConflict()
       .ignore();
   });
-  after(async () => (await harness()).clock.set(realNow));
-  afterEach(assertLedgerHolds);
-
-  const lane = (station: number, direction: 'entry' | 'exit') =>
-    controller(
-      lanes.find((l) => l.station === station && l.direction === direction)!,
-      masters,
-    );
 
   it('Today shows the day by channel, revenue by operator and source, the float; the reports add up to the fen', async () => {
     const h = await harness();
@@ -59,8 +44,8 @@ describe('reports: the finance read model', () => {
     const clerk = (await loginAs('clerk')).auth;
     const a = await storedValueCard(clerk, KV);
     const b = await storedValueCard(clerk, KV);
-    await bankLoad(bank, a, bankLoads[0]);
-    await bankLoad(bank, b, bankLoads[1]);
+    await bankLoad(suite.bank, a, bankLoads[0]);
+    await bankLoad(suite.bank, b, bankLoads[1]);
     const init = await counterInit(clerk, b, counterLoad, 'cash');
     assert.equal(init.status, 201, JSON.stringify(init.body));
     const { tac } = b.creditForLoad(init.body.hostDate, init.body.hostTime, init.body.mac2);
@@ -107,9 +92,9 @@ describe('reports: the finance read model', () => {
     const [day, before] = today.body.days;
     assert.deepEqual([day.date, before.date], [D, plusDays(D, -1)]);
     const channel = (k: string) => day.channels.find((c: any) => c.channel === k);
-    assert.deepEqual(channel(`bank:${bank.id}`), {
+    assert.deepEqual(channel(`bank:${suite.bank.id}`), {
       kind: 'load',
-      channel: `bank:${bank.id}`,
+      channel: `bank:${suite.bank.id}`,
       count: 2,
       amount: bankLoads[0] + bankLoads[1],
     });
@@ -177,7 +162,7 @@ describe('reports: the finance read model', () => {
     assert.ok(revenue.body.rows.every((r: any) => r.month === D.slice(0, 7) && r.source === 'own-card'));
     const banks = await staffGet(finance, `/api/v1/reports/bank-channel?from=${D}&to=${D}`);
     assert.deepEqual(
-      banks.body.rows.filter((r: any) => r.bank === bank.id).map((r: any) => [r.loads, r.amount]),
+      banks.body.rows.filter((r: any) => r.bank === suite.bank.id).map((r: any) => [r.loads, r.amount]),
       [[2, bankLoads[0] + bankLoads[1]]],
     );
 
