@@ -493,7 +493,11 @@ describe('the finance and auditor screens in a browser', function () {
     const reference = `statement-line:${line.id}`;
     const queue = page.locator('.ant-table-tbody');
     const row = queue.getByRole('row').filter({ hasText: reference });
+    // the queue is oldest first and holds every test's exceptions: each is found by its reference
+    const find = (text: string) => page.getByLabel('业务编号').fill(text);
+    await find(reference);
     await row.getByText('银行流水：未匹配').waitFor();
+    await find(stuckLoad);
     await page.getByRole('row').filter({ hasText: stuckLoad }).getByText('圈存未完成').waitFor();
     await mainScreen(page, 'finance-exceptions');
     // the stuck load is resolved from its evidence: the dialog shows the load as the centre holds it
@@ -512,6 +516,7 @@ describe('the finance and auditor screens in a browser', function () {
     await stuckRow.getByRole('cell', { name: financeA.username, exact: true }).waitFor();
     const handed = await (await db())('finance_exceptions').where({ kind: 'load-stuck', reference: stuckLoad }).first();
     assert.deepEqual([handed.owner, handed.status], [financeA.username, 'open']);
+    await find(reference);
     await row.getByRole('button', { name: '处理完毕' }).click();
     await page.getByRole('dialog').getByLabel('处理说明').fill('对方省份误汇，已退回');
     await page.keyboard.press('Enter');
@@ -736,6 +741,7 @@ describe('the finance and auditor screens in a browser', function () {
     await page.keyboard.press('F4');
     await page.getByRole('heading', { name: '异常处理' }).waitFor();
     await page.getByRole('button', { name: /^单位转账：未匹配: \d+$/ }).click();
+    await page.getByLabel('业务编号').fill(`CCB:${serial}`);
     const row = page.getByRole('row').filter({ hasText: `CCB:${serial}` });
     await row.getByRole('link', { name: '暂挂队列（付款人 江淮物流）' }).waitFor();
     await row.getByRole('button', { name: '分配给客户' }).click();

@@ -141,6 +141,7 @@ export function ExceptionsPage() {
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [kind, setKind] = useState<string | undefined>();
   const [owner, setOwner] = useState('');
+  const [reference, setReference] = useState('');
   const [minAge, setMinAge] = useState<number | null>(null);
   const [resolving, setResolving] = useState<FinanceException | null>(null);
   const [assigning, setAssigning] = useState<FinanceException | null>(null);
@@ -155,10 +156,11 @@ export function ExceptionsPage() {
   const rows = useMemo(
     () =>
       (q.data?.exceptions ?? [])
+        .filter((e) => !reference || e.reference.includes(reference.trim()))
         .filter((e) => !owner || e.owner.includes(owner))
         .filter((e) => minAge == null || ageDays(e.raisedAt) >= minAge)
         .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt)),
-    [q.data, owner, minAge],
+    [q.data, reference, owner, minAge],
   );
   const byKind = useMemo(() => {
     const m = new Map<string, number>();
@@ -171,6 +173,15 @@ export function ExceptionsPage() {
         {t('finance.exceptions.title')}
       </Typography.Title>
       <Form layout="inline" style={{ marginBottom: 12, rowGap: 8 }}>
+        <Form.Item label={t('finance.exceptions.reference')} htmlFor="exc-reference">
+          <Input
+            id="exc-reference"
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
+            style={{ width: 200 }}
+            autoFocus
+          />
+        </Form.Item>
         <Form.Item label={t('finance.exceptions.status')} htmlFor="exc-status">
           <Select
             id="exc-status"
@@ -195,13 +206,7 @@ export function ExceptionsPage() {
           />
         </Form.Item>
         <Form.Item label={t('finance.exceptions.owner')} htmlFor="exc-owner">
-          <Input
-            id="exc-owner"
-            value={owner}
-            onChange={(e) => setOwner(e.target.value)}
-            style={{ width: 140 }}
-            autoFocus
-          />
+          <Input id="exc-owner" value={owner} onChange={(e) => setOwner(e.target.value)} style={{ width: 140 }} />
         </Form.Item>
         <Form.Item label={t('finance.exceptions.minAge')} htmlFor="exc-age">
           <InputNumber id="exc-age" min={0} value={minAge} onChange={(v) => setMinAge(v)} style={{ width: 90 }} />
