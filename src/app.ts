@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from './platform/http/context.ts';
 import { AppError } from './platform/http/errors.ts';
+import { requestBody } from './platform/http/json-body.ts';
 import { createMetrics, type Metrics } from './platform/http/metrics.ts';
 import { buildOpenApi, openApiDocument } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
@@ -66,14 +67,10 @@ export function buildApp(
   web.disable('x-powered-by');
   web.set('trust proxy', 'loopback');
   web.use(requestIdMiddleware);
-  // keep the exact bytes: machine signatures and idempotency hashes are over the raw body
-  const keepRaw = (req: Request, _res: unknown, buf: Buffer) => {
-    (req as Request & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
-  };
-  web.use(express.json({ limit: BODY_LIMIT, strict: true, verify: keepRaw }));
-  // a body of any other type is kept as bytes only, so the pipeline can refuse it with 415 (and a
-  // machine's signature is still checked over what it sent) instead of validating an absent body
-  web.use(express.raw({ type: () => true, limit: BODY_LIMIT, verify: keepRaw }));
+  // the exact bytes are kept (machine signatures and idempotency hashes are over them) and JSON is
+  // parsed from them; a body of another type is kept as bytes only, so the pipeline can refuse it with
+  // 415 (and a machine's signature is still checked over what it sent) instead of validating nothing
+  web.use(...requestBody(BODY_LIMIT));
 
   // the probes are the unauthenticated endpoints: they say up/down, nothing else
   web.get('/healthz', async (_req: Request, res: Response) => {

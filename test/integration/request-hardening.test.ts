@@ -122,6 +122,52 @@ describe('request hardening', () => {
     assert.deepEqual(await fingerprint(), before);
   });
 
+  it('parses a JSON body from its exact bytes: a BOM and utf-8 taken, another charset 415, a body that does not inflate or parse 400, changing nothing', async () => {
+    const h = await harness();
+    const { auth } = await loginAs('clerk');
+    const { gzipSync } = await import('node:zlib');
+    const post = (bytes: Buffer, type: string, encoding?: string) => {
+      const r = request(h.http)
+        .post('/api/v1/customers')
+        .set('Authorization', auth)
+        .set('Content-Type', type)
+        .serialize((b: unknown) => b as string);
+      if (encoding) r.set('Content-Encoding', encoding);
+      return r.send(bytes as unknown as string);
+    };
+    const before = await fingerprint();
+    const latin1 = await post(
+      Buffer.from('{"kind":"personal","name":"Zh\xe4ng"}', 'latin1'),
+      'application/json; charset=iso-8859-1',
+    );
+    assert.equal(latin1.status, 415);
+    assert.equal(latin1.body.error.code, 'unsupported-media-type');
+    const brokenGzip = await post(
+      Buffer.concat([gzipSync('{"kind":"personal"}').subarray(0, 12), Buffer.alloc(8)]),
+      'application/json',
+      'gzip',
+    );
+    assert.equal(brokenGzip.status, 400);
+    assert.deepEqual(
+      [brokenGzip.body.error.code, brokenGzip.body.error.message],
+      ['invalid-request', 'body: malformed content encoding'],
+    );
+    for (const bad of ['"a string"', '{"kind":', '12']) {
+      const r = await post(Buffer.from(bad), 'application/json');
+      assert.equal(r.status, 400, bad);
+      assert.deepEqual([r.body.error.code, r.body.error.message], ['invalid-request', 'body: malformed JSON']);
+    }
+    assert.deepEqual(await fingerprint(), before);
+
+    // the same customer as utf-8 with a byte-order mark, gzipped: created, the name as sent
+    const customer = { kind: 'personal', name: '张三丰', idType: 1, idNumber: residentId(), phone: mobile() };
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(customer), 'utf8')]);
+    const created = await post(gzipSync(bom), 'application/json; charset=UTF-8', 'gzip');
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const row = await h.app.db('customers').where({ id: created.body.customer.id }).first('name');
+    assert.equal(row.name, '张三丰');
+  });
+
   it('says a reason is too short by its minimum length, and takes one of exactly that length', async () => {
     const h = await harness();
     const { auth } = await loginAs('clerk');

@@ -116,6 +116,19 @@ export function httpResponseFromError(err: unknown): { status: number; body: Err
       internal: false,
     };
   }
+  // a gzip or deflate body that does not inflate (zlib's own error, passed on by the body reader)
+  if (
+    e &&
+    e.status === 400 &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    /^Z_/.test((e as { code: string }).code)
+  ) {
+    return {
+      status: 400,
+      body: { error: { code: 'invalid-request', message: 'body: malformed content encoding' } },
+      internal: false,
+    };
+  }
   // the router could not percent-decode a path parameter (e.g. %ED%A0%80, not UTF-8)
   if (err instanceof URIError && e.status === 400) {
     return {
