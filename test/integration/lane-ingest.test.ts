@@ -188,6 +188,68 @@ describe('lane transaction ingest', () => {
     );
   });
 
+  it('answers duplicate (2) to a batch that waited for another claiming the same card and offline sequence', async () => {
+    const h = await harness();
+    const db = h.app.db;
+    const d = await newDay();
+    const foreign = new VirtualCard({
+      cardNo: '32019876543210987654',
+      masters: { ...suite.masters, tac: Buffer.alloc(16, 9) },
+      balance: 90_000,
+    });
+    const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), {
+      own: false,
+    });
+    await setClock(d.at(120));
+    // another batch has claimed the exit's card and offline sequence and not committed yet: this one
+    // finds no stored neighbour, so it reaches the claim and waits there
+    const first = await db.transaction();
+    await first('lane_card_sequences').insert({
+      card_no: foreign.cardNo,
+      offline_seq: fex.offlineSeq,
+      transaction_id: -1,
+      clearing_date: d.date,
+      tx_time: new Date(fex.time),
+      amount: fex.amount,
+    });
+    const firstPid = (await first.raw('select pg_backend_pid() as pid')).rows[0].pid;
+    let done = false;
+    const racing = upload('L340106-02', [fen, fex]).then((r) => {
+      done = true;
+      return r;
+    });
+    for (;;) {
+      const w = await db.raw(
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
+        [firstPid],
+      );
+      if (w.rows[0].n > 0) break;
+      assert.equal(done, false, 'the batch did not wait for the other claim');
+    }
+    await first.commit();
+    const r = await racing;
+    assert.deepEqual(
+      r.body.results.map((x: { disposition: string; code?: number }) => [x.disposition, x.code]),
+      [
+        ['accepted', undefined],
+        ['duplicate', 2],
+      ],
+    );
+    const stored = await db('lane_transactions')
+      .where({ terminal_id: fex.terminalId, terminal_seq: fex.terminalSeq })
+      .first('disposition', 'code');
+    assert.deepEqual([stored.disposition, stored.code], ['duplicate', 2]);
+    const claims = await db('lane_card_sequences').where({ card_no: foreign.cardNo }).orderBy('offline_seq');
+    assert.deepEqual(
+      claims.map((c) => [c.offline_seq, String(c.transaction_id)]),
+      [
+        [fen.offlineSeq, String(claims[0].transaction_id)],
+        [fex.offlineSeq, '-1'],
+      ],
+    );
+    assert.notEqual(String(claims[0].transaction_id), '-1');
+  });
+
   it('refuses with the issuer result code: TAC (1), type (4), fee (6), amount (7), unknown card (8), card type (15), lane clock (16), too old (5), purse arithmetic (14)', async () => {
     const h = await harness();
     const d = await newDay();
@@ -540,6 +602,11 @@ describe('lane transaction ingest', () => {
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'lane-not-found']);
     const extra = await upload('L340102-01', [{ ...en, extra: 1 }]);
     assert.deepEqual([extra.status, extra.body.error.field], [400, 'transactions[0].extra']);
+    // a NUL anywhere refuses the batch, named by field, whether or not the bytes escape other characters
+    const nul = await upload('L340102-01', [{ ...en, plate: '皖A\u000012345' }]);
+    assert.deepEqual([nul.status, nul.body.error.field], [400, 'transactions[0].plate']);
+    const escapedBackslash = await upload('L340102-01', [{ ...en, plate: '\\u0000', extra: 1 }]);
+    assert.deepEqual([escapedBackslash.status, escapedBackslash.body.error.field], [400, 'transactions[0].extra']);
     const many = await upload(
       'L340102-01',
       Array.from({ length: 1001 }, () => en),

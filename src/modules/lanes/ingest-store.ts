@@ -70,7 +70,8 @@ export async function storedCardSeqs(
   );
 }
 
-/** Claims (card, offline seq) for accepted transactions; returns the keys that were new. */
+/** Claims (card, offline seq) for accepted transactions; returns the keys a concurrent batch had
+ *  already claimed (almost always none: only the lost claims come back, not a row per claim). */
 export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promise<Set<string>> {
   if (works.length === 0) return new Set();
   const sorted = [...works].sort((a, b) =>
@@ -78,10 +79,15 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
   );
   const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const { rows } = await trx.raw(
-    `insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)
-     select * from unnest(?::text[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
-     on conflict do nothing
-     returning card_no, offline_seq`,
+    `with v as (select * from unnest(?::bpchar[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
+                  as v(card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)),
+          claimed as (insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount,
+                                                       balance_before, balance_after)
+                      select * from v
+                      on conflict do nothing
+                      returning card_no, offline_seq)
+     select v.card_no, v.offline_seq from v
+      where not exists (select from claimed c where c.card_no = v.card_no and c.offline_seq = v.offline_seq)`,
     [
       plainArray(sorted.map((w) => w.tx.cardNo)),
       plainArray(sorted.map((w) => w.tx.offlineSeq)),

@@ -272,8 +272,9 @@ async function ingestWithin(
   await checkOwnCards(trx, ctx, stored);
   await checkSequences(trx, stored);
   const candidates = stored.filter((w) => dispositionOf(w).disposition === 'accepted');
-  const claimed = await claimCardSeqs(trx, candidates);
-  for (const w of candidates) if (!claimed.has(cardSeqKey(w.tx.cardNo, w.tx.offlineSeq))) w.cardSeqDuplicate = true; // a concurrent batch won
+  const lost = await claimCardSeqs(trx, candidates);
+  if (lost.size > 0)
+    for (const w of candidates) if (lost.has(cardSeqKey(w.tx.cardNo, w.tx.offlineSeq))) w.cardSeqDuplicate = true; // a concurrent batch won
   const accepted = candidates.filter((w) => !w.cardSeqDuplicate);
 
   const results: LaneResult[] = works.map((w) => {

@@ -47,6 +47,8 @@ function findNul(value: unknown): PropertyKey[] | undefined {
   return undefined;
 }
 
+const NUL_ESCAPE = Buffer.from('\\u0000');
+
 function refuseNul(value: unknown, where: 'params' | 'query' | 'body'): void {
   const found = findNul(value);
   if (found) {
@@ -172,7 +174,10 @@ export function mountRoutes(
         const query = validate(def.query, req.query, 'query');
         let body: unknown;
         if (def.fastBody && hasBody) {
-          refuseNul(req.body, 'body');
+          // JSON text can only carry a NUL as the escape \u0000 (a raw control character does not
+          // parse), so bytes without that escape need no walk of the parsed body (a lane batch of
+          // 1,000 transactions has ~30,000 strings)
+          if (req.rawBody!.includes(NUL_ESCAPE)) refuseNul(req.body, 'body');
           body = def.fastBody(req.body);
         }
         body ??= validate(def.body, def.body || hasBody ? req.body : undefined, 'body');
