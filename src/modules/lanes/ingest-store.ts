@@ -44,14 +44,16 @@ export async function claimTerminalKeys(
 }
 
 /** Accepted transactions stored under these cards' offline sequences from lo to hi: one index
- *  range per transaction (its own sequence, or it and its two neighbours). */
+ *  range per transaction (its own sequence, or it and its two neighbours). Ranges of one card's
+ *  consecutive sequences overlap; a row found twice lands on the same key of the map, so the
+ *  database is not asked to sort the rows for a distinct. */
 export async function storedCardSeqs(
   db: Knex,
   ranges: Array<{ cardNo: string; lo: number; hi: number }>,
 ): Promise<Map<string, ChainNeighbour>> {
   if (ranges.length === 0) return new Map();
   const { rows } = await db.raw(
-    `select distinct s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
+    `select s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
        from unnest(?::bpchar[], ?::int[], ?::int[]) as k(card_no, lo, hi)
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
     [plainArray(ranges.map((k) => k.cardNo)), plainArray(ranges.map((k) => k.lo)), plainArray(ranges.map((k) => k.hi))],
