@@ -812,6 +812,33 @@ describe('the finance and auditor screens in a browser', function () {
     assert.deepEqual(audited?.detail, { from, to: D, format: 'xlsx', rows: audited?.detail.rows });
   });
 
+  it("lets the hall's supervisor read the day on Today and the reports, without finance's ledger check", async () => {
+    const h = await harness();
+    const username = unique('sup');
+    const { password } = await createUser(h.app.db, null, {
+      username,
+      displayName: `supervisor ${username}`,
+      role: 'supervisor',
+    });
+    const page = await browser.context.newPage();
+    await login(page, { username, password, id: '' });
+    const menu = page.getByRole('navigation', { name: '主菜单' });
+    await menu.getByRole('link', { name: '今日', exact: true }).click();
+    await page.getByRole('heading', { name: `今日概况（清分日 ${D}）` }).waitFor();
+    const knex = await db();
+    const totals = await knex('clearing_operator_totals').where({ clearing_date: D });
+    const revenue = totals.reduce((a, r) => a + BigInt(r.amount), 0n);
+    await page.locator('.ant-statistic').filter({ hasText: '车道通行费收入' }).getByText(yuan(revenue)).waitFor();
+    await page.getByText('9/9').waitFor();
+    // the ledger check is finance's: not asked for, so no refusal shown either
+    assert.equal(await page.getByTestId('ledger-check').count(), 0);
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await menu.getByRole('link', { name: '报表', exact: true }).click();
+    await page.getByRole('heading', { name: '报表' }).waitFor();
+    await page.locator('[data-report="monthly-revenue"]').getByRole('row', { name: /合计/ }).first().waitFor();
+    await page.close();
+  });
+
   it("the auditor finds the clerk's PII view of the day and exports it", async () => {
     const page = auditPage;
     await login(page, auditor);

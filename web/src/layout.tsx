@@ -35,6 +35,9 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/credit/ageing', label: 'credit.menu.ageing' },
         { path: '/credit/write-offs', label: 'credit.menu.writeOffs' },
         { path: '/credit/grades', label: 'credit.menu.grades' },
+        // the hall's manager reads the centre's day and its reports; running the day is finance's
+        { path: '/finance/today', label: 'finance.menu.today' },
+        { path: '/finance/reports', label: 'finance.menu.reports' },
       ];
     case 'account-manager':
       return [
