@@ -59,7 +59,11 @@ describe('the service desk console in a browser', function () {
     ];
   });
 
-  afterEach(function () {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await adminPage
+        ?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/servicedesk-e2e-admin.png` })
+        .catch(() => undefined);
     if (this.currentTest?.state === 'failed') console.error('page errors:', browser?.errors);
   });
   after(async () => {
@@ -240,8 +244,16 @@ describe('the service desk console in a browser', function () {
     assert.equal((await (await db())('servicedesk_calendar_days').where({ day: '2027-02-20' })).length, 0);
   });
 
-  it('an admin adds a unit with its supervisor, then deactivates it with a reason', async () => {
+  it('an admin adds a unit with its supervisor and a member, takes the member out again, then deactivates it with a reason', async () => {
     const page = adminPage;
+    const memberName = unique('cle');
+    const member = (
+      await createUser((await harness()).app.db, null, {
+        username: memberName,
+        displayName: `clerk ${memberName}`,
+        role: 'clerk',
+      })
+    ).user;
     await page.getByRole('link', { name: '处理部门' }).click();
     await page.getByRole('heading', { name: '处理部门' }).waitFor();
     await page.keyboard.press('F4');
@@ -251,11 +263,15 @@ describe('the service desk console in a browser', function () {
     await dialog.getByLabel('部门名称').fill('合肥投诉复核组');
     await dialog.getByLabel('主管（超时升级）').fill(supervisor.username);
     await page.keyboard.press('Enter');
+    await dialog.getByLabel('成员').fill(memberName);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab'); // a multiple choice stays open until the field is left
     await dialog.getByRole('button', { name: '确认' }).click();
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: code });
     await row.getByText('合肥投诉复核组').waitFor();
     await row.getByText(`supervisor ${supervisor.username}`).waitFor();
+    await row.getByText(`clerk ${memberName}`).waitFor();
     await row.getByText('在用').waitFor();
     await mainScreen(page, 'servicedesk-units');
     const unit = await (await db())('servicedesk_units').where({ code }).first();
@@ -263,6 +279,18 @@ describe('the service desk console in a browser', function () {
       [unit.name, String(unit.supervisor_user_id), unit.active],
       ['合肥投诉复核组', String(supervisor.id), true],
     );
+    const staffOf = async () =>
+      (await (await db())('servicedesk_staff').where({ unit_id: unit.id }).pluck('user_id')).map(String);
+    assert.deepEqual(await staffOf(), [String(member.id)]);
+    // the member leaves the unit: Backspace in the members field takes the last one off
+    await row.getByRole('button', { name: `修改 ${code}` }).click();
+    await dialog.getByLabel('成员').focus();
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Tab');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText(`clerk ${memberName}`).waitFor({ state: 'detached' });
+    assert.deepEqual(await staffOf(), []);
     await row.getByRole('button', { name: `停用 ${code}` }).click();
     await page.getByRole('dialog').getByLabel('原因').fill('并入投诉处理组');
     await page.keyboard.press('Enter');

@@ -407,6 +407,56 @@ describe('service desk', () => {
     assert.equal((await h.app.db('servicedesk_units').where({ id }).first()).active, true);
   });
 
+  it("keeps a unit's members as listed: one left out leaves it, one listed moves from another unit, none given keeps them", async () => {
+    const h = await harness();
+    const [a, b, c] = await Promise.all([loginAs('clerk'), loginAs('clerk'), loginAs('supervisor')]);
+    const ids = (...who: Array<{ userId: bigint }>) => who.map((w) => Number(w.userId));
+    const members = async (unit: number) =>
+      (await h.app.db('servicedesk_staff').where({ unit_id: unit }).orderBy('user_id').pluck('user_id')).map(Number);
+    const other = await post(admin, '/units', { code: unique('U'), name: '稽核组', members: ids(c) });
+    const code = unique('U');
+    const first = await post(admin, '/units', { code, name: '投诉三组', members: ids(a, b) });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const unit = first.body.unit.id;
+    assert.deepEqual(
+      await members(unit),
+      ids(a, b).sort((x, y) => x - y),
+    );
+    // b is left out and c is listed: b belongs to no unit now, c has moved here from the other unit
+    const second = await post(admin, '/units', { code, name: '投诉三组', members: ids(a, c) });
+    assert.deepEqual(
+      second.body.unit.members.map(Number).sort((x: number, y: number) => x - y),
+      ids(a, c).sort((x, y) => x - y),
+    );
+    assert.deepEqual(
+      await members(unit),
+      ids(a, c).sort((x, y) => x - y),
+    );
+    assert.deepEqual(await members(other.body.unit.id), []);
+    assert.equal(await h.app.db('servicedesk_staff').where({ user_id: b.userId }).first(), undefined);
+    const audited = await h.app
+      .db('audit_log')
+      .where({ action: 'servicedesk.unit-save', entity_id: String(unit) })
+      .orderBy('id', 'desc')
+      .first();
+    assert.deepEqual(audited.detail.left, [String(b.userId)]);
+    // a rename without members leaves them as they are; an unknown user changes nothing
+    await post(admin, '/units', { code, name: '投诉三组（复核）' });
+    assert.deepEqual(
+      await members(unit),
+      ids(a, c).sort((x, y) => x - y),
+    );
+    const unknown = await post(admin, '/units', { code, name: '投诉三组', members: [...ids(a), 999_999_999] });
+    assert.deepEqual([unknown.status, unknown.body.error.code], [422, 'servicedesk-user-not-found']);
+    assert.deepEqual(
+      await members(unit),
+      ids(a, c).sort((x, y) => x - y),
+    );
+    // an empty list empties the unit
+    await post(admin, '/units', { code, name: '投诉三组', members: [] });
+    assert.deepEqual(await members(unit), []);
+  });
+
   it('opens a work order with its own limit, escalates it when overdue, completes it once; reopens a ticket', async () => {
     const h = await harness();
     const t = await counterTicket();

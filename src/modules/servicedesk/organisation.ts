@@ -50,7 +50,8 @@ export async function listUnits(db: Knex): Promise<UnitView[]> {
   }));
 }
 
-/** Creates or updates a unit by its code; members are moved into it (a user works in one unit). */
+/** Creates or updates a unit by its code. `members`, when given, is the unit's whole membership:
+ *  those listed are moved into it (a user works in one unit), those no longer listed leave it. */
 export async function saveUnit(
   db: Knex,
   ctx: RequestContext,
@@ -74,13 +75,24 @@ export async function saveUnit(
       .onConflict('code')
       .merge(['name', 'supervisor_user_id', 'manager_user_id'])
       .returning('*');
-    for (const m of u.members ?? [])
-      await trx('servicedesk_staff').insert({ user_id: m, unit_id: row.id }).onConflict('user_id').merge(['unit_id']);
+    let left: string[] = [];
+    if (u.members) {
+      const keep = u.members.map(String);
+      left = (
+        await trx('servicedesk_staff')
+          .where({ unit_id: row.id })
+          .whereNotIn('user_id', keep.length ? keep : ['0'])
+          .del()
+          .returning('user_id')
+      ).map((r: { user_id: string | bigint }) => String(r.user_id));
+      for (const m of u.members)
+        await trx('servicedesk_staff').insert({ user_id: m, unit_id: row.id }).onConflict('user_id').merge(['unit_id']);
+    }
     await audit(trx, ctx, {
       action: 'servicedesk.unit-save',
       entity: 'servicedesk-unit',
       entityId: row.id,
-      detail: { code: u.code },
+      detail: u.members ? { code: u.code, members: u.members.map(String), left } : { code: u.code },
     });
     return (await listUnits(trx)).find((x) => x.id === BigInt(row.id))!;
   });

@@ -1,5 +1,6 @@
 // The units that handle complaints (admin): create one, rename it, name its supervisor and manager
-// (the escalation chain at breach and at 150 %), deactivate it or activate it again with a reason.
+// (the escalation chain at breach and at 150 %) and its members, deactivate it or activate it again
+// with a reason.
 import { useQuery } from '@tanstack/react-query';
 import { Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
@@ -14,7 +15,13 @@ import { SD, type Unit } from './api.ts';
 import { clearErrors, onFields } from './fields.ts';
 
 type User = z.infer<typeof getUsersResponse>['users'][number];
-type Edit = { code: string; name: string; supervisorUserId?: number | null; managerUserId?: number | null };
+type Edit = {
+  code: string;
+  name: string;
+  supervisorUserId?: number | null;
+  managerUserId?: number | null;
+  members?: number[];
+};
 
 export function UnitsPage() {
   const { t } = useTranslation();
@@ -24,6 +31,7 @@ export function UnitsPage() {
   const [toggling, setToggling] = useState<Unit | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [membersOpen, setMembersOpen] = useState(false);
   const [form] = Form.useForm<Edit>();
   const add = () => {
     form.resetFields();
@@ -38,6 +46,10 @@ export function UnitsPage() {
   const choices = (users.data?.users ?? [])
     .filter((u) => !u.disabled && ['supervisor', 'account-manager'].includes(u.role))
     .map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }));
+  // members handle the unit's tickets: the counter and hall staff (a user works in one unit)
+  const memberChoices = (users.data?.users ?? [])
+    .filter((u) => !u.disabled && ['clerk', 'supervisor', 'account-manager'].includes(u.role))
+    .map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }));
 
   const save = async () => {
     // the form shows what is wrong on each field; nothing to send until it holds
@@ -51,11 +63,13 @@ export function UnitsPage() {
         name: v.name.trim(),
         supervisorUserId: v.supervisorUserId ?? null,
         managerUserId: v.managerUserId ?? null,
+        members: v.members ?? [],
       });
       setEditing(null);
       await units.refetch();
     } catch (e) {
-      if (!onFields(form, e, { code: 'code', name: 'name', userId: 'supervisorUserId' })) setError(e);
+      if (!onFields(form, e, { code: 'code', name: 'name', userId: 'supervisorUserId', members: 'members' }))
+        setError(e);
     } finally {
       setBusy(false);
     }
@@ -83,7 +97,11 @@ export function UnitsPage() {
           { title: t('sd.units.name'), dataIndex: 'name' },
           { title: t('sd.units.supervisor'), dataIndex: 'supervisorUserId', render: who },
           { title: t('sd.units.manager'), dataIndex: 'managerUserId', render: who },
-          { title: t('sd.units.members'), dataIndex: 'members', render: (m: number[]) => m.length },
+          {
+            title: t('sd.units.members'),
+            dataIndex: 'members',
+            render: (m: number[]) => (m.length ? m.map((id) => who(id)).join('、') : '—'),
+          },
           {
             title: t('sd.units.status'),
             dataIndex: 'active',
@@ -108,6 +126,7 @@ export function UnitsPage() {
                       name: u.name,
                       supervisorUserId: u.supervisorUserId,
                       managerUserId: u.managerUserId,
+                      members: u.members,
                     });
                     setError(null);
                     setEditing({ isNew: false });
@@ -171,6 +190,20 @@ export function UnitsPage() {
               optionFilterProp="label"
               aria-label={t('sd.units.manager')}
               options={choices}
+            />
+          </Form.Item>
+          <Form.Item name="members" label={t('sd.units.memberList')}>
+            <Select
+              mode="multiple"
+              // the list closes once a member is chosen, so Tab moves on instead of choosing the next
+              open={membersOpen}
+              onOpenChange={setMembersOpen}
+              onSelect={() => setMembersOpen(false)}
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              aria-label={t('sd.units.memberList')}
+              options={memberChoices}
             />
           </Form.Item>
         </Form>
