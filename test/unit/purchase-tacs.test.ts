@@ -185,6 +185,33 @@ describe('purchase TACs: the TAC input written in place', () => {
     }
   });
 
+  it('refuses what does not fit with the messages of encodeUint and the other builders', () => {
+    const c = goodCheck(8);
+    const out = Buffer.alloc(22);
+    const refusals: [Partial<PurchaseTacCheck>, RegExp][] = [
+      [{ amount: 2n ** 32n }, /^amount does not fit in 4 bytes$/],
+      [{ amount: (2 ** 32) as unknown as bigint }, /^amount does not fit in 4 bytes$/],
+      [{ amount: -1n }, /^amount must not be negative$/],
+      [{ amount: 1.5 as unknown as bigint }, /^amount must be an integer$/],
+      [{ transType: 256 }, /^transType does not fit in 1 bytes$/],
+      [{ transType: '9' as unknown as number }, /^transType must be a number$/],
+      [{ terminalId: '12345' }, /^terminalId must be 12 hex digits$/],
+      [{ terminalSeq: 2 ** 32 }, /^terminalSeq does not fit in 4 bytes$/],
+      [{ terminalSeq: -1 }, /^terminalSeq must not be negative$/],
+      [{ terminalSeq: 2 ** 53 }, /^terminalSeq must be an integer$/],
+      [{ date: '20260230x' }, /^date must be YYYYMMDD$/],
+      [{ date: '20260132' }, /^date is not a valid date$/],
+      [{ time: '2400' }, /^time must be hhmmss$/],
+      [{ time: '235960' }, /^time is not a valid time$/],
+    ];
+    for (const [change, message] of refusals) {
+      const what = `${Object.keys(change)[0]}: ${String(Object.values(change)[0])}`;
+      const exactly = (e: Error) => message.test(e.message); // a RegExp alone would also see "Error: "
+      assert.throws(() => writePurchaseTacInput({ ...c, ...change }, out), exactly, what);
+      assert.throws(() => purchaseTacInput({ ...c, ...change }), exactly, what);
+    }
+  });
+
   it('accepts a 6-byte terminal id Buffer and refuses a short output Buffer', () => {
     const c = goodCheck(7);
     const asBuffer = { ...c, terminalId: Buffer.from(c.terminalId, 'hex') };
