@@ -215,8 +215,7 @@ export function encodeUint(value: Uint, bytes: number, what: string): Buffer {
   if (typeof value === 'bigint') v = value;
   else if (typeof value === 'number' && Number.isSafeInteger(value)) v = BigInt(value);
   else throw new Error(`${what} must be an integer`);
-  if (v < 0n) throw new Error(`${what} must not be negative`);
-  if (v >= 1n << BigInt(bytes * 8)) throw new Error(`${what} does not fit in ${bytes} bytes`);
+  checkUintRange(v < 0n, v >= 1n << BigInt(bytes * 8), bytes, what);
   const out = Buffer.alloc(bytes);
   for (let i = bytes - 1; i >= 0; i--) {
     out[i] = Number(v & 0xffn);
@@ -225,36 +224,72 @@ export function encodeUint(value: Uint, bytes: number, what: string): Buffer {
   return out;
 }
 
-function transTypeByte(t: number): Buffer {
-  if (typeof t !== 'number') throw new Error('transType must be a number');
-  return encodeUint(t, 1, 'transType');
+function checkUintRange(negative: boolean, tooBig: boolean, bytes: number, what: string): void {
+  if (negative) throw new Error(`${what} must not be negative`);
+  if (tooBig) throw new Error(`${what} does not fit in ${bytes} bytes`);
 }
 
-function terminalIdBytes(id: TerminalId): Buffer {
+// encodeUint's rules and messages for up to 4 bytes, written in place: no BigInt arithmetic, no
+// Buffer, because the lane TAC check runs this for every transaction.
+function writeUint(value: Uint, bytes: 1 | 4, what: string, out: Buffer, at: number): void {
+  let v: number;
+  if (typeof value === 'bigint') {
+    checkUintRange(value < 0n, value >= (bytes === 1 ? 0x100n : 0x1_0000_0000n), bytes, what);
+    v = Number(value);
+  } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    checkUintRange(value < 0, value >= 2 ** (bytes * 8), bytes, what);
+    v = value;
+  } else throw new Error(`${what} must be an integer`);
+  out.writeUIntBE(v, at, bytes);
+}
+
+function writeTransType(t: number, out: Buffer, at: number): void {
+  if (typeof t !== 'number') throw new Error('transType must be a number');
+  writeUint(t, 1, 'transType', out, at);
+}
+
+function writeTerminalId(id: TerminalId, out: Buffer, at: number): void {
   if (typeof id === 'string') {
     if (!/^[0-9A-Fa-f]{12}$/.test(id)) throw new Error('terminalId must be 12 hex digits');
-    return Buffer.from(id, 'hex');
+    out.write(id, at, 6, 'hex');
+    return;
   }
-  return requireBytes(id, 6, 'terminalId');
+  requireBytes(id, 6, 'terminalId').copy(out, at);
 }
 
-function bcdDate(s: string, what: string): Buffer {
+// ASCII decimal digits read as hex nibbles are BCD; the callers have checked every character.
+function writeDigitsBcd(s: string, out: Buffer, at: number): void {
+  for (let i = 0; i < s.length; i += 2) out[at + i / 2] = ((s.charCodeAt(i) - 48) << 4) | (s.charCodeAt(i + 1) - 48);
+}
+
+function writeBcdDate(s: string, what: string, out: Buffer, at: number): void {
   const m = typeof s === 'string' ? /^(\d{4})(\d{2})(\d{2})$/.exec(s) : null;
   if (!m) throw new Error(`${what} must be YYYYMMDD`);
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1 || day > 31) throw new Error(`${what} is not a valid date`);
-  return Buffer.from(s, 'hex'); // decimal digits read as hex nibbles are BCD
+  writeDigitsBcd(s, out, at);
 }
 
-function bcdTime(s: string, what: string): Buffer {
+function writeBcdTime(s: string, what: string, out: Buffer, at: number): void {
   const m = typeof s === 'string' ? /^(\d{2})(\d{2})(\d{2})$/.exec(s) : null;
   if (!m) throw new Error(`${what} must be hhmmss`);
   if (Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3]) > 59) {
     throw new Error(`${what} is not a valid time`);
   }
-  return Buffer.from(s, 'hex');
+  writeDigitsBcd(s, out, at);
 }
+
+// The Buffer-returning forms the builders below concatenate.
+function field(bytes: number, write: (out: Buffer) => void): Buffer {
+  const out = Buffer.alloc(bytes);
+  write(out);
+  return out;
+}
+const transTypeByte = (t: number) => field(1, (o) => writeTransType(t, o, 0));
+const terminalIdBytes = (id: TerminalId) => field(6, (o) => writeTerminalId(id, o, 0));
+const bcdDate = (s: string, what: string) => field(4, (o) => writeBcdDate(s, what, o, 0));
+const bcdTime = (s: string, what: string) => field(3, (o) => writeBcdTime(s, what, o, 0));
 
 // Field groups as documented in ETC-REFERENCE §2–3; every MAC input starts
 // with amount(4) ‖ type(1) ‖ terminalId(6) except the load MAC1 and TAC.
@@ -298,12 +333,25 @@ export function purchaseMac2Input(p: { amount: Uint }): Buffer {
   return encodeUint(p.amount, 4, 'amount');
 }
 
+export const PURCHASE_TAC_INPUT_BYTES = 22;
+
 /** amount(4) ‖ type(1) ‖ terminalId(6) ‖ terminalSeq(4) ‖ date(4) ‖ time(3): 22 bytes. */
 export function purchaseTacInput(p: PurchaseTacFields): Buffer {
-  return Buffer.concat([
-    ...txHead(p),
-    encodeUint(p.terminalSeq, 4, 'terminalSeq'),
-    bcdDate(p.date, 'date'),
-    bcdTime(p.time, 'time'),
-  ]);
+  const out = Buffer.alloc(PURCHASE_TAC_INPUT_BYTES);
+  writePurchaseTacInput(p, out);
+  return out;
+}
+
+/**
+ * purchaseTacInput written into out[0…22) (checks, order and messages the same), for callers that
+ * build thousands of inputs into one Buffer. On a throw, out holds a partial input.
+ */
+export function writePurchaseTacInput(p: PurchaseTacFields, out: Buffer): void {
+  if (out.length < PURCHASE_TAC_INPUT_BYTES) throw new Error(`TAC input needs ${PURCHASE_TAC_INPUT_BYTES} bytes`);
+  writeUint(p.amount, 4, 'amount', out, 0);
+  writeTransType(p.transType, out, 4);
+  writeTerminalId(p.terminalId, out, 5);
+  writeUint(p.terminalSeq, 4, 'terminalSeq', out, 11);
+  writeBcdDate(p.date, 'date', out, 15);
+  writeBcdTime(p.time, 'time', out, 19);
 }
