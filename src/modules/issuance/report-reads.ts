@@ -26,24 +26,35 @@ export async function issuedPerDay(db: Knex, from: string, to: string): Promise<
   }));
 }
 
-export type MediaCount = { medium: 'card' | 'obu'; type: string; inService: bigint; total: bigint };
+export type MediaCount = {
+  medium: 'card' | 'obu';
+  type: string;
+  tier: 'important' | 'ordinary';
+  inService: bigint;
+  total: bigint;
+};
 
-/** Cards (by card type: 22 stored value, 23 debit) and OBUs issued before `until`: all, and those in
- *  service (normal, suspended or reported lost) now. */
+/** Cards (by card type: 22 stored value, 23 debit) and OBUs issued before `until`, by the holder's
+ *  tier: all, and those in service (normal, suspended or reported lost) now. */
 export async function mediaCounts(db: Knex, until: Date): Promise<MediaCount[]> {
+  // by the holder's tier as well (customers.tier, as the customers report counts them): an important
+  // customer's cards are the hall's to watch
   const { rows } = await db.raw(
-    `select 'card' as medium, card_type::text as type, count(*)::bigint as total,
-            count(*) filter (where status in (1, 2, 3, 6))::bigint as in_service
-       from cards where issued_at < ? group by 2
+    `select 'card' as medium, m.card_type::text as type, c.tier, count(*)::bigint as total,
+            count(*) filter (where m.status in (1, 2, 3, 6))::bigint as in_service
+       from cards m join customers c on c.id = m.customer_id
+      where m.issued_at < ? group by 2, 3
      union all
-     select 'obu', 'obu', count(*)::bigint, count(*) filter (where status in (1, 2, 3, 6))::bigint
-       from obus where issued_at < ?
-     order by 1, 2`,
+     select 'obu', 'obu', c.tier, count(*)::bigint, count(*) filter (where m.status in (1, 2, 3, 6))::bigint
+       from obus m join customers c on c.id = m.customer_id
+      where m.issued_at < ? group by 3
+     order by 1, 2, 3`,
     [until, until],
   );
   return (rows as Array<Record<string, any>>).map((r) => ({
     medium: r.medium,
     type: r.type,
+    tier: r.tier,
     inService: BigInt(r.in_service),
     total: BigInt(r.total),
   }));

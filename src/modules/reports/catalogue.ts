@@ -153,7 +153,7 @@ export const REPORTS: Record<ReportName, ReportDef> = {
     },
   },
   // at the end of the range: active customers by kind and tier with their open accounts; cards by
-  // type and OBUs, issued and in service
+  // type and OBUs, by their holder's tier, issued and in service
   'customers-cards': {
     columns: [
       text('group'),
@@ -180,7 +180,7 @@ export const REPORTS: Record<ReportName, ReportDef> = {
         ...media.map((x) => ({
           group: x.medium === 'card' ? 'cards' : 'obus',
           type: x.medium === 'obu' ? 'obu' : x.type === '22' ? 'stored-value' : 'debit',
-          tier: null,
+          tier: x.tier,
           count: x.total,
           inService: x.inService,
           prepaidAccounts: null,
