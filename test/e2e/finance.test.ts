@@ -833,7 +833,7 @@ describe('the finance and auditor screens in a browser', function () {
     // the ledger check is finance's: not asked for, so no refusal shown either
     assert.equal(await page.getByTestId('ledger-check').count(), 0);
     assert.equal(await page.getByRole('alert').count(), 0);
-    await menu.getByRole('link', { name: '报表', exact: true }).click();
+    await menu.getByRole('link', { name: '经营报表' }).click();
     await page.getByRole('heading', { name: '报表' }).waitFor();
     await page.locator('[data-report="monthly-revenue"]').getByRole('row', { name: /合计/ }).first().waitFor();
     await page.close();

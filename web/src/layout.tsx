@@ -37,7 +37,8 @@ export function menuFor(role: string | undefined): MenuItem[] {
         { path: '/credit/grades', label: 'credit.menu.grades' },
         // the hall's manager reads the centre's day and its reports; running the day is finance's
         { path: '/finance/today', label: 'finance.menu.today' },
-        { path: '/finance/reports', label: 'finance.menu.reports' },
+        // named apart from the service desk's reports next to it in the same menu
+        { path: '/finance/reports', label: 'finance.menu.centreReports' },
       ];
     case 'account-manager':
       return [
