@@ -280,8 +280,11 @@ describe('console reads: media, card history, customer history, approvals', () =
         { medium: 'card', id: card.cardNo, customerId: f.customerId },
       ],
     );
+    assert.deepEqual(cancellation.about, { refundMethod: 'cash' });
     const change = all.find((a) => a.kind === 'list-change' && a.subject.id === held.cardNo)!;
     assert.equal(change.subject.customerId, g.customerId);
+    // the facts a screen words in its own language: list the card, reason 1 (lost), after the loss report
+    assert.deepEqual(change.about, { action: 'enter', listReason: 1, event: 'card-loss-reported' });
     assert.deepEqual(
       change.decisions.map((d: { url: string }) => d.url),
       [`/api/v1/status-list/changes/${change.id}/confirm`, `/api/v1/status-list/changes/${change.id}/discard`],

@@ -9,6 +9,10 @@ export type Approval = {
   id: string;
   subject: { medium: 'card' | 'obu'; id: string; customerId: bigint | null };
   summary: string;
+  // the summary's facts, for a screen to say in its user's language
+  about:
+    | { refundMethod: 'cash' | 'bank-account' }
+    | { action: 'enter' | 'leave'; listReason: number | null; event: string | null };
   reason: string | null;
   amount: bigint | null;
   requestedBy: string;
@@ -35,6 +39,7 @@ export async function approvalsQueue(
       sortId: c.id,
       subject: { medium: 'card' as const, id: c.cardNo, customerId: c.customerId },
       summary: `cancel card ${c.cardNo} with a refund by ${c.refundMethod}`,
+      about: { refundMethod: c.refundMethod },
       reason: c.reason,
       amount: c.lastBalance,
       requestedBy: c.requestedBy,
@@ -53,6 +58,7 @@ export async function approvalsQueue(
       sortId: h.id,
       subject: { medium: h.medium, id: h.mediumId, customerId: h.customerId },
       summary: `${h.action === 'enter' ? 'list' : 'unlist'} ${h.medium} ${h.mediumId}${h.reason ? ` (reason ${h.reason})` : ''}${h.event ? ` after ${h.event}` : ''}`,
+      about: { action: h.action, listReason: h.reason, event: h.event },
       reason: h.note,
       amount: null,
       requestedBy: h.createdBy,

@@ -127,6 +127,16 @@ export const approvalsResponse = z.strictObject({
       id: z.string(),
       subject: z.strictObject({ medium: z.enum(['card', 'obu']), id: z.string(), customerId: idOut.nullable() }),
       summary: z.string(),
+      // the summary's facts: a cancellation's refund method, or a held list change's action, list
+      // reason code and the life-cycle event that made it
+      about: z.union([
+        z.strictObject({ refundMethod: z.enum(['cash', 'bank-account']) }),
+        z.strictObject({
+          action: z.enum(['enter', 'leave']),
+          listReason: z.number().int().nullable(),
+          event: z.string().nullable(),
+        }),
+      ]),
       reason: z.string().nullable(),
       // a cancellation's refund at most (the stored-value card's last known purse balance)
       amount: fenOut.nullable(),

@@ -136,7 +136,7 @@ export type OpenCancellation = {
   cardNo: string;
   customerId: bigint;
   reason: string;
-  refundMethod: 'cash' | 'bank-transfer';
+  refundMethod: 'cash' | 'bank-account'; // the stored vocabulary since migration 0101
   // the purse balance last known (stored-value cards): what the refund will be at most
   lastBalance: bigint | null;
   requestedBy: string;

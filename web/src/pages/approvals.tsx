@@ -5,6 +5,7 @@ import { Button, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { get, post, qs } from '../api/client.ts';
 import type { Approval, Approvals } from '../api/hall.ts';
 import { ErrorLine, Money, ReasonDialog } from '../components.tsx';
@@ -15,6 +16,22 @@ export function useApprovals(customerId?: string) {
     queryFn: () => get<Approvals>(`/api/v1/approvals${qs({ customerId, limit: 100 })}`),
     refetchInterval: 10_000,
   });
+}
+
+// What is asked, in the user's language, from the facts the queue gives (its summary is the
+// service's own English)
+function aboutText(t: TFunction, a: Approval): string {
+  const about = a.about;
+  if ('refundMethod' in about)
+    return t('approvals.about.cancellation', { method: t(`issue.refund.${about.refundMethod}`) });
+  const parts = [t(`lists.actions.${about.action}`)];
+  if (about.listReason !== null)
+    parts.push(t(`lists.reasons.${a.subject.medium}.${about.listReason}`, { defaultValue: String(about.listReason) }));
+  if (about.event !== null)
+    parts.push(
+      t('approvals.about.after', { event: t(`approvals.events.${about.event}`, { defaultValue: about.event }) }),
+    );
+  return parts.join(' · ');
 }
 
 export function ApprovalsTable({ customerId }: { customerId?: string }) {
@@ -37,7 +54,7 @@ export function ApprovalsTable({ customerId }: { customerId?: string }) {
             key: 'subject',
             render: (_: unknown, a) => `${t(`medium.kinds.${a.subject.medium}`)} ${a.subject.id}`,
           },
-          { title: t('history.detail'), dataIndex: 'summary' },
+          { title: t('history.detail'), key: 'about', render: (_: unknown, a) => aboutText(t, a) },
           {
             title: t('approvals.amount'),
             dataIndex: 'amount',
