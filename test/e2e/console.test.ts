@@ -318,6 +318,8 @@ describe('the service-hall console in a browser', function () {
     await sup.getByRole('heading', { name: '待审批' }).waitFor();
     const row = sup.getByRole('row').filter({ hasText: made.newCardNo });
     await row.waitFor();
+    // what is asked, in the supervisor's language
+    await row.getByRole('cell', { name: '销卡，退款方式：现金' }).waitFor();
     await mainScreen(sup, 'approvals');
     await row.getByRole('button', { name: '批准' }).click();
     await sup.getByRole('dialog').getByLabel('原因').fill('核实无误');

@@ -23,7 +23,7 @@ export function useApprovals(customerId?: string) {
 function aboutText(t: TFunction, a: Approval): string {
   const about = a.about;
   if ('refundMethod' in about)
-    return t('approvals.about.cancellation', { method: t(`issue.refund.${about.refundMethod}`) });
+    return t('approvals.about.cancellation', { method: t(`card.refund.${about.refundMethod}`) });
   const parts = [t(`lists.actions.${about.action}`)];
   if (about.listReason !== null)
     parts.push(t(`lists.reasons.${a.subject.medium}.${about.listReason}`, { defaultValue: String(about.listReason) }));
