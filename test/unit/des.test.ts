@@ -1,7 +1,6 @@
 // The pure-TypeScript DES (src/platform/crypto/des.ts) against published answers, DES's own algebraic
 // properties, and OpenSSL (pboc.ts's des/mac8Full) as the reference on many random cases.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   DES_SCHEDULE_WORDS,
   desBlock,
@@ -10,29 +9,7 @@ import {
   desKeySchedule,
 } from '../../src/platform/crypto/des.ts';
 import { des, mac8Full } from '../../src/platform/crypto/pboc.ts';
-
-type Vector = Record<string, string>;
-const vectorFile = new URL('../../../shared/vectors/pboc.json', import.meta.url);
-const vectors = (JSON.parse(readFileSync(vectorFile, 'utf8')) as { vectors: Vector[] }).vectors;
-const vector = (id: string): Vector => {
-  const v = vectors.find((x) => x.id === id);
-  assert.ok(v, `vector ${id} missing from pboc.json`);
-  return v;
-};
-const hex = (s: string): Buffer => Buffer.from(s, 'hex');
-
-// Deterministic PRNG (mulberry32) so a failing random case can be replayed.
-function prng(seed: number): { bytes: (n: number) => Buffer; below: (n: number) => number } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return { bytes: (n) => Buffer.from(Array.from({ length: n }, () => next() & 0xff)), below: (n) => next() % n };
-}
+import { hex, prng, vector } from '../helpers/crypto-vectors.ts';
 
 function encrypt(key8: Buffer, block: Buffer): Buffer {
   const out = Buffer.alloc(8);

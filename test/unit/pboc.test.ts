@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import {
   cardKey,
@@ -27,30 +26,7 @@ import {
   tdes,
   tdesDecrypt,
 } from '../../src/platform/crypto/pboc.ts';
-
-type Vector = Record<string, string>;
-const vectorFile = new URL('../../../shared/vectors/pboc.json', import.meta.url);
-const vectors = (JSON.parse(readFileSync(vectorFile, 'utf8')) as { vectors: Vector[] }).vectors;
-
-const hex = (s: string): Buffer => Buffer.from(s, 'hex');
-const vector = (id: string): Vector => {
-  const v = vectors.find((x) => x.id === id);
-  assert.ok(v, `vector ${id} missing from pboc.json`);
-  return v;
-};
-
-// Deterministic PRNG (mulberry32) so a failing random case can be replayed.
-function prng(seed: number): (n: number) => Buffer {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return (n) => Buffer.from(Array.from({ length: n }, () => next() & 0xff));
-}
+import { hex, prng, vector, vectors } from '../helpers/crypto-vectors.ts';
 
 function forgeEcb(algorithm: 'DES-ECB' | '3DES-ECB', key: Buffer, block: Buffer): Buffer {
   const c = forge.cipher.createCipher(algorithm, forge.util.createBuffer(key.toString('binary')));
@@ -116,7 +92,7 @@ describe('pboc: published vectors', () => {
 
 describe('pboc: block ciphers', () => {
   it('des matches node-forge DES-ECB on 250 random keys/blocks', () => {
-    const rnd = prng(0x5eed01);
+    const rnd = prng(0x5eed01).bytes;
     for (let i = 0; i < 250; i++) {
       const key = rnd(8);
       const block = rnd(8);
@@ -125,7 +101,7 @@ describe('pboc: block ciphers', () => {
   });
 
   it('tdes matches node-forge 3DES-ECB (K1‖K2‖K1) on 250 random keys/blocks', () => {
-    const rnd = prng(0x5eed02);
+    const rnd = prng(0x5eed02).bytes;
     for (let i = 0; i < 250; i++) {
       const key = rnd(16);
       const block = rnd(8);
@@ -135,7 +111,7 @@ describe('pboc: block ciphers', () => {
   });
 
   it('decrypt inverts encrypt, ECB over several blocks', () => {
-    const rnd = prng(0x5eed03);
+    const rnd = prng(0x5eed03).bytes;
     for (let i = 0; i < 50; i++) {
       const k8 = rnd(8);
       const k16 = rnd(16);
@@ -148,7 +124,7 @@ describe('pboc: block ciphers', () => {
   });
 
   it('tdes with KL = KR is single DES', () => {
-    const rnd = prng(0x5eed04);
+    const rnd = prng(0x5eed04).bytes;
     const k = rnd(8);
     const block = rnd(8);
     assert.deepEqual(tdes(Buffer.concat([k, k]), block), des(k, block));
@@ -190,7 +166,7 @@ describe('pboc: padding and MACs', () => {
   });
 
   it('mac8 equals textbook CBC-MAC over pad80, any length', () => {
-    const rnd = prng(0x5eed05);
+    const rnd = prng(0x5eed05).bytes;
     for (let len = 0; len <= 33; len++) {
       const k = rnd(8);
       const d = rnd(len);
@@ -202,7 +178,7 @@ describe('pboc: padding and MACs', () => {
   });
 
   it('an ICV is the same as XOR into the first block', () => {
-    const rnd = prng(0x5eed06);
+    const rnd = prng(0x5eed06).bytes;
     const k = rnd(8);
     const d = rnd(20);
     const icv = rnd(8);
@@ -212,7 +188,7 @@ describe('pboc: padding and MACs', () => {
   });
 
   it('mac16 equals CBC under KL then D_KR, E_KL on the last block', () => {
-    const rnd = prng(0x5eed07);
+    const rnd = prng(0x5eed07).bytes;
     for (let len = 0; len <= 25; len++) {
       const k = rnd(16);
       const d = rnd(len);
@@ -224,7 +200,7 @@ describe('pboc: padding and MACs', () => {
   });
 
   it('mac16 with KR = KL collapses to mac8 with KL', () => {
-    const rnd = prng(0x5eed08);
+    const rnd = prng(0x5eed08).bytes;
     const kl = rnd(8);
     const d = rnd(43);
     const icv = rnd(8);
@@ -239,7 +215,7 @@ describe('pboc: padding and MACs', () => {
 });
 
 describe('pboc: keys', () => {
-  const rnd = prng(0x5eed09);
+  const rnd = prng(0x5eed09).bytes;
 
   it('diversify: left is TDES(f), right is TDES(~f)', () => {
     for (let i = 0; i < 20; i++) {
@@ -350,7 +326,7 @@ describe('pboc: MAC input builders', () => {
 });
 
 describe('pboc: round trips', () => {
-  const rnd = prng(0x5eed0a);
+  const rnd = prng(0x5eed0a).bytes;
 
   it('online load: MAC1 check, MAC2, TAC, and every field matters', () => {
     const dlk = cardKey(rnd(16), hex('3401000012345678'));

@@ -13,19 +13,7 @@ import {
   tacKey,
   writePurchaseTacInput,
 } from '../../src/platform/crypto/pboc.ts';
-
-// Deterministic PRNG (mulberry32) so a failing random case can be replayed.
-function prng(seed: number): { bytes: (n: number) => Buffer; below: (n: number) => number } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return { bytes: (n) => Buffer.from(Array.from({ length: n }, () => next() & 0xff)), below: (n) => next() % n };
-}
+import { prng } from '../helpers/crypto-vectors.ts';
 
 const rnd = prng(0x7ac001);
 const masters = new Map<number, Buffer>([
