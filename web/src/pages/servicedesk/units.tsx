@@ -2,7 +2,7 @@
 // (the escalation chain at breach and at 150 %) and its members, deactivate it or activate it again
 // with a reason.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { Button, Form, Input, Modal, Select, Space, Table, Typography, type SelectProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -22,6 +22,11 @@ type Edit = {
   managerUserId?: number | null;
   members?: number[];
 };
+
+// staff chosen by typing part of a name or username (Form.Item passes value and onChange through)
+function StaffSelect({ label, ...props }: { label: string } & SelectProps<number | number[]>) {
+  return <Select allowClear showSearch optionFilterProp="label" aria-label={label} {...props} />;
+}
 
 export function UnitsPage() {
   const { t } = useTranslation();
@@ -175,35 +180,20 @@ export function UnitsPage() {
             <Input autoFocus={!editing?.isNew} />
           </Form.Item>
           <Form.Item name="supervisorUserId" label={t('sd.units.supervisor')}>
-            <Select
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              aria-label={t('sd.units.supervisor')}
-              options={choices}
-            />
+            <StaffSelect label={t('sd.units.supervisor')} options={choices} />
           </Form.Item>
           <Form.Item name="managerUserId" label={t('sd.units.manager')}>
-            <Select
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              aria-label={t('sd.units.manager')}
-              options={choices}
-            />
+            <StaffSelect label={t('sd.units.manager')} options={choices} />
           </Form.Item>
           <Form.Item name="members" label={t('sd.units.memberList')}>
-            <Select
+            <StaffSelect
+              label={t('sd.units.memberList')}
+              options={memberChoices}
               mode="multiple"
               // the list closes once a member is chosen, so Tab moves on instead of choosing the next
               open={membersOpen}
               onOpenChange={setMembersOpen}
               onSelect={() => setMembersOpen(false)}
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              aria-label={t('sd.units.memberList')}
-              options={memberChoices}
             />
           </Form.Item>
         </Form>
