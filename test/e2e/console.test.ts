@@ -320,6 +320,7 @@ describe('the service-hall console in a browser', function () {
     await row.waitFor();
     // what is asked, in the supervisor's language
     await row.getByRole('cell', { name: '销卡，退款方式：现金' }).waitFor();
+    await row.getByRole('cell', { name: `clerk ${clerk.username}` }).waitFor(); // who asked, by name
     await mainScreen(sup, 'approvals');
     await row.getByRole('button', { name: '批准' }).click();
     await sup.getByRole('dialog').getByLabel('原因').fill('核实无误');

@@ -281,6 +281,9 @@ describe('console reads: media, card history, customer history, approvals', () =
       ],
     );
     assert.deepEqual(cancellation.about, { refundMethod: 'cash' });
+    assert.equal(cancellation.requestedByName, 'Test clerk'); // the staff member's display name
+    const change0 = all.find((a) => a.kind === 'list-change' && a.subject.id === held.cardNo)!;
+    assert.equal(change0.requestedByName, null, `${change0.requestedBy} is the service, not a member of staff`);
     const change = all.find((a) => a.kind === 'list-change' && a.subject.id === held.cardNo)!;
     assert.equal(change.subject.customerId, g.customerId);
     // the facts a screen words in its own language: list the card, reason 1 (lost), after the loss report

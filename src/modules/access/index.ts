@@ -6,6 +6,7 @@ export {
   findUser,
   findUserById,
   usernamesByIds,
+  displayNamesOfActors,
   createUser,
   listUsers,
   setUserDisabled,

@@ -93,6 +93,14 @@ export async function usernamesByIds(db: Knex, ids: bigint[]): Promise<Map<bigin
   return new Map(rows.map((r) => [BigInt(r.id), r.username as string]));
 }
 
+/** Display names of the staff behind actor labels (`user:<username>`); other labels get none. */
+export async function displayNamesOfActors(db: Knex, labels: string[]): Promise<Map<string, string>> {
+  const usernames = [...new Set(labels.filter((l) => l.startsWith('user:')).map((l) => l.slice(5)))];
+  if (!usernames.length) return new Map();
+  const rows = await db('users').whereIn('username', usernames).select('username', 'display_name');
+  return new Map(rows.map((r) => [`user:${r.username}`, r.display_name as string]));
+}
+
 export async function listUsers(db: Knex): Promise<UserView[]> {
   return (await db('users').select('*').orderBy('id')).map(toUser);
 }

@@ -1,6 +1,7 @@
 // The supervisors' queue: card cancellations with a refund and held status-list changes, oldest
 // first, each with what it is about, who asked, and the URLs that decide it.
 import type { Knex } from 'knex';
+import { displayNamesOfActors } from '../access/index.ts';
 import { openCancellations } from '../issuance/index.ts';
 import { heldChanges } from '../statuslist/index.ts';
 
@@ -16,6 +17,8 @@ export type Approval = {
   reason: string | null;
   amount: bigint | null;
   requestedBy: string;
+  // the requester's display name when a member of staff asked (null for the service itself)
+  requestedByName: string | null;
   requestedAt: Date;
   // four eyes: the one who asked may not decide
   mayDecide: boolean;
@@ -43,6 +46,7 @@ export async function approvalsQueue(
       reason: c.reason,
       amount: c.lastBalance,
       requestedBy: c.requestedBy,
+      requestedByName: null as string | null,
       requestedAt: c.requestedAt,
       mayDecide: me.supervisor && c.requestedBy !== me.label,
       decisions: (['approve', 'reject'] as const).map((d) => ({
@@ -62,6 +66,7 @@ export async function approvalsQueue(
       reason: h.note,
       amount: null,
       requestedBy: h.createdBy,
+      requestedByName: null as string | null,
       requestedAt: h.createdAt,
       mayDecide: me.supervisor,
       decisions: (['confirm', 'discard'] as const).map((d) => ({
@@ -77,8 +82,13 @@ export async function approvalsQueue(
       a.requestedAt.getTime() - b.requestedAt.getTime() ||
       (a.kind === b.kind ? (a.sortId < b.sortId ? -1 : a.sortId > b.sortId ? 1 : 0) : a.kind < b.kind ? -1 : 1),
   );
+  const shown = all.slice(page.offset, page.offset + page.limit);
+  const names = await displayNamesOfActors(
+    db,
+    shown.map((a) => a.requestedBy),
+  );
   return {
-    approvals: all.slice(page.offset, page.offset + page.limit).map(({ sortId: _s, ...a }) => a),
+    approvals: shown.map(({ sortId: _s, ...a }) => ({ ...a, requestedByName: names.get(a.requestedBy) ?? null })),
     hasMore: all.length > page.offset + page.limit,
   };
 }

@@ -141,6 +141,7 @@ export const approvalsResponse = z.strictObject({
       // a cancellation's refund at most (the stored-value card's last known purse balance)
       amount: fenOut.nullable(),
       requestedBy: z.string(),
+      requestedByName: z.string().nullable(),
       requestedAt: instantOut,
       mayDecide: z.boolean(),
       decisions: z.array(

@@ -60,7 +60,11 @@ export function ApprovalsTable({ customerId }: { customerId?: string }) {
             dataIndex: 'amount',
             render: (a: number | null) => (a == null ? '' : <Money fen={a} />),
           },
-          { title: t('approvals.requestedBy'), dataIndex: 'requestedBy' },
+          {
+            title: t('approvals.requestedBy'),
+            key: 'requestedBy',
+            render: (_: unknown, a) => a.requestedByName ?? a.requestedBy,
+          },
           {
             title: t('history.at'),
             dataIndex: 'requestedAt',
