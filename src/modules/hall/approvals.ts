@@ -35,7 +35,8 @@ export async function approvalsQueue(
   const cancellations = filter.kind === 'list-change' ? [] : await openCancellations(db, filter.customerId, n);
   const held = filter.kind === 'card-cancellation' ? [] : await heldChanges(db, filter.customerId, n);
   const note = { note: 'string' as const };
-  const all: Array<Approval & { sortId: bigint }> = [
+  // who asked, by name, is looked up for the page shown only
+  const all: Array<Omit<Approval, 'requestedByName'> & { sortId: bigint }> = [
     ...cancellations.map((c) => ({
       kind: 'card-cancellation' as const,
       id: String(c.id),
@@ -46,7 +47,6 @@ export async function approvalsQueue(
       reason: c.reason,
       amount: c.lastBalance,
       requestedBy: c.requestedBy,
-      requestedByName: null as string | null,
       requestedAt: c.requestedAt,
       mayDecide: me.supervisor && c.requestedBy !== me.label,
       decisions: (['approve', 'reject'] as const).map((d) => ({
@@ -66,7 +66,6 @@ export async function approvalsQueue(
       reason: h.note,
       amount: null,
       requestedBy: h.createdBy,
-      requestedByName: null as string | null,
       requestedAt: h.createdAt,
       mayDecide: me.supervisor,
       decisions: (['confirm', 'discard'] as const).map((d) => ({

@@ -77,16 +77,15 @@ export async function saveUnit(
       .returning('*');
     let left: string[] = [];
     if (u.members) {
-      const keep = u.members.map(String);
-      left = (
+      const members = [...new Set(u.members.map(String))]; // one upsert may touch a row only once
+      const leaving = trx('servicedesk_staff').where({ unit_id: row.id });
+      if (members.length) leaving.whereNotIn('user_id', members);
+      left = (await leaving.del().returning('user_id')).map((r: { user_id: string | bigint }) => String(r.user_id));
+      if (members.length)
         await trx('servicedesk_staff')
-          .where({ unit_id: row.id })
-          .whereNotIn('user_id', keep.length ? keep : ['0'])
-          .del()
-          .returning('user_id')
-      ).map((r: { user_id: string | bigint }) => String(r.user_id));
-      for (const m of u.members)
-        await trx('servicedesk_staff').insert({ user_id: m, unit_id: row.id }).onConflict('user_id').merge(['unit_id']);
+          .insert(members.map((m) => ({ user_id: m, unit_id: row.id })))
+          .onConflict('user_id')
+          .merge(['unit_id']);
     }
     await audit(trx, ctx, {
       action: 'servicedesk.unit-save',
