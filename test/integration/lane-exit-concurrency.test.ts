@@ -6,6 +6,7 @@ import request from 'supertest';
 import { harness, loginAs } from '../helpers/harness.ts';
 import { bankLoad, storedValueCard } from '../helpers/loads.ts';
 import { laneSuite, upload } from '../helpers/lanes.ts';
+import { untilBlockedBy } from '../helpers/locks.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { Vehicle, WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
@@ -115,14 +116,7 @@ describe('concurrent exit batches of the same cards', () => {
       )
       .then(() => (secondDone = true));
     // wait until it is blocked by the first (polled from the database, not timed)
-    for (;;) {
-      const w = await db.raw(
-        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
-        [firstPid],
-      );
-      if (w.rows[0].n > 0) break;
-      assert.equal(secondDone, false, 'the second batch did not wait for the first');
-    }
+    await untilBlockedBy(db, firstPid, () => secondDone, 'the second batch did not wait for the first');
     await first.commit();
     await second;
     assert.deepEqual(await purse(a), { balance: 5_000n, seq: 50 });

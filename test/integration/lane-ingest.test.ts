@@ -6,6 +6,7 @@ import { journal } from '../helpers/ledger.ts';
 import { mobile, plate, residentId } from '../helpers/fixtures.ts';
 import { bankInit, bankLoad, nextSerial, storedValueCard } from '../helpers/loads.ts';
 import { laneClient, laneSuite, upload } from '../helpers/lanes.ts';
+import { untilBlockedBy } from '../helpers/locks.ts';
 import { CardRemovedError, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { reviewOverdrafts } from '../../src/modules/lanes/index.ts';
 import { postEntry } from '../../src/modules/ledger/index.ts';
@@ -55,6 +56,10 @@ describe('lane transaction ingest', () => {
     await bankLoad(suite.bank, card, amount);
     return card;
   }
+
+  // another province's card (its own TAC master: our centre cannot check its TACs)
+  const foreignCard = (cardNo: string, tacByte: number) =>
+    new VirtualCard({ cardNo, masters: { ...suite.masters, tac: Buffer.alloc(16, tacByte) }, balance: 90_000 });
 
   function trip(
     card: VirtualCard,
@@ -154,11 +159,7 @@ describe('lane transaction ingest', () => {
       ],
     );
     // another province's card: same card and offline sequence under another terminal key
-    const foreign = new VirtualCard({
-      cardNo: '32011234567890123456',
-      masters: { ...suite.masters, tac: Buffer.alloc(16, 7) },
-      balance: 90_000,
-    });
+    const foreign = foreignCard('32011234567890123456', 7);
     const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), {
       own: false,
     });
@@ -192,11 +193,7 @@ describe('lane transaction ingest', () => {
     const h = await harness();
     const db = h.app.db;
     const d = await newDay();
-    const foreign = new VirtualCard({
-      cardNo: '32019876543210987654',
-      masters: { ...suite.masters, tac: Buffer.alloc(16, 9) },
-      balance: 90_000,
-    });
+    const foreign = foreignCard('32019876543210987654', 9);
     const [fen, fex] = trip(foreign, lane(340102, 'entry'), lane(340106, 'exit'), d.tariff, d.at(20), d.at(110), {
       own: false,
     });
@@ -218,14 +215,7 @@ describe('lane transaction ingest', () => {
       done = true;
       return r;
     });
-    for (;;) {
-      const w = await db.raw(
-        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
-        [firstPid],
-      );
-      if (w.rows[0].n > 0) break;
-      assert.equal(done, false, 'the batch did not wait for the other claim');
-    }
+    await untilBlockedBy(db, firstPid, () => done, 'the batch did not wait for the other claim');
     await first.commit();
     const r = await racing;
     assert.deepEqual(
