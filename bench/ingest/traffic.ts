@@ -6,18 +6,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { VirtualCard, VirtualPsam, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
 import { LaneController, type LaneSpec, type Vehicle, type WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import type { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
+import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
 
 export type Api = (path: string, body: unknown, auth: Record<string, string>) => Promise<any>;
 export type BenchCard = { card: VirtualCard; vehicle: Vehicle; own: boolean };
-
-const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const plate = () =>
-  `皖${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${LETTERS[randomInt(24)]}${String(randomInt(1000)).padStart(3, '0')}`;
-function residentId(): string {
-  const body = `340104${1960 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  return body + '10X98765432'[[...body].reduce((s, d, i) => s + Number(d) * w[i], 0) % 11];
-}
 
 /** One own card: customer, vehicle, card (debit ones on a debit account), and a load for stored-value. */
 export async function issueCard(
@@ -35,7 +27,7 @@ export async function issueCard(
       name: '压测',
       idType: 1,
       idNumber: residentId(),
-      phone: `139${String(randomInt(1e8)).padStart(8, '0')}`,
+      phone: mobile(),
       ...(debit ? { account: { kind: 'debit', creditLimit: 100_000_000 } } : {}),
     },
     debit ? staff.supervisor : staff.clerk,
