@@ -2,7 +2,7 @@
 // the overdraft events it raises for the status list. Owned by issuance because they read and write
 // issuance's tables (cards, card_events, lifecycle_outbox); lanes calls them through index.ts.
 import type { Knex } from 'knex';
-import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
+import { arraysFor } from '../../platform/db/binary-arrays.ts';
 import { emitLifecycle } from './outbox.ts';
 import { CARD_TYPE } from '../codes.ts';
 
@@ -31,7 +31,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord)
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [quotedArray(items.map((i) => i.cardNo)), plainArray(items.map((i) => i.at.toISOString()))],
+    [arraysFor(db).bpchar(items.map((i) => i.cardNo)), arraysFor(db).timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,
@@ -68,7 +68,7 @@ export async function recordLanePurses(
   if (latest.size === 0) return;
   const cards = [...latest.keys()].sort();
   await trx.raw(
-    `with v as (select * from unnest(?::bpchar[], ?::int[], ?::bigint[]) as v(card_no, seq, balance)),
+    `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[]) as v(card_no, seq, balance)),
           moving as materialized (
             select c.card_no from cards c join v on v.card_no = c.card_no
              where c.card_type = ? and c.last_offline_seq < v.seq
@@ -77,9 +77,9 @@ export async function recordLanePurses(
        from v join moving m on m.card_no = v.card_no
       where c.card_no = v.card_no and c.last_offline_seq <= v.seq`,
     [
-      quotedArray(cards),
-      plainArray(cards.map((c) => latest.get(c)!.offlineSeq)),
-      plainArray(cards.map((c) => latest.get(c)!.balance)),
+      arraysFor(trx).bpchar(cards),
+      arraysFor(trx).int4(cards.map((c) => latest.get(c)!.offlineSeq)),
+      arraysFor(trx).int8(cards.map((c) => latest.get(c)!.balance)),
       CARD_TYPE.storedValue,
     ],
   );

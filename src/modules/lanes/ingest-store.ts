@@ -2,7 +2,7 @@
 // arrays and unnested by PostgreSQL. Rows are sorted by their unique key before insert so that two
 // batches claiming overlapping keys lock them in the same order (no deadlock, one waits).
 import type { Knex } from 'knex';
-import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
+import { arraysFor, type ArrayParams, type ArrayType, type ArrayValue } from '../../platform/db/binary-arrays.ts';
 import type { ChainNeighbour } from './chain.ts';
 import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
 import { CARD_TYPE } from '../codes.ts';
@@ -22,17 +22,18 @@ export async function claimTerminalKeys(
   const sorted = [...items].sort((a, b) =>
     a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq,
   );
+  const a = arraysFor(trx);
   const { rows } = await trx.raw(
     `insert into lane_transaction_keys (terminal_id, terminal_seq, transaction_id, clearing_date)
      select v.tid, v.tseq, nextval('lane_transactions_id_seq'), v.cd
-       from unnest(?::text[], ?::bigint[], ?::date[]) with ordinality as v(tid, tseq, cd, ord)
+       from unnest(?::text[], ?::int8[], ?::date[]) with ordinality as v(tid, tseq, cd, ord)
       order by v.ord
      on conflict do nothing
      returning terminal_id, terminal_seq, transaction_id`,
     [
-      plainArray(sorted.map((i) => i.terminalId)),
-      plainArray(sorted.map((i) => i.terminalSeq)),
-      plainArray(sorted.map((i) => i.clearingDate)),
+      a.text(sorted.map((i) => i.terminalId)),
+      a.int8(sorted.map((i) => i.terminalSeq)),
+      a.date(sorted.map((i) => i.clearingDate)),
     ],
   );
   return new Map(
@@ -52,11 +53,12 @@ export async function storedCardSeqs(
   ranges: Array<{ cardNo: string; lo: number; hi: number }>,
 ): Promise<Map<string, ChainNeighbour>> {
   if (ranges.length === 0) return new Map();
+  const a = arraysFor(db);
   const { rows } = await db.raw(
     `select s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
-       from unnest(?::bpchar[], ?::int[], ?::int[]) as k(card_no, lo, hi)
+       from unnest(?::bpchar[], ?::int4[], ?::int4[]) as k(card_no, lo, hi)
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
-    [plainArray(ranges.map((k) => k.cardNo)), plainArray(ranges.map((k) => k.lo)), plainArray(ranges.map((k) => k.hi))],
+    [a.bpchar(ranges.map((k) => k.cardNo)), a.int4(ranges.map((k) => k.lo)), a.int4(ranges.map((k) => k.hi))],
   );
   return new Map(
     rows.map((r: Record<string, any>) => [
@@ -80,8 +82,9 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
     a.tx.cardNo < b.tx.cardNo ? -1 : a.tx.cardNo > b.tx.cardNo ? 1 : a.tx.offlineSeq - b.tx.offlineSeq,
   );
   const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
+  const a = arraysFor(trx);
   const { rows } = await trx.raw(
-    `with v as (select * from unnest(?::bpchar[], ?::int[], ?::bigint[], ?::date[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
+    `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[], ?::date[], ?::timestamptz[], ?::int8[], ?::int8[], ?::int8[])
                   as v(card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)),
           claimed as (insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount,
                                                        balance_before, balance_after)
@@ -91,14 +94,14 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
      select v.card_no, v.offline_seq from v
       where not exists (select from claimed c where c.card_no = v.card_no and c.offline_seq = v.offline_seq)`,
     [
-      plainArray(sorted.map((w) => w.tx.cardNo)),
-      plainArray(sorted.map((w) => w.tx.offlineSeq)),
-      plainArray(sorted.map((w) => w.id!)),
-      plainArray(sorted.map((w) => w.clearingDate!)),
-      plainArray(sorted.map((w) => w.tx.time.toISOString())),
-      plainArray(sorted.map((w) => w.tx.amount)),
-      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null))),
-      plainArray(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
+      a.bpchar(sorted.map((w) => w.tx.cardNo)),
+      a.int4(sorted.map((w) => w.tx.offlineSeq)),
+      a.int8(sorted.map((w) => w.id!)),
+      a.date(sorted.map((w) => w.clearingDate!)),
+      a.timestamptz(sorted.map((w) => w.tx.time)),
+      a.int8(sorted.map((w) => w.tx.amount)),
+      a.int8(sorted.map((w) => (own22(w) ? (w.tx.balanceBefore ?? null) : null))),
+      a.int8(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
     ],
   );
   return new Set(rows.map((r: { card_no: string; offline_seq: number }) => cardSeqKey(r.card_no, r.offline_seq)));
@@ -122,54 +125,46 @@ export type UploadCounts = {
   acceptedAmount: bigint;
 };
 
-const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
-
-// The columns of a stored row: name, SQL type, whether the value is free text (quoted in the array
-// literal: the plate, and the comma-joined sections and split) or plain, and the value.
-type Column = [
-  string,
-  string,
-  boolean,
-  (w: Work, d: ReturnType<typeof dispositionOf>) => string | number | bigint | boolean | null,
-];
+// The columns of a stored row: name, array element type, and the value. The comma-joined sections
+// and split are sent as text and split by the statement (a section id and an operator id have no comma).
+type Column = [string, ArrayType, (w: Work, d: ReturnType<typeof dispositionOf>) => ArrayValue];
 const COLUMNS: Column[] = [
-  ['id', 'bigint', false, (w) => w.id!],
-  ['clearing_date', 'date', false, (w) => w.clearingDate!],
-  ['terminal_id', 'text', false, (w) => w.tx.terminalId],
-  ['terminal_seq', 'bigint', false, (w) => w.tx.terminalSeq],
-  ['trans_type', 'text', false, (w) => w.tx.transType],
-  ['tx_time', 'timestamptz', false, (w) => w.tx.time.toISOString()],
-  ['card_no', 'text', false, (w) => w.tx.cardNo],
-  ['card_type', 'smallint', false, (w) => w.tx.cardType],
-  ['issuer', 'text', false, (w) => w.issuer],
-  ['own_card', 'boolean', false, (w) => w.own],
-  ['obu_id', 'text', false, (w) => w.tx.obuId ?? null],
-  ['plate', 'text', true, (w) => w.tx.plate ?? null],
-  ['plate_color', 'smallint', false, (w) => w.tx.plateColor ?? null],
-  ['vehicle_class', 'smallint', false, (w) => w.tx.vehicleClass],
-  ['entry_network', 'text', false, (w) => w.tx.entry?.network ?? null],
-  ['entry_station', 'int', false, (w) => w.tx.entry?.station ?? null],
-  ['entry_lane', 'smallint', false, (w) => w.tx.entry?.lane ?? null],
-  ['entry_time', 'timestamptz', false, (w) => iso(w.tx.entry?.time)],
-  ['exit_network', 'text', false, (w) => w.tx.exit?.network ?? null],
-  ['exit_station', 'int', false, (w) => w.tx.exit?.station ?? null],
-  ['exit_lane', 'smallint', false, (w) => w.tx.exit?.lane ?? null],
-  ['exit_time', 'timestamptz', false, (w) => iso(w.tx.exit?.time)],
-  ['sections', 'text', true, (w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')],
-  ['path_derived', 'boolean', false, (w) => w.priced?.derived ?? false],
-  ['split_operators', 'text', true, (w) => (w.priced?.ok ? w.priced.operators.join(',') : null)],
-  ['split_weights', 'text', true, (w) => (w.priced?.ok ? w.priced.weights.join(',') : null)],
-  ['fee', 'bigint', false, (w) => w.tx.fee],
-  ['amount', 'bigint', false, (w) => w.tx.amount],
-  ['balance_before', 'bigint', false, (w) => w.tx.balanceBefore ?? null],
-  ['balance_after', 'bigint', false, (w) => w.tx.balanceAfter ?? null],
-  ['offline_seq', 'int', false, (w) => w.tx.offlineSeq],
-  ['tac', 'text', false, (w) => w.tx.tac],
-  ['account_id', 'bigint', false, (w) => w.accountId ?? null],
-  ['disposition', 'text', false, (_, d) => d.disposition],
-  ['code', 'smallint', false, (_, d) => d.code ?? null],
+  ['id', 'int8', (w) => w.id!],
+  ['clearing_date', 'date', (w) => w.clearingDate!],
+  ['terminal_id', 'text', (w) => w.tx.terminalId],
+  ['terminal_seq', 'int8', (w) => w.tx.terminalSeq],
+  ['trans_type', 'text', (w) => w.tx.transType],
+  ['tx_time', 'timestamptz', (w) => w.tx.time],
+  ['card_no', 'text', (w) => w.tx.cardNo],
+  ['card_type', 'int2', (w) => w.tx.cardType],
+  ['issuer', 'text', (w) => w.issuer],
+  ['own_card', 'bool', (w) => w.own],
+  ['obu_id', 'text', (w) => w.tx.obuId ?? null],
+  ['plate', 'text', (w) => w.tx.plate ?? null],
+  ['plate_color', 'int2', (w) => w.tx.plateColor ?? null],
+  ['vehicle_class', 'int2', (w) => w.tx.vehicleClass],
+  ['entry_network', 'text', (w) => w.tx.entry?.network ?? null],
+  ['entry_station', 'int4', (w) => w.tx.entry?.station ?? null],
+  ['entry_lane', 'int2', (w) => w.tx.entry?.lane ?? null],
+  ['entry_time', 'timestamptz', (w) => w.tx.entry?.time ?? null],
+  ['exit_network', 'text', (w) => w.tx.exit?.network ?? null],
+  ['exit_station', 'int4', (w) => w.tx.exit?.station ?? null],
+  ['exit_lane', 'int2', (w) => w.tx.exit?.lane ?? null],
+  ['exit_time', 'timestamptz', (w) => w.tx.exit?.time ?? null],
+  ['sections', 'text', (w) => (w.priced?.sections ?? w.tx.sections ?? []).join(',')],
+  ['path_derived', 'bool', (w) => w.priced?.derived ?? false],
+  ['split_operators', 'text', (w) => (w.priced?.ok ? w.priced.operators.join(',') : null)],
+  ['split_weights', 'text', (w) => (w.priced?.ok ? w.priced.weights.join(',') : null)],
+  ['fee', 'int8', (w) => w.tx.fee],
+  ['amount', 'int8', (w) => w.tx.amount],
+  ['balance_before', 'int8', (w) => w.tx.balanceBefore ?? null],
+  ['balance_after', 'int8', (w) => w.tx.balanceAfter ?? null],
+  ['offline_seq', 'int4', (w) => w.tx.offlineSeq],
+  ['tac', 'text', (w) => w.tx.tac],
+  ['account_id', 'int8', (w) => w.accountId ?? null],
+  ['disposition', 'text', (_, d) => d.disposition],
+  ['code', 'int2', (_, d) => d.code ?? null],
 ];
-// sections and the split are sent joined by commas (a section id and an operator id have none)
 const SELECTED = COLUMNS.map(([name]) =>
   name === 'sections' || name === 'split_operators'
     ? `string_to_array(v.${name}, ',')`
@@ -180,12 +175,9 @@ const SELECTED = COLUMNS.map(([name]) =>
 const UNNEST = `unnest(${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as v(${COLUMNS.map(([name]) => name).join(', ')})`;
 const INSERT_ROWS = `insert into lane_transactions (${COLUMNS.map(([name]) => name).join(', ')}, upload_id, lane_id, received_at, received_package_id)`;
 
-function columnArrays(works: Work[]): string[] {
+function columnArrays(a: ArrayParams, works: Work[]): Array<Buffer | string> {
   const d = works.map(dispositionOf);
-  return COLUMNS.map(([, , text, f]) => {
-    const values = works.map((w, i) => f(w, d[i]));
-    return text ? quotedArray(values) : plainArray(values);
-  });
+  return COLUMNS.map(([, type, f]) => a[type](works.map((w, i) => f(w, d[i]))));
 }
 
 /** A lane's upload and its stored rows (every transaction that was not a re-send) in one statement:
@@ -214,7 +206,7 @@ export async function insertUploadWithTransactions(
       u.overdraftsPending,
       u.laneId,
       u.at.toISOString(),
-      ...columnArrays(works),
+      ...columnArrays(arraysFor(trx), works),
     ]),
   );
   return BigInt(rows[0].id);
@@ -229,6 +221,6 @@ export async function insertPackageTransactions(
   if (works.length === 0) return;
   await trx.raw(
     `${INSERT_ROWS} select ${SELECTED}, null, null, ?::timestamptz, ?::bigint from ${UNNEST}`,
-    b([from.at.toISOString(), from.packageId, ...columnArrays(works)]),
+    b([from.at.toISOString(), from.packageId, ...columnArrays(arraysFor(trx), works)]),
   );
 }

@@ -2,7 +2,7 @@
 // which key version each card reported when it loaded, and what was loaded onto a card between two
 // of its purchases (the stored-value balance chain, ETC-REFERENCE §3).
 import type { Knex } from 'knex';
-import { plainArray, quotedArray } from '../../platform/db/arrays.ts';
+import { arraysFor } from '../../platform/db/binary-arrays.ts';
 
 // The key version each card reported in its latest INITIALIZE FOR LOAD (authenticated by MAC1).
 // Cards that never loaded are absent.
@@ -11,7 +11,7 @@ export async function cardKeyVersions(db: Knex, cardNos: string[]): Promise<Map<
   if (distinct.length === 0) return new Map();
   const { rows } = await db.raw(
     `select distinct on (card_no) card_no, key_version from loads where card_no = any(?::bpchar[]) order by card_no, created_at desc`,
-    [quotedArray(distinct)],
+    [arraysFor(db).bpchar(distinct)],
   );
   return new Map(rows.map((r: { card_no: string; key_version: number }) => [r.card_no, Number(r.key_version)]));
 }
@@ -34,7 +34,7 @@ export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<L
     `select l.card_no, l.created_at, l.amount, l.status
        from unnest(?::bpchar[], ?::timestamptz[]) as u(card_no, after)
        join loads l on l.card_no = u.card_no and l.created_at > u.after and l.status in ('confirmed', 'authorised')`,
-    [quotedArray([...from.keys()]), plainArray([...from.values()].map((d) => d.toISOString()))],
+    [arraysFor(db).bpchar([...from.keys()]), arraysFor(db).timestamptz([...from.values()])],
   );
   const byCard = new Map<string, Array<{ at: number; amount: bigint; confirmed: boolean }>>();
   for (const r of rows as Array<{ card_no: string; created_at: Date; amount: bigint; status: string }>) {
@@ -65,7 +65,7 @@ export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: D
   const { rows } = await db.raw(
     `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status = 'confirmed') as loaded
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord) order by v.ord`,
-    [quotedArray(items.map((i) => i.cardNo)), plainArray(items.map((i) => i.at.toISOString()))],
+    [arraysFor(db).bpchar(items.map((i) => i.cardNo)), arraysFor(db).timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: { loaded: boolean }) => r.loaded);
 }

@@ -1,0 +1,161 @@
+// One-dimensional arrays for set-based statements (`unnest($1::int8[], …)`) in PostgreSQL's binary
+// format (array_send/array_recv), sent as a binary parameter. The text literal of `arrays.ts` costs
+// twice per element: building and UTF-8-encoding the string here, parsing it there (timestamptz_in
+// and date_in most of all). Binary elements are written straight into one buffer and taken as they
+// are. node-pg sends a Buffer parameter in binary format and the statement's cast gives its type;
+// the embedded database's driver would take a Buffer for bytea, so there the text literal is sent.
+//
+// Layout: ndim (1, or 0 when empty), has-null flag, element type OID, then the dimension's length
+// and lower bound (1); then per element its byte length (-1 for NULL) and its bytes, big-endian.
+import type { Knex } from 'knex';
+import { plainArray, quotedArray } from './arrays.ts';
+
+export type ArrayType = 'int2' | 'int4' | 'int8' | 'bool' | 'date' | 'timestamptz' | 'text' | 'bpchar';
+export type ArrayValue = string | number | bigint | boolean | Date | null | undefined;
+
+const OID: Record<ArrayType, number> = {
+  bool: 16,
+  int8: 20,
+  int2: 21,
+  int4: 23,
+  text: 25,
+  bpchar: 1042,
+  date: 1082,
+  timestamptz: 1184,
+};
+const WIDTH: Partial<Record<ArrayType, number>> = { bool: 1, int2: 2, int4: 4, int8: 8, date: 4, timestamptz: 8 };
+
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1); // PostgreSQL counts days and microseconds from 2000-01-01 UTC
+const DAY_MS = 86_400_000;
+const TWO_32 = 4_294_967_296;
+
+function typeError(type: ArrayType, v: unknown): TypeError {
+  return new TypeError(`${type}[] element: ${typeof v} ${String(v)}`);
+}
+
+// an exact integer as two 32-bit halves (safe integers only; a bigint beyond them goes whole)
+function writeInt64(buf: Buffer, at: number, v: number | bigint): void {
+  if (typeof v === 'bigint') {
+    buf.writeBigInt64BE(v, at);
+    return;
+  }
+  if (!Number.isSafeInteger(v)) throw new TypeError(`int8 element: ${v}`);
+  const hi = Math.floor(v / TWO_32);
+  buf.writeInt32BE(hi, at);
+  buf.writeUInt32BE(v - hi * TWO_32, at + 4);
+}
+
+// 'YYYY-MM-DD' → days from 2000-01-01
+function dayNumber(s: string): number {
+  if (s.length !== 10 || s[4] !== '-' || s[7] !== '-') throw typeError('date', s);
+  const ms = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
+  if (Number.isNaN(ms)) throw typeError('date', s);
+  return (ms - PG_EPOCH_MS) / DAY_MS;
+}
+
+function instantMs(v: ArrayValue): number {
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) throw typeError('timestamptz', v);
+  return ms;
+}
+
+function writeElement(buf: Buffer, at: number, type: ArrayType, v: ArrayValue): void {
+  switch (type) {
+    case 'bool':
+      if (typeof v !== 'boolean') throw typeError(type, v);
+      buf[at] = v ? 1 : 0;
+      return;
+    case 'int2':
+      if (typeof v !== 'number') throw typeError(type, v);
+      buf.writeInt16BE(v, at);
+      return;
+    case 'int4':
+      if (typeof v !== 'number') throw typeError(type, v);
+      buf.writeInt32BE(v, at);
+      return;
+    case 'int8':
+      if (typeof v !== 'number' && typeof v !== 'bigint') throw typeError(type, v);
+      writeInt64(buf, at, v);
+      return;
+    case 'date':
+      if (typeof v !== 'string') throw typeError(type, v);
+      buf.writeInt32BE(dayNumber(v), at);
+      return;
+    case 'timestamptz':
+      writeInt64(buf, at, (instantMs(v) - PG_EPOCH_MS) * 1000);
+      return;
+    default:
+      throw typeError(type, v);
+  }
+}
+
+/** The array in PostgreSQL's binary format; NULL for null and undefined. */
+export function binaryArray(type: ArrayType, values: ReadonlyArray<ArrayValue>): Buffer {
+  const n = values.length;
+  const width = WIDTH[type];
+  const texts = width === undefined ? new Array<string | null>(n) : null;
+  let size = n === 0 ? 12 : 20 + 4 * n;
+  let hasNull = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      hasNull = 1;
+      if (texts) texts[i] = null;
+    } else if (texts) {
+      if (typeof v !== 'string') throw typeError(type, v);
+      texts[i] = v;
+      size += Buffer.byteLength(v);
+    } else size += width!;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  buf.writeInt32BE(n === 0 ? 0 : 1, 0);
+  buf.writeInt32BE(hasNull, 4);
+  buf.writeInt32BE(OID[type], 8);
+  if (n === 0) return buf;
+  buf.writeInt32BE(n, 12);
+  buf.writeInt32BE(1, 16);
+  let at = 20;
+  for (let i = 0; i < n; i++) {
+    const v = texts ? texts[i] : values[i];
+    if (v === null || v === undefined) {
+      buf.writeInt32BE(-1, at);
+      at += 4;
+    } else if (texts) {
+      const len = buf.write(v as string, at + 4);
+      buf.writeInt32BE(len, at);
+      at += 4 + len;
+    } else {
+      buf.writeInt32BE(width!, at);
+      writeElement(buf, at + 4, type, v);
+      at += 4 + width!;
+    }
+  }
+  return buf;
+}
+
+/** The array as its text literal (what the embedded database is sent). */
+export function textArray(type: ArrayType, values: ReadonlyArray<ArrayValue>): string {
+  if (type === 'text' || type === 'bpchar') return quotedArray(values as ReadonlyArray<string | null | undefined>);
+  if (type === 'timestamptz')
+    return plainArray(values.map((v) => (v === null || v === undefined ? null : new Date(instantMs(v)).toISOString())));
+  return plainArray(values as ReadonlyArray<string | number | bigint | boolean | null | undefined>);
+}
+
+export type ArrayParams = Record<ArrayType, (values: ReadonlyArray<ArrayValue>) => Buffer | string>;
+/** The parameter for `?::<type>[]` of one connection or transaction, by type: binary to PostgreSQL
+ *  through node-pg, the text literal otherwise. `const a = arraysFor(trx); a.int8(ids)`. */
+export function arraysFor(db: Knex): ArrayParams {
+  const binary = db.client.config.client === 'pg';
+  const of = (type: ArrayType) => (values: ReadonlyArray<ArrayValue>) =>
+    binary ? binaryArray(type, values) : textArray(type, values);
+  return {
+    int2: of('int2'),
+    int4: of('int4'),
+    int8: of('int8'),
+    bool: of('bool'),
+    date: of('date'),
+    timestamptz: of('timestamptz'),
+    text: of('text'),
+    bpchar: of('bpchar'),
+  };
+}
