@@ -141,7 +141,15 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
 
   const port = 18500 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(['src/main.ts', 'serve'], { ...env, PORT: String(port) }, 'listening on');
+  // the young generation docs/OPERATIONS recommends for a centre's API processes (a batch's objects
+  // live across its round trips; in the default 16 MB they are copied twice and then promoted);
+  // BENCH_SERVICE_NODE_OPTIONS replaces it, empty for Node's default
+  const serviceNodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=64';
+  const server = await startProcess(
+    ['src/main.ts', 'serve'],
+    { ...env, PORT: String(port), NODE_OPTIONS: serviceNodeOptions },
+    'listening on',
+  );
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
       const attempt = () =>
@@ -333,7 +341,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

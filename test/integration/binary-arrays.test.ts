@@ -81,6 +81,7 @@ describe('arrays in binary format', () => {
     assert.throws(() => binaryArray('int8', [2 ** 53]), TypeError);
     assert.throws(() => binaryArray('int8', [1.5]), TypeError);
     assert.throws(() => binaryArray('date', ['2026-12-5']), TypeError);
+    assert.throws(() => binaryArray('date', ['2026-02-30']), TypeError);
     assert.throws(() => binaryArray('timestamptz', ['not a time']), TypeError);
     assert.throws(() => binaryArray('text', [5]), TypeError);
     assert.throws(() => binaryArray('bool', [1]), TypeError);

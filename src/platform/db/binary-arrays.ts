@@ -33,24 +33,36 @@ function typeError(type: ArrayType, v: unknown): TypeError {
   return new TypeError(`${type}[] element: ${typeof v} ${String(v)}`);
 }
 
-// an exact integer as two 32-bit halves (safe integers only; a bigint beyond them goes whole)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
+
+// an exact integer as two 32-bit halves; a bigint beyond the safe integers goes whole (BigInt
+// arithmetic allocates, and ids and amounts are nearly always within them)
 function writeInt64(buf: Buffer, at: number, v: number | bigint): void {
   if (typeof v === 'bigint') {
-    buf.writeBigInt64BE(v, at);
-    return;
-  }
-  if (!Number.isSafeInteger(v)) throw new TypeError(`int8 element: ${v}`);
+    if (v > MAX_SAFE || v < MIN_SAFE) {
+      buf.writeBigInt64BE(v, at);
+      return;
+    }
+    v = Number(v);
+  } else if (!Number.isSafeInteger(v)) throw new TypeError(`int8 element: ${v}`);
   const hi = Math.floor(v / TWO_32);
   buf.writeInt32BE(hi, at);
   buf.writeUInt32BE(v - hi * TWO_32, at + 4);
 }
 
-// 'YYYY-MM-DD' → days from 2000-01-01
+// 'YYYY-MM-DD' → days from 2000-01-01; the last one is kept, as a column of dates repeats a few days
+let lastDate = '';
+let lastDay = 0;
 function dayNumber(s: string): number {
+  if (s === lastDate) return lastDay;
   if (s.length !== 10 || s[4] !== '-' || s[7] !== '-') throw typeError('date', s);
   const ms = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
-  if (Number.isNaN(ms)) throw typeError('date', s);
-  return (ms - PG_EPOCH_MS) / DAY_MS;
+  // Date.UTC would roll 2026-02-30 over into March where PostgreSQL refuses it
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== s) throw typeError('date', s);
+  lastDate = s;
+  lastDay = (ms - PG_EPOCH_MS) / DAY_MS;
+  return lastDay;
 }
 
 function instantMs(v: ArrayValue): number {
