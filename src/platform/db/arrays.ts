@@ -1,6 +1,7 @@
 // PostgreSQL array literals for set-based statements that send a thousand rows as one array per
 // column (`unnest(?::bigint[], …)`): one string per column instead of an array the query builder
-// walks and the driver escapes element by element (for lane ingest, some 30,000 bindings a batch).
+// walks and the driver escapes element by element. Through node-pg the same arrays now go in the
+// binary format (binary-arrays.ts); these literals are what the embedded database is sent.
 // `plain` is for values whose text needs no quoting (numbers, booleans, ISO dates and times, hex,
 // digits); `quoted` for any text (quotes and backslashes escaped). null is SQL NULL in both.
 type Scalar = string | number | bigint | boolean | null | undefined;
