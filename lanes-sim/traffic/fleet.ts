@@ -20,11 +20,30 @@ export type FleetOptions = {
   debitCreditLimit: number;
 };
 
+// ID numbers and plates are drawn at random but never twice in one run: the centre refuses a second
+// customer with an ID number (and a second vehicle with a plate), and among a few hundred random
+// draws from ~13 million a repeat is rare but not impossible.
+function drawNew(drawn: Set<string>, draw: () => string): string {
+  let v = draw();
+  while (drawn.has(v)) v = draw();
+  drawn.add(v);
+  return v;
+}
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const plates = new Set<string>();
 const plate = () =>
-  `皖${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${String(randomInt(1000)).padStart(3, '0')}`;
+  drawNew(
+    plates,
+    () =>
+      `皖${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}${String(randomInt(1000)).padStart(3, '0')}`,
+  );
+const idBodies = new Set<string>();
 function residentId(): string {
-  const body = `340104${1960 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`;
+  const body = drawNew(
+    idBodies,
+    () =>
+      `340104${1960 + randomInt(40)}${String(1 + randomInt(12)).padStart(2, '0')}${String(1 + randomInt(28)).padStart(2, '0')}${String(randomInt(1000)).padStart(3, '0')}`,
+  );
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body].reduce((s, d, i) => s + Number(d) * weights[i], 0);
   return body + '10X98765432'[sum % 11];
