@@ -23,6 +23,7 @@ export type CardFactAt = {
 // append-only card_events, so a loss reported after a trip does not reach back to it.
 export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: Date }>): Promise<CardFactAt[]> {
   if (items.length === 0) return [];
+  const a = arraysFor(db);
   const { rows } = await db.raw(
     `select v.ord, c.card_type, c.expiry_date, c.account_id, c.customer_id, c.card_no is not null as known,
             (select e.to_status from card_events e
@@ -31,7 +32,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord)
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [arraysFor(db).bpchar(items.map((i) => i.cardNo)), arraysFor(db).timestamptz(items.map((i) => i.at))],
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,
@@ -67,6 +68,7 @@ export async function recordLanePurses(
   }
   if (latest.size === 0) return;
   const cards = [...latest.keys()].sort();
+  const a = arraysFor(trx);
   await trx.raw(
     `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[]) as v(card_no, seq, balance)),
           moving as materialized (
@@ -77,9 +79,9 @@ export async function recordLanePurses(
        from v join moving m on m.card_no = v.card_no
       where c.card_no = v.card_no and c.last_offline_seq <= v.seq`,
     [
-      arraysFor(trx).bpchar(cards),
-      arraysFor(trx).int4(cards.map((c) => latest.get(c)!.offlineSeq)),
-      arraysFor(trx).int8(cards.map((c) => latest.get(c)!.balance)),
+      a.bpchar(cards),
+      a.int4(cards.map((c) => latest.get(c)!.offlineSeq)),
+      a.int8(cards.map((c) => latest.get(c)!.balance)),
       CARD_TYPE.storedValue,
     ],
   );

@@ -30,11 +30,12 @@ export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<L
     const had = from.get(w.cardNo);
     if (!had || w.after < had) from.set(w.cardNo, w.after);
   }
+  const a = arraysFor(db);
   const { rows } = await db.raw(
     `select l.card_no, l.created_at, l.amount, l.status
        from unnest(?::bpchar[], ?::timestamptz[]) as u(card_no, after)
        join loads l on l.card_no = u.card_no and l.created_at > u.after and l.status in ('confirmed', 'authorised')`,
-    [arraysFor(db).bpchar([...from.keys()]), arraysFor(db).timestamptz([...from.values()])],
+    [a.bpchar([...from.keys()]), a.timestamptz([...from.values()])],
   );
   const byCard = new Map<string, Array<{ at: number; amount: bigint; confirmed: boolean }>>();
   for (const r of rows as Array<{ card_no: string; created_at: Date; amount: bigint; status: string }>) {
@@ -62,10 +63,11 @@ export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<L
 // purchase's anyway (the online sequence moves on).
 export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: Date }>): Promise<boolean[]> {
   if (items.length === 0) return [];
+  const a = arraysFor(db);
   const { rows } = await db.raw(
     `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status = 'confirmed') as loaded
        from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord) order by v.ord`,
-    [arraysFor(db).bpchar(items.map((i) => i.cardNo)), arraysFor(db).timestamptz(items.map((i) => i.at))],
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: { loaded: boolean }) => r.loaded);
 }
