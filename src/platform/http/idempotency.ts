@@ -14,7 +14,7 @@ export function requestHash(method: string, path: string, body: Buffer): Buffer 
 }
 
 // the answer's JSON text, exactly as first sent: a replay sends these bytes again
-export type StoredAnswer = { status: number; text: string; replayed: boolean };
+export type StoredAnswer = { status: number; text: string; replayed: boolean; afterCommit?: () => Promise<void> };
 
 export async function runIdempotent(
   db: Knex,
@@ -24,7 +24,10 @@ export async function runIdempotent(
   work: (trx: Knex.Transaction) => Promise<RouteResult>,
   serialise: (body: unknown) => string,
 ): Promise<StoredAnswer> {
-  return inTransaction(db, async (trx) => {
+  // the attempt that committed is the one whose work is left to do (a retried transaction runs again)
+  let afterCommit: (() => Promise<void>) | undefined;
+  const answer = await inTransaction(db, async (trx): Promise<StoredAnswer> => {
+    afterCommit = undefined;
     const claimed = await trx('idempotency_keys')
       .insert({ client_id: clientId, idem_key: key, request_hash: hash, response_status: 0, response_body: '{}' })
       .onConflict(['client_id', 'idem_key'])
@@ -38,6 +41,7 @@ export async function runIdempotent(
       return { status: prior.response_status, text: prior.response_body, replayed: true };
     }
     const result = await work(trx);
+    afterCommit = result.afterCommit;
     const status = result.status ?? 200;
     const text = serialise(result.body ?? null);
     await trx('idempotency_keys')
@@ -45,6 +49,7 @@ export async function runIdempotent(
       .update({ response_status: status, response_body: text });
     return { status, text, replayed: false };
   });
+  return afterCommit ? { ...answer, afterCommit } : answer;
 }
 
 // ICD §0 keeps keys at least 7 days; older ones are removed so the table does not grow without end

@@ -19,6 +19,11 @@ export type RouteResult = {
   compress?: boolean;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Work the route leaves until its transaction (an idempotent POST's, which holds the handler's
+   *  writes) has committed, run before the answer is sent: rows every request of its kind shares can
+   *  then be locked for a short transaction of their own. A failure is logged and the committed
+   *  answer still sent, so what it does must be marked in the transaction and finished by a job. */
+  afterCommit?: () => Promise<void>;
 };
 
 // What a success answer is, declared by every route so that the OpenAPI document describes it and a

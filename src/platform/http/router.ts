@@ -138,6 +138,10 @@ export function mountRoutes(
 ): express.Router {
   const checked = (def: RouteDef, result: RouteResult) =>
     options.checkResponses ? checkResponse(def, result) : result;
+  // a route's work left until its transaction has committed (RouteResult.afterCommit)
+  const finish = async (work: (() => Promise<void>) | undefined, requestId: string, path: string) => {
+    if (work) await work().catch((err) => app.log.error({ err, requestId, path }, 'work after the commit failed'));
+  };
   const router = express.Router();
   for (const def of routes) {
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
@@ -198,6 +202,7 @@ export function mountRoutes(
             hash: requestHash(req.method, req.originalUrl, req.rawBody ?? Buffer.alloc(0)),
           };
           const result = await def.handler(ctx, { ...input, idempotency });
+          await finish(result.afterCommit, requestId, req.path);
           if (options.checkResponses && typeof result.raw === 'string')
             checkResponse(def, { status: result.status, body: JSON.parse(result.raw) });
           send(res, result);
@@ -212,10 +217,13 @@ export function mountRoutes(
             async (trx) => checked(def, await def.handler({ ...ctx, db: trx }, input)),
             toJsonText,
           );
+          await finish(answer.afterCommit, requestId, req.path);
           if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
           send(res, { status: answer.status, raw: answer.text, contentType: 'application/json' });
         } else {
-          send(res, checked(def, await def.handler(ctx, input)), req, (err) =>
+          const result = checked(def, await def.handler(ctx, input));
+          await finish(result.afterCommit, requestId, req.path);
+          send(res, result, req, (err) =>
             app.log.warn({ err, requestId, path: req.path }, 'response stream cut short'),
           );
         }
