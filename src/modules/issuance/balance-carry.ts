@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../platform/clock/clock.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { postEntry, registerBalanceInvariant } from '../ledger/index.ts';
-import type { CardView } from './card-repo.ts';
+import { lockCard, type CardView } from './card-repo.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -90,8 +90,7 @@ export async function releaseDueCarries(db: Knex, clock: Clock): Promise<number>
     released += await db.transaction(async (trx) => {
       const carry = await trx('balance_carries').where({ id, status: 'waiting' }).forUpdate().skipLocked().first();
       if (!carry) return 0;
-      const card = await trx('cards').where({ card_no: carry.from_card }).forUpdate().first('last_balance');
-      const amount: bigint = card.last_balance;
+      const amount = (await lockCard(trx, carry.from_card)).lastBalance;
       await trx('balance_carries').where({ id }).update({ status: 'available', amount, released_at: clock.now() });
       await postCarry(trx, id, carry.from_card, amount, 'system:carry-release');
       return 1;

@@ -2,6 +2,8 @@
 import type { Knex } from 'knex';
 import type { Actor, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { CARD_TYPE } from '../codes.ts';
+import { catchUpPurses } from './lane-purses.ts';
 import { recordStatusChange, type StatusChange } from './status-change.ts';
 import { visibleTo } from './visibility.ts';
 
@@ -76,8 +78,16 @@ export async function findCard(db: Knex, cardNo: string, viewer?: Actor): Promis
   return visible(db, cardNo, await db('cards').where({ card_no: cardNo }).first(), viewer);
 }
 
+// Locked to be changed, and so perhaps to pay out its purse: the purse is first brought up to the
+// lane purchases already committed (lane-purses.ts).
 export async function lockCard(trx: Knex.Transaction, cardNo: string, viewer?: Actor): Promise<CardView> {
-  return visible(trx, cardNo, await trx('cards').where({ card_no: cardNo }).forUpdate().first(), viewer);
+  let row = await trx('cards').where({ card_no: cardNo }).forUpdate().first();
+  if (
+    row?.card_type === CARD_TYPE.storedValue &&
+    (await catchUpPurses(trx, [{ cardNo, lastOfflineSeq: row.last_offline_seq }])) > 0
+  )
+    row = await trx('cards').where({ card_no: cardNo }).first();
+  return visible(trx, cardNo, row, viewer);
 }
 
 export type CardChange = StatusChange;

@@ -17,7 +17,14 @@ export { releaseDueCarries, carriesOf, registerCarryInvariants, type Carry } fro
 export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
-export { cardFactsAt, emitAccountOverdraft, recordLanePurses, type CardFactAt } from './lane-facts.ts';
+export { cardFactsAt, emitAccountOverdraft, type CardFactAt } from './lane-facts.ts';
+export {
+  recordLanePurses,
+  providePurseReadings,
+  catchUpAllPurses,
+  type PurseReading,
+  type PurseReader,
+} from './lane-purses.ts';
 export {
   mediaOfCustomer,
   mediaEventsOfCustomer,

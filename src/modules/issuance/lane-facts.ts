@@ -4,7 +4,6 @@
 import type { Knex } from 'knex';
 import { arraysFor } from '../../platform/db/binary-arrays.ts';
 import { emitLifecycle } from './outbox.ts';
-import { CARD_TYPE } from '../codes.ts';
 
 export type CardFactAt = {
   cardNo: string;
@@ -44,47 +43,6 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
     customerId: r.customer_id ?? null,
     statusAt: r.status_at ?? null,
   }));
-}
-
-// The purse as accepted lane purchases of stored-value cards show it (cards.last_balance, read by
-// the balance carry of a reissued card). The offline sequence only moves forward, so an older
-// purchase uploaded late does not overwrite a newer one; the caller leaves out purchases older than
-// a load of the card (the load's reading already includes them).
-//
-// One statement, meant to be the last of the caller's transaction so that the row locks are held
-// only until its commit: only the cards whose purse moves are locked (a card already at a later
-// sequence is not), in card-number order (an UPDATE … FROM locks in whatever order its plan visits,
-// so two batches of the same cards could deadlock), FOR NO KEY UPDATE (what the UPDATE takes anyway:
-// inserts referencing the card are not blocked). A batch that waits for another's lock re-reads the
-// row once it is free, so the later sequence wins whichever commits first: no purse update is lost.
-export async function recordLanePurses(
-  trx: Knex.Transaction,
-  items: Array<{ cardNo: string; offlineSeq: number; balance: bigint }>,
-): Promise<void> {
-  const latest = new Map<string, { offlineSeq: number; balance: bigint }>();
-  for (const i of items) {
-    const had = latest.get(i.cardNo);
-    if (!had || had.offlineSeq < i.offlineSeq) latest.set(i.cardNo, { offlineSeq: i.offlineSeq, balance: i.balance });
-  }
-  if (latest.size === 0) return;
-  const cards = [...latest.keys()].sort();
-  const a = arraysFor(trx);
-  await trx.raw(
-    `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[]) as v(card_no, seq, balance)),
-          moving as materialized (
-            select c.card_no from cards c join v on v.card_no = c.card_no
-             where c.card_type = ? and c.last_offline_seq < v.seq
-             order by c.card_no for no key update of c)
-     update cards c set last_balance = v.balance, last_offline_seq = v.seq
-       from v join moving m on m.card_no = v.card_no
-      where c.card_no = v.card_no and c.last_offline_seq <= v.seq`,
-    [
-      a.bpchar(cards),
-      a.int4(cards.map((c) => latest.get(c)!.offlineSeq)),
-      a.int8(cards.map((c) => latest.get(c)!.balance)),
-      CARD_TYPE.storedValue,
-    ],
-  );
 }
 
 // The account's cards in service raise one outbox event each: card-overdrawn when the account went

@@ -1,6 +1,11 @@
 // Public face of the lanes module: the road network and its tariffs, lane transaction ingest, and
 // what clearing may split.
 import './errors.ts';
+import { providePurseReadings } from '../issuance/index.ts';
+import { lanePurseReadings } from './purse-readings.ts';
+
+// issuance keeps a card's last known purse; the purchases that move it are read here
+providePurseReadings(lanePurseReadings);
 export {
   listOperators,
   listStations,
@@ -32,6 +37,7 @@ export {
 } from './ingest-schema.ts';
 export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
 export { reviewOverdrafts, rejudgeOverdraft } from './overdraft.ts';
+export { applyUnappliedPurses } from './upload-completion.ts';
 export { preparePartitions } from './partitions.ts';
 export { registerLaneInvariants } from './invariants.ts';
 export { registerLaneJobs } from './jobs.ts';

@@ -185,13 +185,13 @@ function columnArrays(a: ArrayParams, works: Work[]): Array<Buffer | string> {
  *  exist (lane_transactions has no foreign key to lane_uploads: migration 0181). Returns the id. */
 export async function insertUploadWithTransactions(
   trx: Knex.Transaction,
-  u: UploadCounts & { overdraftsPending: boolean },
+  u: UploadCounts & { overdraftsPending: boolean; pursesPending: boolean },
   works: Work[],
 ): Promise<bigint> {
   const { rows } = await trx.raw(
     `with u as (insert into lane_uploads (lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount,
-                                          overdrafts_pending)
-                values (?, ?, ?, ?, ?, ?, ?, ?) returning id),
+                                          overdrafts_pending, purses_pending)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id),
           r as (${INSERT_ROWS}
                 select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null from ${UNNEST})
      select id from u`,
@@ -204,6 +204,7 @@ export async function insertUploadWithTransactions(
       u.rejected,
       u.acceptedAmount,
       u.overdraftsPending,
+      u.pursesPending,
       u.laneId,
       u.at.toISOString(),
       ...columnArrays(arraysFor(trx), works),

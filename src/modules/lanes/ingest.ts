@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing-days/index.ts';
-import { CARD_STATUS, cardFactsAt, recordLanePurses } from '../issuance/index.ts';
+import { CARD_STATUS, cardFactsAt, recordLanePurses, type PurseReading } from '../issuance/index.ts';
 import {
   customerFundsCode,
   ensureAccounts,
@@ -42,15 +42,18 @@ import {
   storedCardSeqs,
   terminalKey,
 } from './ingest-store.ts';
-import { judgeUploadOverdrafts, raiseOverdrafts } from './overdraft.ts';
+import { raiseOverdrafts } from './overdraft.ts';
 import { ensureDayPartitions } from './partitions.ts';
 import { tariffBooks } from './pricing.ts';
+import { completeUpload, needsCompletion } from './upload-completion.ts';
 import { CARD_TYPE } from '../codes.ts';
 
 export type IngestOutcome = {
   uploadId: bigint | null;
   /** Debit accounts a lane batch charged, judged for overdraft once the batch has committed. */
   overdraftAccounts: bigint[];
+  /** The purses a lane batch's stored-value purchases show, applied once the batch has committed. */
+  purses: PurseReading[];
   results: LaneResult[];
   counts: { received: number; accepted: number; duplicate: number; rejected: number };
   acceptedAmount: bigint;
@@ -143,8 +146,7 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
 
 // The card's last known purse (issuance keeps it; a reissued card's carry is taken from it). Only
 // purchases that took money move it: an entry (0) shows the purse the previous purchase or a load
-// already recorded. Read before any row lock is taken (see the end of ingestWithin).
-type PurseReading = { cardNo: string; offlineSeq: number; balance: bigint };
+// already recorded.
 async function pursesToRecord(trx: Knex.Transaction, accepted: Work[]): Promise<PurseReading[]> {
   const purses = accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.storedValue && w.tx.amount > 0n);
   if (purses.length === 0) return [];
@@ -177,15 +179,24 @@ function ledgerPostings(accepted: Work[], creditAccount: string): { postings: Po
   return { postings: postings.filter((p) => p.amount !== 0n), total };
 }
 
-export async function ingestBatch(ctx: RequestContext, laneId: string, txs: LaneTransaction[]): Promise<IngestOutcome> {
+/** A lane's batch, checked and stored in ctx.db's transaction (the idempotent POST's, or one of its
+ *  own). `completion`, when set, must run once that transaction has committed (the route runs it as
+ *  its afterCommit): the purses and overdraft judgement the batch leaves, in a short transaction of
+ *  their own, so that the card and overdraft rows every exit batch shares are not held for the whole
+ *  batch; it reads the committed balances, so of two batches crossing a limit together the later
+ *  judgement sees both. The upload stays marked until it has run (the review job's catch-up; a card
+ *  locked to pay out its purse catches up by itself). */
+export async function ingestBatch(
+  ctx: RequestContext,
+  laneId: string,
+  txs: LaneTransaction[],
+): Promise<IngestOutcome & { completion?: () => Promise<void> }> {
   const outcome = await inTransaction(ctx.db, (trx) => ingestWithin(trx, ctx, { kind: 'lane', laneId }, txs));
-  // after the commit, so the overdraft rows shared by every exit batch are held only for this short
-  // transaction; it reads the committed balances, so of two batches crossing a limit together the
-  // later judgement sees both. The upload stays marked until this has run (the review job's catch-up).
-  if (outcome.uploadId !== null && outcome.overdraftAccounts.length > 0) {
-    await judgeUploadOverdrafts(ctx.db, outcome.uploadId, outcome.overdraftAccounts, ctx.app.clock.now());
-  }
-  return outcome;
+  const { uploadId } = outcome;
+  if (uploadId === null || !needsCompletion(outcome)) return outcome;
+  // the application's own handle: ctx.db may be the transaction this waits for
+  const completion = async () => void (await completeUpload(ctx.app.db, uploadId, outcome, ctx.app.clock.now()));
+  return { ...outcome, completion };
 }
 
 /** A peer's package of our cards on its roads, checked like a lane upload inside the caller's
@@ -290,6 +301,7 @@ async function ingestWithin(
       accepted.filter((w) => w.own && w.tx.cardType === CARD_TYPE.debit && w.tx.amount > 0n).map((w) => w.accountId!),
     ),
   ];
+  const purses = await pursesToRecord(trx, accepted);
   let uploadId: bigint | null = null;
   if (source.kind === 'lane') {
     uploadId = await insertUploadWithTransactions(
@@ -300,6 +312,7 @@ async function ingestWithin(
         ...counts,
         acceptedAmount: total,
         overdraftsPending: overdraftAccounts.length > 0,
+        pursesPending: purses.length > 0,
       },
       stored,
     );
@@ -325,11 +338,11 @@ async function ingestWithin(
       });
     }
   }
-  // Last, and with nothing but the commit after them, so that the row locks they take (overdraft
-  // state, card purses: the rows every exit batch of the same cards shares) are held only that long.
-  const purses = await pursesToRecord(trx, accepted);
-  // a peer's package is judged in its caller's transaction (rare, and no lane waits on it)
-  if (source.kind !== 'lane') await raiseOverdrafts(trx, overdraftAccounts, now);
-  await recordLanePurses(trx, purses);
-  return { uploadId, overdraftAccounts, results, counts, acceptedAmount: total };
+  // A peer's package is judged and its purses recorded in its caller's transaction (rare, and no lane
+  // waits on it); last, so that the row locks they take are held only until that commit.
+  if (source.kind !== 'lane') {
+    await raiseOverdrafts(trx, overdraftAccounts, now);
+    await recordLanePurses(trx, purses);
+  }
+  return { uploadId, overdraftAccounts, purses, results, counts, acceptedAmount: total };
 }

@@ -1,9 +1,11 @@
-// Background work of the lanes module: day partitions made ahead of the traffic, and overdrawn
-// accounts re-checked so that those covered again leave the status list.
+// Background work of the lanes module: day partitions made ahead of the traffic, overdrawn accounts
+// re-checked so that those covered again leave the status list, and what an upload left undone when
+// its process died (purses, overdraft judgements) finished.
 import { localDate } from '../../platform/clock/clock.ts';
 import type { AppContext } from '../../platform/http/context.ts';
 import { hourSlot, minuteSlot, type Schedule } from '../../platform/queue/schedules.ts';
 import { reviewOverdrafts } from './overdraft.ts';
+import { applyUnappliedPurses } from './upload-completion.ts';
 import { preparePartitions } from './partitions.ts';
 
 export const PREPARE_PARTITIONS = 'lanes.prepare-partitions';
@@ -16,6 +18,8 @@ export function registerLaneJobs(app: AppContext): Schedule[] {
     if (made) app.log.info({ made }, 'lane transaction partitions made');
   });
   app.queue.process(REVIEW_OVERDRAFTS, async () => {
+    const moved = await applyUnappliedPurses(app.db);
+    if (moved) app.log.info({ moved }, 'card purses caught up with lane purchases an upload left unapplied');
     const cleared = await reviewOverdrafts(app.db, app.clock.now());
     if (cleared) app.log.info({ cleared }, 'overdrawn accounts covered again');
   });

@@ -48,7 +48,7 @@ export const laneTransactionRoutes: RouteDef[] = [
     handler: async (ctx, { params, body }) => {
       await assertLane(ctx, params.laneId);
       const outcome = await ingestBatch(ctx, params.laneId, body.transactions);
-      return ok({ results: outcome.results });
+      return { ...ok({ results: outcome.results }), afterCommit: outcome.completion };
     },
   }),
 ];

@@ -60,8 +60,8 @@ async function change(
 /** After charging these accounts in trx: those now past their limit and not yet known so are raised.
  *  Their state rows are locked first, in id order, so that concurrent batches charging the same
  *  account read its balance one after the other (a limit crossed by two batches together is seen).
- *  A lane batch calls this through judgeUploadOverdrafts just after its commit; a peer's package at
- *  the end of its caller's transaction. */
+ *  A lane batch calls this through completeUpload just after its commit; a peer's package at the
+ *  end of its caller's transaction. */
 export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterable<bigint>, at: Date): Promise<number> {
   const ids = [...new Set(accountIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (ids.length === 0) return 0;
@@ -94,21 +94,6 @@ export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterabl
     }
   }
   return raised;
-}
-
-/** A lane batch's judgement, in a short transaction of its own once the batch has committed: the
- *  charged accounts are judged and the upload's mark (set in the batch's transaction) is cleared. */
-export async function judgeUploadOverdrafts(
-  db: Knex,
-  uploadId: bigint,
-  accountIds: bigint[],
-  at: Date,
-): Promise<number> {
-  return inTransaction(db, async (trx) => {
-    const raised = await raiseOverdrafts(trx, accountIds, at);
-    await trx('lane_uploads').where({ id: uploadId }).update({ overdrafts_pending: false });
-    return raised;
-  });
 }
 
 /** Uploads whose judgement never ran (the process died between the batch's commit and it): every

@@ -74,7 +74,7 @@ async function compare(s: Sim): Promise<void> {
   for (const r of cards) {
     const m = s.model.cards.get(r.card_no);
     // while a load is authorised the centre waits for its outcome: purchases older than it are
-    // read from the load's own reading when it is confirmed (lanes/ingest.ts recordPurses)
+    // read from the load's own reading when it is confirmed (issuance/lane-purses.ts)
     if (!m || m.status === 'retired' || !m.known || m.inFlight) continue;
     if (BigInt(r.last_balance) !== m.known.balance)
       throw new Error(`card ${r.card_no}: the centre knows a purse of ${r.last_balance}, the model ${m.known.balance}`);
