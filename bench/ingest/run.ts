@@ -17,7 +17,7 @@ import { stringToSign } from '../../src/platform/http/auth.ts';
 import type { MasterKeys, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
-import { etcCommand, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
+import { etcCommand, percentile, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -234,8 +234,12 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
 
     const counts: Record<string, number> = { accepted: 0, duplicate: 0, rejected: 0 };
     const refused: unknown[] = [];
+    const latencies: number[] = []; // each timed batch, from sending to its answer read
+    let timing = false;
     const send = async (laneId: string, raw: string) => {
+      const t = process.hrtime.bigint();
       const r = await signedPost(laneId, secrets.get(laneId)!, `/api/v1/lanes/${laneId}/transactions`, raw);
+      if (timing) latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       for (const x of r.results) {
         counts[x.disposition]++;
         if (x.disposition !== 'accepted' && refused.length < 5) refused.push(x);
@@ -265,11 +269,14 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const pgBefore = await backendCpu(db);
     const nodeBefore = cpuMs(server.pid!);
     const started = process.hrtime.bigint();
+    timing = true;
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
     await pool([...batches], CONCURRENCY ?? batches.size, async ([laneId, list]) => {
       for (const raw of list) await send(laneId, raw);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    timing = false;
+    latencies.sort((x, y) => x - y);
     const nodeMsPerBatch = (cpuMs(server.pid!) - nodeBefore) / timedBatches;
     const pgMsPerBatch = cpuSince(pgBefore, await backendCpu(db)) / timedBatches;
     if (statements) {
@@ -331,6 +338,8 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       nodeMsPerBatch: Number(nodeMsPerBatch.toFixed(1)),
       postgresMsPerBatch: Number(pgMsPerBatch.toFixed(1)),
       floorPostgresMsPerBatch: Number(floorPgMsPerBatch.toFixed(1)),
+      batchP50Ms: Number(percentile(latencies, 50).toFixed(1)),
+      batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
       peakRssMb,
       loadAverageStart: Number(LOAD_AT_START),
       loadAverageEnd: Number(loadAtEnd),
@@ -341,7 +350,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
