@@ -70,7 +70,8 @@ describe('card purses after lane purchases', () => {
     await holder('cards').where({ card_no: card.cardNo }).forUpdate().first();
     const pid = (await holder.raw('select pg_backend_pid() as pid')).rows[0].pid;
     let answered = false;
-    const sending = upload('L340201-02', txs).then((r) => {
+    const key = `purse-wait-${card.cardNo}`;
+    const sending = upload('L340201-02', txs, key).then((r) => {
       answered = true;
       return r;
     });
@@ -87,8 +88,7 @@ describe('card purses after lane purchases', () => {
       assert.equal((await db('lane_uploads').where({ id: uploadId }).first()).purses_pending, true);
       assert.equal((await db('journal_entries').where({ reference: `upload:${uploadId}` })).length, 1);
       assert.equal(
-        (await db('idempotency_keys').where({ client_id: 'L340201-02' }).orderBy('created_at', 'desc').first())
-          .response_status,
+        (await db('idempotency_keys').where({ client_id: 'L340201-02', idem_key: key }).first()).response_status,
         200,
       );
       assert.equal(answered, false, 'the answer waits for the purse');

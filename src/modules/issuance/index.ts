@@ -18,13 +18,7 @@ export { registerIssuanceJobs } from './jobs.ts';
 export { cardRoutes } from './card-routes.ts';
 export { obuRoutes } from './obu-routes.ts';
 export { cardFactsAt, emitAccountOverdraft, type CardFactAt } from './lane-facts.ts';
-export {
-  recordLanePurses,
-  providePurseReadings,
-  catchUpAllPurses,
-  type PurseReading,
-  type PurseReader,
-} from './lane-purses.ts';
+export { recordLanePurses, providePurseReadings, catchUpAllPurses, type PurseReading } from './lane-purses.ts';
 export {
   mediaOfCustomer,
   mediaEventsOfCustomer,

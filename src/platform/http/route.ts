@@ -22,7 +22,8 @@ export type RouteResult = {
   /** Work the route leaves until its transaction (an idempotent POST's, which holds the handler's
    *  writes) has committed, run before the answer is sent: rows every request of its kind shares can
    *  then be locked for a short transaction of their own. A failure is logged and the committed
-   *  answer still sent, so what it does must be marked in the transaction and finished by a job. */
+   *  answer still sent, so what it does must be marked in the transaction and finished by a job.
+   *  (platform/db/transaction.ts afterCommit is for work the answer does not wait for.) */
   afterCommit?: () => Promise<void>;
 };
 
