@@ -62,9 +62,34 @@ describe('ledger', () => {
       ),
       /unknown ledger account/,
     );
+    await assert.rejects(
+      h.app.db.transaction((trx) =>
+        postEntries(trx, [
+          {
+            kind: 'test',
+            reference: 'known',
+            actor: 't',
+            postings: [
+              { account: 'counter-cash', amount: 2n },
+              { account: 'fee-revenue', amount: -2n },
+            ],
+          },
+          {
+            kind: 'test',
+            reference: 'nowhere-in-a-batch',
+            actor: 't',
+            postings: [
+              { account: 'no-such-account', amount: 1n },
+              { account: 'fee-revenue', amount: -1n },
+            ],
+          },
+        ]),
+      ),
+      /unknown ledger account no-such-account/,
+    );
   });
 
-  it('the database itself refuses an unbalanced entry at commit, and any change to the journal', async () => {
+  it('the database itself refuses an unbalanced entry, an empty one, a posting added later, and any change to the journal', async () => {
     const h = await harness();
     const ids = Object.fromEntries(
       (await h.app.db('ledger_accounts').whereIn('code', ['counter-cash', 'fee-revenue']).select('code', 'id')).map(
@@ -100,6 +125,29 @@ describe('ledger', () => {
         ],
       }),
     );
+    // one posting of an entry alone does not balance it, whether written with the entry or later
+    await assert.rejects(
+      h.app.db.transaction(async (trx) => {
+        const [e] = await trx('journal_entries')
+          .insert({ kind: 'raw', reference: `single-${Math.random()}`, actor: 't' })
+          .returning('id');
+        await trx('postings').insert({ entry_id: e.id, account_id: ids['counter-cash'], amount: 500 });
+      }),
+      (err: { code?: string }) => err.code === '23514',
+    );
+    await assert.rejects(
+      h.app.db('postings').insert({ entry_id: entry!, account_id: ids['counter-cash'], amount: 1 }),
+      (err: { code?: string; message?: string }) =>
+        err.code === '23514' && /unbalanced \(sum 1, 3 postings\)/.test(err.message!),
+    );
+    const entryTotal = async () =>
+      (
+        await h.app
+          .db('postings')
+          .where({ entry_id: entry! })
+          .select(h.app.db.raw('sum(amount)::text as s, count(*)::int as n'))
+      )[0];
+    assert.deepEqual(await entryTotal(), { s: '0', n: 2 });
     await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).update({ amount: 8 }), /append-only/);
     await assert.rejects(h.app.db('postings').where({ entry_id: entry! }).del(), /append-only/);
     await assert.rejects(h.app.db('journal_entries').where({ id: entry! }).del(), /append-only/);

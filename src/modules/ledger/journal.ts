@@ -32,7 +32,9 @@ export function netPostings(postings: Posting[]): Posting[] {
 }
 
 // Returns the entry id, or null when nothing moves (all postings net to zero). One statement: the
-// entry and its postings go in together (a load posts twice per card, so round trips matter).
+// entry and its postings go in together (a load posts twice per card, so round trips matter). A code
+// with no account writes no posting at all, so that the clear error below is the one raised, not the
+// database's unbalanced-entry check on the postings that did resolve.
 export async function postEntry(trx: Knex.Transaction, input: EntryInput): Promise<bigint | null> {
   const postings = netPostings(input.postings);
   if (postings.length === 0) return null;
@@ -44,7 +46,9 @@ export async function postEntry(trx: Knex.Transaction, input: EntryInput): Promi
       `with e as (insert into journal_entries (kind, reference, memo, actor) values (?, ?, ?, ?) returning id),
             v (code, amount) as (values ${values}),
             p as (insert into postings (entry_id, account_id, amount)
-                  select e.id, a.id, v.amount from e cross join v join ledger_accounts a on a.code = v.code returning 1)
+                  select e.id, a.id, v.amount from e cross join v join ledger_accounts a on a.code = v.code
+                   where not exists (select from v left join ledger_accounts k on k.code = v.code where k.id is null)
+                  returning 1)
        select e.id, (select count(*) from p) as n from e`,
       [
         input.kind,
@@ -155,7 +159,9 @@ export async function postEntries(trx: Knex.Transaction, inputs: EntryInput[], c
               w as (select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) as w(kind, reference, code, amount)),
               p as (insert into postings (entry_id, account_id, amount)
                     select e.id, a.id, w.amount from w join e using (kind, reference)
-                      join ledger_accounts a on a.code = w.code returning 1)
+                      join ledger_accounts a on a.code = w.code
+                     where not exists (select from w left join ledger_accounts k on k.code = w.code where k.id is null)
+                    returning 1)
          select (select count(*) from e) as ne, (select count(*) from p) as np`,
         [
           live.map((e) => e.kind),
