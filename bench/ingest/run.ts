@@ -3,7 +3,8 @@
 // transactions per second and the service's peak memory (DESIGN §10 target: ≥ 20,000/s), against a
 // floor measured in the same run: the bare write of the same rows (INSERT … SELECT of each upload's
 // stored rows into a table with lane_transactions' columns and indexes, one transaction per batch,
-// as many at once as lanes uploaded; no checks, no key tables, no journal). Also the service's and
+// as many at once as lanes uploaded; no checks, no key tables, no journal), and the same rows sent by
+// a client with COPY … FROM STDIN (copy-floor.ts). Also the service's and
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 import { createHmac, randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import type { MasterKeys, VirtualCard } from '../../lanes-sim/card/virtual-card.
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import { etcCommand, percentile, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
+import { copyFloor } from './copy-floor.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -298,6 +300,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
 
     // the floor: the same rows written bare, upload by upload, as many at once as lanes uploaded
     await db.query('create table floor_rows (like lane_transactions including all)');
+    await db.query('create table floor_copied (like lane_transactions including all)');
     await db.query('create index on lane_transactions (upload_id)'); // to read each upload's rows back (not timed)
     await db.query('vacuum analyze lane_transactions');
     const uploads = (
@@ -327,6 +330,13 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const floorSeconds = Number(process.hrtime.bigint() - f0) / 1e9;
     const floorPgMsPerBatch = cpuSince(floorPgBefore, await backendCpu(db)) / uploads.length;
     await Promise.all(writers.map((c) => c.end()));
+    let copyPgMs = 0;
+    const copied = await copyFloor(url, db, 'floor_copied', uploads, width, async (run) => {
+      const before = await backendCpu(db);
+      await run();
+      copyPgMs = cpuSince(before, await backendCpu(db));
+    });
+    if (copied.rows !== floorRows) throw new Error(`the COPY floor wrote ${copied.rows} rows, not ${floorRows}`);
     await db.end();
     const tps = Math.round(timedTx / seconds);
     const floorTps = Math.round(floorRows / floorSeconds);
@@ -338,6 +348,10 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       nodeMsPerBatch: Number(nodeMsPerBatch.toFixed(1)),
       postgresMsPerBatch: Number(pgMsPerBatch.toFixed(1)),
       floorPostgresMsPerBatch: Number(floorPgMsPerBatch.toFixed(1)),
+      copyFloorTransactionsPerSecond: Math.round(copied.rows / copied.seconds),
+      ratioToCopyFloor: Number((tps / (copied.rows / copied.seconds)).toFixed(2)),
+      copyFloorPostgresMsPerBatch: Number((copyPgMs / uploads.length).toFixed(1)),
+      copyFloorMbPerBatch: Number((copied.bytes / uploads.length / 1e6).toFixed(2)),
       batchP50Ms: Number(percentile(latencies, 50).toFixed(1)),
       batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
       peakRssMb,
@@ -350,7 +364,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
