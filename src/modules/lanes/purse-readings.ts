@@ -32,12 +32,3 @@ export async function lanePurseReadings(
     .filter((_, i) => !later[i])
     .map((r) => ({ cardNo: r.card_no, offlineSeq: r.offline_seq, balance: BigInt(r.balance_after) }));
 }
-
-/** Each card's newest reading that counts, whatever the card already holds (recordLanePurses only
- *  moves a card forward): what a committed batch's purchases leave to apply. */
-export function newestPurseReadings(db: Knex, cardNos: string[]): Promise<PurseReading[]> {
-  return lanePurseReadings(
-    db,
-    cardNos.map((cardNo) => ({ cardNo, afterSeq: -1 })),
-  );
-}

@@ -6,21 +6,20 @@
 // process left.
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { catchUpAllPurses, recordLanePurses } from '../issuance/index.ts';
+import { catchUpAllPurses, recordLanePurses, type PurseReading } from '../issuance/index.ts';
 import { raiseOverdrafts } from './overdraft.ts';
-import { newestPurseReadings } from './purse-readings.ts';
 
-export type UploadCompletion = { purseCards: string[]; overdraftAccounts: bigint[] };
+export type UploadCompletion = { purses: PurseReading[]; overdraftAccounts: bigint[] };
 
 export function needsCompletion(c: UploadCompletion): boolean {
-  return c.purseCards.length > 0 || c.overdraftAccounts.length > 0;
+  return c.purses.length > 0 || c.overdraftAccounts.length > 0;
 }
 
 /** Cards first (in card order), then the accounts' overdraft rows (in id order). Returns how many
  *  accounts went overdrawn. */
 export async function completeUpload(db: Knex, uploadId: bigint, c: UploadCompletion, at: Date): Promise<number> {
   return inTransaction(db, async (trx) => {
-    await recordLanePurses(trx, await newestPurseReadings(trx, c.purseCards));
+    await recordLanePurses(trx, c.purses);
     const raised = await raiseOverdrafts(trx, c.overdraftAccounts, at);
     await trx('lane_uploads').where({ id: uploadId }).update({ purses_pending: false, overdrafts_pending: false });
     return raised;
