@@ -90,7 +90,9 @@ describe('corporate fleets in the console', function () {
     await page.getByRole('menuitem', { name: '银行流水', exact: true }).click();
     await page.getByRole('heading', { name: '导入银行流水' }).waitFor();
     // the real-shaped fixture with this fleet's reference and serials of this run
-    const run = String(Date.now()).slice(-2);
+    // serials of this test alone: the run's database also holds the integration tests' imports of the
+    // same fixture, whose serials take two digits there (a two-digit suffix here met one now and then)
+    const run = 'EE';
     const payer = `62258802${String(Date.now()).slice(-8)}`;
     const text = iconv
       .decode(readFileSync('test/fixtures/corporate/icbc-statement.txt'), 'gbk')
