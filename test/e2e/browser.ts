@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -70,6 +70,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function mainScreen(page: Page, name: string): Promise<void> {
   await assertAccessible(page, name);
   await screenshot(page, name);
+}
+
+// Resolves once a field inside the dialog has the focus. A dialog hands the focus to its first field
+// when it has finished opening; keys typed before that go to the dialog itself and are lost.
+export async function untilFieldFocusedIn(page: Page, dialog: Locator, what: string): Promise<void> {
+  await until(page, `${what} focused`, () =>
+    dialog.evaluate((d) => {
+      const el = d.ownerDocument.activeElement;
+      return el !== null && d.contains(el) && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA');
+    }),
+  );
 }
 
 // Resolves when the predicate holds in the page's document (polling, bounded).

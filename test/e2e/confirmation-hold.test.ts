@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TestCentre } from '../helpers/centres.ts';
-import { launch, mainScreen, until, type Browser } from './browser.ts';
+import { launch, mainScreen, until, untilFieldFocusedIn, type Browser } from './browser.ts';
 import { at, loginAt, peerComplaint, type PeerComplaint } from './peer-complaint.ts';
 
 describe('the confirmation hold in a browser', function () {
@@ -55,6 +55,7 @@ describe('the confirmation hold in a browser', function () {
     await page.getByRole('button', { name: '发起跨省争议' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(`我方确认暂缓至 ${await shown(page)} 发出，此前可发起争议。`).waitFor();
+    await untilFieldFocusedIn(page, dialog, 'the reason code box');
     await page.keyboard.type('重复交易');
     await page.keyboard.press('Enter');
     await dialog.getByLabel('争议说明').fill('客户称扣费高于实际里程');

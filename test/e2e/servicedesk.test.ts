@@ -10,7 +10,7 @@ import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { journal } from '../helpers/ledger.ts';
 import { centre } from '../integration/statuslist-support.ts';
 import { recomputeAfterCalendarChange } from '../../src/modules/servicedesk/index.ts';
-import { launch, mainScreen, assertAccessible, type Browser } from './browser.ts';
+import { launch, mainScreen, assertAccessible, until, untilFieldFocusedIn, type Browser } from './browser.ts';
 import type { TestCentre } from '../helpers/centres.ts';
 import { loginAt, peerComplaint, type PeerComplaint } from './peer-complaint.ts';
 
@@ -205,6 +205,10 @@ describe('the service desk console in a browser', function () {
     await page.keyboard.press('F4');
     const dialog = page.getByRole('dialog');
     await dialog.getByText('新增特殊日').waitFor();
+    // the date field takes the focus once the dialog has finished opening: type only then
+    await until(page, 'the date field focused', () =>
+      dialog.getByLabel('日期').evaluate((el) => el === el.ownerDocument.activeElement),
+    );
     // a weekday cannot be a make-up working day: the service's refusal shows on the field
     await page.keyboard.type('2027-02-17');
     await dialog.getByRole('radio', { name: '调休上班' }).check();
@@ -340,6 +344,7 @@ describe('the service desk raises an interchange dispute in a browser', function
     const dialog = page.getByRole('dialog');
     await dialog.getByText('3401 省道路').waitFor();
     // the reason code box has the focus: type to search, Enter to pick
+    await untilFieldFocusedIn(page, dialog, 'the reason code box');
     await page.keyboard.type('重复交易');
     await page.keyboard.press('Enter');
     await dialog.getByLabel('争议说明').fill('客户称同一次通行被扣两次');
