@@ -5,7 +5,8 @@
 -- of n postings (a lane batch charges up to one customer account per debit card of the batch) cost n
 -- sums of n rows. Its emptiness check (`not exists` on the entry's postings) was a plan a backend
 -- caches: made while postings was small and not yet analysed, it was a sequential scan that stops at
--- the first match, and a long-lived connection kept scanning the whole table at every commit.
+-- the first match, and a connection kept it, scanning the table at every commit, until the table's
+-- statistics changed (seen on the loads bench at 32–63 µs a call against 3 µs for the sum).
 --
 -- Now:
 -- - every statement that inserts postings checks each entry it touched once, whole (its older
