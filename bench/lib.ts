@@ -1,10 +1,13 @@
 // Shared helpers for the benchmarks: a database of their own, the machine's description, results
 // written to bench/results/<name>.json and a row added to the table of bench/README.md (newest first).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { MasterKeys } from '../lanes-sim/card/virtual-card.ts';
+import { kcv } from '../src/platform/crypto/pboc.ts';
 
 export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -111,4 +114,29 @@ export function etcCommand(cmd: string[], env: NodeJS.ProcessEnv): Promise<strin
     });
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
   });
+}
+
+/** Fresh random load, TAC and purchase master keys of one version, imported with `etc keys import`
+ *  from a file of mode 0600 that is removed at once; the bench's virtual cards derive from them. */
+export async function importMasterKeys(env: NodeJS.ProcessEnv, version: number): Promise<MasterKeys> {
+  const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
+  const keyFile = `/tmp/etc-bench-keys-${process.pid}.json`;
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      keys: (['load', 'tac', 'purchase'] as const).map((p) => ({
+        purpose: p,
+        version,
+        value: masters[p].toString('hex'),
+        kcv: kcv(masters[p]).toString('hex'),
+      })),
+    }),
+    { mode: 0o600 },
+  );
+  try {
+    await etcCommand(['keys', 'import', '--file', keyFile], env);
+  } finally {
+    rmSync(keyFile);
+  }
+  return masters;
 }

@@ -8,17 +8,24 @@
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { kcv } from '../../src/platform/crypto/pboc.ts';
 import { stringToSign } from '../../src/platform/http/auth.ts';
-import type { MasterKeys, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
+import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
-import { etcCommand, percentile, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
+import {
+  etcCommand,
+  importMasterKeys,
+  percentile,
+  startProcess,
+  stopProcess,
+  withDatabase,
+  writeResults,
+} from '../lib.ts';
 import { copyFloor } from './copy-floor.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
@@ -86,25 +93,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     REDIS_URL: '',
   };
   await etcCommand(['migrate'], env);
-  const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
-  const keyFile = `/tmp/etc-bench-ingest-keys-${process.pid}.json`;
-  writeFileSync(
-    keyFile,
-    JSON.stringify({
-      keys: (['load', 'tac', 'purchase'] as const).map((p) => ({
-        purpose: p,
-        version: KEY_VERSION,
-        value: masters[p].toString('hex'),
-        kcv: kcv(masters[p]).toString('hex'),
-      })),
-    }),
-    { mode: 0o600 },
-  );
-  try {
-    await etcCommand(['keys', 'import', '--file', keyFile], env);
-  } finally {
-    rmSync(keyFile);
-  }
+  const masters = await importMasterKeys(env, KEY_VERSION);
   await etcCommand(['seed'], env);
   // the demo passwords are written to a file of the data dir, never to the output
   const seeded = readFileSync(join(dataDir, 'demo-passwords.txt'), 'utf8');

@@ -12,11 +12,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { kcv } from '../../src/platform/crypto/pboc.ts';
 import { stringToSign } from '../../src/platform/http/auth.ts';
-import { VirtualCard, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
+import { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
-import { etcCommand, percentile, startProcess, stopProcess, withDatabase, writeResults } from '../lib.ts';
+import {
+  etcCommand,
+  importMasterKeys,
+  percentile,
+  startProcess,
+  stopProcess,
+  withDatabase,
+  writeResults,
+} from '../lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -83,26 +90,7 @@ async function drive(
 await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
   await etcCommand(['migrate'], env);
-  const masters: MasterKeys = { load: randomBytes(16), tac: randomBytes(16), purchase: randomBytes(16) };
-  const keyFile = `/tmp/etc-bench-keys-${process.pid}.json`;
-  const { writeFileSync, rmSync } = await import('node:fs');
-  writeFileSync(
-    keyFile,
-    JSON.stringify({
-      keys: (['load', 'tac', 'purchase'] as const).map((p) => ({
-        purpose: p,
-        version: KEY_VERSION,
-        value: masters[p].toString('hex'),
-        kcv: kcv(masters[p]).toString('hex'),
-      })),
-    }),
-    { mode: 0o600 },
-  );
-  try {
-    await etcCommand(['keys', 'import', '--file', keyFile], env);
-  } finally {
-    rmSync(keyFile);
-  }
+  const masters = await importMasterKeys(env, KEY_VERSION);
   const clerkPassword = /password \(shown once\): (\S+)/.exec(
     await etcCommand(['users', 'add', '--role', 'clerk', '--name', 'bench clerk', '--username', 'bench'], env),
   )![1];
