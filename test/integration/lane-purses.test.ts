@@ -8,7 +8,7 @@ import { dayTariff, laneSuite, tripTxs, upload } from '../helpers/lanes.ts';
 import { untilBlockedBy } from '../helpers/locks.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { lockCard } from '../../src/modules/issuance/index.ts';
-import { applyUnappliedPurses } from '../../src/modules/lanes/index.ts';
+import { ABANDONED_AFTER_MS, finishAbandonedUploads } from '../../src/modules/lanes/index.ts';
 
 const KV = 163;
 const HOUR = 3_600_000;
@@ -111,10 +111,15 @@ describe('card purses after lane purchases', () => {
     // card at the purse the load left
     await db('cards').where({ card_no: card.cardNo }).update({ last_balance: before, last_offline_seq: 0 });
     await db('lane_uploads').where({ id: uploadId }).update({ purses_pending: true });
-    assert.ok((await applyUnappliedPurses(db)) >= 1);
+    // a review within the minute leaves it to the completion that may be running for it now
+    await finishAbandonedUploads(db, h.clock.now());
+    assert.deepEqual(await purse(card.cardNo), { balance: before, seq: 0 });
+    assert.equal((await db('lane_uploads').where({ id: uploadId }).first()).purses_pending, true);
+    const later = new Date(h.clock.now().getTime() + ABANDONED_AFTER_MS);
+    assert.ok((await finishAbandonedUploads(db, later)).moved >= 1);
     assert.deepEqual(await purse(card.cardNo), after);
     assert.equal((await db('lane_uploads').where({ id: uploadId }).first()).purses_pending, false);
-    assert.equal(await applyUnappliedPurses(db), 0, 'nothing left marked');
+    assert.equal((await finishAbandonedUploads(db, later)).moved, 0, 'nothing left marked');
   });
 
   it('catches a card up to its committed purchases when it is locked to pay out, unless a load came after them', async () => {

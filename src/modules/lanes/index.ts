@@ -37,7 +37,7 @@ export {
 } from './ingest-schema.ts';
 export { ownCardSplitSource, ownCardDayTotals, type SqlFragment } from './clearing-source.ts';
 export { reviewOverdrafts, rejudgeOverdraft } from './overdraft.ts';
-export { applyUnappliedPurses } from './upload-completion.ts';
+export { finishAbandonedUploads, ABANDONED_AFTER_MS } from './upload-completion.ts';
 export { preparePartitions } from './partitions.ts';
 export { registerLaneInvariants } from './invariants.ts';
 export { registerLaneJobs } from './jobs.ts';

@@ -5,7 +5,7 @@ import { localDate } from '../../platform/clock/clock.ts';
 import type { AppContext } from '../../platform/http/context.ts';
 import { hourSlot, minuteSlot, type Schedule } from '../../platform/queue/schedules.ts';
 import { reviewOverdrafts } from './overdraft.ts';
-import { applyUnappliedPurses } from './upload-completion.ts';
+import { finishAbandonedUploads } from './upload-completion.ts';
 import { preparePartitions } from './partitions.ts';
 
 export const PREPARE_PARTITIONS = 'lanes.prepare-partitions';
@@ -18,8 +18,8 @@ export function registerLaneJobs(app: AppContext): Schedule[] {
     if (made) app.log.info({ made }, 'lane transaction partitions made');
   });
   app.queue.process(REVIEW_OVERDRAFTS, async () => {
-    const moved = await applyUnappliedPurses(app.db);
-    if (moved) app.log.info({ moved }, 'card purses caught up with lane purchases an upload left unapplied');
+    const left = await finishAbandonedUploads(app.db, app.clock.now());
+    if (left.moved || left.raised) app.log.info(left, 'finished what uploads abandoned by a dying process left');
     const cleared = await reviewOverdrafts(app.db, app.clock.now());
     if (cleared) app.log.info({ cleared }, 'overdrawn accounts covered again');
   });

@@ -96,26 +96,25 @@ export async function raiseOverdrafts(trx: Knex.Transaction, accountIds: Iterabl
   return raised;
 }
 
-/** Uploads whose judgement never ran (the process died between the batch's commit and it): every
- *  account that owes is judged once (the uploads do not say which accounts they charged without a
- *  scan of their rows), then the marks are cleared. Returns how many accounts went overdrawn. */
-async function judgeUnjudgedUploads(db: Knex, at: Date): Promise<number> {
-  const pending: bigint[] = await db('lane_uploads').where({ overdrafts_pending: true }).pluck('id');
-  if (pending.length === 0) return 0;
+/** For uploads whose judgement never ran (upload-completion.ts finishAbandonedUploads): every account
+ *  that owes is judged once (the uploads do not say which accounts they charged without a scan of
+ *  their rows), and the uploads' marks are cleared in the same transaction. Returns how many accounts
+ *  went overdrawn. */
+export async function judgeOwingAccounts(db: Knex, uploadIds: string[], at: Date): Promise<number> {
+  if (uploadIds.length === 0) return 0;
   // customer-funds is a liability: a positive ledger balance is money owed by the customer
   const owing = (await balancesByPrefix(db, 'customer-funds:'))
     .filter((a) => a.balance > 0n)
     .map((a) => BigInt(a.code.slice('customer-funds:'.length)));
   return inTransaction(db, async (trx) => {
     const raised = await raiseOverdrafts(trx, owing, at);
-    await trx('lane_uploads').whereIn('id', pending.map(String)).update({ overdrafts_pending: false });
+    await trx('lane_uploads').whereIn('id', uploadIds).update({ overdrafts_pending: false });
     return raised;
   });
 }
 
 /** Re-checks every account known overdrawn; those covered again are cleared. Returns how many. */
 export async function reviewOverdrafts(db: Knex, at: Date): Promise<number> {
-  await judgeUnjudgedUploads(db, at);
   const ids: bigint[] = await db('account_overdrafts')
     .where({ overdrawn: true })
     .orderBy('account_id')

@@ -3,11 +3,11 @@
 // accounts it charged. Both lock rows every exit batch of the same cards and accounts shares; held
 // for this transaction only, they are not held for the whole batch. The upload stays marked
 // (purses_pending, overdrafts_pending) until this has run; the review job finishes what a dying
-// process left.
+// process left (finishAbandonedUploads).
 import type { Knex } from 'knex';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { catchUpAllPurses, recordLanePurses, type PurseReading } from '../issuance/index.ts';
-import { raiseOverdrafts } from './overdraft.ts';
+import { judgeOwingAccounts, raiseOverdrafts } from './overdraft.ts';
 
 export type UploadCompletion = { purses: PurseReading[]; overdraftAccounts: bigint[] };
 
@@ -26,13 +26,29 @@ export async function completeUpload(db: Knex, uploadId: bigint, c: UploadComple
   });
 }
 
-/** Uploads whose purses were never applied: the uploads do not say which cards they read without a
- *  scan of their rows, so every stored-value card is caught up once (a range of cards at a time),
- *  then the marks seen before are cleared. Returns how many cards moved. */
-export async function applyUnappliedPurses(db: Knex): Promise<number> {
-  const pending: string[] = await db('lane_uploads').where({ purses_pending: true }).pluck('id');
-  if (pending.length === 0) return 0;
-  const moved = await catchUpAllPurses(db);
-  await db('lane_uploads').whereIn('id', pending).update({ purses_pending: false });
-  return moved;
+// A completion runs within milliseconds of its batch's commit. An upload still marked a minute after
+// it was received was left by a process that died in between; one marked more recently is most likely
+// having its completion run now, and sweeping every card and account for it, review after review
+// under steady traffic, would be work for nothing.
+export const ABANDONED_AFTER_MS = 60_000;
+
+/** What uploads abandoned by a dying process left undone: if any left purses, every stored-value card
+ *  is caught up to its readings (a range of cards at a time); if any left judgements, every account
+ *  that owes is judged (the uploads do not say which cards or accounts without a scan of their rows).
+ *  Then their marks are cleared. Returns how many cards moved and how many accounts went overdrawn. */
+export async function finishAbandonedUploads(db: Knex, at: Date): Promise<{ moved: number; raised: number }> {
+  const abandoned: Array<{ id: string; purses_pending: boolean; overdrafts_pending: boolean }> = await db(
+    'lane_uploads',
+  )
+    .where((q) => q.where({ purses_pending: true }).orWhere({ overdrafts_pending: true }))
+    .andWhere('received_at', '<=', new Date(at.getTime() - ABANDONED_AFTER_MS))
+    .select('id', 'purses_pending', 'overdrafts_pending');
+  const purses = abandoned.filter((u) => u.purses_pending).map((u) => String(u.id));
+  let moved = 0;
+  if (purses.length > 0) {
+    moved = await catchUpAllPurses(db);
+    await db('lane_uploads').whereIn('id', purses).update({ purses_pending: false });
+  }
+  const judgements = abandoned.filter((u) => u.overdrafts_pending).map((u) => String(u.id));
+  return { moved, raised: await judgeOwingAccounts(db, judgements, at) };
 }
