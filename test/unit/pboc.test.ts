@@ -36,7 +36,7 @@ function forgeEcb(algorithm: 'DES-ECB' | '3DES-ECB', key: Buffer, block: Buffer)
   return Buffer.from(c.output.getBytes(), 'binary').subarray(0, 8);
 }
 
-// Textbook CBC chaining, one des() per block, to check the OpenSSL-CBC shortcut.
+// Textbook CBC chaining, one OpenSSL des() per block, to check the chained MACs (des.ts's for MAC8).
 function manualCbc(key8: Buffer, data: Buffer, icv: Buffer): Buffer {
   let chain: Buffer = Buffer.from(icv);
   for (let off = 0; off < data.length; off += 8) {

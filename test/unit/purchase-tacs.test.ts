@@ -1,6 +1,7 @@
 // Batch purchase-TAC verification (src/modules/keys/purchase-tacs.ts) gives the verdicts of the
-// straightforward check — OpenSSL mac8 over purchaseTacInput, under Div(master, serial) folded to
-// the TAC key — for good TACs, wrong TACs, malformed hex and fields that do not fit.
+// straightforward check — mac8 over purchaseTacInput, one card at a time, under Div(master, serial)
+// folded to the TAC key — for good TACs, wrong TACs, malformed hex and fields that do not fit. (mac8
+// runs on des.ts too; des.test.ts holds des.ts to OpenSSL.)
 import assert from 'node:assert/strict';
 import { timingSafeEqual } from 'node:crypto';
 import { verifyPurchaseTacs, type PurchaseTacCheck } from '../../src/modules/keys/purchase-tacs.ts';
@@ -23,7 +24,7 @@ const masters = new Map<number, Buffer>([
 const versions = [3, 2];
 const master = (v: number) => masters.get(v);
 
-// The check as it was before the pure-DES path: the reference for every verdict below.
+// The check one card at a time, as before the batch path: the reference for every verdict below.
 function referenceVerdict(c: PurchaseTacCheck): boolean {
   const tryVersions = c.keyVersion !== undefined ? [c.keyVersion] : versions;
   return tryVersions.some((v) => {

@@ -1,7 +1,8 @@
-// Single DES (FIPS 46-3) in TypeScript, for the one place where OpenSSL costs more than the cipher: lane
-// TAC verification, where every card has its own key and each key MACs only three blocks. Creating an
-// OpenSSL cipher per card dominated; here a key schedule is a few dozen table look-ups into a reusable
-// Int32Array and a block is 16 rounds of 32-bit operations.
+// Single DES (FIPS 46-3) in TypeScript, for where OpenSSL costs more than the cipher: single-DES MACs
+// (MAC8: lane TAC verification, where every card has its own key and each key MACs only three blocks,
+// and the online load's MAC1, MAC2 and TAC). Creating an OpenSSL cipher per MAC dominated; here a key
+// schedule is a few dozen table look-ups into a reusable Int32Array and a block is 16 rounds of 32-bit
+// operations.
 //
 // Bits are numbered as in the standard: 1 is the most significant bit of the first byte. The tables
 // below are the standard's; everything else (byte-wise permutation tables, the S-boxes combined with P)

