@@ -74,6 +74,22 @@ export function issueLoadMac2(run: DerivedKeyRunner, s: LoadSession & { hostDate
   );
 }
 
+// The common case of a load's init: MAC1 checked and, when it verifies, MAC2 made under the same
+// session key, so the card's load key and the session key are derived once instead of twice.
+// Null when MAC1 does not verify.
+export function authoriseLoadMacs(
+  run: DerivedKeyRunner,
+  s: LoadSession & { balance: bigint; mac1: string; hostDate: string; hostTime: string },
+): string | null {
+  return withSession(run, s, (k) => {
+    const tx = { amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId };
+    if (!sameMac(mac8(k, loadMac1Input({ ...tx, balance: s.balance })), s.mac1)) return null;
+    return mac8(k, loadMac2Input({ ...tx, hostDate: s.hostDate, hostTime: s.hostTime }))
+      .toString('hex')
+      .toUpperCase();
+  });
+}
+
 export type LoadTacInput = {
   serial8: Buffer;
   keyVersion: number;

@@ -129,6 +129,11 @@ export class KeyService {
     return ops.issueLoadMac2(this.#run, s);
   }
 
+  // MAC1 verified and MAC2 issued with one derivation; null when MAC1 does not verify
+  authoriseLoadMacs(s: ops.LoadSession & { balance: bigint; mac1: string; hostDate: string; hostTime: string }) {
+    return ops.authoriseLoadMacs(this.#run, s);
+  }
+
   verifyLoadTac(t: ops.LoadTacInput & { tac: string }): boolean {
     return ops.verifyLoadTac(this.#run, t);
   }

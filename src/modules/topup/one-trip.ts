@@ -14,6 +14,7 @@ import { auditActor, auditDetailText } from '../../platform/audit/audit.ts';
 import { hostDateTime } from '../../platform/clock/clock.ts';
 import { cardSerial } from '../../platform/crypto/pboc.ts';
 import { perDatabase } from '../../platform/db/per-database.ts';
+import { preparedQuery } from '../../platform/db/prepared.ts';
 import { retrying } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -50,6 +51,11 @@ async function general(
   return answered(a.status, a.text, a.replayed);
 }
 
+// the two phase functions, called by name (platform/db/prepared.ts): parsed once per connection
+const LOAD_INIT = `select * from load_init(?, ?, ?::bytea, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::bigint, ?, ?::bigint,
+  ?::int, ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?::timestamptz, ?::jsonb, ?, ?, ?::jsonb, ?, ?)`;
+const LOAD_CONFIRM = `select * from load_confirm(?, ?, ?::bytea, ?, ?::uuid, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?, ?)`;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function initLoad(ctx: RequestContext, idem: IdempotencyInput, req: LoadRequest): Promise<RouteResult> {
@@ -65,21 +71,23 @@ export async function initLoad(ctx: RequestContext, idem: IdempotencyInput, req:
     amount: req.amount,
     terminalId: req.terminalId,
   };
-  const fast =
+  const eligible =
     method !== 'allocation' &&
     method !== 'carry-over' &&
     req.amount > 0n &&
     req.amount <= config.loadLimits[channel] &&
     req.card.balance + req.amount <= config.cardLimit &&
-    keys.hasKeys('load', req.card.keyVersion) &&
-    keys.verifyLoadMac1({ ...session, balance: req.card.balance, mac1: req.card.mac1 });
-  const viaGeneral = () =>
-    general(ctx, idem, async (trx) => ({ status: 201, body: await authoriseLoad(trx, { ...ctx, db: trx }, req) }));
-  if (!fast) return viaGeneral();
-
+    keys.hasKeys('load', req.card.keyVersion);
   const now = clock.now();
   const { hostDate, hostTime } = hostDateTime(now);
-  const mac2 = keys.issueLoadMac2({ ...session, hostDate, hostTime });
+  // null when MAC1 does not verify: the general path refuses it
+  const mac2 = eligible
+    ? keys.authoriseLoadMacs({ ...session, balance: req.card.balance, mac1: req.card.mac1, hostDate, hostTime })
+    : null;
+  const viaGeneral = () =>
+    general(ctx, idem, async (trx) => ({ status: 201, body: await authoriseLoad(trx, { ...ctx, db: trx }, req) }));
+  if (!mac2) return viaGeneral();
+
   const id = randomUUID();
   const text = toJsonText({ loadId: id, status: 'authorised', mac2, hostDate, hostTime });
   const actor = actorLabel(ctx.actor);
@@ -87,43 +95,39 @@ export async function initLoad(ctx: RequestContext, idem: IdempotencyInput, req:
     channel === 'bank' ? bankSettlementCode(ctx.actor.id) : method === 'cash' ? 'counter-cash' : 'counter-pos';
   const who = auditActor(ctx);
   const o = await retrying(async () => {
-    const { rows } = await ctx.db.raw(
-      `select * from load_init(?, ?, ?::bytea, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::bigint, ?, ?::bigint, ?::int,
-         ?::smallint, ?::smallint, ?, ?, ?, ?, ?, ?::timestamptz, ?::jsonb, ?, ?, ?::jsonb, ?, ?)`,
-      [
-        idem.owner,
-        idem.key,
-        idem.hash,
-        text,
-        id,
-        req.cardNo,
-        channel,
-        channel === 'bank' ? ctx.actor.id : null,
-        actor,
-        method,
-        req.payment.reference ?? null,
-        payer,
-        req.amount.toString(),
-        req.terminalId,
-        req.card.balance.toString(),
-        req.card.onlineSeq,
-        req.card.keyVersion,
-        req.card.algId,
-        req.card.random,
-        req.card.mac1,
-        hostDate,
-        hostTime,
-        mac2,
-        now,
-        auditDetailText({ amount: req.amount, payment: method }),
-        who.actor_kind,
-        who.actor_id,
-        auditDetailText({ cardNo: req.cardNo, amount: req.amount, channel }),
-        who.source_ip,
-        who.request_id,
-      ],
-    );
-    return rows[0] as Outcome;
+    const rows = await preparedQuery<Outcome>(ctx.db, 'load_init', LOAD_INIT, [
+      idem.owner,
+      idem.key,
+      idem.hash,
+      text,
+      id,
+      req.cardNo,
+      channel,
+      channel === 'bank' ? ctx.actor.id : null,
+      actor,
+      method,
+      req.payment.reference ?? null,
+      payer,
+      req.amount.toString(),
+      req.terminalId,
+      req.card.balance.toString(),
+      req.card.onlineSeq,
+      req.card.keyVersion,
+      req.card.algId,
+      req.card.random,
+      req.card.mac1,
+      hostDate,
+      hostTime,
+      mac2,
+      now,
+      auditDetailText({ amount: req.amount, payment: method }),
+      who.actor_kind,
+      who.actor_id,
+      auditDetailText({ cardNo: req.cardNo, amount: req.amount, channel }),
+      who.source_ip,
+      who.request_id,
+    ]);
+    return rows[0];
   });
   if (o.o_outcome === 'ok') {
     remember(ctx.db, id, {
@@ -213,25 +217,22 @@ export async function confirmLoadOnce(
   const text = toJsonText({ loadId, status: 'confirmed', balance });
   const who = auditActor(ctx);
   const o = await retrying(async () => {
-    const res = await ctx.db.raw(
-      `select * from load_confirm(?, ?, ?::bytea, ?, ?::uuid, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?, ?)`,
-      [
-        idem.owner,
-        idem.key,
-        idem.hash,
-        text,
-        loadId,
-        tac,
-        actorLabel(ctx.actor),
-        ctx.app.clock.now(),
-        who.actor_kind,
-        who.actor_id,
-        auditDetailText({ balance }),
-        who.source_ip,
-        who.request_id,
-      ],
-    );
-    return res.rows[0] as Outcome;
+    const rows = await preparedQuery<Outcome>(ctx.db, 'load_confirm', LOAD_CONFIRM, [
+      idem.owner,
+      idem.key,
+      idem.hash,
+      text,
+      loadId,
+      tac,
+      actorLabel(ctx.actor),
+      ctx.app.clock.now(),
+      who.actor_kind,
+      who.actor_id,
+      auditDetailText({ balance }),
+      who.source_ip,
+      who.request_id,
+    ]);
+    return rows[0];
   });
   if (o.o_outcome === 'ok') return answered(200, text);
   if (o.o_outcome === 'replay') return replay(o, idem);
