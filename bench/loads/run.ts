@@ -1,12 +1,14 @@
 // bench/loads: complete online loads (init → virtual card → confirm) over HTTP against real
 // PostgreSQL, 32 concurrent, with every MAC verified and every ledger entry posted; and, in the same
 // run, the floor: a bare Express + pg endpoint pair doing two single-row transactions per "load".
-// The service is measured with 1 and then 2 API workers (`serve --workers N`), each run reporting
-// loads/s, p50/p99, database round trips per load (ETC_COUNT_QUERIES=1, read from /metrics with one
-// worker), and CPU per load of the service's processes and of the database's backends (from
-// /proc/<pid>/stat: the service's pid and its workers; the backends pg_stat_activity lists for the
-// bench database). The load average is recorded at the start and at the end.
-// Usage: npx tsx bench/loads/run.ts [--seconds 20] [--cards 256] [--concurrency 32] [--note TEXT]
+// The service runs twice side by side, with 1 and with 2 API workers (`serve --workers N`), beside
+// the floor; the three are driven in turn, --rounds slices each of --seconds in all, so that drift in
+// a shared machine's capacity falls on all three alike. Reported: loads/s, p50/p99, database round
+// trips per load (ETC_COUNT_QUERIES=1, read from /metrics with one worker), and CPU per load of the
+// service's processes and of the database's backends (from /proc/<pid>/stat: the service's pid and
+// its workers; the backends pg_stat_activity lists for the bench database, all of which are the
+// slice's target's, as only it works). The load average is recorded at the start and at the end.
+// Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32] [--note TEXT]
 import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,25 +32,27 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     cards: { type: 'string', default: '256' },
     concurrency: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '4' },
     note: { type: 'string', default: '' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CARDS = Number(values.cards);
 const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
 const KEY_VERSION = 2;
 const TERMINAL = '0A1B2C3D4E5F';
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 const load0 = loadavg()[0];
 
-// utime + stime of a process in seconds (0 once it is gone)
-function cpuSeconds(pid: number): number {
+// utime + stime of a process in seconds (undefined once it is gone)
+function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / TICKS;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 // a process and its children (cluster workers)
@@ -102,10 +106,10 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   )![1];
   const port = 18000 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  const serve = (workers: number) =>
+  const serve = (workers: number, at = port) =>
     startProcess(
       ['src/main.ts', 'serve'],
-      { ...env, PORT: String(port), ETC_WORKERS: String(workers), ETC_COUNT_QUERIES: '1' },
+      { ...env, PORT: String(at), ETC_WORKERS: String(workers), ETC_COUNT_QUERIES: '1' },
       // every worker listening
       new RegExp(Array.from({ length: workers }, () => 'listening on').join('[^]*')),
     );
@@ -164,13 +168,13 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       );
     }
     let serial = 0;
-    const signedPost = async (path: string, body: unknown) => {
+    const signedPost = async (path: string, body: unknown, at = port) => {
       const raw = JSON.stringify(body);
       const ts = String(Date.now());
       const sig = createHmac('sha256', secret)
         .update(stringToSign('POST', path, ts, Buffer.from(raw)))
         .digest('hex');
-      const res = await fetch(base + path, {
+      const res = await fetch(`http://127.0.0.1:${at}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -186,110 +190,130 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       return json;
     };
     const perLane = Math.max(1, Math.floor(CARDS / CONCURRENCY));
-    const oneLoad = async (lane: number, i: number) => {
+    const oneLoad = async (lane: number, i: number, at = port) => {
       const card = cards[(lane * perLane + (i % perLane)) % cards.length];
       const init = card.initializeForLoad(100, TERMINAL);
-      const a = await signedPost('/api/v1/channel/loads', {
-        cardNo: card.cardNo,
-        amount: 100,
-        terminalId: TERMINAL,
-        card: init,
-        payment: { method: 'bank-account', reference: `R${serial}` },
-      });
+      const a = await signedPost(
+        '/api/v1/channel/loads',
+        {
+          cardNo: card.cardNo,
+          amount: 100,
+          terminalId: TERMINAL,
+          card: init,
+          payment: { method: 'bank-account', reference: `R${serial}` },
+        },
+        at,
+      );
       const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-      await signedPost(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac });
+      await signedPost(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac }, at);
     };
-    // one measured run against the service as it is now: throughput, latency, CPU per load
-    const measure = async (workers: number) => {
-      // warm-up at full concurrency: every worker's code compiled, every pool connection open
-      await drive(oneLoad, 3);
-      const trips0 = workers === 1 ? await roundTrips() : NaN;
-      const nodePids = withChildren(server.pid!);
-      const pgPids = await backends();
-      const cpu = (pids: number[]) => pids.reduce((s, p) => s + cpuSeconds(p), 0);
-      const node0 = cpu(nodePids);
-      const primary0 = cpuSeconds(server.pid!);
-      const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
-      const run = await drive(oneLoad);
-      const node1 = cpu(nodePids);
-      const primary1 = cpuSeconds(server.pid!);
-      let pgCpu = 0;
-      for (const p of new Set([...pgPids, ...(await backends())])) pgCpu += cpuSeconds(p) - (pg0.get(p) ?? 0);
-      const trips1 = workers === 1 ? await roundTrips() : NaN;
-      return {
-        loadsPerSecond: run.done / run.seconds,
-        p50Ms: percentile(run.ms, 50),
-        p99Ms: percentile(run.ms, 99),
-        // the /metrics read itself costs one session lookup, left in
-        roundTripsPerLoad: (trips1 - trips0) / run.done,
-        nodeCpuMsPerLoad: ((node1 - node0) * 1000) / run.done,
-        // with workers, the primary's share (it only hands connections over)
-        primaryCpuMsPerLoad: ((primary1 - primary0) * 1000) / run.done,
-        pgCpuMsPerLoad: (pgCpu * 1000) / run.done,
-      };
-    };
-    // each worker count measured on a fresh service, after the same warm-up
+    // The three targets run side by side and are measured in turn, ROUNDS slices of SECONDS / ROUNDS
+    // each: on a shared machine the capacity drifts by minutes (other tenants), and a floor measured
+    // after the service, as before, could see another machine. Interleaved, both see the same drift.
     await stopProcess(server);
     server = await serve(1);
-    const one = await measure(1);
-    await stopProcess(server);
-    server = await serve(2);
-    const two = await measure(2);
-    const check = await etcCommand(['check-ledger'], env);
-    if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
-
-    await stopProcess(server);
+    const server2 = await serve(2, port + 2);
     const floorPort = port + 1;
     const floor = await startProcess(
       ['bench/loads/floor-server.ts'],
       { DATABASE_URL: url, PORT: String(floorPort) },
       'floor listening',
     );
-    try {
-      const fl = async (id: number) => {
-        const r = await fetch(`http://127.0.0.1:${floorPort}/floor/${id}`, {
+    const floorLoad = async (lane: number, i: number) => {
+      for (let k = 0; k < 2; k++) {
+        const r = await fetch(`http://127.0.0.1:${floorPort}/floor/${lane * 100 + (i % 100) + 1}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: '{}',
         });
         await r.json();
-      };
-      await fl(1); // the pool's first connection, so its backend is seen
-      const floorPg = await backends();
-      const floorPg0 = new Map(floorPg.map((p) => [p, cpuSeconds(p)]));
-      const floorNode0 = cpuSeconds(floor.pid!);
-      const floorRun = await drive(async (lane, i) => {
-        await fl(lane * 100 + (i % 100) + 1);
-        await fl(lane * 100 + (i % 100) + 1);
-      });
-      const floorNodeCpu = cpuSeconds(floor.pid!) - floorNode0;
-      let floorPgCpu = 0;
-      for (const p of new Set([...floorPg, ...(await backends())]))
-        floorPgCpu += cpuSeconds(p) - (floorPg0.get(p) ?? 0);
-      const floorPerSecond = floorRun.done / floorRun.seconds;
-      // CPU per load is what a busy shared machine disturbs least: the floor's over the service's
-      const floorCpuMs = ((floorNodeCpu + floorPgCpu) * 1000) / floorRun.done;
+      }
+    };
+    type Target = {
+      work: (lane: number, i: number) => Promise<void>;
+      pids: () => number[];
+      done: number;
+      seconds: number;
+      ms: number[];
+      nodeCpu: number;
+      primaryCpu: number;
+      pgCpu: number;
+      trips: number;
+    };
+    const target = (work: Target['work'], pids: Target['pids']): Target => ({
+      work,
+      pids,
+      done: 0,
+      seconds: 0,
+      ms: [],
+      nodeCpu: 0,
+      primaryCpu: 0,
+      pgCpu: 0,
+      trips: 0,
+    });
+    const one = target(oneLoad, () => [server.pid!]);
+    const two = target(
+      (lane, i) => oneLoad(lane, i, port + 2),
+      () => withChildren(server2.pid!),
+    );
+    const bare = target(floorLoad, () => [floor.pid!]);
+    const cpu = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) ?? 0), 0);
+    // warm-up at full concurrency: every worker's code compiled, every pool connection open
+    for (const t of [one, two, bare]) await drive(t.work, 3);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of [one, two, bare]) {
+        const trips0 = t === one ? await roundTrips() : 0;
+        const nodePids = t.pids();
+        const pgPids = await backends();
+        const node0 = cpu(nodePids);
+        const primary0 = cpu([nodePids[0]]);
+        const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
+        const run = await drive(t.work, SECONDS / ROUNDS);
+        t.nodeCpu += cpu(nodePids) - node0;
+        t.primaryCpu += cpu([nodePids[0]]) - primary0;
+        // only this target works during its slice: the database's backends' CPU is its
+        for (const p of new Set([...pgPids, ...(await backends())])) {
+          const end = cpuSeconds(p);
+          // a backend gone by the end was an idle connection of another target closing: not this slice's
+          if (end !== undefined) t.pgCpu += end - (pg0.get(p) ?? 0);
+        }
+        if (t === one) t.trips += (await roundTrips()) - trips0;
+        t.done += run.done;
+        t.seconds += run.seconds;
+        t.ms.push(...run.ms);
+      }
+    }
+    try {
+      const check = await etcCommand(['check-ledger'], env);
+      if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
+      const perSecond = (t: Target) => t.done / t.seconds;
+      const cpuMs = (t: Target) => ((t.nodeCpu + t.pgCpu) * 1000) / t.done;
+      for (const t of [one, two, bare]) t.ms.sort((a, b) => a - b);
       const r2 = (v: number) => Number(v.toFixed(2));
+      const perLoad = (v: number, t: Target) => r2((v * 1000) / t.done);
       const load1 = loadavg()[0];
       const metrics = {
-        loadsPerSecond: Math.round(one.loadsPerSecond),
-        p50Ms: r2(one.p50Ms),
-        p99Ms: r2(one.p99Ms),
-        roundTripsPerLoad: r2(one.roundTripsPerLoad),
-        nodeCpuMsPerLoad: r2(one.nodeCpuMsPerLoad),
-        pgCpuMsPerLoad: r2(one.pgCpuMsPerLoad),
-        workers2LoadsPerSecond: Math.round(two.loadsPerSecond),
-        workers2P99Ms: r2(two.p99Ms),
-        workers2NodeCpuMsPerLoad: r2(two.nodeCpuMsPerLoad),
-        workers2PrimaryCpuMsPerLoad: r2(two.primaryCpuMsPerLoad),
-        workers2PgCpuMsPerLoad: r2(two.pgCpuMsPerLoad),
-        floorLoadsPerSecond: Math.round(floorPerSecond),
-        floorCpuMsPerLoad: r2(floorCpuMs),
+        loadsPerSecond: Math.round(perSecond(one)),
+        p50Ms: r2(percentile(one.ms, 50)),
+        p99Ms: r2(percentile(one.ms, 99)),
+        // the /metrics reads themselves cost one session lookup each, left in
+        roundTripsPerLoad: r2(one.trips / one.done),
+        nodeCpuMsPerLoad: perLoad(one.nodeCpu, one),
+        pgCpuMsPerLoad: perLoad(one.pgCpu, one),
+        workers2LoadsPerSecond: Math.round(perSecond(two)),
+        workers2P99Ms: r2(percentile(two.ms, 99)),
+        workers2NodeCpuMsPerLoad: perLoad(two.nodeCpu, two),
+        // the primary's share (it only hands connections over)
+        workers2PrimaryCpuMsPerLoad: perLoad(two.primaryCpu, two),
+        workers2PgCpuMsPerLoad: perLoad(two.pgCpu, two),
+        floorLoadsPerSecond: Math.round(perSecond(bare)),
+        floorCpuMsPerLoad: r2(cpuMs(bare)),
         // the same 32 clients against the bare pair: the latency a machine this busy gives any endpoint
-        floorP99Ms: r2(percentile(floorRun.ms, 99)),
-        cpuRatioToFloor: Number((floorCpuMs / (one.nodeCpuMsPerLoad + one.pgCpuMsPerLoad)).toFixed(3)),
-        ratioToFloor: Number((one.loadsPerSecond / floorPerSecond).toFixed(3)),
-        workers2RatioToFloor: Number((two.loadsPerSecond / floorPerSecond).toFixed(3)),
+        floorP99Ms: r2(percentile(bare.ms, 99)),
+        // CPU per load is what a busy shared machine disturbs least: the floor's over the service's
+        cpuRatioToFloor: Number((cpuMs(bare) / cpuMs(one)).toFixed(3)),
+        ratioToFloor: Number((perSecond(one) / perSecond(bare)).toFixed(3)),
+        workers2RatioToFloor: Number((perSecond(two) / perSecond(bare)).toFixed(3)),
         loadAverageStart: r2(load0),
         loadAverageEnd: r2(load1),
       };
@@ -297,10 +321,11 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards, ${SECONDS} s each with 1 then 2 workers, then the floor (one process); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
+      await stopProcess(server2);
     }
   } finally {
     await pgc.end();
