@@ -1,6 +1,6 @@
-// The online load's one-statement phases (migration 0175, src/modules/topup/one-trip.ts) against the
-// general path they stand in for: the same rows written, the same answers replayed byte for byte,
-// and exactly one confirmation whatever arrives concurrently.
+// The online load's one-statement phases (migrations 0175 and 0198, src/modules/topup/one-trip.ts)
+// against the general path they stand in for: the same rows written, the same answers replayed byte
+// for byte, and exactly one confirmation whatever arrives concurrently.
 import assert from 'node:assert/strict';
 import { harness, loginAs, newClient, signed, type TestClient } from '../helpers/harness.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
