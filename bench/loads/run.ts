@@ -106,10 +106,19 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   )![1];
   const port = 18000 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
+  // the young generation docs/OPERATIONS recommends for a centre's API processes, as bench/ingest
+  // runs them; BENCH_SERVICE_NODE_OPTIONS replaces it, empty for Node's default
+  const serviceNodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=64';
   const serve = (workers: number, at = port) =>
     startProcess(
       ['src/main.ts', 'serve'],
-      { ...env, PORT: String(at), ETC_WORKERS: String(workers), ETC_COUNT_QUERIES: '1' },
+      {
+        ...env,
+        PORT: String(at),
+        ETC_WORKERS: String(workers),
+        ETC_COUNT_QUERIES: '1',
+        NODE_OPTIONS: serviceNodeOptions,
+      },
       // every worker listening
       new RegExp(Array.from({ length: workers }, () => 'listening on').join('[^]*')),
     );
@@ -321,7 +330,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
