@@ -45,33 +45,32 @@ function withSession<T>(run: DerivedKeyRunner, s: LoadSession, fn: (seslk: Buffe
   });
 }
 
-export function verifyLoadMac1(run: DerivedKeyRunner, s: LoadSession & { balance: bigint; mac1: string }): boolean {
-  return withSession(run, s, (k) =>
-    sameMac(
-      mac8(
-        k,
-        loadMac1Input({ balance: s.balance, amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId }),
-      ),
-      s.mac1,
-    ),
+// MAC1 as the card computes it, and MAC2 as the centre makes it, under a load session key
+const mac1Under = (k: Buffer, s: LoadSession & { balance: bigint }) =>
+  mac8(
+    k,
+    loadMac1Input({ balance: s.balance, amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId }),
   );
+const mac2Under = (k: Buffer, s: LoadSession & { hostDate: string; hostTime: string }) =>
+  mac8(
+    k,
+    loadMac2Input({
+      amount: s.amount,
+      transType: LOAD_TRANS_TYPE,
+      terminalId: s.terminalId,
+      hostDate: s.hostDate,
+      hostTime: s.hostTime,
+    }),
+  )
+    .toString('hex')
+    .toUpperCase();
+
+export function verifyLoadMac1(run: DerivedKeyRunner, s: LoadSession & { balance: bigint; mac1: string }): boolean {
+  return withSession(run, s, (k) => sameMac(mac1Under(k, s), s.mac1));
 }
 
 export function issueLoadMac2(run: DerivedKeyRunner, s: LoadSession & { hostDate: string; hostTime: string }): string {
-  return withSession(run, s, (k) =>
-    mac8(
-      k,
-      loadMac2Input({
-        amount: s.amount,
-        transType: LOAD_TRANS_TYPE,
-        terminalId: s.terminalId,
-        hostDate: s.hostDate,
-        hostTime: s.hostTime,
-      }),
-    )
-      .toString('hex')
-      .toUpperCase(),
-  );
+  return withSession(run, s, (k) => mac2Under(k, s));
 }
 
 // The common case of a load's init: MAC1 checked and, when it verifies, MAC2 made under the same
@@ -81,13 +80,7 @@ export function authoriseLoadMacs(
   run: DerivedKeyRunner,
   s: LoadSession & { balance: bigint; mac1: string; hostDate: string; hostTime: string },
 ): string | null {
-  return withSession(run, s, (k) => {
-    const tx = { amount: s.amount, transType: LOAD_TRANS_TYPE, terminalId: s.terminalId };
-    if (!sameMac(mac8(k, loadMac1Input({ ...tx, balance: s.balance })), s.mac1)) return null;
-    return mac8(k, loadMac2Input({ ...tx, hostDate: s.hostDate, hostTime: s.hostTime }))
-      .toString('hex')
-      .toUpperCase();
-  });
+  return withSession(run, s, (k) => (sameMac(mac1Under(k, s), s.mac1) ? mac2Under(k, s) : null));
 }
 
 export type LoadTacInput = {
