@@ -2,8 +2,9 @@
 // `perf record -g` taken during a bench. PostgreSQL exports most of its functions, so each sample's
 // stack names the executor phase it was in. Samples are grouped by backend: a backend that ran a
 // PL/pgSQL function at any sample (the service's load phases, migrations 0175 and 0198) is a
-// "function" backend; the others (the loads floor's, whose every statement is plain SQL) are
-// "plain". Each phase is the share of that group's samples whose stack holds it (inclusive), in a
+// "function" backend; the others are "plain": the loads floor's, whose every statement is plain SQL,
+// and PostgreSQL's own processes (WAL writer, checkpointer, autovacuum), which perf also names
+// postgres. Each phase is the share of that group's samples whose stack holds it (inclusive), in a
 // fixed order of first match, so the phases of one group add up to 100 %.
 
 export type Sample = { pid: string; frames: string[] }; // frames: innermost first, offsets removed
