@@ -55,23 +55,24 @@ export type GroupSummary = { backends: number; samples: number; phases: Record<s
 
 export function summarise(samples: Sample[]): { function: GroupSummary; plain: GroupSummary } {
   const functionPids = new Set(samples.filter((s) => s.frames.includes('plpgsql_exec_function')).map((s) => s.pid));
-  const empty = (): GroupSummary & { pids: Set<string> } => ({ backends: 0, samples: 0, phases: {}, pids: new Set() });
-  const groups = { function: empty(), plain: empty() };
+  // per group: its backends, its samples, and each phase's count
+  const tally = () => ({ pids: new Set<string>(), n: 0, counts: {} as Record<string, number> });
+  const groups = { function: tally(), plain: tally() };
   for (const { pid, frames } of samples) {
     const g = functionPids.has(pid) ? groups.function : groups.plain;
     const stack = new Set(frames);
     const phase = PHASES.find(([, test]) => test(stack))![0];
-    g.samples++;
+    g.n++;
     g.pids.add(pid);
-    g.phases[phase] = (g.phases[phase] ?? 0) + 1;
+    g.counts[phase] = (g.counts[phase] ?? 0) + 1;
   }
-  const percent = ({ pids, samples: n, phases }: GroupSummary & { pids: Set<string> }): GroupSummary => ({
+  const percent = ({ pids, n, counts }: ReturnType<typeof tally>): GroupSummary => ({
     backends: pids.size,
     samples: n,
     phases: Object.fromEntries(
       PHASES.map(([p]) => p)
-        .filter((p) => phases[p])
-        .map((p) => [p, Math.round((1000 * phases[p]) / n) / 10]),
+        .filter((p) => counts[p])
+        .map((p) => [p, Math.round((1000 * counts[p]) / n) / 10]),
     ),
   });
   return { function: percent(groups.function), plain: percent(groups.plain) };
