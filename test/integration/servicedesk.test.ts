@@ -245,7 +245,8 @@ describe('service desk', () => {
     // one message per escalation, to the person it names
     const escalations = await h.app.db('servicedesk_escalations').where({ ticket_id: row.id, clock: 'first-reply' });
     for (const e of escalations) {
-      const sent = await notificationsByKeyPrefix(h.app.db, `ticket-esc:${e.id}`);
+      // the exact key: as a prefix, ticket-esc:1 would also find ticket-esc:10 … of other tickets
+      const sent = await h.app.db('notifications').where({ dedupe_key: `ticket-esc:${e.id}` });
       assert.equal(sent.length, 1);
       assert.equal(sent[0].params.ticketNo, r.body.ticketNo);
     }
