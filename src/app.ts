@@ -65,6 +65,9 @@ export function buildApp(
 
   const web = express();
   web.disable('x-powered-by');
+  // no ETag on API answers: they are not cached (a machine's POST answer never is), and hashing every
+  // body for one cost a SHA-1 per request; the console's files have their own (express.static)
+  web.set('etag', false);
   web.set('trust proxy', 'loopback');
   web.use(requestIdMiddleware);
   // the exact bytes are kept (machine signatures and idempotency hashes are over them) and JSON is
