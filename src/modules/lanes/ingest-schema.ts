@@ -4,6 +4,7 @@
 // an unknown transaction type, an amount off the tariff) are per-transaction dispositions instead.
 import { z } from 'zod';
 import { network } from '../../platform/http/schemas.ts';
+import { isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
 
 const U32 = 0xffff_ffff;
 const uint = (max: number) => z.number().int().min(0).max(max);
@@ -84,13 +85,6 @@ const SECTION = /^[A-Za-z0-9-]{1,20}$/;
 const TX_KEYS = new Set(Object.keys(laneTransaction.shape));
 const POINT_KEYS = new Set(Object.keys(point.shape));
 
-const isUint = (v: unknown, max: number): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-function onlyKeys(o: Record<string, unknown>, allowed: Set<string>): boolean {
-  for (const k in o) if (!allowed.has(k)) return false;
-  return true;
-}
 function timeOf(v: unknown): Date | undefined {
   if (typeof v !== 'string' || !TIME.test(v)) return undefined;
   const d = new Date(v);

@@ -2,10 +2,11 @@
 // for the service-hall counter (same endpoints and protocol; cash, card terminal or a carried balance).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, hex, loadPaymentMethod, reason } from '../../platform/http/schemas.ts';
+import { reason } from '../../platform/http/schemas.ts';
 import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
+import { confirmBody, fastConfirmBody, fastInitBody, initBody, uint } from './load-bodies.ts';
 import { confirmLoadOnce, initLoad } from './one-trip.ts';
 import { stuckLoads } from './stuck.ts';
 import {
@@ -17,32 +18,7 @@ import {
 } from './responses.ts';
 
 const LOADERS = ['bank', 'clerk', 'supervisor'] as const;
-// amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
-const anyFen = z
-  .number()
-  .int('must be an integer number of fen')
-  .refine(Number.isSafeInteger, 'out of range')
-  .transform((v) => BigInt(v));
-const uint = (max: number) => z.number().int().min(0).max(max);
 const loadParams = z.strictObject({ loadId: z.string().max(40) });
-
-const initBody = z.strictObject({
-  cardNo,
-  amount: anyFen,
-  terminalId: hex(6),
-  card: z.strictObject({
-    balance: uint(4_294_967_295).transform((v) => BigInt(v)),
-    onlineSeq: uint(65535),
-    keyVersion: uint(255),
-    algId: uint(255),
-    random: hex(4),
-    mac1: hex(4),
-  }),
-  payment: z.strictObject({
-    method: loadPaymentMethod,
-    reference: z.string().trim().min(1).max(64).optional(),
-  }),
-});
 
 export const loadRoutes: RouteDef[] = [
   defineRoute({
@@ -54,6 +30,7 @@ export const loadRoutes: RouteDef[] = [
     status: 201,
     summary: 'Initialise an online load: MAC1 verified, payment reserved, MAC2 returned (persisted first)',
     body: initBody,
+    fastBody: fastInitBody,
     response: postChannelLoadsResponse,
     ownIdempotency: true,
     handler: async (ctx, { body, idempotency }) =>
@@ -67,7 +44,8 @@ export const loadRoutes: RouteDef[] = [
     moneyMoving: true,
     summary: 'Confirm a load with the TAC the card returned',
     params: loadParams,
-    body: z.strictObject({ tac: hex(4) }),
+    body: confirmBody,
+    fastBody: fastConfirmBody,
     response: postChannelLoadsConfirmResponse,
     ownIdempotency: true,
     handler: async (ctx, { params, body, idempotency }) =>
