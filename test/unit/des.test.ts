@@ -2,16 +2,15 @@
 // properties, and OpenSSL (pboc.ts's des, and a CBC-MAC through OpenSSL here) as the reference on many
 // random cases.
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv } from 'node:crypto';
 import {
   DES_SCHEDULE_WORDS,
   desBlock,
   desCbcMac8,
   desCbcMacWithSchedule,
   desKeySchedule,
-  tdesEcb,
 } from '../../src/platform/crypto/des.ts';
-import { pad80, tdes as pbocTdes } from '../../src/platform/crypto/pboc.ts';
+import { des, pad80 } from '../../src/platform/crypto/pboc.ts';
 import { hex, prng, vector } from '../helpers/crypto-vectors.ts';
 
 function encrypt(key8: Buffer, block: Buffer): Buffer {
@@ -31,15 +30,6 @@ const tdes = (key16: Buffer, block: Buffer): Buffer =>
   encrypt(key16.subarray(0, 8), decrypt(key16.subarray(8), encrypt(key16.subarray(0, 8), block)));
 
 const not = (b: Buffer): Buffer => Buffer.from(b.map((x) => ~x & 0xff));
-
-// ECB by OpenSSL: two-key EDE, or single DES as EDE with K1 = K2 (OpenSSL 3 keeps plain DES in its
-// legacy provider)
-function opensslEcb(key16: Buffer, data: Buffer, decrypt = false): Buffer {
-  const c = decrypt ? createDecipheriv('des-ede-ecb', key16, null) : createCipheriv('des-ede-ecb', key16, null);
-  c.setAutoPadding(false);
-  return Buffer.concat([c.update(data), c.final()]);
-}
-const des = (key8: Buffer, block: Buffer) => opensslEcb(Buffer.concat([key8, key8]), block);
 
 // CBC-MAC over pad80(data) by OpenSSL: single DES as EDE with K1 = K2 (OpenSSL 3 keeps plain DES in
 // its legacy provider); the last chaining block.
@@ -184,29 +174,6 @@ describe('des: against OpenSSL', () => {
       assert.deepEqual(encrypt(key, block), c, `case ${i}`);
       assert.deepEqual(decrypt(key, c), block, `case ${i}`);
     }
-  });
-
-  it('tdesEcb = OpenSSL des-ede-ecb on 1,000 random keys and 1–4 blocks, both directions', () => {
-    const rnd = prng(0xde5005);
-    for (let i = 0; i < 1000; i++) {
-      const key = rnd.bytes(16);
-      const data = rnd.bytes(8 * (1 + rnd.below(4)));
-      const c = tdesEcb(key, data);
-      assert.deepEqual(c, opensslEcb(key, data), `case ${i}`);
-      assert.deepEqual(tdesEcb(key, c, true), data, `case ${i}`);
-      assert.deepEqual(opensslEcb(key, c, true), data, `case ${i}`);
-    }
-  });
-
-  it('pboc.tdes (now on tdesEcb) keeps its checks, and tdesEcb refuses wrong lengths', () => {
-    const rnd = prng(0xde5006);
-    const key = rnd.bytes(16);
-    const data = rnd.bytes(16);
-    assert.deepEqual(pbocTdes(key, data), opensslEcb(key, data));
-    assert.throws(() => pbocTdes(rnd.bytes(15), data), /TDES key must be 16 bytes/);
-    assert.throws(() => pbocTdes(key, rnd.bytes(12)), /TDES data/);
-    assert.throws(() => tdesEcb(rnd.bytes(8), data), /TDES key must be 16 bytes \(got 8\)/);
-    assert.throws(() => tdesEcb(key, rnd.bytes(9)), /whole 8-byte blocks/);
   });
 
   it('desBlock works in place at an offset', () => {

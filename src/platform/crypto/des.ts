@@ -253,30 +253,3 @@ export function desCbcMac8(key8: Buffer, data: Buffer, icv: Buffer = ZERO_ICV): 
     schedule.fill(0);
   }
 }
-
-/**
- * Two-key triple DES (EDE: K1 encrypts, K2 decrypts, K1 encrypts; the reverse to decrypt) over whole
- * 8-byte blocks, ECB: what OpenSSL's des-ede-ecb computes, for pboc's key derivations (a card key, a
- * session key), each one to two blocks under a key used once, where creating an OpenSSL cipher cost
- * more than the blocks. The three schedules are wiped before returning.
- */
-export function tdesEcb(key16: Uint8Array, data: Uint8Array, decrypt = false): Buffer {
-  if (key16.length !== 16) throw new Error(`TDES key must be 16 bytes (got ${key16.length})`);
-  if (data.length % 8 !== 0) throw new Error('TDES data must be whole 8-byte blocks');
-  const k1 = key16.subarray(0, 8);
-  const k2 = key16.subarray(8, 16);
-  const first = desKeySchedule(k1, undefined, decrypt);
-  const middle = desKeySchedule(k2, undefined, !decrypt);
-  const out = Buffer.alloc(data.length);
-  try {
-    for (let off = 0; off < data.length; off += 8) {
-      desBlock(first, data, off, out, off);
-      desBlock(middle, out, off, out, off);
-      desBlock(first, out, off, out, off);
-    }
-    return out;
-  } finally {
-    first.fill(0);
-    middle.fill(0);
-  }
-}

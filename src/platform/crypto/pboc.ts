@@ -1,8 +1,8 @@
 // PBOC / JR/T 0025 electronic-purse primitives (see ETC-REFERENCE §1–3).
 // Pure functions over Buffers. Error messages carry lengths and field names
 // only, never key or data bytes, because they may end up in logs.
-import { createCipheriv } from 'node:crypto';
-import { desCbcMac8, tdesEcb } from './des.ts';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { desCbcMac8 } from './des.ts';
 
 const BLOCK = 8;
 
@@ -25,10 +25,10 @@ function requireData(value: unknown): Buffer {
   return value;
 }
 
-// des.ts, not OpenSSL: every ECB use here is one or two blocks (a card key, a session key, a check
-// value) under a key used once, and creating an OpenSSL cipher cost more than the blocks
 function runEcb(encrypt: boolean, edeKey: Buffer, data: Buffer): Buffer {
-  return tdesEcb(edeKey, data, !encrypt);
+  const c = encrypt ? createCipheriv('des-ede-ecb', edeKey, null) : createDecipheriv('des-ede-ecb', edeKey, null);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(data), c.final()]);
 }
 
 // OpenSSL 3 keeps single DES in the legacy provider; EDE with K1 = K2 collapses
