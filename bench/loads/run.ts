@@ -7,10 +7,10 @@
 // trips per load (ETC_COUNT_QUERIES=1, read from /metrics with one worker), and CPU per load of the
 // service's processes and of the database's backends (from /proc/<pid>/stat: the service's pid and
 // its workers; the backends pg_stat_activity lists for the bench database, all of which are the
-// slice's target's, as only it works). The load average is recorded at the start and at the end.
+// slice's target's, as only it works), and of this process, which drives the clients and shares the
+// machine with them (bench/loads/measure.ts). The load average is recorded at the start and at the end.
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32] [--note TEXT]
 import { createHmac, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -26,6 +26,7 @@ import {
   withDatabase,
   writeResults,
 } from '../lib.ts';
+import { drive, measureSlice, target, withChildren, type Target } from './measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,54 +43,7 @@ const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const KEY_VERSION = 2;
 const TERMINAL = '0A1B2C3D4E5F';
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
 const load0 = loadavg()[0];
-
-// utime + stime of a process in seconds (undefined once it is gone)
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return undefined;
-  }
-}
-// a process and its children (cluster workers)
-function withChildren(pid: number): number[] {
-  const kids = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [pid, ...kids];
-}
-
-// Runs `worker` on CONCURRENCY lanes for SECONDS; returns completed count and per-item latencies.
-async function drive(
-  worker: (lane: number, i: number) => Promise<void>,
-  seconds = SECONDS,
-): Promise<{ done: number; seconds: number; ms: number[] }> {
-  const ms: number[] = [];
-  const end = Date.now() + seconds * 1000;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, lane) => {
-      for (let i = 0; Date.now() < end; i++) {
-        const t = process.hrtime.bigint();
-        await worker(lane, i);
-        ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-    }),
-  );
-  return { done: ms.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ms: ms.sort((a, b) => a - b) };
-}
 
 await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
@@ -238,58 +192,18 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         await r.json();
       }
     };
-    type Target = {
-      work: (lane: number, i: number) => Promise<void>;
-      pids: () => number[];
-      done: number;
-      seconds: number;
-      ms: number[];
-      nodeCpu: number;
-      primaryCpu: number;
-      pgCpu: number;
-      trips: number;
-    };
-    const target = (work: Target['work'], pids: Target['pids']): Target => ({
-      work,
-      pids,
-      done: 0,
-      seconds: 0,
-      ms: [],
-      nodeCpu: 0,
-      primaryCpu: 0,
-      pgCpu: 0,
-      trips: 0,
-    });
     const one = target(oneLoad, () => [server.pid!]);
     const two = target(
       (lane, i) => oneLoad(lane, i, port + 2),
       () => withChildren(server2.pid!),
     );
     const bare = target(floorLoad, () => [floor.pid!]);
-    const cpu = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) ?? 0), 0);
     // warm-up at full concurrency: every worker's code compiled, every pool connection open
-    for (const t of [one, two, bare]) await drive(t.work, 3);
+    for (const t of [one, two, bare]) await drive(t.work, CONCURRENCY, 3);
     for (let round = 0; round < ROUNDS; round++) {
       for (const t of [one, two, bare]) {
-        const trips0 = t === one ? await roundTrips() : 0;
-        const nodePids = t.pids();
-        const pgPids = await backends();
-        const node0 = cpu(nodePids);
-        const primary0 = cpu([nodePids[0]]);
-        const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
-        const run = await drive(t.work, SECONDS / ROUNDS);
-        t.nodeCpu += cpu(nodePids) - node0;
-        t.primaryCpu += cpu([nodePids[0]]) - primary0;
-        // only this target works during its slice: the database's backends' CPU is its
-        for (const p of new Set([...pgPids, ...(await backends())])) {
-          const end = cpuSeconds(p);
-          // a backend gone by the end was an idle connection of another target closing: not this slice's
-          if (end !== undefined) t.pgCpu += end - (pg0.get(p) ?? 0);
-        }
-        if (t === one) t.trips += (await roundTrips()) - trips0;
-        t.done += run.done;
-        t.seconds += run.seconds;
-        t.ms.push(...run.ms);
+        const slice = { concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS, backends };
+        await measureSlice(t, t === one ? { ...slice, roundTrips } : slice);
       }
     }
     try {
@@ -317,6 +231,9 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         workers2PgCpuMsPerLoad: perLoad(two.pgCpu, two),
         floorLoadsPerSecond: Math.round(perSecond(bare)),
         floorCpuMsPerLoad: r2(cpuMs(bare)),
+        // this process, driving the clients (measure.ts)
+        generatorCpuMsPerLoad: perLoad(one.generatorCpu, one),
+        floorGeneratorCpuMsPerLoad: perLoad(bare.generatorCpu, bare),
         // the same 32 clients against the bare pair: the latency a machine this busy gives any endpoint
         floorP99Ms: r2(percentile(bare.ms, 99)),
         // CPU per load is what a busy shared machine disturbs least: the floor's over the service's

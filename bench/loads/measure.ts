@@ -1,0 +1,115 @@
+// How bench/loads measures a target (the service with 1 worker, with 2, the floor) during its slices:
+// loads done and their latencies, and the CPU of the target's processes, of the database's backends
+// and of this process, the generator. Only one target works during a slice, so the backends' CPU in
+// it is that target's.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
+
+// utime + stime of a process in seconds (undefined once it is gone)
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+// a process and its children (cluster workers)
+export function withChildren(pid: number): number[] {
+  const kids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [pid, ...kids];
+}
+
+type Work = (lane: number, i: number) => Promise<void>;
+
+// Runs `worker` on `concurrency` lanes for `seconds`; returns completed count and per-item latencies.
+export async function drive(
+  worker: Work,
+  concurrency: number,
+  seconds: number,
+): Promise<{ done: number; seconds: number; ms: number[] }> {
+  const ms: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      for (let i = 0; Date.now() < end; i++) {
+        const t = process.hrtime.bigint();
+        await worker(lane, i);
+        ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  return { done: ms.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ms: ms.sort((a, b) => a - b) };
+}
+
+export type Target = {
+  work: Work;
+  pids: () => number[];
+  done: number;
+  seconds: number;
+  ms: number[];
+  nodeCpu: number;
+  primaryCpu: number;
+  pgCpu: number;
+  generatorCpu: number;
+  trips: number;
+};
+
+export const target = (work: Work, pids: () => number[]): Target => ({
+  work,
+  pids,
+  done: 0,
+  seconds: 0,
+  ms: [],
+  nodeCpu: 0,
+  primaryCpu: 0,
+  pgCpu: 0,
+  generatorCpu: 0,
+  trips: 0,
+});
+
+const cpu = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) ?? 0), 0);
+
+/** One slice of `t`: driven for `seconds`, its figures added to it. */
+export async function measureSlice(
+  t: Target,
+  o: { concurrency: number; seconds: number; backends: () => Promise<number[]>; roundTrips?: () => Promise<number> },
+): Promise<void> {
+  const trips0 = o.roundTrips ? await o.roundTrips() : 0;
+  const nodePids = t.pids();
+  const pgPids = await o.backends();
+  const node0 = cpu(nodePids);
+  const primary0 = cpu([nodePids[0]]);
+  const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
+  const generator0 = process.cpuUsage();
+  const run = await drive(t.work, o.concurrency, o.seconds);
+  // this process drives the clients: it shares the machine with what it measures, and a service load
+  // costs it more (the card's MACs, the request signatures) than a floor load
+  const generator = process.cpuUsage(generator0);
+  t.generatorCpu += (generator.user + generator.system) / 1e6;
+  t.nodeCpu += cpu(nodePids) - node0;
+  t.primaryCpu += cpu([nodePids[0]]) - primary0;
+  for (const p of new Set([...pgPids, ...(await o.backends())])) {
+    const end = cpuSeconds(p);
+    // a backend gone by the end was an idle connection of another target closing: not this slice's
+    if (end !== undefined) t.pgCpu += end - (pg0.get(p) ?? 0);
+  }
+  if (o.roundTrips) t.trips += (await o.roundTrips()) - trips0;
+  t.done += run.done;
+  t.seconds += run.seconds;
+  t.ms.push(...run.ms);
+}
