@@ -26,9 +26,10 @@ export class SoftwareHsm {
   readonly #seal: Record<SealDomain, Buffer>;
   readonly #piiIndex: Buffer;
   // Client secrets opened once and kept, as the master keys are, by their sealed form: every machine
-  // request is verified with one, and an AES-GCM open per request was a tenth of the signature check's
-  // cost. A KeyObject keeps the bytes out of the JavaScript heap; a new or rotated secret is another
-  // sealed value, so it is opened afresh, and a tampered one still fails to open.
+  // request is verified with one, and an AES-GCM open per request was more than half the signature
+  // check's cost (7.5 µs against 3.3 µs kept). A KeyObject keeps the bytes out of the JavaScript
+  // heap; a new or rotated secret is another sealed value, so it is opened afresh, and a tampered one
+  // still fails to open.
   readonly #clientSecrets = new Map<string, KeyObject>();
 
   constructor(kek: Buffer) {
