@@ -26,7 +26,7 @@ import {
   withDatabase,
   writeResults,
 } from '../lib.ts';
-import { copyFloor } from './copy-floor.ts';
+import { backendCpu, cpuMs, cpuSince, measureFloors } from './floors.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -46,28 +46,6 @@ const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined;
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
-const TICK_MS = 10; // USER_HZ is 100 on Linux: /proc times are in hundredths of a second
-
-// user + system CPU of a process in ms (0 once it has gone)
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-// the CPU of this database's PostgreSQL backends, by pid
-async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
-  const { rows } = await db.query('select pid from pg_stat_activity where datname = current_database()');
-  return new Map(rows.map((r: { pid: number }) => [r.pid, cpuMs(r.pid)]));
-}
-function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let ms = 0;
-  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
-  return ms;
-}
-
 // a fixed pool of simultaneous tasks over a list
 async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -287,48 +265,13 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
 
-    // the floor: the same rows written bare, upload by upload, as many at once as lanes uploaded
-    await db.query('create table floor_rows (like lane_transactions including all)');
-    await db.query('create table floor_copied (like lane_transactions including all)');
-    await db.query('create index on lane_transactions (upload_id)'); // to read each upload's rows back (not timed)
-    await db.query('vacuum analyze lane_transactions');
-    const uploads = (
-      await db.query('select id from lane_uploads where id >= $1 order by id', [String(firstTimedUpload)])
-    ).rows.map((r: { id: string }) => r.id);
+    // the floors, on the rows the timed part stored (floors.ts)
     const width = Math.min(CONCURRENCY ?? lanes.length, lanes.length);
-    const writers = await Promise.all(
-      Array.from({ length: width }, async () => {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        return c;
-      }),
-    );
-    const floorPgBefore = await backendCpu(db);
-    const f0 = process.hrtime.bigint();
-    let next = 0;
-    let floorRows = 0;
-    await Promise.all(
-      writers.map(async (c) => {
-        while (next < uploads.length) {
-          const id = uploads[next++];
-          const r = await c.query('insert into floor_rows select * from lane_transactions where upload_id = $1', [id]);
-          floorRows += r.rowCount ?? 0;
-        }
-      }),
-    );
-    const floorSeconds = Number(process.hrtime.bigint() - f0) / 1e9;
-    const floorPgMsPerBatch = cpuSince(floorPgBefore, await backendCpu(db)) / uploads.length;
-    await Promise.all(writers.map((c) => c.end()));
-    let copyPgMs = 0;
-    const copied = await copyFloor(url, db, 'floor_copied', uploads, width, async (run) => {
-      const before = await backendCpu(db);
-      await run();
-      copyPgMs = cpuSince(before, await backendCpu(db));
-    });
-    if (copied.rows !== floorRows) throw new Error(`the COPY floor wrote ${copied.rows} rows, not ${floorRows}`);
+    const floor = await measureFloors(url, db, firstTimedUpload, width);
+    const { copied } = floor;
     await db.end();
     const tps = Math.round(timedTx / seconds);
-    const floorTps = Math.round(floorRows / floorSeconds);
+    const floorTps = Math.round(floor.rows / floor.seconds);
     const loadAtEnd = loadavg()[0].toFixed(1);
     const metrics = {
       transactionsPerSecond: tps,
@@ -336,11 +279,11 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       ratioToFloor: Number((tps / floorTps).toFixed(2)),
       nodeMsPerBatch: Number(nodeMsPerBatch.toFixed(1)),
       postgresMsPerBatch: Number(pgMsPerBatch.toFixed(1)),
-      floorPostgresMsPerBatch: Number(floorPgMsPerBatch.toFixed(1)),
+      floorPostgresMsPerBatch: Number(floor.pgMsPerBatch.toFixed(1)),
       copyFloorTransactionsPerSecond: Math.round(copied.rows / copied.seconds),
       ratioToCopyFloor: Number((tps / (copied.rows / copied.seconds)).toFixed(2)),
-      copyFloorPostgresMsPerBatch: Number((copyPgMs / uploads.length).toFixed(1)),
-      copyFloorMbPerBatch: Number((copied.bytes / uploads.length / 1e6).toFixed(2)),
+      copyFloorPostgresMsPerBatch: Number(floor.copyPgMsPerBatch.toFixed(1)),
+      copyFloorMbPerBatch: Number((copied.bytes / floor.uploads / 1e6).toFixed(2)),
       batchP50Ms: Number(percentile(latencies, 50).toFixed(1)),
       batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
       peakRssMb,
@@ -353,7 +296,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floorRows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
