@@ -3,11 +3,10 @@
 // another format. Values of the right shape that are wrong for the business (an unknown section,
 // an unknown transaction type, an amount off the tariff) are per-transaction dispositions instead.
 import { z } from 'zod';
-import { network } from '../../platform/http/schemas.ts';
-import { isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
+import { cardNo, hex, network, obuNo, uint } from '../../platform/http/schemas.ts';
+import { CARD_NO, hexBytes, isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
 
 const U32 = 0xffff_ffff;
-const uint = (max: number) => z.number().int().min(0).max(max);
 const fen32 = uint(U32).transform((v) => BigInt(v));
 // ISO 8601 with an offset (ICD §0), to the second; fractions are allowed and ignored by the TAC
 const isoTime = z
@@ -21,11 +20,6 @@ const isoTime = z
     }
     return d;
   });
-const hexOf = (bytes: number) =>
-  z
-    .string()
-    .regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`)
-    .transform((s) => s.toUpperCase());
 
 const point = z.strictObject({
   network,
@@ -35,16 +29,13 @@ const point = z.strictObject({
 });
 
 export const laneTransaction = z.strictObject({
-  terminalId: hexOf(6),
+  terminalId: hex(6),
   terminalSeq: uint(U32),
-  transType: hexOf(1),
+  transType: hex(1),
   time: isoTime,
-  cardNo: z.string().regex(/^\d{20}$/, 'must be a 20-digit card number'),
+  cardNo,
   cardType: uint(255),
-  obuId: z
-    .string()
-    .regex(/^\d{16}$/, 'must be a 16-digit OBU number')
-    .optional(),
+  obuId: obuNo.optional(),
   plate: z.string().max(20).optional(),
   plateColor: uint(99).optional(),
   vehicleClass: uint(255),
@@ -59,7 +50,7 @@ export const laneTransaction = z.strictObject({
   balanceBefore: fen32.optional(),
   balanceAfter: fen32.optional(),
   offlineSeq: uint(0xffff),
-  tac: hexOf(4),
+  tac: hex(4),
 });
 
 export const MAX_BATCH = 1000;
@@ -75,10 +66,9 @@ export type LaneResult = { terminalId: string; terminalSeq: number; disposition:
 // refusal keeps zod's field names and messages. test/unit/lane-upload-fast.test.ts holds the two
 // to the same outputs and the same refusals.
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
-const HEX1 = /^[0-9A-Fa-f]{2}$/;
-const HEX4 = /^[0-9A-Fa-f]{8}$/;
-const HEX6 = /^[0-9A-Fa-f]{12}$/;
-const CARD = /^\d{20}$/;
+const HEX1 = hexBytes(1);
+const HEX4 = hexBytes(4);
+const HEX6 = hexBytes(6);
 const OBU = /^\d{16}$/;
 const NETWORK = /^\d{4}$/;
 const SECTION = /^[A-Za-z0-9-]{1,20}$/;
@@ -108,7 +98,7 @@ function fastTransaction(v: unknown): LaneTransaction | undefined {
   if (typeof tx.transType !== 'string' || !HEX1.test(tx.transType)) return undefined;
   const time = timeOf(tx.time);
   if (!time) return undefined;
-  if (typeof tx.cardNo !== 'string' || !CARD.test(tx.cardNo)) return undefined;
+  if (typeof tx.cardNo !== 'string' || !CARD_NO.test(tx.cardNo)) return undefined;
   if (!isUint(tx.cardType, 255) || !isUint(tx.vehicleClass, 255)) return undefined;
   if (!isUint(tx.fee, U32) || !isUint(tx.amount, U32) || !isUint(tx.offlineSeq, 0xffff)) return undefined;
   if (typeof tx.tac !== 'string' || !HEX4.test(tx.tac)) return undefined;

@@ -3,8 +3,8 @@
 // A compiled check accepts only what its schema accepts, with the same output; anything else it
 // leaves to the schema. test/unit/load-bodies-fast.test.ts holds the two to that.
 import { z } from 'zod';
-import { isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
-import { cardNo, hex, loadPaymentMethod } from '../../platform/http/schemas.ts';
+import { CARD_NO, hexBytes, isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
+import { cardNo, hex, loadPaymentMethod, uint } from '../../platform/http/schemas.ts';
 
 // amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
 const anyFen = z
@@ -12,7 +12,6 @@ const anyFen = z
   .int('must be an integer number of fen')
   .refine(Number.isSafeInteger, 'out of range')
   .transform((v) => BigInt(v));
-export const uint = (max: number) => z.number().int().min(0).max(max);
 const U32 = 4_294_967_295;
 
 const cardState = z.strictObject({
@@ -36,9 +35,8 @@ export const initBody = z.strictObject({
 });
 export const confirmBody = z.strictObject({ tac: hex(4) });
 
-const CARD_NO = /^\d{20}$/;
-const HEX4 = /^[0-9A-Fa-f]{8}$/;
-const HEX6 = /^[0-9A-Fa-f]{12}$/;
+const HEX4 = hexBytes(4);
+const HEX6 = hexBytes(6);
 const INIT_KEYS = new Set(Object.keys(initBody.shape));
 const CARD_KEYS = new Set(Object.keys(cardState.shape));
 const PAYMENT_KEYS = new Set(Object.keys(payment.shape));

@@ -2,11 +2,11 @@
 // for the service-hall counter (same endpoints and protocol; cash, card terminal or a carried balance).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { reason } from '../../platform/http/schemas.ts';
+import { reason, uint } from '../../platform/http/schemas.ts';
 import { authoriseLoad } from './authorise.ts';
 import { assertMayAct, confirmLoad, reverseLoad } from './finish.ts';
 import { findLoad, loadHistory, publicLoad } from './load-repo.ts';
-import { confirmBody, fastConfirmBody, fastInitBody, initBody, uint } from './load-bodies.ts';
+import { confirmBody, fastConfirmBody, fastInitBody, initBody } from './load-bodies.ts';
 import { confirmLoadOnce, initLoad } from './one-trip.ts';
 import { stuckLoads } from './stuck.ts';
 import {

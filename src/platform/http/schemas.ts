@@ -1,5 +1,6 @@
 // Reusable validation pieces. Every object schema is strict: unknown fields are refused.
 import { z } from 'zod';
+import { CARD_NO, hexBytes } from './fast-check.ts';
 import { w } from './wire.ts';
 
 // database ids travel as decimal strings in paths and as numbers in bodies
@@ -24,13 +25,16 @@ export const positiveFen = z
   .refine(Number.isSafeInteger, 'out of range')
   .transform((v) => BigInt(v));
 
+// an integer 0…max
+export const uint = (max: number) => z.number().int().min(0).max(max);
+
 export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
-export const cardNo = z.string().regex(/^\d{20}$/, 'must be a 20-digit card number');
+export const cardNo = z.string().regex(CARD_NO, 'must be a 20-digit card number');
 export const obuNo = z.string().regex(/^\d{16}$/, 'must be a 16-digit OBU number');
 export const hex = (bytes: number) =>
   z
     .string()
-    .regex(new RegExp(`^[0-9A-Fa-f]{${bytes * 2}}$`), `must be ${bytes} bytes of hex`)
+    .regex(hexBytes(bytes), `must be ${bytes} bytes of hex`)
     .transform((s) => s.toUpperCase());
 export const isoDate = z
   .string()
