@@ -2,7 +2,7 @@
 // written to bench/results/<name>.json and a row added to the table of bench/README.md (newest first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -15,6 +15,34 @@ const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@1
 
 export function machine(): string {
   return `${cpus()[0]?.model.trim() ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+// CPU time of processes, from /proc (Linux). USER_HZ is 100: /proc/<pid>/stat counts in 1/100 s.
+const USER_HZ = 100;
+
+// the fields of /proc/<pid>/stat from the state on (after the command name, which may hold spaces);
+// undefined once the process has gone
+function procStat(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process in seconds; undefined once it has gone. */
+export function cpuSeconds(pid: number): number | undefined {
+  const f = procStat(pid);
+  return f && (Number(f[11]) + Number(f[12])) / USER_HZ;
+}
+
+/** A process and its children (cluster workers). */
+export function withChildren(pid: number): number[] {
+  const kids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d) && Number(procStat(d)?.[1]) === pid)
+    .map(Number);
+  return [pid, ...kids];
 }
 
 export async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {

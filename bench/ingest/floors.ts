@@ -3,21 +3,12 @@
 // (one transaction per batch, as many at once as lanes uploaded; no checks, no key tables, no
 // journal), and the same rows sent by clients with COPY (copy-floor.ts). Also the CPU readings the
 // bench takes of the service and of the database's backends.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { cpuSeconds } from '../lib.ts';
 import { copyFloor, type CopyFloor } from './copy-floor.ts';
 
-const TICK_MS = 10; // USER_HZ is 100 on Linux: /proc times are in hundredths of a second
-
 // user + system CPU of a process in ms (0 once it has gone)
-export function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
+export const cpuMs = (pid: number): number => (cpuSeconds(pid) ?? 0) * 1000;
 
 // the CPU of this database's PostgreSQL backends, by pid
 export async function backendCpu(db: pg.Client): Promise<Map<number, number>> {

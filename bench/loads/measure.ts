@@ -2,36 +2,7 @@
 // loads done and their latencies, and the CPU of the target's processes, of the database's backends
 // and of this process, the generator. Only one target works during a slice, so the backends' CPU in
 // it is that target's.
-import { readdirSync, readFileSync } from 'node:fs';
-
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
-
-// utime + stime of a process in seconds (undefined once it is gone)
-export function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-// a process and its children (cluster workers)
-export function withChildren(pid: number): number[] {
-  const kids = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-  return [pid, ...kids];
-}
+import { cpuSeconds } from '../lib.ts';
 
 type Work = (lane: number, i: number) => Promise<void>;
 

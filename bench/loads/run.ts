@@ -23,10 +23,11 @@ import {
   percentile,
   startProcess,
   stopProcess,
+  withChildren,
   withDatabase,
   writeResults,
 } from '../lib.ts';
-import { drive, measureSlice, target, withChildren, type Target } from './measure.ts';
+import { drive, measureSlice, target, type Target } from './measure.ts';
 
 const { values } = parseArgs({
   options: {
