@@ -45,6 +45,16 @@ export function withChildren(pid: number): number[] {
   return [pid, ...kids];
 }
 
+/** What `etc serve` prints once each of its N API workers listens (startProcess's `ready`). */
+export const everyWorkerListening = (workers: number): RegExp =>
+  new RegExp(Array.from({ length: workers }, () => 'listening on').join('[^]*'));
+
+/** A running process's peak resident memory in MB (VmHWM). */
+export function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m![1]) / 1024);
+}
+
 export async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -64,6 +74,21 @@ export async function withDatabase<T>(name: string, fn: (url: string) => Promise
   } finally {
     await admin(`drop database if exists ${name} with (force)`);
   }
+}
+
+// a fixed pool of simultaneous tasks over a list
+export async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
 }
 
 export function percentile(sortedMs: number[], p: number): number {

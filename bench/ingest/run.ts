@@ -7,6 +7,7 @@
 // a client with COPY … FROM STDIN (copy-floor.ts). Also the service's and
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
+//          [--workers 1]   (the service's API processes: `serve --workers N`)
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,10 +20,14 @@ import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import {
   etcCommand,
+  everyWorkerListening,
   importMasterKeys,
+  peakRssMb,
   percentile,
+  pool,
   startProcess,
   stopProcess,
+  withChildren,
   withDatabase,
   writeResults,
 } from '../lib.ts';
@@ -36,31 +41,18 @@ const { values } = parseArgs({
     lanes: { type: 'string', default: '10' },
     batch: { type: 'string', default: '1000' },
     concurrency: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const CARDS = Number(values.cards);
 const TRIPS = Number(values.trips);
 const LANES = Math.max(10, Number(values.lanes));
 const BATCH = Math.min(1000, Number(values.batch));
+const WORKERS = Number(values.workers);
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
-// a fixed pool of simultaneous tasks over a list
-async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
 await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'etc-bench-ingest-'));
   const env = {
@@ -116,9 +108,11 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   const serviceNodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=64';
   const server = await startProcess(
     ['src/main.ts', 'serve'],
-    { ...env, PORT: String(port), NODE_OPTIONS: serviceNodeOptions },
-    'listening on',
+    { ...env, PORT: String(port), ETC_WORKERS: String(WORKERS), NODE_OPTIONS: serviceNodeOptions },
+    everyWorkerListening(WORKERS),
   );
+  // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
+  const serviceCpuMs = () => withChildren(server.pid!).reduce((sum, pid) => sum + cpuMs(pid), 0);
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
       const attempt = () =>
@@ -236,7 +230,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       await db.query('select pg_stat_statements_reset()');
     }
     const pgBefore = await backendCpu(db);
-    const nodeBefore = cpuMs(server.pid!);
+    const nodeBefore = serviceCpuMs();
     const started = process.hrtime.bigint();
     timing = true;
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
@@ -246,7 +240,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     timing = false;
     latencies.sort((x, y) => x - y);
-    const nodeMsPerBatch = (cpuMs(server.pid!) - nodeBefore) / timedBatches;
+    const nodeMsPerBatch = (serviceCpuMs() - nodeBefore) / timedBatches;
     const pgMsPerBatch = cpuSince(pgBefore, await backendCpu(db)) / timedBatches;
     if (statements) {
       const { rows } = await db.query(
@@ -260,8 +254,8 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     }
     if (refused.length)
       throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
-    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
+    // the largest process's: each worker holds its own batches
+    const peakRss = Math.max(...withChildren(server.pid!).map(peakRssMb));
     const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
 
@@ -286,7 +280,8 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       copyFloorMbPerBatch: Number((copied.bytes / floor.uploads / 1e6).toFixed(2)),
       batchP50Ms: Number(percentile(latencies, 50).toFixed(1)),
       batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
-      peakRssMb,
+      peakRssMb: peakRss,
+      workers: WORKERS,
       loadAverageStart: Number(LOAD_AT_START),
       loadAverageEnd: Number(loadAtEnd),
     };
@@ -296,7 +291,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (service process; PostgreSQL backends of the bench database); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

@@ -19,6 +19,7 @@ import { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
 import {
   etcCommand,
+  everyWorkerListening,
   importMasterKeys,
   percentile,
   startProcess,
@@ -74,8 +75,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         ETC_COUNT_QUERIES: '1',
         NODE_OPTIONS: serviceNodeOptions,
       },
-      // every worker listening
-      new RegExp(Array.from({ length: workers }, () => 'listening on').join('[^]*')),
+      everyWorkerListening(workers),
     );
   let server = await serve(1);
   const post = (path: string, body: unknown, headers: Record<string, string>) =>
