@@ -27,6 +27,37 @@ export async function drive(
   return { done: ms.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ms: ms.sort((a, b) => a - b) };
 }
 
+/** Open loop: starts a load every 1/perSecond s for `seconds`, whether or not the last has finished,
+ *  on one of `slots` lanes (a lane's loads use its own cards, so a lane carries one load at a time;
+ *  when every lane is busy the start waits for one). Each latency runs from the load's scheduled
+ *  start, so time spent waiting for a lane or for this process to get round to it is counted. */
+export async function pace(work: Work, perSecond: number, seconds: number, slots: number): Promise<number[]> {
+  const ms: number[] = [];
+  const free = Array.from({ length: slots }, (_, lane) => lane);
+  const waiting: Array<(lane: number) => void> = [];
+  const release = (lane: number) => {
+    const next = waiting.shift();
+    if (next) next(lane);
+    else free.push(lane);
+  };
+  const started: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let k = 0; k < Math.floor(perSecond * seconds); k++) {
+    const due = t0 + (k * 1000) / perSecond;
+    const early = due - performance.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, early));
+    const lane = free.pop() ?? (await new Promise<number>((r) => waiting.push(r)));
+    started.push(
+      work(lane, k).then(() => {
+        ms.push(performance.now() - due);
+        release(lane);
+      }),
+    );
+  }
+  await Promise.all(started);
+  return ms.sort((a, b) => a - b);
+}
+
 export type Target = {
   work: Work;
   pids: () => number[];

@@ -9,7 +9,11 @@
 // its workers; the backends pg_stat_activity lists for the bench database, all of which are the
 // slice's target's, as only it works), and of this process, which drives the clients and shares the
 // machine with them (bench/loads/measure.ts). The load average is recorded at the start and at the end.
-// Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32] [--note TEXT]
+// Then each of the 1-worker service and the floor is driven open-loop at --paced of its measured rate
+// for --paced-seconds (measure.ts pace): the latency at a rate it can carry, beside the closed loop's
+// latency at saturation (which Little's law sets: concurrency ÷ throughput).
+// Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32]
+//          [--paced 0.5] [--paced-seconds 8] [--note TEXT]
 import { createHmac, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -28,7 +32,7 @@ import {
   withDatabase,
   writeResults,
 } from '../lib.ts';
-import { drive, measureSlice, target, type Target } from './measure.ts';
+import { drive, measureSlice, pace, target, type Target } from './measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +40,8 @@ const { values } = parseArgs({
     cards: { type: 'string', default: '256' },
     concurrency: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '4' },
+    paced: { type: 'string', default: '0.5' },
+    'paced-seconds': { type: 'string', default: '8' },
     note: { type: 'string', default: '' },
   },
 });
@@ -43,6 +49,8 @@ const SECONDS = Number(values.seconds);
 const CARDS = Number(values.cards);
 const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
+const PACED = Number(values.paced);
+const PACED_SECONDS = Number(values['paced-seconds']);
 const KEY_VERSION = 2;
 const TERMINAL = '0A1B2C3D4E5F';
 const load0 = loadavg()[0];
@@ -207,6 +215,10 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         await measureSlice(t, t === one ? { ...slice, roundTrips } : slice);
       }
     }
+    // open loop, at a rate each can carry (the closed loop above saturates both)
+    const pacedRate = (t: Target) => (PACED * t.done) / t.seconds;
+    const paced = await pace(one.work, pacedRate(one), PACED_SECONDS, CONCURRENCY);
+    const floorPaced = await pace(bare.work, pacedRate(bare), PACED_SECONDS, CONCURRENCY);
     try {
       const check = await etcCommand(['check-ledger'], env);
       if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
@@ -240,6 +252,11 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         // CPU per load is what a busy shared machine disturbs least: the floor's over the service's
         cpuRatioToFloor: Number((cpuMs(bare) / cpuMs(one)).toFixed(3)),
         ratioToFloor: Number((perSecond(one) / perSecond(bare)).toFixed(3)),
+        pacedLoadsPerSecond: Math.round(pacedRate(one)),
+        pacedP50Ms: r2(percentile(paced, 50)),
+        pacedP99Ms: r2(percentile(paced, 99)),
+        floorPacedLoadsPerSecond: Math.round(pacedRate(bare)),
+        floorPacedP99Ms: r2(percentile(floorPaced, 99)),
         workers2RatioToFloor: Number((perSecond(two) / perSecond(bare)).toFixed(3)),
         loadAverageStart: r2(load0),
         loadAverageEnd: r2(load1),
@@ -248,7 +265,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
