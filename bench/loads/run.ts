@@ -207,19 +207,19 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       () => withChildren(server2.pid!),
     );
     const bare = target(floorLoad, () => [floor.pid!]);
-    // warm-up at full concurrency: every worker's code compiled, every pool connection open
-    for (const t of [one, two, bare]) await drive(t.work, CONCURRENCY, 3);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const t of [one, two, bare]) {
-        const slice = { concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS, backends };
-        await measureSlice(t, t === one ? { ...slice, roundTrips } : slice);
-      }
-    }
-    // open loop, at a rate each can carry (the closed loop above saturates both)
-    const pacedRate = (t: Target) => (PACED * t.done) / t.seconds;
-    const paced = await pace(one.work, pacedRate(one), PACED_SECONDS, CONCURRENCY);
-    const floorPaced = await pace(bare.work, pacedRate(bare), PACED_SECONDS, CONCURRENCY);
     try {
+      // warm-up at full concurrency: every worker's code compiled, every pool connection open
+      for (const t of [one, two, bare]) await drive(t.work, CONCURRENCY, 3);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const t of [one, two, bare]) {
+          const slice = { concurrency: CONCURRENCY, seconds: SECONDS / ROUNDS, backends };
+          await measureSlice(t, t === one ? { ...slice, roundTrips } : slice);
+        }
+      }
+      // open loop, at a rate each can carry (the closed loop above saturates both)
+      const pacedRate = (t: Target) => (PACED * t.done) / t.seconds;
+      const paced = await pace(one.work, pacedRate(one), PACED_SECONDS, CONCURRENCY);
+      const floorPaced = await pace(bare.work, pacedRate(bare), PACED_SECONDS, CONCURRENCY);
       const check = await etcCommand(['check-ledger'], env);
       if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
       const perSecond = (t: Target) => t.done / t.seconds;
