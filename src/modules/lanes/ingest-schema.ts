@@ -4,14 +4,17 @@
 // an unknown transaction type, an amount off the tariff) are per-transaction dispositions instead.
 import { z } from 'zod';
 import { cardNo, hex, network, obuNo, uint } from '../../platform/http/schemas.ts';
-import { CARD_NO, hexBytes, isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
+import { CARD_NO, hexBytes, isRecord, isUint, NETWORK_ID, OBU_NO, onlyKeys } from '../../platform/http/fast-check.ts';
 
 const U32 = 0xffff_ffff;
+// the patterns the schema and the compiled check below both test with
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+const SECTION = /^[A-Za-z0-9-]{1,20}$/;
 const fen32 = uint(U32).transform((v) => BigInt(v));
 // ISO 8601 with an offset (ICD §0), to the second; fractions are allowed and ignored by the TAC
 const isoTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/, 'must be ISO 8601 with an offset')
+  .regex(TIME, 'must be ISO 8601 with an offset')
   .transform((s, c) => {
     const d = new Date(s);
     if (Number.isNaN(d.getTime())) {
@@ -41,10 +44,7 @@ export const laneTransaction = z.strictObject({
   vehicleClass: uint(255),
   entry: point.optional(),
   exit: point.optional(),
-  sections: z
-    .array(z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'must be a section id'))
-    .max(64)
-    .optional(),
+  sections: z.array(z.string().regex(SECTION, 'must be a section id')).max(64).optional(),
   fee: fen32,
   amount: fen32,
   balanceBefore: fen32.optional(),
@@ -65,13 +65,9 @@ export type LaneResult = { terminalId: string; terminalSeq: number; disposition:
 // to, and undefined for anything it does not accept — the router then lets uploadBody judge, so a
 // refusal keeps zod's field names and messages. test/unit/lane-upload-fast.test.ts holds the two
 // to the same outputs and the same refusals.
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 const HEX1 = hexBytes(1);
 const HEX4 = hexBytes(4);
 const HEX6 = hexBytes(6);
-const OBU = /^\d{16}$/;
-const NETWORK = /^\d{4}$/;
-const SECTION = /^[A-Za-z0-9-]{1,20}$/;
 const TX_KEYS = new Set(Object.keys(laneTransaction.shape));
 const POINT_KEYS = new Set(Object.keys(point.shape));
 
@@ -84,7 +80,7 @@ function timeOf(v: unknown): Date | undefined {
 function fastPoint(v: unknown): z.output<typeof point> | undefined {
   if (!isRecord(v) || !onlyKeys(v, POINT_KEYS)) return undefined;
   const { network: n, station, lane, time } = v;
-  if (typeof n !== 'string' || !NETWORK.test(n) || !isUint(station, 2_147_483_647) || !isUint(lane, 255))
+  if (typeof n !== 'string' || !NETWORK_ID.test(n) || !isUint(station, 2_147_483_647) || !isUint(lane, 255))
     return undefined;
   const t = timeOf(time);
   return t && { network: n, station, lane, time: t };
@@ -117,7 +113,7 @@ function fastTransaction(v: unknown): LaneTransaction | undefined {
   };
   // the optional members: absent stays absent, as zod leaves them
   if ('obuId' in tx) {
-    if (typeof tx.obuId !== 'string' || !OBU.test(tx.obuId)) return undefined;
+    if (typeof tx.obuId !== 'string' || !OBU_NO.test(tx.obuId)) return undefined;
     out.obuId = tx.obuId;
   }
   if ('plate' in tx) {

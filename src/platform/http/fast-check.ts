@@ -4,6 +4,8 @@
 // strings from, so a schema and its compiled check test a string with the same expression.
 
 export const CARD_NO = /^\d{20}$/;
+export const OBU_NO = /^\d{16}$/;
+export const NETWORK_ID = /^\d{4}$/;
 const hexPatterns = new Map<number, RegExp>();
 /** `bytes` bytes of hex, either case. */
 export function hexBytes(bytes: number): RegExp {

@@ -1,6 +1,6 @@
 // Reusable validation pieces. Every object schema is strict: unknown fields are refused.
 import { z } from 'zod';
-import { CARD_NO, hexBytes } from './fast-check.ts';
+import { CARD_NO, hexBytes, NETWORK_ID, OBU_NO } from './fast-check.ts';
 import { w } from './wire.ts';
 
 // database ids travel as decimal strings in paths and as numbers in bodies
@@ -28,9 +28,9 @@ export const positiveFen = z
 // an integer 0…max
 export const uint = (max: number) => z.number().int().min(0).max(max);
 
-export const network = z.string().regex(/^\d{4}$/, 'must be a 4-digit network id');
+export const network = z.string().regex(NETWORK_ID, 'must be a 4-digit network id');
 export const cardNo = z.string().regex(CARD_NO, 'must be a 20-digit card number');
-export const obuNo = z.string().regex(/^\d{16}$/, 'must be a 16-digit OBU number');
+export const obuNo = z.string().regex(OBU_NO, 'must be a 16-digit OBU number');
 export const hex = (bytes: number) =>
   z
     .string()
