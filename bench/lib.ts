@@ -37,6 +37,30 @@ export function cpuSeconds(pid: number): number | undefined {
   return f && (Number(f[11]) + Number(f[12])) / USER_HZ;
 }
 
+/** utime + stime of these processes together, in seconds (one gone counts nothing). */
+export const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+
+/** The CPU seconds of this database's PostgreSQL backends, by pid: every connection but `db`'s own. */
+export async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await db.query(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows as Array<{ pid: number }>) {
+    const s = cpuSeconds(pid);
+    if (s !== undefined) cpu.set(pid, s);
+  }
+  return cpu;
+}
+
+/** CPU seconds spent between two `backendCpu` readings by the backends of the second: one that
+ *  closed in between is left out (an idle connection closing), one opened in between counts whole. */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let s = 0;
+  for (const [pid, t] of after) s += t - (before.get(pid) ?? 0);
+  return s;
+}
+
 /** A process and its children (cluster workers). */
 export function withChildren(pid: number): number[] {
   const kids = readdirSync('/proc')

@@ -1,26 +1,10 @@
 // The two floors of bench/ingest, measured after the service's timed part on the rows it stored: the
 // bare INSERT … SELECT of each upload's rows into a table with lane_transactions' columns and indexes
 // (one transaction per batch, as many at once as lanes uploaded; no checks, no key tables, no
-// journal), and the same rows sent by clients with COPY (copy-floor.ts). Also the CPU readings the
-// bench takes of the service and of the database's backends.
+// journal), and the same rows sent by clients with COPY (copy-floor.ts).
 import pg from 'pg';
-import { cpuSeconds } from '../lib.ts';
+import { backendCpu, cpuSince } from '../lib.ts';
 import { copyFloor, type CopyFloor } from './copy-floor.ts';
-
-// user + system CPU of a process in ms (0 once it has gone)
-export const cpuMs = (pid: number): number => (cpuSeconds(pid) ?? 0) * 1000;
-
-// the CPU of this database's PostgreSQL backends, by pid
-export async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
-  const { rows } = await db.query('select pid from pg_stat_activity where datname = current_database()');
-  return new Map(rows.map((r: { pid: number }) => [r.pid, cpuMs(r.pid)]));
-}
-
-export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
-  let ms = 0;
-  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
-  return ms;
-}
 
 export type Floors = {
   uploads: number;
@@ -61,13 +45,13 @@ export async function measureFloors(url: string, db: pg.Client, firstUpload: big
     }),
   );
   const seconds = Number(process.hrtime.bigint() - f0) / 1e9;
-  const pgMsPerBatch = cpuSince(pgBefore, await backendCpu(db)) / uploads.length;
+  const pgMsPerBatch = (cpuSince(pgBefore, await backendCpu(db)) * 1000) / uploads.length;
   await Promise.all(writers.map((c) => c.end()));
   let copyPgMs = 0;
   const copied = await copyFloor(url, db, 'floor_copied', uploads, width, async (run) => {
     const before = await backendCpu(db);
     await run();
-    copyPgMs = cpuSince(before, await backendCpu(db));
+    copyPgMs = cpuSince(before, await backendCpu(db)) * 1000;
   });
   if (copied.rows !== rows) throw new Error(`the COPY floor wrote ${copied.rows} rows, not ${rows}`);
   return { uploads: uploads.length, rows, seconds, pgMsPerBatch, copied, copyPgMsPerBatch: copyPgMs / uploads.length };

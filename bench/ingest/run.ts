@@ -7,7 +7,7 @@
 // a client with COPY … FROM STDIN (copy-floor.ts). Also the service's and
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
-//          [--workers 1]   (the service's API processes: `serve --workers N`)
+//          [--workers 1] (the service's API processes: `serve --workers N`)
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,6 +19,9 @@ import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import {
+  backendCpu,
+  cpuOf,
+  cpuSince,
   etcCommand,
   everyWorkerListening,
   importMasterKeys,
@@ -31,7 +34,7 @@ import {
   withDatabase,
   writeResults,
 } from '../lib.ts';
-import { backendCpu, cpuMs, cpuSince, measureFloors } from './floors.ts';
+import { measureFloors } from './floors.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -112,7 +115,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     everyWorkerListening(WORKERS),
   );
   // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
-  const serviceCpuMs = () => withChildren(server.pid!).reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const serviceCpuMs = () => cpuOf(withChildren(server.pid!)) * 1000;
   try {
     const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
       const attempt = () =>
@@ -241,7 +244,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     timing = false;
     latencies.sort((x, y) => x - y);
     const nodeMsPerBatch = (serviceCpuMs() - nodeBefore) / timedBatches;
-    const pgMsPerBatch = cpuSince(pgBefore, await backendCpu(db)) / timedBatches;
+    const pgMsPerBatch = (cpuSince(pgBefore, await backendCpu(db)) * 1000) / timedBatches;
     if (statements) {
       const { rows } = await db.query(
         `select calls, round((total_exec_time / $1)::numeric, 2) as exec_ms, round((total_plan_time / $1)::numeric, 2) as plan_ms,

@@ -2,7 +2,7 @@
 // loads done and their latencies, and the CPU of the target's processes, of the database's backends
 // and of this process, the generator. Only one target works during a slice, so the backends' CPU in
 // it is that target's.
-import { cpuSeconds } from '../lib.ts';
+import { cpuOf, cpuSince } from '../lib.ts';
 
 type Work = (lane: number, i: number) => Promise<void>;
 
@@ -84,32 +84,31 @@ export const target = (work: Work, pids: () => number[]): Target => ({
   trips: 0,
 });
 
-const cpu = (pids: number[]) => pids.reduce((s, p) => s + (cpuSeconds(p) ?? 0), 0);
-
 /** One slice of `t`: driven for `seconds`, its figures added to it. */
 export async function measureSlice(
   t: Target,
-  o: { concurrency: number; seconds: number; backends: () => Promise<number[]>; roundTrips?: () => Promise<number> },
+  o: {
+    concurrency: number;
+    seconds: number;
+    backends: () => Promise<Map<number, number>>;
+    roundTrips?: () => Promise<number>;
+  },
 ): Promise<void> {
   const trips0 = o.roundTrips ? await o.roundTrips() : 0;
   const nodePids = t.pids();
-  const pgPids = await o.backends();
-  const node0 = cpu(nodePids);
-  const primary0 = cpu([nodePids[0]]);
-  const pg0 = new Map(pgPids.map((p) => [p, cpuSeconds(p)]));
+  const pg0 = await o.backends();
+  const node0 = cpuOf(nodePids);
+  const primary0 = cpuOf([nodePids[0]]);
   const generator0 = process.cpuUsage();
   const run = await drive(t.work, o.concurrency, o.seconds);
   // this process drives the clients: it shares the machine with what it measures, and a service load
   // costs it more (the card's MACs, the request signatures) than a floor load
   const generator = process.cpuUsage(generator0);
   t.generatorCpu += (generator.user + generator.system) / 1e6;
-  t.nodeCpu += cpu(nodePids) - node0;
-  t.primaryCpu += cpu([nodePids[0]]) - primary0;
-  for (const p of new Set([...pgPids, ...(await o.backends())])) {
-    const end = cpuSeconds(p);
-    // a backend gone by the end was an idle connection of another target closing: not this slice's
-    if (end !== undefined) t.pgCpu += end - (pg0.get(p) ?? 0);
-  }
+  t.nodeCpu += cpuOf(nodePids) - node0;
+  t.primaryCpu += cpuOf([nodePids[0]]) - primary0;
+  // a backend gone by the end was an idle connection of another target closing: not this slice's
+  t.pgCpu += cpuSince(pg0, await o.backends());
   if (o.roundTrips) t.trips += (await o.roundTrips()) - trips0;
   t.done += run.done;
   t.seconds += run.seconds;

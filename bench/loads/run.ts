@@ -22,6 +22,7 @@ import { stringToSign } from '../../src/platform/http/auth.ts';
 import { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
 import {
+  backendCpu,
   etcCommand,
   everyWorkerListening,
   importMasterKeys,
@@ -97,10 +98,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   });
   const pgc = new pg.Client({ connectionString: url });
   await pgc.connect();
-  const backends = async () =>
-    (
-      await pgc.query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')
-    ).rows.map((r: { pid: number }) => r.pid);
+  const backends = () => backendCpu(pgc);
   try {
     const staff = await sessionOf('bench', clerkPassword);
     const adminAuth = await sessionOf('benchadmin', admin);
