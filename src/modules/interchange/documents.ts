@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { NETWORK_ID } from '../../platform/http/fast-check.ts';
 import { isoDate, network } from '../../platform/http/schemas.ts';
 import { verifyPeerSignature } from '../keys/index.ts';
 
@@ -54,7 +55,7 @@ export async function assertSignedBy(db: Knex, network: string, doc: Record<stri
 /** The calling province: a province client is named by its 4-digit network id, and is never this
  *  centre (documents and lists travel between centres). */
 export function callerNetwork(app: AppContext, actor: { kind: string; id: string }): string {
-  if (actor.kind !== 'client' || !/^\d{4}$/.test(actor.id))
+  if (actor.kind !== 'client' || !NETWORK_ID.test(actor.id))
     throw new AppError('forbidden', 'a province client is named by its 4-digit network id');
   if (actor.id === app.config.network) throw new AppError('forbidden', 'this centre exchanges nothing with itself');
   return actor.id;

@@ -3,7 +3,17 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idBody, idParam, isoDate, limit, offset, positiveFen, reason } from '../../platform/http/schemas.ts';
+import {
+  cardNo,
+  idBody,
+  idParam,
+  isoDate,
+  limit,
+  obuNo,
+  offset,
+  positiveFen,
+  reason,
+} from '../../platform/http/schemas.ts';
 import { customerIdOfCard } from '../issuance/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { w } from '../../platform/http/wire.ts';
@@ -26,14 +36,8 @@ const text = (max: number) => z.string().trim().min(2).max(max);
 const note = z.string().trim().min(1).max(500).optional();
 
 const linksBody = z.strictObject({
-  cardNo: z
-    .string()
-    .regex(/^\d{20}$/)
-    .optional(),
-  obuNo: z
-    .string()
-    .regex(/^\d{16}$/)
-    .optional(),
+  cardNo: cardNo.optional(),
+  obuNo: obuNo.optional(),
   laneTransactionId: idBody.optional(),
   loadId: z.uuid().optional(),
   refundId: idBody.optional(),
@@ -105,10 +109,7 @@ export const servicedeskRoutes: RouteDef[] = [
         .regex(/^[A-Za-z0-9-]{4,40}$/),
       receivedAt: z.iso.datetime({ offset: true }),
       caller,
-      cardNo: z
-        .string()
-        .regex(/^\d{20}$/)
-        .optional(),
+      cardNo: cardNo.optional(),
       category: z.enum(CATEGORIES),
       subcategory: z.string().trim().min(1).max(50).optional(),
       description: text(2000),

@@ -3,6 +3,7 @@
 // caller against the sender's certificate over header line + "\n" + digest.
 import { createHash } from 'node:crypto';
 import { invalid } from '../../platform/http/errors.ts';
+import { NETWORK_ID } from '../../platform/http/fast-check.ts';
 import { MEDIUM_ID, type ListAction, type Medium } from './reasons.ts';
 
 export type PackageHeader = {
@@ -63,7 +64,7 @@ function entry(o: Record<string, unknown>, where: string, kind: 'full' | 'delta'
   if (o.medium !== 'card' && o.medium !== 'obu') throw invalid(FIELD, `${where}.medium must be card or obu`);
   if (typeof o.id !== 'string' || !MEDIUM_ID[o.medium].test(o.id))
     throw invalid(FIELD, `${where}.id is not a ${o.medium} number`);
-  if (typeof o.issuer !== 'string' || !/^\d{4}$/.test(o.issuer) || !o.id.startsWith(o.issuer))
+  if (typeof o.issuer !== 'string' || !NETWORK_ID.test(o.issuer) || !o.id.startsWith(o.issuer))
     throw invalid(FIELD, `${where}.issuer must be the network id the number begins with`);
   if (!isInt(o.reason, 1, 999)) throw invalid(FIELD, `${where}.reason must be 1..999`);
   if (o.action !== 'enter' && (o.action !== 'leave' || kind === 'full'))

@@ -1,5 +1,7 @@
 // The rules: which business event puts which medium on the list, or takes it off, with which reason
 // code (ETC-REFERENCE §6; the table of codes and priorities is status_list_reasons, migration 0040).
+import { CARD_NO, OBU_NO } from '../../platform/http/fast-check.ts';
+
 export type Medium = 'card' | 'obu';
 export type ListAction = 'enter' | 'leave';
 
@@ -92,7 +94,7 @@ export function ruleFor(
   }
 }
 
-export const MEDIUM_ID: Record<Medium, RegExp> = { card: /^\d{20}$/, obu: /^\d{16}$/ };
+export const MEDIUM_ID: Record<Medium, RegExp> = { card: CARD_NO, obu: OBU_NO };
 
 export function issuerOf(mediumId: string): string {
   return mediumId.slice(0, 4);
