@@ -35,6 +35,7 @@ import {
   writeResults,
 } from '../lib.ts';
 import { measureFloors } from './floors.ts';
+import { printStatements, resetStatements, statementsWanted } from './statements.ts';
 import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -225,13 +226,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const timedBatches = [...batches.values()].reduce((a, l) => a + l.length, 0);
     const firstTimedUpload =
       BigInt((await db.query('select coalesce(max(id), 0) as id from lane_uploads')).rows[0].id) + 1n;
-    // BENCH_STATEMENTS=1 (PostgreSQL started with pg_stat_statements preloaded): where the database's
-    // time goes during the timed part, per batch and statement — printed, not kept as a figure
-    const statements = process.env.BENCH_STATEMENTS === '1';
-    if (statements) {
-      await db.query('create extension if not exists pg_stat_statements');
-      await db.query('select pg_stat_statements_reset()');
-    }
+    if (statementsWanted) await resetStatements(db);
     const pgBefore = await backendCpu(db);
     const nodeBefore = serviceCpuMs();
     const started = process.hrtime.bigint();
@@ -245,16 +240,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     latencies.sort((x, y) => x - y);
     const nodeMsPerBatch = (serviceCpuMs() - nodeBefore) / timedBatches;
     const pgMsPerBatch = (cpuSince(pgBefore, await backendCpu(db)) * 1000) / timedBatches;
-    if (statements) {
-      const { rows } = await db.query(
-        `select calls, round((total_exec_time / $1)::numeric, 2) as exec_ms, round((total_plan_time / $1)::numeric, 2) as plan_ms,
-                left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
-           from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
-          order by total_exec_time + total_plan_time desc limit 25`,
-        [timedBatches],
-      );
-      console.table(rows);
-    }
+    if (statementsWanted) await printStatements(db, timedBatches);
     if (refused.length)
       throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
     // the largest process's: each worker holds its own batches
