@@ -115,6 +115,29 @@ describe('service desk', () => {
     assert.deepEqual(await fingerprint(), before);
   });
 
+  it('refuses a malformed card or OBU number on the field it is in, and changes nothing', async () => {
+    const { customerId } = await customerWithVehicle(clerk.auth);
+    const before = await fingerprint();
+    for (const [links, field, message] of [
+      [{ cardNo: '3401999999999999999' }, 'links.cardNo', 'must be a 20-digit card number'],
+      [{ obuNo: '34019999999999999' }, 'links.obuNo', 'must be a 16-digit OBU number'],
+      [{ obuNo: '340199999999999A' }, 'links.obuNo', 'must be a 16-digit OBU number'],
+    ] as const) {
+      const r = await post(clerk, '/tickets', {
+        channel: 'phone',
+        customerId,
+        category: 'payment',
+        description: '圈存未到账',
+        links,
+      });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'invalid-request');
+      assert.equal(r.body.error.field, field);
+      assert.match(r.body.error.message, new RegExp(message));
+    }
+    assert.deepEqual(await fingerprint(), before);
+  });
+
   it('refuses transitions the state machine does not allow, changing nothing', async () => {
     const t = await counterTicket();
     const refuse = async (body: Record<string, unknown>, status: number, code: string) => {
