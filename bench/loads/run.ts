@@ -222,6 +222,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
       const perSecond = (t: Target) => t.done / t.seconds;
       const cpuMs = (t: Target) => ((t.nodeCpu + t.pgCpu) * 1000) / t.done;
+      const withGenerator = (t: Target) => cpuMs(t) + (t.generatorCpu * 1000) / t.done;
       for (const t of [one, two, bare]) t.ms.sort((a, b) => a - b);
       const r2 = (v: number) => Number(v.toFixed(2));
       const perLoad = (v: number, t: Target) => r2((v * 1000) / t.done);
@@ -249,6 +250,8 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         floorP99Ms: r2(percentile(bare.ms, 99)),
         // CPU per load is what a busy shared machine disturbs least: the floor's over the service's
         cpuRatioToFloor: Number((cpuMs(bare) / cpuMs(one)).toFixed(3)),
+        // the same with this process's CPU counted in: where every core is busy, the throughput ratio
+        withGeneratorCpuRatioToFloor: Number((withGenerator(bare) / withGenerator(one)).toFixed(3)),
         ratioToFloor: Number((perSecond(one) / perSecond(bare)).toFixed(3)),
         pacedLoadsPerSecond: Math.round(pacedRate(one)),
         pacedP50Ms: r2(percentile(paced, 50)),
