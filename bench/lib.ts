@@ -73,11 +73,20 @@ export function withChildren(pid: number): number[] {
 export const everyWorkerListening = (workers: number): RegExp =>
   new RegExp(Array.from({ length: workers }, () => 'listening on').join('[^]*'));
 
-/** A running process's peak resident memory in MB (VmHWM). */
-export function peakRssMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m![1]) / 1024);
+/** A process's peak resident memory so far in kB (the kernel's high-water mark VmHWM, which only
+ *  grows); undefined once it has gone. */
+export function peakRssKb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
+
+/** The largest peak resident memory of these processes, in MB (one gone counts nothing). */
+export const peakRssMb = (pids: number[]): number =>
+  Math.round(Math.max(0, ...pids.map((pid) => peakRssKb(pid) ?? 0)) / 1024);
 
 export async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
   const admin = async (sql: string) => {

@@ -16,12 +16,12 @@
 // package after the first run) there is one run only. The measured figure is the sum of the runs.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { etcCommand, ROOT, withDatabase, writeResults } from '../lib.ts';
+import { etcCommand, peakRssKb, ROOT, withDatabase, writeResults } from '../lib.ts';
 import { BATCH, CLASS_SLOTS, generate } from './generate.ts';
 
 const { values } = parseArgs({
@@ -48,7 +48,7 @@ type RunResult = { code: number | null; out: string; seconds: number; peakRssKb:
 type Statement = { query: string; seconds: number };
 
 // `etc clear` in a child process (node + tsx, as etcCommand in ../lib.ts), its output passed through
-// as progress. Peak RSS: the kernel's high-water mark VmHWM of /proc/<pid>/status, polled every
+// as progress. Peak RSS: the kernel's high-water mark VmHWM (peakRssKb in ../lib.ts), polled every
 // 100 ms. VmHWM only grows, so the last reading before the process exits is its peak up to that
 // moment; only growth in the final < 100 ms could be missed (the process is then closing its pool).
 // The process is node itself (no npx or shell in between), so the figure is the clearing process's.
@@ -70,14 +70,7 @@ function runClear(env: NodeJS.ProcessEnv, monitor: pg.Client, benchPid: number):
     };
     child.stdout.on('data', echo);
     child.stderr.on('data', echo);
-    const rss = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]));
-      } catch {
-        /* exited between two readings */
-      }
-    }, 100);
+    const rss = setInterval(() => (hwm = Math.max(hwm, peakRssKb(child.pid!) ?? 0)), 100);
     const seen = new Map<string, Statement>();
     let sampling = false;
     const sample = setInterval(() => {

@@ -244,7 +244,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     if (refused.length)
       throw new Error(`transactions not accepted: ${JSON.stringify(counts)} e.g. ${JSON.stringify(refused)}`);
     // the largest process's: each worker holds its own batches
-    const peakRss = Math.max(...withChildren(server.pid!).map(peakRssMb));
+    const peakRss = peakRssMb(withChildren(server.pid!));
     const check = await etcCommand(['check-ledger'], env);
     if (!check.includes('ledger invariants hold')) throw new Error(`ledger check failed after the run: ${check}`);
 
