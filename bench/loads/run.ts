@@ -27,6 +27,7 @@ import {
   everyWorkerListening,
   importMasterKeys,
   percentile,
+  pool,
   startProcess,
   stopProcess,
   withChildren,
@@ -106,37 +107,33 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       const text = await (await fetch(`${base}/metrics`, { headers: adminAuth })).text();
       return Number(/^etc_db_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
     };
-    const cards: VirtualCard[] = [];
-    for (let i = 0; i < CARDS; i += 16) {
-      cards.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(16, CARDS - i) }, async () => {
-            const c = (await (
-              await post(
-                '/api/v1/customers',
-                { kind: 'personal', name: '压测', idType: 1, idNumber: residentId(), phone: mobile() },
-                staff,
-              )
-            ).json()) as { customer: { id: number } };
-            const v = (await (
-              await post(
-                `/api/v1/customers/${c.customer.id}/vehicles`,
-                { plate: plate(), plateColor: 0, vehicleClass: 1 },
-                staff,
-              )
-            ).json()) as { vehicle: { id: number } };
-            const card = (await (
-              await post(
-                '/api/v1/cards',
-                { customerId: c.customer.id, vehicleId: v.vehicle.id, cardType: 22, payment: { method: 'cash' } },
-                staff,
-              )
-            ).json()) as { card: { cardNo: string } };
-            return new VirtualCard({ cardNo: card.card.cardNo, masters, keyVersion: KEY_VERSION });
-          }),
-        )),
-      );
-    }
+    const postJson = async <T>(path: string, body: unknown) => (await (await post(path, body, staff)).json()) as T;
+    // the cards, issued 16 at a time
+    const cards = await pool(
+      Array.from({ length: CARDS }, (_, i) => i),
+      16,
+      async () => {
+        const { customer } = await postJson<{ customer: { id: number } }>('/api/v1/customers', {
+          kind: 'personal',
+          name: '压测',
+          idType: 1,
+          idNumber: residentId(),
+          phone: mobile(),
+        });
+        const { vehicle } = await postJson<{ vehicle: { id: number } }>(`/api/v1/customers/${customer.id}/vehicles`, {
+          plate: plate(),
+          plateColor: 0,
+          vehicleClass: 1,
+        });
+        const { card } = await postJson<{ card: { cardNo: string } }>('/api/v1/cards', {
+          customerId: customer.id,
+          vehicleId: vehicle.id,
+          cardType: 22,
+          payment: { method: 'cash' },
+        });
+        return new VirtualCard({ cardNo: card.cardNo, masters, keyVersion: KEY_VERSION });
+      },
+    );
     let serial = 0;
     const signedPost = async (path: string, body: unknown, at = port) => {
       const raw = JSON.stringify(body);
