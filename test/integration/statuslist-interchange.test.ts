@@ -80,12 +80,13 @@ describe('status list: interchange with other provinces', () => {
     assert.ok(peers.some((p: { network: string }) => p.network === '6501'));
   });
 
-  it("refuses a list with a bad signature, a broken digest, a stranger's line or no registered certificate, changing nothing", async () => {
+  it("refuses a list with a bad signature, a broken digest, a stranger's line, no registered certificate or a caller not named by a network id, changing nothing", async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const lines = [card(foreignCard('6501'))];
     const lane = await machine('lane', 'L340102-02');
     await machine('province', '6301');
     await machine('province', '6501');
+    const misnamed = await machine('province', 'PRV-1'); // a province client is named by its network id
     const before = await fingerprint();
     const forged = await post('6501', buildPackage(other, { kind: 'full', from: 0, version: 202611220000 }, lines));
     assert.equal(forged.status, 422);
@@ -119,6 +120,15 @@ describe('status list: interchange with other provinces', () => {
       { idempotencyKey: 'lane-posing' },
     );
     assert.equal(asLane.status, 403);
+    const notANetwork = await signed(
+      misnamed,
+      'post',
+      '/api/v1/interchange/status-lists',
+      { list: good },
+      { idempotencyKey: 'misnamed-peer' },
+    );
+    assert.deepEqual([notANetwork.status, notANetwork.body.error.code], [403, 'forbidden']);
+    assert.match(notANetwork.body.error.message, /4-digit network id/);
     assert.deepEqual(await fingerprint(), before);
   });
 

@@ -108,6 +108,7 @@ describe("reading a peer's package (ICD §2 lines)", () => {
     refused(pkg([{ ...line, extra: 1 }]), /unknown field extra/);
     refused(pkg([{ ...line, id: '3201' }]), /not a card number/);
     refused(pkg([{ ...line, issuer: '3301' }]), /issuer/);
+    refused(pkg([{ ...line, issuer: '320' }]), /issuer/); // the number begins with it, but it is no network id
     refused(pkg([{ ...line, action: 'leave' }], { kind: 'full', from: 0 }), /action/);
     refused(pkg([line, line]), /twice/);
     refused(pkg([line], { from: 5 }), /from/);
