@@ -13,6 +13,12 @@ export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The Node options a bench starts the service with: the young generation docs/OPERATIONS recommends
+ *  for a centre's API processes (a lane batch's objects live across its round trips; in a smaller
+ *  one they are copied twice and then promoted). BENCH_SERVICE_NODE_OPTIONS replaces it, empty for
+ *  Node's default. */
+export const SERVICE_NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=128';
+
 export function machine(): string {
   return `${cpus()[0]?.model.trim() ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }

@@ -28,6 +28,7 @@ import {
   peakRssMb,
   percentile,
   pool,
+  SERVICE_NODE_OPTIONS,
   startProcess,
   stopProcess,
   withChildren,
@@ -106,13 +107,9 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
 
   const port = 18500 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  // the young generation docs/OPERATIONS recommends for a centre's API processes (a batch's objects
-  // live across its round trips; in the default 16 MB they are copied twice and then promoted);
-  // BENCH_SERVICE_NODE_OPTIONS replaces it, empty for Node's default
-  const serviceNodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=64';
   const server = await startProcess(
     ['src/main.ts', 'serve'],
-    { ...env, PORT: String(port), ETC_WORKERS: String(WORKERS), NODE_OPTIONS: serviceNodeOptions },
+    { ...env, PORT: String(port), ETC_WORKERS: String(WORKERS), NODE_OPTIONS: SERVICE_NODE_OPTIONS },
     everyWorkerListening(WORKERS),
   );
   // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
@@ -280,7 +277,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

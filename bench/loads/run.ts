@@ -28,6 +28,7 @@ import {
   importMasterKeys,
   percentile,
   pool,
+  SERVICE_NODE_OPTIONS,
   startProcess,
   stopProcess,
   withChildren,
@@ -72,9 +73,6 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
   )![1];
   const port = 18000 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
-  // the young generation docs/OPERATIONS recommends for a centre's API processes, as bench/ingest
-  // runs them; BENCH_SERVICE_NODE_OPTIONS replaces it, empty for Node's default
-  const serviceNodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=64';
   const serve = (workers: number, at = port) =>
     startProcess(
       ['src/main.ts', 'serve'],
@@ -83,7 +81,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         PORT: String(at),
         ETC_WORKERS: String(workers),
         ETC_COUNT_QUERIES: '1',
-        NODE_OPTIONS: serviceNodeOptions,
+        NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       },
       everyWorkerListening(workers),
     );
@@ -263,7 +261,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${serviceNodeOptions}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
