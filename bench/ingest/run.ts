@@ -37,7 +37,8 @@ import {
 } from '../lib.ts';
 import { measureFloors } from './floors.ts';
 import { printStatements, resetStatements, statementsWanted } from './statements.ts';
-import { foreignCard, issueCard, makeBatches, type BenchCard } from './traffic.ts';
+import { foreignCard, issueCard, type BenchCard } from '../cards.ts';
+import { makeBatches } from './traffic.ts';
 
 const { values } = parseArgs({
   options: {

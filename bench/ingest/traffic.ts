@@ -1,90 +1,12 @@
 // The bench's lane traffic, made before the clock starts: cards issued and loaded at the centre
-// through its API, then every card's trips as compound purchases on virtual cards through virtual
-// PSAMs (entry 0, exit by the tariff, own-card discount), queued per lane in batches of 1,000 and
-// serialised — so that the timed part is the centre's work, not the generator's.
-import { randomBytes, randomInt } from 'node:crypto';
-import { VirtualCard, VirtualPsam, type MasterKeys } from '../../lanes-sim/card/virtual-card.ts';
-import { LaneController, type LaneSpec, type Vehicle, type WireTransaction } from '../../lanes-sim/traffic/lane.ts';
+// through its API (../cards.ts), then every card's trips as compound purchases on virtual cards
+// through virtual PSAMs (entry 0, exit by the tariff, own-card discount), queued per lane in batches
+// of 1,000 and serialised — so that the timed part is the centre's work, not the generator's.
+import { randomBytes } from 'node:crypto';
+import { VirtualPsam } from '../../lanes-sim/card/virtual-card.ts';
+import { LaneController, type LaneSpec, type WireTransaction } from '../../lanes-sim/traffic/lane.ts';
 import type { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
-import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
-
-export type Api = (path: string, body: unknown, auth: Record<string, string>) => Promise<any>;
-export type BenchCard = { card: VirtualCard; vehicle: Vehicle; own: boolean };
-
-/** One own card: customer, vehicle, card (debit ones on a debit account), and a load for stored-value. */
-export async function issueCard(
-  api: Api,
-  staff: { clerk: Record<string, string>; supervisor: Record<string, string> },
-  bankLoad: (card: VirtualCard) => Promise<void>,
-  masters: MasterKeys,
-  keyVersion: number,
-  debit: boolean,
-): Promise<BenchCard> {
-  const c = await api(
-    '/api/v1/customers',
-    {
-      kind: 'personal',
-      name: '压测',
-      idType: 1,
-      idNumber: residentId(),
-      phone: mobile(),
-      ...(debit ? { account: { kind: 'debit', creditLimit: 100_000_000 } } : {}),
-    },
-    debit ? staff.supervisor : staff.clerk,
-  );
-  let v: any;
-  for (let i = 0; !v; i++) {
-    v = (
-      await api(
-        `/api/v1/customers/${c.customer.id}/vehicles`,
-        { plate: plate(), plateColor: 0, vehicleClass: 1, seats: 5 },
-        staff.clerk,
-      ).catch((e) => {
-        if (i > 5) throw e;
-        return null;
-      })
-    )?.vehicle;
-  }
-  const cardType = debit ? 23 : 22;
-  const issued = await api(
-    '/api/v1/cards',
-    { customerId: c.customer.id, vehicleId: v.id, cardType, payment: { method: 'cash' } },
-    staff.clerk,
-  );
-  const card = new VirtualCard({ cardNo: issued.card.cardNo, masters, keyVersion, balance: debit ? 4_000_000_000 : 0 });
-  if (!debit) await bankLoad(card);
-  return {
-    card,
-    own: true,
-    vehicle: {
-      plate: v.plate,
-      plateColor: 0,
-      vehicleClass: 1,
-      obuId: `3401${randomInt(1e12).toString().padStart(12, '0')}`,
-      cardType,
-    },
-  };
-}
-
-export function foreignCard(purchase: Buffer): BenchCard {
-  const cardNo = `3201${randomInt(1e8).toString().padStart(8, '0')}${randomInt(1e8).toString().padStart(8, '0')}`;
-  const card = new VirtualCard({
-    cardNo,
-    masters: { load: randomBytes(16), tac: randomBytes(16), purchase },
-    balance: 4_000_000_000,
-  });
-  return {
-    card,
-    own: false,
-    vehicle: {
-      plate: plate(),
-      plateColor: 0,
-      vehicleClass: 1,
-      obuId: `3201${randomInt(1e12).toString().padStart(12, '0')}`,
-      cardType: 22,
-    },
-  };
-}
+import type { BenchCard } from '../cards.ts';
 
 /** Every card's trips, round by round, spread over the lanes; returns each lane's batches as JSON text. */
 export function makeBatches(

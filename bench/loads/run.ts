@@ -19,8 +19,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { stringToSign } from '../../src/platform/http/auth.ts';
-import { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
-import { mobile, plate, residentId } from '../../test/helpers/generators.ts';
+import { issueCard } from '../cards.ts';
 import {
   backendCpu,
   etcCommand,
@@ -105,33 +104,20 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       const text = await (await fetch(`${base}/metrics`, { headers: adminAuth })).text();
       return Number(/^etc_db_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
     };
-    const postJson = async <T>(path: string, body: unknown) => (await (await post(path, body, staff)).json()) as T;
-    // the cards, issued 16 at a time
-    const cards = await pool(
-      Array.from({ length: CARDS }, (_, i) => i),
-      16,
-      async () => {
-        const { customer } = await postJson<{ customer: { id: number } }>('/api/v1/customers', {
-          kind: 'personal',
-          name: '压测',
-          idType: 1,
-          idNumber: residentId(),
-          phone: mobile(),
-        });
-        const { vehicle } = await postJson<{ vehicle: { id: number } }>(`/api/v1/customers/${customer.id}/vehicles`, {
-          plate: plate(),
-          plateColor: 0,
-          vehicleClass: 1,
-        });
-        const { card } = await postJson<{ card: { cardNo: string } }>('/api/v1/cards', {
-          customerId: customer.id,
-          vehicleId: vehicle.id,
-          cardType: 22,
-          payment: { method: 'cash' },
-        });
-        return new VirtualCard({ cardNo: card.cardNo, masters, keyVersion: KEY_VERSION });
-      },
-    );
+    const api = async (path: string, body: unknown, auth: Record<string, string>) => {
+      const res = await post(path, body, auth);
+      const json = await res.json();
+      if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    // the cards, issued 16 at a time as a counter would, empty: the loads onto them are what is measured
+    const cards = (
+      await pool(
+        Array.from({ length: CARDS }, (_, i) => i),
+        16,
+        () => issueCard(api, { clerk: staff, supervisor: staff }, async () => {}, masters, KEY_VERSION, false),
+      )
+    ).map((c) => c.card);
     let serial = 0;
     const signedPost = async (path: string, body: unknown, at = port) => {
       const raw = JSON.stringify(body);
