@@ -94,6 +94,24 @@ export function peakRssKb(pid: number): number | undefined {
 export const peakRssMb = (pids: number[]): number =>
   Math.round(Math.max(0, ...pids.map((pid) => peakRssKb(pid) ?? 0)) / 1024);
 
+/** JSON requests to the service at base: the answer's body, or an error naming the path and status. */
+export function jsonCaller(base: string) {
+  return async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
+    const attempt = () =>
+      fetch(base + path, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        body,
+      });
+    // a pooled connection the server closed while idle (keep-alive timeout) fails before the request
+    // reaches the service: send it once more
+    const res = await attempt().catch(() => attempt());
+    const json = (await res.json()) as any;
+    if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json;
+  };
+}
+
 export async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: ADMIN_URL });

@@ -25,6 +25,7 @@ import {
   etcCommand,
   everyWorkerListening,
   importMasterKeys,
+  jsonCaller,
   peakRssMb,
   percentile,
   pool,
@@ -116,20 +117,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
   const serviceCpuMs = () => cpuOf(withChildren(server.pid!)) * 1000;
   try {
-    const call = async (method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
-      const attempt = () =>
-        fetch(base + path, {
-          method,
-          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-          body,
-        });
-      // a pooled connection the server closed while idle (keep-alive timeout) fails once: send again,
-      // which is safe — every POST carries its Idempotency-Key
-      const res = await attempt().catch(() => attempt());
-      const json = (await res.json()) as any;
-      if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
-      return json;
-    };
+    const call = jsonCaller(base);
     const login = async (role: string) => ({
       authorization: `Bearer ${(await call('POST', '/api/v1/sessions', JSON.stringify({ username: role, password: password(role) }), {})).token}`,
     });

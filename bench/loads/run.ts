@@ -25,6 +25,7 @@ import {
   etcCommand,
   everyWorkerListening,
   importMasterKeys,
+  jsonCaller,
   percentile,
   pool,
   SERVICE_NODE_OPTIONS,
@@ -85,14 +86,11 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       everyWorkerListening(workers),
     );
   let server = await serve(1);
-  const post = (path: string, body: unknown, headers: Record<string, string>) =>
-    fetch(base + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
+  const call = jsonCaller(base);
+  const api = (path: string, body: unknown, auth: Record<string, string>) =>
+    call('POST', path, JSON.stringify(body), auth);
   const sessionOf = async (username: string, password: string) => ({
-    authorization: `Bearer ${((await (await post('/api/v1/sessions', { username, password }, {})).json()) as { token: string }).token}`,
+    authorization: `Bearer ${(await api('/api/v1/sessions', { username, password }, {})).token}`,
   });
   const pgc = new pg.Client({ connectionString: url });
   await pgc.connect();
@@ -103,12 +101,6 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
     const roundTrips = async () => {
       const text = await (await fetch(`${base}/metrics`, { headers: adminAuth })).text();
       return Number(/^etc_db_round_trips_total (\d+)/m.exec(text)?.[1] ?? NaN);
-    };
-    const api = async (path: string, body: unknown, auth: Record<string, string>) => {
-      const res = await post(path, body, auth);
-      const json = await res.json();
-      if (res.status >= 300) throw new Error(`${path} ${res.status} ${JSON.stringify(json)}`);
-      return json;
     };
     // the cards, issued 16 at a time as a counter would, empty: the loads onto them are what is measured
     const cards = (
