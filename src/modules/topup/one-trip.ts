@@ -2,7 +2,7 @@
 // the common case (confirm: one when it reaches the worker that authorised the load, else a read
 // first): the service checks what it can without the database
 // (payment, amount, MAC1; the TAC against the load it read) and makes MAC2 and the answer's exact text
-// first, then one server-side function (migrations 0175, 0198) claims the Idempotency-Key with that
+// first, then one server-side function (migrations 0175, 0198, 0199) claims the Idempotency-Key with that
 // answer, locks, checks and writes. Nothing keeps a transaction open while Node works.
 // Everything that function does not take — a torn load to settle, an unexplained sequence, a refusal,
 // a replayed or conflicting key it does not find, an allocation or a carried balance as payer — goes
