@@ -30,7 +30,7 @@ export type BootOptions = {
 // opened, and unlocked by closeDatabase (or when the process exits); `command` names the holder to a
 // process that is refused.
 export function openDatabase(config: Config, command = 'serve'): Db {
-  if (config.databaseUrl) return createPostgresKnex(config.databaseUrl);
+  if (config.databaseUrl) return createPostgresKnex(config.databaseUrl, config.dbPoolSize);
   const lock = acquireDataDirLock(config.dataDir, { command, port: command === 'serve' ? config.port : undefined });
   let db: Db;
   try {

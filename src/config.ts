@@ -10,6 +10,7 @@ export type { StatementFetchConfig, StatementFetchSettings } from './config-bank
 export type Config = {
   port: number;
   workers: number; // API processes sharing the port (`serve --workers N`); PostgreSQL only
+  dbPoolSize: number; // PostgreSQL connections each API process keeps at most (its knex pool)
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
@@ -196,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     workers: int(env, 'ETC_WORKERS', 1, 1, 64),
+    dbPoolSize: int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200),
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,

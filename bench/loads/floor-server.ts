@@ -4,8 +4,12 @@ import express from 'express';
 import pg from 'pg';
 
 // idle connections kept: the bench drives the floor in slices, and reconnecting at each would be
-// work no service does in steady state
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, idleTimeoutMillis: 0 });
+// work no service does in steady state; as many connections as the service keeps (ETC_DB_POOL_SIZE)
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.ETC_DB_POOL_SIZE ?? 10),
+  idleTimeoutMillis: 0,
+});
 await pool.query('create table if not exists floor_counters (id integer primary key, n bigint not null)');
 await pool.query('insert into floor_counters select g, 0 from generate_series(1, 10000) g on conflict do nothing');
 const app = express();

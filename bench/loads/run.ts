@@ -13,7 +13,7 @@
 // for --paced-seconds (measure.ts pace): the latency at a rate it can carry, beside the closed loop's
 // latency at saturation (which Little's law sets: concurrency ÷ throughput).
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32]
-//          [--paced 0.5] [--paced-seconds 8] [--note TEXT]
+//          [--paced 0.5] [--paced-seconds 8] [--pool 10] [--note TEXT]
 import { createHmac, randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -45,6 +45,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '4' },
     paced: { type: 'string', default: '0.5' },
     'paced-seconds': { type: 'string', default: '8' },
+    // PostgreSQL connections per process, the service's (ETC_DB_POOL_SIZE) and the floor's alike
+    pool: { type: 'string', default: '10' },
     note: { type: 'string', default: '' },
   },
 });
@@ -54,12 +56,19 @@ const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 const PACED = Number(values.paced);
 const PACED_SECONDS = Number(values['paced-seconds']);
+const POOL = Number(values.pool);
 const KEY_VERSION = 2;
 const TERMINAL = '0A1B2C3D4E5F';
 const load0 = loadavg()[0];
 
 await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
-  const env = { DATABASE_URL: url, ETC_KEK: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', REDIS_URL: '' };
+  const env = {
+    DATABASE_URL: url,
+    ETC_KEK: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    REDIS_URL: '',
+    ETC_DB_POOL_SIZE: String(POOL),
+  };
   await etcCommand(['migrate'], env);
   const masters = await importMasterKeys(env, KEY_VERSION);
   const clerkPassword = /password \(shown once\): (\S+)/.exec(
@@ -159,7 +168,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
     const floorPort = port + 1;
     const floor = await startProcess(
       ['bench/loads/floor-server.ts'],
-      { DATABASE_URL: url, PORT: String(floorPort) },
+      { DATABASE_URL: url, PORT: String(floorPort), ETC_DB_POOL_SIZE: String(POOL) },
       'floor listening',
     );
     const floorLoad = async (lane: number, i: number) => {
@@ -232,6 +241,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         floorPacedLoadsPerSecond: Math.round(pacedRate(bare)),
         floorPacedP99Ms: r2(percentile(floorPaced, 99)),
         workers2RatioToFloor: Number((perSecond(two) / perSecond(bare)).toFixed(3)),
+        poolSize: POOL,
         loadAverageStart: r2(load0),
         loadAverageEnd: r2(load1),
       };
@@ -239,7 +249,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; ${POOL} PostgreSQL connections per process (service and floor); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
