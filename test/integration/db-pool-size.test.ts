@@ -42,10 +42,7 @@ describe('the database pool size (ETC_DB_POOL_SIZE)', () => {
       // five statements that each wait on the holder's lock inside PostgreSQL (a knex query runs
       // when it is awaited: the async function starts each one now)
       const work = Array.from({ length: 5 }, async () =>
-        db.raw('select pg_advisory_lock_shared(?) is not null as ok, pg_advisory_unlock_shared(?)', [
-          lockKey,
-          lockKey,
-        ]),
+        db.raw('select pg_advisory_lock_shared(?) is not null as ok, pg_advisory_unlock_shared(?)', [lockKey, lockKey]),
       );
       const waiting = async () =>
         Number(
