@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knexFactory from 'knex';
 import pg from 'pg';
 import { closeDatabase, openDatabase } from '../../src/bootstrap.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { httpResponseFromError } from '../../src/platform/http/errors.ts';
 import { adminSql, databaseUrl } from '../helpers/admin-db.ts';
 
 type TarnPool = { numUsed(): number; numPendingAcquires(): number };
@@ -75,6 +77,36 @@ describe('the database pool size (ETC_DB_POOL_SIZE)', () => {
     } finally {
       await holder.end();
       await closeDatabase(db);
+    }
+  });
+
+  it('answers 503 with Retry-After when no connection frees up in time, and nothing reaches the database', async () => {
+    // the service's pool waits 10 s; the same pool with a 200 ms wait shows the same refusal quickly
+    const db = knexFactory({
+      client: 'pg',
+      connection: url,
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 200,
+      log: { warn: () => {}, error: () => {}, debug: () => {}, deprecate: () => {} }, // the refusal is expected
+    });
+    try {
+      await db.raw('create table if not exists pool_probe (n integer)');
+      const trx = await db.transaction(); // holds the only connection
+      const refused = await db.raw('insert into pool_probe values (1)').then(
+        () => null,
+        (err: unknown) => err,
+      );
+      await trx.rollback();
+      assert.ok(refused instanceof Error, 'the insert waited for a connection and failed');
+      const answer = httpResponseFromError(refused);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.body.error.code, 'unavailable');
+      assert.equal(answer.retryAfterSeconds, 1);
+      assert.doesNotMatch(answer.body.error.message, /knex|pool|acquir/i);
+      const rows = await db('pool_probe').count<{ count: string }[]>('* as count');
+      assert.equal(Number(rows[0].count), 0);
+    } finally {
+      await db.destroy();
     }
   });
 });

@@ -90,7 +90,12 @@ export type ErrorBody = { error: { code: string; message: string; field?: string
 
 // Anything that is not an AppError is an internal fault: the client gets a generic message
 // (never SQL, stack or key material), the log gets the detail.
-export function httpResponseFromError(err: unknown): { status: number; body: ErrorBody; internal: boolean } {
+export function httpResponseFromError(err: unknown): {
+  status: number;
+  body: ErrorBody;
+  internal: boolean;
+  retryAfterSeconds?: number;
+} {
   if (err instanceof AppError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
     if (err.field) body.error.field = err.field;
@@ -101,6 +106,17 @@ export function httpResponseFromError(err: unknown): { status: number; body: Err
     return { status: known.status, body, internal: false };
   }
   const e = err as { type?: string; status?: number };
+  // every connection of the process's pool (ETC_DB_POOL_SIZE) stayed busy for the acquire timeout:
+  // the statement never reached the database. A capacity condition, not a fault: answered so that a
+  // client retries (machine POSTs are idempotent), and still logged for the operator.
+  if (err instanceof Error && err.name === 'KnexTimeoutError') {
+    return {
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'the database is busy: try again shortly' } },
+      internal: true,
+      retryAfterSeconds: 1,
+    };
+  }
   // body-parser failures arrive as plain errors with a type; map them without echoing input
   if (e && e.type === 'entity.too.large') {
     return {
