@@ -89,7 +89,8 @@ export const invalid = (field: string, message: string) =>
 export type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 // Anything that is not an AppError is an internal fault: the client gets a generic message
-// (never SQL, stack or key material), the log gets the detail.
+// (never SQL, stack or key material), the log gets the detail. The exceptions are the body reader's
+// refusals and a pool with no free connection in time (503), each answered for what it is.
 export function httpResponseFromError(err: unknown): {
   status: number;
   body: ErrorBody;
@@ -109,7 +110,8 @@ export function httpResponseFromError(err: unknown): {
   // every connection of the process's pool (ETC_DB_POOL_SIZE) stayed busy for the acquire timeout:
   // the statement never reached the database. A capacity condition, not a fault: answered so that a
   // client retries (machine POSTs are idempotent), and still logged for the operator.
-  if (err instanceof Error && err.name === 'KnexTimeoutError') {
+  // (knex names a query's own timeout the same way; this service sets none, and the message tells)
+  if (err instanceof Error && err.name === 'KnexTimeoutError' && /acquiring a connection/.test(err.message)) {
     return {
       status: 503,
       body: { error: { code: 'unavailable', message: 'the database is busy: try again shortly' } },
