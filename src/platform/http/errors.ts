@@ -95,7 +95,7 @@ export function httpResponseFromError(err: unknown): {
   status: number;
   body: ErrorBody;
   internal: boolean;
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number; // sent as Retry-After
 } {
   if (err instanceof AppError) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
@@ -104,7 +104,7 @@ export function httpResponseFromError(err: unknown): {
     // a code nobody registered is a programming error: answer as for any internal fault
     if (!known)
       return { status: 500, body: { error: { code: 'internal', message: 'internal error' } }, internal: true };
-    return { status: known.status, body, internal: false };
+    return { status: known.status, body, internal: false, retryAfterSeconds: err.retryAfterSeconds };
   }
   const e = err as { type?: string; status?: number };
   // every connection of the process's pool (ETC_DB_POOL_SIZE) stayed busy for the acquire timeout:

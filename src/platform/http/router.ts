@@ -104,9 +104,7 @@ export function send(res: Response, result: RouteResult, req?: Request, onStream
 
 export function sendError(app: AppContext, req: Request, res: Response, err: unknown): void {
   const { status, body, internal, retryAfterSeconds } = httpResponseFromError(err);
-  if (err instanceof AppError && err.retryAfterSeconds !== undefined)
-    res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  else if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
+  if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
   if (internal) app.log.error({ err, requestId: res.locals.requestId, path: req.path }, 'request failed');
   res.status(status).type('application/json').send(JSON.stringify(body));
 }
