@@ -15,7 +15,26 @@ import { harness } from '../helpers/harness.ts';
 const CASES: Array<[ArrayType, ArrayValue[]]> = [
   ['int2', [0, 1, -1, 32767, -32768, null, 340]],
   ['int4', [0, 7, -7, 2147483647, -2147483648, null, 340106]],
-  ['int8', [0n, 1n, -1n, 9223372036854775807n, -9223372036854775808n, null, 4294967296, -4294967297, 2 ** 53 - 1]],
+  [
+    'int8',
+    [
+      0n,
+      1n,
+      -1n,
+      9223372036854775807n,
+      -9223372036854775808n,
+      null,
+      4294967296,
+      -4294967297,
+      2 ** 53 - 1,
+      // either side of the two 32-bit words the integer is written as
+      4294967295,
+      -4294967296,
+      2147483648n,
+      -2147483649,
+      -(2 ** 53 - 1),
+    ],
+  ],
   ['bool', [true, false, null, true]],
   ['date', ['2000-01-01', '1999-12-31', '1970-01-01', '2026-12-05', null, '2099-02-28', '1960-02-29']],
   [
@@ -28,7 +47,24 @@ const CASES: Array<[ArrayType, ArrayValue[]]> = [
       '2026-12-05T11:00:00.001+08:00',
     ],
   ],
-  ['text', ['', 'a', '皖A12345', 'with "quotes", commas, {braces} and \\ backslash', null, 'NULL', ' spaced ']],
+  [
+    'text',
+    [
+      '',
+      'a',
+      '皖A12345',
+      'with "quotes", commas, {braces} and \\ backslash',
+      null,
+      'NULL',
+      ' spaced ',
+      // ASCII is copied a character to a byte, anything else through the encoder: both, side by side
+      'S340102-01,S340104-02,S340106-03,S340201-04,S340204-05',
+      'é',
+      'ASCII then 粤B·12345 then ASCII',
+      'a pair 😀 of surrogates',
+      '\u007f\u0080',
+    ],
+  ],
   ['bpchar', ['3401230100000001', '34012301000000012345', null]],
 ];
 
