@@ -102,6 +102,7 @@ describe('the database pool size (ETC_DB_POOL_SIZE)', () => {
       assert.equal(answer.status, 503);
       assert.equal(answer.body.error.code, 'unavailable');
       assert.equal(answer.retryAfterSeconds, 1);
+      assert.equal(answer.internal, true, 'logged for the operator');
       assert.doesNotMatch(answer.body.error.message, /knex|pool|acquir/i);
       const rows = await db('pool_probe').count<{ count: string }[]>('* as count');
       assert.equal(Number(rows[0].count), 0);

@@ -112,12 +112,9 @@ export function httpResponseFromError(err: unknown): {
   // client retries (machine POSTs are idempotent), and still logged for the operator.
   // (knex names a query's own timeout the same way; this service sets none, and the message tells)
   if (err instanceof Error && err.name === 'KnexTimeoutError' && /acquiring a connection/.test(err.message)) {
-    return {
-      status: 503,
-      body: { error: { code: 'unavailable', message: 'the database is busy: try again shortly' } },
-      internal: true,
-      retryAfterSeconds: 1,
-    };
+    const busy = new AppError('unavailable', 'the database is busy: try again shortly');
+    busy.retryAfterSeconds = 1;
+    return { ...httpResponseFromError(busy), internal: true };
   }
   // body-parser failures arrive as plain errors with a type; map them without echoing input
   if (e && e.type === 'entity.too.large') {
