@@ -1,11 +1,15 @@
 // The lane API (ICD §2) and delivery monitoring: not modified, delta or full; gzip; signatures a
-// lane verifies with the served certificate; lanes acting only as themselves; lag and retention.
+// lane verifies with the served certificate; lanes acting only as themselves; a busy answer when
+// every download slot is taken; lag and retention.
 import assert from 'node:assert/strict';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import request from 'supertest';
 import { ListRejected } from '../../lanes-sim/status-list/package.ts';
 import { dailyRun } from '../../src/modules/statuslist/index.ts';
+import { packageOptions } from '../../src/modules/statuslist/lane-api.ts';
+import { openListPackage } from '../../src/modules/statuslist/packages.ts';
 import { fingerprint, harness, loginAs, signed } from '../helpers/harness.ts';
 import { centre, issueCard, machine, signedText, simLane, tick } from './statuslist-support.ts';
 
@@ -217,6 +221,44 @@ describe('status list: the lane API', () => {
     assert.match(metrics, /etc_status_list_lane_versions_behind\{lane="L340201-01"\} 0/);
     assert.match(metrics, new RegExp(`etc_status_list_version ${d.currentVersion}`));
     await request(h.http).get('/api/v1/status-list/distribution').set('Authorization', clerk).expect(403);
+  });
+
+  it('refuses a download beyond the slots with 503 and Retry-After, recording no pull; the lane is served once a slot frees', async () => {
+    const h = await harness();
+    const lane = await machine('lane', 'L340201-02');
+    const opts = packageOptions(h.app);
+    // every slot held by a full list nobody reads yet
+    const held: Readable[] = [];
+    const release = (streams: Readable[]) =>
+      Promise.all(
+        streams.map((s) => {
+          const closed = new Promise((r) => s.once('close', r));
+          s.destroy();
+          return closed;
+        }),
+      );
+    try {
+      for (let i = 0; i < opts.maxStreams; i++) {
+        const pkg = await openListPackage(h.app.db, h.app.keys, { forceFull: true }, opts);
+        assert.ok(!pkg.notModified);
+        held.push(pkg.stream);
+      }
+      const before = await fingerprint();
+      const refused = await signedText(lane, '/api/v1/lanes/L340201-02/status-list');
+      assert.equal(refused.status, 503);
+      assert.equal(JSON.parse(refused.text).error.code, 'unavailable');
+      assert.equal(refused.headers['retry-after'], '5');
+      assert.deepEqual(await fingerprint(), before, 'the refused pull is not recorded');
+      // one slot frees: the next pull is a full, signed list, and its pull is recorded
+      await release(held.splice(0, 1));
+      const served = await signedText(lane, '/api/v1/lanes/L340201-02/status-list');
+      assert.equal(served.status, 200);
+      assert.equal(JSON.parse(served.text.split('\n')[0]).kind, 'full');
+      assert.ok((await h.app.db('status_list_lanes').where({ lane_id: 'L340201-02' }).first())?.downloaded_at);
+    } finally {
+      // a failure above must not leave the slots taken for the tests after it
+      await release(held.splice(0));
+    }
   });
 
   it('prunes deltas past the retention, so a lane further behind gets a full list; the daily snapshot is signed', async () => {

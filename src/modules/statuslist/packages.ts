@@ -27,6 +27,9 @@ export type ListPackage =
 const FULL_PAGE = 20_000;
 const DELTA_FETCH = 5_000;
 const DEADLINE_MS = 15 * 60_000; // a lane that stops reading must not hold a connection for ever
+// A lane refused for want of a slot is told when to ask again (Retry-After): long enough for a
+// delta in progress to finish, short enough that a lane behind does not stay behind for long.
+const BUSY_RETRY_SECONDS = 5;
 const NL = 'chr(10)';
 const ENTER_TAIL = ',"action":"enter"}\n'; // inside an SQL string literal: a real newline
 const line = (action: string) =>
@@ -221,8 +224,11 @@ export async function openListPackage(
     }
   }
   const maxStreams = opts.maxStreams;
-  if (active >= maxStreams)
-    throw new AppError('unavailable', 'too many status-list downloads in progress; retry shortly');
+  if (active >= maxStreams) {
+    const busy = new AppError('unavailable', 'too many status-list downloads in progress; retry shortly');
+    busy.retryAfterSeconds = BUSY_RETRY_SECONDS;
+    throw busy;
+  }
   active++;
   let trx: Knex.Transaction | undefined;
   let handedOver = false;
