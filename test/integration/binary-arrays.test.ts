@@ -114,6 +114,10 @@ describe('arrays in binary format', () => {
   it('refuse an element of the wrong kind or out of range rather than send something else', () => {
     assert.throws(() => binaryArray('int4', ['7']), TypeError);
     assert.throws(() => binaryArray('int2', [40000]), RangeError);
+    // Buffer's own writers would store these as 1, 0 and 0
+    assert.throws(() => binaryArray('int4', [1.5]), TypeError);
+    assert.throws(() => binaryArray('int4', [NaN]), TypeError);
+    assert.throws(() => binaryArray('int2', [-0.5]), TypeError);
     assert.throws(() => binaryArray('int8', [2 ** 53]), TypeError);
     assert.throws(() => binaryArray('int8', [1.5]), TypeError);
     assert.throws(() => binaryArray('date', ['2026-12-5']), TypeError);

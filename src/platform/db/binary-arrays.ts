@@ -86,13 +86,15 @@ function writeElement(buf: Buffer, at: number, type: ArrayType, v: ArrayValue): 
       if (typeof v !== 'boolean') throw typeError(type, v);
       buf[at] = v ? 1 : 0;
       return;
+    // Buffer's writers refuse a value out of range but store 1.5 as 1 and NaN as 0, where the text
+    // literal would have been refused by PostgreSQL: not an integer is refused here
     case 'int2':
-      if (typeof v !== 'number') throw typeError(type, v);
-      buf.writeInt16BE(v, at);
+      if (!Number.isInteger(v)) throw typeError(type, v);
+      buf.writeInt16BE(v as number, at);
       return;
     case 'int4':
-      if (typeof v !== 'number') throw typeError(type, v);
-      buf.writeInt32BE(v, at);
+      if (!Number.isInteger(v)) throw typeError(type, v);
+      buf.writeInt32BE(v as number, at);
       return;
     case 'int8':
       if (typeof v !== 'number' && typeof v !== 'bigint') throw typeError(type, v);
