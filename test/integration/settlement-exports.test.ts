@@ -6,7 +6,8 @@ import ExcelJS from 'exceljs';
 import { harness, loginAs, unique } from '../helpers/harness.ts';
 import { assertLedgerHolds } from '../helpers/ledger.ts';
 import { download, freshDate, settlementDay, staffGet, type Day } from '../helpers/settlement.ts';
-import { payoutStatement, toCsv, yuan } from '../../src/modules/settlement/index.ts';
+import { payoutStatement, toCsv } from '../../src/modules/settlement/index.ts';
+import { yuan } from '../../src/platform/money.ts';
 
 // RFC 4180, written here independently of the module
 function parseCsv(text: string): string[][] {

@@ -8,6 +8,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { yuan } from '../../platform/money.ts';
 import { findUser } from '../access/index.ts';
 import { accountBalance, getAccountOfCustomer, getCustomer } from '../customers/index.ts';
 import { queueNotification, registerTemplates } from '../notifications/index.ts';
@@ -88,9 +89,6 @@ export async function ruleOf(db: Knex, customerId: bigint): Promise<Replenishmen
   if (!r) throw new AppError('replenishment-rule-not-found', `customer ${customerId} has no replenishment rule`);
   return toRule(r);
 }
-
-const yuan = (fen: bigint) =>
-  `${fen < 0n ? '-' : ''}${(fen < 0n ? -fen : fen) / 100n}.${String((fen < 0n ? -fen : fen) % 100n).padStart(2, '0')}`;
 
 async function tellAccountManager(
   trx: Knex.Transaction,

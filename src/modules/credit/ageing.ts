@@ -2,6 +2,7 @@
 // and the reminders the daily sweep queues: one at the due date and one on entering each bucket,
 // idempotent on the notification's dedupe key (a missed day sends the current bucket's only).
 import type { Knex } from 'knex';
+import { yuan } from '../../platform/money.ts';
 import { queueNotification, registerTemplates } from '../notifications/index.ts';
 
 export const BUCKETS = ['current', 'd1to30', 'd31to60', 'd61to90', 'over90'] as const;
@@ -63,8 +64,6 @@ registerTemplates({
     },
   },
 });
-
-const yuan = (fen: bigint) => `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
 
 /** Queues the reminders due at `at`: open bills at or past due, one per bill and bucket. */
 export async function queueReminders(db: Knex, at: Date): Promise<number> {

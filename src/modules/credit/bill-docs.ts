@@ -1,14 +1,9 @@
 // A bill as CSV and PDF (pdfkit, the statement's font rule: a CJK font when the machine has one,
 // otherwise the built-in font with undrawable characters as '*').
+import { csvCell } from '../../platform/http/csv.ts';
+import { yuan } from '../../platform/money.ts';
 import { findCjkFont, pdfDocument, type CjkFont } from '../../platform/pdf/document.ts';
 import type { BillLine, BillView } from './bills.ts';
-
-export const yuan = (fen: bigint) => {
-  const sign = fen < 0n ? '-' : '';
-  const a = fen < 0n ? -fen : fen;
-  return `${sign}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
-};
-const csvCell = (v: string) => (/[",\n]/.test(v) || /^[=+\-@]/.test(v) ? `"'${v.replace(/"/g, '""')}"` : v);
 
 export function billCsv(bill: BillView, lines: BillLine[]): string {
   const out = [

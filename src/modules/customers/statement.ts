@@ -3,7 +3,9 @@
 // figures come from the ledger's postings (statementOf), so they always agree with the balance.
 import type { Knex } from 'knex';
 import { localDate, localDayStart } from '../../platform/clock/clock.ts';
+import { csvCell } from '../../platform/http/csv.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import { yuan } from '../../platform/money.ts';
 import { customerFundsCode, statementOf, type Statement } from '../ledger/index.ts';
 import { getAccount } from './accounts.ts';
 import { getCustomer } from './customers.ts';
@@ -46,15 +48,6 @@ export async function accountStatement(
     );
   return { ...s, account, customer, from: period.from, to: period.to };
 }
-
-// Yuan with two decimals from integer fen, by integer arithmetic (never a float).
-export function yuan(fen: bigint): string {
-  const neg = fen < 0n;
-  const a = neg ? -fen : fen;
-  return `${neg ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
-}
-
-const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 // CSV for the customer: amounts in yuan with two decimals (what a spreadsheet user reads) and the
 // same figures in fen; a header block with the period and opening/closing balances.

@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 import { listOperators } from '../lanes/index.ts';
 import { listPayouts, payoutLinesOfDay, sourceOrder } from './payouts.ts';
 import { listSettlements } from './settlements.ts';
-import { yuan, type Cell, type Sheet } from './sheet.ts';
+import { yuan } from '../../platform/money.ts';
+import { type Cell, type Sheet } from './sheet.ts';
 
 const TOTAL = 'TOTAL';
 const sum = (rows: Cell[][], col: number) => rows.reduce((a, r) => a + (r[col] as bigint), 0n);

@@ -23,7 +23,7 @@ export {
   type PayoutState,
 } from './payouts.ts';
 export { payoutStatement, settlementStatement } from './exports.ts';
-export { yuan, toCsv, type Sheet } from './sheet.ts';
+export { toCsv, type Sheet } from './sheet.ts';
 export { parseStatementCsv, STATEMENT_COLUMNS, type StatementLine } from './statement-csv.ts';
 export { importStatement, runReconciliation, listReconciliationItems, type ReconciliationItem } from './statements.ts';
 export { reconcile, registerReconciliationTargets, MISSING_AFTER_DAYS, type ReconcileSummary } from './reconcile.ts';

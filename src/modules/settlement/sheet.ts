@@ -3,28 +3,15 @@
 // with string arithmetic only: never through a float.
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
+import { csvCell, CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 
 export type Cell = string | bigint | number | null;
 export type Sheet = { name: string; fileName: string; headers: string[]; rows: Cell[][] };
 export type ExportFormat = 'csv' | 'xlsx';
 
-export const CSV_TYPE = 'text/csv; charset=utf-8';
+export const CSV_TYPE = CSV_CONTENT_TYPE;
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** 123456 → "1234.56", -5 → "-0.05", 0 → "0.00". */
-export function yuan(fen: bigint): string {
-  const digits = (fen < 0n ? -fen : fen).toString().padStart(3, '0');
-  return `${fen < 0n ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
-
-// A text cell a spreadsheet would take for a formula is written with a leading apostrophe.
-function csvCell(c: Cell): string {
-  if (c === null) return '';
-  if (typeof c !== 'string') return c.toString();
-  const s = /^[=+\-@\t]/.test(c) && !/^-?\d+(\.\d+)?$/.test(c) ? `'${c}` : c;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function toCsv(sheet: Sheet): string {
   return [sheet.headers, ...sheet.rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
