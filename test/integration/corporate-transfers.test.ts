@@ -280,12 +280,22 @@ describe('corporate transfers', () => {
       iconv.decode(fixture('cmb-statement.xml', {}, '78'), 'gbk').replace('<AMTCDR>D</AMTCDR>', '<AMTCDR>X</AMTCDR>'),
       'gbk',
     );
+    // a character reference beyond Unicode, and one to a surrogate
+    const cmbBadCharacter = (reference: string) =>
+      iconv.encode(
+        iconv
+          .decode(fixture('cmb-statement.xml', {}, '79'), 'gbk')
+          .replace('<TRSCOD>CPAA</TRSCOD>', `<TRSCOD>${reference}</TRSCOD>`),
+        'gbk',
+      );
     const before = await digest(h.app.db);
     for (const [format, file, line, reason] of [
       ['icbc-fixed', badTotal, 5, /trailer credit total/],
       ['icbc-fixed', badAmount, 3, /amount/],
       ['cmb-xml', cmbUtf8, 7, /UTF-8/],
       ['cmb-xml', cmbBadCdr, 34, /AMTCDR X/],
+      ['cmb-xml', cmbBadCharacter('&#x110000;'), 4, /&#x110000; is not a character/],
+      ['cmb-xml', cmbBadCharacter('&#55296;'), 4, /&#55296; is not a character/],
     ] as const) {
       const r = await importFile(finance, format, file);
       assert.equal(r.status, 422, JSON.stringify(r.body));

@@ -5,10 +5,17 @@
 import { assertUniqueSerials, bookedAt, decodeGbk, malformed, yuanToFen, type ParsedLine } from './statement-common.ts';
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+// a character reference names a Unicode scalar value (XML 1.0 §4.1): one beyond U+10FFFF or a
+// surrogate is refused as the file's fault, not left to String.fromCodePoint's RangeError
+function characterOf(code: number, e: string, line: number): string {
+  if (!(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
+    malformed(line, `character reference &${e.slice(0, 12)}; is not a character`);
+  return String.fromCodePoint(code);
+}
 const unescapeXml = (s: string, line: number) =>
   s.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (_m, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
+    if (e.startsWith('#x')) return characterOf(parseInt(e.slice(2), 16), e, line);
+    if (e.startsWith('#')) return characterOf(parseInt(e.slice(1), 10), e, line);
     const v = XML_ENTITIES[e];
     if (v === undefined) malformed(line, `unknown XML entity &${e};`);
     return v;
