@@ -288,6 +288,10 @@ describe('corporate transfers', () => {
           .replace('<TRSCOD>CPAA</TRSCOD>', `<TRSCOD>${reference}</TRSCOD>`),
         'gbk',
       );
+    const csvWithNul = Buffer.from(
+      `bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name\nCCB,${unique('S')},2026-12-03,10:00:00,credit,1.00,,a\u0000b,1,x\n`,
+    );
+    const icbcWithNul = Buffer.from(text.replace('HX1202001', 'HX12\u00002001'), 'latin1');
     const before = await digest(h.app.db);
     for (const [format, file, line, reason] of [
       ['icbc-fixed', badTotal, 5, /trailer credit total/],
@@ -296,6 +300,10 @@ describe('corporate transfers', () => {
       ['cmb-xml', cmbBadCdr, 34, /AMTCDR X/],
       ['cmb-xml', cmbBadCharacter('&#x110000;'), 4, /&#x110000; is not a character/],
       ['cmb-xml', cmbBadCharacter('&#55296;'), 4, /&#55296; is not a character/],
+      // a control character PostgreSQL's text cannot hold (NUL), by reference or as a byte
+      ['cmb-xml', cmbBadCharacter('&#0;'), 4, /&#0; is not a character/],
+      ['csv', csvWithNul, 2, /purpose holds a control character/],
+      ['icbc-fixed', icbcWithNul, 2, /businessReference holds a control character/],
     ] as const) {
       const r = await importFile(finance, format, file);
       assert.equal(r.status, 422, JSON.stringify(r.body));

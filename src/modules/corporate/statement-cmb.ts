@@ -5,11 +5,17 @@
 import { assertUniqueSerials, bookedAt, decodeGbk, malformed, yuanToFen, type ParsedLine } from './statement-common.ts';
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-// a character reference names a Unicode scalar value (XML 1.0 §4.1): one beyond U+10FFFF or a
-// surrogate is refused as the file's fault, not left to String.fromCodePoint's RangeError
+// a character reference names one of XML's characters (XML 1.0 §2.2, §4.1): one beyond U+10FFFF, a
+// surrogate, a C0 control other than tab, LF and CR (NUL included), U+FFFE or U+FFFF is refused as
+// the file's fault, not left to String.fromCodePoint's RangeError or to the database
 function characterOf(code: number, e: string, line: number): string {
-  if (!(code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
-    malformed(line, `character reference &${e.slice(0, 12)}; is not a character`);
+  const char =
+    code <= 0x10ffff &&
+    (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) &&
+    !(code >= 0xd800 && code <= 0xdfff) &&
+    code !== 0xfffe &&
+    code !== 0xffff;
+  if (!char) malformed(line, `character reference &${e.slice(0, 12)}; is not a character`);
   return String.fromCodePoint(code);
 }
 const unescapeXml = (s: string, line: number) =>

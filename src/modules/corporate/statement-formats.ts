@@ -91,7 +91,16 @@ export function parseCsv(buf: Buffer): ParsedLine[] {
   return lines;
 }
 
+// The texts a line keeps: none may hold a control character (PostgreSQL's text cannot hold NUL at
+// all, and the others are no part of a name, a reference or a purpose).
+const KEPT_TEXT = ['serial', 'businessReference', 'purpose', 'payerAccount', 'payerName'] as const;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export function parseStatement(format: StatementFormat, buf: Buffer): ParsedLine[] {
   if (buf.length === 0) malformed(1, 'the file is empty');
-  return format === 'cmb-xml' ? parseCmbXml(buf) : format === 'icbc-fixed' ? parseIcbcFixed(buf) : parseCsv(buf);
+  const lines = format === 'cmb-xml' ? parseCmbXml(buf) : format === 'icbc-fixed' ? parseIcbcFixed(buf) : parseCsv(buf);
+  for (const l of lines)
+    for (const field of KEPT_TEXT)
+      if (CONTROL.test(l[field])) malformed(l.lineNo, `${field} holds a control character`);
+  return lines;
 }
