@@ -554,6 +554,9 @@ describe('interchange documents between two centres', function () {
     writeFileSync(join(inbox, '01-good.json'), JSON.stringify(good));
     writeFileSync(join(inbox, '02-bad.json'), JSON.stringify(bad));
     writeFileSync(join(inbox, '03-torn.json'), '{"header": ');
+    // signed as it is, but a text the database cannot hold: refused like the same POST, not stuck
+    const nul = await pkg([{ ...tx(700), plate: '苏A\u000012345' } as ReturnType<typeof tx>]);
+    writeFileSync(join(inbox, '04-nul.json'), JSON.stringify(nul));
     const read = await importDropFolder(B.app);
     assert.deepEqual(
       read.map((f) => [f.file, f.outcome]),
@@ -561,12 +564,16 @@ describe('interchange documents between two centres', function () {
         ['01-good.json', 'answered'],
         ['02-bad.json', 'refused'],
         ['03-torn.json', 'refused'],
+        ['04-nul.json', 'refused'],
       ],
     );
+    assert.deepEqual(read[3].answer, {
+      error: { code: 'invalid-request', message: 'transactions[0].plate: must not contain a NUL character' },
+    });
     assert.deepEqual(read[0].answer, { result: 1 });
     assert.equal((read[1].answer as { error: { code: string } }).error.code, 'document-signature-invalid');
     assert.deepEqual(readdirSync(join(inbox, 'done')), ['01-good.json']);
-    assert.deepEqual(readdirSync(join(inbox, 'refused')).sort(), ['02-bad.json', '03-torn.json']);
+    assert.deepEqual(readdirSync(join(inbox, 'refused')).sort(), ['02-bad.json', '03-torn.json', '04-nul.json']);
     const answer = JSON.parse(
       readFileSync(join(B.app.config.dataDir, 'interchange', 'out', '3401', 'answer-01-good.json'), 'utf8'),
     );

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { toJsonText } from '../../platform/http/json.ts';
+import { refuseNul } from '../../platform/http/router.ts';
 import { clearingDayAffected } from './day-affected.ts';
 import { receiveConfirmation } from './confirmations.ts';
 import { enqueueDelivery } from './delivery.ts';
@@ -73,6 +74,7 @@ export async function importDropFolder(app: AppContext): Promise<DropImport[]> {
         const doc = JSON.parse(await readFile(join(inbox, file), 'utf8'));
         if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
           throw new AppError('invalid-request', 'the file is not a JSON object');
+        refuseNul(doc, 'body'); // as the router does for the same document POSTed
         answer = await answerOne(app, network, doc, file);
       } catch (err) {
         if (!(err instanceof AppError) && !(err instanceof SyntaxError)) throw err;
