@@ -292,6 +292,12 @@ describe('corporate transfers', () => {
       `bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name\nCCB,${unique('S')},2026-12-03,10:00:00,credit,1.00,,a\u0000b,1,x\n`,
     );
     const icbcWithNul = Buffer.from(text.replace('HX1202001', 'HX12\u00002001'), 'latin1');
+    // the payer account one byte short and the record one longer at its end: the same length, but
+    // the account's field now ends with the first half of the payer name's first character
+    const icbcLines = text.split('\n');
+    icbcLines[1] = icbcLines[1].replace(`1302010109000123456${' '.repeat(13)}`, `1302010109000123456${' '.repeat(12)}`);
+    icbcLines[1] = icbcLines[1].replace(/\r$/, ' \r');
+    const icbcMisaligned = Buffer.from(icbcLines.join('\n'), 'latin1');
     const before = await digest(h.app.db);
     for (const [format, file, line, reason] of [
       ['icbc-fixed', badTotal, 5, /trailer credit total/],
@@ -304,6 +310,7 @@ describe('corporate transfers', () => {
       ['cmb-xml', cmbBadCharacter('&#0;'), 4, /&#0; is not a character/],
       ['csv', csvWithNul, 2, /purpose holds a control character/],
       ['icbc-fixed', icbcWithNul, 2, /businessReference holds a control character/],
+      ['icbc-fixed', icbcMisaligned, 2, /payerAccount splits a two-byte character/],
     ] as const) {
       const r = await importFile(finance, format, file);
       assert.equal(r.status, 422, JSON.stringify(r.body));

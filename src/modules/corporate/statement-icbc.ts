@@ -21,11 +21,14 @@ export const ICBC_LAYOUT = {
 } as const;
 const width = (l: Record<string, number>) => Object.values(l).reduce((a, b) => a + b, 0);
 
-function cut(rec: Buffer, layout: Record<string, number>): Record<string, string> {
+// A field whose bytes end inside a two-byte character (or start with the half of one) decodes to
+// U+FFFD: the record's fields are misaligned even when its length is right, and it is refused.
+function cut(rec: Buffer, layout: Record<string, number>, line: number): Record<string, string> {
   const out: Record<string, string> = {};
   let at = 0;
   for (const [k, w] of Object.entries(layout)) {
     out[k] = iconv.decode(rec.subarray(at, at + w), 'gbk').trim();
+    if (out[k].includes('\uFFFD')) malformed(line, `${k} splits a two-byte character: the fields are misaligned`);
     at += w;
   }
   return out;
@@ -57,7 +60,7 @@ export function parseIcbcFixed(buf: Buffer): ParsedLine[] {
     if (rec[0] !== 0x44) malformed(line, `record type ${String.fromCharCode(rec[0] ?? 32)} where a detail (D) belongs`);
     if (rec.length !== width(ICBC_LAYOUT.detail))
       malformed(line, `a detail record is ${width(ICBC_LAYOUT.detail)} bytes; this one is ${rec.length}`);
-    const f = cut(rec, ICBC_LAYOUT.detail);
+    const f = cut(rec, ICBC_LAYOUT.detail, line);
     if (f.flag !== '1' && f.flag !== '2') malformed(line, `debit/credit flag ${f.flag} is neither 1 nor 2`);
     if (!/^\d{15}$/.test(f.amount) || BigInt(f.amount) === 0n) malformed(line, `amount ${f.amount} is not fen`);
     if (f.serial === '') malformed(line, 'no bank serial');
@@ -80,7 +83,7 @@ export function parseIcbcFixed(buf: Buffer): ParsedLine[] {
   const trailer = records[last - 1];
   if (trailer[0] !== 0x54 || trailer.length !== width(ICBC_LAYOUT.trailer))
     malformed(last, `the last record must be a trailer (T, ${width(ICBC_LAYOUT.trailer)} bytes)`);
-  const t = cut(trailer, ICBC_LAYOUT.trailer);
+  const t = cut(trailer, ICBC_LAYOUT.trailer, last);
   if (!/^\d+$/.test(t.count) || Number(t.count) !== lines.length)
     malformed(last, `the trailer counts ${t.count} details; the file has ${lines.length}`);
   if (!/^\d+$/.test(t.credit) || BigInt(t.credit) !== credit)
