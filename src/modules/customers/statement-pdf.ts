@@ -1,7 +1,7 @@
 // The account statement as a PDF for the customer (the CJK font handling is platform/pdf's).
-import { findCjkFont, pdfDocument, type CjkFont } from '../../platform/pdf/document.ts';
 import { yuan } from '../../platform/money.ts';
-import { type AccountStatement } from './statement.ts';
+import { findCjkFont, pdfDocument, type CjkFont } from '../../platform/pdf/document.ts';
+import type { AccountStatement } from './statement.ts';
 
 export function statementPdf(s: AccountStatement, font: CjkFont = findCjkFont()): Promise<Buffer> {
   const { doc, text, done } = pdfDocument(`Statement ${s.account.id}`, font);

@@ -4,9 +4,9 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { bankRefunds } from '../issuance/index.ts';
 import { yuan } from '../../platform/money.ts';
-import { type Sheet } from '../settlement/index.ts';
+import { bankRefunds } from '../issuance/index.ts';
+import type { Sheet } from '../settlement/index.ts';
 import { openAccountNumbers, payeesOf, type PayeeView } from './payees.ts';
 import { getBatch, refundBatchReference, type BatchState } from './refund-batches.ts';
 

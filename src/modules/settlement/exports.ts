@@ -2,11 +2,11 @@
 // transactions, the amount, its own-card part and its part of each province's money, then a totals
 // row) and the province settlements of the date (then a totals row).
 import type { Knex } from 'knex';
+import { yuan } from '../../platform/money.ts';
 import { listOperators } from '../lanes/index.ts';
 import { listPayouts, payoutLinesOfDay, sourceOrder } from './payouts.ts';
 import { listSettlements } from './settlements.ts';
-import { yuan } from '../../platform/money.ts';
-import { type Cell, type Sheet } from './sheet.ts';
+import type { Cell, Sheet } from './sheet.ts';
 
 const TOTAL = 'TOTAL';
 const sum = (rows: Cell[][], col: number) => rows.reduce((a, r) => a + (r[col] as bigint), 0n);

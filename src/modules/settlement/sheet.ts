@@ -1,6 +1,6 @@
 // A statement as a table, written as CSV (UTF-8, header line, amounts as integer fen) or as an XLSX
-// workbook of one sheet (streamed with exceljs; integers as numbers). Yuan are formatted from fen
-// with string arithmetic only: never through a float.
+// workbook of one sheet (streamed with exceljs; integers as numbers). Yuan columns are written by
+// platform/money's yuan (integer arithmetic, never a float); cells by platform/http/csv's writer.
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
 import { csvCell, CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
