@@ -76,6 +76,22 @@ describe('endpoint fuzzing regressions', function () {
     assert.equal(december.status, 200, december.text);
   });
 
+  it('a date in year 0000 (PostgreSQL has no year 0) is 400 naming the field, in a path and in a query', async () => {
+    for (const [path, field] of [
+      ['/api/v1/clearing/days/0000-01-01', 'date'],
+      ['/api/v1/settlements?from=0000-12-31', 'from'],
+      ['/api/v1/reports/today?date=0000-02-29', 'date'],
+    ]) {
+      const res = await request(centre.http).get(path).set('Authorization', auth('finance'));
+      assert.equal(res.status, 400, `${path}: ${res.text}`);
+      assert.deepEqual([res.body.error.code, res.body.error.field], ['invalid-request', field], path);
+    }
+    const first = await request(centre.http)
+      .get('/api/v1/clearing/days/0001-01-01')
+      .set('Authorization', auth('finance'));
+    assert.notEqual(first.status, 500, first.text);
+  });
+
   it("the fuzzer's change detector sees a write", async () => {
     const before = await quickDigest(centre.app.db);
     await centre.renew('clerk');

@@ -36,11 +36,15 @@ export const hex = (bytes: number) =>
     .string()
     .regex(hexBytes(bytes), `must be ${bytes} bytes of hex`)
     .transform((s) => s.toUpperCase());
+// year 0000 is a date to JavaScript but not to PostgreSQL, which counts 1 BC before AD 1
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
   .refine(
-    (s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
+    (s) =>
+      !s.startsWith('0000') &&
+      !Number.isNaN(Date.parse(s + 'T00:00:00Z')) &&
+      new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
     'not a calendar date',
   );
 // a reason is recorded in the audit trail: long enough to say something, short enough to read
