@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { LoginConfig } from '../../config.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, retryLater } from '../../platform/http/errors.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 
 // failures by a name nobody has are kept this long: within it an unknown name is "locked" exactly
@@ -31,11 +31,8 @@ export async function addressRetryAfter(db: Knex, cfg: LoginConfig, ip: string, 
   return Math.max(1, Math.ceil((new Date(row.at).getTime() + windowMs - now.getTime()) / 1000));
 }
 
-export function rateLimited(seconds: number): AppError {
-  const e = new AppError('rate-limited', `too many failed logins from this address; try again in ${seconds} s`);
-  e.retryAfterSeconds = seconds;
-  return e;
-}
+export const rateLimited = (seconds: number): AppError =>
+  retryLater('rate-limited', `too many failed logins from this address; try again in ${seconds} s`, seconds);
 
 export const accountLocked = () =>
   new AppError('account-locked', 'this account is locked after too many failed logins; a supervisor can unlock it');

@@ -8,7 +8,7 @@ import { perDatabase } from '../../platform/db/per-database.ts';
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AppError } from '../../platform/http/errors.ts';
+import { retryLater } from '../../platform/http/errors.ts';
 import { listHead } from './head.ts';
 import type { KeyService } from '../keys/index.ts';
 import { signerOf, storeDelta, storedDelta } from './stored-deltas.ts';
@@ -224,11 +224,8 @@ export async function openListPackage(
     }
   }
   const maxStreams = opts.maxStreams;
-  if (active >= maxStreams) {
-    const busy = new AppError('unavailable', 'too many status-list downloads in progress; retry shortly');
-    busy.retryAfterSeconds = BUSY_RETRY_SECONDS;
-    throw busy;
-  }
+  if (active >= maxStreams)
+    throw retryLater('unavailable', 'too many status-list downloads in progress; retry shortly', BUSY_RETRY_SECONDS);
   active++;
   let trx: Knex.Transaction | undefined;
   let handedOver = false;

@@ -86,6 +86,13 @@ export class AppError extends Error {
 export const invalid = (field: string, message: string) =>
   new AppError('invalid-request', `${field}: ${message}`, field);
 
+/** A refusal the client may repeat after `seconds` (429 or 503, answered with Retry-After). */
+export function retryLater(code: 'rate-limited' | 'unavailable', message: string, seconds: number): AppError {
+  const e = new AppError(code, message);
+  e.retryAfterSeconds = seconds;
+  return e;
+}
+
 export type ErrorBody = { error: { code: string; message: string; field?: string } };
 
 // Anything that is not an AppError is an internal fault: the client gets a generic message
@@ -112,8 +119,7 @@ export function httpResponseFromError(err: unknown): {
   // client retries (machine POSTs are idempotent), and still logged for the operator.
   // (knex names a query's own timeout the same way; this service sets none, and the message tells)
   if (err instanceof Error && err.name === 'KnexTimeoutError' && /acquiring a connection/.test(err.message)) {
-    const busy = new AppError('unavailable', 'the database is busy: try again shortly');
-    busy.retryAfterSeconds = 1;
+    const busy = retryLater('unavailable', 'the database is busy: try again shortly', 1);
     return { ...httpResponseFromError(busy), internal: true };
   }
   // body-parser failures arrive as plain errors with a type; map them without echoing input
