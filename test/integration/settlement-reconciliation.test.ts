@@ -84,6 +84,19 @@ describe('bank statement reconciliation', () => {
       'invalid-request',
       'csv[4].counterparty',
     );
+    // a year PostgreSQL does not have, and a control character in a kept text
+    await refused(
+      { fileName: 'bad.csv', csv: csv(`0000-01-01,100,3201,BR-X,`) },
+      400,
+      'invalid-request',
+      'csv[2].valueDate',
+    );
+    await refused(
+      { fileName: 'bad.csv', csv: csv(`${D},100,3201,BR\tX,`) },
+      400,
+      'invalid-request',
+      'csv[2].bankReference',
+    );
     await refused({ fileName: 'bad.csv', csv: csv(`${D},0,3201,BR-X,`) }, 400, 'invalid-request', 'csv[2].amount');
     await refused({ fileName: 'bad.csv', csv: csv(`${D},100,3201,,`) }, 400, 'invalid-request', 'csv[2].bankReference');
     await refused({ fileName: 'bad.csv', csv: csv(`${D},100,3201,BR-X`) }, 400, 'invalid-request', 'csv[2]');

@@ -9,6 +9,7 @@
 //    (count, credit and debit totals in fen); see ICBC_LAYOUT.
 //  - csv: UTF-8, header bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name
 //    (amount in yuan with at most 2 decimals; direction credit|debit).
+import { CONTROL_CHARACTER } from '../../platform/http/schemas.ts';
 import {
   assertUniqueSerials,
   bookedAt,
@@ -91,16 +92,14 @@ export function parseCsv(buf: Buffer): ParsedLine[] {
   return lines;
 }
 
-// The texts a line keeps: none may hold a control character (PostgreSQL's text cannot hold NUL at
-// all, and the others are no part of a name, a reference or a purpose).
+// The texts a line keeps: none may hold a control character.
 const KEPT_TEXT = ['serial', 'businessReference', 'purpose', 'payerAccount', 'payerName'] as const;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function parseStatement(format: StatementFormat, buf: Buffer): ParsedLine[] {
   if (buf.length === 0) malformed(1, 'the file is empty');
   const lines = format === 'cmb-xml' ? parseCmbXml(buf) : format === 'icbc-fixed' ? parseIcbcFixed(buf) : parseCsv(buf);
   for (const l of lines)
     for (const field of KEPT_TEXT)
-      if (CONTROL.test(l[field])) malformed(l.lineNo, `${field} holds a control character`);
+      if (CONTROL_CHARACTER.test(l[field])) malformed(l.lineNo, `${field} holds a control character`);
   return lines;
 }

@@ -3,7 +3,7 @@
 // movement of the clearing bank account. Validation is strict: the first bad line refuses the whole
 // file, naming the line (of the file, the header being line 1) and the field.
 import { AppError } from '../../platform/http/errors.ts';
-import { isoDate } from '../../platform/http/schemas.ts';
+import { CONTROL_CHARACTER, isoDate } from '../../platform/http/schemas.ts';
 
 export const STATEMENT_COLUMNS = ['valueDate', 'amount', 'counterparty', 'bankReference', 'reference'] as const;
 type Column = (typeof STATEMENT_COLUMNS)[number];
@@ -18,7 +18,6 @@ export type StatementLine = {
   reference: string;
 };
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const COUNTERPARTY = /^(\d{4}|OP-[A-Z0-9]{2,16}|REFUND|CASH|BANK:[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
 const MAX_FEN = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -80,7 +79,7 @@ function header(text: string | undefined): Column[] {
 function text(lineNo: number, field: Column, v: string, opts: { required: boolean; max: number }): string {
   if (opts.required && v === '') throw refuse(lineNo, field, 'is required');
   if (v.length > opts.max) throw refuse(lineNo, field, `at most ${opts.max} characters`);
-  if (CONTROL.test(v)) throw refuse(lineNo, field, 'control characters are not allowed');
+  if (CONTROL_CHARACTER.test(v)) throw refuse(lineNo, field, 'control characters are not allowed');
   return v;
 }
 

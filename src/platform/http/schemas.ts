@@ -36,6 +36,10 @@ export const hex = (bytes: number) =>
     .string()
     .regex(hexBytes(bytes), `must be ${bytes} bytes of hex`)
     .transform((s) => s.toUpperCase());
+// a C0 control character or DEL: no part of a name, a reference or a purpose (and NUL is one
+// PostgreSQL's text cannot hold); for texts read from files, where the router's NUL check does not reach
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 // year 0000 is a date to JavaScript but not to PostgreSQL, which counts 1 BC before AD 1
 export const isoDate = z
   .string()
