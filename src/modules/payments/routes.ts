@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { idBody, idParam, reason } from '../../platform/http/schemas.ts';
-import { CSV_TYPE, sheetResult, XLSX_TYPE } from '../settlement/index.ts';
+import { CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
+import { sheetResult, XLSX_TYPE } from '../settlement/index.ts';
 import { recordPayee } from './payees.ts';
 import { approveBatch, createBatch, getBatch, listBatches, payBatch, rejectBatch } from './refund-batches.ts';
 import { listRefunds, paymentFile } from './refunds.ts';
@@ -118,7 +119,7 @@ export const paymentRoutes: RouteDef[] = [
     summary: "An approved or paid batch as the bank's bulk-transfer file (?format=csv|xlsx); opening it is audited",
     params: batchParams,
     query: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),
-    produces: [CSV_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
     handler: async (ctx, { params, query }) =>
       sheetResult(await paymentFile(ctx.db, ctx, params.batchId), query.format),
   }),

@@ -4,10 +4,11 @@
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate, network } from '../../platform/http/schemas.ts';
+import { CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
 import { payoutStatement, settlementStatement } from './exports.ts';
 import { approvePayout, getPayout, listPayouts, payPayout } from './payouts.ts';
 import { approveSettlement, getSettlement, listSettlements, settleSettlement, type DateRange } from './settlements.ts';
-import { CSV_TYPE, sheetResult, XLSX_TYPE } from './sheet.ts';
+import { sheetResult, XLSX_TYPE } from './sheet.ts';
 import {
   getPayoutsByDateOperatorIdResponse,
   getPayoutsResponse,
@@ -83,7 +84,7 @@ export const settlementRoutes: RouteDef[] = [
     summary: 'The province settlements of a clearing date as a statement file (?format=csv|xlsx), with a totals row',
     params: dayParams,
     query: exportQuery,
-    produces: [CSV_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
     handler: async (ctx, { params, query }) =>
       sheetResult(await settlementStatement(ctx.db, params.date), query.format),
   }),
@@ -141,7 +142,7 @@ export const settlementRoutes: RouteDef[] = [
       'The payout statement of a clearing date (?format=csv|xlsx): per operator the amount, own-card and per-province parts; a totals row',
     params: dayParams,
     query: exportQuery,
-    produces: [CSV_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
     handler: async (ctx, { params, query }) => sheetResult(await payoutStatement(ctx.db, params.date), query.format),
   }),
   defineRoute({

@@ -10,7 +10,6 @@ export type Cell = string | bigint | number | null;
 export type Sheet = { name: string; fileName: string; headers: string[]; rows: Cell[][] };
 export type ExportFormat = 'csv' | 'xlsx';
 
-export const CSV_TYPE = CSV_CONTENT_TYPE;
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function toCsv(sheet: Sheet): string {
@@ -42,6 +41,6 @@ export function sheetResult(sheet: Sheet, format: ExportFormat): RouteResult {
     'Content-Disposition': `attachment; filename="${sheet.fileName}.${format}"`,
     'Cache-Control': 'no-store',
   };
-  if (format === 'csv') return { raw: Buffer.from(toCsv(sheet), 'utf8'), contentType: CSV_TYPE, headers };
+  if (format === 'csv') return { raw: Buffer.from(toCsv(sheet), 'utf8'), contentType: CSV_CONTENT_TYPE, headers };
   return { stream: xlsxStream(sheet), contentType: XLSX_TYPE, headers };
 }
