@@ -291,6 +291,10 @@ describe('corporate transfers', () => {
     const csvWithNul = Buffer.from(
       `bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name\nCCB,${unique('S')},2026-12-03,10:00:00,credit,1.00,,a\u0000b,1,x\n`,
     );
+    // year 0000 is a date to JavaScript; PostgreSQL would store it as 1 BC
+    const csvYearZero = Buffer.from(
+      `bank,serial,date,time,direction,amount,business_reference,purpose,payer_account,payer_name\nCCB,${unique('S')},0000-12-03,10:00:00,credit,1.00,,a,1,x\n`,
+    );
     const icbcWithNul = Buffer.from(text.replace('HX1202001', 'HX12\u00002001'), 'latin1');
     // the payer account one byte short and the record one longer at its end: the same length, but
     // the account's field now ends with the first half of the payer name's first character
@@ -309,6 +313,7 @@ describe('corporate transfers', () => {
       // a control character PostgreSQL's text cannot hold (NUL), by reference or as a byte
       ['cmb-xml', cmbBadCharacter('&#0;'), 4, /&#0; is not a character/],
       ['csv', csvWithNul, 2, /purpose holds a control character/],
+      ['csv', csvYearZero, 2, /no such date 00001203/],
       ['icbc-fixed', icbcWithNul, 2, /businessReference holds a control character/],
       ['icbc-fixed', icbcMisaligned, 2, /payerAccount splits a two-byte character/],
     ] as const) {

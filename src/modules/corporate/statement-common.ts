@@ -33,6 +33,8 @@ export function yuanToFen(text: string, line: number): bigint {
 // China time: the banks write local date and time without a zone
 export function bookedAt(date: string, time: string, line: number): Date {
   if (!/^\d{8}$/.test(date)) malformed(line, `date ${JSON.stringify(date)} is not YYYYMMDD`);
+  // no bank wrote an electronic statement before 1970; year 0000 would be stored as 1 BC
+  if (date < '19700101') malformed(line, `no such date ${date}`);
   const t = time === '' ? '000000' : time;
   if (!/^\d{6}$/.test(t)) malformed(line, `time ${JSON.stringify(time)} is not HHMMSS`);
   const iso = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4)}+08:00`;
