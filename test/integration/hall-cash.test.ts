@@ -129,6 +129,9 @@ describe('hall cash: till close and deposit slip', () => {
       'deposit-slip-already-approved',
     );
     await refused(() => bank(finance, 'B1'), 409, 'four-eyes-required');
+    // a reference is what a person keyed from the bank's slip: no control character, no blank
+    await refused(() => bank(finance2, 'CASH\t1'), 400, 'invalid-request');
+    await refused(() => bank(finance2, '   '), 400, 'invalid-request');
     const banked = await bank(finance2, `CASH-${slipNo}`);
     assert.equal(banked.body.slip.state, 'banked', JSON.stringify(banked.body));
     await refused(() => bank(finance2, 'B2'), 409, 'deposit-slip-already-banked');

@@ -2,7 +2,7 @@
 // when a bank's day file is reconciled), approved, then settled when the money arrives.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { idParam, plainText } from '../../platform/http/schemas.ts';
 import { bankSettlementResponse, bankSettlementSettledResponse, bankSettlementsResponse } from './responses.ts';
 import { approveBankSettlement, listBankSettlements, settleBankSettlement } from './settlement-statements.ts';
 
@@ -45,12 +45,7 @@ export const bankSettlementRoutes: RouteDef[] = [
     moneyMoving: true,
     params,
     body: z.strictObject({
-      bankReference: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed'),
+      bankReference: plainText(64),
     }),
     response: bankSettlementSettledResponse,
     handler: async (ctx, { params, body }) =>

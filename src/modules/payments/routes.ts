@@ -2,9 +2,9 @@
 // (make → approve by someone else → payment file → paid by someone other than the approver).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idBody, idParam, reason } from '../../platform/http/schemas.ts';
-import { CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
-import { sheetResult, XLSX_TYPE } from '../settlement/index.ts';
+import { idBody, idParam, plainText, reason } from '../../platform/http/schemas.ts';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts';
+import { sheetResult } from '../settlement/index.ts';
 import { recordPayee } from './payees.ts';
 import { approveBatch, createBatch, getBatch, listBatches, payBatch, rejectBatch } from './refund-batches.ts';
 import { listRefunds, paymentFile } from './refunds.ts';
@@ -19,13 +19,6 @@ import {
 
 const READERS = ['finance', 'supervisor', 'auditor'] as const;
 const DECIDERS = ['finance', 'supervisor'] as const;
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
 const batchParams = z.strictObject({ batchId: idParam });
 
 export const paymentRoutes: RouteDef[] = [
@@ -47,12 +40,12 @@ export const paymentRoutes: RouteDef[] = [
     summary: 'Record the bank account a refund is paid to (until the refund is in a batch); the number is sealed',
     params: z.strictObject({ cancellationId: idParam }),
     body: z.strictObject({
-      accountName: text(100),
+      accountName: plainText(100),
       accountNumber: z
         .string()
         .trim()
         .regex(/^[0-9 ]{8,40}$/, 'must be a bank account number (digits)'),
-      bankName: text(100),
+      bankName: plainText(100),
     }),
     response: payeeResponse,
     handler: async (ctx, { params, body }) =>
@@ -119,7 +112,7 @@ export const paymentRoutes: RouteDef[] = [
     summary: "An approved or paid batch as the bank's bulk-transfer file (?format=csv|xlsx); opening it is audited",
     params: batchParams,
     query: z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') }),
-    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE],
     handler: async (ctx, { params, query }) =>
       sheetResult(await paymentFile(ctx.db, ctx, params.batchId), query.format),
   }),
@@ -132,7 +125,7 @@ export const paymentRoutes: RouteDef[] = [
       "Mark an approved batch paid with the transfer's bank reference; posts refunds-payable → clearing-bank. Not by its approver (409 four-eyes-required / refund-batch-not-approved / refund-batch-already-paid)",
     moneyMoving: true,
     params: batchParams,
-    body: z.strictObject({ bankReference: text(64) }),
+    body: z.strictObject({ bankReference: plainText(64) }),
     response: batchPaidResponse,
     handler: async (ctx, { params, body }) => ok(await payBatch(ctx.db, ctx, params.batchId, body.bankReference)),
   }),

@@ -8,8 +8,8 @@ import type { Role } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
-import { CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
-import { sheetResult, XLSX_TYPE } from '../settlement/index.ts';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts';
+import { sheetResult } from '../settlement/index.ts';
 import { isReport, REPORT_NAMES, REPORTS, totalsOf, type ReportName } from './catalogue.ts';
 import { clearingDayList } from './clearing-days.ts';
 import { addDays, MAX_RANGE_DAYS, rangeDays } from './days.ts';
@@ -85,7 +85,7 @@ export const reportsRoutes: RouteDef[] = [
       'A report as a file (?format=csv|xlsx): a header line of column keys (amounts in integer fen, "_fen"), the rows, a total line; the download is audited',
     params: reportParams,
     query: exportQuery,
-    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE],
     handler: async (ctx, { params, query }) => {
       const name = reportOf(params.report);
       const def = REPORTS[name];

@@ -1,11 +1,12 @@
 // Report endpoints: JSON for the console's tables and chart, CSV or XLSX for download.
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { isoDate } from '../../platform/http/schemas.ts';
 import { breaches, openByOutlet, slaRates, topRootCauses } from './reports.ts';
 import * as r from './responses.ts';
-import { CSV_CONTENT_TYPE, tableResult, XLSX_TYPE, type Table } from './sheet.ts';
+import { tableResult, type Table } from './sheet.ts';
 
 const READERS: Role[] = ['supervisor', 'account-manager', 'auditor', 'admin'];
 // a month the centre can have tickets in: 2000-01 … 2099-12
@@ -60,7 +61,7 @@ export const reportRoutes: RouteDef[] = [
       by,
       format: z.enum(['csv', 'xlsx']).default('csv'),
     }),
-    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE],
     handler: async (ctx, { query }) => {
       const now = ctx.app.clock.now();
       const thisMonth = now.toISOString().slice(0, 7);

@@ -1,10 +1,8 @@
 // A report as a file: CSV (UTF-8, header line) or a one-sheet XLSX workbook (exceljs).
 import ExcelJS from 'exceljs';
-import { csvLine, CSV_CONTENT_TYPE, type CsvCell } from '../../platform/http/csv.ts';
+import { csvLine, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, type CsvCell } from '../../platform/http/csv.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export { CSV_CONTENT_TYPE };
 export type Table = { name: string; headers: string[]; rows: Array<Array<string | number | null>> };
 
 export async function tableResult(t: Table, format: 'csv' | 'xlsx'): Promise<RouteResult> {
@@ -19,5 +17,5 @@ export async function tableResult(t: Table, format: 'csv' | 'xlsx'): Promise<Rou
   const ws = wb.addWorksheet(t.name.slice(0, 31));
   ws.addRow(t.headers);
   for (const r of t.rows) ws.addRow(r);
-  return { raw: Buffer.from(await wb.xlsx.writeBuffer()), contentType: XLSX_TYPE, headers };
+  return { raw: Buffer.from(await wb.xlsx.writeBuffer()), contentType: XLSX_CONTENT_TYPE, headers };
 }

@@ -28,7 +28,7 @@ export { parseStatementCsv, STATEMENT_COLUMNS, type StatementLine } from './stat
 export { importStatement, runReconciliation, listReconciliationItems, type ReconciliationItem } from './statements.ts';
 export { reconcile, registerReconciliationTargets, MISSING_AFTER_DAYS, type ReconcileSummary } from './reconcile.ts';
 export { approveStep, finishStep, finishWithBankMovement, type ApprovalFlow, type BankMovement } from './approval.ts';
-export { sheetResult, XLSX_TYPE } from './sheet.ts';
+export { sheetResult } from './sheet.ts';
 export { registerSettlementInvariants } from './invariants.ts';
 export { settlementRoutes } from './routes.ts';
 export { statementRoutes } from './statement-routes.ts';

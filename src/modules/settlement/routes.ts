@@ -3,12 +3,12 @@
 // declared before /{date}/{key} so that "export" is never taken for a network or an operator id.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { isoDate, network } from '../../platform/http/schemas.ts';
-import { CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
+import { isoDate, network, plainText } from '../../platform/http/schemas.ts';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts';
 import { payoutStatement, settlementStatement } from './exports.ts';
 import { approvePayout, getPayout, listPayouts, payPayout } from './payouts.ts';
 import { approveSettlement, getSettlement, listSettlements, settleSettlement, type DateRange } from './settlements.ts';
-import { sheetResult, XLSX_TYPE } from './sheet.ts';
+import { sheetResult } from './sheet.ts';
 import {
   getPayoutsByDateOperatorIdResponse,
   getPayoutsResponse,
@@ -25,12 +25,7 @@ const DECIDERS = ['finance', 'admin'] as const;
 const MAX_RANGE_DAYS = 366;
 
 const operatorId = z.string().regex(/^OP-[A-Z0-9]{2,16}$/, 'must be a road operator id (OP-…)');
-const bankReference = z
-  .string()
-  .trim()
-  .min(1, 'the bank reference of the transfer is required')
-  .max(64)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
+const bankReference = plainText(64, 'the bank reference of the transfer is required');
 
 // ?date=D, or ?from=D1&to=D2 (at most a year)
 const dates = { date: isoDate.optional(), from: isoDate.optional(), to: isoDate.optional() };
@@ -84,7 +79,7 @@ export const settlementRoutes: RouteDef[] = [
     summary: 'The province settlements of a clearing date as a statement file (?format=csv|xlsx), with a totals row',
     params: dayParams,
     query: exportQuery,
-    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE],
     handler: async (ctx, { params, query }) =>
       sheetResult(await settlementStatement(ctx.db, params.date), query.format),
   }),
@@ -142,7 +137,7 @@ export const settlementRoutes: RouteDef[] = [
       'The payout statement of a clearing date (?format=csv|xlsx): per operator the amount, own-card and per-province parts; a totals row',
     params: dayParams,
     query: exportQuery,
-    produces: [CSV_CONTENT_TYPE, XLSX_TYPE],
+    produces: [CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE],
     handler: async (ctx, { params, query }) => sheetResult(await payoutStatement(ctx.db, params.date), query.format),
   }),
   defineRoute({

@@ -3,14 +3,12 @@
 // platform/money's yuan (integer arithmetic, never a float); cells by platform/http/csv's writer.
 import ExcelJS from 'exceljs';
 import { PassThrough, type Readable } from 'node:stream';
-import { csvCell, CSV_CONTENT_TYPE } from '../../platform/http/csv.ts';
+import { csvCell, CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 
 export type Cell = string | bigint | number | null;
 export type Sheet = { name: string; fileName: string; headers: string[]; rows: Cell[][] };
 export type ExportFormat = 'csv' | 'xlsx';
-
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function toCsv(sheet: Sheet): string {
   return [sheet.headers, ...sheet.rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
@@ -42,5 +40,5 @@ export function sheetResult(sheet: Sheet, format: ExportFormat): RouteResult {
     'Cache-Control': 'no-store',
   };
   if (format === 'csv') return { raw: Buffer.from(toCsv(sheet), 'utf8'), contentType: CSV_CONTENT_TYPE, headers };
-  return { stream: xlsxStream(sheet), contentType: XLSX_TYPE, headers };
+  return { stream: xlsxStream(sheet), contentType: XLSX_CONTENT_TYPE, headers };
 }

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { fen, idParam, isoDate } from '../../platform/http/schemas.ts';
+import { fen, idParam, isoDate, plainText } from '../../platform/http/schemas.ts';
 import { findUser, findUserById } from '../access/index.ts';
 import { approveSlip, bankSlip, createSlip, getSlip, listSlips } from './deposit-slips.ts';
 import {
@@ -16,12 +16,7 @@ import {
 } from './responses.ts';
 import { confirmTillClose, declareTillClose, listTillCloses } from './till-closes.ts';
 
-const bankReference = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'control characters are not allowed');
+const bankReference = plainText(64);
 const slipParams = z.strictObject({ slipId: idParam });
 
 export const treasuryRoutes: RouteDef[] = [

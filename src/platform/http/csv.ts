@@ -3,6 +3,8 @@
 export type CsvCell = string | number | bigint | boolean | null | undefined;
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+// the same downloads as a workbook
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function csvCell(c: CsvCell): string {
   if (c === null || c === undefined) return '';

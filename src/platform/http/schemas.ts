@@ -37,8 +37,18 @@ export const hex = (bytes: number) =>
     .regex(hexBytes(bytes), `must be ${bytes} bytes of hex`)
     .transform((s) => s.toUpperCase());
 // a C0 control character or DEL: no part of a name, a reference or a purpose (and NUL is one
-// PostgreSQL's text cannot hold); for texts read from files, where the router's NUL check does not reach
-export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+// PostgreSQL's text cannot hold). CONTROL_CHARACTER is for texts read from files, where neither the
+// body schemas nor the router's NUL check reach; plainText is the body schemas' form of the rule.
+const CONTROL_CLASS = '\\u0000-\\u001f\\u007f';
+export const CONTROL_CHARACTER = new RegExp(`[${CONTROL_CLASS}]`);
+/** A short text a person typed (a bank reference, a purpose): trimmed, not empty, no control character. */
+export const plainText = (max: number, emptyMessage?: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, emptyMessage)
+    .max(max)
+    .regex(new RegExp(`^[^${CONTROL_CLASS}]+$`), 'control characters are not allowed');
 
 // year 0000 is a date to JavaScript but not to PostgreSQL, which counts 1 BC before AD 1
 export const isoDate = z
