@@ -115,16 +115,27 @@ function patternString(pattern: string): fc.Arbitrary<string> {
   }
 }
 
+// instants around now, and the edges where JavaScript and PostgreSQL disagree or run out: year 0000
+// (a date to JavaScript, none to PostgreSQL), 0001, the epoch, 9999, with the widest zone offsets
+const nearDateTime = fc
+  .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+  .map((d) => d.toISOString());
+const edgeDateTime = fc
+  .tuple(
+    fc.constantFrom('0000-01-01', '0000-12-31', '0001-01-01', '1969-12-31', '1970-01-01', '9999-12-31'),
+    fc.constantFrom('T00:00:00Z', 'T23:59:59.999Z', 'T00:00:00+14:00', 'T23:59:59-12:00', 'T12:00:00+08:00'),
+  )
+  .map(([date, time]) => date + time);
+
 function validString(s: Schema): fc.Arbitrary<string> {
   if (s.pattern) return patternString(s.pattern);
   if (s.format === 'date-time')
-    return fc
-      .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
-      .map((d) => d.toISOString());
+    return fc.oneof({ weight: 4, arbitrary: nearDateTime }, { weight: 1, arbitrary: edgeDateTime });
   if (s.format === 'date')
-    return fc
-      .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
-      .map((d) => d.toISOString().slice(0, 10));
+    return fc.oneof(
+      { weight: 4, arbitrary: nearDateTime.map((t) => t.slice(0, 10)) },
+      { weight: 1, arbitrary: edgeDateTime.map((t) => t.slice(0, 10)) },
+    );
   if (s.format === 'uuid') return fc.uuid();
   const minLength = s.minLength ?? 0;
   const maxLength = Math.min(s.maxLength ?? 40, minLength + 60);
