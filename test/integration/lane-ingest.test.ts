@@ -1,7 +1,7 @@
 // Lane transaction ingest (ICD §2): dispositions, duplicates, the checks of own cards, the ledger.
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { harness, loginAs, signed } from '../helpers/harness.ts';
+import { fingerprint, harness, loginAs, signed } from '../helpers/harness.ts';
 import { journal } from '../helpers/ledger.ts';
 import { mobile, plate, residentId } from '../helpers/fixtures.ts';
 import { bankInit, bankLoad, nextSerial, storedValueCard } from '../helpers/loads.ts';
@@ -281,6 +281,51 @@ describe('lane transaction ingest', () => {
     const up = await h.app.db('lane_uploads').orderBy('id', 'desc').first();
     assert.deepEqual([up.received, up.accepted, up.duplicate, up.rejected], [txs.length, 2, 0, txs.length - 2]);
     assert.equal(up.accepted_amount, BigInt(ex.amount), 'only the accepted trip was charged');
+  });
+
+  it('files a transaction refused for its time under the day it arrived: no partition and no clearing day for the days a wrong clock names; a time past year 9999 refuses the batch', async () => {
+    const h = await harness();
+    const d = await newDay();
+    const card = await svCard(500_000);
+    const entry = lane(340104, 'entry');
+    const exit = lane(340106, 'exit');
+    const make = (m: number) => trip(card, entry, exit, d.tariff, d.at(m), d.at(m + 30))[1];
+    const partitions = async () =>
+      Number(
+        (await h.app.db.raw(`select count(*) as n from pg_inherits where inhparent = 'lane_transactions'::regclass`))
+          .rows[0].n,
+      );
+    const before = await partitions();
+    const named: string[] = [];
+    const txs: WireTransaction[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t = make(10 + i);
+      const at = new Date(d.at(0).getTime() - (100 + i * 37) * DAY);
+      named.push(new Date(at.getTime() + 8 * HOUR).toISOString().slice(0, 10));
+      const time = at.toISOString();
+      txs.push({ ...t, time, entry: { ...t.entry!, time }, exit: { ...t.exit!, time } });
+    }
+    const ahead = new Date(d.at(0).getTime() + 3 * 365 * DAY);
+    named.push(new Date(ahead.getTime() + 8 * HOUR).toISOString().slice(0, 10));
+    txs.push({ ...make(700), time: ahead.toISOString() });
+    await setClock(d.at(815));
+    const res = await upload('L340106-02', txs);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      res.body.results.map((r: { code?: number }) => r.code),
+      [...Array(12).fill(5), 16],
+    );
+    const stored = await h.app.db('lane_transactions').where({ card_no: card.cardNo }).pluck('clearing_date');
+    assert.deepEqual(new Set(stored.map(String)), new Set([d.date]), 'filed under the day they arrived');
+    assert.ok((await partitions()) <= before + 1, 'at most the partition of the day they arrived');
+    assert.equal(Number((await h.app.db('clearing_days').whereIn('clearing_date', named).count('* as n'))[0].n), 0);
+
+    // 9999-12-31T23:00:00-12:00 is in year 10000 in UTC: not a time the centre can store and give back
+    const fp = await fingerprint();
+    const far = await upload('L340106-02', [{ ...make(760), time: '9999-12-31T23:00:00-12:00' }]);
+    assert.deepEqual([far.status, far.body.error?.code], [400, 'invalid-request'], JSON.stringify(far.body));
+    assert.equal(far.body.error.field, 'transactions[0].time');
+    assert.deepEqual(await fingerprint(), fp);
   });
 
   it('charges an amount above the tariff as 7 and one below it as 6 when the card really paid it', async () => {

@@ -39,6 +39,10 @@ const refusals: Array<[string, unknown]> = [
   ['amount as a string', { ...base, amount: '4275' }],
   ['time without offset', { ...base, time: '2026-12-04T10:11:12' }],
   ['impossible time', { ...base, time: '2026-13-45T10:11:12Z' }],
+  // years the centre could not store or give back as written: 10000 in UTC, and 0000
+  ['a time in year 10000 UTC', { ...base, time: '9999-12-31T23:00:00-12:00' }],
+  ['a time in year 0000', { ...base, time: '0000-06-01T00:00:00Z' }],
+  ['an entry in year 10000 UTC', { ...full, entry: { ...full.entry, time: '9999-12-31T13:00:00-11:00' } }],
   ['card number', { ...base, cardNo: '3401' }],
   ['obu number', { ...base, obuId: '12' }],
   ['plate too long', { ...base, plate: 'x'.repeat(21) }],
@@ -56,7 +60,11 @@ const refusals: Array<[string, unknown]> = [
 
 describe('lane upload: the compiled check agrees with the schema', () => {
   it('accepts what the schema accepts, with the same output', () => {
-    for (const txs of [[base], [full], [base, full], Array.from({ length: 1000 }, () => full)]) {
+    const edges = [
+      { ...base, time: '0001-01-01T00:00:00Z' },
+      { ...base, time: '9999-12-31T23:59:59+08:00' },
+    ];
+    for (const txs of [[base], [full], [base, full], edges, Array.from({ length: 1000 }, () => full)]) {
       const body = { transactions: txs };
       const want = uploadBody.safeParse(JSON.parse(JSON.stringify(body)));
       assert.ok(want.success);

@@ -94,14 +94,24 @@ export function prepare(txs: LaneTransaction[], s: CheckSettings): Work[] {
   });
 }
 
-export function checkWithoutDb(w: Work, s: CheckSettings, book: TariffBook | undefined): void {
+/** The lane's clock: a time ahead of the centre's, or an entry after the exit, cannot be right; a
+ *  time older than the centre takes is too old. Judged first: the rest needs the tariff of the day. */
+export function checkTimes(w: Work, s: CheckSettings): void {
   const { tx, codes } = w;
   const t = tx.time.getTime();
-  // the lane's clock: a time ahead of the centre's, or an entry after the exit, cannot be right
   if (t > s.now.getTime() + s.clockToleranceMs) codes.add(LANE_RESULT.laneClock);
   if (tx.entry && tx.exit && tx.entry.time.getTime() > tx.exit.time.getTime()) codes.add(LANE_RESULT.laneClock);
   if (tx.entry && tx.entry.time.getTime() > t + s.clockToleranceMs) codes.add(LANE_RESULT.laneClock);
   if (t < s.now.getTime() - s.maxAgeMs) codes.add(LANE_RESULT.tooOld);
+}
+
+/** Refused for its time: no other code can win over it, so its day's tariff is not needed, and the
+ *  day its time names is not where it is filed. */
+export const refusedForTime = (w: Work) => w.codes.has(LANE_RESULT.laneClock) || w.codes.has(LANE_RESULT.tooOld);
+
+/** The rest of the checks that need no database (after checkTimes). */
+export function checkWithoutDb(w: Work, s: CheckSettings, book: TariffBook | undefined): void {
+  const { tx, codes } = w;
   if (tx.transType !== COMPOUND_PURCHASE && tx.transType !== SIMPLE_PURCHASE) codes.add(LANE_RESULT.transType);
   if (tx.cardType !== CARD_TYPE.storedValue && tx.cardType !== CARD_TYPE.debit) codes.add(LANE_RESULT.cardType);
   if (!s.ourRoad) {

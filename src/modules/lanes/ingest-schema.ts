@@ -11,13 +11,21 @@ const U32 = 0xffff_ffff;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 const SECTION = /^[A-Za-z0-9-]{1,20}$/;
 const fen32 = uint(U32).transform((v) => BigInt(v));
+// A time the centre can store and give back in the same form: a real date whose year in UTC is 0001
+// to 9999 (9999-12-31T23:00:00-12:00 is in year 10000, which ISO 8601 writes with six digits and
+// PostgreSQL's dates of year 0000 do not exist).
+function instantOf(s: string): Date | undefined {
+  const d = new Date(s);
+  const year = d.getUTCFullYear();
+  return Number.isNaN(year) || year < 1 || year > 9999 ? undefined : d;
+}
 // ISO 8601 with an offset (ICD §0), to the second; fractions are allowed and ignored by the TAC
 const isoTime = z
   .string()
   .regex(TIME, 'must be ISO 8601 with an offset')
   .transform((s, c) => {
-    const d = new Date(s);
-    if (Number.isNaN(d.getTime())) {
+    const d = instantOf(s);
+    if (!d) {
       c.addIssue({ code: 'custom', message: 'not a valid time' });
       return z.NEVER;
     }
@@ -72,9 +80,7 @@ const TX_KEYS = new Set(Object.keys(laneTransaction.shape));
 const POINT_KEYS = new Set(Object.keys(point.shape));
 
 function timeOf(v: unknown): Date | undefined {
-  if (typeof v !== 'string' || !TIME.test(v)) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  return typeof v === 'string' && TIME.test(v) ? instantOf(v) : undefined;
 }
 
 function fastPoint(v: unknown): z.output<typeof point> | undefined {

@@ -7,6 +7,7 @@
 // package's, and the money is owed to that province instead of our toll revenue.
 import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
+import { localDate } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing-days/index.ts';
@@ -22,11 +23,13 @@ import {
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
 import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
 import {
+  checkTimes,
   checkWithoutDb,
   decidedBefore,
   firstCode,
   LANE_RESULT,
   prepare,
+  refusedForTime,
   tacDateTime,
   type CheckSettings,
   type Work,
@@ -235,10 +238,12 @@ async function ingestWithin(
     if (seen.has(k)) w.resent = true;
     seen.add(k);
   }
+  for (const w of works) checkTimes(w, s);
+  // a clock gone wrong names days by the hundred: their tariffs are not read (the time's code wins)
   const books = fromLane
     ? await tariffBooks(
         trx,
-        works.map((w) => w.txDate),
+        works.filter((w) => !refusedForTime(w)).map((w) => w.txDate),
         now,
       )
     : new Map();
@@ -247,17 +252,17 @@ async function ingestWithin(
   // Partitions (by clearing date) are made before the clearing days are share-locked: making one
   // locks the parent table, and a clearing run that holds a day FOR UPDATE reads that table, so the
   // other order could deadlock. A transaction's clearing day is its own day unless that day is
-  // sealed, so these are the partitions needed in all but that case.
+  // sealed, so these are the partitions needed in all but that case. A transaction refused for its
+  // time is filed under the day it arrived: the day its time names is not one to clear, and a clock
+  // gone wrong must not make a partition and a clearing day for every day it shows.
   const ensured = new Set<string>();
   if (source.kind === 'lane') {
-    for (const w of fresh) ensured.add(w.txDate);
+    const today = localDate(now);
+    const dayOf = (w: Work) => (refusedForTime(w) ? today : w.txDate);
+    for (const w of fresh) ensured.add(dayOf(w));
     await ensureDayPartitions(trx, 'lane_transactions', ensured);
-    const dates = await assignClearingDates(
-      trx,
-      fresh.map((w) => w.txDate),
-      now,
-    );
-    for (const w of fresh) w.clearingDate = dates.get(w.txDate)!;
+    const dates = await assignClearingDates(trx, [...ensured], now);
+    for (const w of fresh) w.clearingDate = dates.get(dayOf(w))!;
   } else {
     // the sender chose the clearing date; these rows are never split here, so no day is locked
     for (const w of fresh) w.clearingDate = source.clearingDate;
