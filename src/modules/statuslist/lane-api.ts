@@ -153,11 +153,15 @@ export async function recordHeartbeat(db: Knex, ctx: RequestContext, laneId: str
     .first('full_requested_at', 'full_served_version');
   const fullApplied =
     before?.full_requested_at && before.full_served_version !== null && hb.listVersion >= before.full_served_version;
+  // no list was applied after the heartbeat that reports it: a lane clock running ahead (even into
+  // year 10000, which no ISO date of four digits can give back) is read as now
+  const now = ctx.app.clock.now();
+  const reported = new Date(hb.appliedAt);
   const row = {
     lane_id: laneId,
     applied_version: hb.listVersion,
-    applied_at: new Date(hb.appliedAt),
-    heartbeat_at: ctx.app.clock.now(),
+    applied_at: reported > now ? now : reported,
+    heartbeat_at: now,
     pending_uploads: hb.pendingUploads ?? null,
     software: hb.software ?? null,
     ...(fullApplied ? { full_requested_at: null, full_requested_by: null, full_served_version: null } : {}),
