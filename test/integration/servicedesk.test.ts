@@ -323,7 +323,38 @@ describe('service desk', () => {
       secret: 'wrong',
     });
     assert.equal(forged.status, 401);
+    // a receipt time more than 30 days back (year 0000 among them) opens no ticket; 30 days is taken
+    const day = 86_400_000;
+    for (const receivedAt of [
+      new Date(h.clock.now().getTime() - 30 * day - 1000).toISOString(),
+      '0000-01-01T00:00:00Z',
+    ]) {
+      const old = unique('HL').toUpperCase();
+      const r = await signed(
+        hotline,
+        'post',
+        `${API}/hotline/tickets`,
+        { ...body, hotlineRef: old, receivedAt },
+        { idempotencyKey: old },
+      );
+      assert.deepEqual(
+        [r.status, r.body.error?.code, r.body.error?.field],
+        [400, 'invalid-request', 'receivedAt'],
+        receivedAt,
+      );
+    }
     assert.deepEqual(await fingerprint(), before);
+    const late = unique('HL').toUpperCase();
+    const lateAt = new Date(h.clock.now().getTime() - 30 * day);
+    const taken = await signed(
+      hotline,
+      'post',
+      `${API}/hotline/tickets`,
+      { ...body, hotlineRef: late, receivedAt: lateAt.toISOString() },
+      { idempotencyKey: late },
+    );
+    assert.equal(taken.status, 201, JSON.stringify(taken.body));
+    assert.equal(new Date(taken.body.resolutionDueAt).getTime(), lateAt.getTime() + 4 * day);
     assert.equal(
       await h.app
         .db('servicedesk_tickets')
