@@ -231,5 +231,13 @@ describe('bank channel', () => {
       { idempotencyKey: nextSerial(bank) },
     );
     assert.deepEqual([badLine.status, badLine.body.error.field], [400, 'lines[0].amount']);
+    const tabbed = await signed(
+      bank,
+      'post',
+      `/api/v1/channel/reconciliation/${date}`,
+      { lines: [{ ...lines[0], bankReference: 'R\t1' }] },
+      { idempotencyKey: nextSerial(bank) },
+    );
+    assert.deepEqual([tabbed.status, tabbed.body.error.field], [400, 'lines[0].bankReference']);
   });
 });

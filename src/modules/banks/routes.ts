@@ -2,14 +2,14 @@
 // bank's own day file (converted to JSON lines by the bank's adapter).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, isoDate } from '../../platform/http/schemas.ts';
+import { cardNo, isoDate, plainText } from '../../platform/http/schemas.ts';
 import { loadsOfBankDay } from '../topup/index.ts';
 import { reconcileBankDay } from './reconciliation.ts';
 import { getChannelReconciliationResponse, postChannelReconciliationResponse } from './responses.ts';
 
 const dateParams = z.strictObject({ date: isoDate });
 const line = z.strictObject({
-  bankReference: z.string().trim().min(1).max(64),
+  bankReference: plainText(64),
   loadId: z.string().uuid().optional(),
   cardNo,
   amount: z
