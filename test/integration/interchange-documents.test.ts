@@ -339,6 +339,25 @@ describe('interchange documents between two centres', function () {
       `K${++serial}`,
     );
     assert.deepEqual([badItem.status, badItem.body.result], [200, 3]);
+    // processedAt is a time as ICD §0 has them: ISO 8601 with an offset, of a year that can be stored
+    // (the earliest time JavaScript knows was a 500: PostgreSQL has no such year)
+    // answered (200 with a result code), so only the answer is kept for its idempotency key
+    const held = async () => ({ ...(await digest(A.app.db)), idempotency_keys: '' });
+    const before = await held();
+    for (const processedAt of ['-271821-04-20T00:00:00Z', '9999-12-31T23:00:00-12:00', '2026']) {
+      const badTime = await asProvince(
+        A,
+        'POST',
+        '/api/v1/interchange/confirmations',
+        await signDocument(B.app, {
+          header: { ...header, messageId: `C${++serial}`, receiver: '3401', processedAt },
+          disputed: [],
+        }),
+        `K${++serial}`,
+      );
+      assert.deepEqual([badTime.status, badTime.body.result], [200, 2], processedAt);
+    }
+    assert.deepEqual(await held(), before);
   });
 
   it('records a resolution its run has already passed on the next day, telling finance; a second copy is a duplicate (5), a count off 4', async () => {

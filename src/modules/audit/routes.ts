@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
 import { CSV_CONTENT_TYPE, csvLine } from '../../platform/http/csv.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
+import { isoInstant } from '../../platform/http/schemas.ts';
 import { auditPage, auditRows, lastAuditId, type AuditFilter } from './query.ts';
 
 const READERS = ['auditor', 'supervisor'] as const;
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const instant = isoInstant.transform((s) => new Date(s));
 const filters = {
   actor: z.string().trim().min(1).max(100).optional(),
   subjectType: z

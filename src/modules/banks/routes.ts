@@ -2,7 +2,7 @@
 // bank's own day file (converted to JSON lines by the bank's adapter).
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { cardNo, isoDate, plainText } from '../../platform/http/schemas.ts';
+import { cardNo, isoDate, isoInstant, plainText } from '../../platform/http/schemas.ts';
 import { loadsOfBankDay } from '../topup/index.ts';
 import { reconcileBankDay } from './reconciliation.ts';
 import { getChannelReconciliationResponse, postChannelReconciliationResponse } from './responses.ts';
@@ -19,7 +19,7 @@ const line = z.strictObject({
     .refine(Number.isSafeInteger)
     .transform((v) => BigInt(v)),
   status: z.enum(['confirmed', 'reversed']),
-  time: z.string().datetime({ offset: true }),
+  time: isoInstant,
 });
 
 export const bankRoutes: RouteDef[] = [

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { NETWORK_ID } from '../../platform/http/fast-check.ts';
-import { isoDate, network } from '../../platform/http/schemas.ts';
+import { isoDate, isoInstant, network } from '../../platform/http/schemas.ts';
 import { verifyPeerSignature } from '../keys/index.ts';
 
 export function canonicalJson(value: unknown): string {
@@ -135,11 +135,7 @@ export const confirmationHeader = z.strictObject({
   originalMessageId: messageId,
   sender: network,
   receiver: network,
-  processedAt: z
-    .string()
-    .min(1)
-    .max(40)
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a time'),
+  processedAt: isoInstant,
   count,
   amount: fen,
   disputedCount: count,

@@ -3,7 +3,7 @@
 // another format. Values of the right shape that are wrong for the business (an unknown section,
 // an unknown transaction type, an amount off the tariff) are per-transaction dispositions instead.
 import { z } from 'zod';
-import { cardNo, hex, network, obuNo, uint } from '../../platform/http/schemas.ts';
+import { cardNo, hex, network, obuNo, storableInstant, uint } from '../../platform/http/schemas.ts';
 import { CARD_NO, hexBytes, isRecord, isUint, NETWORK_ID, OBU_NO, onlyKeys } from '../../platform/http/fast-check.ts';
 
 const U32 = 0xffff_ffff;
@@ -11,13 +11,10 @@ const U32 = 0xffff_ffff;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 const SECTION = /^[A-Za-z0-9-]{1,20}$/;
 const fen32 = uint(U32).transform((v) => BigInt(v));
-// A time the centre can store and give back in the same form: a real date whose year in UTC is 0001
-// to 9999 (9999-12-31T23:00:00-12:00 is in year 10000, which ISO 8601 writes with six digits and
-// PostgreSQL's dates of year 0000 do not exist).
+// a real date the centre can store and give back (platform's storableInstant: years 0001–9999 UTC)
 function instantOf(s: string): Date | undefined {
   const d = new Date(s);
-  const year = d.getUTCFullYear();
-  return Number.isNaN(year) || year < 1 || year > 9999 ? undefined : d;
+  return storableInstant(d) ? d : undefined;
 }
 // ISO 8601 with an offset (ICD §0), to the second; fractions are allowed and ignored by the TAC
 const isoTime = z

@@ -8,6 +8,7 @@ import {
   idBody,
   idParam,
   isoDate,
+  isoInstant,
   limit,
   obuNo,
   offset,
@@ -107,7 +108,7 @@ export const servicedeskRoutes: RouteDef[] = [
         .string()
         .trim()
         .regex(/^[A-Za-z0-9-]{4,40}$/),
-      receivedAt: z.iso.datetime({ offset: true }),
+      receivedAt: isoInstant,
       caller,
       cardNo: cardNo.optional(),
       category: z.enum(CATEGORIES),

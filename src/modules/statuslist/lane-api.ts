@@ -153,8 +153,7 @@ export async function recordHeartbeat(db: Knex, ctx: RequestContext, laneId: str
     .first('full_requested_at', 'full_served_version');
   const fullApplied =
     before?.full_requested_at && before.full_served_version !== null && hb.listVersion >= before.full_served_version;
-  // no list was applied after the heartbeat that reports it: a lane clock running ahead (even into
-  // year 10000, which no ISO date of four digits can give back) is read as now
+  // no list was applied after the heartbeat that reports it: a lane clock running ahead is read as now
   const now = ctx.app.clock.now();
   const reported = new Date(hb.appliedAt);
   const row = {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../access/index.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
+import { isoInstant } from '../../platform/http/schemas.ts';
 import { ensureSigner, NDJSON, pullForLane, recordHeartbeat } from './lane-api.ts';
 
 // L<station>-<lane no, 2 digits>, as the lanes registry names them
@@ -32,7 +33,7 @@ export const laneRoutes: RouteDef[] = [
     params: z.strictObject({ laneId: laneIdParam }),
     body: z.strictObject({
       listVersion: z.number().int().min(0).max(2_147_483_647),
-      appliedAt: z.iso.datetime({ offset: true }),
+      appliedAt: isoInstant,
       pendingUploads: z.number().int().min(0).max(10_000_000).optional(),
       software: z.string().max(100).optional(),
     }),

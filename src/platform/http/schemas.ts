@@ -50,6 +50,18 @@ export const plainText = (max: number, emptyMessage?: string) =>
     .max(max)
     .regex(new RegExp(`^[^${CONTROL_CLASS}]+$`), 'control characters are not allowed');
 
+// An instant the centre can store and give back as it was written: its year in UTC is 0001 to 9999
+// (9999-12-31T23:00:00-12:00 is in year 10000, which ISO 8601 writes with six digits; PostgreSQL
+// has no year 0000 and none before 4713 BC).
+export function storableInstant(d: Date): boolean {
+  const year = d.getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+// a time a machine sends: ISO 8601 with an offset (ICD §0), one the centre can store
+export const isoInstant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => storableInstant(new Date(s)), 'must be a time of the years 0001 to 9999 (UTC)');
+
 // year 0000 is a date to JavaScript but not to PostgreSQL, which counts 1 BC before AD 1
 export const isoDate = z
   .string()
