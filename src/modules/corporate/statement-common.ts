@@ -33,7 +33,7 @@ export function yuanToFen(text: string, line: number): bigint {
 // China time: the banks write local date and time without a zone
 export function bookedAt(date: string, time: string, line: number): Date {
   if (!/^\d{8}$/.test(date)) malformed(line, `date ${JSON.stringify(date)} is not YYYYMMDD`);
-  // no bank wrote an electronic statement before 1970; year 0000 would be stored as 1 BC
+  // no bank wrote an electronic statement before 1970, and year 0000 is no date to PostgreSQL
   if (date < '19700101') malformed(line, `no such date ${date}`);
   const t = time === '' ? '000000' : time;
   if (!/^\d{6}$/.test(t)) malformed(line, `time ${JSON.stringify(time)} is not HHMMSS`);

@@ -105,8 +105,8 @@ export function checkTimes(w: Work, s: CheckSettings): void {
   if (t < s.now.getTime() - s.maxAgeMs) codes.add(LANE_RESULT.tooOld);
 }
 
-/** Refused for its time: no other code can win over it, so its day's tariff is not needed, and the
- *  day its time names is not where it is filed. */
+/** Refused for its time: only a duplicate's code ranks above, so its day's tariff is not needed,
+ *  and the day its time names is not where it is filed. */
 export const refusedForTime = (w: Work) => w.codes.has(LANE_RESULT.laneClock) || w.codes.has(LANE_RESULT.tooOld);
 
 /** The rest of the checks that need no database (after checkTimes). */

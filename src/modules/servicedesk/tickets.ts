@@ -15,7 +15,7 @@ import { appendEvent, type TicketEvent, eventsOfTicket } from './events.ts';
 import { unitOfUser } from './organisation.ts';
 
 // how far back a hotline handover may say the complaint was received
-export const HOTLINE_HANDOVER_DAYS = 30;
+const HOTLINE_HANDOVER_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export const CHANNELS = ['counter', 'phone', 'bank', 'web', 'hotline'] as const;
