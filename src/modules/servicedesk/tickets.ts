@@ -8,6 +8,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 import { getCustomer, mask } from '../customers/index.ts';
+import { DAY } from './clock-math.ts';
 import { refreshTicketClocks, type ClockRow } from './clocks.ts';
 import { checkLinks, type TicketLinks } from './links.ts';
 import { localTime, send } from './notify.ts';
@@ -16,7 +17,6 @@ import { unitOfUser } from './organisation.ts';
 
 // how far back a hotline handover may say the complaint was received
 const HOTLINE_HANDOVER_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export const CHANNELS = ['counter', 'phone', 'bank', 'web', 'hotline'] as const;
 export const CATEGORIES = ['product', 'service', 'technical', 'payment'] as const;
@@ -147,7 +147,7 @@ export async function intake(
     // the hotline's clock may run ahead of ours (a time after now is taken as now); a time far back
     // is a wrong field or clock, not a complaint whose clocks should start breached (year 0000 would
     // also give a ticket number of no date)
-    if (input.receivedAt && now.getTime() - input.receivedAt.getTime() > HOTLINE_HANDOVER_DAYS * DAY_MS)
+    if (input.receivedAt && now.getTime() - input.receivedAt.getTime() > HOTLINE_HANDOVER_DAYS * DAY)
       throw invalid('receivedAt', `more than ${HOTLINE_HANDOVER_DAYS} days ago`);
     const receivedAt = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
     const actor = actorLabel(ctx.actor);

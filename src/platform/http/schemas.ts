@@ -62,17 +62,14 @@ export const isoInstant = z.iso
   .datetime({ offset: true })
   .refine((s) => storableInstant(new Date(s)), 'must be a time of the years 0001 to 9999 (UTC)');
 
-// year 0000 is a date to JavaScript but not to PostgreSQL, which counts 1 BC before AD 1
+// a calendar date of the same years (year 0000 is a date to JavaScript, none to PostgreSQL)
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine(
-    (s) =>
-      !s.startsWith('0000') &&
-      !Number.isNaN(Date.parse(s + 'T00:00:00Z')) &&
-      new Date(s + 'T00:00:00Z').toISOString().startsWith(s),
-    'not a calendar date',
-  );
+  .refine((s) => {
+    const d = new Date(s + 'T00:00:00Z');
+    return storableInstant(d) && d.toISOString().startsWith(s);
+  }, 'not a calendar date');
 // a reason is recorded in the audit trail: long enough to say something, short enough to read
 export const REASON_MIN_LENGTH = 2;
 export const REASON_MAX_LENGTH = 500;
