@@ -112,6 +112,7 @@ describe('audit log query and export', () => {
     const cases: [string, string][] = [
       ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'to'],
       ['from=yesterday', 'from'],
+      ['to=9999-12-31T23:00:00-12:00', 'to'], // year 10000 in UTC
       ['cursor=abc', 'cursor'],
       ['limit=501', 'limit'],
       ['subjectType=Customer;drop', 'subjectType'],

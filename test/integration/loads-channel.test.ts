@@ -239,5 +239,13 @@ describe('bank channel', () => {
       { idempotencyKey: nextSerial(bank) },
     );
     assert.deepEqual([tabbed.status, tabbed.body.error.field], [400, 'lines[0].bankReference']);
+    const year10000 = await signed(
+      bank,
+      'post',
+      `/api/v1/channel/reconciliation/${date}`,
+      { lines: [{ ...lines[0], time: '9999-12-31T23:00:00-12:00' }] },
+      { idempotencyKey: nextSerial(bank) },
+    );
+    assert.deepEqual([year10000.status, year10000.body.error.field], [400, 'lines[0].time']);
   });
 });
