@@ -5,7 +5,7 @@
 // bank-settlement:<bank> → clearing-bank. The statement line paying it (counterparty BANK:<bank>,
 // reference bank-settlement:<date>:<bank>) is reconciled by settlement; a difference is an exception.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -16,8 +16,6 @@ import {
   registerReconciliationTargets,
   type ApprovalFlow,
 } from '../settlement/index.ts';
-
-const DAY_MS = 86_400_000;
 
 export type BankSettlement = {
   id: bigint;

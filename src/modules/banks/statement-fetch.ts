@@ -16,6 +16,7 @@ import type { StatementFetchConfig, StatementFetchSettings } from '../../config.
 import type { AppContext } from '../../platform/http/context.ts';
 import { registerStatementSource, type ImportOutcome, type StatementFile } from '../corporate/index.ts';
 import { raiseExceptions, resolveExceptionByReference } from '../finance/index.ts';
+import { DAY_MS } from '../../platform/clock/clock.ts';
 
 type Answer = { status: number; body: Buffer };
 const MAX_FILE = 64 * 1024 * 1024; // a day's statement of one collection account is far smaller
@@ -23,7 +24,7 @@ const EXT = { 'cmb-xml': 'xml', 'icbc-fixed': 'txt', csv: 'csv' } as const;
 
 // the local (UTC+8) calendar day before `at`, and the days before that
 const localDay = (at: Date, back: number) =>
-  new Date(at.getTime() + 8 * 3600_000 - back * 86_400_000).toISOString().slice(0, 10);
+  new Date(at.getTime() + 8 * 3600_000 - back * DAY_MS).toISOString().slice(0, 10);
 
 /** One GET of a day's file. Rejects with a reason fit for a log: a status or a network error code. */
 export function askBank(bank: StatementFetchConfig, day: string, timeoutSeconds: number): Promise<Answer> {

@@ -1,7 +1,7 @@
 // Customers' figures for the finance read model (reports), set-based: posted deposits per local day
 // and method, and the customers by kind and tier with their accounts by kind.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export type DepositVolume = { date: string; method: string; deposits: bigint; amount: bigint };
 
@@ -13,7 +13,7 @@ export async function depositVolumes(db: Knex, from: string, to: string): Promis
        from account_deposits
       where status = 'posted' and at >= ? and at < ?
       group by 1, 2 order by 1, 2`,
-    [localDayStart(from), new Date(localDayStart(to).getTime() + 86_400_000)],
+    [localDayStart(from), new Date(localDayStart(to).getTime() + DAY_MS)],
   );
   return (rows as Array<Record<string, any>>).map((r) => ({
     date: r.date,

@@ -2,7 +2,7 @@
 // the closing balance, from the customer's side (positive = money held for the customer). The
 // figures come from the ledger's postings (statementOf), so they always agree with the balance.
 import type { Knex } from 'knex';
-import { localDate, localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDate, localDayStart } from '../../platform/clock/clock.ts';
 import { csvCell } from '../../platform/http/csv.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { yuan } from '../../platform/money.ts';
@@ -20,8 +20,6 @@ export type AccountStatement = Statement & {
   from: string;
   to: string;
 };
-
-const DAY_MS = 86_400_000;
 
 // The period is local days, both inclusive; `to` defaults to today, `from` to the first of to's month.
 export function statementPeriod(now: Date, from?: string, to?: string): { from: string; to: string } {

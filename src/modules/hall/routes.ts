@@ -1,7 +1,7 @@
 // Service-hall console reads composed from several modules: a card's history, a clerk's till and
 // the supervisors' approvals queue. Staff only.
 import { z } from 'zod';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 import { actorLabel } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
@@ -24,7 +24,6 @@ import { approvalsQueue } from './approvals.ts';
 import { cardHistory } from './card-history.ts';
 
 const HALL_READ = ['clerk', 'supervisor', 'auditor'] as const;
-const DAY_MS = 86_400_000;
 
 const period = z
   .strictObject({ from: isoDate.optional(), to: isoDate.optional(), limit, offset: mergedOffset })

@@ -6,12 +6,10 @@
 // Ledger: purse-float (debit) → balance-carry (credit); the online load later writes the carried
 // amount onto the new card without a second payment (balance-carry → purse-float).
 import type { Knex } from 'knex';
-import type { Clock } from '../../platform/clock/clock.ts';
+import { DAY_MS, type Clock } from '../../platform/clock/clock.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { postEntry, registerBalanceInvariant } from '../ledger/index.ts';
 import { lockCard, type CardView } from './card-repo.ts';
-
-const DAY_MS = 86_400_000;
 
 export type Carry = {
   id: bigint;

@@ -12,8 +12,7 @@ import { accountBalance, getAccount } from '../customers/index.ts';
 import { postEntry } from '../ledger/index.ts';
 import { CARD_STATUS, IN_SERVICE, lockCard, recordCardChange, refuse, type CardView } from './card-repo.ts';
 import { CARD_TYPE } from '../codes.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../platform/clock/clock.ts';
 
 export type Cancellation = {
   id: bigint;

@@ -1,14 +1,14 @@
 // Cards and OBUs for the finance read model (reports), set-based: issued per local day, and the
 // media by type and status at an instant.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export type IssuedPerDay = { date: string; cards: bigint; obus: bigint };
 
 /** Cards and OBUs issued on the local days [from, to]; days with neither are left out. */
 export async function issuedPerDay(db: Knex, from: string, to: string): Promise<IssuedPerDay[]> {
   const start = localDayStart(from);
-  const end = new Date(localDayStart(to).getTime() + 86_400_000);
+  const end = new Date(localDayStart(to).getTime() + DAY_MS);
   const { rows } = await db.raw(
     `select to_char(d, 'YYYY-MM-DD') as date, sum(cards)::bigint as cards, sum(obus)::bigint as obus from (
        select (issued_at at time zone 'Asia/Shanghai')::date as d, 1 as cards, 0 as obus

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import forge from 'node-forge';
 import { createPrivateKey, randomBytes, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import type { SoftwareHsm } from './software-hsm.ts';
+import { DAY_MS } from '../../platform/clock/clock.ts';
 
 const PKI_LOCK = 3401_0048; // advisory lock: two processes starting together create one CA
 const KEY_BITS = 2048;
@@ -61,8 +62,8 @@ function issue(
   cert.publicKey = keys.publicKey;
   cert.serialNumber = '01' + randomBytes(15).toString('hex'); // positive, unpredictable
   // a day of slack before now: lanes with a slow clock must still accept a fresh certificate
-  cert.validity.notBefore = new Date(now.getTime() - 86_400_000);
-  cert.validity.notAfter = new Date(now.getTime() + years * 365 * 86_400_000);
+  cert.validity.notBefore = new Date(now.getTime() - DAY_MS);
+  cert.validity.notAfter = new Date(now.getTime() + years * 365 * DAY_MS);
   cert.setSubject(subject);
   cert.setIssuer(issuer ? issuer.subject : subject);
   const ca = issuer === null;

@@ -7,7 +7,7 @@
 // package's, and the money is owed to that province instead of our toll revenue.
 import { cardSerial } from '../../platform/crypto/pboc.ts';
 import type { Knex } from 'knex';
-import { localDate } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { assignClearingDates } from '../clearing-days/index.ts';
@@ -228,7 +228,7 @@ async function ingestWithin(
     network: app.config.network,
     now,
     clockToleranceMs: app.config.lanes.clockToleranceSeconds * 1000,
-    maxAgeMs: app.config.lanes.maxAgeDays * 86_400_000,
+    maxAgeMs: app.config.lanes.maxAgeDays * DAY_MS,
     ourRoad: fromLane,
   };
   const works = prepare(txs, s);

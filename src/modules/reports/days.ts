@@ -1,11 +1,11 @@
 // Local calendar days for the read model: a day's end as an instant, days between, ranges.
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The first instant after the local day. */
-export const dayEnd = (date: string) => new Date(localDayStart(date).getTime() + 86_400_000);
+export const dayEnd = (date: string) => new Date(localDayStart(date).getTime() + DAY_MS);
 
 export function daysFrom(from: string, to: string): string[] {
   const out: string[] = [];
@@ -16,4 +16,4 @@ export function daysFrom(from: string, to: string): string[] {
 // the longest range a report or list answers for, so one request cannot ask for decades
 export const MAX_RANGE_DAYS = 366;
 export const rangeDays = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;

@@ -2,9 +2,9 @@
 // end-of-day summary), on-time rates of the first reply and the resolution per month, the breach
 // list, the top root causes per month by outlet, channel or category, and satisfaction from callbacks.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
-const nextDay = (day: string) => new Date(localDayStart(day).getTime() + 86_400_000);
+const nextDay = (day: string) => new Date(localDayStart(day).getTime() + DAY_MS);
 const monthRange = (month: string) => {
   const [y, m] = month.split('-').map(Number);
   const year = (n: number) => String(n).padStart(4, '0');

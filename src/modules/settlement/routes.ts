@@ -19,6 +19,7 @@ import {
   postSettlementsApproveResponse,
   postSettlementsSettleResponse,
 } from './responses.ts';
+import { DAY_MS } from '../../platform/clock/clock.ts';
 
 const READERS = ['finance', 'admin', 'auditor'] as const;
 const DECIDERS = ['finance', 'admin'] as const;
@@ -41,7 +42,7 @@ function checkDates(q: Dates, ctx: z.RefinementCtx): void {
     });
   else if (q.from !== undefined && q.to !== undefined) {
     if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-    else if (Date.parse(q.to) - Date.parse(q.from) >= MAX_RANGE_DAYS * 86_400_000)
+    else if (Date.parse(q.to) - Date.parse(q.from) >= MAX_RANGE_DAYS * DAY_MS)
       ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_RANGE_DAYS} days from from` });
   }
 }

@@ -1,7 +1,7 @@
 // The status list for the finance read model (reports): per local day, the versions published and
 // the list's size after the day's last version.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export type ListDay = {
   date: string;
@@ -22,7 +22,7 @@ export async function listVersionsPerDay(db: Knex, from: string, to: string): Pr
                     total, own_total
                from status_list_versions where published_at >= ? and published_at < ?) v
       group by date order by date`,
-    [localDayStart(from), new Date(localDayStart(to).getTime() + 86_400_000)],
+    [localDayStart(from), new Date(localDayStart(to).getTime() + DAY_MS)],
   );
   return (rows as Array<Record<string, any>>).map((r) => ({
     date: r.date,

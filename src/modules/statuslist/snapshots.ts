@@ -15,6 +15,7 @@ import { ensureSigner, packageOptions } from './lane-api.ts';
 import { forgetListHead } from './head.ts';
 import { currentVersion, openListPackage } from './packages.ts';
 import { dropDeltasFrom } from './stored-deltas.ts';
+import { DAY_MS } from '../../platform/clock/clock.ts';
 
 const KEEP_FILES = 3;
 
@@ -49,7 +50,7 @@ export async function pruneDeltas(
     const state = await trx('status_list_state').forUpdate().first('pruned_through');
     const [{ v }] = (
       await trx.raw('select coalesce(max(version), 0) as v from status_list_versions where published_at < ?', [
-        new Date(at.getTime() - retentionDays * 86_400_000),
+        new Date(at.getTime() - retentionDays * DAY_MS),
       ])
     ).rows;
     const through = Number(v);

@@ -1,7 +1,7 @@
 // Loads summed for the finance read model (reports): per local day, channel, payment method, bank
 // client and status, set-based. The day is the centre's calendar day of the load's creation.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export type LoadVolume = {
   date: string;
@@ -16,7 +16,7 @@ export type LoadVolume = {
 /** Loads created on the local days [from, to], grouped. */
 export async function loadVolumes(db: Knex, from: string, to: string): Promise<LoadVolume[]> {
   const start = localDayStart(from);
-  const end = new Date(localDayStart(to).getTime() + 86_400_000);
+  const end = new Date(localDayStart(to).getTime() + DAY_MS);
   const { rows } = await db.raw(
     `select to_char((created_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as date, channel,
             payment_method as method, client_id, status, count(*)::bigint as loads, sum(amount)::bigint as amount

@@ -1,6 +1,6 @@
 // A bank's loads of one local business day, for reconciliation.
 import type { Knex } from 'knex';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 export type BankDayLoad = {
   loadId: string;
@@ -13,7 +13,7 @@ export type BankDayLoad = {
 
 export async function loadsOfBankDay(db: Knex, clientId: string, isoDate: string): Promise<BankDayLoad[]> {
   const from = localDayStart(isoDate);
-  const to = new Date(from.getTime() + 86_400_000);
+  const to = new Date(from.getTime() + DAY_MS);
   const rows = await db('loads')
     .where({ client_id: clientId })
     .andWhere('created_at', '>=', from)

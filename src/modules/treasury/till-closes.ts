@@ -5,7 +5,7 @@
 // as a finance exception owned by the hall.
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
-import { localDayStart } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -13,7 +13,6 @@ import type { UserView } from '../access/index.ts';
 import { raiseExceptions } from '../finance/index.ts';
 import { ensureAccounts, postEntry, tillOf } from '../ledger/index.ts';
 
-const DAY_MS = 86_400_000;
 export const CASH_OVER_SHORT = {
   code: 'cash-over-short',
   name: 'Counter cash shortages (+) and overages (−)',

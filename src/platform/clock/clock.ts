@@ -38,6 +38,9 @@ const FIXED_OFFSET_FROM = Date.UTC(1991, 8, 17);
 const FIXED_OFFSET_UNTIL = Date.UTC(9999, 0, 1);
 const fixedOffset = (t: number) => t >= FIXED_OFFSET_FROM && t < FIXED_OFFSET_UNTIL;
 
+/** 24 hours in milliseconds: a local day of the centre (China has kept one offset since 1991). */
+export const DAY_MS = 86_400_000;
+
 export function localDate(at: Date): string {
   const t = at.getTime();
   if (fixedOffset(t)) return new Date(t + CST_OFFSET_MS).toISOString().slice(0, 10);

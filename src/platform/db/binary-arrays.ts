@@ -9,6 +9,7 @@
 // and lower bound (1); then per element its byte length (-1 for NULL) and its bytes, big-endian.
 import type { Knex } from 'knex';
 import { plainArray, quotedArray } from './arrays.ts';
+import { DAY_MS } from '../clock/clock.ts';
 
 export type ArrayType = 'int2' | 'int4' | 'int8' | 'bool' | 'date' | 'timestamptz' | 'text' | 'bpchar';
 export type ArrayValue = string | number | bigint | boolean | Date | null | undefined;
@@ -26,7 +27,6 @@ const OID: Record<ArrayType, number> = {
 const WIDTH: Partial<Record<ArrayType, number>> = { bool: 1, int2: 2, int4: 4, int8: 8, date: 4, timestamptz: 8 };
 
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1); // PostgreSQL counts days and microseconds from 2000-01-01 UTC
-const DAY_MS = 86_400_000;
 const TWO_32 = 4_294_967_296;
 
 function typeError(type: ArrayType, v: unknown): TypeError {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { inTransaction } from '../db/transaction.ts';
 import { AppError } from './errors.ts';
 import type { RouteResult } from './route.ts';
+import { DAY_MS } from '../clock/clock.ts';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
@@ -57,6 +58,6 @@ export async function runIdempotent(
 export const IDEMPOTENCY_RETENTION_DAYS = 8;
 
 export async function purgeIdempotencyKeys(db: Knex, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * 86_400_000);
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_DAYS * DAY_MS);
   return db('idempotency_keys').where('created_at', '<', cutoff).del();
 }
