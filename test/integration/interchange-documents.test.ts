@@ -161,7 +161,7 @@ describe('interchange documents between two centres', function () {
     });
   });
 
-  it('answers a header that does not hold 2, a transaction that does not parse 3, counts off 4, a day not over 6', async () => {
+  it('answers a header that does not hold 2, a transaction that does not parse 3, counts off 4, a day not over or too far back 6', async () => {
     const cases: Array<[string, () => Promise<unknown>, number]> = [
       ['count off by one', async () => pkg([tx(300), tx(300)], { count: 3 }), 4],
       ['amount off by a fen', async () => pkg([tx(300)], { amount: 301 }), 4],
@@ -196,6 +196,9 @@ describe('interchange documents between two centres', function () {
       ],
       ['a transId that is not the terminal key', async () => pkg([{ ...tx(300), transId: 'FFFF' }]), 4],
       ['a clearing date not over yet', async () => pkg([tx(300)], { clearTargetDate: today }), 6],
+      // the lanes' age limit is 30 days (ETC_LANE_MAX_AGE_DAYS): 2027-02-08 is the oldest day taken
+      ['a clearing date 31 days back', async () => pkg([tx(300)], { clearTargetDate: '2027-02-07' }), 6],
+      ['a clearing date of year 0001', async () => pkg([tx(300)], { clearTargetDate: '0001-01-01' }), 6],
     ];
     for (const [what, make, result] of cases) {
       const doc = await make();

@@ -9,7 +9,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
-import { localDate } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import type { RequestContext } from '../../platform/http/context.ts';
 import { ingestReceivedPackage, laneTransaction, type LaneTransaction } from '../lanes/index.ts';
@@ -59,6 +59,14 @@ export async function receivePackage(ctx: RequestContext, doc: Record<string, un
   const now = app.clock.now();
   if (header.clearTargetDate >= localDate(now))
     return { result: RESULT.notAccepted, message: `clearing date ${header.clearTargetDate} is not over yet` };
+  // a day whose every transaction our lanes' age limit refuses: long cleared and settled on both
+  // sides, and not a day to make a partition for (a date of year 0001 would make one)
+  const oldest = localDate(new Date(now.getTime() - app.config.lanes.maxAgeDays * DAY_MS));
+  if (header.clearTargetDate < oldest)
+    return {
+      result: RESULT.notAccepted,
+      message: `clearing date ${header.clearTargetDate} is more than ${app.config.lanes.maxAgeDays} days back`,
+    };
   if (await seen(ctx.db, sender, header.messageId))
     return { result: RESULT.duplicate, message: `package ${header.messageId} was received before` };
 
