@@ -145,6 +145,20 @@ describe('status list: the lane API', () => {
       { idempotencyKey: 'hb-extra' },
     );
     assert.equal(unknownField.status, 400);
+    // the software name is one line the monitor shows: no newline, no empty name
+    for (const [software, key] of [
+      ['lane-ctl 2.1\nforged: line', 'hb-newline'],
+      ['', 'hb-empty'],
+    ]) {
+      const r = await signed(
+        x,
+        'post',
+        '/api/v1/lanes/L340201-01/heartbeat',
+        { listVersion: 1, appliedAt: new Date().toISOString(), software },
+        { idempotencyKey: key },
+      );
+      assert.deepEqual([r.status, r.body.error.field], [400, 'software'], JSON.stringify(software));
+    }
     assert.deepEqual(await fingerprint(), before);
   });
 

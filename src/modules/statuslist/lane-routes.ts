@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../access/index.ts';
 import { defineRoute, type RouteDef } from '../../platform/http/route.ts';
-import { isoInstant } from '../../platform/http/schemas.ts';
+import { isoInstant, plainText } from '../../platform/http/schemas.ts';
 import { ensureSigner, NDJSON, pullForLane, recordHeartbeat } from './lane-api.ts';
 
 // L<station>-<lane no, 2 digits>, as the lanes registry names them
@@ -35,7 +35,7 @@ export const laneRoutes: RouteDef[] = [
       listVersion: z.number().int().min(0).max(2_147_483_647),
       appliedAt: isoInstant,
       pendingUploads: z.number().int().min(0).max(10_000_000).optional(),
-      software: z.string().max(100).optional(),
+      software: plainText(100).optional(),
     }),
     noContent: true,
     handler: async (ctx, { params, body }) => {
