@@ -46,6 +46,20 @@ export function cpuSeconds(pid: number): number | undefined {
 /** utime + stime of these processes together, in seconds (one gone counts nothing). */
 export const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 
+/** The machine's CPU time so far, in jiffies of all cores: busy and idle (I/O wait counted idle). */
+export function machineCpu(): { busy: number; idle: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = f.map(Number); // user nice system idle iowait irq softirq steal
+  const idle = n[3] + n[4];
+  return { busy: n.slice(0, 8).reduce((a, b) => a + b, 0) - idle, idle };
+}
+
+/** The share of the machine's cores busy between two `machineCpu` readings, in percent. */
+export function busyPercent(before: { busy: number; idle: number }, after: { busy: number; idle: number }): number {
+  const busy = after.busy - before.busy;
+  return (100 * busy) / Math.max(1, busy + after.idle - before.idle);
+}
+
 /** The CPU seconds of this database's PostgreSQL backends, by pid: every connection but `db`'s own. */
 export async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
   const { rows } = await db.query(

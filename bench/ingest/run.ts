@@ -8,6 +8,9 @@
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 //          [--workers 1] (the service's API processes: `serve --workers N`)
+// Reported beside the figures: this process's CPU per batch (the generator: signing, sending, reading
+// answers) and how busy the machine's cores were. BENCH_STATEMENTS=1 (statements.ts) and
+// BENCH_ACTIVITY=1 (activity.ts) print where PostgreSQL's time goes, not kept.
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,12 +23,14 @@ import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import {
   backendCpu,
+  busyPercent,
   cpuOf,
   cpuSince,
   etcCommand,
   everyWorkerListening,
   importMasterKeys,
   jsonCaller,
+  machineCpu,
   peakRssMb,
   percentile,
   pool,
@@ -37,6 +42,7 @@ import {
   writeResults,
 } from '../lib.ts';
 import { measureFloors } from './floors.ts';
+import { activityWanted, sampleActivity } from './activity.ts';
 import { printStatements, resetStatements, statementsWanted } from './statements.ts';
 import { foreignCard, issueCard, type BenchCard } from '../cards.ts';
 import { makeBatches } from './traffic.ts';
@@ -213,8 +219,11 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const firstTimedUpload =
       BigInt((await db.query('select coalesce(max(id), 0) as id from lane_uploads')).rows[0].id) + 1n;
     if (statementsWanted) await resetStatements(db);
+    const activity = activityWanted ? await sampleActivity(url) : null;
     const pgBefore = await backendCpu(db);
     const nodeBefore = serviceCpuMs();
+    const generatorBefore = process.cpuUsage(); // this process: signing, sending, reading answers
+    const machineBefore = machineCpu();
     const started = process.hrtime.bigint();
     timing = true;
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
@@ -222,9 +231,13 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       for (const raw of list) await send(laneId, raw);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await activity?.stop();
     timing = false;
     latencies.sort((x, y) => x - y);
     const nodeMsPerBatch = (serviceCpuMs() - nodeBefore) / timedBatches;
+    const generator = process.cpuUsage(generatorBefore);
+    const machineBusy = busyPercent(machineBefore, machineCpu());
+    const generatorMsPerBatch = (generator.user + generator.system) / 1000 / timedBatches;
     const pgMsPerBatch = (cpuSince(pgBefore, await backendCpu(db)) * 1000) / timedBatches;
     if (statementsWanted) await printStatements(db, timedBatches);
     if (refused.length)
@@ -248,6 +261,8 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       ratioToFloor: Number((tps / floorTps).toFixed(2)),
       nodeMsPerBatch: Number(nodeMsPerBatch.toFixed(1)),
       postgresMsPerBatch: Number(pgMsPerBatch.toFixed(1)),
+      generatorMsPerBatch: Number(generatorMsPerBatch.toFixed(1)),
+      machineBusyPercent: Number(machineBusy.toFixed(0)),
       floorPostgresMsPerBatch: Number(floor.pgMsPerBatch.toFixed(1)),
       copyFloorTransactionsPerSecond: Math.round(copied.rows / copied.seconds),
       ratioToCopyFloor: Number((tps / (copied.rows / copied.seconds)).toFixed(2)),
