@@ -203,6 +203,15 @@ describe('customers', () => {
       'invalid-request',
       'kind',
     );
+    // one line of a receipt or an export each: a tab or a line break inside is refused
+    const lines: Array<[Record<string, unknown>, string]> = [
+      [personal({ name: '张\t三' }), 'name'],
+      [personal({ address: '合肥市\n蜀山区' }), 'address'],
+      [corporate({ contactPerson: '李四\r' + '王五' }), 'contactPerson'],
+      [corporate({ accountManager: '赵六\u007f' }), 'accountManager'],
+    ];
+    for (const [b, field] of lines)
+      await refused(() => post(clerk, '/api/v1/customers', b), 400, 'invalid-request', field);
   });
 
   it('refuses the unauthenticated (401) and the wrong role (403)', async () => {
@@ -331,6 +340,16 @@ describe('customers', () => {
       400,
       'invalid-request',
       'accountManager',
+    );
+    await refused(
+      () =>
+        request(h.http)
+          .patch(`/api/v1/customers/${id}`)
+          .set('Authorization', clerk.auth)
+          .send({ name: 'Zhang\nSan', reason: 'typo' }),
+      400,
+      'invalid-request',
+      'name',
     );
     await refused(
       () => post(supervisor, `/api/v1/customers/${id}/tier`, { tier: 'important' }),

@@ -5,6 +5,7 @@ import { audit } from '../../platform/audit/audit.ts';
 import { inTransaction, isUniqueViolation } from '../../platform/db/transaction.ts';
 import { actorLabel, type Actor, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
+import { CONTROL_CHARACTER } from '../../platform/http/schemas.ts';
 import { mediaFacts } from './media.ts';
 import { accountBalance, getAccountOfCustomer, openAccount, type AccountTerms } from './accounts.ts';
 import { isIdType } from './codes.ts';
@@ -72,12 +73,20 @@ export async function customerInScope(db: Knex, customerId: bigint, scope: Scope
   return scope === null || (await customerRow(db, customerId, { scope })) !== undefined;
 }
 
-const text = (s: string | null | undefined): string | null => (s == null || s.trim() === '' ? null : s.trim());
+// A name, an address, a contact: one line of a receipt, a statement or an export, so no control
+// character (a tab or a line break would break the line; the bank channel sends these too).
+function oneLine(field: string, s: string): string {
+  if (CONTROL_CHARACTER.test(s)) throw invalid(field, 'control characters are not allowed');
+  return s;
+}
+
+const text = (field: string, s: string | null | undefined): string | null =>
+  s == null || s.trim() === '' ? null : oneLine(field, s.trim());
 
 function checkName(raw: string): string {
   const name = raw.trim();
   if (name.length < 1 || name.length > 100) throw invalid('name', 'must be 1-100 characters');
-  return name;
+  return oneLine('name', name);
 }
 
 // A credit limit is the centre lending money: only a supervisor grants one.
@@ -108,7 +117,7 @@ export async function createCustomer(
   const hsm = ctx.app.keys.hsm;
   const name = checkName(input.name);
   const terms = accountTerms(ctx.actor, input.account, ctx.app.config.money.creditLimitCeiling);
-  const common = { kind: input.kind, name, address: text(input.address) };
+  const common = { kind: input.kind, name, address: text('address', input.address) };
   let columns: Record<string, unknown>;
   if (input.kind === 'personal') {
     if (!isIdType(input.idType)) throw invalid('idType', 'must be 1, 2, 3, 4, 5 or 9');
@@ -125,14 +134,14 @@ export async function createCustomer(
       phone_mask: phone.mask,
     };
   } else {
-    const contactPerson = text(input.contactPerson);
+    const contactPerson = text('contactPerson', input.contactPerson);
     if (!contactPerson || contactPerson.length > 50) throw invalid('contactPerson', 'must be 1-50 characters');
     const phone = sealPii(hsm, checkPhone(input.contactPhone, 'contactPhone'));
     columns = {
       ...common,
       registration_number: checkRegistrationNumber(input.registrationNumber),
       contact_person: contactPerson,
-      account_manager: text(input.accountManager),
+      account_manager: text('accountManager', input.accountManager),
       phone_sealed: phone.sealed,
       phone_hash: phone.index,
       phone_mask: phone.mask,
@@ -251,13 +260,14 @@ export async function updateCustomer(
       changes[field] = { from, to };
     };
     if (patch.name !== undefined) change('name', 'name', checkName(patch.name));
-    if (patch.address !== undefined) change('address', 'address', text(patch.address));
+    if (patch.address !== undefined) change('address', 'address', text('address', patch.address));
     if (patch.contactPerson !== undefined) {
-      const cp = text(patch.contactPerson);
+      const cp = text('contactPerson', patch.contactPerson);
       if (!cp || cp.length > 50) throw invalid('contactPerson', 'must be 1-50 characters');
       change('contactPerson', 'contact_person', cp);
     }
-    if (patch.accountManager !== undefined) change('accountManager', 'account_manager', text(patch.accountManager));
+    if (patch.accountManager !== undefined)
+      change('accountManager', 'account_manager', text('accountManager', patch.accountManager));
     const newPhone = patch.phone ?? patch.contactPhone;
     if (newPhone !== undefined) {
       const field = patch.phone !== undefined ? 'phone' : 'contactPhone';
