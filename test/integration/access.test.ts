@@ -86,6 +86,13 @@ describe('authentication and roles', () => {
       .send({ username: 'abc', displayName: 'x', role: 'king' })
       .expect(400);
     assert.equal(bad.body.error.field, 'role');
+    // the name receipts and the audit trail show: one line
+    const twoLines = await request(h.http)
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .send({ username: 'abc', displayName: 'Wang\nAdmin', role: 'clerk' })
+      .expect(400);
+    assert.equal(twoLines.body.error.field, 'displayName');
     const malformed = await request(h.http)
       .post('/api/v1/users')
       .set('Authorization', admin.auth)

@@ -323,6 +323,12 @@ describe('corporate transfers', () => {
       assert.match(r.body.error.message, new RegExp(`^line ${line}: `));
       assert.match(r.body.error.message, reason);
     }
+    // the file's name is one line of the imports list and the audit trail: no line break in it
+    const named = await importFile(finance, 'icbc-fixed', badTotal, 'march\r\nstatement.dat');
+    assert.deepEqual(
+      [named.status, named.body.error.code, named.body.error.field],
+      [400, 'invalid-request', 'fileName'],
+    );
     assert.deepEqual(await digest(h.app.db), before);
   });
 });

@@ -268,6 +268,15 @@ describe('credit: write-offs, grades, payments and portfolios', () => {
       400,
       'invalid-request',
     );
+    await refused(
+      () =>
+        send(mine.auth, 'post', `/api/v1/portfolio/customers/${customerId}/visits`, {
+          ...visit,
+          visitedBy: '李经理\n王经理',
+        }),
+      400,
+      'invalid-request',
+    );
     const v = await send(mine.auth, 'post', `/api/v1/portfolio/customers/${customerId}/visits`, visit);
     assert.equal(v.status, 201, JSON.stringify(v.body));
     const log = await send(mine.auth, 'get', `/api/v1/portfolio/customers/${customerId}/visits`);

@@ -82,6 +82,12 @@ describe('account deposits', () => {
     await refused(() => post(clerk, path, { amount: 1.5, method: 'cash' }), 400, 'invalid-request', 'amount');
     await refused(() => post(clerk, path, { amount: 100, method: 'cheque' }), 400, 'invalid-request', 'method');
     await refused(
+      () => post(clerk, path, { amount: 100, method: 'pos', reference: 'TX1\n2' }),
+      400,
+      'invalid-request',
+      'reference',
+    );
+    await refused(
       () => post(clerk, '/api/v1/accounts/999999999/deposits', { amount: 100, method: 'cash' }),
       404,
       'account-not-found',

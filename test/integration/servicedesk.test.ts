@@ -115,6 +115,28 @@ describe('service desk', () => {
     assert.deepEqual(await fingerprint(), before);
   });
 
+  it('refuses a caller, outlet or subcategory with a line break or tab: each is one line of the ticket', async () => {
+    const { customerId } = await customerWithVehicle(clerk.auth);
+    const before = await fingerprint();
+    for (const [extra, field] of [
+      [{ caller: { name: '王\n先生', contact: '13800000000' } }, 'caller.name'],
+      [{ caller: { name: '王先生', contact: '138\t00000000' } }, 'caller.contact'],
+      [{ links: { outlet: 'HF\r01' } }, 'links.outlet'],
+      [{ subcategory: '圈存\n未到账' }, 'subcategory'],
+    ] as const) {
+      const r = await post(clerk, '/tickets', {
+        channel: 'phone',
+        customerId,
+        category: 'payment',
+        description: '圈存未到账',
+        ...extra,
+      });
+      assert.deepEqual([r.status, r.body.error?.code, r.body.error?.field], [400, 'invalid-request', field]);
+      assert.match(r.body.error.message, /control characters are not allowed/);
+    }
+    assert.deepEqual(await fingerprint(), before);
+  });
+
   it('refuses a malformed card or OBU number on the field it is in, and changes nothing', async () => {
     const { customerId } = await customerWithVehicle(clerk.auth);
     const before = await fingerprint();

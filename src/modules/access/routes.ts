@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CLIENT_ROLES, USER_ROLES } from './roles.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idParam } from '../../platform/http/schemas.ts';
+import { idParam, plainText } from '../../platform/http/schemas.ts';
 import { addClient, createUser, listClients, listUsers, login, logout, setUserDisabled } from './service.ts';
 import {
   getClientsResponse,
@@ -95,7 +95,7 @@ export const accessRoutes: RouteDef[] = [
     summary: 'Create a user; the generated password is returned once',
     body: z.strictObject({
       username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/),
-      displayName: z.string().trim().min(1).max(100),
+      displayName: plainText(100),
       role: z.enum(USER_ROLES),
     }),
     response: postUsersResponse,

@@ -12,6 +12,7 @@ import {
   limit,
   offset,
   pageOut,
+  plainText,
   positiveFen,
   reason,
 } from '../../platform/http/schemas.ts';
@@ -133,7 +134,7 @@ export const corporateRoutes: RouteDef[] = [
       'Import a bank statement of the collection account (CMB XML or ICBC fixed-width in GBK, or CSV; the file base64). Lines already stored (bank + serial) are skipped; new ones are matched and credited or put in suspense. A malformed file is refused whole: 422 statement-malformed naming the line',
     body: z.strictObject({
       format: z.enum(['cmb-xml', 'icbc-fixed', 'csv']),
-      fileName: z.string().trim().min(1).max(200),
+      fileName: plainText(200),
       contentBase64: z.string().min(1).max(2_000_000),
     }),
     response: importJson,

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Role } from '../../platform/http/context.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { depositMethod, idParam, positiveFen, reason } from '../../platform/http/schemas.ts';
+import { depositMethod, idParam, plainText, positiveFen, reason } from '../../platform/http/schemas.ts';
 import { decideReversal, requestReversal, reversalsOf } from './deposit-reversals.ts';
 import { decideDeposit, deposit, getDeposit, listDeposits } from './deposits.ts';
 
@@ -58,7 +58,7 @@ export const depositRoutes: RouteDef[] = [
     body: z.strictObject({
       amount: positiveFen,
       method: depositMethod,
-      reference: z.string().trim().min(1).max(100).optional(),
+      reference: plainText(100).optional(),
     }),
     response: depositAnswer,
     handler: async (ctx, { params, body }) => ok(await deposit(ctx.db, ctx, params.accountId, body), 201),

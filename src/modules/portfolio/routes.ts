@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { idParam, isoDate } from '../../platform/http/schemas.ts';
+import { idParam, isoDate, plainText } from '../../platform/http/schemas.ts';
 import { ageingJson, billJson } from '../credit/index.ts';
 import { assign, portfolioOf, recordVisit, SEGMENTS, visitsOf } from './portfolio.ts';
 
@@ -83,7 +83,7 @@ export const portfolioRoutes: RouteDef[] = [
     params: customerParams,
     body: z.strictObject({
       visitedOn: isoDate,
-      visitedBy: z.string().trim().min(1).max(100),
+      visitedBy: plainText(100),
       notes: z.string().trim().min(1).max(2000),
       nextVisit: isoDate.nullable().optional(),
     }),

@@ -12,6 +12,7 @@ import {
   limit,
   obuNo,
   offset,
+  plainText,
   positiveFen,
   reason,
 } from '../../platform/http/schemas.ts';
@@ -42,12 +43,12 @@ const linksBody = z.strictObject({
   laneTransactionId: idBody.optional(),
   loadId: z.uuid().optional(),
   refundId: idBody.optional(),
-  outlet: z.string().trim().min(1).max(32).optional(),
+  outlet: plainText(32).optional(),
   clerkUserId: idBody.optional(),
 });
 const caller = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  contact: z.string().trim().min(5).max(100).optional(),
+  name: plainText(100),
+  contact: plainText(100).min(5).optional(),
 });
 
 const transitionBody = z.discriminatedUnion('action', [
@@ -85,7 +86,7 @@ export const servicedeskRoutes: RouteDef[] = [
       customerId: idBody.optional(),
       caller: caller.optional(),
       category: z.enum(CATEGORIES),
-      subcategory: z.string().trim().min(1).max(50).optional(),
+      subcategory: plainText(50).optional(),
       description: text(2000),
       links: linksBody.optional(),
     }),
@@ -112,7 +113,7 @@ export const servicedeskRoutes: RouteDef[] = [
       caller,
       cardNo: cardNo.optional(),
       category: z.enum(CATEGORIES),
-      subcategory: z.string().trim().min(1).max(50).optional(),
+      subcategory: plainText(50).optional(),
       description: text(2000),
     }),
     response: r.hotlineIntakeJson,
@@ -363,7 +364,7 @@ export const servicedeskRoutes: RouteDef[] = [
     params: z.strictObject({ date: isoDate }),
     body: z.strictObject({
       kind: z.enum(['holiday', 'workday']).nullable(),
-      name: z.string().trim().min(1).max(50).optional(),
+      name: plainText(50).optional(),
       reason,
     }),
     response: z.strictObject({
@@ -391,7 +392,7 @@ export const servicedeskRoutes: RouteDef[] = [
     summary: 'Create or change a unit by its code: name, supervisor and manager (the escalation chain), members',
     body: z.strictObject({
       code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-      name: z.string().trim().min(1).max(100),
+      name: plainText(100),
       supervisorUserId: idBody.nullable().optional(),
       managerUserId: idBody.nullable().optional(),
       members: z.array(idBody).max(200).optional(),
@@ -429,7 +430,7 @@ export const servicedeskRoutes: RouteDef[] = [
     summary: 'Add or change a root cause (deactivate one no longer used: tickets keep theirs)',
     body: z.strictObject({
       code: z.string().regex(/^[A-Z0-9_-]{2,32}$/),
-      name: z.string().trim().min(1).max(100),
+      name: plainText(100),
       category: z.enum(CATEGORIES).nullable().optional(),
       active: z.boolean().default(true),
     }),
