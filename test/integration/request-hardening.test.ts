@@ -54,6 +54,24 @@ describe('request hardening', () => {
     );
     assert.equal(nested.status, 400);
     assert.deepEqual([nested.body.error.code, nested.body.error.field], ['invalid-request', 'payment.reference']);
+    // not NUL but a line break: the bank's reference is one line of the load's record and reports
+    const twoLines = await signed(
+      bank,
+      'post',
+      '/api/v1/channel/loads',
+      {
+        cardNo: '34011901220111000001',
+        amount: 100,
+        terminalId: '001122334455',
+        card: { balance: 0, onlineSeq: 1, keyVersion: 1, algId: 0, random: '1A2B3C4D', mac1: '8F00A1B2' },
+        payment: { method: 'bank-account', reference: 'ICBC\n001' },
+      },
+      { idempotencyKey: unique('lf') },
+    );
+    assert.deepEqual(
+      [twoLines.status, twoLines.body.error.code, twoLines.body.error.field],
+      [400, 'invalid-request', 'payment.reference'],
+    );
 
     const inArray = await signed(
       bank,

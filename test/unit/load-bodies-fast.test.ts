@@ -57,6 +57,8 @@ const refusals: Array<[string, unknown]> = [
   ['reference too long', { ...base, payment: { method: 'cash', reference: 'x'.repeat(65) } }],
   ['reference not a string', { ...base, payment: { method: 'cash', reference: 5 } }],
   ['null reference', { ...base, payment: { method: 'cash', reference: null } }],
+  ['a line break in the reference', { ...base, payment: { method: 'pos', reference: 'R\n1' } }],
+  ['a tab inside the reference', { ...base, payment: { method: 'pos', reference: 'R\t1' } }],
   ['payment missing', { ...base, payment: undefined }],
   ['an array', [base]],
   ['null', null],

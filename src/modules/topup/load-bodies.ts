@@ -4,7 +4,7 @@
 // leaves to the schema. test/unit/load-bodies-fast.test.ts holds the two to that.
 import { z } from 'zod';
 import { CARD_NO, hexBytes, isRecord, isUint, onlyKeys } from '../../platform/http/fast-check.ts';
-import { cardNo, hex, loadPaymentMethod, uint } from '../../platform/http/schemas.ts';
+import { cardNo, CONTROL_CHARACTER, hex, loadPaymentMethod, plainText, uint } from '../../platform/http/schemas.ts';
 
 // amounts arrive as integers; their range is a business refusal (422 amount-out-of-range), not a 400
 const anyFen = z
@@ -24,7 +24,7 @@ const cardState = z.strictObject({
 });
 const payment = z.strictObject({
   method: loadPaymentMethod,
-  reference: z.string().trim().min(1).max(64).optional(),
+  reference: plainText(64).optional(),
 });
 export const initBody = z.strictObject({
   cardNo,
@@ -62,7 +62,7 @@ export function fastInitBody(v: unknown): z.output<typeof initBody> | undefined 
   if ('reference' in p) {
     if (typeof p.reference !== 'string') return undefined;
     reference = p.reference.trim();
-    if (reference.length < 1 || reference.length > 64) return undefined;
+    if (reference.length < 1 || reference.length > 64 || CONTROL_CHARACTER.test(reference)) return undefined;
   }
   return {
     cardNo: no,
