@@ -7,7 +7,7 @@
 // a client with COPY … FROM STDIN (copy-floor.ts). Also the service's and
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
-//          [--workers 1] (the service's API processes: `serve --workers N`)
+//          [--workers 1] (the service's API processes: `serve --workers N`) [--warmup 1] (batches per lane, untimed)
 // Reported beside the figures: this process's CPU per batch (the generator: signing, sending, reading
 // answers) and how busy the machine's cores were. BENCH_STATEMENTS=1 (statements.ts) and
 // BENCH_ACTIVITY=1 (activity.ts) print where PostgreSQL's time goes, not kept.
@@ -54,6 +54,7 @@ const { values } = parseArgs({
     lanes: { type: 'string', default: '10' },
     batch: { type: 'string', default: '1000' },
     concurrency: { type: 'string' },
+    warmup: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
   },
 });
@@ -63,6 +64,7 @@ const LANES = Math.max(10, Number(values.lanes));
 const BATCH = Math.min(1000, Number(values.batch));
 const WORKERS = Number(values.workers);
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
+const WARMUP = Math.max(1, Number(values.warmup)); // batches per lane sent untimed first
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
@@ -204,16 +206,17 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
         if (x.disposition !== 'accepted' && refused.length < 5) refused.push(x);
       }
     };
-    // warm-up: each lane's first batch, untimed
+    // warm-up: each lane's first WARMUP batches, untimed (the service's JIT and caches, per process)
     let warm = 0;
-    await Promise.all(
-      [...batches].map(async ([laneId, list]) => {
-        if (list.length) {
-          await send(laneId, list.shift()!);
-          warm++;
-        }
-      }),
-    );
+    for (let round = 0; round < WARMUP; round++)
+      await Promise.all(
+        [...batches].map(async ([laneId, list]) => {
+          if (list.length) {
+            await send(laneId, list.shift()!);
+            warm++;
+          }
+        }),
+      );
     const timedTx = transactions - Object.values(counts).reduce((a, b) => a + b, 0);
     const timedBatches = [...batches.values()].reduce((a, l) => a + l.length, 0);
     const firstTimedUpload =
@@ -281,7 +284,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH}, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
