@@ -38,40 +38,28 @@ describe('request hardening', () => {
     assert.equal(patch.status, 400);
     assert.equal(patch.body.error.field, 'address');
 
-    // nested: a machine's load with a NUL in the payment reference (signed over the exact bytes)
-    const nested = await signed(
-      bank,
-      'post',
-      '/api/v1/channel/loads',
-      {
-        cardNo: '34011901220111000001',
-        amount: 100,
-        terminalId: '001122334455',
-        card: { balance: 0, onlineSeq: 1, keyVersion: 1, algId: 0, random: '1A2B3C4D', mac1: '8F00A1B2' },
-        payment: { method: 'bank-account', reference: 'ICBC\u0000001' },
-      },
-      { idempotencyKey: unique('nul') },
-    );
-    assert.equal(nested.status, 400);
-    assert.deepEqual([nested.body.error.code, nested.body.error.field], ['invalid-request', 'payment.reference']);
-    // not NUL but a line break: the bank's reference is one line of the load's record and reports
-    const twoLines = await signed(
-      bank,
-      'post',
-      '/api/v1/channel/loads',
-      {
-        cardNo: '34011901220111000001',
-        amount: 100,
-        terminalId: '001122334455',
-        card: { balance: 0, onlineSeq: 1, keyVersion: 1, algId: 0, random: '1A2B3C4D', mac1: '8F00A1B2' },
-        payment: { method: 'bank-account', reference: 'ICBC\n001' },
-      },
-      { idempotencyKey: unique('lf') },
-    );
-    assert.deepEqual(
-      [twoLines.status, twoLines.body.error.code, twoLines.body.error.field],
-      [400, 'invalid-request', 'payment.reference'],
-    );
+    // nested: a machine's load with a NUL in the payment reference (signed over the exact bytes); a
+    // line break is no NUL but is refused the same: the bank's reference is one line of the load's record
+    for (const reference of ['ICBC\u0000001', 'ICBC\n001']) {
+      const nested = await signed(
+        bank,
+        'post',
+        '/api/v1/channel/loads',
+        {
+          cardNo: '34011901220111000001',
+          amount: 100,
+          terminalId: '001122334455',
+          card: { balance: 0, onlineSeq: 1, keyVersion: 1, algId: 0, random: '1A2B3C4D', mac1: '8F00A1B2' },
+          payment: { method: 'bank-account', reference },
+        },
+        { idempotencyKey: unique('ref') },
+      );
+      assert.deepEqual(
+        [nested.status, nested.body.error.code, nested.body.error.field],
+        [400, 'invalid-request', 'payment.reference'],
+        JSON.stringify(reference),
+      );
+    }
 
     const inArray = await signed(
       bank,
