@@ -12,19 +12,18 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Knex } from 'knex';
+import { DAY_MS, localDate } from '../../platform/clock/clock.ts';
 import type { StatementFetchConfig, StatementFetchSettings } from '../../config.ts';
 import type { AppContext } from '../../platform/http/context.ts';
 import { registerStatementSource, type ImportOutcome, type StatementFile } from '../corporate/index.ts';
 import { raiseExceptions, resolveExceptionByReference } from '../finance/index.ts';
-import { DAY_MS } from '../../platform/clock/clock.ts';
 
 type Answer = { status: number; body: Buffer };
 const MAX_FILE = 64 * 1024 * 1024; // a day's statement of one collection account is far smaller
 const EXT = { 'cmb-xml': 'xml', 'icbc-fixed': 'txt', csv: 'csv' } as const;
 
-// the local (UTC+8) calendar day before `at`, and the days before that
-const localDay = (at: Date, back: number) =>
-  new Date(at.getTime() + 8 * 3600_000 - back * DAY_MS).toISOString().slice(0, 10);
+// the local calendar day `back` days before `at`'s
+const localDay = (at: Date, back: number) => localDate(new Date(at.getTime() - back * DAY_MS));
 
 /** One GET of a day's file. Rejects with a reason fit for a log: a status or a network error code. */
 export function askBank(bank: StatementFetchConfig, day: string, timeoutSeconds: number): Promise<Answer> {

@@ -7,7 +7,7 @@ export type Interval = { from: number; to: number | null }; // epoch ms; to null
 export type CalendarDays = ReadonlyMap<string, 'holiday' | 'workday'>;
 
 const MINUTE = 60_000;
-export const DAY = 86_400_000;
+const DAY = 86_400_000;
 const OFFSET = 8 * 3_600_000; // UTC+8
 // a clock that never reaches its target (a calendar with no working days) gives up after ten years
 const MAX_DAYS = 3660;

@@ -3,12 +3,11 @@
 // promised reply time) in one transaction.
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
-import { localDate } from '../../platform/clock/clock.ts';
+import { DAY_MS, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
 import { getCustomer, mask } from '../customers/index.ts';
-import { DAY } from './clock-math.ts';
 import { refreshTicketClocks, type ClockRow } from './clocks.ts';
 import { checkLinks, type TicketLinks } from './links.ts';
 import { localTime, send } from './notify.ts';
@@ -147,7 +146,7 @@ export async function intake(
     // the hotline's clock may run ahead of ours (a time after now is taken as now); a time far back
     // is a wrong field or clock, not a complaint whose clocks should start breached (year 0000 would
     // also give a ticket number of no date)
-    if (input.receivedAt && now.getTime() - input.receivedAt.getTime() > HOTLINE_HANDOVER_DAYS * DAY)
+    if (input.receivedAt && now.getTime() - input.receivedAt.getTime() > HOTLINE_HANDOVER_DAYS * DAY_MS)
       throw invalid('receivedAt', `more than ${HOTLINE_HANDOVER_DAYS} days ago`);
     const receivedAt = input.receivedAt && input.receivedAt < now ? input.receivedAt : now;
     const actor = actorLabel(ctx.actor);
