@@ -3,12 +3,9 @@
 // goes to the next clearing date, never into a sealed one. A module of its own below lanes: lanes
 // call it while ingesting and clearing seals the days it hands out, so lanes need not import clearing.
 import type { Knex } from 'knex';
+import { addDays } from '../../platform/clock/clock.ts';
 
-export function nextDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+export const nextDate = (date: string): string => addDays(date, 1);
 
 function firstOpen(date: string, sealed: Set<string>): string {
   let d = date;

@@ -6,13 +6,9 @@
 // nothing. When the day's partition already exists, or the default partition holds rows of the
 // day (attaching would fail), the rows go through the parent as before.
 import type { Knex } from 'knex';
+import { addDays } from '../../platform/clock/clock.ts';
 
 const partitionName = (date: string) => `clearing_splits_${date.replaceAll('-', '')}`;
-const nextDate = (date: string) => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-};
 
 /** A new table for the day's splits, not yet a partition (no index); null when the rows must go
  *  through clearing_splits (its partition for the day exists already). */
@@ -31,7 +27,7 @@ export async function openDayLoad(trx: Knex.Transaction, date: string): Promise<
   // parameters: the dates are inlined, checked above)
   await trx.raw(
     `create table ?? (like clearing_splits including defaults including constraints,
-       constraint ?? check (clearing_date >= '${date}'::date and clearing_date < '${nextDate(date)}'::date))`,
+       constraint ?? check (clearing_date >= '${date}'::date and clearing_date < '${addDays(date, 1)}'::date))`,
     [name, `${name}_range`],
   );
   return name;
@@ -47,7 +43,7 @@ export async function closeDayLoad(trx: Knex.Transaction, date: string, name: st
     name,
   ]);
   await trx.raw(
-    `alter table clearing_splits attach partition ?? for values from ('${date}') to ('${nextDate(date)}')`,
+    `alter table clearing_splits attach partition ?? for values from ('${date}') to ('${addDays(date, 1)}')`,
     [name],
   );
   await trx.raw('alter table ?? drop constraint ??', [name, `${name}_range`]);

@@ -1,12 +1,9 @@
 // Clearing days: the day before a date, and the days still open before it. Which day a lane
 // transaction is cleared on is decided below lanes, in modules/clearing-days.
 import type { Knex } from 'knex';
+import { addDays } from '../../platform/clock/clock.ts';
 
-export function previousDate(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}
+export const previousDate = (date: string): string => addDays(date, -1);
 
 /** Days still open before a date: the daily job clears them too, so a day missed while the service
  *  was down is not left behind. */

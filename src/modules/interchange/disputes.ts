@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
-import { DAY_MS, localDate } from '../../platform/clock/clock.ts';
+import { addDays, localDate } from '../../platform/clock/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { actorLabel, type AppContext, type RequestContext } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
@@ -314,7 +314,7 @@ async function firstUnsplitDate(trx: Knex.Transaction, date: string): Promise<st
     .pluck('clearing_date');
   let d = date;
   for (const x of done as string[]) {
-    if (x === d) d = new Date(Date.parse(`${d}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    if (x === d) d = addDays(d, 1);
   }
   return d;
 }

@@ -1,8 +1,5 @@
 // Local calendar days for the read model: a day's end as an instant, days between, ranges.
-import { DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
-
-export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+import { addDays, DAY_MS, localDayStart } from '../../platform/clock/clock.ts';
 
 /** The first instant after the local day. */
 export const dayEnd = (date: string) => new Date(localDayStart(date).getTime() + DAY_MS);

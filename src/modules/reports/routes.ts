@@ -3,7 +3,7 @@
 // other than its own audit row.
 import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
-import { localDate } from '../../platform/clock/clock.ts';
+import { addDays, localDate } from '../../platform/clock/clock.ts';
 import type { Role } from '../../platform/http/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
@@ -12,7 +12,7 @@ import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../platform/http/csv.ts'
 import { sheetResult } from '../settlement/index.ts';
 import { isReport, REPORT_NAMES, REPORTS, totalsOf, type ReportName } from './catalogue.ts';
 import { clearingDayList } from './clearing-days.ts';
-import { addDays, MAX_RANGE_DAYS, rangeDays } from './days.ts';
+import { MAX_RANGE_DAYS, rangeDays } from './days.ts';
 import { clearingDayListResponse, reportListResponse, reportResponse, todayResponse } from './responses.ts';
 import { todayFigures } from './today.ts';
 

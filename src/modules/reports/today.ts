@@ -3,13 +3,14 @@
 // source, the float as the ledger holds it at the day's end, what each province owes us and we owe it,
 // the open exceptions by kind and age; and 30 days of revenue per operator and per source.
 import type { Knex } from 'knex';
+import { addDays } from '../../platform/clock/clock.ts';
 import { balancesAt } from '../ledger/index.ts';
 import { depositVolumes } from '../customers/index.ts';
 import { loadVolumes, type LoadVolume } from '../topup/index.ts';
 import { laneVolumes, listOperators, type LaneVolume } from '../lanes/index.ts';
 import { operatorTotalsBetween, type OperatorTotal } from '../clearing/index.ts';
 import { openExceptionAges } from '../finance/index.ts';
-import { addDays, dayEnd, daysFrom } from './days.ts';
+import { dayEnd, daysFrom } from './days.ts';
 
 export const SERIES_DAYS = 30;
 

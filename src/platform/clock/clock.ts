@@ -47,6 +47,10 @@ export function localDate(at: Date): string {
   return LOCAL_DAY.format(at);
 }
 
+/** A calendar date (YYYY-MM-DD) some days later, or earlier for a negative count. */
+export const addDays = (isoDate: string, days: number): string =>
+  new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
 export function addYears(isoDate: string, years: number): string {
   const [y, m, d] = isoDate.split('-').map(Number);
   // 29 February rolls back to the 28th in a non-leap target year
