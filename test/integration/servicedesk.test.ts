@@ -426,6 +426,11 @@ describe('service desk', () => {
       .set('Authorization', admin.auth)
       .send({ kind: 'workday', name: '调休' });
     assert.deepEqual([noReason.status, noReason.body.error.code], [400, 'invalid-request']);
+    const twoLines = await request(h.http)
+      .put(`${API}/calendar/2026-12-05`)
+      .set('Authorization', admin.auth)
+      .send({ kind: 'workday', name: '调\n休', reason: '补班安排录入' });
+    assert.deepEqual([twoLines.status, twoLines.body.error.field], [400, 'name']);
     const byClerk = await request(h.http)
       .put(`${API}/calendar/2026-12-05`)
       .set('Authorization', clerk.auth)
@@ -451,6 +456,14 @@ describe('service desk', () => {
       supervisorUserId: Number(supervisor.userId),
     });
     assert.deepEqual([renamed.body.unit.id, renamed.body.unit.name], [id, '投诉复核组']);
+    // a unit's and a root cause's names are one line of the reports: a tab is refused
+    const tabbed = await post(admin, '/units', { code, name: '投诉\t复核组' });
+    assert.deepEqual([tabbed.status, tabbed.body.error.field], [400, 'name']);
+    assert.equal((await h.app.db('servicedesk_units').where({ id }).first()).name, '投诉复核组');
+    const cause = { code: 'LINE-FAULT', name: '线路\n故障' };
+    const badCause = await post(admin, '/root-causes', cause);
+    assert.deepEqual([badCause.status, badCause.body.error.field], [400, 'name']);
+    assert.equal(await h.app.db('servicedesk_root_causes').where({ code: cause.code }).first(), undefined);
     const byClerk = await post(clerk, `/units/${id}/active`, { active: false, reason: '组织调整，并入一组' });
     assert.equal(byClerk.status, 403);
     const noReason = await post(admin, `/units/${id}/active`, { active: false });
