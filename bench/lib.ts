@@ -19,6 +19,27 @@ const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@1
  *  Node's default. */
 export const SERVICE_NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-semi-space-size=128';
 
+// BENCH_SERVICE_NICE=-10: the processes startProcess starts (the service, and a bench's own floor
+// server) run at that scheduling priority, as a deployment would set with systemd's Nice=. A negative
+// value needs root; without it nice(1) runs them unchanged, so a bench reports the priority they
+// actually had (os.getPriority), never the one asked for.
+export const SERVICE_NICE = Number(process.env.BENCH_SERVICE_NICE ?? '0');
+
+/** Whether the kernel groups processes by session for scheduling (each PostgreSQL backend is its
+ *  own session, so with it on a backend weighs as much as the whole service). */
+export function autogroupEnabled(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** How a row says at what priority its service ran. */
+export function priorityNote(nice: number): string {
+  return `service at nice ${nice}, kernel autogroup ${autogroupEnabled() ? 'on' : 'off'}`;
+}
+
 export function machine(): string {
   return `${cpus()[0]?.model.trim() ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
@@ -195,7 +216,9 @@ export function writeResults(name: string, metrics: Record<string, number>, note
 // BENCH_PROFILE=dir adds a CPU profile; BENCH_STDERR=1 passes its stderr through.
 export function startProcess(script: string[], env: NodeJS.ProcessEnv, ready: string | RegExp): Promise<ChildProcess> {
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], {
+  const node = [process.execPath, ...prof, '--import', 'tsx', ...script];
+  const [command, ...args] = SERVICE_NICE === 0 ? node : ['nice', '-n', String(SERVICE_NICE), ...node];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

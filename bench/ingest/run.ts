@@ -9,11 +9,12 @@
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 //          [--workers 1] (the service's API processes: `serve --workers N`) [--warmup 1] (batches per lane, untimed)
 // Reported beside the figures: this process's CPU per batch (the generator: signing, sending, reading
-// answers) and how busy the machine's cores were. BENCH_STATEMENTS=1 (statements.ts) and
-// BENCH_ACTIVITY=1 (activity.ts) print where PostgreSQL's time goes, not kept.
+// answers) and how busy the machine's cores were. BENCH_SERVICE_NICE=-10 runs the service at that
+// priority (lib.ts). BENCH_STATEMENTS=1 (statements.ts) and BENCH_ACTIVITY=1 (activity.ts) print
+// where PostgreSQL's time goes, not kept.
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -34,6 +35,7 @@ import {
   peakRssMb,
   percentile,
   pool,
+  priorityNote,
   SERVICE_NODE_OPTIONS,
   startProcess,
   stopProcess,
@@ -122,6 +124,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     { ...env, PORT: String(port), ETC_WORKERS: String(WORKERS), NODE_OPTIONS: SERVICE_NODE_OPTIONS },
     everyWorkerListening(WORKERS),
   );
+  const serviceNice = getPriority(server.pid!);
   // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
   const serviceCpuMs = () => cpuOf(withChildren(server.pid!)) * 1000;
   try {
@@ -275,6 +278,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
       peakRssMb: peakRss,
       workers: WORKERS,
+      serviceNice,
       loadAverageStart: Number(LOAD_AT_START),
       loadAverageEnd: Number(loadAtEnd),
     };
@@ -284,7 +288,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)}; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

@@ -15,7 +15,7 @@
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32]
 //          [--paced 0.5] [--paced-seconds 8] [--pool 10] [--note TEXT]
 import { createHmac, randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { getPriority, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { stringToSign } from '../../src/platform/http/auth.ts';
@@ -28,6 +28,7 @@ import {
   jsonCaller,
   percentile,
   pool,
+  priorityNote,
   SERVICE_NODE_OPTIONS,
   startProcess,
   stopProcess,
@@ -242,6 +243,8 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         floorPacedP99Ms: r2(percentile(floorPaced, 99)),
         workers2RatioToFloor: Number((perSecond(two) / perSecond(bare)).toFixed(3)),
         poolSize: POOL,
+        serviceNice: getPriority(server.pid!),
+        floorNice: getPriority(floor.pid!),
         loadAverageStart: r2(load0),
         loadAverageEnd: r2(load1),
       };
@@ -249,7 +252,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}'; ${POOL} PostgreSQL connections per process (service and floor); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(getPriority(server.pid!))} (the floor at nice ${getPriority(floor.pid!)}); ${POOL} PostgreSQL connections per process (service and floor); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
