@@ -88,6 +88,9 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
   const password = (role: string) => new RegExp(`${role}\\s+\\S+\\s+(\\S+)`).exec(seeded)![1];
   // lanes beyond the demo's ten, at the same stations, so that more lanes upload side by side
   const db = new pg.Client({ connectionString: url });
+  // a run that fails drops its database with this connection still open: the error to print is the
+  // one that ended the run, not the connection's end
+  db.on('error', () => undefined);
   await db.connect();
   for (let i = 10; i < LANES; i++) {
     const station = STATIONS[Math.floor(i / 2) % STATIONS.length];
@@ -148,7 +151,14 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
         'idempotency-key': `B${process.pid}-${++serial}`,
       });
     };
+    // a purse carries 50 trips on one bank load of 5,000.00 (the channel's limit); more trips get a
+    // second load, up to the card limit of 10,000.00 (the service's defaults)
+    const loadsPerCard = Math.ceil(TRIPS / 50);
+    if (loadsPerCard > 2) throw new Error('--trips above 100: a purse at the card limit does not carry them');
     const bankLoad = async (card: VirtualCard) => {
+      for (let k = 0; k < loadsPerCard; k++) await bankLoadOnce(card);
+    };
+    const bankLoadOnce = async (card: VirtualCard) => {
       const init = card.initializeForLoad(500_000, '0A1B2C3D4E5F');
       const a = await signedPost(
         'BENCH',
