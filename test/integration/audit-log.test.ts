@@ -117,6 +117,8 @@ describe('audit log query and export', () => {
       ['limit=501', 'limit'],
       ['subjectType=Customer;drop', 'subjectType'],
       ['action=customer.%25', 'action'],
+      ['actor=user%0A1', 'actor'],
+      ['subjectId=7%1B8', 'subjectId'],
       ['who=me', ''],
     ];
     for (const [query, field] of cases) {

@@ -336,7 +336,12 @@ describe('console reads: account statement and till', () => {
     assert.deepEqual([fin.status, fin.body.error.code], [403, 'forbidden']);
     const b = await signed(bank, 'get', `/api/v1/tills/${today}`);
     assert.deepEqual([b.status, b.body.error.code], [403, 'forbidden']);
-    for (const path of ['/api/v1/tills/2026-02-30', '/api/v1/tills/today', `/api/v1/tills/${today}?limit=0`]) {
+    for (const path of [
+      '/api/v1/tills/2026-02-30',
+      '/api/v1/tills/today',
+      `/api/v1/tills/${today}?limit=0`,
+      `/api/v1/tills/${today}?clerk=${username}%0Dx`,
+    ]) {
       const r = await get(supervisor, path);
       assert.deepEqual([r.status, r.body.error.code], [400, 'invalid-request'], path);
     }

@@ -242,6 +242,7 @@ describe('personal-data exports', () => {
       [{ ...customersExport('full'), reason: '' }, 'reason'],
       [{ ...customersExport('full'), pii: 'some' }, 'pii'],
       [{ ...customersExport('full'), parameters: { namePrefix: prefix, city: 'Hefei' } }, 'parameters'],
+      [{ ...customersExport('full'), parameters: { namePrefix: `${prefix}\u0007x` } }, 'parameters.namePrefix'],
       [{ kind: 'account-statement', reason: 'dispute', parameters: { accountId: 'x' } }, 'parameters.accountId'],
     ];
     for (const [body, field] of bad) {

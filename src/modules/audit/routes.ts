@@ -5,18 +5,18 @@ import { z } from 'zod';
 import { audit } from '../../platform/audit/audit.ts';
 import { CSV_CONTENT_TYPE, csvLine } from '../../platform/http/csv.ts';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { isoInstant } from '../../platform/http/schemas.ts';
+import { isoInstant, plainText } from '../../platform/http/schemas.ts';
 import { auditPage, auditRows, lastAuditId, type AuditFilter } from './query.ts';
 
 const READERS = ['auditor', 'supervisor'] as const;
 const instant = isoInstant.transform((s) => new Date(s));
 const filters = {
-  actor: z.string().trim().min(1).max(100).optional(),
+  actor: plainText(100).optional(),
   subjectType: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be an entity name such as customer, card, account or load')
     .optional(),
-  subjectId: z.string().trim().min(1).max(100).optional(),
+  subjectId: plainText(100).optional(),
   action: z
     .string()
     .regex(

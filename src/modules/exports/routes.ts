@@ -3,7 +3,7 @@
 // queue with status=requested), clerks and finance their own.
 import { z } from 'zod';
 import { defineRoute, ok, type RouteDef } from '../../platform/http/route.ts';
-import { idBody, idParam, reason } from '../../platform/http/schemas.ts';
+import { idBody, idParam, plainText, reason } from '../../platform/http/schemas.ts';
 import { exportResult } from './produce.ts';
 import { claimDownload, decideExport, getExport, listExports, requestExport } from './requests.ts';
 
@@ -19,7 +19,7 @@ const requestBody = z.discriminatedUnion('kind', [
     parameters: z
       .strictObject({
         kind: z.enum(['personal', 'corporate']).optional(),
-        namePrefix: z.string().trim().min(1).max(100).optional(),
+        namePrefix: plainText(100).optional(),
         status: z.enum(['active', 'closed']).optional(),
       })
       .default({}),

@@ -17,6 +17,7 @@ import {
   mergedOffset,
   offset,
   pageOut,
+  plainText,
 } from '../../platform/http/schemas.ts';
 import { findUser } from '../access/index.ts';
 import { tillOf } from '../ledger/index.ts';
@@ -188,7 +189,7 @@ export const hallRoutes: RouteDef[] = [
     summary:
       "A counter user's till for a local day: taken by method, paid out, count of operations and the operations. A clerk sees only their own; supervisors and auditors name any user (clerk=username; default: themselves)",
     params: z.strictObject({ date: isoDate }),
-    query: z.strictObject({ clerk: z.string().trim().min(1).max(100).optional(), limit, offset }),
+    query: z.strictObject({ clerk: plainText(100).optional(), limit, offset }),
     response: tillResponse,
     handler: async (ctx, { params, query }) => {
       if (ctx.actor.kind !== 'user') throw new AppError('forbidden', 'a till belongs to a staff user');
