@@ -24,6 +24,8 @@ export const SERVICE_NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS ?? '-
 // value needs root; without it nice(1) runs them unchanged, so a bench reports the priority they
 // actually had (os.getPriority), never the one asked for.
 export const SERVICE_NICE = Number(process.env.BENCH_SERVICE_NICE ?? '0');
+if (!Number.isInteger(SERVICE_NICE) || SERVICE_NICE < -20 || SERVICE_NICE > 19)
+  throw new Error(`BENCH_SERVICE_NICE must be a whole number from -20 to 19, not ${process.env.BENCH_SERVICE_NICE}`);
 
 /** Whether the kernel groups processes by session for scheduling (each PostgreSQL backend is its
  *  own session, so with it on a backend weighs as much as the whole service). */

@@ -14,6 +14,7 @@
 // latency at saturation (which Little's law sets: concurrency ÷ throughput).
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32]
 //          [--paced 0.5] [--paced-seconds 8] [--pool 10] [--note TEXT]
+// BENCH_SERVICE_NICE=-10 runs the service and the floor server at that priority (lib.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { getPriority, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
