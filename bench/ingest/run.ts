@@ -156,24 +156,23 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const loadsPerCard = Math.ceil(TRIPS / 50);
     if (loadsPerCard > 2) throw new Error('--trips above 100: a purse at the card limit does not carry them');
     const bankLoad = async (card: VirtualCard) => {
-      for (let k = 0; k < loadsPerCard; k++) await bankLoadOnce(card);
-    };
-    const bankLoadOnce = async (card: VirtualCard) => {
-      const init = card.initializeForLoad(500_000, '0A1B2C3D4E5F');
-      const a = await signedPost(
-        'BENCH',
-        bankSecret,
-        '/api/v1/channel/loads',
-        JSON.stringify({
-          cardNo: card.cardNo,
-          amount: 500_000,
-          terminalId: '0A1B2C3D4E5F',
-          card: init,
-          payment: { method: 'bank-account', reference: `R${serial}` },
-        }),
-      );
-      const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-      await signedPost('BENCH', bankSecret, `/api/v1/channel/loads/${a.loadId}/confirm`, JSON.stringify({ tac }));
+      for (let k = 0; k < loadsPerCard; k++) {
+        const init = card.initializeForLoad(500_000, '0A1B2C3D4E5F');
+        const a = await signedPost(
+          'BENCH',
+          bankSecret,
+          '/api/v1/channel/loads',
+          JSON.stringify({
+            cardNo: card.cardNo,
+            amount: 500_000,
+            terminalId: '0A1B2C3D4E5F',
+            card: init,
+            payment: { method: 'bank-account', reference: `R${serial}` },
+          }),
+        );
+        const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
+        await signedPost('BENCH', bankSecret, `/api/v1/channel/loads/${a.loadId}/confirm`, JSON.stringify({ tac }));
+      }
     };
     const t0 = Date.now();
     const own = await pool(

@@ -211,6 +211,9 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       const r2 = (v: number) => Number(v.toFixed(2));
       const perLoad = (v: number, t: Target) => r2((v * 1000) / t.done);
       const load1 = loadavg()[0];
+      // the priorities the processes had, read back (nice(1) without root leaves them unchanged)
+      const serviceNice = getPriority(server.pid!);
+      const floorNice = getPriority(floor.pid!);
       const metrics = {
         loadsPerSecond: Math.round(perSecond(one)),
         p50Ms: r2(percentile(one.ms, 50)),
@@ -244,8 +247,8 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         floorPacedP99Ms: r2(percentile(floorPaced, 99)),
         workers2RatioToFloor: Number((perSecond(two) / perSecond(bare)).toFixed(3)),
         poolSize: POOL,
-        serviceNice: getPriority(server.pid!),
-        floorNice: getPriority(floor.pid!),
+        serviceNice,
+        floorNice,
         loadAverageStart: r2(load0),
         loadAverageEnd: r2(load1),
       };
@@ -253,7 +256,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
       writeResults(
         'loads',
         metrics,
-        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(getPriority(server.pid!))} (the floor at nice ${getPriority(floor.pid!)}); ${POOL} PostgreSQL connections per process (service and floor); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
+        `${CONCURRENCY} concurrent, ${CARDS} cards; 1 worker, 2 workers and the floor (one process) interleaved, ${ROUNDS} slices of ${SECONDS / ROUNDS} s each; then the 1-worker service and the floor each open-loop at ${PACED} of its measured rate for ${PACED_SECONDS} s (latency from each load's scheduled start); service run with NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)} (the floor at nice ${floorNice}); ${POOL} PostgreSQL connections per process (service and floor); service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end${values.note ? `; ${values.note}` : ''}`,
       );
     } finally {
       await stopProcess(floor);
