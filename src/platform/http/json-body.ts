@@ -2,6 +2,7 @@
 // exact bytes (`rawBody`), and JSON is parsed from the same buffer: no second copy of the body, no
 // decoder pass. A lane batch is ~300 kB, so each copy and each pass showed in the ingest profile.
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { parseJsonBytes } from './json-bytes.ts';
 
 type RawRequest = Request & { rawBody?: Buffer };
 
@@ -28,7 +29,7 @@ function parseJson(raw: Buffer): unknown {
   // strict: only an object or an array at the top, as before
   if (raw[start] !== 0x7b && raw[start] !== 0x5b) throw bodyError(400, 'entity.parse.failed', 'malformed JSON');
   try {
-    return JSON.parse(raw.toString('utf8', start));
+    return parseJsonBytes(raw, start);
   } catch {
     throw bodyError(400, 'entity.parse.failed', 'malformed JSON');
   }
