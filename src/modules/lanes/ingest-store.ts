@@ -23,23 +23,19 @@ export async function claimTerminalKeys(
     a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq,
   );
   const a = arraysFor(trx);
+  // lane_claim_terminal_keys (migration 0200): a plain insert first, ON CONFLICT only when a key is taken
   const { rows } = await trx.raw(
-    `insert into lane_transaction_keys (terminal_id, terminal_seq, transaction_id, clearing_date)
-     select v.tid, v.tseq, nextval('lane_transactions_id_seq'), v.cd
-       from unnest(?::text[], ?::int8[], ?::date[]) with ordinality as v(tid, tseq, cd, ord)
-      order by v.ord
-     on conflict do nothing
-     returning terminal_id, terminal_seq, transaction_id`,
+    `select o_terminal_id, o_terminal_seq, o_transaction_id from lane_claim_terminal_keys(?::bpchar[], ?::int8[], ?::date[])`,
     [
-      a.text(sorted.map((i) => i.terminalId)),
+      a.bpchar(sorted.map((i) => i.terminalId)),
       a.int8(sorted.map((i) => i.terminalSeq)),
       a.date(sorted.map((i) => i.clearingDate)),
     ],
   );
   return new Map(
-    rows.map((r: { terminal_id: string; terminal_seq: bigint; transaction_id: bigint }) => [
-      terminalKey(r.terminal_id, Number(r.terminal_seq)),
-      r.transaction_id,
+    rows.map((r: { o_terminal_id: string; o_terminal_seq: bigint; o_transaction_id: bigint }) => [
+      terminalKey(r.o_terminal_id, Number(r.o_terminal_seq)),
+      r.o_transaction_id,
     ]),
   );
 }
@@ -83,16 +79,10 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
   );
   const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const a = arraysFor(trx);
+  // lane_claim_card_seqs (migration 0200): a plain insert first, ON CONFLICT only when a pair is taken
   const { rows } = await trx.raw(
-    `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[], ?::date[], ?::timestamptz[], ?::int8[], ?::int8[], ?::int8[])
-                  as v(card_no, offline_seq, transaction_id, clearing_date, tx_time, amount, balance_before, balance_after)),
-          claimed as (insert into lane_card_sequences (card_no, offline_seq, transaction_id, clearing_date, tx_time, amount,
-                                                       balance_before, balance_after)
-                      select * from v
-                      on conflict do nothing
-                      returning card_no, offline_seq)
-     select v.card_no, v.offline_seq from v
-      where not exists (select from claimed c where c.card_no = v.card_no and c.offline_seq = v.offline_seq)`,
+    `select o_card_no, o_offline_seq
+       from lane_claim_card_seqs(?::bpchar[], ?::int4[], ?::int8[], ?::date[], ?::timestamptz[], ?::int8[], ?::int8[], ?::int8[])`,
     [
       a.bpchar(sorted.map((w) => w.tx.cardNo)),
       a.int4(sorted.map((w) => w.tx.offlineSeq)),
@@ -104,7 +94,9 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
       a.int8(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
     ],
   );
-  return new Set(rows.map((r: { card_no: string; offline_seq: number }) => cardSeqKey(r.card_no, r.offline_seq)));
+  return new Set(
+    rows.map((r: { o_card_no: string; o_offline_seq: number }) => cardSeqKey(r.o_card_no, r.o_offline_seq)),
+  );
 }
 
 export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' | 'rejected'; code?: number } {
