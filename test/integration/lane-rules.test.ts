@@ -44,6 +44,7 @@ describe('lane rules', () => {
     ]),
     ownCardPercent: '5.00',
     paths: new Map(),
+    fares: new Map(),
   };
   const pt = (o: Partial<Parameters<typeof priceTrip>[1]>, own = true) =>
     priceTrip(

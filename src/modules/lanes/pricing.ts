@@ -16,7 +16,13 @@ export type TariffBook = {
   tolls: Map<string, bigint>; // `${sectionId}|${vehicleClass}` → toll in fen
   ownCardPercent: string; // the own-card discount in force, e.g. '5.00'
   paths: Map<string, string[] | null>; // memo of derived paths, `${from}-${to}`
+  fares: Map<string, Fare>; // memo of fares, `${vehicleClass}|${sections joined by ','}`
 };
+
+/** What a path costs a vehicle class: its tolls summed, each operator's part (operators sorted) and
+ *  what one of our cards pays; or why it cannot be priced. The same for every trip on the path. */
+export type Fare =
+  { ok: true; tolls: bigint; ownAmount: bigint; operators: string[]; weights: bigint[] } | { ok: false; why: string };
 
 const caches = perDatabase(() => new Map<string, { book: TariffBook; until: number }>());
 const FUTURE_TTL_MS = 5000;
@@ -56,6 +62,7 @@ async function loadBook(db: Knex, date: string): Promise<TariffBook> {
     // no rate in force means no discount
     ownCardPercent: rate ? String(rate.percent) : '0',
     paths: new Map(),
+    fares: new Map(),
   };
 }
 
@@ -126,20 +133,47 @@ export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network:
     sections = path;
     derived = true;
   }
+  const fare = fareOf(book, sections, t.vehicleClass);
+  if (!fare.ok) return fail(6, fare.why, sections, derived);
+  if (t.fee !== fare.tolls) return fail(6, `fee ${t.fee} is not the tariff ${fare.tolls}`, sections, derived);
+  const expected = own ? fare.ownAmount : fare.tolls;
+  if (t.amount > expected) return fail(7, `amount ${t.amount} is above ${expected}`, sections, derived);
+  if (t.amount < expected) return fail(6, `amount ${t.amount} is not ${expected}`, sections, derived);
+  return { ok: true, sections, derived, operators: fare.operators, weights: fare.weights };
+}
+
+// A day's trips repeat a few thousand paths and classes, so each fare is worked out once per book
+// (section ids have no comma: the key is unambiguous). Past MAX_FARES, fares are worked out each
+// time rather than kept: the memory of a book stays bounded whatever the lanes send. The arrays of
+// a fare are shared by the trips priced with it and only read.
+const MAX_FARES = 4096;
+
+function fareOf(book: TariffBook, sections: string[], vehicleClass: number): Fare {
+  const key = `${vehicleClass}|${sections.join(',')}`;
+  const known = book.fares.get(key);
+  if (known) return known;
+  const fare = workOutFare(book, sections, vehicleClass);
+  if (book.fares.size < MAX_FARES) book.fares.set(key, fare);
+  return fare;
+}
+
+function workOutFare(book: TariffBook, sections: string[], vehicleClass: number): Fare {
   const byOperator = new Map<string, bigint>();
   let tolls = 0n;
   for (const s of sections) {
     const operator = book.operatorOf.get(s);
-    const toll = book.tolls.get(`${s}|${t.vehicleClass}`);
+    const toll = book.tolls.get(`${s}|${vehicleClass}`);
     if (operator === undefined || toll === undefined)
-      return fail(6, `no toll in force for class ${t.vehicleClass} on ${s}`, sections, derived);
+      return { ok: false, why: `no toll in force for class ${vehicleClass} on ${s}` };
     tolls += toll;
     byOperator.set(operator, (byOperator.get(operator) ?? 0n) + toll);
   }
-  if (t.fee !== tolls) return fail(6, `fee ${t.fee} is not the tariff ${tolls}`, sections, derived);
-  const expected = own ? ownCardAmount(tolls, book.ownCardPercent) : tolls;
-  if (t.amount > expected) return fail(7, `amount ${t.amount} is above ${expected}`, sections, derived);
-  if (t.amount < expected) return fail(6, `amount ${t.amount} is not ${expected}`, sections, derived);
   const operators = [...byOperator.keys()].sort();
-  return { ok: true, sections, derived, operators, weights: operators.map((o) => byOperator.get(o)!) };
+  return {
+    ok: true,
+    tolls,
+    ownAmount: ownCardAmount(tolls, book.ownCardPercent),
+    operators,
+    weights: operators.map((o) => byOperator.get(o)!),
+  };
 }
