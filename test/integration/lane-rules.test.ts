@@ -93,6 +93,29 @@ describe('lane rules', () => {
     assert.equal(code(pt({ vehicleClass: 2 })), 6, 'no toll for the class');
   });
 
+  it('keeps the fares it priced, the same answer from the kept fare, and never more than 2,048 of them', () => {
+    const fresh: TariffBook = { ...book, paths: new Map(), fares: new Map() };
+    const priced = (sections: string[], fee: bigint, amount: bigint, own = true) =>
+      priceTrip(fresh, { vehicleClass: 1, fee, amount, sections, exit: { network: '3401', station: 4 } }, own, '3401');
+    const first = priced(['G40-01', 'G40-03'], 2500n, 2375n);
+    assert.deepEqual(first, priced(['G40-01', 'G40-03'], 2500n, 2375n));
+    assert.equal(
+      priced(['G40-01', 'G40-03'], 2500n, 2500n, false).ok,
+      true,
+      'the kept fare prices other cards in full',
+    );
+    assert.equal(fresh.fares.size, 1);
+    assert.equal(priced(['G40-09'], 1000n, 950n).ok, false);
+    assert.equal(fresh.fares.size, 1, 'a path that cannot be priced is not kept');
+    // 2,100 distinct paths (a section n times): the book starts again empty once it holds 2,048
+    for (let n = 1; n <= 2100; n++) {
+      const r = priced(Array<string>(n).fill('G40-01'), 1000n * BigInt(n), 950n * BigInt(n));
+      assert.equal(r.ok, true, `path of ${n}`);
+      assert.ok(fresh.fares.size <= 2048);
+    }
+    assert.equal(fresh.fares.size, 2100 + 1 - 2048);
+  });
+
   it('checks the balance chain against the loads between two purchases, from either end', () => {
     const t = (h: number) => new Date(Date.UTC(2026, 10, 22, h));
     const tx = (key: number, seq: number, before: number, after: number, h: number): ChainTx => ({

@@ -142,18 +142,22 @@ export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network:
   return { ok: true, sections, derived, operators: fare.operators, weights: fare.weights };
 }
 
-// A day's trips repeat a few thousand paths and classes, so each fare is worked out once per book
-// (section ids have no comma: the key is unambiguous). Past MAX_FARES, fares are worked out each
-// time rather than kept: the memory of a book stays bounded whatever the lanes send. The arrays of
-// a fare are shared by the trips priced with it and only read.
-const MAX_FARES = 4096;
+// A day's trips repeat the busy paths and classes, so each fare is worked out once per book
+// (section ids have no comma: the key is unambiguous). Only fares that price are kept, and a book
+// holding MAX_FARES starts again empty, so the busy ones come back at once and the memory of a book
+// stays bounded whatever the lanes send. A fare's arrays are shared by the trips priced with it and
+// only read.
+const MAX_FARES = 2048;
 
 function fareOf(book: TariffBook, sections: string[], vehicleClass: number): Fare {
   const key = `${vehicleClass}|${sections.join(',')}`;
   const known = book.fares.get(key);
   if (known) return known;
   const fare = workOutFare(book, sections, vehicleClass);
-  if (book.fares.size < MAX_FARES) book.fares.set(key, fare);
+  if (fare.ok) {
+    if (book.fares.size >= MAX_FARES) book.fares.clear();
+    book.fares.set(key, fare);
+  }
   return fare;
 }
 
