@@ -93,7 +93,7 @@ describe('lane rules', () => {
     assert.equal(code(pt({ vehicleClass: 2 })), 6, 'no toll for the class');
   });
 
-  it('keeps the fares it priced, the same answer from the kept fare, and never more than 2,048 of them', () => {
+  it('keeps the fares it priced, the same answer from the kept fare, and never more than 2,048 of them; derived paths only when found', () => {
     const fresh: TariffBook = { ...book, paths: new Map(), fares: new Map() };
     const priced = (sections: string[], fee: bigint, amount: bigint, own = true) =>
       priceTrip(fresh, { vehicleClass: 1, fee, amount, sections, exit: { network: '3401', station: 4 } }, own, '3401');
@@ -114,6 +114,24 @@ describe('lane rules', () => {
       assert.ok(fresh.fares.size <= 2048);
     }
     assert.equal(fresh.fares.size, 2100 + 1 - 2048);
+    const derived = (from: number) =>
+      priceTrip(
+        fresh,
+        {
+          vehicleClass: 1,
+          fee: 4500n,
+          amount: 4275n,
+          entry: { network: '3401', station: from },
+          exit: { network: '3401', station: 4 },
+        },
+        true,
+        '3401',
+      );
+    assert.equal(derived(1).ok, true);
+    assert.deepEqual([...fresh.paths.keys()], ['1-4']);
+    // stations with no path between them (any number a lane sends) leave the derived paths as they were
+    for (let station = 1000; station < 3100; station++) assert.equal(derived(station).ok, false);
+    assert.deepEqual([...fresh.paths.keys()], ['1-4']);
   });
 
   it('checks the balance chain against the loads between two purchases, from either end', () => {

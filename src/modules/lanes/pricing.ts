@@ -15,7 +15,7 @@ export type TariffBook = {
   graph: GraphSection[];
   tolls: Map<string, bigint>; // `${sectionId}|${vehicleClass}` → toll in fen
   ownCardPercent: string; // the own-card discount in force, e.g. '5.00'
-  paths: Map<string, string[] | null>; // memo of derived paths, `${from}-${to}`
+  paths: Map<string, string[]>; // memo of derived paths, `${from}-${to}`
   fares: Map<string, Fare>; // memo of fares, `${vehicleClass}|${sections joined by ','}`
 };
 
@@ -101,10 +101,29 @@ export type Priced =
   | { ok: true; sections: string[]; derived: boolean; operators: string[]; weights: bigint[] }
   | { ok: false; code: 6 | 7; sections: string[]; derived: boolean; why: string };
 
+// A book's memos (derived paths, fares) keep only what was found or priced, and one holding
+// MAX_MEMO entries starts again empty: the busy entries come back at once, and a book's memory stays
+// bounded whatever stations and sections the lanes send.
+const MAX_MEMO = 2048;
+
+function remember<V>(memo: Map<string, V>, key: string, make: () => V, keep: (v: V) => boolean): V {
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const v = make();
+  if (keep(v)) {
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(key, v);
+  }
+  return v;
+}
+
 function derivedPath(book: TariffBook, from: number, to: number): string[] | null {
-  const key = `${from}-${to}`;
-  if (!book.paths.has(key)) book.paths.set(key, shortestPath(book.graph, from, to));
-  return book.paths.get(key)!;
+  return remember(
+    book.paths,
+    `${from}-${to}`,
+    () => shortestPath(book.graph, from, to),
+    (p) => p !== null,
+  );
 }
 
 // own: the card is this centre's, so the own-card discount applies (every section here is ours).
@@ -142,23 +161,16 @@ export function priceTrip(book: TariffBook, t: TripInput, own: boolean, network:
   return { ok: true, sections, derived, operators: fare.operators, weights: fare.weights };
 }
 
-// A day's trips repeat the busy paths and classes, so each fare is worked out once per book
-// (section ids have no comma: the key is unambiguous). Only fares that price are kept, and a book
-// holding MAX_FARES starts again empty, so the busy ones come back at once and the memory of a book
-// stays bounded whatever the lanes send. A fare's arrays are shared by the trips priced with it and
-// only read.
-const MAX_FARES = 2048;
-
+// A day's trips repeat the busy paths and classes, so each fare is worked out once per book (section
+// ids have no comma: the key is unambiguous). A fare's arrays are shared by the trips priced with it
+// and only read.
 function fareOf(book: TariffBook, sections: string[], vehicleClass: number): Fare {
-  const key = `${vehicleClass}|${sections.join(',')}`;
-  const known = book.fares.get(key);
-  if (known) return known;
-  const fare = workOutFare(book, sections, vehicleClass);
-  if (fare.ok) {
-    if (book.fares.size >= MAX_FARES) book.fares.clear();
-    book.fares.set(key, fare);
-  }
-  return fare;
+  return remember(
+    book.fares,
+    `${vehicleClass}|${sections.join(',')}`,
+    () => workOutFare(book, sections, vehicleClass),
+    (f) => f.ok,
+  );
 }
 
 function workOutFare(book: TariffBook, sections: string[], vehicleClass: number): Fare {
