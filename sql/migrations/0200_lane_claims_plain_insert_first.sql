@@ -29,7 +29,7 @@ begin
     return query select * from unnest(tids, seqs, ids);
     return;
   exception when unique_violation then
-    null; -- a key is taken: claimed one by one below
+    null; -- a key is taken: the claim below skips the taken ones
   end;
   return query
     insert into lane_transaction_keys as k (terminal_id, terminal_seq, transaction_id, clearing_date)
@@ -54,7 +54,7 @@ begin
                          p_balance_before, p_balance_after);
     return;
   exception when unique_violation then
-    null; -- a pair is taken: claimed one by one below
+    null; -- a pair is taken: the claim below skips the taken ones
   end;
   return query
     with v as (select * from unnest(p_card_no, p_offline_seq, p_transaction_id, p_clearing_date, p_tx_time, p_amount,
