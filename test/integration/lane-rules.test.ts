@@ -5,9 +5,9 @@ import { discountFen, ownCardAmount } from '../../src/modules/lanes/discount.ts'
 import { priceTrip, type TariffBook } from '../../src/modules/lanes/pricing.ts';
 import {
   brokenChain,
-  chainWindows,
-  windowKey,
+  planChain,
   type ChainNeighbour,
+  type ChainPlan,
   type ChainTx,
 } from '../../src/modules/lanes/chain.ts';
 
@@ -148,51 +148,51 @@ describe('lane rules', () => {
       ['C|4', { cardNo: 'C', seq: 4, time: t(1), before: 1000n, after: 800n }],
     ]);
     const cands = [tx(1, 5, 1300, 1000, 3), tx(2, 6, 1000, 900, 4), tx(3, 8, 500, 400, 6)];
-    const windows = chainWindows(cands, stored);
+    const plan = planChain(cands, stored);
     assert.deepEqual(
-      windows.map((w) => [w.after.getUTCHours(), w.before.getUTCHours()]),
+      plan.windows.map((w) => [w.after.getUTCHours(), w.before.getUTCHours()]),
       [
         [1, 3],
         [3, 4],
       ],
     );
+    // what each window held, in the plan's order (what loadsInWindows answers)
     const loads = (confirmed: number, inFlight = 0) =>
-      new Map(
-        windows.map((w) => [
-          windowKey(w),
-          {
-            confirmed: w.after.getUTCHours() === 1 ? BigInt(confirmed) : 0n,
-            inFlight: w.after.getUTCHours() === 1 ? BigInt(inFlight) : 0n,
-          },
-        ]),
-      );
-    assert.deepEqual([...brokenChain(cands, stored, loads(500))], [], 'a load of 500 explains 800 → 1300');
-    assert.deepEqual([...brokenChain(cands, stored, loads(0, 500))], [], 'so does a load still in flight (torn)');
-    assert.deepEqual([...brokenChain(cands, stored, loads(400))], [1], 'nothing explains 100 fen');
+      plan.windows.map((w) => ({
+        confirmed: w.after.getUTCHours() === 1 ? BigInt(confirmed) : 0n,
+        inFlight: w.after.getUTCHours() === 1 ? BigInt(inFlight) : 0n,
+      }));
+    assert.deepEqual([...brokenChain(plan, loads(500))], [], 'a load of 500 explains 800 → 1300');
+    assert.deepEqual([...brokenChain(plan, loads(0, 500))], [], 'so does a load still in flight (torn)');
+    assert.deepEqual([...brokenChain(plan, loads(400))], [1], 'nothing explains 100 fen');
+    assert.deepEqual([...brokenChain(plan, loads(400, 50))], [1], 'nor does a load in flight that is not all of it');
+    // candidates handed over in any order are judged per card in sequence order, with the same windows
+    const reversed = planChain([...cands].reverse(), stored);
+    assert.deepEqual(
+      reversed.judged.map(({ c }) => c.seq),
+      [5, 6, 8],
+    );
+    assert.deepEqual(reversed.windows, plan.windows);
+    // a refused predecessor is no evidence: seq 6 is not judged by its link to the refused seq 5, so a
+    // 6 that does not follow from 5 is kept; judged alone against a kept 5, it breaks
+    const after5 = [tx(1, 5, 1300, 1000, 3), tx(2, 6, 1200, 900, 4)];
+    const plan5 = planChain(after5, stored);
+    const held = (first: number) =>
+      plan5.windows.map((w, i) => ({ confirmed: i === 0 ? BigInt(first) : 0n, inFlight: 0n }));
+    assert.deepEqual([...brokenChain(plan5, held(400))], [1]);
+    assert.deepEqual([...brokenChain(plan5, held(500))], [2]);
     // from the other end: the later purchase stored first
     const later = new Map<string, ChainNeighbour>([
       ['C|6', { cardNo: 'C', seq: 6, time: t(4), before: 1000n, after: 900n }],
     ]);
-    const w2 = chainWindows([tx(1, 5, 1300, 1000, 3)], later);
+    const nothingLoaded = (p: ChainPlan) => p.windows.map(() => ({ confirmed: 0n, inFlight: 0n }));
+    const kept = planChain([tx(1, 5, 1300, 1000, 3)], later);
     assert.deepEqual(
-      [
-        ...brokenChain(
-          [tx(1, 5, 1300, 1000, 3)],
-          later,
-          new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])),
-        ),
-      ],
-      [],
+      kept.windows.map((w) => [w.after.getUTCHours(), w.before.getUTCHours()]),
+      [[3, 4]],
     );
-    assert.deepEqual(
-      [
-        ...brokenChain(
-          [tx(1, 5, 1300, 1001, 3)],
-          later,
-          new Map(w2.map((w) => [windowKey(w), { confirmed: 0n, inFlight: 0n }])),
-        ),
-      ],
-      [1],
-    );
+    assert.deepEqual([...brokenChain(kept, nothingLoaded(kept))], []);
+    const off = planChain([tx(1, 5, 1300, 1001, 3)], later);
+    assert.deepEqual([...brokenChain(off, nothingLoaded(off))], [1]);
   });
 });

@@ -21,7 +21,7 @@ import {
   provincePayableAccount,
 } from '../ledger/index.ts';
 import { cardKeyVersions, loadedAfter, loadsInWindows } from '../topup/index.ts';
-import { brokenChain, chainWindows, windowKey, type ChainTx } from './chain.ts';
+import { brokenChain, planChain, type ChainTx } from './chain.ts';
 import {
   checkTimes,
   checkWithoutDb,
@@ -140,10 +140,8 @@ async function checkSequences(trx: Knex.Transaction, stored: Work[]): Promise<vo
       after: w.tx.balanceAfter!,
     }));
   if (cands.length === 0) return;
-  const windows = chainWindows(cands, neighbours);
-  const loaded = await loadsInWindows(trx, windows);
-  const loads = new Map(windows.map((w, i) => [windowKey(w), loaded[i]]));
-  const broken = brokenChain(cands, neighbours, loads);
+  const plan = planChain(cands, neighbours);
+  const broken = brokenChain(plan, await loadsInWindows(trx, plan.windows));
   for (const w of open) if (broken.has(w.index)) w.codes.add(LANE_RESULT.balance);
 }
 
