@@ -24,7 +24,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
   if (items.length === 0) return [];
   const a = arraysFor(db);
   const { rows } = await db.raw(
-    `select v.ord, c.card_type, c.expiry_date, c.account_id, c.customer_id, c.card_no is not null as known,
+    `select c.card_type, c.expiry_date, c.account_id, c.customer_id, c.card_no is not null as known,
             (select e.to_status from card_events e
               where e.card_no = v.card_no and e.at <= v.at
               order by e.at desc, e.id desc limit 1) as status_at

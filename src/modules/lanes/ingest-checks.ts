@@ -67,12 +67,14 @@ export type CheckSettings = {
   ourRoad: boolean;
 };
 
+// Nearly every transaction has no code: both answer that without walking PRIORITY.
 export function firstCode(codes: Set<number>): number | undefined {
-  return PRIORITY.find((c) => codes.has(c));
+  return codes.size === 0 ? undefined : PRIORITY.find((c) => codes.has(c));
 }
 
 // Codes a later check cannot override: once one of these is set, the costly checks are skipped.
 export function decidedBefore(w: Work, code: number): boolean {
+  if (w.codes.size === 0) return false;
   const rank = PRIORITY.indexOf(code as (typeof PRIORITY)[number]);
   return [...w.codes].some((c) => PRIORITY.indexOf(c as (typeof PRIORITY)[number]) < rank);
 }
