@@ -41,10 +41,25 @@ const fixedOffset = (t: number) => t >= FIXED_OFFSET_FROM && t < FIXED_OFFSET_UN
 /** 24 hours in milliseconds: a local day of the centre (China has kept one offset since 1991). */
 export const DAY_MS = 86_400_000;
 
+// The last local day asked for, as YYYY-MM-DD and YYYYMMDD: a lane batch's thousand times fall on
+// a day or two, so each is formatted once, and the time of day is plain arithmetic.
+let lastDay = NaN;
+let lastIso = '';
+let lastHost = '';
+function fixedDay(local: number): void {
+  const day = Math.floor(local / DAY_MS);
+  if (day === lastDay) return;
+  lastIso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  lastHost = lastIso.slice(0, 4) + lastIso.slice(5, 7) + lastIso.slice(8, 10);
+  lastDay = day;
+}
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
 export function localDate(at: Date): string {
   const t = at.getTime();
-  if (fixedOffset(t)) return new Date(t + CST_OFFSET_MS).toISOString().slice(0, 10);
-  return LOCAL_DAY.format(at);
+  if (!fixedOffset(t)) return LOCAL_DAY.format(at);
+  fixedDay(t + CST_OFFSET_MS);
+  return lastIso;
 }
 
 /** A calendar date (YYYY-MM-DD) some days later, or earlier for a negative count. */
@@ -69,10 +84,13 @@ const LOCAL_TIME = new Intl.DateTimeFormat('en-GB', {
 export function hostDateTime(at: Date): { hostDate: string; hostTime: string } {
   const t = at.getTime();
   if (fixedOffset(t)) {
-    const iso = new Date(t + CST_OFFSET_MS).toISOString(); // YYYY-MM-DDThh:mm:ss.sssZ
+    const local = t + CST_OFFSET_MS;
+    fixedDay(local);
+    const second = Math.floor((local - lastDay * DAY_MS) / 1000); // of the local day
+    const minute = Math.floor(second / 60);
     return {
-      hostDate: iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10),
-      hostTime: iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19),
+      hostDate: lastHost,
+      hostTime: TWO_DIGITS[Math.floor(minute / 60)] + TWO_DIGITS[minute % 60] + TWO_DIGITS[second % 60],
     };
   }
   return { hostDate: localDate(at).replaceAll('-', ''), hostTime: LOCAL_TIME.format(at).replaceAll(':', '') };
