@@ -12,7 +12,6 @@ export type CardFactAt = {
   cardType: 22 | 23 | null;
   expiryDate: string | null; // YYYY-MM-DD, last day of validity
   accountId: bigint | null;
-  customerId: bigint | null;
   // the status the card had at `at` (its latest card_events row at or before it); null when `at` is
   // before the card was issued
   statusAt: number | null;
@@ -24,7 +23,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
   if (items.length === 0) return [];
   const a = arraysFor(db);
   const { rows } = await db.raw(
-    `select c.card_type, c.expiry_date, c.account_id, c.customer_id, c.card_no is not null as known,
+    `select c.card_type, c.expiry_date, c.account_id, c.card_no is not null as known,
             (select e.to_status from card_events e
               where e.card_no = v.card_no and e.at <= v.at
               order by e.at desc, e.id desc limit 1) as status_at
@@ -40,7 +39,6 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
     cardType: r.card_type ?? null,
     expiryDate: r.expiry_date ?? null,
     accountId: r.account_id ?? null,
-    customerId: r.customer_id ?? null,
     statusAt: r.status_at ?? null,
   }));
 }
