@@ -165,6 +165,7 @@ describe('lane rules', () => {
     assert.deepEqual([...brokenChain(plan, loads(500))], [], 'a load of 500 explains 800 → 1300');
     assert.deepEqual([...brokenChain(plan, loads(0, 500))], [], 'so does a load still in flight (torn)');
     assert.deepEqual([...brokenChain(plan, loads(400))], [1], 'nothing explains 100 fen');
+    assert.throws(() => brokenChain(plan, loads(500).slice(1)), /one answer per planned window/);
     assert.deepEqual([...brokenChain(plan, loads(400, 50))], [1], 'nor does a load in flight that is not all of it');
     // candidates handed over in any order are judged per card in sequence order, with the same windows
     const reversed = planChain([...cands].reverse(), stored);

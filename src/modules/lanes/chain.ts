@@ -68,6 +68,8 @@ export function planChain(cands: ChainTx[], stored: Map<string, ChainNeighbour>)
 /** The keys of the candidates whose chain breaks, `loaded[i]` holding what was loaded in the plan's
  *  window i. An in-batch predecessor counts only if it was itself kept. */
 export function brokenChain(plan: ChainPlan, loaded: ReadonlyArray<LoadedInWindow>): Set<number> {
+  // a window without its answer would judge its links as if nothing had been loaded
+  if (loaded.length !== plan.windows.length) throw new Error('brokenChain: one answer per planned window');
   const broken = new Set<number>();
   for (const { c, links } of plan.judged) {
     const ok = links.every((l) => {
