@@ -92,6 +92,14 @@ describe('arrays in binary format', () => {
       ],
     );
     assert.equal(rows[0].big, 9223372036854775807n);
+    // and an int8[] read back keeps every digit, beyond 2^53 too
+    const back = await h.app.db.raw(`select ?::int8[] as a`, [binaryArray('int8', CASES[2][1])]);
+    assert.deepEqual(
+      back.rows[0].a,
+      CASES[2][1].map((v) => (v === null ? null : BigInt(v as number | bigint))),
+    );
+    const { rows: wide } = await h.app.db.raw(`select array[9007199254740993, -9007199254740993]::int8[] as a`);
+    assert.deepEqual(wide[0].a, [9007199254740993n, -9007199254740993n]);
     assert.equal((rows[0].at as Date).toISOString(), '2026-12-05T03:04:05.678Z');
     assert.equal(rows[0].d, '1999-12-31');
     assert.equal(rows[0].plate, '皖A12345');
@@ -140,6 +148,8 @@ describe('arrays in binary format', () => {
       ]);
       assert.equal(new Date(rows[0].at).toISOString(), '2026-12-05T03:04:05.678Z');
       assert.equal(rows[0].plate, '皖A12345');
+      const { rows: wide } = await db.raw(`select array[9007199254740993, null]::int8[] as a`);
+      assert.deepEqual(wide[0].a, [9007199254740993n, null]);
     } finally {
       await db.destroy();
     }

@@ -10,15 +10,18 @@ import { join } from 'node:path';
 const INT8 = 20;
 const DATE = 1082;
 const INT8_ARRAY = 1016;
+const TEXT_ARRAY = 1009;
 
 let pgParsersInstalled = false;
 function installPgParsers(): void {
   if (pgParsersInstalled) return;
   pg.types.setTypeParser(INT8, (v: string) => BigInt(v));
   pg.types.setTypeParser(DATE, (v: string) => v);
-  const parseArray = pg.types.getTypeParser(1007 as number); // int4[] parser handles the array syntax
+  // the elements as the text PostgreSQL sent (the text[] parser handles the array syntax), each made
+  // a BigInt from it: through a number, as the int4[] parser gives them, one above 2^53 lost its last digits
+  const parseArray = pg.types.getTypeParser(TEXT_ARRAY as number);
   pg.types.setTypeParser(INT8_ARRAY as 20, (v: string) =>
-    (parseArray(v) as unknown as Array<number | string | null>).map((x) => (x === null ? null : BigInt(x))),
+    (parseArray(v) as unknown as Array<string | null>).map((x) => (x === null ? null : BigInt(x))),
   );
   pgParsersInstalled = true;
 }
