@@ -1,4 +1,4 @@
-// Lane ingest's key claims (migration 0200): a plain insert when every key is new, the ON CONFLICT
+// Lane ingest's key claims (migrations 0200, 0202): a plain insert when every key is new, the ON CONFLICT
 // claim when one is taken, with the same answer either way — on real PostgreSQL and on the embedded
 // database, which is sent the arrays as text literals.
 import assert from 'node:assert/strict';
@@ -31,34 +31,53 @@ async function claimsAnswerAsOnce(db: Db): Promise<void> {
   const tid = terminal();
   const keys = (seqs: number[]) => seqs.map((s) => ({ terminalId: tid, terminalSeq: s, clearingDate: '2026-12-07' }));
   const first = await db.transaction((trx) => claimTerminalKeys(trx, keys([3, 1, 2])));
-  assert.deepEqual([...first.keys()].sort(), [`${tid}|1`, `${tid}|2`, `${tid}|3`]);
-  assert.equal(new Set(first.values()).size, 3);
-  // 2 is taken: only 4 and 5 are claimed, and the failed plain attempt left no row behind
+  assert.equal(first.length, 3);
+  assert.equal(new Set(first).size, 3);
+  assert.ok(first.every((id) => typeof id === 'bigint'));
+  // 2 is taken: only 4 and 5 are claimed, answered in the order given, and the failed plain attempt
+  // left no row behind
   const second = await db.transaction((trx) => claimTerminalKeys(trx, keys([4, 2, 5])));
-  assert.deepEqual([...second.keys()].sort(), [`${tid}|4`, `${tid}|5`]);
+  assert.equal(second.length, 3);
+  assert.equal(second[1], null);
+  assert.ok(typeof second[0] === 'bigint' && typeof second[2] === 'bigint');
   const stored = await db('lane_transaction_keys').where({ terminal_id: tid }).orderBy('terminal_seq');
+  // each key holds the id answered at its place
   assert.deepEqual(
     stored.map((r) => [Number(r.terminal_seq), String(r.transaction_id)]),
     [
-      [1, String(first.get(`${tid}|1`))],
-      [2, String(first.get(`${tid}|2`))],
-      [3, String(first.get(`${tid}|3`))],
-      [4, String(second.get(`${tid}|4`))],
-      [5, String(second.get(`${tid}|5`))],
+      [1, String(first[1])],
+      [2, String(first[2])],
+      [3, String(first[0])],
+      [4, String(second[0])],
+      [5, String(second[2])],
     ],
   );
 
-  // a taken key between two new ones: the function's own rows are the new keys once each (a plain
-  // attempt that failed half-way has returned nothing)
+  // a taken key between two new ones, sent to the function as they are: one answer per key, in order
   const a = arraysFor(db);
-  const { rows } = await db.raw(
-    'select o_terminal_seq from lane_claim_terminal_keys(?::bpchar[], ?::int8[], ?::date[]) order by 1',
-    [a.bpchar([tid, tid, tid]), a.int8([0, 3, 6]), a.date(['2026-12-07', '2026-12-07', '2026-12-07'])],
-  );
-  assert.deepEqual(
-    rows.map((r: { o_terminal_seq: bigint }) => Number(r.o_terminal_seq)),
-    [0, 6],
-  );
+  const { rows } = await db.raw('select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids', [
+    a.bpchar([tid, tid, tid]),
+    a.int8([0, 3, 6]),
+    a.date(['2026-12-07', '2026-12-07', '2026-12-07']),
+  ]);
+  const ids: Array<bigint | null> = rows[0].ids;
+  assert.equal(ids.length, 3);
+  assert.equal(ids[1], null);
+  const byKey = await db('lane_transaction_keys').where({ terminal_id: tid }).whereIn('terminal_seq', [0, 6]);
+  assert.deepEqual(byKey.map((r) => [Number(r.terminal_seq), String(r.transaction_id)]).sort(), [
+    [0, String(ids[0])],
+    [6, String(ids[2])],
+  ]);
+  // keys not in key order, every one new: each answer is its own key's id
+  const tid2 = terminal();
+  const out = await db.raw('select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids', [
+    a.bpchar([tid2, tid2, tid2]),
+    a.int8([9, 7, 8]),
+    a.date(['2026-12-07', '2026-12-07', '2026-12-07']),
+  ]);
+  const held = await db('lane_transaction_keys').where({ terminal_id: tid2 });
+  const idOf = new Map(held.map((r) => [Number(r.terminal_seq), String(r.transaction_id)]));
+  assert.deepEqual(out.rows[0].ids.map(String), [idOf.get(9), idOf.get(7), idOf.get(8)]);
 
   const c = card();
   const none = await db.transaction((trx) => claimCardSeqs(trx, [work(c, 7, 1n), work(c, 8, 2n)]));

@@ -13,31 +13,32 @@ const b = (values: unknown[]) => values as Knex.RawBinding[];
 export const terminalKey = (terminalId: string, terminalSeq: number) => `${terminalId}|${terminalSeq}`;
 export const cardSeqKey = (cardNo: string, seq: number) => `${cardNo}|${seq}`;
 
-/** Claims the terminal keys; returns the transaction id of each key that was new (absent: a re-send). */
+/** Claims the terminal keys; returns, in the order given, the new transaction id of each key, or
+ *  null where the key was already taken (a re-send). */
 export async function claimTerminalKeys(
   trx: Knex.Transaction,
   items: Array<{ terminalId: string; terminalSeq: number; clearingDate: string }>,
-): Promise<Map<string, bigint>> {
-  if (items.length === 0) return new Map();
-  const sorted = [...items].sort((a, b) =>
-    a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq,
-  );
+): Promise<Array<bigint | null>> {
+  if (items.length === 0) return [];
+  // sent in key order (the lock order); the answer comes back in that order
+  const order = items.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = items[x];
+    const b = items[y];
+    return a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq;
+  });
   const a = arraysFor(trx);
-  // lane_claim_terminal_keys (migration 0200): a plain insert first, ON CONFLICT only when a key is taken
-  const { rows } = await trx.raw(
-    `select o_terminal_id, o_terminal_seq, o_transaction_id from lane_claim_terminal_keys(?::bpchar[], ?::int8[], ?::date[])`,
-    [
-      a.bpchar(sorted.map((i) => i.terminalId)),
-      a.int8(sorted.map((i) => i.terminalSeq)),
-      a.date(sorted.map((i) => i.clearingDate)),
-    ],
-  );
-  return new Map(
-    rows.map((r: { o_terminal_id: string; o_terminal_seq: bigint; o_transaction_id: bigint }) => [
-      terminalKey(r.o_terminal_id, Number(r.o_terminal_seq)),
-      r.o_transaction_id,
-    ]),
-  );
+  // lane_claim_terminal_ids (migration 0202): a plain insert first, ON CONFLICT only when a key is taken
+  const { rows } = await trx.raw(`select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids`, [
+    a.bpchar(order.map((i) => items[i].terminalId)),
+    a.int8(order.map((i) => items[i].terminalSeq)),
+    a.date(order.map((i) => items[i].clearingDate)),
+  ]);
+  const ids: Array<bigint | null> = rows[0].ids;
+  if (ids.length !== items.length) throw new Error('lane_claim_terminal_ids: one answer per key');
+  const out = new Array<bigint | null>(items.length);
+  order.forEach((at, k) => (out[at] = ids[k]));
+  return out;
 }
 
 /** Accepted transactions stored under these cards' offline sequences from lo to hi: one index

@@ -277,14 +277,14 @@ async function ingestWithin(
     fresh.map((w) => ({ terminalId: w.tx.terminalId, terminalSeq: w.tx.terminalSeq, clearingDate: w.clearingDate! })),
   );
   const stored: Work[] = [];
-  for (const w of fresh) {
-    const id = ids.get(terminalKey(w.tx.terminalId, w.tx.terminalSeq));
-    if (id === undefined) w.resent = true;
+  fresh.forEach((w, i) => {
+    const id = ids[i];
+    if (id === null) w.resent = true;
     else {
       w.id = id;
       stored.push(w);
     }
-  }
+  });
   await checkOwnCards(trx, ctx, stored);
   await checkSequences(trx, stored);
   const candidates = stored.filter((w) => dispositionOf(w).disposition === 'accepted');
