@@ -13,6 +13,11 @@ const b = (values: unknown[]) => values as Knex.RawBinding[];
 export const terminalKey = (terminalId: string, terminalSeq: number) => `${terminalId}|${terminalSeq}`;
 export const cardSeqKey = (cardNo: string, seq: number) => `${cardNo}|${seq}`;
 
+// The order both claims send their keys in, and so the order two batches lock the keys they share:
+// by terminal or card, then by sequence.
+const keyOrder = (aId: string, aSeq: number, bId: string, bSeq: number) =>
+  aId < bId ? -1 : aId > bId ? 1 : aSeq - bSeq;
+
 /** Claims the terminal keys; returns, in the order given, the new transaction id of each key, or
  *  null where the key was already taken (a re-send). */
 export async function claimTerminalKeys(
@@ -22,11 +27,7 @@ export async function claimTerminalKeys(
   if (items.length === 0) return [];
   // sent in key order (the lock order); the answer comes back in that order
   const order = items.map((_, i) => i);
-  order.sort((x, y) => {
-    const a = items[x];
-    const b = items[y];
-    return a.terminalId < b.terminalId ? -1 : a.terminalId > b.terminalId ? 1 : a.terminalSeq - b.terminalSeq;
-  });
+  order.sort((x, y) => keyOrder(items[x].terminalId, items[x].terminalSeq, items[y].terminalId, items[y].terminalSeq));
   const a = arraysFor(trx);
   // lane_claim_terminal_ids (migration 0202): a plain insert first, ON CONFLICT only when a key is taken
   const { rows } = await trx.raw(`select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids`, [
@@ -75,9 +76,7 @@ export async function storedCardSeqs(
  *  already claimed (almost always none: only the lost claims come back, not a row per claim). */
 export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promise<Set<string>> {
   if (works.length === 0) return new Set();
-  const sorted = [...works].sort((a, b) =>
-    a.tx.cardNo < b.tx.cardNo ? -1 : a.tx.cardNo > b.tx.cardNo ? 1 : a.tx.offlineSeq - b.tx.offlineSeq,
-  );
+  const sorted = [...works].sort((a, b) => keyOrder(a.tx.cardNo, a.tx.offlineSeq, b.tx.cardNo, b.tx.offlineSeq));
   const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const a = arraysFor(trx);
   // lane_claim_card_seqs (migration 0200): a plain insert first, ON CONFLICT only when a pair is taken
