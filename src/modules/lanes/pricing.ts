@@ -21,7 +21,7 @@ export type TariffBook = {
 
 /** What a path costs a vehicle class: its tolls summed, each operator's part (operators sorted) and
  *  what one of our cards pays; or why it cannot be priced. The same for every trip on the path. */
-export type Fare =
+type Fare =
   { ok: true; tolls: bigint; ownAmount: bigint; operators: string[]; weights: bigint[] } | { ok: false; why: string };
 
 const caches = perDatabase(() => new Map<string, { book: TariffBook; until: number }>());
