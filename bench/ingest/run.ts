@@ -8,23 +8,24 @@
 // PostgreSQL's CPU per batch (PostgreSQL: the backends of the bench's database, from /proc).
 // Usage: npx tsx bench/ingest/run.ts [--cards 2000] [--trips 50] [--lanes 10] [--batch 1000] [--concurrency N]
 //          [--workers 1] (the service's API processes: `serve --workers N`) [--warmup 1] (batches per lane, untimed)
-// Reported beside the figures: this process's CPU per batch (the generator: signing, sending, reading
-// answers) and how busy the machine's cores were. BENCH_SERVICE_NICE=-10 runs the service at that
+// Reported beside the figures: this process's CPU per batch (the generator: signing a short string,
+// sending bytes made before the clock, reading answers) and how busy the machine's cores were. BENCH_SERVICE_NICE=-10 runs the service at that
 // priority (lib.ts). BENCH_STATEMENTS=1 (statements.ts) and BENCH_ACTIVITY=1 (activity.ts) print
 // where PostgreSQL's time goes, not kept.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { stringToSign } from '../../src/platform/http/auth.ts';
+import { signingString, stringToSign } from '../../src/platform/http/auth.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import {
   backendCpu,
   busyPercent,
+  bytesPoster,
   cpuOf,
   cpuSince,
   etcCommand,
@@ -191,7 +192,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const network = await (await fetch(`${base}/api/v1/network?date=${date}`, { headers: staff.clerk })).json();
     const discounts = await (await fetch(`${base}/api/v1/network/discounts`, { headers: staff.clerk })).json();
     const g0 = Date.now();
-    const { batches, transactions } = makeBatches(
+    const made = makeBatches(
       cards,
       lanes,
       masters.purchase,
@@ -201,17 +202,44 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       BATCH,
     );
     process.stdout.write(
-      `made ${transactions} transactions in ${[...batches.values()].reduce((a, b) => a + b.length, 0)} batches on ${lanes.length} lanes in ${((Date.now() - g0) / 1000).toFixed(0)} s\n`,
+      `made ${made.transactions} transactions in ${[...made.batches.values()].reduce((a, b) => a + b.length, 0)} batches on ${lanes.length} lanes in ${((Date.now() - g0) / 1000).toFixed(0)} s\n`,
     );
+    const { transactions } = made;
+    // each batch as the bytes a lane sends and their SHA-256, made before the clock starts: the timed
+    // part signs a short string per batch and writes the bytes (bytesPoster)
+    const batches = new Map(
+      [...made.batches].map(([laneId, list]) => [
+        laneId,
+        list.map((raw) => {
+          const bytes = Buffer.from(raw, 'utf8');
+          return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+        }),
+      ]),
+    );
+    made.batches.clear();
+    const post = bytesPoster(base, lanes.length);
+    const upload = (laneId: string, body: { bytes: Buffer; sha256: string }) => {
+      const path = `/api/v1/lanes/${laneId}/transactions`;
+      const ts = String(Date.now());
+      const sig = createHmac('sha256', secrets.get(laneId)!)
+        .update(signingString('POST', path, ts, body.sha256))
+        .digest('hex');
+      return post(path, body.bytes, {
+        'x-client-id': laneId,
+        'x-timestamp': ts,
+        'x-signature': sig,
+        'idempotency-key': `B${process.pid}-${++serial}`,
+      });
+    };
     await new Promise((r) => setTimeout(r, Math.max(0, g0 + 2500 - Date.now()))); // every transaction time has passed
 
     const counts: Record<string, number> = { accepted: 0, duplicate: 0, rejected: 0 };
     const refused: unknown[] = [];
     const latencies: number[] = []; // each timed batch, from sending to its answer read
     let timing = false;
-    const send = async (laneId: string, raw: string) => {
+    const send = async (laneId: string, body: { bytes: Buffer; sha256: string }) => {
       const t = process.hrtime.bigint();
-      const r = await signedPost(laneId, secrets.get(laneId)!, `/api/v1/lanes/${laneId}/transactions`, raw);
+      const r = await upload(laneId, body);
       if (timing) latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       for (const x of r.results) {
         counts[x.disposition]++;
@@ -243,7 +271,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     timing = true;
     // each lane sends its batches one after the other; CONCURRENCY lanes at a time
     await pool([...batches], CONCURRENCY ?? batches.size, async ([laneId, list]) => {
-      for (const raw of list) await send(laneId, raw);
+      for (const body of list) await send(laneId, body);
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await activity?.stop();
@@ -297,7 +325,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)}; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batches sent as bytes made and hashed before the clock, through node:http; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)}; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

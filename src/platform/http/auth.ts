@@ -39,7 +39,12 @@ export function newToken(): string {
 }
 
 export function stringToSign(method: string, pathWithQuery: string, timestamp: string, body: Buffer): string {
-  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${createHash('sha256').update(body).digest('hex')}`;
+  return signingString(method, pathWithQuery, timestamp, createHash('sha256').update(body).digest('hex'));
+}
+
+/** The same string from the body's SHA-256 (hex), for a sender that hashed its body once before. */
+export function signingString(method: string, pathWithQuery: string, timestamp: string, bodySha256: string): string {
+  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodySha256}`;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
