@@ -7,6 +7,7 @@ import {
   arraysFor,
   binaryArray,
   textArray,
+  unnestedRows,
   type ArrayType,
   type ArrayValue,
 } from '../../src/platform/db/binary-arrays.ts';
@@ -117,6 +118,51 @@ describe('arrays in binary format', () => {
       );
       assert.deepEqual(rows[0], { empty: 0, two: 2, second: 2n });
     });
+  });
+
+  it("give rows from parallel arrays in step (unnestedRows), numbered in the arrays' order, on both databases", async function () {
+    this.timeout(60_000);
+    const h = await harness();
+    const embedded: Db = createEmbeddedKnex(null);
+    try {
+      for (const db of [h.app.db, embedded]) {
+        const a = arraysFor(db);
+        const cols = [
+          ['card_no', 'bpchar'],
+          ['seq', 'int4'],
+          ['at', 'timestamptz'],
+        ] as const;
+        const rowsOf = async (cards: string[], seqs: number[], ats: Date[]) =>
+          (
+            await db.raw(`select v.card_no, v.seq, v.at, v.ord from ${unnestedRows(cols, 'v', 'ord')} order by v.ord`, [
+              a.bpchar(cards),
+              a.int4(seqs),
+              a.timestamptz(ats),
+              Math.max(cards.length, seqs.length, ats.length),
+            ])
+          ).rows.map((r: Record<string, unknown>) => [
+            r.card_no,
+            r.seq,
+            r.at === null ? null : new Date(r.at as string).toISOString(),
+            Number(r.ord),
+          ]);
+        const t = (s: number) => new Date(Date.UTC(2026, 11, 7, 1, 2, s));
+        // sent in an order that is not the cards' own: the rows keep the arrays' order
+        assert.deepEqual(await rowsOf(['C3', 'C1', 'C2'], [30, 10, 20], [t(3), t(1), t(2)]), [
+          ['C3', 30, t(3).toISOString(), 1],
+          ['C1', 10, t(1).toISOString(), 2],
+          ['C2', 20, t(2).toISOString(), 3],
+        ]);
+        // a shorter array is padded with nulls, as unnest(a, b) in FROM pads it
+        assert.deepEqual(await rowsOf(['C1', 'C2'], [10], [t(1), t(2)]), [
+          ['C1', 10, t(1).toISOString(), 1],
+          ['C2', null, t(2).toISOString(), 2],
+        ]);
+        assert.deepEqual(await rowsOf([], [], []), []);
+      }
+    } finally {
+      await embedded.destroy();
+    }
   });
 
   it('refuse an element of the wrong kind or out of range rather than send something else', () => {

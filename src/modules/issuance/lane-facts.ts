@@ -2,7 +2,7 @@
 // the overdraft events it raises for the status list. Owned by issuance because they read and write
 // issuance's tables (cards, card_events, lifecycle_outbox); lanes calls them through index.ts.
 import type { Knex } from 'knex';
-import { arraysFor } from '../../platform/db/binary-arrays.ts';
+import { arraysFor, unnestedRows } from '../../platform/db/binary-arrays.ts';
 import { emitLifecycle } from './outbox.ts';
 
 export type CardFactAt = {
@@ -17,6 +17,11 @@ export type CardFactAt = {
   statusAt: number | null;
 };
 
+const CARD_AT = [
+  ['card_no', 'bpchar'],
+  ['at', 'timestamptz'],
+] as const;
+
 // One row per (card, time) asked, in the order asked. The status at a time comes from the
 // append-only card_events, so a loss reported after a trip does not reach back to it.
 export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: Date }>): Promise<CardFactAt[]> {
@@ -27,10 +32,10 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
             (select e.to_status from card_events e
               where e.card_no = v.card_no and e.at <= v.at
               order by e.at desc, e.id desc limit 1) as status_at
-       from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord)
+       from ${unnestedRows(CARD_AT, 'v', 'ord')}
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at)), items.length],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,

@@ -42,7 +42,7 @@ export async function recordLanePurses(trx: Knex.Transaction, items: PurseReadin
   const cards = [...latest.keys()].sort();
   const a = arraysFor(trx);
   await trx.raw(
-    `with v as (select * from unnest(?::bpchar[], ?::int4[], ?::int8[]) as v(card_no, seq, balance)),
+    `with v as (select unnest(?::bpchar[]) as card_no, unnest(?::int4[]) as seq, unnest(?::int8[]) as balance),
           moving as materialized (
             select c.card_no from cards c join v on v.card_no = c.card_no
              where c.card_type = ? and c.last_offline_seq < v.seq

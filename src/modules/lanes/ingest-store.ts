@@ -2,7 +2,13 @@
 // arrays and unnested by PostgreSQL. Rows are sorted by their unique key before insert so that two
 // batches claiming overlapping keys lock them in the same order (no deadlock, one waits).
 import type { Knex } from 'knex';
-import { arraysFor, type ArrayParams, type ArrayType, type ArrayValue } from '../../platform/db/binary-arrays.ts';
+import {
+  arraysFor,
+  unnestedRows,
+  type ArrayParams,
+  type ArrayType,
+  type ArrayValue,
+} from '../../platform/db/binary-arrays.ts';
 import type { ChainNeighbour } from './chain.ts';
 import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
 import { CARD_TYPE } from '../codes.ts';
@@ -42,6 +48,15 @@ export async function claimTerminalKeys(
   return out;
 }
 
+const CARD_SEQ_RANGES = unnestedRows(
+  [
+    ['card_no', 'bpchar'],
+    ['lo', 'int4'],
+    ['hi', 'int4'],
+  ],
+  'k',
+);
+
 /** Accepted transactions stored under these cards' offline sequences from lo to hi: one index
  *  range per transaction (its own sequence, or it and its two neighbours). Ranges of one card's
  *  consecutive sequences overlap; a row found twice lands on the same key of the map, so the
@@ -54,7 +69,7 @@ export async function storedCardSeqs(
   const a = arraysFor(db);
   const { rows } = await db.raw(
     `select s.card_no, s.offline_seq, s.tx_time, s.balance_before, s.balance_after
-       from unnest(?::bpchar[], ?::int4[], ?::int4[]) as k(card_no, lo, hi)
+       from ${CARD_SEQ_RANGES}
        join lane_card_sequences s on s.card_no = k.card_no and s.offline_seq between k.lo and k.hi`,
     [a.bpchar(ranges.map((k) => k.cardNo)), a.int4(ranges.map((k) => k.lo)), a.int4(ranges.map((k) => k.hi))],
   );
@@ -164,7 +179,7 @@ const SELECTED = COLUMNS.map(([name]) =>
       ? `string_to_array(v.${name}, ',')::bigint[]`
       : `v.${name}`,
 ).join(', ');
-const UNNEST = `unnest(${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) as v(${COLUMNS.map(([name]) => name).join(', ')})`;
+const UNNEST = unnestedRows(COLUMNS.map(([name, type]) => [name, type]));
 const INSERT_ROWS = `insert into lane_transactions (${COLUMNS.map(([name]) => name).join(', ')}, upload_id, lane_id, received_at, received_package_id)`;
 
 function columnArrays(a: ArrayParams, works: Work[]): Array<Buffer | string> {

@@ -1,9 +1,14 @@
 // The purse readings lane ingest holds (lane_card_sequences: the balance after each accepted purchase
 // of one of our stored-value cards), given to issuance, which keeps the card's last known purse.
 import type { Knex } from 'knex';
-import { arraysFor } from '../../platform/db/binary-arrays.ts';
+import { arraysFor, unnestedRows } from '../../platform/db/binary-arrays.ts';
 import type { PurseReading } from '../issuance/index.ts';
 import { loadedAfter } from '../topup/index.ts';
+
+const CARD_AFTER_SEQ = [
+  ['card_no', 'bpchar'],
+  ['after_seq', 'int4'],
+] as const;
 
 /** Per card, its newest purchase that took money with an offline sequence above afterSeq — unless a
  *  load confirmed after it: the load's own reading of the card already includes it (and every older
@@ -16,7 +21,7 @@ export async function lanePurseReadings(
   const a = arraysFor(db);
   const { rows } = await db.raw(
     `select s.card_no, s.offline_seq, s.balance_after, s.tx_time
-       from unnest(?::bpchar[], ?::int4[]) as v(card_no, after_seq)
+       from ${unnestedRows(CARD_AFTER_SEQ)}
        cross join lateral (
          select s.card_no, s.offline_seq, s.balance_after, s.tx_time from lane_card_sequences s
           where s.card_no = v.card_no and s.offline_seq > v.after_seq and s.amount > 0 and s.balance_after is not null

@@ -2,7 +2,7 @@
 // which key version each card reported when it loaded, and what was loaded onto a card between two
 // of its purchases (the stored-value balance chain, ETC-REFERENCE §3).
 import type { Knex } from 'knex';
-import { arraysFor } from '../../platform/db/binary-arrays.ts';
+import { arraysFor, unnestedRows } from '../../platform/db/binary-arrays.ts';
 
 // The key version each card reported in its latest INITIALIZE FOR LOAD (authenticated by MAC1).
 // Cards that never loaded are absent.
@@ -15,6 +15,15 @@ export async function cardKeyVersions(db: Knex, cardNos: string[]): Promise<Map<
   );
   return new Map(rows.map((r: { card_no: string; key_version: number }) => [r.card_no, Number(r.key_version)]));
 }
+
+const CARD_AFTER = [
+  ['card_no', 'bpchar'],
+  ['after', 'timestamptz'],
+] as const;
+const CARD_AT = [
+  ['card_no', 'bpchar'],
+  ['at', 'timestamptz'],
+] as const;
 
 export type LoadWindow = { cardNo: string; after: Date; before: Date };
 export type LoadedInWindow = { confirmed: bigint; inFlight: bigint };
@@ -33,7 +42,7 @@ export async function loadsInWindows(db: Knex, windows: LoadWindow[]): Promise<L
   const a = arraysFor(db);
   const { rows } = await db.raw(
     `select l.card_no, l.created_at, l.amount, l.status
-       from unnest(?::bpchar[], ?::timestamptz[]) as u(card_no, after)
+       from ${unnestedRows(CARD_AFTER, 'u')}
        join loads l on l.card_no = u.card_no and l.created_at > u.after and l.status in ('confirmed', 'authorised')`,
     [a.bpchar([...from.keys()]), a.timestamptz([...from.values()])],
   );
@@ -66,8 +75,8 @@ export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: D
   const a = arraysFor(db);
   const { rows } = await db.raw(
     `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status = 'confirmed') as loaded
-       from unnest(?::bpchar[], ?::timestamptz[]) with ordinality as v(card_no, at, ord) order by v.ord`,
-    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
+       from ${unnestedRows(CARD_AT, 'v', 'ord')} order by v.ord`,
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at)), items.length],
   );
   return rows.map((r: { loaded: boolean }) => r.loaded);
 }
