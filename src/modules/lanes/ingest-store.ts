@@ -172,14 +172,15 @@ const COLUMNS: Column[] = [
   ['disposition', 'text', (_, d) => d.disposition],
   ['code', 'int2', (_, d) => d.code ?? null],
 ];
-const SELECTED = COLUMNS.map(([name]) =>
+// Each column is its array unnested in the select list (see unnestedRows), with no derived table
+// around them: the comma-joined sections and split are split in the same expression.
+const SELECTED = COLUMNS.map(([name, type]) =>
   name === 'sections' || name === 'split_operators'
-    ? `string_to_array(v.${name}, ',')`
+    ? `string_to_array(unnest(?::${type}[]), ',')`
     : name === 'split_weights'
-      ? `string_to_array(v.${name}, ',')::bigint[]`
-      : `v.${name}`,
+      ? `string_to_array(unnest(?::${type}[]), ',')::bigint[]`
+      : `unnest(?::${type}[])`,
 ).join(', ');
-const UNNEST = unnestedRows(COLUMNS.map(([name, type]) => [name, type]));
 const INSERT_ROWS = `insert into lane_transactions (${COLUMNS.map(([name]) => name).join(', ')}, upload_id, lane_id, received_at, received_package_id)`;
 
 function columnArrays(a: ArrayParams, works: Work[]): Array<Buffer | string> {
@@ -200,7 +201,7 @@ export async function insertUploadWithTransactions(
                                           overdrafts_pending, purses_pending)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id),
           r as (${INSERT_ROWS}
-                select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null from ${UNNEST})
+                select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null)
      select id from u`,
     b([
       u.laneId,
@@ -212,9 +213,9 @@ export async function insertUploadWithTransactions(
       u.acceptedAmount,
       u.overdraftsPending,
       u.pursesPending,
+      ...columnArrays(arraysFor(trx), works),
       u.laneId,
       u.at.toISOString(),
-      ...columnArrays(arraysFor(trx), works),
     ]),
   );
   return BigInt(rows[0].id);
@@ -228,7 +229,7 @@ export async function insertPackageTransactions(
 ): Promise<void> {
   if (works.length === 0) return;
   await trx.raw(
-    `${INSERT_ROWS} select ${SELECTED}, null, null, ?::timestamptz, ?::bigint from ${UNNEST}`,
-    b([from.at.toISOString(), from.packageId, ...columnArrays(arraysFor(trx), works)]),
+    `${INSERT_ROWS} select ${SELECTED}, null, null, ?::timestamptz, ?::bigint`,
+    b([...columnArrays(arraysFor(trx), works), from.at.toISOString(), from.packageId]),
   );
 }
