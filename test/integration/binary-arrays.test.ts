@@ -138,7 +138,6 @@ describe('arrays in binary format', () => {
               a.bpchar(cards),
               a.int4(seqs),
               a.timestamptz(ats),
-              Math.max(cards.length, seqs.length, ats.length),
             ])
           ).rows.map((r: Record<string, unknown>) => [
             r.card_no,

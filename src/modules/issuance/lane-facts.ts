@@ -35,7 +35,7 @@ export async function cardFactsAt(db: Knex, items: Array<{ cardNo: string; at: D
        from ${unnestedRows(CARD_AT, 'v', 'ord')}
        left join cards c on c.card_no = v.card_no
       order by v.ord`,
-    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at)), items.length],
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: Record<string, any>, i: number) => ({
     cardNo: items[i].cardNo,

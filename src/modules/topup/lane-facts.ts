@@ -76,7 +76,7 @@ export async function loadedAfter(db: Knex, items: Array<{ cardNo: string; at: D
   const { rows } = await db.raw(
     `select exists (select 1 from loads l where l.card_no = v.card_no and l.created_at > v.at and l.status = 'confirmed') as loaded
        from ${unnestedRows(CARD_AT, 'v', 'ord')} order by v.ord`,
-    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at)), items.length],
+    [a.bpchar(items.map((i) => i.cardNo)), a.timestamptz(items.map((i) => i.at))],
   );
   return rows.map((r: { loaded: boolean }) => r.loaded);
 }
