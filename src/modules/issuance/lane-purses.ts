@@ -8,7 +8,7 @@
 // from the readings the lanes module provides (catchUpPurses), so money is never paid out on a purse
 // a committed purchase has already spent.
 import type { Knex } from 'knex';
-import { arraysFor } from '../../platform/db/binary-arrays.ts';
+import { arraysFor, unnestedRows } from '../../platform/db/binary-arrays.ts';
 import { CARD_TYPE } from '../codes.ts';
 
 export type PurseReading = { cardNo: string; offlineSeq: number; balance: bigint };
@@ -22,6 +22,12 @@ let reader: PurseReader | undefined;
 export function providePurseReadings(r: PurseReader): void {
   reader = r;
 }
+
+const PURSE_ROWS = [
+  ['card_no', 'bpchar'],
+  ['seq', 'int4'],
+  ['balance', 'int8'],
+] as const;
 
 // The offline sequence only moves forward, so an older purchase uploaded late does not overwrite a
 // newer one; the caller leaves out purchases older than a confirmed load of the card (the load's
@@ -42,7 +48,7 @@ export async function recordLanePurses(trx: Knex.Transaction, items: PurseReadin
   const cards = [...latest.keys()].sort();
   const a = arraysFor(trx);
   await trx.raw(
-    `with v as (select unnest(?::bpchar[]) as card_no, unnest(?::int4[]) as seq, unnest(?::int8[]) as balance),
+    `with v as (select * from ${unnestedRows(PURSE_ROWS)}),
           moving as materialized (
             select c.card_no from cards c join v on v.card_no = c.card_no
              where c.card_type = ? and c.last_offline_seq < v.seq
