@@ -18,7 +18,7 @@ import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { signingString, stringToSign } from '../../src/platform/http/auth.ts';
+import { signingString } from '../../src/platform/http/auth.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
@@ -140,18 +140,20 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const api = (path: string, body: unknown, auth: Record<string, string>) =>
       call('POST', path, JSON.stringify(body), auth);
     let serial = 0;
-    const signedPost = (clientId: string, secret: string, path: string, raw: string) => {
+    // a machine client's headers for a POST whose body hashes to bodySha256 (hex)
+    const signedHeaders = (clientId: string, secret: string, path: string, bodySha256: string) => {
       const ts = String(Date.now());
-      const sig = createHmac('sha256', secret)
-        .update(stringToSign('POST', path, ts, Buffer.from(raw)))
-        .digest('hex');
-      return call('POST', path, raw, {
+      return {
         'x-client-id': clientId,
         'x-timestamp': ts,
-        'x-signature': sig,
+        'x-signature': createHmac('sha256', secret)
+          .update(signingString('POST', path, ts, bodySha256))
+          .digest('hex'),
         'idempotency-key': `B${process.pid}-${++serial}`,
-      });
+      };
     };
+    const signedPost = (clientId: string, secret: string, path: string, raw: string) =>
+      call('POST', path, raw, signedHeaders(clientId, secret, path, createHash('sha256').update(raw).digest('hex')));
     // a purse carries 50 trips on one bank load of 5,000.00 (the channel's limit); more trips get a
     // second load, up to the card limit of 10,000.00 (the service's defaults)
     const loadsPerCard = Math.ceil(TRIPS / 50);
@@ -220,16 +222,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     const post = bytesPoster(base, lanes.length);
     const upload = (laneId: string, body: { bytes: Buffer; sha256: string }) => {
       const path = `/api/v1/lanes/${laneId}/transactions`;
-      const ts = String(Date.now());
-      const sig = createHmac('sha256', secrets.get(laneId)!)
-        .update(signingString('POST', path, ts, body.sha256))
-        .digest('hex');
-      return post(path, body.bytes, {
-        'x-client-id': laneId,
-        'x-timestamp': ts,
-        'x-signature': sig,
-        'idempotency-key': `B${process.pid}-${++serial}`,
-      });
+      return post(path, body.bytes, signedHeaders(laneId, secrets.get(laneId)!, path, body.sha256));
     };
     await new Promise((r) => setTimeout(r, Math.max(0, g0 + 2500 - Date.now()))); // every transaction time has passed
 
