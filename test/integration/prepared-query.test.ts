@@ -1,6 +1,7 @@
 // A statement run by name (platform/db/prepared.ts): prepared once per pooled connection, the
-// connection given back whatever the statement did, and a transaction's statement kept in it.
+// connection given back whatever the statement did, and a transaction's statement run on its connection.
 import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
 import { preparedQuery } from '../../src/platform/db/prepared.ts';
 import { harness } from '../helpers/harness.ts';
 
@@ -40,13 +41,35 @@ describe('prepared statements by name', () => {
     );
   });
 
-  it('runs in the transaction it is given', async () => {
+  it('runs on the transaction it is given, by name, and refuses one that has ended', async () => {
     const { app } = await harness();
+    let ended: Knex.Transaction | undefined;
     await app.db.transaction(async (trx) => {
       await trx.raw('create temporary table probe_rows (n int) on commit drop');
       await trx.raw('insert into probe_rows values (7)');
+      // the temporary table is seen only on the transaction's connection: the statement ran there
       const rows = await preparedQuery<{ n: number }>(trx, 'probe_rows', 'select n from probe_rows where n = ?', [7]);
       assert.deepEqual(rows, [{ n: 7 }]);
+      const held = await trx.raw('select name from pg_prepared_statements where name = ?', ['probe_rows']);
+      assert.deepEqual(held.rows, [{ name: 'probe_rows' }]);
+      ended = trx;
     });
+    await assert.rejects(
+      preparedQuery(ended!, 'probe_rows', 'select n from probe_rows where n = ?', [7]),
+      /the transaction has already ended/,
+    );
+  });
+
+  it('leaves a failed statement failing its transaction, which rolls back', async () => {
+    const { app } = await harness();
+    await app.db.raw('create table probe_kept (n int)');
+    await assert.rejects(
+      app.db.transaction(async (trx) => {
+        await trx.raw('insert into probe_kept values (1)');
+        await preparedQuery(trx, 'probe_div', 'select 1 / ?::int as q', [0]);
+      }),
+      (e: { code?: string }) => e.code === '22012',
+    );
+    assert.deepEqual((await app.db.raw('select count(*)::int as n from probe_kept')).rows, [{ n: 0 }]);
   });
 });

@@ -9,6 +9,7 @@ import {
   type ArrayType,
   type ArrayValue,
 } from '../../platform/db/binary-arrays.ts';
+import { preparedQuery } from '../../platform/db/prepared.ts';
 import type { ChainNeighbour } from './chain.ts';
 import { firstCode, LANE_RESULT, type Work } from './ingest-checks.ts';
 import { CARD_TYPE } from '../codes.ts';
@@ -36,12 +37,17 @@ export async function claimTerminalKeys(
   order.sort((x, y) => keyOrder(items[x].terminalId, items[x].terminalSeq, items[y].terminalId, items[y].terminalSeq));
   const a = arraysFor(trx);
   // lane_claim_terminal_ids (migration 0202): a plain insert first, ON CONFLICT only when a key is taken
-  const { rows } = await trx.raw(`select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids`, [
-    a.bpchar(order.map((i) => items[i].terminalId)),
-    a.int8(order.map((i) => items[i].terminalSeq)),
-    a.date(order.map((i) => items[i].clearingDate)),
-  ]);
-  const ids: Array<bigint | null> = rows[0].ids;
+  const rows = await preparedQuery<{ ids: Array<bigint | null> }>(
+    trx,
+    'lane_claim_terminal_ids',
+    `select lane_claim_terminal_ids(?::bpchar[], ?::int8[], ?::date[]) as ids`,
+    [
+      a.bpchar(order.map((i) => items[i].terminalId)),
+      a.int8(order.map((i) => items[i].terminalSeq)),
+      a.date(order.map((i) => items[i].clearingDate)),
+    ],
+  );
+  const ids = rows[0].ids;
   if (ids.length !== items.length) throw new Error('lane_claim_terminal_ids: one answer per key');
   const out = new Array<bigint | null>(items.length);
   order.forEach((at, k) => (out[at] = ids[k]));
@@ -95,7 +101,9 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
   const own22 = (w: Work) => w.own && w.tx.cardType === CARD_TYPE.storedValue;
   const a = arraysFor(trx);
   // lane_claim_card_seqs (migration 0200): a plain insert first, ON CONFLICT only when a pair is taken
-  const { rows } = await trx.raw(
+  const rows = await preparedQuery<{ o_card_no: string; o_offline_seq: number }>(
+    trx,
+    'lane_claim_card_seqs',
     `select o_card_no, o_offline_seq
        from lane_claim_card_seqs(?::bpchar[], ?::int4[], ?::int8[], ?::date[], ?::timestamptz[], ?::int8[], ?::int8[], ?::int8[])`,
     [
@@ -109,9 +117,7 @@ export async function claimCardSeqs(trx: Knex.Transaction, works: Work[]): Promi
       a.int8(sorted.map((w) => (own22(w) ? (w.tx.balanceAfter ?? null) : null))),
     ],
   );
-  return new Set(
-    rows.map((r: { o_card_no: string; o_offline_seq: number }) => cardSeqKey(r.o_card_no, r.o_offline_seq)),
-  );
+  return new Set(rows.map((r) => cardSeqKey(r.o_card_no, r.o_offline_seq)));
 }
 
 export function dispositionOf(w: Work): { disposition: 'accepted' | 'duplicate' | 'rejected'; code?: number } {
@@ -196,14 +202,16 @@ export async function insertUploadWithTransactions(
   u: UploadCounts & { overdraftsPending: boolean; pursesPending: boolean },
   works: Work[],
 ): Promise<bigint> {
-  const { rows } = await trx.raw(
+  const rows = await preparedQuery<{ id: string | bigint }>(
+    trx,
+    'lane_upload_with_rows',
     `with u as (insert into lane_uploads (lane_id, received_at, received, accepted, duplicate, rejected, accepted_amount,
                                           overdrafts_pending, purses_pending)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id),
           r as (${INSERT_ROWS}
                 select ${SELECTED}, (select id from u), ?::text, ?::timestamptz, null)
      select id from u`,
-    b([
+    [
       u.laneId,
       u.at.toISOString(),
       u.received,
@@ -216,7 +224,7 @@ export async function insertUploadWithTransactions(
       ...columnArrays(arraysFor(trx), works),
       u.laneId,
       u.at.toISOString(),
-    ]),
+    ],
   );
   return BigInt(rows[0].id);
 }
