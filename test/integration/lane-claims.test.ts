@@ -101,6 +101,32 @@ describe('lane key claims', () => {
     await claimsAnswerAsOnce((await harness()).app.db);
   });
 
+  it('refuse an answer that is not one id per key, and the batch rolls back with what it claimed', async () => {
+    const db = (await harness()).app.db;
+    const tid = terminal();
+    const keys = [1, 2].map((s) => ({ terminalId: tid, terminalSeq: s, clearingDate: '2026-12-07' }));
+    await assert.rejects(
+      db.transaction(async (trx) => {
+        await trx('lane_transaction_keys').insert({
+          terminal_id: tid,
+          terminal_seq: 9,
+          transaction_id: 1,
+          clearing_date: '2026-12-07',
+        });
+        // the function made to answer one id for two keys, in this transaction only
+        await trx.raw(`create or replace function lane_claim_terminal_ids(p_terminal_id bpchar[], p_terminal_seq bigint[], p_clearing_date date[])
+                       returns bigint[] language sql as 'select array[1::bigint]'`);
+        await claimTerminalKeys(trx, keys);
+      }),
+      /one answer per key/,
+    );
+    assert.equal((await db('lane_transaction_keys').where({ terminal_id: tid })).length, 0);
+    // the function as migrated again: one new id per key
+    const ids = await db.transaction((trx) => claimTerminalKeys(trx, keys));
+    assert.equal(ids.length, 2);
+    assert.ok(ids.every((id) => typeof id === 'bigint'));
+  });
+
   it('do the same on the embedded database', async function () {
     this.timeout(120_000);
     const db = createEmbeddedKnex(null);
