@@ -33,14 +33,11 @@ export async function preparedQuery<R>(db: Knex, name: string, text: string, val
     return ((await db.raw(text, values as Knex.RawBinding[])) as { rows: R[] }).rows;
   }
   const sql = numberedText(name, text);
+  // A transaction's client hands out the transaction's own connection and its release is a no-op, so
+  // one path serves both. knex refuses a statement after the commit or rollback, and so does this.
   const trx = db as Knex.Transaction;
-  if (trx.isTransaction) {
-    // the transaction's own connection (knex's transaction client hands out only that one); knex
-    // would refuse a statement after the commit or rollback, and so does this
-    if (trx.isCompleted()) throw new Error(`prepared statement ${name}: the transaction has already ended`);
-    const conn = (await trx.client.acquireConnection()) as pg.Client;
-    return (await conn.query({ name, text: sql, values })).rows as R[];
-  }
+  if (trx.isTransaction && trx.isCompleted())
+    throw new Error(`prepared statement ${name}: the transaction has already ended`);
   const conn = (await db.client.acquireConnection()) as pg.Client;
   try {
     return (await conn.query({ name, text: sql, values })).rows as R[];
