@@ -192,10 +192,10 @@ export function arraysFor(db: Knex): ArrayParams {
 }
 
 /** Rows from parallel arrays, as a derived table for FROM, one `?` per column in the columns' order.
- *  Each array is bound once (`p`) and unnested in the select list. The arrays are unnested in the select list, where
- *  PostgreSQL steps through them together a row at a time. `unnest(a, b, …)` in FROM first copies
- *  each array into a tuplestore of its own, a tuple per element: a lane batch's 35 arrays of 1,000
- *  cost 3–4 ms of the 12–13 ms its insert took. Both forms pad shorter arrays with nulls; neither
+ *  Each array is bound once (`p`) and unnested in the select list, where PostgreSQL steps through
+ *  them together a row at a time. `unnest(a, b, …)` in FROM first copies each array into a
+ *  tuplestore of its own, a tuple per element: a lane batch's 35 arrays of 1,000 cost 3–4 ms of the
+ *  12–13 ms its insert took. Both forms pad shorter arrays with nulls; neither
  *  promises an order to a statement that does not ask for one. With `ordinal`, that column numbers
  *  the rows in the arrays' order (the first array's subscripts), for `order by`. */
 export function unnestedRows(
