@@ -1,6 +1,7 @@
 // Prometheus metrics for the whole process; modules register their own gauges on `registry`.
 import client from 'prom-client';
 import { dbRoundTrips } from '../db/knex.ts';
+import type { Gate } from './gate.ts';
 
 export type Metrics = { registry: client.Registry; httpDuration: client.Histogram<'method' | 'route' | 'status'> };
 
@@ -24,4 +25,39 @@ export function createMetrics(): Metrics {
       },
     });
   return { registry, httpDuration };
+}
+
+// The gated routes of each registry (router.ts mounts them), read when the registry is scraped.
+const gatesOf = new WeakMap<client.Registry, Array<{ route: string; gate: Gate }>>();
+
+/** Reports a route's gate: its requests in progress and those waiting for a slot. */
+export function watchGate(metrics: Metrics, route: string, gate: Gate): void {
+  let gates = gatesOf.get(metrics.registry);
+  if (!gates) {
+    const watched: Array<{ route: string; gate: Gate }> = [];
+    gates = watched;
+    gatesOf.set(metrics.registry, watched);
+    new client.Gauge({
+      name: 'etc_http_gate_requests',
+      help: 'requests of a route with a cap on how many one process works on at once: in progress or waiting',
+      labelNames: ['route', 'state'] as const,
+      registers: [metrics.registry],
+      collect() {
+        for (const w of watched) {
+          this.set({ route: w.route, state: 'in_progress' }, w.gate.inProgress);
+          this.set({ route: w.route, state: 'waiting' }, w.gate.waiting);
+        }
+      },
+    });
+    new client.Gauge({
+      name: 'etc_http_gate_limit',
+      help: 'the most requests of the route one process works on at once',
+      labelNames: ['route'] as const,
+      registers: [metrics.registry],
+      collect() {
+        for (const w of watched) this.set({ route: w.route }, w.gate.limit);
+      },
+    });
+  }
+  gates.push({ route, gate });
 }

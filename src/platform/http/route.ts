@@ -3,7 +3,7 @@
 // so an endpoint cannot exist without them.
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import type { RequestContext, Role } from './context.ts';
+import type { AppContext, RequestContext, Role } from './context.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -49,6 +49,9 @@ export type RouteDef<P = any, Q = any, B = any> = RouteSuccess & {
   // or undefined when it does not accept it — `body` then judges and words the refusal, so the two
   // need only agree on what they accept
   fastBody?: (value: unknown) => B | undefined;
+  // at most this many of the route's requests worked on at once by one process (the others wait in
+  // arrival order, after their authentication and before their body is checked): see gate.ts
+  inProgressLimit?: (config: AppContext['config']) => number;
   // documented success status; the handler may still choose another 2xx
   status?: number;
   // reachable by a user who must change their password first (who am I, the change itself, log out)

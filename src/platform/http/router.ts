@@ -9,11 +9,15 @@ import { authenticate, type Authenticator } from './auth.ts';
 import type { Actor, AppContext, RequestContext } from './context.ts';
 import { AppError, httpResponseFromError } from './errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent } from './idempotency.ts';
+import { Gate } from './gate.ts';
 import { toJsonText } from './json.ts';
-import type { Metrics } from './metrics.ts';
+import { watchGate, type Metrics } from './metrics.ts';
 import type { RouteDef, RouteResult } from './route.ts';
 
 type RawRequest = Request & { rawBody?: Buffer };
+
+// the request's client closed its connection before the request's turn came (see the gate below)
+class ClientGone extends Error {}
 
 const EMPTY = z.strictObject({});
 const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', role: null };
@@ -145,10 +149,13 @@ export function mountRoutes(
   };
   const router = express.Router();
   for (const def of routes) {
+    const gate = def.inProgressLimit ? new Gate(def.inProgressLimit(app.config)) : undefined;
+    if (gate) watchGate(metrics, def.path, gate);
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
       const started = process.hrtime.bigint();
       const requestId = res.locals.requestId as string;
       let actor: Actor | undefined;
+      let release: (() => void) | undefined;
       try {
         if (def.roles === 'public') actor = ANONYMOUS;
         else actor = await authenticate(app.db, authn, app.clock, req);
@@ -175,6 +182,18 @@ export function mountRoutes(
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
         if (hasBody && !req.is('application/json'))
           throw new AppError('unsupported-media-type', 'request bodies must be application/json');
+        if (gate) {
+          // a client that goes away while its request waits (a lane's upload timing out, to be sent
+          // again under the same key) leaves the queue instead of being worked on for no one
+          const gone = new AbortController();
+          const onClose = () => gone.abort(new ClientGone());
+          res.once('close', onClose);
+          try {
+            release = await gate.enter(gone.signal);
+          } finally {
+            res.off('close', onClose);
+          }
+        }
         const params = validate(def.params, req.params, 'params');
         const query = validate(def.query, req.query, 'query');
         let body: unknown;
@@ -229,6 +248,10 @@ export function mountRoutes(
           );
         }
       } catch (err) {
+        if (err instanceof ClientGone) {
+          res.statusCode = 499; // nginx's "client closed request": for the log and the metrics only
+          return;
+        }
         if (err instanceof AppError && err.afterRollback) {
           await err
             .afterRollback(app.db)
@@ -236,6 +259,7 @@ export function mountRoutes(
         }
         sendError(app, req, res, err);
       } finally {
+        release?.();
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.httpDuration.observe({ method: def.method, route: def.path, status: String(res.statusCode) }, seconds);
         app.log.info(
