@@ -53,6 +53,7 @@ export type LanesConfig = {
   clockToleranceSeconds: number; // a lane transaction dated further ahead of the centre's clock is a lane clock error (code 16)
   maxAgeDays: number; // a lane transaction older than this is refused as too old (code 5)
   clearingCron: string; // when the daily clearing of the previous day is enqueued (node-cron, server time)
+  batchesInProgress: number; // lane uploads one API process works on at once; later ones wait their turn
 };
 
 export type StatusListConfig = {
@@ -136,13 +137,17 @@ function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
   };
 }
 
-function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
+// A lane batch in progress holds one of its process's pooled connections for its transaction: at most
+// all but one of them, so that online loads and the console keep a connection while lanes upload.
+function lanesConfig(env: NodeJS.ProcessEnv, dbPoolSize: number): LanesConfig {
+  const batchesMax = Math.max(1, dbPoolSize - 1);
   const clearingCron = env.ETC_CLEARING_CRON || '30 0 * * *';
   if (!cron.validate(clearingCron)) fail('ETC_CLEARING_CRON', `must be a cron expression, got "${clearingCron}"`);
   return {
     clockToleranceSeconds: int(env, 'ETC_LANE_CLOCK_TOLERANCE_SECONDS', 600, 1, 86_400),
     maxAgeDays: int(env, 'ETC_LANE_MAX_AGE_DAYS', 30, 1, 365),
     clearingCron,
+    batchesInProgress: int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.min(4, batchesMax), 1, batchesMax),
   };
 }
 
@@ -194,10 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const network = env.ETC_NETWORK || '3401';
   if (!/^\d{4}$/.test(network)) fail('ETC_NETWORK', 'must be a 4-digit network id such as 3401');
   mkdirSync(dataDir, { recursive: true });
+  const dbPoolSize = int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200);
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     workers: int(env, 'ETC_WORKERS', 1, 1, 64),
-    dbPoolSize: int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200),
+    dbPoolSize,
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,
@@ -224,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: int(env, 'ETC_SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
-    lanes: lanesConfig(env),
+    lanes: lanesConfig(env, dbPoolSize),
     bankStatements: statementFetchConfig(env, fail, (name, dflt, min, max) => int(env, name, dflt, min, max)),
   };
 }

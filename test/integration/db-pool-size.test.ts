@@ -34,6 +34,26 @@ describe('the database pool size (ETC_DB_POOL_SIZE)', () => {
     }
   });
 
+  it('leaves lane batches all but one connection: ETC_LANE_BATCHES_IN_PROGRESS defaults to 4 and stays below the pool', () => {
+    const batches = (extra: NodeJS.ProcessEnv) => loadConfig(env(extra)).lanes.batchesInProgress;
+    assert.equal(batches({}), 4);
+    assert.equal(batches({ ETC_DB_POOL_SIZE: '3' }), 2, 'a smaller pool lowers the default');
+    assert.equal(batches({ ETC_DB_POOL_SIZE: '1' }), 1, 'a pool of one still lets a batch in');
+    assert.equal(batches({ ETC_LANE_BATCHES_IN_PROGRESS: '9' }), 9);
+    assert.equal(batches({ ETC_DB_POOL_SIZE: '20', ETC_LANE_BATCHES_IN_PROGRESS: '12' }), 12);
+    for (const [bad, pool] of [
+      ['10', '10'],
+      ['0', '10'],
+      ['x', '10'],
+      ['3', '3'],
+    ])
+      assert.throws(
+        () => loadConfig(env({ ETC_DB_POOL_SIZE: pool, ETC_LANE_BATCHES_IN_PROGRESS: bad })),
+        (e: unknown) => e instanceof ConfigError && /ETC_LANE_BATCHES_IN_PROGRESS/.test(e.message),
+        `${bad} of ${pool}`,
+      );
+  });
+
   it('opens no more connections than the size; the rest wait and then run', async () => {
     const db = openDatabase(loadConfig(env({ ETC_DB_POOL_SIZE: '3' })), 'test');
     const holder = new pg.Client({ connectionString: url });

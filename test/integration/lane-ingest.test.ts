@@ -240,6 +240,92 @@ describe('lane transaction ingest', () => {
     assert.notEqual(String(claims[0].transaction_id), '-1');
   });
 
+  it('works on at most ETC_LANE_BATCHES_IN_PROGRESS batches at once; the next waits its turn and is then accepted', async () => {
+    const h = await harness();
+    const db = h.app.db;
+    const d = await newDay();
+    const admin = (await loginAs('admin')).auth;
+    const limit = h.app.config.lanes.batchesInProgress;
+    assert.equal(limit, 4, 'the default: four of the pool of ten');
+    const route = '/api/v1/lanes/:laneId/transactions';
+    const gate = async () => {
+      const text = (await request(h.http).get('/metrics').set('Authorization', admin).expect(200)).text;
+      const of = (state: string) =>
+        Number(new RegExp(`etc_http_gate_requests\\{route="${route}",state="${state}"\\} (\\d+)`).exec(text)?.[1]);
+      return {
+        limit: Number(new RegExp(`etc_http_gate_limit\\{route="${route}"\\} (\\d+)`).exec(text)?.[1]),
+        inProgress: of('in_progress'),
+        waiting: of('waiting'),
+      };
+    };
+    const batches = Array.from({ length: limit + 1 }, (_, i) =>
+      trip(
+        foreignCard(`320198765432100${String(i).padStart(5, '0')}`, 9),
+        lane(340102, 'entry'),
+        lane(340106, 'exit'),
+        d.tariff,
+        d.at(20 + i),
+        d.at(110 + i),
+        { own: false },
+      ),
+    );
+    await setClock(d.at(130));
+    // the day's partitions made first, so that nothing but the claim below stands in the batches' way
+    const [wen, wex] = trip(
+      foreignCard('32019876543210099999', 9),
+      lane(340102, 'entry'),
+      lane(340106, 'exit'),
+      d.tariff,
+      d.at(10),
+      d.at(100),
+      { own: false },
+    );
+    assert.equal((await upload('L340106-02', [wen, wex])).status, 200);
+    // every batch in progress stops at its card-sequence claim behind this lock
+    const holder = await db.transaction();
+    await holder.raw('lock table lane_card_sequences in share mode');
+    const holderPid = (await holder.raw('select pg_backend_pid() as pid')).rows[0].pid;
+    let answered = 0;
+    const sent = batches.map((b) =>
+      upload('L340106-02', b).then((r) => {
+        answered++;
+        return r;
+      }),
+    );
+    try {
+      const deadline = Date.now() + 10_000; // bounded, so that a failure still releases the lock
+      for (;;) {
+        assert.ok(Date.now() < deadline, 'the batches never stood four in progress and one waiting');
+        const g = await gate();
+        const blocked = await db.raw(
+          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
+          [holderPid],
+        );
+        assert.equal(answered, 0, 'no batch was answered while the claims were held');
+        if (g.inProgress === limit && g.waiting === 1 && blocked.rows[0].n === limit) {
+          assert.equal(g.limit, limit);
+          break;
+        }
+      }
+    } finally {
+      await holder.commit();
+    }
+    const results = await Promise.all(sent);
+    for (const r of results) {
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        r.body.results.map((x: { disposition: string }) => x.disposition),
+        ['accepted', 'accepted'],
+      );
+    }
+    const stored = await db('lane_transactions').whereIn(
+      'terminal_id',
+      batches.flat().map((t) => t.terminalId),
+    );
+    assert.equal(stored.length, 2 * (limit + 1));
+    assert.deepEqual(await gate(), { limit, inProgress: 0, waiting: 0 });
+  });
+
   it('refuses with the issuer result code: TAC (1), type (4), fee (6), amount (7), unknown card (8), card type (15), lane clock (16), too old (5), purse arithmetic (14)', async () => {
     const h = await harness();
     const d = await newDay();

@@ -44,6 +44,7 @@ export const laneTransactionRoutes: RouteDef[] = [
     params: laneParams,
     body: uploadBody,
     fastBody: fastUploadBody,
+    inProgressLimit: (config) => config.lanes.batchesInProgress,
     response: postLanesTransactionsResponse,
     handler: async (ctx, { params, body }) => {
       await assertLane(ctx, params.laneId);
