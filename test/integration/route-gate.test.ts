@@ -1,7 +1,8 @@
 // A route's cap on the requests one process works on at once (RouteDef.inProgressLimit): a request
 // beyond it waits, authenticated but with its body unread, until one in progress has answered; a
 // refused request frees its slot too; a request that fails authentication is answered at once, and
-// one whose client goes away while it waits leaves the queue.
+// one whose client goes away while it waits leaves the queue. A body is read only when its
+// request's turn comes (json-body.ts), so a malformed one waits and is then refused.
 // The metric `etc_http_gate_requests` shows the route's requests in progress and waiting.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
@@ -104,13 +105,31 @@ describe('a route with a cap on requests in progress', () => {
       server.close();
     }
 
+    // a malformed body waits its turn like any other: it is read only then, and refused
+    const malformed = request(app)
+      .post('/gated')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send('{"n":')
+      .then((r) => r);
+    await until({ inProgress: 1, waiting: 3 });
+    // without a session it is refused at once, before anything reads it
+    const unsigned = await request(app).post('/gated').set('Content-Type', 'application/json').send('{"n":');
+    assert.equal(unsigned.status, 401);
+
     holds.get(1)!();
     assert.deepEqual((await first).body, { n: 1 });
-    await until({ inProgress: 1, waiting: 1 });
+    await until({ inProgress: 1, waiting: 2 });
     assert.deepEqual(started, [1, 2], 'the first in line goes next');
 
     holds.get(2)!();
     assert.deepEqual((await second).body, { n: 2 });
+    const refusedBody = await malformed;
+    assert.equal(refusedBody.status, 400);
+    assert.deepEqual(
+      [refusedBody.body.error.code, refusedBody.body.error.message],
+      ['invalid-request', 'body: malformed JSON'],
+    );
     const refused = await third;
     assert.equal(refused.status, 422);
     assert.equal(refused.body.error.code, 'business-rule');

@@ -48,15 +48,33 @@ function jsonFromRawBody(req: Request, _res: Response, next: NextFunction): void
   const charset = charsetOf(req);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
     return next(bodyError(415, 'charset.unsupported', 'unsupported charset'));
-  try {
-    req.body = parseJson(raw);
-  } catch (err) {
-    return next(err);
-  }
+  // parsed when first read: the router reads it once the request is authenticated and, on a route
+  // with a cap on requests in progress, once its turn has come (gate.ts), so that a request refused
+  // or waiting holds its bytes and not the objects of a thousand transactions; a malformed body
+  // throws there, answered 400 as before
+  let parsed: { value: unknown } | { error: unknown } | undefined;
+  Object.defineProperty(req, 'body', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (parsed === undefined) {
+        try {
+          parsed = { value: parseJson(raw) };
+        } catch (error) {
+          parsed = { error };
+        }
+      }
+      if ('error' in parsed) throw parsed.error;
+      return parsed.value;
+    },
+    set(value: unknown) {
+      parsed = { value };
+    },
+  });
   next();
 }
 
-/** The body middleware: the bytes kept as `rawBody`, JSON bodies parsed into `body`. */
+/** The body middleware: the bytes kept as `rawBody`, JSON bodies parsed into `body` when it is first read. */
 export function requestBody(limit: string): express.RequestHandler[] {
   return [express.raw({ type: () => true, limit }), jsonFromRawBody];
 }
