@@ -137,8 +137,10 @@ function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
   };
 }
 
-// A lane batch in progress holds one of its process's pooled connections for its transaction: at most
-// all but one of them, so that online loads and the console keep a connection while lanes upload.
+// A lane batch in progress holds one of its process's pooled connections for its transaction: by
+// default all but two of them, at most all but one, so that online loads and the console keep a
+// connection while lanes upload. A lower cap cost ingest throughput in bench/ingest (bench/README,
+// "A cap on lane batches in progress").
 function lanesConfig(env: NodeJS.ProcessEnv, dbPoolSize: number): LanesConfig {
   const batchesMax = Math.max(1, dbPoolSize - 1);
   const clearingCron = env.ETC_CLEARING_CRON || '30 0 * * *';
@@ -147,7 +149,7 @@ function lanesConfig(env: NodeJS.ProcessEnv, dbPoolSize: number): LanesConfig {
     clockToleranceSeconds: int(env, 'ETC_LANE_CLOCK_TOLERANCE_SECONDS', 600, 1, 86_400),
     maxAgeDays: int(env, 'ETC_LANE_MAX_AGE_DAYS', 30, 1, 365),
     clearingCron,
-    batchesInProgress: int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.min(4, batchesMax), 1, batchesMax),
+    batchesInProgress: int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.max(1, dbPoolSize - 2), 1, batchesMax),
   };
 }
 

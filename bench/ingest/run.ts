@@ -66,6 +66,10 @@ const TRIPS = Number(values.trips);
 const LANES = Math.max(10, Number(values.lanes));
 const BATCH = Math.min(1000, Number(values.batch));
 const WORKERS = Number(values.workers);
+// the service's cap on the uploads each process works on at once: ETC_LANE_BATCHES_IN_PROGRESS, by
+// by default the pool less two (src/config.ts lanesConfig)
+const POOL_SIZE = Number(process.env.ETC_DB_POOL_SIZE || 10);
+const BATCHES_IN_PROGRESS = Number(process.env.ETC_LANE_BATCHES_IN_PROGRESS || Math.max(1, POOL_SIZE - 2));
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
 const WARMUP = Math.max(1, Number(values.warmup)); // batches per lane sent untimed first
 const KEY_VERSION = 2;
@@ -308,6 +312,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
       batchP99Ms: Number(percentile(latencies, 99).toFixed(1)),
       peakRssMb: peakRss,
       workers: WORKERS,
+      batchesInProgress: BATCHES_IN_PROGRESS,
       serviceNice,
       loadAverageStart: Number(LOAD_AT_START),
       loadAverageEnd: Number(loadAtEnd),
@@ -318,7 +323,7 @@ await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
     writeResults(
       'ingest',
       metrics,
-      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batches sent as bytes made and hashed before the clock, through node:http; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'} and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)}; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
+      `${timedTx} transactions in batches of ${BATCH} after ${warm} untimed, ${width} of ${lanes.length} lanes uploading at once (${CARDS} cards × ${TRIPS} trips, 10 % other provinces', 10 % of own debit-account), every own TAC verified, ledger checked after; floor: INSERT … SELECT of each upload's ${floor.rows} stored rows into a table with the same columns and indexes, ${width} at once, one transaction per batch, no checks; copy floor: the same rows sent by a client with COPY … FROM STDIN (text) into another such table, ${width} at once, one COPY per batch; batches sent as bytes made and hashed before the clock, through node:http; batch latency from sending to the answer read; CPU per batch from /proc (the service's processes; PostgreSQL backends of the bench database); service run with ${WORKERS} API worker${WORKERS === 1 ? '' : 's'}, each working on at most ${BATCHES_IN_PROGRESS} batches at once, and NODE_OPTIONS '${SERVICE_NODE_OPTIONS}', ${priorityNote(serviceNice)}; service, generator and PostgreSQL share the machine; load average ${LOAD_AT_START} at start, ${loadAtEnd} at end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);

@@ -34,12 +34,14 @@ describe('the database pool size (ETC_DB_POOL_SIZE)', () => {
     }
   });
 
-  it('leaves lane batches all but one connection: ETC_LANE_BATCHES_IN_PROGRESS defaults to 4 and stays below the pool', () => {
+  it('leaves other requests a connection: ETC_LANE_BATCHES_IN_PROGRESS defaults to the pool less two and stays below it', () => {
     const batches = (extra: NodeJS.ProcessEnv) => loadConfig(env(extra)).lanes.batchesInProgress;
-    assert.equal(batches({}), 4);
-    assert.equal(batches({ ETC_DB_POOL_SIZE: '3' }), 2, 'a smaller pool lowers the default');
+    assert.equal(batches({}), 8);
+    assert.equal(batches({ ETC_DB_POOL_SIZE: '4' }), 2, 'a smaller pool lowers the default');
+    assert.equal(batches({ ETC_DB_POOL_SIZE: '3' }), 1);
     assert.equal(batches({ ETC_DB_POOL_SIZE: '1' }), 1, 'a pool of one still lets a batch in');
     assert.equal(batches({ ETC_LANE_BATCHES_IN_PROGRESS: '9' }), 9);
+    assert.equal(batches({ ETC_LANE_BATCHES_IN_PROGRESS: '3' }), 3);
     assert.equal(batches({ ETC_DB_POOL_SIZE: '20', ETC_LANE_BATCHES_IN_PROGRESS: '12' }), 12);
     for (const [bad, pool] of [
       ['10', '10'],

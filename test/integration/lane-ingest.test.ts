@@ -246,7 +246,7 @@ describe('lane transaction ingest', () => {
     const d = await newDay();
     const admin = (await loginAs('admin')).auth;
     const limit = h.app.config.lanes.batchesInProgress;
-    assert.equal(limit, 4, 'the default: four of the pool of ten');
+    assert.equal(limit, 8, 'the default: the pool of ten less two');
     const route = '/api/v1/lanes/:laneId/transactions';
     const gate = async () => {
       const text = (await request(h.http).get('/metrics').set('Authorization', admin).expect(200)).text;
@@ -295,7 +295,7 @@ describe('lane transaction ingest', () => {
     try {
       const deadline = Date.now() + 10_000; // bounded, so that a failure still releases the lock
       for (;;) {
-        assert.ok(Date.now() < deadline, 'the batches never stood four in progress and one waiting');
+        assert.ok(Date.now() < deadline, 'the batches never stood at the cap with one waiting');
         const g = await gate();
         const blocked = await db.raw(
           `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
