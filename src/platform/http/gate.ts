@@ -1,7 +1,9 @@
 // A cap on how many requests of one route a process works on at once; the others wait their turn in
-// arrival order. Every request in progress is worked on by the process's one event loop, so past a
-// few at once more of them make no request finish sooner: they keep more bodies' objects alive
-// across the collector's scavenges and more pooled connections idle in their transactions.
+// arrival order. A route whose every request holds a pooled connection for its whole transaction (a
+// lane batch) could otherwise hold them all, and requests of other routes would wait behind it. The
+// cap is for sharing, not speed: set well below the requests arriving together, it left the event
+// loop and PostgreSQL waiting on each other more and carried less (bench/README, "A cap on lane
+// batches in progress").
 export class Gate {
   readonly #limit: number;
   #running = 0;
