@@ -137,19 +137,25 @@ function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
   };
 }
 
-// A lane batch in progress holds one of its process's pooled connections for its transaction: by
-// default all but two of them, at most all but one, so that online loads and the console keep a
-// connection while lanes upload. A lower cap cost ingest throughput in bench/ingest (bench/README,
-// "A cap on lane batches in progress").
-function lanesConfig(env: NodeJS.ProcessEnv, dbPoolSize: number): LanesConfig {
-  const batchesMax = Math.max(1, dbPoolSize - 1);
+const dbPoolSizeOf = (env: NodeJS.ProcessEnv) => int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200);
+
+/** ETC_LANE_BATCHES_IN_PROGRESS. A lane batch in progress holds one of its process's pooled
+ *  connections for its transaction: by default all but two of them, at most all but one, so that
+ *  online loads and the console keep a connection while lanes upload. A lower cap cost ingest
+ *  throughput in bench/ingest (bench/README, "A cap on lane batches in progress"), which reports it. */
+export function laneBatchesInProgress(env: NodeJS.ProcessEnv): number {
+  const pool = dbPoolSizeOf(env);
+  return int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.max(1, pool - 2), 1, Math.max(1, pool - 1));
+}
+
+function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
   const clearingCron = env.ETC_CLEARING_CRON || '30 0 * * *';
   if (!cron.validate(clearingCron)) fail('ETC_CLEARING_CRON', `must be a cron expression, got "${clearingCron}"`);
   return {
     clockToleranceSeconds: int(env, 'ETC_LANE_CLOCK_TOLERANCE_SECONDS', 600, 1, 86_400),
     maxAgeDays: int(env, 'ETC_LANE_MAX_AGE_DAYS', 30, 1, 365),
     clearingCron,
-    batchesInProgress: int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.max(1, dbPoolSize - 2), 1, batchesMax),
+    batchesInProgress: laneBatchesInProgress(env),
   };
 }
 
@@ -201,11 +207,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const network = env.ETC_NETWORK || '3401';
   if (!/^\d{4}$/.test(network)) fail('ETC_NETWORK', 'must be a 4-digit network id such as 3401');
   mkdirSync(dataDir, { recursive: true });
-  const dbPoolSize = int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200);
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     workers: int(env, 'ETC_WORKERS', 1, 1, 64),
-    dbPoolSize,
+    dbPoolSize: dbPoolSizeOf(env),
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,
@@ -232,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: int(env, 'ETC_SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     money: moneyConfig(env),
     statusList: statusListConfig(env, dataDir),
-    lanes: lanesConfig(env, dbPoolSize),
+    lanes: lanesConfig(env),
     bankStatements: statementFetchConfig(env, fail, (name, dflt, min, max) => int(env, name, dflt, min, max)),
   };
 }

@@ -18,6 +18,7 @@ import { getPriority, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { laneBatchesInProgress } from '../../src/config.ts';
 import { signingString } from '../../src/platform/http/auth.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
@@ -66,10 +67,9 @@ const TRIPS = Number(values.trips);
 const LANES = Math.max(10, Number(values.lanes));
 const BATCH = Math.min(1000, Number(values.batch));
 const WORKERS = Number(values.workers);
-// the service's cap on the uploads each process works on at once: ETC_LANE_BATCHES_IN_PROGRESS, by
-// by default the pool less two (src/config.ts lanesConfig)
-const POOL_SIZE = Number(process.env.ETC_DB_POOL_SIZE || 10);
-const BATCHES_IN_PROGRESS = Number(process.env.ETC_LANE_BATCHES_IN_PROGRESS || Math.max(1, POOL_SIZE - 2));
+// the service's cap on the uploads each process works on at once, read from this environment as the
+// service reads it from the same (startProcess passes it on)
+const BATCHES_IN_PROGRESS = laneBatchesInProgress(process.env);
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
 const WARMUP = Math.max(1, Number(values.warmup)); // batches per lane sent untimed first
 const KEY_VERSION = 2;
