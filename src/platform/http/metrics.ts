@@ -27,37 +27,28 @@ export function createMetrics(): Metrics {
   return { registry, httpDuration };
 }
 
-// The gated routes of each registry (router.ts mounts them), read when the registry is scraped.
-const gatesOf = new WeakMap<client.Registry, Array<{ route: string; gate: Gate }>>();
-
-/** Reports a route's gate: its requests in progress and those waiting for a slot. */
-export function watchGate(metrics: Metrics, route: string, gate: Gate): void {
-  let gates = gatesOf.get(metrics.registry);
-  if (!gates) {
-    const watched: Array<{ route: string; gate: Gate }> = [];
-    gates = watched;
-    gatesOf.set(metrics.registry, watched);
-    new client.Gauge({
-      name: 'etc_http_gate_requests',
-      help: 'requests of a route with a cap on how many one process works on at once: in progress or waiting',
-      labelNames: ['route', 'state'] as const,
-      registers: [metrics.registry],
-      collect() {
-        for (const w of watched) {
-          this.set({ route: w.route, state: 'in_progress' }, w.gate.inProgress);
-          this.set({ route: w.route, state: 'waiting' }, w.gate.waiting);
-        }
-      },
-    });
-    new client.Gauge({
-      name: 'etc_http_gate_limit',
-      help: 'the most requests of the route one process works on at once',
-      labelNames: ['route'] as const,
-      registers: [metrics.registry],
-      collect() {
-        for (const w of watched) this.set({ route: w.route }, w.gate.limit);
-      },
-    });
-  }
-  gates.push({ route, gate });
+/** Reports the gated routes' gates: each one's cap, its requests in progress and those waiting. */
+export function watchGates(metrics: Metrics, gates: ReadonlyArray<{ route: string; gate: Gate }>): void {
+  if (gates.length === 0) return;
+  new client.Gauge({
+    name: 'etc_http_gate_requests',
+    help: 'requests of a route with a cap on how many one process works on at once: in progress or waiting',
+    labelNames: ['route', 'state'] as const,
+    registers: [metrics.registry],
+    collect() {
+      for (const { route, gate } of gates) {
+        this.set({ route, state: 'in_progress' }, gate.inProgress);
+        this.set({ route, state: 'waiting' }, gate.waiting);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'etc_http_gate_limit',
+    help: 'the most requests of the route one process works on at once',
+    labelNames: ['route'] as const,
+    registers: [metrics.registry],
+    collect() {
+      for (const { route, gate } of gates) this.set({ route }, gate.limit);
+    },
+  });
 }

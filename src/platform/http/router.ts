@@ -11,13 +11,27 @@ import { AppError, httpResponseFromError } from './errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, requestHash, runIdempotent } from './idempotency.ts';
 import { Gate } from './gate.ts';
 import { toJsonText } from './json.ts';
-import { watchGate, type Metrics } from './metrics.ts';
+import { watchGates, type Metrics } from './metrics.ts';
 import type { RouteDef, RouteResult } from './route.ts';
 
 type RawRequest = Request & { rawBody?: Buffer };
 
-// the request's client closed its connection before the request's turn came (see the gate below)
+// the request's client closed its connection before the request's turn came
 class ClientGone extends Error {}
+
+// Waits for the request's turn at its route's gate. A client that goes away meanwhile (a lane's
+// upload timing out, to be sent again under the same key) leaves the queue instead of being worked on
+// for no one: the wait rejects with ClientGone.
+async function turnAt(gate: Gate, res: Response): Promise<() => void> {
+  const gone = new AbortController();
+  const onClose = () => gone.abort(new ClientGone());
+  res.once('close', onClose);
+  try {
+    return await gate.enter(gone.signal);
+  } finally {
+    res.off('close', onClose);
+  }
+}
 
 const EMPTY = z.strictObject({});
 const ANONYMOUS: Actor = { kind: 'anonymous', id: 'anonymous', role: null };
@@ -148,9 +162,10 @@ export function mountRoutes(
     if (work) await work().catch((err) => app.log.error({ err, requestId, path }, 'work after the commit failed'));
   };
   const router = express.Router();
+  const gates: Array<{ route: string; gate: Gate }> = [];
   for (const def of routes) {
     const gate = def.inProgressLimit ? new Gate(def.inProgressLimit(app.config)) : undefined;
-    if (gate) watchGate(metrics, def.path, gate);
+    if (gate) gates.push({ route: def.path, gate });
     router[def.method](def.path, async (req: RawRequest, res: Response) => {
       const started = process.hrtime.bigint();
       const requestId = res.locals.requestId as string;
@@ -182,18 +197,7 @@ export function mountRoutes(
         const hasBody = req.rawBody !== undefined && req.rawBody.length > 0;
         if (hasBody && !req.is('application/json'))
           throw new AppError('unsupported-media-type', 'request bodies must be application/json');
-        if (gate) {
-          // a client that goes away while its request waits (a lane's upload timing out, to be sent
-          // again under the same key) leaves the queue instead of being worked on for no one
-          const gone = new AbortController();
-          const onClose = () => gone.abort(new ClientGone());
-          res.once('close', onClose);
-          try {
-            release = await gate.enter(gone.signal);
-          } finally {
-            res.off('close', onClose);
-          }
-        }
+        if (gate) release = await turnAt(gate, res);
         const params = validate(def.params, req.params, 'params');
         const query = validate(def.query, req.query, 'query');
         let body: unknown;
@@ -276,6 +280,7 @@ export function mountRoutes(
       }
     });
   }
+  watchGates(metrics, gates);
   return router;
 }
 
