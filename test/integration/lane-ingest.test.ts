@@ -6,7 +6,7 @@ import { journal } from '../helpers/ledger.ts';
 import { mobile, plate, residentId } from '../helpers/fixtures.ts';
 import { bankInit, bankLoad, nextSerial, storedValueCard } from '../helpers/loads.ts';
 import { laneClient, laneSuite, upload } from '../helpers/lanes.ts';
-import { untilBlockedBy } from '../helpers/locks.ts';
+import { blockedBy, untilBlockedBy } from '../helpers/locks.ts';
 import { CardRemovedError, VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import { ABANDONED_AFTER_MS, finishAbandonedUploads, reviewOverdrafts } from '../../src/modules/lanes/index.ts';
 import { postEntry } from '../../src/modules/ledger/index.ts';
@@ -297,12 +297,9 @@ describe('lane transaction ingest', () => {
       for (;;) {
         assert.ok(Date.now() < deadline, 'the batches never stood at the cap with one waiting');
         const g = await gate();
-        const blocked = await db.raw(
-          `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and ? = any(pg_blocking_pids(pid))`,
-          [holderPid],
-        );
+        const blocked = await blockedBy(db, holderPid);
         assert.equal(answered, 0, 'no batch was answered while the claims were held');
-        if (g.inProgress === limit && g.waiting === 1 && blocked.rows[0].n === limit) {
+        if (g.inProgress === limit && g.waiting === 1 && blocked === limit) {
           assert.equal(g.limit, limit);
           break;
         }
