@@ -10,6 +10,7 @@ export type { StatementFetchConfig, StatementFetchSettings } from './config-bank
 export type Config = {
   port: number;
   workers: number; // API processes sharing the port (`serve --workers N`); PostgreSQL only
+  laneWorkers: LaneWorkers | undefined; // more API processes on a port of their own, for the lanes
   dbPoolSize: number; // PostgreSQL connections each API process keeps at most (its knex pool)
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
@@ -137,14 +138,33 @@ function moneyConfig(env: NodeJS.ProcessEnv): MoneyLimitsConfig {
   };
 }
 
-const dbPoolSizeOf = (env: NodeJS.ProcessEnv) => int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200);
+export type LaneWorkers = { count: number; port: number };
+
+/** ETC_LANE_WORKERS=K with ETC_LANE_PORT=P: K more API processes listening on P, where the lanes are
+ *  pointed, so that lane batches do not share an event loop with the bank channel and the console.
+ *  With one process for both, online loads beside a lane peak took 112–148 ms at the median; with a
+ *  lane worker, 16 ms (bench/mixed; bench/README, "Lanes and banks at once"). */
+function laneWorkersConfig(env: NodeJS.ProcessEnv): LaneWorkers | undefined {
+  const count = int(env, 'ETC_LANE_WORKERS', 0, 0, 64);
+  if (count === 0) {
+    if (env.ETC_LANE_PORT) fail('ETC_LANE_PORT', "is the lane workers' port: set ETC_LANE_WORKERS too");
+    return undefined;
+  }
+  if (!env.ETC_LANE_PORT) fail('ETC_LANE_PORT', 'must be set with ETC_LANE_WORKERS: the port the lanes upload to');
+  const port = int(env, 'ETC_LANE_PORT', 0, 1, 65535);
+  if (port === int(env, 'PORT', 8080, 0, 65535)) fail('ETC_LANE_PORT', `must differ from PORT (${port})`);
+  return { count, port };
+}
+
+/** ETC_DB_POOL_SIZE: the PostgreSQL connections each process keeps. */
+export const dbPoolSize = (env: NodeJS.ProcessEnv) => int(env, 'ETC_DB_POOL_SIZE', 10, 1, 200);
 
 /** ETC_LANE_BATCHES_IN_PROGRESS. A lane batch in progress holds one of its process's pooled
  *  connections for its transaction: by default all but two of them, at most all but one, so that
  *  online loads and the console keep a connection while lanes upload. A lower cap cost ingest
  *  throughput in bench/ingest (bench/README, "A cap on lane batches in progress"), which reports it. */
 export function laneBatchesInProgress(env: NodeJS.ProcessEnv): number {
-  const pool = dbPoolSizeOf(env);
+  const pool = dbPoolSize(env);
   return int(env, 'ETC_LANE_BATCHES_IN_PROGRESS', Math.max(1, pool - 2), 1, Math.max(1, pool - 1));
 }
 
@@ -210,7 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env, 'PORT', 8080, 0, 65535),
     workers: int(env, 'ETC_WORKERS', 1, 1, 64),
-    dbPoolSize: dbPoolSizeOf(env),
+    laneWorkers: laneWorkersConfig(env),
+    dbPoolSize: dbPoolSize(env),
     databaseUrl,
     demo: demoMode(env, databaseUrl),
     redisUrl,

@@ -102,7 +102,12 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(
         `etc serve: ${workers} workers need PostgreSQL (DATABASE_URL); the embedded database admits one process, so it runs one`,
       );
-    if (workers > 1 && cluster.isPrimary) return runPrimary(workers, out);
+    const lanes = config.laneWorkers;
+    if (lanes && !config.databaseUrl)
+      throw new UsageError(
+        'etc serve: lane workers (ETC_LANE_WORKERS) need PostgreSQL (DATABASE_URL); the embedded database admits one process',
+      );
+    if ((workers > 1 || lanes) && cluster.isPrimary) return runPrimary(workers, lanes, out);
   }
   let app: Awaited<ReturnType<typeof bootstrap>>;
   try {

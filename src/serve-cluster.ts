@@ -8,7 +8,12 @@
 // primary exits 0 when all of them did, 1 otherwise. A worker that dies after it listened is
 // replaced; one that fails before it listens (no keys, bad configuration) stops the whole service
 // with its exit code, rather than being restarted in a loop.
+// Lane workers (ETC_LANE_WORKERS=K, ETC_LANE_PORT=P): K more workers, each a whole `etc serve`
+// listening on P instead, for the lanes to upload to, so that lane batches do not share an event
+// loop with the bank channel and the console; they are numbered after the others and never fire
+// the schedules.
 import cluster, { type Worker } from 'node:cluster';
+import type { LaneWorkers } from './config.ts';
 
 export const WORKER_INDEX_ENV = 'ETC_WORKER_INDEX';
 
@@ -17,14 +22,22 @@ export function workerIndex(): number {
   return cluster.isWorker ? Number(process.env[WORKER_INDEX_ENV] ?? 0) : 0;
 }
 
-export function runPrimary(workers: number, out: (line: string) => void): Promise<number> {
+export function runPrimary(
+  workers: number,
+  lanes: LaneWorkers | undefined,
+  out: (line: string) => void,
+): Promise<number> {
+  const all = workers + (lanes?.count ?? 0);
+  // a lane worker listens on the lanes' port and is not itself a primary of lane workers
+  const envOf = (index: number) =>
+    index < workers ? {} : { PORT: String(lanes!.port), ETC_LANE_WORKERS: '0', ETC_LANE_PORT: '' };
   return new Promise((resolve) => {
     const live = new Map<Worker, number>(); // worker → its index
     const listening = new Set<Worker>();
     let stopping = false;
     let failed = 0;
     const fork = (index: number) => {
-      const w = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
+      const w = cluster.fork({ ...envOf(index), [WORKER_INDEX_ENV]: String(index) });
       live.set(w, index);
       w.on('listening', () => listening.add(w));
       w.on('exit', (code, signal) => {
@@ -38,7 +51,7 @@ export function runPrimary(workers: number, out: (line: string) => void): Promis
         }
         if (!stopping) stopAll('start-up failure', code ?? 1);
         if (live.size === 0) {
-          out(`all ${workers} workers stopped`);
+          out(`all ${all} workers stopped`);
           resolve(failed);
         }
       });
@@ -52,7 +65,11 @@ export function runPrimary(workers: number, out: (line: string) => void): Promis
     };
     process.once('SIGTERM', () => stopAll('SIGTERM'));
     process.once('SIGINT', () => stopAll('SIGINT'));
-    out(`ETC back office: starting ${workers} workers on one port`);
-    for (let i = 0; i < workers; i++) fork(i);
+    out(
+      lanes
+        ? `ETC back office: starting ${workers} workers on one port and ${lanes.count} lane workers on port ${lanes.port}`
+        : `ETC back office: starting ${workers} workers on one port`,
+    );
+    for (let i = 0; i < all; i++) fork(i);
   });
 }

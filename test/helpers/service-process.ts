@@ -122,6 +122,15 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
   return { child, base: `http://127.0.0.1:${m[1]}`, output: () => output, waitFor, exited };
 }
 
+/** Runs `etc serve` to its end (for a start that is refused before it listens). */
+export function serveSync(env: NodeJS.ProcessEnv, ...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+}
+
 /** Logs a user in over HTTP and returns the Authorization header value. */
 export async function login(base: string, user: { username: string; password: string }): Promise<string> {
   const res = await fetch(`${base}/api/v1/sessions`, {

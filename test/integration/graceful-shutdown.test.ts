@@ -4,10 +4,9 @@
 // database), and everything is synchronised on the service's output, its exit and the database's
 // own view of who waits for a lock.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { mobile, residentId } from '../helpers/generators.ts';
-import { centreDb, cliUser, login, ROOT, startService, type CentreDb } from '../helpers/service-process.ts';
+import { centreDb, cliUser, login, serveSync, startService, type CentreDb } from '../helpers/service-process.ts';
 
 async function untilWaitingOnLock(c: pg.Client, db: string): Promise<void> {
   for (;;) {
@@ -101,18 +100,10 @@ describe('graceful shutdown on SIGTERM', function () {
   it('refuses several workers on the embedded database, before opening it', () => {
     const env: NodeJS.ProcessEnv = { ...db.env, ETC_WORKERS: '2' };
     delete env.DATABASE_URL;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    const r = serveSync(env);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /2 workers need PostgreSQL \(DATABASE_URL\); the embedded database admits one process/);
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--workers', 'two'], {
-      cwd: ROOT,
-      env: db.env,
-      encoding: 'utf8',
-    });
+    const bad = serveSync(db.env, '--workers', 'two');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--workers N: N must be an integer from 1 to 64/);
   });
