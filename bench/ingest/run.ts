@@ -12,34 +12,21 @@
 // sending bytes made before the clock, reading answers) and how busy the machine's cores were. BENCH_SERVICE_NICE=-10 runs the service at that
 // priority (lib.ts). BENCH_STATEMENTS=1 (statements.ts) and BENCH_ACTIVITY=1 (activity.ts) print
 // where PostgreSQL's time goes, not kept.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { getPriority, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { getPriority, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { laneBatchesInProgress } from '../../src/config.ts';
-import { signingString } from '../../src/platform/http/auth.ts';
-import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
-import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
-import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
 import {
   backendCpu,
   busyPercent,
-  bytesPoster,
   cpuOf,
   cpuSince,
   etcCommand,
-  everyWorkerListening,
-  importMasterKeys,
-  jsonCaller,
   machineCpu,
   peakRssMb,
   percentile,
   pool,
   priorityNote,
   SERVICE_NODE_OPTIONS,
-  startProcess,
   stopProcess,
   withChildren,
   withDatabase,
@@ -48,8 +35,7 @@ import {
 import { measureFloors } from './floors.ts';
 import { activityWanted, sampleActivity } from './activity.ts';
 import { printStatements, resetStatements, statementsWanted } from './statements.ts';
-import { foreignCard, issueCard, type BenchCard } from '../cards.ts';
-import { makeBatches } from './traffic.ts';
+import { openLaneCentre, type Batch } from './centre.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,169 +58,25 @@ const WORKERS = Number(values.workers);
 const BATCHES_IN_PROGRESS = laneBatchesInProgress(process.env);
 const CONCURRENCY = values.concurrency ? Number(values.concurrency) : undefined; // default: every lane at once
 const WARMUP = Math.max(1, Number(values.warmup)); // batches per lane sent untimed first
-const KEY_VERSION = 2;
-const STATIONS = [340102, 340104, 340106, 340201, 340204];
 const LOAD_AT_START = loadavg()[0].toFixed(1); // the machine may be shared: say how busy it was
 await withDatabase(`etc_bench_ingest_${process.pid}`, async (url) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'etc-bench-ingest-'));
-  const env = {
-    DATABASE_URL: url,
-    ETC_KEK: randomBytes(32).toString('hex'),
-    ETC_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    REDIS_URL: '',
-  };
-  await etcCommand(['migrate'], env);
-  const masters = await importMasterKeys(env, KEY_VERSION);
-  await etcCommand(['seed'], env);
-  // the demo passwords are written to a file of the data dir, never to the output
-  const seeded = readFileSync(join(dataDir, 'demo-passwords.txt'), 'utf8');
-  rmSync(dataDir, { recursive: true, force: true });
-  const password = (role: string) => new RegExp(`${role}\\s+\\S+\\s+(\\S+)`).exec(seeded)![1];
-  // lanes beyond the demo's ten, at the same stations, so that more lanes upload side by side
-  const db = new pg.Client({ connectionString: url });
-  // a run that fails drops its database with this connection still open: the error to print is the
-  // one that ended the run, not the connection's end
-  db.on('error', () => undefined);
-  await db.connect();
-  for (let i = 10; i < LANES; i++) {
-    const station = STATIONS[Math.floor(i / 2) % STATIONS.length];
-    const laneNo = 3 + Math.floor(i / 10) * 2 + (i % 2);
-    await db.query(
-      `insert into lanes (id, station_id, lane_no, direction) values ($1, $2, $3, $4) on conflict do nothing`,
-      [`L${station}-${String(laneNo).padStart(2, '0')}`, station, laneNo, i % 2 === 0 ? 'entry' : 'exit'],
-    );
-  }
-  const laneRows = (await db.query('select id, station_id, lane_no, direction from lanes order by id')).rows;
-  const lanes: LaneSpec[] = laneRows.map((r) => ({
-    laneId: r.id,
-    network: '3401',
-    station: r.station_id,
-    laneNo: r.lane_no,
-    direction: r.direction,
-  }));
-  const secrets = new Map<string, string>();
-  for (const l of lanes)
-    secrets.set(
-      l.laneId,
-      /secret \(shown once\): (\S+)/.exec(
-        await etcCommand(['clients', 'add', '--role', 'lane', '--id', l.laneId], env),
-      )![1],
-    );
-  const bankSecret = /secret \(shown once\): (\S+)/.exec(
-    await etcCommand(['clients', 'add', '--role', 'bank', '--id', 'BENCH'], env),
-  )![1];
-
-  const port = 18500 + (process.pid % 1000);
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(
-    ['src/main.ts', 'serve'],
-    { ...env, PORT: String(port), ETC_WORKERS: String(WORKERS), NODE_OPTIONS: SERVICE_NODE_OPTIONS },
-    everyWorkerListening(WORKERS),
-  );
+  const { env, server, db, lanes, batches, transactions, upload } = await openLaneCentre(url, {
+    port: 18500 + (process.pid % 1000),
+    cards: CARDS,
+    trips: TRIPS,
+    lanes: LANES,
+    batch: BATCH,
+    workers: WORKERS,
+  });
   const serviceNice = getPriority(server.pid!);
   // the service's CPU is its primary's and its workers' (one process when WORKERS is 1)
   const serviceCpuMs = () => cpuOf(withChildren(server.pid!)) * 1000;
   try {
-    const call = jsonCaller(base);
-    const login = async (role: string) => ({
-      authorization: `Bearer ${(await call('POST', '/api/v1/sessions', JSON.stringify({ username: role, password: password(role) }), {})).token}`,
-    });
-    const staff = { clerk: await login('clerk'), supervisor: await login('supervisor') };
-    const api = (path: string, body: unknown, auth: Record<string, string>) =>
-      call('POST', path, JSON.stringify(body), auth);
-    let serial = 0;
-    // a machine client's headers for a POST whose body hashes to bodySha256 (hex)
-    const signedHeaders = (clientId: string, secret: string, path: string, bodySha256: string) => {
-      const ts = String(Date.now());
-      return {
-        'x-client-id': clientId,
-        'x-timestamp': ts,
-        'x-signature': createHmac('sha256', secret)
-          .update(signingString('POST', path, ts, bodySha256))
-          .digest('hex'),
-        'idempotency-key': `B${process.pid}-${++serial}`,
-      };
-    };
-    const signedPost = (clientId: string, secret: string, path: string, raw: string) =>
-      call('POST', path, raw, signedHeaders(clientId, secret, path, createHash('sha256').update(raw).digest('hex')));
-    // a purse carries 50 trips on one bank load of 5,000.00 (the channel's limit); more trips get a
-    // second load, up to the card limit of 10,000.00 (the service's defaults)
-    const loadsPerCard = Math.ceil(TRIPS / 50);
-    if (loadsPerCard > 2) throw new Error('--trips above 100: a purse at the card limit does not carry them');
-    const bankLoad = async (card: VirtualCard) => {
-      for (let k = 0; k < loadsPerCard; k++) {
-        const init = card.initializeForLoad(500_000, '0A1B2C3D4E5F');
-        const a = await signedPost(
-          'BENCH',
-          bankSecret,
-          '/api/v1/channel/loads',
-          JSON.stringify({
-            cardNo: card.cardNo,
-            amount: 500_000,
-            terminalId: '0A1B2C3D4E5F',
-            card: init,
-            payment: { method: 'bank-account', reference: `R${serial}` },
-          }),
-        );
-        const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-        await signedPost('BENCH', bankSecret, `/api/v1/channel/loads/${a.loadId}/confirm`, JSON.stringify({ tac }));
-      }
-    };
-    const t0 = Date.now();
-    const own = await pool(
-      Array.from({ length: Math.round(CARDS * 0.9) }, (_, i) => i),
-      16,
-      (i) => issueCard(api, staff, bankLoad, masters, KEY_VERSION, i % 9 === 0),
-    );
-    const cards: BenchCard[] = [
-      ...own,
-      ...Array.from({ length: CARDS - own.length }, () => foreignCard(masters.purchase)),
-    ];
-    process.stdout.write(
-      `issued ${own.length} own cards (${own.filter((c) => c.vehicle.cardType === 23).length} debit-account) and ${cards.length - own.length} other provinces' cards in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
-    );
-    const date = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const network = await (await fetch(`${base}/api/v1/network?date=${date}`, { headers: staff.clerk })).json();
-    const discounts = await (await fetch(`${base}/api/v1/network/discounts`, { headers: staff.clerk })).json();
-    const g0 = Date.now();
-    const made = makeBatches(
-      cards,
-      lanes,
-      masters.purchase,
-      new LaneTariff(network as never, discounts as never),
-      TRIPS,
-      new Date(Date.now() + 2000),
-      BATCH,
-    );
-    process.stdout.write(
-      `made ${made.transactions} transactions in ${[...made.batches.values()].reduce((a, b) => a + b.length, 0)} batches on ${lanes.length} lanes in ${((Date.now() - g0) / 1000).toFixed(0)} s\n`,
-    );
-    const { transactions } = made;
-    // each batch as the bytes a lane sends and their SHA-256, made before the clock starts: the timed
-    // part signs a short string per batch and writes the bytes (bytesPoster)
-    const batches = new Map(
-      [...made.batches].map(([laneId, list]) => [
-        laneId,
-        list.map((raw) => {
-          const bytes = Buffer.from(raw, 'utf8');
-          return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-        }),
-      ]),
-    );
-    made.batches.clear();
-    const post = bytesPoster(base, lanes.length);
-    const upload = (laneId: string, body: { bytes: Buffer; sha256: string }) => {
-      const path = `/api/v1/lanes/${laneId}/transactions`;
-      return post(path, body.bytes, signedHeaders(laneId, secrets.get(laneId)!, path, body.sha256));
-    };
-    await new Promise((r) => setTimeout(r, Math.max(0, g0 + 2500 - Date.now()))); // every transaction time has passed
-
     const counts: Record<string, number> = { accepted: 0, duplicate: 0, rejected: 0 };
     const refused: unknown[] = [];
     const latencies: number[] = []; // each timed batch, from sending to its answer read
     let timing = false;
-    const send = async (laneId: string, body: { bytes: Buffer; sha256: string }) => {
+    const send = async (laneId: string, body: Batch) => {
       const t = process.hrtime.bigint();
       const r = await upload(laneId, body);
       if (timing) latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
