@@ -30,8 +30,15 @@ export async function drive(
 /** Open loop: starts a load every 1/perSecond s for `seconds`, whether or not the last has finished,
  *  on one of `slots` lanes (a lane's loads use its own cards, so a lane carries one load at a time;
  *  when every lane is busy the start waits for one). Each latency runs from the load's scheduled
- *  start, so time spent waiting for a lane or for this process to get round to it is counted. */
-export async function pace(work: Work, perSecond: number, seconds: number, slots: number): Promise<number[]> {
+ *  start, so time spent waiting for a lane or for this process to get round to it is counted. With
+ *  `stop`, no load starts once it is aborted (the end of what the loads run beside). */
+export async function pace(
+  work: Work,
+  perSecond: number,
+  seconds: number,
+  slots: number,
+  stop?: AbortSignal,
+): Promise<number[]> {
   const ms: number[] = [];
   const free = Array.from({ length: slots }, (_, lane) => lane);
   const waiting: Array<(lane: number) => void> = [];
@@ -46,6 +53,7 @@ export async function pace(work: Work, perSecond: number, seconds: number, slots
     const due = t0 + (k * 1000) / perSecond;
     const early = due - performance.now();
     if (early > 0) await new Promise((r) => setTimeout(r, early));
+    if (stop?.aborted) break;
     const lane = free.pop() ?? (await new Promise<number>((r) => waiting.push(r)));
     started.push(
       work(lane, k).then(() => {
