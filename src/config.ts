@@ -143,7 +143,7 @@ export type LaneWorkers = { count: number; port: number };
 /** ETC_LANE_WORKERS=K with ETC_LANE_PORT=P: K more API processes listening on P, where the lanes are
  *  pointed, so that lane batches do not share an event loop with the bank channel and the console.
  *  With one process for both, online loads beside a lane peak took 112–148 ms at the median; with a
- *  lane worker, 16 ms (bench/mixed; bench/README, "Lanes and banks at once"). */
+ *  lane worker, 16–23 ms (bench/mixed; bench/README, "Lanes and banks at once"). */
 function laneWorkersConfig(env: NodeJS.ProcessEnv): LaneWorkers | undefined {
   const count = int(env, 'ETC_LANE_WORKERS', 0, 0, 64);
   if (count === 0) {

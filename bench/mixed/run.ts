@@ -8,11 +8,12 @@
 // What it shows is what a lane peak does to a customer waiting at a bank counter, and what the loads
 // cost the lanes. ETC_LANE_BATCHES_IN_PROGRESS (passed on to the service) sets the cap on the
 // batches worked on at once, which keeps pool connections free for the loads; ETC_DB_POOL_SIZE the
-// pool. With --lane-workers N the service runs N lane workers (ETC_LANE_WORKERS, ETC_LANE_PORT)
+// pool. --workers N runs N API workers sharing the port (`serve --workers N`), where lanes and loads
+// alike are handed out in turn. With --lane-workers N the service runs N lane workers (ETC_LANE_WORKERS, ETC_LANE_PORT)
 // and the lanes upload to their port, so that the loads no longer share an event loop with the
 // lanes' batches. The ledger is checked after. BENCH_SERVICE_NICE as in lib.ts.
 // Usage: npx tsx bench/mixed/run.ts [--cards 2000] [--trips 50] [--rate 50] [--alone-seconds 10] [--spare 32]
-//          [--lane-workers 0]
+//          [--workers 1] [--lane-workers 0]
 import { getPriority, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dbPoolSize, laneBatchesInProgress } from '../../src/config.ts';
@@ -27,18 +28,21 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     'alone-seconds': { type: 'string', default: '10' },
     spare: { type: 'string', default: '32' },
+    workers: { type: 'string', default: '1' },
     'lane-workers': { type: 'string', default: '0' },
   },
 });
 const RATE = Number(values.rate);
 const ALONE_SECONDS = Number(values['alone-seconds']);
 const SPARE = Number(values.spare);
+const WORKERS = Number(values.workers);
 const LANE_WORKERS = Number(values['lane-workers']);
 // read from this environment as the service reads it from the same (startProcess passes it on)
 const BATCHES_IN_PROGRESS = laneBatchesInProgress(process.env);
 const POOL = dbPoolSize(process.env);
 const LOAD = 100; // 1.00 yuan a load: a spare card carries thousands before its limit
 const load0 = loadavg()[0];
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** Every lane sends its share of batches one after the other, all lanes at once. */
 async function uploadAll(centre: LaneCentre, share: Map<string, Batch[]>) {
@@ -67,7 +71,7 @@ await withDatabase(`etc_bench_mixed_${process.pid}`, async (url) => {
     trips: Number(values.trips),
     lanes: 10,
     batch: 1000,
-    workers: 1,
+    workers: WORKERS,
     laneWorkers: LANE_WORKERS,
     spareCards: SPARE,
   });
@@ -119,6 +123,7 @@ await withDatabase(`etc_bench_mixed_${process.pid}`, async (url) => {
       batchBesideLoadsP99Ms: r1(percentile(lanesBeside.ms, 99)),
       batchesInProgress: BATCHES_IN_PROGRESS,
       poolSize: POOL,
+      workers: WORKERS,
       laneWorkers: LANE_WORKERS,
       serviceNice,
       loadAverageStart: r1(load0),
@@ -128,7 +133,7 @@ await withDatabase(`etc_bench_mixed_${process.pid}`, async (url) => {
     writeResults(
       'mixed',
       metrics,
-      `${LANE_WORKERS ? `one API worker for the banks and ${LANE_WORKERS} lane worker${LANE_WORKERS > 1 ? 's' : ''} (ETC_LANE_WORKERS) the lanes upload to` : 'one API process for lanes and banks alike'}, 10 lanes and ${SPARE} bank-load slots; loads of ${LOAD / 100} yuan open-loop at ${RATE}/s (latency from each load's scheduled start), alone for ${ALONE_SECONDS} s, then beside the second half of the lanes' batches (${centre.transactions} transactions made in all, the first half uploaded alone), all lanes at once; each process works on at most ${BATCHES_IN_PROGRESS} batches at once with ${POOL} PostgreSQL connections, ${priorityNote(serviceNice)}; ledger checked after; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end`,
+      `${plural(WORKERS, 'API worker')} ${LANE_WORKERS ? `for the banks and ${plural(LANE_WORKERS, 'lane worker')} (ETC_LANE_WORKERS) the lanes upload to` : 'for lanes and banks alike'}, 10 lanes and ${SPARE} bank-load slots; loads of ${LOAD / 100} yuan open-loop at ${RATE}/s (latency from each load's scheduled start), alone for ${ALONE_SECONDS} s, then beside the second half of the lanes' batches (${centre.transactions} transactions made in all, the first half uploaded alone), all lanes at once; each process works on at most ${BATCHES_IN_PROGRESS} batches at once with ${POOL} PostgreSQL connections, ${priorityNote(serviceNice)}; ledger checked after; service, generator and PostgreSQL share the machine; load average ${load0.toFixed(1)} at start, ${load1.toFixed(1)} at the end`,
     );
   } finally {
     if (server.exitCode === null) await stopProcess(server);
