@@ -9,9 +9,10 @@
 // cost the lanes. ETC_LANE_BATCHES_IN_PROGRESS (passed on to the service) sets the cap on the
 // batches worked on at once, which keeps pool connections free for the loads; ETC_DB_POOL_SIZE the
 // pool. --workers N runs N API workers sharing the port (`serve --workers N`), where lanes and loads
-// alike are handed out in turn. With --lane-workers N the service runs N lane workers (ETC_LANE_WORKERS, ETC_LANE_PORT)
-// and the lanes upload to their port, so that the loads no longer share an event loop with the
-// lanes' batches. The ledger is checked after. BENCH_SERVICE_NICE as in lib.ts.
+// alike are handed out in turn. With --lane-workers N the service also runs N lane workers
+// (ETC_LANE_WORKERS, ETC_LANE_PORT) and the lanes upload to their port, so that the loads no longer
+// share an event loop with the lanes' batches. The ledger is checked after. BENCH_SERVICE_NICE as in
+// lib.ts.
 // Usage: npx tsx bench/mixed/run.ts [--cards 2000] [--trips 50] [--rate 50] [--alone-seconds 10] [--spare 32]
 //          [--workers 1] [--lane-workers 0]
 import { getPriority, loadavg } from 'node:os';
@@ -78,27 +79,28 @@ await withDatabase(`etc_bench_mixed_${process.pid}`, async (url) => {
   const { server, batches } = centre;
   try {
     const loadOn = (slot: number) => centre.bankLoad(centre.spare[slot], LOAD);
+    const fewest = Math.min(...[...batches.values()].map((list) => list.length));
+    if (fewest < 3)
+      throw new Error(`a lane has ${fewest} batches: the warm-up and the two halves need 3 (more --cards or --trips)`);
     // warm-up, untimed: each lane's first batch, and loads for two seconds
     await pool([...batches], batches.size, ([laneId, list]) => centre.upload(laneId, list.shift()!));
-    await pace((slot) => loadOn(slot), RATE, 2, SPARE);
+    await pace(loadOn, RATE, 2, SPARE);
     // the remaining batches, each lane's first half alone and its second half beside the loads
-    const half = (from: number) =>
+    const half = (second: boolean) =>
       new Map(
-        [...batches].map(([laneId, list]) => [
-          laneId,
-          list.slice(from ? Math.ceil(list.length / 2) : 0, from ? undefined : Math.ceil(list.length / 2)),
-        ]),
+        [...batches].map(([laneId, list]) => {
+          const middle = Math.ceil(list.length / 2);
+          return [laneId, second ? list.slice(middle) : list.slice(0, middle)];
+        }),
       );
-    const first = half(0);
-    const second = half(1);
 
-    const loadsAlone = await pace((slot) => loadOn(slot), RATE, ALONE_SECONDS, SPARE);
-    const lanesAlone = await uploadAll(centre, first);
+    const loadsAlone = await pace(loadOn, RATE, ALONE_SECONDS, SPARE);
+    const lanesAlone = await uploadAll(centre, half(false));
     const lanesDone = new AbortController();
     const l0 = process.hrtime.bigint();
     const [loadsBeside, lanesBeside] = await Promise.all([
-      pace((slot) => loadOn(slot), RATE, Infinity, SPARE, lanesDone.signal),
-      uploadAll(centre, second).finally(() => lanesDone.abort()),
+      pace(loadOn, RATE, Infinity, SPARE, lanesDone.signal),
+      uploadAll(centre, half(true)).finally(() => lanesDone.abort()),
     ]);
     const besideSeconds = Number(process.hrtime.bigint() - l0) / 1e9;
     const check = await etcCommand(['check-ledger'], centre.env);
