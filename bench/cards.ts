@@ -5,6 +5,28 @@ import { VirtualCard, type MasterKeys } from '../lanes-sim/card/virtual-card.ts'
 import type { Vehicle } from '../lanes-sim/traffic/lane.ts';
 import { mobile, plate, residentId } from '../test/helpers/generators.ts';
 
+const TERMINAL = '0A1B2C3D4E5F';
+let loadSerial = 0;
+
+/** One online load through the bank channel: init, the card's credit, confirm. `post` sends a
+ *  bank's signed JSON POST and answers the body, or throws on a refusal. */
+export async function bankChannelLoad(
+  post: (path: string, body: unknown) => Promise<any>,
+  card: VirtualCard,
+  amount: number,
+): Promise<void> {
+  const init = card.initializeForLoad(amount, TERMINAL);
+  const a = await post('/api/v1/channel/loads', {
+    cardNo: card.cardNo,
+    amount,
+    terminalId: TERMINAL,
+    card: init,
+    payment: { method: 'bank-account', reference: `R${process.pid}-${++loadSerial}` },
+  });
+  const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
+  await post(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac });
+}
+
 export type Api = (path: string, body: unknown, auth: Record<string, string>) => Promise<any>;
 export type BenchCard = { card: VirtualCard; vehicle: Vehicle; own: boolean };
 

@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: a database of their own, the machine's description, results
 // written to bench/results/<name>.json and a row added to the table of bench/README.md (newest first).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { MasterKeys } from '../lanes-sim/card/virtual-card.ts';
 import { kcv } from '../src/platform/crypto/pboc.ts';
+import { signingString } from '../src/platform/http/auth.ts';
 
 export const BENCH_DIR = fileURLToPath(new URL('./', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -131,6 +132,26 @@ export function peakRssKb(pid: number): number | undefined {
 /** The largest peak resident memory of these processes, in MB (one gone counts nothing). */
 export const peakRssMb = (pids: number[]): number =>
   Math.round(Math.max(0, ...pids.map((pid) => peakRssKb(pid) ?? 0)) / 1024);
+
+let signedSerial = 0;
+/** A machine client's headers (ICD §0) for a POST to path of a body whose SHA-256 is bodySha256
+ *  (hex), under an idempotency key of its own. */
+export function signedHeaders(
+  clientId: string,
+  secret: string,
+  path: string,
+  bodySha256: string,
+): Record<string, string> {
+  const ts = String(Date.now());
+  return {
+    'x-client-id': clientId,
+    'x-timestamp': ts,
+    'x-signature': createHmac('sha256', secret)
+      .update(signingString('POST', path, ts, bodySha256))
+      .digest('hex'),
+    'idempotency-key': `B${process.pid}-${++signedSerial}`,
+  };
+}
 
 /** JSON requests to the service at base: the answer's body, or an error naming the path and status. */
 export function jsonCaller(base: string) {

@@ -3,13 +3,12 @@
 // service started, cards issued and loaded through its API as a counter and a bank would, and every
 // lane's batches made and hashed (traffic.ts). Also, for bench/mixed, spare own cards left empty,
 // outside the lane traffic, for online loads while the lanes upload.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { signingString } from '../../src/platform/http/auth.ts';
 import type { VirtualCard } from '../../lanes-sim/card/virtual-card.ts';
 import type { LaneSpec } from '../../lanes-sim/traffic/lane.ts';
 import { LaneTariff } from '../../lanes-sim/traffic/tariff.ts';
@@ -21,15 +20,17 @@ import {
   jsonCaller,
   pool,
   SERVICE_NODE_OPTIONS,
+  signedHeaders,
   startProcess,
   stopProcess,
 } from '../lib.ts';
-import { foreignCard, issueCard, type BenchCard } from '../cards.ts';
+import { bankChannelLoad, foreignCard, issueCard, type BenchCard } from '../cards.ts';
 import { makeBatches } from './traffic.ts';
 
 const KEY_VERSION = 2;
 const STATIONS = [340102, 340104, 340106, 340201, 340204];
-const TERMINAL = '0A1B2C3D4E5F';
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 export type Batch = { bytes: Buffer; sha256: string };
 
@@ -131,36 +132,11 @@ export async function openLaneCentre(url: string, o: CentreOptions): Promise<Lan
     const staff = { clerk: await login('clerk'), supervisor: await login('supervisor') };
     const api = (path: string, body: unknown, auth: Record<string, string>) =>
       call('POST', path, JSON.stringify(body), auth);
-    let serial = 0;
-    // a machine client's headers for a POST whose body hashes to bodySha256 (hex)
-    const signedHeaders = (clientId: string, secret: string, path: string, bodySha256: string) => {
-      const ts = String(Date.now());
-      return {
-        'x-client-id': clientId,
-        'x-timestamp': ts,
-        'x-signature': createHmac('sha256', secret)
-          .update(signingString('POST', path, ts, bodySha256))
-          .digest('hex'),
-        'idempotency-key': `B${process.pid}-${++serial}`,
-      };
+    const bankPost = (path: string, body: unknown) => {
+      const raw = JSON.stringify(body);
+      return call('POST', path, raw, signedHeaders('BENCH', bankSecret, path, sha256(raw)));
     };
-    const bankPost = (path: string, raw: string) =>
-      call('POST', path, raw, signedHeaders('BENCH', bankSecret, path, createHash('sha256').update(raw).digest('hex')));
-    const bankLoad = async (card: VirtualCard, amount: number) => {
-      const init = card.initializeForLoad(amount, TERMINAL);
-      const a = await bankPost(
-        '/api/v1/channel/loads',
-        JSON.stringify({
-          cardNo: card.cardNo,
-          amount,
-          terminalId: TERMINAL,
-          card: init,
-          payment: { method: 'bank-account', reference: `R${serial}` },
-        }),
-      );
-      const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-      await bankPost(`/api/v1/channel/loads/${a.loadId}/confirm`, JSON.stringify({ tac }));
-    };
+    const bankLoad = (card: VirtualCard, amount: number) => bankChannelLoad(bankPost, card, amount);
     // a purse carries 50 trips on one bank load of 5,000.00 (the channel's limit); more trips get a
     // second load, up to the card limit of 10,000.00 (the service's defaults)
     const loadsPerCard = Math.ceil(o.trips / 50);
@@ -218,7 +194,7 @@ export async function openLaneCentre(url: string, o: CentreOptions): Promise<Lan
         laneId,
         list.map((raw) => {
           const bytes = Buffer.from(raw, 'utf8');
-          return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+          return { bytes, sha256: sha256(bytes) };
         }),
       ]),
     );

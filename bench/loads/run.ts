@@ -15,12 +15,11 @@
 // Usage: npx tsx bench/loads/run.ts [--seconds 20] [--rounds 4] [--cards 256] [--concurrency 32]
 //          [--paced 0.5] [--paced-seconds 8] [--pool 10] [--note TEXT]
 // BENCH_SERVICE_NICE=-10 runs the service and the floor server at that priority (lib.ts).
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { getPriority, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { stringToSign } from '../../src/platform/http/auth.ts';
-import { issueCard } from '../cards.ts';
+import { bankChannelLoad, issueCard } from '../cards.ts';
 import {
   backendCpu,
   etcCommand,
@@ -31,6 +30,7 @@ import {
   pool,
   priorityNote,
   SERVICE_NODE_OPTIONS,
+  signedHeaders,
   startProcess,
   stopProcess,
   withChildren,
@@ -60,7 +60,6 @@ const PACED = Number(values.paced);
 const PACED_SECONDS = Number(values['paced-seconds']);
 const POOL = Number(values.pool);
 const KEY_VERSION = 2;
-const TERMINAL = '0A1B2C3D4E5F';
 const load0 = loadavg()[0];
 
 await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
@@ -121,21 +120,13 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
         () => issueCard(api, { clerk: staff, supervisor: staff }, async () => {}, masters, KEY_VERSION, false),
       )
     ).map((c) => c.card);
-    let serial = 0;
     const signedPost = async (path: string, body: unknown, at = port) => {
       const raw = JSON.stringify(body);
-      const ts = String(Date.now());
-      const sig = createHmac('sha256', secret)
-        .update(stringToSign('POST', path, ts, Buffer.from(raw)))
-        .digest('hex');
       const res = await fetch(`http://127.0.0.1:${at}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-client-id': 'BENCH',
-          'x-timestamp': ts,
-          'x-signature': sig,
-          'idempotency-key': `B${process.pid}-${++serial}`,
+          ...signedHeaders('BENCH', secret, path, createHash('sha256').update(raw).digest('hex')),
         },
         body: raw,
       });
@@ -146,20 +137,7 @@ await withDatabase(`etc_bench_loads_${process.pid}`, async (url) => {
     const perLane = Math.max(1, Math.floor(CARDS / CONCURRENCY));
     const oneLoad = async (lane: number, i: number, at = port) => {
       const card = cards[(lane * perLane + (i % perLane)) % cards.length];
-      const init = card.initializeForLoad(100, TERMINAL);
-      const a = await signedPost(
-        '/api/v1/channel/loads',
-        {
-          cardNo: card.cardNo,
-          amount: 100,
-          terminalId: TERMINAL,
-          card: init,
-          payment: { method: 'bank-account', reference: `R${serial}` },
-        },
-        at,
-      );
-      const { tac } = card.creditForLoad(a.hostDate, a.hostTime, a.mac2);
-      await signedPost(`/api/v1/channel/loads/${a.loadId}/confirm`, { tac }, at);
+      await bankChannelLoad((path, body) => signedPost(path, body, at), card, 100);
     };
     // The three targets run side by side and are measured in turn, ROUNDS slices of SECONDS / ROUNDS
     // each: on a shared machine the capacity drifts by minutes (other tenants), and a floor measured
