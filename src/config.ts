@@ -144,7 +144,7 @@ export type LaneWorkers = { count: number; port: number };
  *  pointed, so that lane batches do not share an event loop with the bank channel and the console.
  *  With one process for both, online loads beside a lane peak took 112–148 ms at the median; with a
  *  lane worker, 16–23 ms (bench/mixed; bench/README, "Lanes and banks at once"). */
-function laneWorkersConfig(env: NodeJS.ProcessEnv): LaneWorkers | undefined {
+function laneWorkersConfig(env: NodeJS.ProcessEnv, mainPort: number): LaneWorkers | undefined {
   const count = int(env, 'ETC_LANE_WORKERS', 0, 0, 64);
   if (count === 0) {
     if (env.ETC_LANE_PORT) fail('ETC_LANE_PORT', "is the lane workers' port: set ETC_LANE_WORKERS too");
@@ -152,7 +152,7 @@ function laneWorkersConfig(env: NodeJS.ProcessEnv): LaneWorkers | undefined {
   }
   if (!env.ETC_LANE_PORT) fail('ETC_LANE_PORT', 'must be set with ETC_LANE_WORKERS: the port the lanes upload to');
   const port = int(env, 'ETC_LANE_PORT', 0, 1, 65535);
-  if (port === int(env, 'PORT', 8080, 0, 65535)) fail('ETC_LANE_PORT', `must differ from PORT (${port})`);
+  if (port === mainPort) fail('ETC_LANE_PORT', `must differ from PORT (${port})`);
   return { count, port };
 }
 
@@ -227,10 +227,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const network = env.ETC_NETWORK || '3401';
   if (!/^\d{4}$/.test(network)) fail('ETC_NETWORK', 'must be a 4-digit network id such as 3401');
   mkdirSync(dataDir, { recursive: true });
+  const port = int(env, 'PORT', 8080, 0, 65535);
   return {
-    port: int(env, 'PORT', 8080, 0, 65535),
+    port,
     workers: int(env, 'ETC_WORKERS', 1, 1, 64),
-    laneWorkers: laneWorkersConfig(env),
+    laneWorkers: laneWorkersConfig(env, port),
     dbPoolSize: dbPoolSize(env),
     databaseUrl,
     demo: demoMode(env, databaseUrl),
