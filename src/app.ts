@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppContext } from './platform/http/context.ts';
 import { AppError } from './platform/http/errors.ts';
 import { requestBody } from './platform/http/json-body.ts';
-import { createMetrics, type Metrics } from './platform/http/metrics.ts';
+import { createMetrics, metricsText, type Metrics } from './platform/http/metrics.ts';
 import { buildOpenApi, openApiDocument } from './platform/http/openapi.ts';
 import { defineRoute, type RouteDef } from './platform/http/route.ts';
 import { mountRoutes, requestIdMiddleware, sendError, type MountOptions } from './platform/http/router.ts';
@@ -25,7 +25,7 @@ function platformRoutes(metrics: Metrics, all: () => RouteDef[]): RouteDef[] {
       roles: ['admin', 'auditor'],
       summary: 'Prometheus metrics',
       produces: 'text/plain; version=0.0.4',
-      handler: async () => ({ raw: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+      handler: async () => ({ raw: await metricsText(metrics), contentType: metrics.registry.contentType }),
     }),
     defineRoute({
       method: 'get',

@@ -11,9 +11,11 @@
 // Lane workers (ETC_LANE_WORKERS=K, ETC_LANE_PORT=P): K more workers, each a whole `etc serve`
 // listening on P instead, for the lanes to upload to, so that lane batches do not share an event
 // loop with the bank channel and the console; they are numbered after the others and never fire
-// the schedules.
+// the schedules. A scrape of `/metrics` on either port is answered with every worker's metrics,
+// gathered here (platform/http/metrics.ts).
 import cluster, { type Worker } from 'node:cluster';
 import type { LaneWorkers } from './config.ts';
+import { answerClusterMetrics } from './platform/http/metrics.ts';
 
 export const WORKER_INDEX_ENV = 'ETC_WORKER_INDEX';
 
@@ -63,6 +65,7 @@ export function runPrimary(
       out(`${why}: stopping ${live.size} workers`);
       for (const w of live.keys()) w.process.kill('SIGTERM');
     };
+    answerClusterMetrics();
     process.once('SIGTERM', () => stopAll('SIGTERM'));
     process.once('SIGINT', () => stopAll('SIGINT'));
     out(

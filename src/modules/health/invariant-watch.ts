@@ -87,12 +87,14 @@ export function registerInvariantMetrics(app: AppContext, registry: client.Regis
     labelNames: ['name'],
     registers: [registry],
     collect: refresh,
+    aggregator: 'first', // the database's figure, the same in every worker of a cluster
   });
   const last = new client.Gauge({
     name: 'etc_invariant_last_check_timestamp',
     help: 'Unix time (seconds) of the last scheduled invariant check',
     registers: [registry],
     collect: refresh,
+    aggregator: 'first',
   });
   async function collect(): Promise<void> {
     try {

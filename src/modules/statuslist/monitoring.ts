@@ -110,7 +110,8 @@ export function registerStatuslistMetrics(app: AppContext, registry: client.Regi
       inflight = null;
     }));
   const g = (name: string, help: string, labelNames: string[] = []) =>
-    new client.Gauge({ name, help, labelNames, registers: [registry], collect: refresh });
+    // read from the database: every worker of a cluster reads the same figure, so one is reported
+    new client.Gauge({ name, help, labelNames, registers: [registry], collect: refresh, aggregator: 'first' });
   const version = g('etc_status_list_version', 'Current status-list version');
   const entries = g('etc_status_list_entries', 'Listed ids in the current version (all issuers)');
   const open = g('etc_status_list_open_changes', 'Changes not yet published, by state', ['state']);

@@ -1,7 +1,20 @@
-// Prometheus metrics for the whole process; modules register their own gauges on `registry`.
+// Prometheus metrics; modules register their own gauges on `registry`. One process answers for
+// itself. Under node:cluster (`serve --workers`, lane workers) the worker a scrape reaches asks the
+// primary, which gathers every worker's registry over IPC and sums them (prom-client's aggregator),
+// so a scrape of either port shows the whole service, not the one worker the connection landed on.
+// A metric that is the same in every process (read from the database, or a setting) says how it
+// combines (`aggregator: 'first'` or `'max'`) instead of being summed.
+import cluster from 'node:cluster';
 import client from 'prom-client';
 import { dbRoundTrips } from '../db/knex.ts';
+import { retryLater } from './errors.ts';
 import type { Gate } from './gate.ts';
+
+const ASK = 'etc:cluster-metrics';
+const ANSWER = 'etc:cluster-metrics-answer';
+// the primary's own bound is prom-client's (5 s for every worker to answer); this one covers a primary
+// that does not answer at all
+const ASK_TIMEOUT_MS = 10_000;
 
 export type Metrics = { registry: client.Registry; httpDuration: client.Histogram<'method' | 'route' | 'status'> };
 
@@ -15,6 +28,11 @@ export function createMetrics(): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  if (cluster.isWorker) {
+    // adds prom-client's answer to the primary's requests, for this registry
+    new client.AggregatorRegistry();
+    client.AggregatorRegistry.setRegistries([registry]);
+  }
   if (dbRoundTrips() !== null)
     new client.Gauge({
       name: 'etc_db_round_trips_total',
@@ -47,8 +65,57 @@ export function watchGates(metrics: Metrics, gates: ReadonlyArray<{ route: strin
     help: 'the most requests of the route one process works on at once',
     labelNames: ['route'] as const,
     registers: [metrics.registry],
+    aggregator: 'max', // a setting of each process, not a count to add up
     collect() {
       for (const { route, gate } of gates) this.set({ route }, gate.limit);
     },
+  });
+}
+
+let asked = 0;
+const waiting = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void }>();
+
+/** The metrics a scrape answers with: this process's, or under node:cluster every worker's, summed. */
+export async function metricsText(metrics: Metrics): Promise<string> {
+  if (!cluster.isWorker || !process.send) return metrics.registry.metrics();
+  if (asked === 0)
+    process.on('message', (m: { type?: string; id?: number; text?: string; error?: string }) => {
+      if (m?.type !== ANSWER || m.id === undefined) return;
+      const w = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (!w) return;
+      if (m.error === undefined) w.resolve(m.text ?? '');
+      else w.reject(new Error(m.error));
+    });
+  const id = ++asked;
+  const unavailable = () => retryLater('unavailable', 'the workers’ metrics could not be gathered; try again', 5);
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(unavailable());
+    }, ASK_TIMEOUT_MS);
+    waiting.set(id, {
+      resolve: (text) => {
+        clearTimeout(timer);
+        resolve(text);
+      },
+      reject: () => {
+        clearTimeout(timer);
+        reject(unavailable());
+      },
+    });
+    process.send!({ type: ASK, id });
+  });
+}
+
+/** In the primary: answers a worker's request for every worker's metrics, summed. */
+export function answerClusterMetrics(): void {
+  const all = new client.AggregatorRegistry();
+  cluster.on('message', (worker, m: { type?: string; id?: number }) => {
+    if (m?.type !== ASK) return;
+    all.clusterMetrics().then(
+      (text) => worker.isConnected() && worker.send({ type: ANSWER, id: m.id, text }),
+      (err: Error) => worker.isConnected() && worker.send({ type: ANSWER, id: m.id, error: err.message }),
+    );
   });
 }
