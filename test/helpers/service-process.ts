@@ -3,6 +3,7 @@
 // signal or kill it. Synchronisation is by its output and exit, never by sleeping.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { adminSql, databaseUrl } from './admin-db.ts';
 
@@ -140,4 +141,16 @@ export async function login(base: string, user: { username: string; password: st
   });
   if (res.status !== 201) throw new Error(`login ${res.status}: ${await res.text()}`);
   return `Bearer ${((await res.json()) as { token: string }).token}`;
+}
+
+/** A port nothing listens on now (the kernel's choice, released before the service takes it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }

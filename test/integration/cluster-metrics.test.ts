@@ -3,20 +3,8 @@
 // figures and per-process settings once), on either port. The service runs as a child process on a
 // fresh database.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import pg from 'pg';
-import { centreDb, cliUser, login, startService, type CentreDb } from '../helpers/service-process.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { centreDb, cliUser, freePort, login, startService, type CentreDb } from '../helpers/service-process.ts';
 
 // the one sample of `name` whose labels include every one given (the text format, one per line)
 function sample(text: string, name: string, labels: Record<string, string>): number {

@@ -3,21 +3,16 @@
 // channel and the console (bench/mixed measured why). The service runs as a child process on a
 // fresh database; a lane uploads through the lanes' port and a clerk works through the other.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { centreDb, cliUser, login, serveSync, startService, type CentreDb } from '../helpers/service-process.ts';
-
-// a port nothing listens on now (the kernel's choice, released before the service takes it)
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import {
+  centreDb,
+  cliUser,
+  freePort,
+  login,
+  serveSync,
+  startService,
+  type CentreDb,
+} from '../helpers/service-process.ts';
 
 describe('lane workers on a port of their own', function () {
   this.timeout(90000);
