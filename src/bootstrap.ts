@@ -62,7 +62,8 @@ export async function bootstrap(config: Config, opts: BootOptions = {}): Promise
   registerModuleInvariants();
   registerModuleReactions();
   const queue = opts.queue ?? createQueue(config.redisUrl, config.queuePrefix);
-  return { db, config, keys, clock: opts.clock ?? systemClock, log, queue };
+  const readDb = config.readDatabaseUrl ? createPostgresKnex(config.readDatabaseUrl, config.dbPoolSize) : undefined;
+  return { db, readDb, config, keys, clock: opts.clock ?? systemClock, log, queue };
 }
 
 // Version 1 of every purpose that has no master key yet, at random: `keys init` and the first start
@@ -86,5 +87,6 @@ export async function closeDatabase(db: Db): Promise<void> {
 
 export async function shutdown(app: AppContext): Promise<void> {
   await app.queue.close();
+  await app.readDb?.destroy();
   await closeDatabase(app.db);
 }

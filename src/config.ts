@@ -13,6 +13,8 @@ export type Config = {
   laneWorkers: LaneWorkers | undefined; // more API processes on a port of their own, for the lanes
   dbPoolSize: number; // PostgreSQL connections each API process keeps at most (its knex pool)
   databaseUrl: string | undefined; // undefined → embedded PGlite in dataDir
+  // a streaming replica of that database for reads that may lag it (status-list downloads)
+  readDatabaseUrl: string | undefined;
   demo: boolean; // demo mode (docs/CARD-READER.md): embedded database, or ETC_DEMO=1 on a local database
   redisUrl: string | undefined; // undefined → in-process queue
   queuePrefix: string; // Redis key prefix of the queues (centres or test runs sharing one Redis)
@@ -182,6 +184,15 @@ function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
 // Demo mode lets the key service write a demo card stock (card keys of demo media). The embedded
 // database is always the demo; ETC_DEMO=1 makes a PostgreSQL set-up one too, but never together with
 // a production-looking set-up (a database on another host, NODE_ENV=production): that is refused at start.
+// ETC_READ_DATABASE_URL: a hot standby of DATABASE_URL (docs/OPERATIONS.md, "A read replica")
+function readDatabaseUrl(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): string | undefined {
+  const url = env.ETC_READ_DATABASE_URL || undefined;
+  if (!url) return undefined;
+  if (!databaseUrl) fail('ETC_READ_DATABASE_URL', 'is a replica of DATABASE_URL: set DATABASE_URL too');
+  if (!/^postgres(ql)?:\/\//.test(url)) fail('ETC_READ_DATABASE_URL', 'must be a postgres:// URL');
+  return url;
+}
+
 function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): boolean {
   const raw = env.ETC_DEMO ?? '';
   if (!['', '0', '1'].includes(raw)) fail('ETC_DEMO', `must be 1 or 0, got "${raw}"`);
@@ -234,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     laneWorkers: laneWorkersConfig(env, port),
     dbPoolSize: dbPoolSize(env),
     databaseUrl,
+    readDatabaseUrl: readDatabaseUrl(env, databaseUrl),
     demo: demoMode(env, databaseUrl),
     redisUrl,
     queuePrefix: queuePrefix(env),

@@ -8,7 +8,13 @@ import { perDatabase } from '../../platform/db/per-database.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 import { getLane, listLanes } from '../lanes/index.ts';
 import { forgetListHead, listHead } from './head.ts';
-import { currentVersion, openListPackage, type ListRequest, type PackageOptions } from './packages.ts';
+import {
+  currentVersion,
+  openListPackage,
+  type ListPackage,
+  type ListRequest,
+  type PackageOptions,
+} from './packages.ts';
 
 export const NDJSON = 'application/x-ndjson';
 
@@ -61,13 +67,37 @@ export async function ensureSigner(app: AppContext): Promise<void> {
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
 }
 
+// The replica cannot be reached (down, restarting, refusing connections): a lane's download is read
+// from the primary instead of being refused. A failure of the replica's data is not this: it is raised.
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT']);
+function unreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  // SQLSTATE class 08 (connection exception) and 57P (the server shutting down or starting up)
+  return typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|57P)/.test(code));
+}
+
+// Lanes' and provinces' downloads are read from the replica when there is one (a scheduled snapshot
+// reads the primary).
+async function openFromReplica(app: AppContext, req: ListRequest): Promise<ListPackage> {
+  const opts = packageOptions(app);
+  if (!app.readDb) return openListPackage(app.db, app.keys, req, opts);
+  try {
+    return await openListPackage(app.db, app.keys, req, { ...opts, readDb: app.readDb });
+  } catch (err) {
+    if (!unreachable(err)) throw err;
+    const { code, message } = err as { code: string; message: string };
+    app.log.warn({ code, message }, 'read replica unreachable: the status list is read from the primary');
+    return openListPackage(app.db, app.keys, req, opts);
+  }
+}
+
 // A package as a route result: 304 with the version, or the NDJSON stream (gzip when accepted).
 export async function listResult(
   app: AppContext,
   req: ListRequest,
 ): Promise<RouteResult & { kind?: 'full' | 'delta'; version: number }> {
   await ensureSigner(app);
-  const pkg = await openListPackage(app.db, app.keys, req, packageOptions(app));
+  const pkg = await openFromReplica(app, req);
   if (pkg.notModified) return { status: 304, headers: { 'X-List-Version': String(pkg.version) }, version: pkg.version };
   return {
     stream: pkg.stream,

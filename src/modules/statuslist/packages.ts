@@ -178,7 +178,15 @@ function signedPackage(keys: KeyService, header: ListHeader, text: string): Buff
   return Buffer.from(`${headerLine}\n${text}${trailer}\n`, 'utf8');
 }
 
-export type PackageOptions = { maxStreams: number; deltaCacheBytes: number; storedDeltas?: boolean; now: Date };
+export type PackageOptions = {
+  maxStreams: number;
+  deltaCacheBytes: number;
+  storedDeltas?: boolean;
+  now: Date;
+  // where the package is read from: a hot standby of db (the signed delta a first pull builds is
+  // still stored through db); a replica behind the primary serves the last version it has
+  readDb?: Knex;
+};
 
 const fromBytes = (bytes: Buffer): ListPackage => ({
   notModified: false,
@@ -193,21 +201,26 @@ export async function openListPackage(
   req: ListRequest,
   opts: PackageOptions,
 ): Promise<ListPackage> {
+  const read = opts.readDb ?? db;
+  // a lane ahead of the replica (it had a newer version from the primary) is served by the primary:
+  // a replica never hands a lane a list older than the one it has
+  if (read !== db && req.since !== undefined && req.since > (await listHead(read, opts.now)).current)
+    return openListPackage(db, keys, req, { ...opts, readDb: undefined });
   // the common cases without holding a connection: nothing new, or a small delta
   if (!req.forceFull && req.since !== undefined && req.since >= 1) {
-    const head = await listHead(db, opts.now);
+    const head = await listHead(read, opts.now);
     if (req.since === head.current) return { notModified: true, version: head.current };
     if (req.since < head.current && req.since >= head.prunedThrough) {
       const key = `${req.since}:${head.current}:${req.issuer ?? '*'}`;
       const hit = opts.deltaCacheBytes > 0 ? cached(db, key) : undefined;
       if (hit) return fromBytes(hit);
       const stored = { from: req.since, to: head.current, issuer: req.issuer, signer: signerOf(keys) };
-      const kept = opts.storedDeltas !== false ? await storedDelta(db, stored) : undefined;
+      const kept = opts.storedDeltas !== false ? await storedDelta(read, stored) : undefined;
       if (kept) {
         if (opts.deltaCacheBytes > 0) remember(db, key, kept, opts.deltaCacheBytes);
         return fromBytes(kept);
       }
-      const q = await quickDelta(db, req.since, head.current, req.issuer);
+      const q = await quickDelta(read, req.since, head.current, req.issuer);
       if (q.valid && q.n <= SMALL_DELTA) {
         const header: ListHeader = {
           kind: 'delta',
@@ -230,7 +243,7 @@ export async function openListPackage(
   let trx: Knex.Transaction | undefined;
   let handedOver = false;
   try {
-    trx = await db.transaction();
+    trx = await read.transaction();
     await trx.raw('set transaction isolation level repeatable read, read only');
     const { rows } = await trx.raw(`select s.pruned_through, v.version, v.published_at, v.total, v.own_total
       from status_list_state s left join lateral (select * from status_list_versions order by version desc limit 1) v on true`);

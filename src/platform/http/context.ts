@@ -35,6 +35,8 @@ export type Actor =
 // merging (the key service: modules/keys/app-context.ts), so the platform imports no module.
 export interface AppContext {
   db: Knex;
+  // a hot standby of db (ETC_READ_DATABASE_URL) for reads that may lag it; never written to
+  readDb?: Knex;
   config: Config;
   clock: Clock;
   log: Logger;
