@@ -181,9 +181,6 @@ function lanesConfig(env: NodeJS.ProcessEnv): LanesConfig {
   };
 }
 
-// Demo mode lets the key service write a demo card stock (card keys of demo media). The embedded
-// database is always the demo; ETC_DEMO=1 makes a PostgreSQL set-up one too, but never together with
-// a production-looking set-up (a database on another host, NODE_ENV=production): that is refused at start.
 // ETC_READ_DATABASE_URL: a hot standby of DATABASE_URL (docs/OPERATIONS.md, "A read replica")
 function readDatabaseUrl(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): string | undefined {
   const url = env.ETC_READ_DATABASE_URL || undefined;
@@ -193,6 +190,9 @@ function readDatabaseUrl(env: NodeJS.ProcessEnv, databaseUrl: string | undefined
   return url;
 }
 
+// Demo mode lets the key service write a demo card stock (card keys of demo media). The embedded
+// database is always the demo; ETC_DEMO=1 makes a PostgreSQL set-up one too, but never together with
+// a production-looking set-up (a database on another host, NODE_ENV=production): that is refused at start.
 function demoMode(env: NodeJS.ProcessEnv, databaseUrl: string | undefined): boolean {
   const raw = env.ETC_DEMO ?? '';
   if (!['', '0', '1'].includes(raw)) fail('ETC_DEMO', `must be 1 or 0, got "${raw}"`);
