@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit/audit.ts';
 import type { AppContext, RequestContext } from '../../platform/http/context.ts';
 import { AppError, invalid } from '../../platform/http/errors.ts';
+import { databaseUnreachable } from '../../platform/db/connection-errors.ts';
 import { perDatabase } from '../../platform/db/per-database.ts';
 import type { RouteResult } from '../../platform/http/route.ts';
 import { getLane, listLanes } from '../lanes/index.ts';
@@ -67,28 +68,23 @@ export async function ensureSigner(app: AppContext): Promise<void> {
   await app.keys.ensurePki(app.db, { network: app.config.network, now: app.clock.now() });
 }
 
-// The replica cannot be reached (down, restarting, refusing connections): a lane's download is read
-// from the primary instead of being refused. A failure of the replica's data is not this: it is raised.
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT']);
-function unreachable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  // SQLSTATE class 08 (connection exception) and 57P (the server shutting down or starting up)
-  return typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|57P)/.test(code));
-}
-
 // Lanes' and provinces' downloads are read from the replica when there is one (a scheduled snapshot
-// reads the primary).
+// reads the primary). The primary serves instead a lane ahead of the replica (it had a newer version
+// from the primary), so that a replica never hands a lane a list older than the one it has, and any
+// pull while the replica cannot be reached (down, restarting, refusing connections).
 async function openFromReplica(app: AppContext, req: ListRequest): Promise<ListPackage> {
   const opts = packageOptions(app);
-  if (!app.readDb) return openListPackage(app.db, app.keys, req, opts);
-  try {
-    return await openListPackage(app.db, app.keys, req, { ...opts, readDb: app.readDb });
-  } catch (err) {
-    if (!unreachable(err)) throw err;
-    const { code, message } = err as { code: string; message: string };
-    app.log.warn({ code, message }, 'read replica unreachable: the status list is read from the primary');
-    return openListPackage(app.db, app.keys, req, opts);
+  if (app.readDb) {
+    try {
+      const ahead = req.since !== undefined && req.since > (await listHead(app.readDb, opts.now)).current;
+      if (!ahead) return await openListPackage(app.db, app.keys, req, { ...opts, readDb: app.readDb });
+    } catch (err) {
+      if (!databaseUnreachable(err)) throw err;
+      const { name, code, message } = err as { name: string; code?: string; message: string };
+      app.log.warn({ name, code, message }, 'read replica unreachable: the status list is read from the primary');
+    }
   }
+  return openListPackage(app.db, app.keys, req, opts);
 }
 
 // A package as a route result: 304 with the version, or the NDJSON stream (gzip when accepted).

@@ -184,7 +184,8 @@ export type PackageOptions = {
   storedDeltas?: boolean;
   now: Date;
   // where the package is read from: a hot standby of db (the signed delta a first pull builds is
-  // still stored through db); a replica behind the primary serves the last version it has
+  // still stored through db); a replica behind the primary serves the last version it has, so the
+  // caller sends a lane ahead of it to the primary (lane-api.ts)
   readDb?: Knex;
 };
 
@@ -202,10 +203,6 @@ export async function openListPackage(
   opts: PackageOptions,
 ): Promise<ListPackage> {
   const read = opts.readDb ?? db;
-  // a lane ahead of the replica (it had a newer version from the primary) is served by the primary:
-  // a replica never hands a lane a list older than the one it has
-  if (read !== db && req.since !== undefined && req.since > (await listHead(read, opts.now)).current)
-    return openListPackage(db, keys, req, { ...opts, readDb: undefined });
   // the common cases without holding a connection: nothing new, or a small delta
   if (!req.forceFull && req.since !== undefined && req.since >= 1) {
     const head = await listHead(read, opts.now);

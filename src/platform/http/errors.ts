@@ -5,6 +5,8 @@
 // The platform owns only the mechanism and the generic codes its pipeline needs. Each module owns
 // its codes in its own errors.ts: it adds them to the ErrorCodes interface (declaration merging, so
 // `new AppError('card-not-found', …)` stays type-checked) and registers their statuses when it loads.
+import { poolTimedOut } from '../db/connection-errors.ts';
+
 export interface ErrorCodes {
   'invalid-request': 400;
   unauthenticated: 401;
@@ -117,8 +119,7 @@ export function httpResponseFromError(err: unknown): {
   // every connection of the process's pool (ETC_DB_POOL_SIZE) stayed busy for the acquire timeout:
   // the statement never reached the database. A capacity condition, not a fault: answered so that a
   // client retries (machine POSTs are idempotent), and still logged for the operator.
-  // (knex names a query's own timeout the same way; this service sets none, and the message tells)
-  if (err instanceof Error && err.name === 'KnexTimeoutError' && /acquiring a connection/.test(err.message)) {
+  if (poolTimedOut(err)) {
     const busy = retryLater('unavailable', 'the database is busy: try again shortly', 1);
     return { ...httpResponseFromError(busy), internal: true };
   }
