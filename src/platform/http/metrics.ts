@@ -72,38 +72,31 @@ export function watchGates(metrics: Metrics, gates: ReadonlyArray<{ route: strin
   });
 }
 
+type Answer = { type?: string; id?: number; text?: string; error?: string };
 let asked = 0;
-const waiting = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void }>();
+let listening = false;
+const waiting = new Map<number, (a: Answer) => void>();
 
-/** The metrics a scrape answers with: this process's, or under node:cluster every worker's, summed. */
+/** The metrics a scrape answers with: this process's, or under node:cluster every worker's, summed.
+ *  When the primary cannot gather them (a worker did not answer in time), a 503 to retry. */
 export async function metricsText(metrics: Metrics): Promise<string> {
   if (!cluster.isWorker || !process.send) return metrics.registry.metrics();
-  if (asked === 0)
-    process.on('message', (m: { type?: string; id?: number; text?: string; error?: string }) => {
-      if (m?.type !== ANSWER || m.id === undefined) return;
-      const w = waiting.get(m.id);
-      waiting.delete(m.id);
-      if (!w) return;
-      if (m.error === undefined) w.resolve(m.text ?? '');
-      else w.reject(new Error(m.error));
+  if (!listening) {
+    listening = true;
+    process.on('message', (a: Answer) => {
+      if (a?.type === ANSWER && a.id !== undefined) waiting.get(a.id)?.(a);
     });
+  }
   const id = ++asked;
-  const unavailable = () => retryLater('unavailable', 'the workers’ metrics could not be gathered; try again', 5);
   return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const done = (a: Answer) => {
+      clearTimeout(timer);
       waiting.delete(id);
-      reject(unavailable());
-    }, ASK_TIMEOUT_MS);
-    waiting.set(id, {
-      resolve: (text) => {
-        clearTimeout(timer);
-        resolve(text);
-      },
-      reject: () => {
-        clearTimeout(timer);
-        reject(unavailable());
-      },
-    });
+      if (a.error === undefined) resolve(a.text ?? '');
+      else reject(retryLater('unavailable', 'the workers’ metrics could not be gathered; try again', 5));
+    };
+    const timer = setTimeout(() => done({ error: 'the primary did not answer' }), ASK_TIMEOUT_MS);
+    waiting.set(id, done);
     process.send!({ type: ASK, id });
   });
 }
