@@ -69,9 +69,13 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     throw err;
   }
   const url = (port: number) => (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  const sql = async (on: 'primary' | 'replica', text: string, database = 'postgres') => {
+  const client = async (on: 'primary' | 'replica', database = 'postgres') => {
     const c = new pg.Client({ connectionString: url(on === 'primary' ? primaryPort : replicaPort)(database) });
     await c.connect();
+    return c;
+  };
+  const sql = async (on: 'primary' | 'replica', text: string, database?: string) => {
+    const c = await client(on, database);
     try {
       return (await c.query(text)).rows;
     } finally {
@@ -81,11 +85,16 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
   const caughtUp = async () => {
     const [{ lsn }] = await sql('primary', 'select pg_current_wal_lsn()::text as lsn');
     const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [{ done }] = await sql('replica', `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn as done`);
-      if (done) return;
-      if (Date.now() > deadline) throw new Error(`the replica has not replayed up to ${lsn} in 30 s`);
-      await new Promise((resolve) => setImmediate(resolve));
+    const c = await client('replica'); // one connection for the whole wait
+    try {
+      for (;;) {
+        const { rows } = await c.query('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [lsn]);
+        if (rows[0].done) return;
+        if (Date.now() > deadline) throw new Error(`the replica has not replayed up to ${lsn} in 30 s`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      await c.end();
     }
   };
   const stopReplica = () => void run('pg_ctl', '-D', replica, '-m', 'fast', '-w', 'stop');
